@@ -1,0 +1,99 @@
+//! The Blobs port: the private evidence bucket. Nobody reads or writes it except through a
+//! short-lived presigned request that binds exactly what was declared (Art. 19).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Upload links live at most this long.
+pub const MAX_UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
+/// Download links live at most this long.
+pub const MAX_DOWNLOAD_TTL: Duration = Duration::from_secs(5 * 60);
+
+/// What an upload link binds: the object key, its type, its exact length and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadSpec {
+    pub key: String,
+    pub content_type: String,
+    pub content_length: u64,
+    /// The SHA-256 of the content, 64 lowercase hex digits.
+    pub sha256_hex: String,
+    pub expires_in: Duration,
+}
+
+/// A request the holder may make once the link is issued: send exactly these headers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresignedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the store knows of a stored object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobMeta {
+    pub content_length: u64,
+    pub content_type: Option<String>,
+    /// The SHA-256 the store verified on upload, 64 lowercase hex digits, when it kept one.
+    pub sha256_hex: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("invalid blob request: {0}")]
+    Invalid(String),
+    #[error("blob backend error: {0}")]
+    Backend(String),
+}
+
+#[async_trait]
+pub trait Blobs: Send + Sync {
+    /// A PUT link for exactly `spec`, valid from `now` for `spec.expires_in` (at most
+    /// [`MAX_UPLOAD_TTL`]).
+    async fn presign_upload(
+        &self,
+        spec: &UploadSpec,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError>;
+
+    /// A GET link for `key`, valid from `now` for `expires_in` (at most [`MAX_DOWNLOAD_TTL`]).
+    async fn presign_download(
+        &self,
+        key: &str,
+        expires_in: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError>;
+
+    /// The stored object's metadata, `None` when there is no such object.
+    async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
+}
+
+/// Rejects a TTL over the port's limit, so that no adapter can issue a long-lived link.
+pub fn check_ttl(expires_in: Duration, max: Duration) -> Result<(), BlobError> {
+    if expires_in.is_zero() || expires_in > max {
+        return Err(BlobError::Invalid(format!(
+            "link lifetime must be between 1 s and {} s, got {} s",
+            max.as_secs(),
+            expires_in.as_secs()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a declared SHA-256 is 64 lowercase hex digits.
+pub fn check_sha256_hex(sha256_hex: &str) -> Result<(), BlobError> {
+    if sha256_hex.len() == 64
+        && sha256_hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        Ok(())
+    } else {
+        Err(BlobError::Invalid(
+            "sha256 must be 64 lowercase hex digits".into(),
+        ))
+    }
+}
