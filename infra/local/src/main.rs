@@ -1,1 +1,254 @@
-fn main() {}
+//! `award-local`: the local runner's command line. The work is in the library (`award_local`).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use award_app::AppConfig;
+use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
+
+const USAGE: &str = "\
+usage:
+  award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N]
+  award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
+
+The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data.
+Roles: applicant, recommender, office, expert, committee.
+Environment: MAIL_FROM (sender of the notices), MAX_UPLOAD_BYTES (default 50 MiB), RUST_LOG.";
+
+/// Tokens last a working day unless told otherwise.
+const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
+
+enum Command {
+    Serve {
+        addr: SocketAddr,
+        data: Option<PathBuf>,
+        redrive_every: Option<Duration>,
+    },
+    Token {
+        identity: Identity,
+        ttl_minutes: i64,
+        data: Option<PathBuf>,
+    },
+    Help,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = match parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("award-local: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match command {
+        Command::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Command::Token {
+            identity,
+            ttl_minutes,
+            data,
+        } => award_local::mint_token(
+            &DataDir::resolve(data),
+            &identity,
+            chrono::Utc::now(),
+            chrono::Duration::minutes(ttl_minutes),
+        )
+        .map(|token| println!("{token}"))
+        .map_err(|error| error.to_string()),
+        Command::Serve {
+            addr,
+            data,
+            redrive_every,
+        } => serve(addr, DataDir::resolve(data), redrive_every).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("award-local: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(
+    addr: SocketAddr,
+    data_dir: PathBuf,
+    redrive_every: Option<Duration>,
+) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+
+    let mut config = LocalConfig::new(data_dir);
+    config.addr = addr;
+    config.app = AppConfig::from_lookup(|name| {
+        std::env::var(name)
+            .ok()
+            .or_else(|| (name == "MAIL_FROM").then(|| DEFAULT_MAIL_FROM.to_owned()))
+    })
+    .map_err(|error| error.to_string())?;
+    if let Some(every) = redrive_every {
+        config.redrive_every = every;
+    }
+
+    let server = award_local::start(config)
+        .await
+        .map_err(|error| error.to_string())?;
+    let data = std::path::absolute(server.data_dir()).unwrap_or_else(|_| server.data_dir().into());
+    println!(
+        "award-local is serving the award API on {}",
+        server.base_url()
+    );
+    println!("  data folder:   {}", data.display());
+    println!("  outbox folder: {}", data.join("outbox").display());
+    println!(
+        "  mint a token:  award-local token --data {} --role applicant --sub SUB --email ADDRESS",
+        data.display()
+    );
+    println!("Press Ctrl-C to stop.");
+
+    let interrupted = tokio::signal::ctrl_c().await;
+    println!("stopping…");
+    server.shutdown().await.map_err(|error| error.to_string())?;
+    interrupted.map_err(|error| format!("cannot wait for Ctrl-C: {error}"))
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let Some(command) = args.next() else {
+        return Err("missing command".into());
+    };
+    let mut addr = award_local::DEFAULT_ADDR;
+    let mut data = None;
+    let mut redrive_every = None;
+    let mut roles = Vec::new();
+    let mut sub = None;
+    let mut email = None;
+    let mut ttl_minutes = DEFAULT_TOKEN_MINUTES;
+
+    let serve = match command.as_str() {
+        "serve" => true,
+        "token" => false,
+        "help" | "--help" | "-h" => return Ok(Command::Help),
+        other => return Err(format!("unknown command {other:?}")),
+    };
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match (serve, flag.as_str()) {
+            (_, "--help" | "-h") => return Ok(Command::Help),
+            (_, "--data") => data = Some(PathBuf::from(value()?)),
+            (true, "--addr") => addr = parse_addr(&value()?)?,
+            (true, "--redrive-minutes") => {
+                let minutes = parse_positive(&flag, &value()?)?;
+                redrive_every = Some(Duration::from_secs(minutes.saturating_mul(60)));
+            }
+            (false, "--role") => roles.push(value()?),
+            (false, "--sub") => sub = Some(value()?),
+            (false, "--email") => email = Some(value()?),
+            (false, "--ttl-minutes") => {
+                ttl_minutes = i64::try_from(parse_positive(&flag, &value()?)?)
+                    .map_err(|_| "--ttl-minutes is too large".to_owned())?;
+            }
+            _ => return Err(format!("unknown option {flag:?} for {command}")),
+        }
+    }
+
+    if serve {
+        return Ok(Command::Serve {
+            addr,
+            data,
+            redrive_every,
+        });
+    }
+    if roles.is_empty() {
+        return Err("token needs --role".into());
+    }
+    Ok(Command::Token {
+        identity: Identity {
+            sub: sub.ok_or("token needs --sub")?,
+            email: email.ok_or("token needs --email")?,
+            roles,
+        },
+        ttl_minutes,
+        data,
+    })
+}
+
+/// `127.0.0.1:8787`, `[::1]:8787` or a bare port on 127.0.0.1.
+fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    text.parse()
+        .map_err(|_| format!("--addr {text:?} is neither ADDRESS:PORT nor a port"))
+}
+
+fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(value) if value > 0 => Ok(value),
+        _ => Err(format!(
+            "{flag} must be a positive whole number, got {text:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> impl Iterator<Item = String> {
+        text.split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn serve_takes_an_address_or_a_port() {
+        let Ok(Command::Serve { addr, data, .. }) = parse(args("serve --addr 9000 --data /tmp/d"))
+        else {
+            panic!("expected serve");
+        };
+        assert_eq!(addr, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(data, Some(PathBuf::from("/tmp/d")));
+        let Ok(Command::Serve { addr, .. }) = parse(args("serve --addr 127.0.0.1:0")) else {
+            panic!("expected serve");
+        };
+        assert_eq!(addr.port(), 0);
+        assert!(parse(args("serve --addr localhost")).is_err());
+        assert!(parse(args("serve --role office")).is_err());
+    }
+
+    #[test]
+    fn token_needs_role_sub_and_email() {
+        let Ok(Command::Token {
+            identity,
+            ttl_minutes,
+            ..
+        }) = parse(args(
+            "token --role office --role applicant --sub u1 --email a@b.cn --ttl-minutes 5",
+        ))
+        else {
+            panic!("expected token");
+        };
+        assert_eq!(identity.roles, ["office", "applicant"]);
+        assert_eq!(identity.sub, "u1");
+        assert_eq!(ttl_minutes, 5);
+        assert!(parse(args("token --sub u1 --email a@b.cn")).is_err());
+        assert!(parse(args("token --role office --email a@b.cn")).is_err());
+        assert!(
+            parse(args(
+                "token --role office --sub u1 --email a@b.cn --ttl-minutes 0"
+            ))
+            .is_err()
+        );
+        assert!(parse(args("token --role office --sub u1 --email")).is_err());
+    }
+}

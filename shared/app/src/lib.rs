@@ -1,1 +1,146 @@
+//! The award's use cases, shared by the Lambda functions and the local runner.
 //!
+//! Every use case loads what it needs through the ports, decides, and saves in ONE
+//! [`Table::transact`] that also writes the notices owed (transactional outbox) and an audit record.
+//! [`http::handle`] is the HTTP API over `lambda_http` types; [`events`] holds the S3, stream and
+//! scheduled handlers. The single-table key mapping is [`keys`]. Time is always passed in.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use award_ports::blobs::{MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
+use award_ports::{Blobs, Mail, Table};
+
+pub mod error;
+pub mod events;
+pub mod http;
+pub mod identity;
+pub mod keys;
+pub mod model;
+pub mod notices;
+pub mod store;
+pub mod templates;
+pub mod usecases;
+pub mod validation;
+
+pub use error::{AppError, ErrorBody};
+pub use events::EventReport;
+pub use identity::{Caller, Role};
+
+/// Settings of the use cases (the adapters carry their own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// The sender of every notice (an SES-verified identity on AWS).
+    pub mail_from: String,
+    /// The largest evidence file accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Lifetime of an upload link (at most 15 minutes).
+    pub upload_ttl: Duration,
+    /// Lifetime of a download link (at most 5 minutes).
+    pub download_ttl: Duration,
+}
+
+/// `MAX_UPLOAD_BYTES` when unset.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
+impl AppConfig {
+    /// The defaults: 50 MiB uploads, the longest link lifetimes the ports allow.
+    pub fn new(mail_from: impl Into<String>) -> Self {
+        Self {
+            mail_from: mail_from.into(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            upload_ttl: MAX_UPLOAD_TTL,
+            download_ttl: MAX_DOWNLOAD_TTL,
+        }
+    }
+
+    /// Reads `MAIL_FROM` (required) and `MAX_UPLOAD_BYTES` (optional) through `lookup`
+    /// (`std::env::var` in the functions), and checks the result.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        let mail_from = required(&lookup, "MAIL_FROM")?;
+        let mut config = Self::new(mail_from);
+        if let Some(max) = lookup("MAX_UPLOAD_BYTES") {
+            config.max_upload_bytes = max.trim().parse().map_err(|_| {
+                AppError::Config(format!("MAX_UPLOAD_BYTES must be a byte count, got {max:?}"))
+            })?;
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Rejects settings the rules do not allow.
+    pub fn check(&self) -> Result<(), AppError> {
+        validation::email(&self.mail_from)
+            .map_err(|_| AppError::Config(format!("MAIL_FROM {:?} is not an address", self.mail_from)))?;
+        if self.max_upload_bytes == 0 {
+            return Err(AppError::Config("MAX_UPLOAD_BYTES must be at least 1".into()));
+        }
+        if self.upload_ttl.is_zero() || self.upload_ttl > MAX_UPLOAD_TTL {
+            return Err(AppError::Config("upload links live 1 s to 15 min".into()));
+        }
+        if self.download_ttl.is_zero() || self.download_ttl > MAX_DOWNLOAD_TTL {
+            return Err(AppError::Config("download links live 1 s to 5 min".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A required setting from `lookup`, or a `Config` error naming it.
+pub fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<String, AppError> {
+    lookup(name)
+        .filter(|value| !value.trim().is_empty())
+        .ok_or_else(|| AppError::Config(format!("environment variable {name} is not set")))
+}
+
+/// The ports and settings every handler runs over.
+#[derive(Clone)]
+pub struct App {
+    pub table: Arc<dyn Table>,
+    pub blobs: Arc<dyn Blobs>,
+    pub mail: Arc<dyn Mail>,
+    pub config: AppConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn config_from_environment() {
+        let config = AppConfig::from_lookup(lookup(&[
+            ("MAIL_FROM", "award@example.cn"),
+            ("MAX_UPLOAD_BYTES", "1024"),
+        ]))
+        .unwrap();
+        assert_eq!(config.max_upload_bytes, 1024);
+        assert_eq!(config.upload_ttl, MAX_UPLOAD_TTL);
+
+        let missing = AppConfig::from_lookup(lookup(&[])).unwrap_err();
+        assert!(missing.to_string().contains("MAIL_FROM"));
+        let bad = AppConfig::from_lookup(lookup(&[
+            ("MAIL_FROM", "award@example.cn"),
+            ("MAX_UPLOAD_BYTES", "lots"),
+        ]))
+        .unwrap_err();
+        assert!(bad.to_string().contains("MAX_UPLOAD_BYTES"));
+    }
+
+    #[test]
+    fn link_lifetimes_are_capped() {
+        let mut config = AppConfig::new("award@example.cn");
+        config.upload_ttl = Duration::from_secs(16 * 60);
+        assert!(config.check().is_err());
+        config.upload_ttl = MAX_UPLOAD_TTL;
+        config.download_ttl = Duration::from_secs(301);
+        assert!(config.check().is_err());
+    }
+}

@@ -1,0 +1,292 @@
+//! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
+//! stream → `notify`, the schedule → `redrive_pending_notices`. Deliveries are at-least-once, as on
+//! AWS; the handlers are idempotent.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use award_app::events;
+use award_app::{App, AppError, EventReport};
+use award_embedded::EmbeddedTable;
+use award_ports::{ChangeRecord, TableError};
+use aws_lambda_events::s3::S3Event;
+use tokio::sync::{mpsc, watch};
+use tokio::time::MissedTickBehavior;
+
+use crate::clock::Clock;
+
+/// The change-feed consumer name under which `notify`'s position is kept in the table file.
+pub(crate) const NOTIFY_CONSUMER: &str = "notify";
+/// Records per `notify` invocation (the template's event source mapping `BatchSize`).
+const STREAM_BATCH_SIZE: usize = 25;
+
+/// How a failing delivery is retried: `attempts` in all, waiting `first_backoff`, then twice as
+/// long each time up to `max_backoff`. After the last attempt the event is given up, as AWS sends
+/// it to the on-failure destination; the scheduled redrive resends notices left pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// One attempt and the template's `MaximumRetryAttempts: 5`.
+    fn default() -> Self {
+        Self {
+            attempts: 6,
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn backoff(&self, failed_attempts: u32) -> Duration {
+        let doublings = failed_attempts.saturating_sub(1).min(16);
+        self.first_backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff)
+    }
+}
+
+/// Progress of the deliveries, watched by [`Activity::settled`].
+#[derive(Clone)]
+pub(crate) struct Activity {
+    /// S3 events accepted but not yet handled.
+    pending_objects: Arc<watch::Sender<usize>>,
+    /// The change-feed sequence `notify` has consumed up to.
+    feed_position: Arc<watch::Sender<u64>>,
+}
+
+impl Activity {
+    pub(crate) fn new(feed_position: u64) -> Self {
+        Self {
+            pending_objects: Arc::new(watch::channel(0).0),
+            feed_position: Arc::new(watch::channel(feed_position).0),
+        }
+    }
+
+    pub(crate) fn object_event_queued(&self) {
+        self.pending_objects.send_modify(|pending| *pending += 1);
+    }
+
+    fn object_event_done(&self) {
+        self.pending_objects
+            .send_modify(|pending| *pending = pending.saturating_sub(1));
+    }
+
+    pub(crate) async fn settled(&self, table: &EmbeddedTable) {
+        let mut pending = self.pending_objects.subscribe();
+        let mut position = self.feed_position.subscribe();
+        let mut newest = table.subscribe();
+        loop {
+            // Read in this order: an S3 event's table writes land before it stops being pending,
+            // so they are seen in `newest` whenever `pending` reads zero.
+            let no_object_event = *pending.borrow_and_update() == 0;
+            let newest_change = *newest.borrow_and_update();
+            let consumed = *position.borrow_and_update();
+            if no_object_event && consumed >= newest_change {
+                return;
+            }
+            let stopped = tokio::select! {
+                changed = pending.changed() => changed.is_err(),
+                changed = position.changed() => changed.is_err(),
+                changed = newest.changed() => changed.is_err(),
+            };
+            if stopped {
+                return;
+            }
+        }
+    }
+}
+
+/// Resolves once the runner is asked to stop (or its stop signal is gone).
+pub(crate) async fn stopped(mut shutdown: watch::Receiver<bool>) {
+    // An error means the sender is gone, which also means stop.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+enum Outcome {
+    Done,
+    GaveUp,
+    Stopped,
+}
+
+/// Invokes a handler until it succeeds, the policy gives up, or the runner stops.
+async fn with_retries<F, Fut>(
+    what: &str,
+    policy: RetryPolicy,
+    shutdown: &watch::Receiver<bool>,
+    mut invoke: F,
+) -> Outcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<EventReport, AppError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match invoke().await {
+            Ok(report) => {
+                tracing::debug!(what, ?report, "delivered");
+                return Outcome::Done;
+            }
+            Err(error) if attempt >= policy.attempts => {
+                tracing::error!(what, attempt, %error, "delivery failed; given up (the on-failure destination on AWS)");
+                return Outcome::GaveUp;
+            }
+            Err(error) => {
+                let wait = policy.backoff(attempt);
+                tracing::warn!(what, attempt, %error, retry_in = ?wait, "delivery failed; will retry");
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = stopped(shutdown.clone()) => return Outcome::Stopped,
+                }
+            }
+        }
+    }
+}
+
+/// S3 → `upload-received`: one invocation per event, in arrival order. Ends when the HTTP server
+/// (the only sender) is gone and the queue is empty.
+pub(crate) async fn deliver_object_events(
+    app: Arc<App>,
+    mut queue: mpsc::UnboundedReceiver<S3Event>,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    activity: Activity,
+    shutdown: watch::Receiver<bool>,
+) {
+    while let Some(event) = queue.recv().await {
+        let outcome = with_retries("S3 ObjectCreated event", retry, &shutdown, || {
+            events::object_created(&app, event.clone(), clock.now())
+        })
+        .await;
+        if let Outcome::Stopped = outcome {
+            tracing::warn!("runner stopping; an S3 event was not delivered");
+        }
+        activity.object_event_done();
+    }
+}
+
+/// The table's change feed → `notify`, in batches, from the persisted checkpoint. A batch is
+/// acknowledged (the checkpoint moved past it) once handled or given up; one interrupted by a stop
+/// is delivered again at the next start.
+pub(crate) async fn tail_changes(
+    app: Arc<App>,
+    table: EmbeddedTable,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    activity: Activity,
+    shutdown: watch::Receiver<bool>,
+) {
+    let mut newest = table.subscribe();
+    let mut position = *activity.feed_position.borrow();
+    let mut read_failures = 0;
+    while !*shutdown.borrow() {
+        let batch = match read_batch(&table, position).await {
+            Ok(batch) => {
+                read_failures = 0;
+                batch
+            }
+            Err(error) => {
+                read_failures += 1;
+                let wait = retry.backoff(read_failures);
+                tracing::error!(%error, retry_in = ?wait, "cannot read the change feed");
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => continue,
+                    () = stopped(shutdown.clone()) => return,
+                }
+            }
+        };
+        let Some(&(last, _)) = batch.last() else {
+            // Nothing new: sleep until a commit passes our position.
+            tokio::select! {
+                woke = newest.wait_for(|&sequence| sequence > position) => {
+                    if woke.is_err() {
+                        return;
+                    }
+                }
+                () = stopped(shutdown.clone()) => return,
+            }
+            continue;
+        };
+
+        let records: Vec<ChangeRecord> = batch.into_iter().map(|(_, record)| record).collect();
+        let outcome = with_retries("table change batch", retry, &shutdown, || {
+            events::table_changes(&app, &records, clock.now())
+        })
+        .await;
+        if let Outcome::Stopped = outcome {
+            return;
+        }
+        if let Err(error) = save_checkpoint(&table, last).await {
+            // The batch will be delivered again; `notify` is idempotent.
+            tracing::error!(%error, "cannot save the change-feed checkpoint");
+            continue;
+        }
+        position = last;
+        activity.feed_position.send_replace(last);
+    }
+}
+
+async fn read_batch(
+    table: &EmbeddedTable,
+    after: u64,
+) -> Result<Vec<(u64, ChangeRecord)>, TableError> {
+    let table = table.clone();
+    tokio::task::spawn_blocking(move || table.changes_after(after, STREAM_BATCH_SIZE))
+        .await
+        .map_err(|error| TableError::Backend(error.to_string()))?
+}
+
+async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), TableError> {
+    let table = table.clone();
+    tokio::task::spawn_blocking(move || table.set_checkpoint(NOTIFY_CONSUMER, sequence))
+        .await
+        .map_err(|error| TableError::Backend(error.to_string()))?
+}
+
+/// The scheduled functions: `redrive_pending_notices` now and then every `every`.
+pub(crate) async fn run_schedule(
+    app: Arc<App>,
+    clock: Arc<dyn Clock>,
+    every: Duration,
+    shutdown: watch::Receiver<bool>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            () = stopped(shutdown.clone()) => return,
+            _ = ticks.tick() => {}
+        }
+        match events::redrive_pending_notices(&app, clock.now()).await {
+            Ok(report) if report.changed > 0 => {
+                tracing::info!(sent = report.changed, "redrive sent pending notices");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "redrive of pending notices failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let policy = RetryPolicy {
+            attempts: 10,
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(5),
+        };
+        let waits: Vec<u64> = (1..=5).map(|n| policy.backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 5, 5]);
+        assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,228 @@
+//! The HTTP front: the API (as API Gateway) and the blob links (as S3).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use award_app::{App, AppError};
+use award_embedded::{EmbeddedBlobs, LinkRejection};
+use aws_lambda_events::s3::S3Event;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use tokio::sync::mpsc;
+use ulid::Ulid;
+
+use crate::clock::Clock;
+use crate::deliveries::Activity;
+use crate::gateway::{self, GatewayRequest, MAX_API_PAYLOAD_BYTES};
+use crate::s3_event::{self, CreatedObject};
+use crate::token;
+
+pub(crate) struct Shared {
+    pub app: Arc<App>,
+    pub blobs: Arc<EmbeddedBlobs>,
+    pub clock: Arc<dyn Clock>,
+    pub token_secret: Vec<u8>,
+    pub bucket: String,
+    pub object_events: mpsc::UnboundedSender<S3Event>,
+    pub object_sequence: AtomicU64,
+    pub activity: Activity,
+}
+
+pub(crate) fn router(state: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/blobs/{*key}", put(upload).get(download))
+        .fallback(api)
+        .with_state(state)
+}
+
+/// The routes the template leaves without an authorizer (`Auth: { Authorizer: NONE }`).
+fn is_public(method: &Method, path: &str) -> bool {
+    method == Method::GET && path == "/cycles/open"
+}
+
+/// API Gateway: authorize, convert, invoke `upload-api`, answer with its response.
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let now = shared.clock.now();
+    let (parts, body) = request.into_parts();
+
+    let claims = if is_public(&parts.method, parts.uri.path()) {
+        None
+    } else {
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        match token::verify_bearer(&shared.token_secret, authorization, now) {
+            Ok(claims) => Some(claims),
+            Err(rejection) => {
+                tracing::info!(method = %parts.method, path = parts.uri.path(), %rejection, "refused by the authorizer");
+                return app_error(&AppError::Unauthenticated);
+            }
+        }
+    };
+
+    let Ok(body) = axum::body::to_bytes(body, MAX_API_PAYLOAD_BYTES).await else {
+        return gateway::api_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request payload exceeds API Gateway's 10 MB limit or could not be read",
+            "请求内容超过 10 MB 上限或无法读取。",
+        );
+    };
+    let event = gateway::to_event(GatewayRequest {
+        method: parts.method,
+        uri: parts.uri,
+        headers: parts.headers,
+        body: body.to_vec(),
+        source: Some(peer),
+        claims,
+        request_id: Ulid::new().to_string(),
+        received_at: now,
+    });
+    match gateway::to_lambda_request(&event) {
+        Ok(request) => {
+            gateway::from_lambda_response(award_app::http::handle(&shared.app, request, now).await)
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot build the Lambda request");
+            app_error(&AppError::Corrupt(error.to_string()))
+        }
+    }
+}
+
+/// S3 `PutObject` through a presigned link; on success, the `ObjectCreated:Put` notification.
+async fn upload(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let now = shared.clock.now();
+    let (parts, body) = request.into_parts();
+    let raw_query = parts.uri.query().unwrap_or_default();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+
+    let limit = usize::try_from(shared.app.config.max_upload_bytes).unwrap_or(usize::MAX);
+    if declared_length(&parts.headers).is_some_and(|length| length > limit as u64) {
+        return link_rejection(&LinkRejection::TooLarge);
+    }
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return link_rejection(&LinkRejection::TooLarge);
+    };
+
+    let accepted = shared
+        .blobs
+        .accept_upload(&key, raw_query, content_type, &body, now);
+    let meta = match accepted {
+        Ok(meta) => meta,
+        Err(rejection) => {
+            tracing::info!(%key, %rejection, "upload refused");
+            return link_rejection(&rejection);
+        }
+    };
+
+    let event = s3_event::object_created(&CreatedObject {
+        bucket: &shared.bucket,
+        key: &key,
+        size: meta.content_length,
+        sequence: shared.object_sequence.fetch_add(1, Ordering::Relaxed),
+        source_ip: Some(peer.ip().to_string()),
+        at: now,
+    });
+    shared.activity.object_event_queued();
+    if shared.object_events.send(event).is_err() {
+        // Only while stopping: the delivery worker is gone. The file is stored; S3 would have
+        // notified, so say so rather than pretend.
+        tracing::error!(%key, "stored, but the ObjectCreated event could not be queued");
+    }
+
+    let mut response = StatusCode::OK.into_response();
+    if let Some(sha256) = meta
+        .sha256_hex
+        .and_then(|sha| HeaderValue::from_str(&sha).ok())
+    {
+        response
+            .headers_mut()
+            .insert("x-amz-checksum-sha256-hex", sha256);
+    }
+    response
+}
+
+/// S3 `GetObject` through a presigned link.
+async fn download(
+    State(shared): State<Arc<Shared>>,
+    Path(key): Path<String>,
+    request: Request,
+) -> Response {
+    let raw_query = request.uri().query().unwrap_or_default();
+    match shared
+        .blobs
+        .read_download(&key, raw_query, shared.clock.now())
+    {
+        Ok((meta, bytes)) => {
+            let content_type = meta
+                .content_type
+                .as_deref()
+                .and_then(|value| HeaderValue::from_str(value).ok())
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            ([(header::CONTENT_TYPE, content_type)], Body::from(bytes)).into_response()
+        }
+        Err(rejection) => {
+            tracing::info!(%key, %rejection, "download refused");
+            link_rejection(&rejection)
+        }
+    }
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+}
+
+fn app_error(error: &AppError) -> Response {
+    let body = error.body();
+    gateway::api_error(
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        &body.code,
+        &body.message,
+        &body.message_zh,
+    )
+}
+
+fn link_rejection(rejection: &LinkRejection) -> Response {
+    let message_zh = match rejection {
+        LinkRejection::Expired => "链接已过期，请重新获取上传或下载链接。",
+        LinkRejection::BadSignature => "链接无效（签名不符）。",
+        LinkRejection::TooLarge => "文件大于声明的大小。",
+        LinkRejection::LengthMismatch => "文件小于声明的大小。",
+        LinkRejection::ChecksumMismatch => "文件的 SHA-256 校验值与声明不符。",
+        LinkRejection::TypeMismatch => "文件类型（Content-Type）与声明不符。",
+        LinkRejection::NotFound => "文件不存在。",
+        LinkRejection::Io(_) => "存储错误，请稍后重试。",
+    };
+    let message = match rejection {
+        // Storage details stay in the log.
+        LinkRejection::Io(_) => "storage error; please retry later".to_owned(),
+        other => other.to_string(),
+    };
+    gateway::api_error(
+        StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        rejection.code(),
+        &message,
+        message_zh,
+    )
+}

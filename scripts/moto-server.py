@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""moto's server for the test harness (scripts/test.sh), with two changes from `moto_server`.
+
+1. One request at a time. moto applies a DynamoDB conditional write as a check followed by a write,
+   without a lock, so two concurrent TransactWriteItems on one item can both pass their
+   `version = :v` check and one update is lost (measured with moto 5.2.5: 20 racing increments
+   left 17). DynamoDB never does that. Serialising requests gives each request the atomicity
+   DynamoDB gives it, so the contract's concurrency rule tests our adapter, not moto's threads: an
+   adapter that dropped its condition would still lose updates between requests.
+2. It binds port 0 and writes the port the OS chose to --port-file, so parallel runs never race
+   for a "free" port.
+"""
+
+import argparse
+import os
+import threading
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+
+
+def serialised(app):
+    lock = threading.Lock()
+
+    def application(environ, start_response):
+        with lock:
+            result = app(environ, start_response)
+            try:
+                # The whole response is produced under the lock: moto may build it lazily.
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+    return application
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port-file", required=True, help="where to write the bound port")
+    args = parser.parse_args()
+
+    backend = DomainDispatcherApplication(create_backend_app)
+    server = make_server(
+        args.host,
+        0,
+        serialised(backend),
+        threaded=True,
+        request_handler=MotoRequestHandler,
+    )
+    # moto builds some URLs (e.g. SQS queue URLs) from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(server.server_port)
+    temporary = args.port_file + ".tmp"
+    with open(temporary, "w", encoding="ascii") as port_file:
+        port_file.write(f"{server.server_port}\n")
+    # A rename is atomic: the harness never reads a half-written port.
+    os.replace(temporary, args.port_file)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+//! The single-table key mapping, written once: every `PK`/`SK`/`GSI*` string of the table is built
+//! here and nowhere else (see the table in `docs/ARCHITECTURE.md`).
+//!
+//! Identifiers that end up inside keys are either ULIDs (generated here) or validated cycle ids
+//! ([`is_valid_cycle_id`]), so no key part can contain the `#` separator.
+
+use award_ports::Key;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use ulid::Ulid;
+
+/// The `type` attribute of each item kind.
+pub mod item_type {
+    pub const CYCLE: &str = "cycle";
+    pub const OPEN_CYCLE_GUARD: &str = "open_cycle_guard";
+    pub const ORGANISATION_GUARD: &str = "organisation_guard";
+    pub const APPLICATION: &str = "application";
+    pub const DOCUMENT: &str = "document";
+    pub const ACCESS: &str = "access";
+    pub const AUDIT: &str = "audit";
+    pub const NOTICE: &str = "notice";
+}
+
+/// The `type` attribute name.
+pub const TYPE: &str = "type";
+
+/// An item's keys: the primary key and the GSI keys it is indexed under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKeys {
+    pub key: Key,
+    pub gsi1: Option<(String, String)>,
+    pub gsi2: Option<(String, String)>,
+}
+
+impl ItemKeys {
+    pub fn primary(key: Key) -> Self {
+        Self {
+            key,
+            gsi1: None,
+            gsi2: None,
+        }
+    }
+
+    pub fn with_gsi1(mut self, pk: String, sk: String) -> Self {
+        self.gsi1 = Some((pk, sk));
+        self
+    }
+
+    pub fn with_gsi2(mut self, pk: String, sk: String) -> Self {
+        self.gsi2 = Some((pk, sk));
+        self
+    }
+}
+
+/// Instants inside sort keys: fixed-width RFC 3339 in UTC, so that string order is time order.
+pub fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Cycle ids are chosen by the office (e.g. `2026`): 1–32 ASCII letters, digits or `-`.
+pub fn is_valid_cycle_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+// --- cycles -------------------------------------------------------------------------------------
+
+pub fn cycle_partition(cycle: &str) -> String {
+    format!("CYCLE#{cycle}")
+}
+
+pub fn cycle(cycle: &str) -> Key {
+    Key::new(cycle_partition(cycle), "CYCLE")
+}
+
+/// GSI1 partition listing every cycle, sorted by `<status>#<cycle>`.
+pub const CYCLES: &str = "CYCLES";
+
+pub fn cycle_item_keys(cycle_id: &str, status: &str) -> ItemKeys {
+    ItemKeys::primary(cycle(cycle_id)).with_gsi1(CYCLES.to_owned(), format!("{status}#{cycle_id}"))
+}
+
+/// GSI1 sort-key prefix of cycles in a status (access pattern 1: `open#`).
+pub fn cycles_in_status_prefix(status: &str) -> String {
+    format!("{status}#")
+}
+
+/// The singleton that makes "one open cycle at a time" a conditional write.
+pub fn open_cycle_guard() -> Key {
+    Key::new(CYCLES, "OPEN")
+}
+
+/// One application per organisation per cycle.
+pub fn organisation_guard(cycle: &str, uscc: &str) -> Key {
+    Key::new(cycle_partition(cycle), format!("ORG#{uscc}"))
+}
+
+// --- applications -------------------------------------------------------------------------------
+
+pub fn application_partition(application: Ulid) -> String {
+    format!("APP#{application}")
+}
+
+pub fn application(application: Ulid) -> Key {
+    Key::new(application_partition(application), "APP")
+}
+
+pub fn owner_partition(sub: &str) -> String {
+    format!("OWNER#{sub}")
+}
+
+/// GSI1 sort-key prefix of an owner's applications (access pattern 3).
+pub const OWNER_APPLICATIONS_PREFIX: &str = "APP#";
+
+pub fn application_item_keys(
+    application_id: Ulid,
+    owner_sub: &str,
+    created_at: DateTime<Utc>,
+    cycle_id: &str,
+    state: &str,
+) -> ItemKeys {
+    ItemKeys::primary(application(application_id))
+        .with_gsi1(
+            owner_partition(owner_sub),
+            format!(
+                "{OWNER_APPLICATIONS_PREFIX}{}#{application_id}",
+                instant(created_at)
+            ),
+        )
+        .with_gsi2(
+            format!("{}#APPS", cycle_partition(cycle_id)),
+            format!("{state}#{application_id}"),
+        )
+}
+
+pub const DOCUMENT_PREFIX: &str = "DOC#";
+
+pub fn document(application: Ulid, document: Ulid) -> Key {
+    Key::new(
+        application_partition(application),
+        format!("{DOCUMENT_PREFIX}{document}"),
+    )
+}
+
+pub const ACCESS_PREFIX: &str = "ACCESS#";
+
+pub fn access(application: Ulid, at: DateTime<Utc>, id: Ulid) -> Key {
+    Key::new(
+        application_partition(application),
+        format!("{ACCESS_PREFIX}{}#{id}", instant(at)),
+    )
+}
+
+pub const AUDIT_PREFIX: &str = "AUDIT#";
+
+/// An audit record lives in the partition of the thing it is about (a cycle, an application).
+pub fn audit(subject_partition: &str, at: DateTime<Utc>, id: Ulid) -> Key {
+    Key::new(
+        subject_partition,
+        format!("{AUDIT_PREFIX}{}#{id}", instant(at)),
+    )
+}
+
+// --- notices and due dates ----------------------------------------------------------------------
+
+pub fn notice(notice: Ulid) -> Key {
+    Key::new(format!("NOTICE#{notice}"), "NOTICE")
+}
+
+pub fn due_partition(date: NaiveDate) -> String {
+    format!("DUE#{}", date.format("%Y-%m-%d"))
+}
+
+pub const NOTICE_DUE_PREFIX: &str = "NOTICE#";
+
+pub fn notice_item_keys(notice_id: Ulid, due: Option<NaiveDate>) -> ItemKeys {
+    let keys = ItemKeys::primary(notice(notice_id));
+    match due {
+        Some(date) => keys.with_gsi2(due_partition(date), format!("{NOTICE_DUE_PREFIX}{notice_id}")),
+        None => keys,
+    }
+}
+
+// --- evidence objects ---------------------------------------------------------------------------
+
+/// The S3 object key of a document: under its application's prefix.
+pub fn object_key(application: Ulid, document: Ulid) -> String {
+    format!("applications/{application}/{document}")
+}
+
+/// The inverse of [`object_key`]; `None` for any other key.
+pub fn parse_object_key(key: &str) -> Option<(Ulid, Ulid)> {
+    let rest = key.strip_prefix("applications/")?;
+    let (application, document) = rest.split_once('/')?;
+    Some((parse_id(application)?, parse_id(document)?))
+}
+
+/// A ULID from a path segment or key part; only the canonical 26-character form is accepted.
+pub fn parse_id(text: &str) -> Option<Ulid> {
+    let id = Ulid::from_string(text).ok()?;
+    (id.to_string() == text).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn object_keys_round_trip_and_reject_others() {
+        let app = Ulid::from_parts(0x0123_4567_89ab, 0xfedc_ba98_7654_3210);
+        let doc = Ulid::from_parts(0x0123_4567_89ac, 0xabcd_ef01_2345_6789);
+        assert_eq!(parse_object_key(&object_key(app, doc)), Some((app, doc)));
+        assert_eq!(parse_object_key("applications/x/y"), None);
+        assert_eq!(parse_object_key(&format!("other/{app}/{doc}")), None);
+        assert_eq!(parse_object_key(&format!("applications/{app}/{doc}/z")), None);
+        assert_eq!(
+            parse_object_key(&format!("applications/{app}/{}", doc.to_string().to_lowercase())),
+            None
+        );
+    }
+
+    #[test]
+    fn instants_sort_as_time() {
+        let early = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        let late = early + chrono::Duration::microseconds(1);
+        assert!(instant(early) < instant(late));
+        assert_eq!(instant(early), "2026-01-02T03:04:05.000000Z");
+    }
+
+    #[test]
+    fn cycle_ids_cannot_carry_separators() {
+        assert!(is_valid_cycle_id("2026"));
+        assert!(is_valid_cycle_id("2026-a"));
+        assert!(!is_valid_cycle_id(""));
+        assert!(!is_valid_cycle_id("2026#x"));
+        assert!(!is_valid_cycle_id(&"9".repeat(33)));
+    }
+}

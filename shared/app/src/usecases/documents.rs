@@ -1,0 +1,217 @@
+//! Evidence documents: the owner declares one and gets a presigned upload bound to the
+//! declaration; the owner or the office downloads it through a short link, and every download
+//! link issued is recorded (Art. 19); the office reads that log.
+
+use std::collections::BTreeMap;
+
+use award_domain::lifecycle::ApplicationState;
+use award_ports::{Condition, Index, PresignedRequest, Query, SortCondition, UploadSpec, Write};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ulid::Ulid;
+
+use crate::App;
+use crate::error::AppError;
+use crate::identity::{Caller, Role};
+use crate::keys;
+use crate::model::{AccessRecord, Application, Document, DocumentStatus, new_id};
+use crate::store::{self, failed_condition, from_item, query_all, retry_on_conflict};
+use crate::usecases::applications::load_readable;
+use crate::usecases::audit;
+use crate::validation;
+
+/// `POST /applications/{id}/documents`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDeclaration {
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A presigned request as the API returns it: send exactly these headers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<PresignedRequest> for Link {
+    fn from(request: PresignedRequest) -> Self {
+        Self {
+            method: request.method,
+            url: request.url,
+            headers: request.headers.into_iter().collect(),
+            expires_at: request.expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredDocument {
+    pub document: Document,
+    pub upload: Link,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentDownload {
+    pub document: Document,
+    pub download: Link,
+}
+
+/// Where a request came from, for the access log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestMeta {
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+pub async fn declare_document(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    input: DocumentDeclaration,
+    now: DateTime<Utc>,
+) -> Result<DeclaredDocument, AppError> {
+    caller.require(Role::Applicant)?;
+    let input = &input;
+    let document = retry_on_conflict(|| async move {
+        let application =
+            store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
+                .await?
+                .filter(|loaded| loaded.record.owner_sub == caller.sub)
+                .ok_or(AppError::ApplicationNotFound)?;
+        if application.record.state != ApplicationState::Draft {
+            return Err(AppError::ApplicationNotEditable);
+        }
+        let file_name = validation::file_name(&input.file_name)?;
+        let content_type = validation::document_type(&input.content_type, &file_name)?;
+        let size = validation::document_size(input.size, app.config.max_upload_bytes)?;
+        let sha256 = validation::sha256(&input.sha256)?;
+        let document = Document {
+            id: new_id(now),
+            application_id,
+            file_name,
+            content_type,
+            size,
+            sha256,
+            status: DocumentStatus::Declared,
+            declared_by: caller.sub.clone(),
+            declared_at: now,
+            checked_at: None,
+            rejection_reason: None,
+        };
+        let writes = vec![
+            // Declarations do not change the application, so concurrent ones do not collide;
+            // the check only makes sure it is still the draft that was loaded.
+            Write::Check {
+                key: keys::application(application_id),
+                condition: Condition::VersionEquals(application.version),
+            },
+            store::create(&document)?,
+            audit(
+                keys::application_partition(application_id),
+                &caller.sub,
+                "document_declared",
+                &[
+                    ("document_id", document.id.to_string()),
+                    ("file_name", document.file_name.clone()),
+                    ("size", document.size.to_string()),
+                    ("sha256", document.sha256.clone()),
+                ],
+                now,
+            )?,
+        ];
+        match app.table.transact(writes).await.map_err(AppError::from) {
+            Ok(()) => Ok(document),
+            Err(error) if failed_condition(&error) == Some(0) => Err(AppError::ConcurrentUpdate),
+            Err(error) => Err(error),
+        }
+    })
+    .await?;
+    // Issued only once the declaration is stored, so no link exists for an undeclared object.
+    let upload = app
+        .blobs
+        .presign_upload(
+            &UploadSpec {
+                key: document.object_key(),
+                content_type: document.content_type.clone(),
+                content_length: document.size,
+                sha256_hex: document.sha256.clone(),
+                expires_in: app.config.upload_ttl,
+            },
+            now,
+        )
+        .await?;
+    Ok(DeclaredDocument {
+        document,
+        upload: upload.into(),
+    })
+}
+
+/// `GET /applications/{id}/documents/{doc}/download`: a short GET link, recorded before it is
+/// issued, so no evidence is ever handed out unlogged.
+pub async fn download_document(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    document_id: Ulid,
+    meta: RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<DocumentDownload, AppError> {
+    load_readable(app, caller, application_id).await?;
+    let document = store::load::<Document>(
+        app.table.as_ref(),
+        &keys::document(application_id, document_id),
+    )
+    .await?
+    .ok_or(AppError::DocumentNotFound)?
+    .record;
+    if document.status != DocumentStatus::Received {
+        return Err(AppError::DocumentNotReceived);
+    }
+    let access = AccessRecord {
+        id: new_id(now),
+        application_id,
+        document_id,
+        actor_sub: caller.sub.clone(),
+        actor_roles: caller.role_names(),
+        at: now,
+        source_ip: meta.source_ip,
+        user_agent: meta.user_agent,
+        request_id: meta.request_id,
+    };
+    app.table.transact(vec![store::create(&access)?]).await?;
+    let download = app
+        .blobs
+        .presign_download(&document.object_key(), app.config.download_ttl, now)
+        .await?;
+    Ok(DocumentDownload {
+        document,
+        download: download.into(),
+    })
+}
+
+/// `GET /applications/{id}/access-log` (office): every download link issued, oldest first.
+pub async fn access_log(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+) -> Result<Vec<AccessRecord>, AppError> {
+    caller.require(Role::Office)?;
+    load_readable(app, caller, application_id).await?;
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, keys::application_partition(application_id))
+            .sort(SortCondition::BeginsWith(keys::ACCESS_PREFIX.into())),
+    )
+    .await?;
+    items
+        .into_iter()
+        .map(|item| from_item::<AccessRecord>(item).map(|stored| stored.record))
+        .collect()
+}

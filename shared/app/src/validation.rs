@@ -1,0 +1,182 @@
+//! Checks on what callers send, each failing with its own [`AppError`].
+
+use award_domain::uscc::Uscc;
+use chrono::NaiveDate;
+use email_address::{EmailAddress, Options};
+
+use crate::error::AppError;
+
+/// Longest organisation name or cycle title, in characters.
+const MAX_NAME_CHARS: usize = 200;
+/// Longest file name kept, in characters.
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// A trimmed, non-empty single-line text of at most [`MAX_NAME_CHARS`] characters.
+pub fn name(text: &str) -> Option<String> {
+    let text = text.trim();
+    let ok = !text.is_empty()
+        && text.chars().count() <= MAX_NAME_CHARS
+        && !text.chars().any(char::is_control);
+    ok.then(|| text.to_owned())
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+pub fn uscc(text: &str) -> Result<Uscc, AppError> {
+    Ok(Uscc::parse(text)?)
+}
+
+/// An administrative division code (GB/T 2260): six digits.
+pub fn division_code(text: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(AppError::InvalidDivisionCode)
+    }
+}
+
+/// A deliverable address: `local@domain.tld`, no display name, no domain literal.
+pub fn email(text: &str) -> Result<String, AppError> {
+    let options = Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+        allow_long_local_parts: false,
+    };
+    EmailAddress::parse_with_options(text.trim(), options)
+        .map(|address| address.email().to_owned())
+        .map_err(|_| AppError::InvalidEmail)
+}
+
+/// The evidence file types accepted (issue: PDF, JPEG, PNG, DOCX, XLSX) and their extensions.
+pub const DOCUMENT_TYPES: &[(&str, &[&str])] = &[
+    ("application/pdf", &["pdf"]),
+    ("image/jpeg", &["jpg", "jpeg"]),
+    ("image/png", &["png"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+];
+
+/// The file name as kept: its last path component, without control characters or characters
+/// that are unsafe in file systems and headers, trimmed; at most [`MAX_FILE_NAME_CHARS`].
+pub fn file_name(raw: &str) -> Result<String, AppError> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';' => '_',
+            other => other,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    if cleaned.is_empty() || cleaned.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(AppError::InvalidFileName);
+    }
+    Ok(cleaned)
+}
+
+/// The declared content type, checked against the allowlist and the file name's extension.
+pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppError> {
+    let content_type = content_type.trim().to_ascii_lowercase();
+    let (_, extensions) = DOCUMENT_TYPES
+        .iter()
+        .find(|(allowed, _)| *allowed == content_type)
+        .ok_or_else(|| AppError::UnsupportedDocumentType(content_type.clone()))?;
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase());
+    match extension {
+        Some(extension) if extensions.contains(&extension.as_str()) => Ok(content_type),
+        _ => Err(AppError::ExtensionMismatch { content_type }),
+    }
+}
+
+pub fn document_size(size: u64, max: u64) -> Result<u64, AppError> {
+    match size {
+        0 => Err(AppError::EmptyDocument),
+        size if size > max => Err(AppError::DocumentTooLarge { max }),
+        size => Ok(size),
+    }
+}
+
+/// 64 hex digits, stored lower case (the form the Blobs port binds).
+pub fn sha256(text: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(AppError::InvalidSha256)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_paths_and_unsafe_characters() {
+        assert_eq!(file_name("../../etc/passwd").unwrap(), "passwd");
+        assert_eq!(file_name("C:\\docs\\报告.pdf").unwrap(), "报告.pdf");
+        assert_eq!(file_name("a\r\nb\"c.pdf").unwrap(), "ab_c.pdf");
+        assert_eq!(file_name("..hidden.pdf").unwrap(), "hidden.pdf");
+        assert!(file_name("dir/").is_err());
+        assert!(file_name("..").is_err());
+        assert!(file_name(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn document_types_need_a_matching_extension() {
+        assert_eq!(
+            document_type("Application/PDF", "a.PDF").unwrap(),
+            "application/pdf"
+        );
+        assert!(document_type("image/jpeg", "a.jpeg").is_ok());
+        assert!(matches!(
+            document_type("image/png", "a.pdf"),
+            Err(AppError::ExtensionMismatch { .. })
+        ));
+        assert!(matches!(
+            document_type("application/zip", "a.zip"),
+            Err(AppError::UnsupportedDocumentType(_))
+        ));
+        assert!(matches!(
+            document_type("application/pdf", "noextension"),
+            Err(AppError::ExtensionMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn sizes_and_checksums() {
+        assert!(matches!(document_size(0, 10), Err(AppError::EmptyDocument)));
+        assert!(matches!(
+            document_size(11, 10),
+            Err(AppError::DocumentTooLarge { max: 10 })
+        ));
+        assert_eq!(document_size(10, 10).unwrap(), 10);
+        assert_eq!(sha256(&"AB".repeat(32)).unwrap(), "ab".repeat(32));
+        assert!(sha256(&"g".repeat(64)).is_err());
+        assert!(sha256(&"a".repeat(63)).is_err());
+    }
+
+    #[test]
+    fn emails_and_division_codes() {
+        assert_eq!(email(" a.b@example.cn ").unwrap(), "a.b@example.cn");
+        for bad in ["a@b", "no-at.example.cn", "A <a@example.cn>", "a@[127.0.0.1]", "a\r\n@x.cn"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert_eq!(division_code("620602").unwrap(), "620602");
+        assert!(division_code("62060").is_err());
+        assert!(division_code("62060a").is_err());
+    }
+}

@@ -1,0 +1,354 @@
+//! The HTTP API over the embedded adapters: every route's happy path, and every refusal with its
+//! JSON code and nothing written.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Asserts a refusal: status, stable code, both messages, and that nothing was written.
+async fn refused(
+    h: &Harness,
+    method: &str,
+    path: &str,
+    caller: Option<As<'_>>,
+    body: Option<&str>,
+    status: u16,
+    code: &str,
+) -> Value {
+    let before = h.last_sequence();
+    let emails = h.emails().len();
+    let (got, reply) = h.request(method, path, caller, body).await;
+    assert_eq!((got, reply["code"].as_str()), (status, Some(code)), "{reply}");
+    assert!(!reply["message"].as_str().unwrap().is_empty());
+    assert!(!reply["message_zh"].as_str().unwrap().is_empty());
+    assert_eq!(h.last_sequence(), before, "a refused request wrote to the table");
+    assert!(h.changes_after(before).is_empty());
+    assert_eq!(h.emails().len(), emails);
+    reply
+}
+
+#[tokio::test]
+async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
+    let h = Harness::new();
+    refused(&h, "GET", "/cycles/open", None, None, 404, "no_open_cycle").await;
+    h.open_cycle().await;
+
+    let (status, cycle) = h.request("GET", "/cycles/open", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(cycle["id"], "2026");
+    assert_eq!(cycle["status"], "open");
+    assert_eq!(cycle["application_deadline"], "2026-06-30");
+
+    let second = r#"{"id":"2028","title":"2028年度","application_deadline":"2028-06-30","recommendation_deadline":"2028-07-31"}"#;
+    let (status, _) = h.request("POST", "/cycles", Some(OFFICE), Some(second)).await;
+    assert_eq!(status, 201);
+    refused(&h, "POST", "/cycles/2028/open", Some(OFFICE), None, 409, "another_cycle_open").await;
+    refused(&h, "POST", "/cycles/2026/open", Some(OFFICE), None, 409, "cycle_already_open").await;
+    refused(&h, "POST", "/cycles/2030/open", Some(OFFICE), None, 404, "cycle_not_found").await;
+    refused(&h, "POST", "/cycles", Some(OFFICE), Some(second), 409, "cycle_exists").await;
+    refused(&h, "POST", "/cycles", Some(ALICE), Some(second), 403, "forbidden").await;
+    refused(&h, "POST", "/cycles/2028/open", Some(ALICE), None, 403, "forbidden").await;
+    let backwards = r#"{"id":"2030","title":"x","application_deadline":"2030-06-30","recommendation_deadline":"2030-01-01"}"#;
+    refused(&h, "POST", "/cycles", Some(OFFICE), Some(backwards), 422, "invalid_cycle").await;
+    let bad_id = r##"{"id":"20#30","title":"x","application_deadline":"2030-06-30","recommendation_deadline":"2030-07-01"}"##;
+    refused(&h, "POST", "/cycles", Some(OFFICE), Some(bad_id), 422, "invalid_cycle").await;
+}
+
+#[tokio::test]
+async fn an_applicant_creates_a_draft_and_is_told_once() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let before = h.last_sequence();
+    let (status, application) = h
+        .request("POST", "/applications", Some(ALICE), Some(&application_body(1)))
+        .await;
+    assert_eq!(status, 201, "{application}");
+    assert_eq!(application["state"], "draft");
+    assert_eq!(application["cycle_id"], "2026");
+    assert_eq!(application["owner_sub"], "alice");
+    assert_eq!(application["uscc"], uscc(1));
+
+    // One transaction: application, guard, notice, audit (and the cycle check writes nothing).
+    let changes = h.changes_after(before);
+    let types: Vec<String> = changes
+        .iter()
+        .map(|c| award_app::store::type_of(c.new_image.as_ref().unwrap()).unwrap().to_owned())
+        .collect();
+    for expected in ["application", "organisation_guard", "notice", "audit"] {
+        assert!(types.contains(&expected.to_owned()), "{types:?}");
+    }
+    assert_eq!(changes.len(), 4);
+
+    let report = h.deliver_stream(now()).await.unwrap();
+    assert_eq!(report.changed, 1);
+    let emails = h.emails();
+    assert_eq!(emails.len(), 1);
+    assert!(emails[0].contains("contact1@example.cn"));
+    // A redelivered stream (the whole feed again, now including the claim and the sent mark).
+    let again = h.deliver_stream(now()).await.unwrap();
+    assert_eq!(again.changed, 0);
+    assert_eq!(h.emails().len(), 1);
+}
+
+#[tokio::test]
+async fn applicants_see_only_their_own_applications() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let alices = h.create_application(ALICE, 1).await;
+    let alices_second_org = h.create_application(ALICE, 2).await;
+    let bobs = h.create_application(BOB, 3).await;
+
+    let (status, list) = h.request("GET", "/applications", Some(ALICE), None).await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&alices.as_str()) && ids.contains(&alices_second_org.as_str()));
+
+    let (status, own) = h
+        .request("GET", &format!("/applications/{alices}"), Some(ALICE), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(own["id"], alices);
+    assert_eq!(own["documents"], serde_json::json!([]));
+
+    let (status, by_office) = h
+        .request("GET", &format!("/applications/{bobs}"), Some(OFFICE), None)
+        .await;
+    assert_eq!((status, by_office["id"].as_str()), (200, Some(bobs.as_str())));
+
+    let path = format!("/applications/{bobs}");
+    refused(&h, "GET", &path, Some(ALICE), None, 404, "application_not_found").await;
+    refused(&h, "GET", &path, None, None, 401, "unauthenticated").await;
+    refused(&h, "GET", &path, Some(EXPERT), None, 403, "forbidden").await;
+    refused(&h, "GET", "/applications", Some(OFFICE), None, 403, "forbidden").await;
+    refused(&h, "GET", "/applications/not-an-id", Some(ALICE), None, 404, "application_not_found").await;
+}
+
+#[tokio::test]
+async fn bad_applications_are_refused_and_change_nothing() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let with = |field: &str, value: Value| {
+        let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+        body[field] = value;
+        body.to_string()
+    };
+    let cases = [
+        (r#"{"organisation_name": "#.to_owned(), 400, "invalid_json"),
+        ("".to_owned(), 400, "invalid_json"),
+        (with("extra", Value::from("x")), 400, "invalid_field"),
+        (with("uscc", Value::from(12)), 400, "invalid_field"),
+        (with("uscc", Value::from(wrong_check_character())), 422, "invalid_uscc"),
+        (with("uscc", Value::from("916206")), 422, "invalid_uscc"),
+        (with("organisation_name", Value::from("   ")), 422, "invalid_organisation_name"),
+        (with("registration_date", Value::from("2026-03-03")), 422, "invalid_registration_date"),
+        (with("registration_date", Value::from("20150520")), 422, "invalid_registration_date"),
+        (with("division_code", Value::from("6206")), 422, "invalid_division_code"),
+        (with("contact_email", Value::from("not-an-email")), 422, "invalid_email"),
+    ];
+    for (body, status, code) in cases {
+        refused(&h, "POST", "/applications", Some(ALICE), Some(&body), status, code).await;
+    }
+    let body = application_body(1);
+    refused(&h, "POST", "/applications", None, Some(&body), 401, "unauthenticated").await;
+    refused(&h, "POST", "/applications", Some(OFFICE), Some(&body), 403, "forbidden").await;
+
+    // Not JSON at all.
+    let before = h.last_sequence();
+    let request = lambda_http::request::from_str(
+        &api_gateway_event("POST", "/applications", Some(ALICE), Some(&body), "$default")
+            .replace("application/json", "text/plain"),
+    )
+    .unwrap();
+    let response = award_app::http::handle(&h.app, request, now()).await;
+    assert_eq!(response.status().as_u16(), 415);
+    assert_eq!(h.last_sequence(), before);
+}
+
+/// Organisation 1's USCC with its check character changed.
+fn wrong_check_character() -> String {
+    let mut code = uscc(1);
+    let last = code.pop().unwrap();
+    code.push(if last == '0' { '1' } else { '0' });
+    code
+}
+
+#[tokio::test]
+async fn one_application_per_organisation_per_cycle() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    let body = application_body(1);
+    refused(&h, "POST", "/applications", Some(ALICE), Some(&body), 409, "duplicate_application").await;
+    // Another account for the same organisation fares no better.
+    refused(&h, "POST", "/applications", Some(BOB), Some(&body), 409, "duplicate_application").await;
+}
+
+#[tokio::test]
+async fn no_application_without_an_open_cycle_or_after_its_deadline() {
+    let h = Harness::new();
+    let body = application_body(1);
+    refused(&h, "POST", "/applications", Some(ALICE), Some(&body), 404, "no_open_cycle").await;
+    h.open_cycle().await;
+    let late = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 2, 0, 0).unwrap();
+    let before = h.last_sequence();
+    let (status, reply) = h
+        .request_at("POST", "/applications", Some(ALICE), Some(&body), late)
+        .await;
+    assert_eq!((status, reply["code"].as_str()), (409, Some("application_deadline_passed")));
+    assert_eq!(h.last_sequence(), before);
+}
+
+#[tokio::test]
+async fn the_owner_declares_a_document_and_gets_a_bound_upload_link() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let application = h.create_application(ALICE, 1).await;
+    let content = b"%PDF-1.7 quality manual";
+    let (status, declared) = h.declare(ALICE, &application, content).await;
+    assert_eq!(status, 201, "{declared}");
+    let document = &declared["document"];
+    assert_eq!(document["status"], "declared");
+    assert_eq!(document["file_name"], "质量手册.pdf");
+    assert_eq!(document["sha256"], sha256_hex(content));
+    let upload = &declared["upload"];
+    assert_eq!(upload["method"], "PUT");
+    let url = upload["url"].as_str().unwrap();
+    assert!(
+        url.contains(&format!("/blobs/applications/{application}/{}", document["id"].as_str().unwrap())),
+        "{url}"
+    );
+    assert_eq!(upload["headers"]["content-type"], "application/pdf");
+    let expires: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(upload["expires_at"].clone()).unwrap();
+    assert!(expires <= now() + chrono::Duration::minutes(15) && expires > now());
+
+    let (_, read) = h
+        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .await;
+    assert_eq!(read["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(read["documents"][0]["id"], document["id"]);
+}
+
+#[tokio::test]
+async fn bad_document_declarations_are_refused_and_change_nothing() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let application = h.create_application(ALICE, 1).await;
+    let path = format!("/applications/{application}/documents");
+    let pdf = b"%PDF";
+    let oversize = serde_json::json!({
+        "file_name": "big.pdf", "content_type": "application/pdf",
+        "size": MAX_UPLOAD + 1, "sha256": sha256_hex(pdf)
+    })
+    .to_string();
+    let empty = serde_json::json!({
+        "file_name": "e.pdf", "content_type": "application/pdf", "size": 0, "sha256": sha256_hex(b"")
+    })
+    .to_string();
+    let bad_sha = serde_json::json!({
+        "file_name": "a.pdf", "content_type": "application/pdf", "size": 4, "sha256": "abc"
+    })
+    .to_string();
+    let negative = r#"{"file_name":"a.pdf","content_type":"application/pdf","size":-4,"sha256":"ab"}"#;
+    let cases: Vec<(String, u16, &str)> = vec![
+        ("{".into(), 400, "invalid_json"),
+        (negative.into(), 400, "invalid_field"),
+        (document_body("a.zip", "application/zip", pdf), 415, "unsupported_document_type"),
+        (document_body("run.exe", "application/x-msdownload", pdf), 415, "unsupported_document_type"),
+        (document_body("a.png", "application/pdf", pdf), 422, "extension_mismatch"),
+        (document_body("..", "application/pdf", pdf), 422, "invalid_file_name"),
+        (oversize, 413, "document_too_large"),
+        (empty, 422, "empty_document"),
+        (bad_sha, 422, "invalid_sha256"),
+    ];
+    for (body, status, code) in cases {
+        refused(&h, "POST", &path, Some(ALICE), Some(&body), status, code).await;
+    }
+    let good = document_body("a.pdf", "application/pdf", pdf);
+    refused(&h, "POST", &path, Some(BOB), Some(&good), 404, "application_not_found").await;
+    refused(&h, "POST", &path, Some(OFFICE), Some(&good), 403, "forbidden").await;
+    refused(&h, "POST", &path, None, Some(&good), 401, "unauthenticated").await;
+    let unknown = format!("/applications/{}/documents", ulid::Ulid::nil());
+    refused(&h, "POST", &unknown, Some(ALICE), Some(&good), 404, "application_not_found").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_declarations_all_land() {
+    let h = std::sync::Arc::new(Harness::new());
+    h.open_cycle().await;
+    let application = h.create_application(ALICE, 1).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let h = h.clone();
+        let application = application.clone();
+        tasks.spawn(async move {
+            let content = format!("document {i}");
+            h.declare(ALICE, &application, content.as_bytes()).await.0
+        });
+    }
+    let statuses = tasks.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let (_, read) = h
+        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .await;
+    assert_eq!(read["documents"].as_array().unwrap().len(), 12);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creations_keep_one_application_per_organisation() {
+    let h = std::sync::Arc::new(Harness::new());
+    h.open_cycle().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..10_u32 {
+        let h = h.clone();
+        // Organisations 0..5 twice each, by different accounts.
+        tasks.spawn(async move {
+            let caller = if i % 2 == 0 { ALICE } else { BOB };
+            h.request("POST", "/applications", Some(caller), Some(&application_body(i / 2)))
+                .await
+                .0
+        });
+    }
+    let mut statuses = tasks.join_all().await;
+    statuses.sort();
+    assert_eq!(statuses, [[201; 5], [409; 5]].concat());
+    let (_, alices) = h.request("GET", "/applications", Some(ALICE), None).await;
+    let (_, bobs) = h.request("GET", "/applications", Some(BOB), None).await;
+    let total = alices["applications"].as_array().unwrap().len()
+        + bobs["applications"].as_array().unwrap().len();
+    assert_eq!(total, 5);
+    let report = h.deliver_stream(now()).await.unwrap();
+    assert_eq!(report.changed, 5);
+    assert_eq!(h.emails().len(), 5);
+}
+
+#[tokio::test]
+async fn routing_refusals() {
+    let h = Harness::new();
+    refused(&h, "GET", "/nowhere", Some(ALICE), None, 404, "route_not_found").await;
+    refused(&h, "DELETE", "/applications", Some(ALICE), None, 405, "method_not_allowed").await;
+    refused(&h, "POST", "/cycles/open", Some(OFFICE), None, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn a_named_stage_prefix_is_not_part_of_the_route() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let request = lambda_http::request::from_str(&api_gateway_event(
+        "GET",
+        "/v1/cycles/open",
+        None,
+        None,
+        "v1",
+    ))
+    .unwrap();
+    let response = award_app::http::handle(&h.app, request, now()).await;
+    assert_eq!(response.status().as_u16(), 200);
+}

@@ -1,0 +1,336 @@
+//! A test harness: the app over the embedded adapters in a temporary folder, requests as API
+//! Gateway (HTTP API, payload v2) sends them, and the S3 / stream events as AWS sends them.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use award_app::events::{self, EventReport};
+use award_app::{App, AppConfig};
+use award_domain::uscc::Uscc;
+use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
+use award_ports::{Blobs, ChangeRecord, Mail};
+use aws_lambda_events::event::s3::S3Event;
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const MAIL_FROM: &str = "award@wuwei.example.cn";
+pub const MAX_UPLOAD: u64 = 1024 * 1024;
+
+/// 2026-03-02 10:00 in China.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
+}
+
+/// A valid USCC registered in Wuwei (division 620602) whose organisation code ends in `n`.
+pub fn uscc(n: u32) -> String {
+    Uscc::with_check_character(&format!("91620602MA{n:07}"))
+        .unwrap()
+        .into_string()
+}
+
+pub struct Harness {
+    pub app: App,
+    pub table: Arc<EmbeddedTable>,
+    pub blobs: Arc<EmbeddedBlobs>,
+    pub outbox: PathBuf,
+    _dir: TempDir,
+}
+
+/// Who calls: a subject and its Cognito groups as the authorizer flattens them.
+#[derive(Clone, Copy)]
+pub struct As<'a> {
+    pub sub: &'a str,
+    pub groups: &'a str,
+}
+
+pub const OFFICE: As<'static> = As {
+    sub: "office-1",
+    groups: "[office]",
+};
+pub const ALICE: As<'static> = As {
+    sub: "alice",
+    groups: "[applicant]",
+};
+pub const BOB: As<'static> = As {
+    sub: "bob",
+    groups: "[applicant]",
+};
+pub const EXPERT: As<'static> = As {
+    sub: "expert-1",
+    groups: "[expert]",
+};
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with(None, None)
+    }
+
+    /// The harness with some ports replaced (failing mail, a blob store lying about objects).
+    pub fn with(blobs: Option<Arc<dyn Blobs>>, mail: Option<Arc<dyn Mail>>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let table = Arc::new(EmbeddedTable::open(dir.path().join("table.redb")).unwrap());
+        let embedded_blobs = Arc::new(
+            EmbeddedBlobs::new(
+                dir.path().join("blobs"),
+                "http://127.0.0.1:8787".into(),
+                vec![7; 32],
+            )
+            .unwrap(),
+        );
+        let outbox = dir.path().join("outbox");
+        let embedded_mail = Arc::new(EmbeddedMail::new(outbox.clone()).unwrap());
+        let mut config = AppConfig::new(MAIL_FROM);
+        config.max_upload_bytes = MAX_UPLOAD;
+        let app = App {
+            table: table.clone(),
+            blobs: blobs.unwrap_or_else(|| embedded_blobs.clone()),
+            mail: mail.unwrap_or(embedded_mail),
+            config,
+        };
+        Self {
+            app,
+            table,
+            blobs: embedded_blobs,
+            outbox,
+            _dir: dir,
+        }
+    }
+
+    /// An API Gateway v2 request, with the caller's claims when given.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        caller: Option<As<'_>>,
+        body: Option<&str>,
+    ) -> (u16, Value) {
+        self.request_at(method, path, caller, body, now()).await
+    }
+
+    pub async fn request_at(
+        &self,
+        method: &str,
+        path: &str,
+        caller: Option<As<'_>>,
+        body: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> (u16, Value) {
+        let request = lambda_http::request::from_str(&api_gateway_event(method, path, caller, body, "$default"))
+            .unwrap();
+        let response = award_app::http::handle(&self.app, request, at).await;
+        let status = response.status().as_u16();
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json; charset=utf-8"
+        );
+        let body: &[u8] = response.body().as_ref();
+        (status, serde_json::from_slice(body).unwrap())
+    }
+
+    /// The newest change sequence: unchanged means nothing at all was written.
+    pub fn last_sequence(&self) -> u64 {
+        *self.table.subscribe().borrow()
+    }
+
+    pub fn changes_after(&self, sequence: u64) -> Vec<ChangeRecord> {
+        self.table
+            .changes_after(sequence, 10_000)
+            .unwrap()
+            .into_iter()
+            .map(|(_, change)| change)
+            .collect()
+    }
+
+    /// How many emails the outbox holds.
+    pub fn emails(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.outbox) else {
+            return Vec::new();
+        };
+        let mut emails: Vec<String> = entries
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect();
+        emails.sort();
+        emails
+    }
+
+    /// Feeds the whole change feed to `notify`, as the stream would.
+    pub async fn deliver_stream(&self, at: DateTime<Utc>) -> Result<EventReport, award_app::AppError> {
+        events::table_changes(&self.app, &self.changes_after(0), at).await
+    }
+
+    /// Creates and opens cycle 2026 as the office.
+    pub async fn open_cycle(&self) {
+        let (status, body) = self
+            .request(
+                "POST",
+                "/cycles",
+                Some(OFFICE),
+                Some(
+                    r#"{"id":"2026","title":"2026年度武威市人民政府质量奖","application_deadline":"2026-06-30","recommendation_deadline":"2026-07-31"}"#,
+                ),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = self.request("POST", "/cycles/2026/open", Some(OFFICE), None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// Creates an application for organisation `n` as `caller`; returns its id.
+    pub async fn create_application(&self, caller: As<'_>, n: u32) -> String {
+        let (status, body) = self
+            .request("POST", "/applications", Some(caller), Some(&application_body(n)))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Declares a document; returns the whole response.
+    pub async fn declare(&self, caller: As<'_>, application: &str, content: &[u8]) -> (u16, Value) {
+        self.request(
+            "POST",
+            &format!("/applications/{application}/documents"),
+            Some(caller),
+            Some(&document_body("质量手册.pdf", "application/pdf", content)),
+        )
+        .await
+    }
+
+    /// PUTs `content` to a presigned upload link as the local runner would; returns the key.
+    pub fn upload(&self, upload: &Value, content: &[u8]) -> String {
+        let url = upload["url"].as_str().unwrap();
+        let (path, query) = url.split_once('?').unwrap();
+        let key = path.split_once("/blobs/").unwrap().1.to_owned();
+        self.blobs
+            .accept_upload(
+                &key,
+                query,
+                upload["headers"]["content-type"].as_str(),
+                content,
+                now(),
+            )
+            .unwrap();
+        key
+    }
+}
+
+pub fn application_body(n: u32) -> String {
+    json!({
+        "organisation_name": format!("武威第{n}质量有限公司"),
+        "uscc": uscc(n),
+        "registration_date": "2015-05-20",
+        "division_code": "620602",
+        "contact_email": format!("contact{n}@example.cn"),
+    })
+    .to_string()
+}
+
+pub fn sha256_hex(content: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(content))
+}
+
+pub fn document_body(file_name: &str, content_type: &str, content: &[u8]) -> String {
+    json!({
+        "file_name": file_name,
+        "content_type": content_type,
+        "size": content.len(),
+        "sha256": sha256_hex(content),
+    })
+    .to_string()
+}
+
+/// The payload API Gateway (HTTP API, v2) sends a Lambda, with a JWT authorizer's claims.
+pub fn api_gateway_event(
+    method: &str,
+    path: &str,
+    caller: Option<As<'_>>,
+    body: Option<&str>,
+    stage: &str,
+) -> String {
+    let mut context = json!({
+        "accountId": "123456789012",
+        "apiId": "api",
+        "domainName": "api.example.cn",
+        "domainPrefix": "api",
+        "http": {
+            "method": method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "203.0.113.7",
+            "userAgent": "award-tests"
+        },
+        "requestId": "request-1",
+        "routeKey": "$default",
+        "stage": stage,
+        "time": "02/Mar/2026:02:00:00 +0000",
+        "timeEpoch": 1772416800000_i64
+    });
+    if let Some(caller) = caller {
+        context["authorizer"] = json!({
+            "jwt": {
+                "claims": {
+                    "sub": caller.sub,
+                    "email": format!("{}@example.cn", caller.sub),
+                    "cognito:groups": caller.groups
+                },
+                "scopes": null
+            }
+        });
+    }
+    let mut headers = json!({ "user-agent": "award-tests", "host": "api.example.cn" });
+    if body.is_some() {
+        headers["content-type"] = json!("application/json");
+    }
+    json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": false
+    })
+    .to_string()
+}
+
+/// The S3 notification for an object, its key form-encoded as S3 sends it.
+pub fn s3_event(key: &str, size: usize) -> S3Event {
+    let encoded: String = url_encode_key(key);
+    serde_json::from_value(json!({
+        "Records": [{
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "awsRegion": "us-east-1",
+            "eventTime": "2026-03-02T02:00:01.000Z",
+            "eventName": "ObjectCreated:Put",
+            "userIdentity": { "principalId": "AWS:EXAMPLE" },
+            "requestParameters": { "sourceIPAddress": "203.0.113.7" },
+            "responseElements": { "x-amz-request-id": "r", "x-amz-id-2": "i" },
+            "s3": {
+                "s3SchemaVersion": "1.0",
+                "configurationId": "evidence",
+                "bucket": { "name": "evidence", "ownerIdentity": { "principalId": "EXAMPLE" }, "arn": "arn:aws:s3:::evidence" },
+                "object": { "key": encoded, "size": size, "eTag": "e", "sequencer": "0A" }
+            }
+        }]
+    }))
+    .unwrap()
+}
+
+/// S3's form encoding of keys: space as `+`, reserved characters as `%XX`, `/` kept.
+fn url_encode_key(key: &str) -> String {
+    key.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,435 @@
+//! The event handlers over the embedded adapters: S3 object-created (idempotent), the stream and
+//! the scheduled redrive (one email per notice), downloads and the access log.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use award_app::events::{self, NotifyEvent, decode_s3_key};
+use award_app::model::{Notice, NoticeStatus};
+use award_app::store::{from_item, type_of};
+use award_ports::{
+    BlobError, BlobMeta, Blobs, ChangeKind, Email, Mail, MailError, PresignedRequest, UploadSpec,
+};
+use chrono::{DateTime, Utc};
+use common::*;
+use serde_json::{Value, json};
+
+/// Declares and uploads a PDF for a new application of ALICE's; returns (application, document, key).
+async fn uploaded(h: &Harness, content: &[u8]) -> (String, String, String) {
+    h.open_cycle().await;
+    let application = h.create_application(ALICE, 1).await;
+    let (status, declared) = h.declare(ALICE, &application, content).await;
+    assert_eq!(status, 201, "{declared}");
+    let key = h.upload(&declared["upload"], content);
+    let document = declared["document"]["id"].as_str().unwrap().to_owned();
+    (application, document, key)
+}
+
+async fn document_status(h: &Harness, application: &str, document: &str) -> Value {
+    let (_, read) = h
+        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .await;
+    read["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == document)
+        .unwrap()
+        .clone()
+}
+
+fn notices(h: &Harness) -> Vec<Notice> {
+    let mut latest = std::collections::BTreeMap::new();
+    for change in h.changes_after(0) {
+        if let Some(image) = change.new_image
+            && type_of(&image) == Some("notice")
+        {
+            let notice = from_item::<Notice>(image).unwrap().record;
+            latest.insert(notice.id, notice);
+        }
+    }
+    latest.into_values().collect()
+}
+
+#[tokio::test]
+async fn an_upload_matching_its_declaration_is_received_once() {
+    let h = Harness::new();
+    let content = b"%PDF-1.7 evidence";
+    let (application, document, key) = uploaded(&h, content).await;
+
+    let before = h.last_sequence();
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!((report.changed, report.unchanged), (1, 0));
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "received");
+    let changed = h.changes_after(before);
+    assert_eq!(changed.len(), 3, "document, notice, audit");
+
+    // S3 delivers at least once: the second delivery changes nothing and owes nothing.
+    let before_duplicate = h.last_sequence();
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!((report.changed, report.unchanged), (0, 1));
+    assert_eq!(h.last_sequence(), before_duplicate);
+
+    h.deliver_stream(now()).await.unwrap();
+    h.deliver_stream(now()).await.unwrap();
+    let emails = h.emails();
+    assert_eq!(emails.len(), 2, "application received + document received");
+    let sent = notices(&h);
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|n| n.status == NoticeStatus::Sent && n.message_id.is_some()));
+}
+
+#[tokio::test]
+async fn unknown_keys_are_skipped_without_failing() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let before = h.last_sequence();
+    let nobody = format!(
+        "applications/{}/{}",
+        ulid::Ulid::from_parts(1, 1),
+        ulid::Ulid::from_parts(1, 2)
+    );
+    for key in ["elsewhere/file.pdf", "applications/a b/c", nobody.as_str()] {
+        let report = events::object_created(&h.app, s3_event(key, 3), now()).await.unwrap();
+        assert_eq!(report.skipped.len(), 1, "{key}: {report:?}");
+        assert_eq!(report.changed, 0);
+    }
+    assert_eq!(h.last_sequence(), before);
+}
+
+#[test]
+fn s3_keys_are_form_decoded() {
+    assert_eq!(decode_s3_key("a+b%2Fc%E8%B4%A8").as_deref(), Some("a b/c质"));
+    assert_eq!(decode_s3_key("plain/key").as_deref(), Some("plain/key"));
+    assert_eq!(decode_s3_key("%FF"), None);
+}
+
+/// Presigns through the embedded store but reports whatever `head` it is told to.
+struct LyingBlobs {
+    inner: Arc<dyn Blobs>,
+    head: BlobMeta,
+}
+
+#[async_trait]
+impl Blobs for LyingBlobs {
+    async fn presign_upload(
+        &self,
+        spec: &UploadSpec,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError> {
+        self.inner.presign_upload(spec, now).await
+    }
+    async fn presign_download(
+        &self,
+        key: &str,
+        expires_in: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError> {
+        self.inner.presign_download(key, expires_in, now).await
+    }
+    async fn head(&self, _key: &str) -> Result<Option<BlobMeta>, BlobError> {
+        Ok(Some(self.head.clone()))
+    }
+}
+
+#[tokio::test]
+async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason() {
+    let content = b"%PDF-1.7 declared";
+    for (head, reason) in [
+        (
+            BlobMeta {
+                content_length: 3,
+                content_type: Some("application/pdf".into()),
+                sha256_hex: None,
+            },
+            "size",
+        ),
+        (
+            BlobMeta {
+                content_length: content.len() as u64,
+                content_type: Some("image/png".into()),
+                sha256_hex: Some(sha256_hex(content)),
+            },
+            "content type",
+        ),
+        (
+            BlobMeta {
+                content_length: content.len() as u64,
+                content_type: Some("application/pdf".into()),
+                sha256_hex: Some(sha256_hex(b"something else")),
+            },
+            "SHA-256",
+        ),
+    ] {
+        let scratch = tempfile::tempdir().unwrap();
+        let inner: Arc<dyn Blobs> = Arc::new(
+            award_embedded::EmbeddedBlobs::new(
+                scratch.path().to_path_buf(),
+                "http://127.0.0.1:8787".into(),
+                vec![7; 32],
+            )
+            .unwrap(),
+        );
+        let h = Harness::with(Some(Arc::new(LyingBlobs { inner, head })), None);
+        h.open_cycle().await;
+        let application = h.create_application(ALICE, 1).await;
+        let (_, declared) = h.declare(ALICE, &application, content).await;
+        let document = declared["document"]["id"].as_str().unwrap();
+        let key = format!("applications/{application}/{document}");
+
+        let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+            .await
+            .unwrap();
+        assert_eq!(report.changed, 1);
+        let checked = document_status(&h, &application, document).await;
+        assert_eq!(checked["status"], "rejected");
+        assert!(
+            checked["rejection_reason"].as_str().unwrap().contains(reason),
+            "{checked}"
+        );
+        h.deliver_stream(now()).await.unwrap();
+        let emails = h.emails();
+        assert_eq!(emails.len(), 2);
+        assert!(
+            notices(&h)
+                .iter()
+                .any(|n| n.template == award_app::model::NoticeTemplate::DocumentRejected)
+        );
+        // Nothing is downloadable from a rejected upload.
+        let (status, reply) = h
+            .request(
+                "GET",
+                &format!("/applications/{application}/documents/{document}/download"),
+                Some(ALICE),
+                None,
+            )
+            .await;
+        assert_eq!((status, reply["code"].as_str()), (409, Some("document_not_received")));
+    }
+}
+
+#[tokio::test]
+async fn downloads_are_short_lived_and_logged() {
+    let h = Harness::new();
+    let content = b"%PDF-1.7 evidence";
+    let (application, document, key) = uploaded(&h, content).await;
+    let path = format!("/applications/{application}/documents/{document}/download");
+
+    let before = h.last_sequence();
+    let (status, reply) = h.request("GET", &path, Some(ALICE), None).await;
+    assert_eq!((status, reply["code"].as_str()), (409, Some("document_not_received")));
+    assert_eq!(h.last_sequence(), before);
+
+    events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    let (status, reply) = h.request("GET", &path, Some(ALICE), None).await;
+    assert_eq!(status, 200, "{reply}");
+    let link = &reply["download"];
+    assert_eq!(link["method"], "GET");
+    let expires: DateTime<Utc> = serde_json::from_value(link["expires_at"].clone()).unwrap();
+    assert!(expires <= now() + chrono::Duration::minutes(5));
+    // The link really serves the object.
+    let url = link["url"].as_str().unwrap();
+    let (url_path, query) = url.split_once('?').unwrap();
+    let (_, bytes) = h
+        .blobs
+        .read_download(url_path.split_once("/blobs/").unwrap().1, query, now())
+        .unwrap();
+    assert_eq!(bytes, content);
+
+    let (status, _) = h.request("GET", &path, Some(OFFICE), None).await;
+    assert_eq!(status, 200);
+
+    // Another applicant learns nothing and leaves no trace.
+    let before = h.last_sequence();
+    let (status, reply) = h.request("GET", &path, Some(BOB), None).await;
+    assert_eq!((status, reply["code"].as_str()), (404, Some("application_not_found")));
+    assert_eq!(h.last_sequence(), before);
+    let missing = format!("/applications/{application}/documents/{}/download", ulid::Ulid::nil());
+    let (status, _) = h.request("GET", &missing, Some(ALICE), None).await;
+    assert_eq!(status, 404);
+
+    let log_path = format!("/applications/{application}/access-log");
+    let (status, log) = h.request("GET", &log_path, Some(OFFICE), None).await;
+    assert_eq!(status, 200);
+    let log = log["access_log"].as_array().unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0]["actor_sub"], "alice");
+    assert_eq!(log[1]["actor_sub"], "office-1");
+    assert_eq!(log[0]["document_id"], document);
+    assert_eq!(log[0]["source_ip"], "203.0.113.7");
+    assert_eq!(log[0]["user_agent"], "award-tests");
+    let (status, reply) = h.request("GET", &log_path, Some(ALICE), None).await;
+    assert_eq!((status, reply["code"].as_str()), (403, Some("forbidden")));
+}
+
+/// Fails while `failing` is set; counts what it sent.
+#[derive(Default)]
+struct FlakyMail {
+    failing: AtomicBool,
+    sent: AtomicUsize,
+}
+
+#[async_trait]
+impl Mail for FlakyMail {
+    async fn send(&self, email: &Email) -> Result<String, MailError> {
+        assert!(email.subject.starts_with("武威市人民政府质量奖"));
+        assert_eq!(email.from, MAIL_FROM);
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(MailError::Backend("throttled".into()));
+        }
+        Ok(format!("m-{}", self.sent.fetch_add(1, Ordering::SeqCst)))
+    }
+}
+
+#[tokio::test]
+async fn a_failed_send_is_released_and_redriven_after_its_back_off() {
+    let mail = Arc::new(FlakyMail::default());
+    mail.failing.store(true, Ordering::SeqCst);
+    let h = Harness::with(None, Some(mail.clone()));
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+
+    let error = h.deliver_stream(now()).await.unwrap_err();
+    assert_eq!(error.code(), "internal");
+    let [notice] = notices(&h).try_into().unwrap();
+    assert_eq!(notice.status, NoticeStatus::Pending);
+    assert_eq!(notice.attempts, 1);
+    assert!(notice.last_error.as_deref().unwrap().contains("throttled"));
+
+    mail.failing.store(false, Ordering::SeqCst);
+    // The stream's retry and an early redrive respect the back-off.
+    let retry = h.deliver_stream(now()).await.unwrap();
+    assert_eq!(retry.changed, 0);
+    let early = events::redrive_pending_notices(&h.app, now() + chrono::Duration::seconds(30))
+        .await
+        .unwrap();
+    assert_eq!(early.changed, 0);
+    assert_eq!(mail.sent.load(Ordering::SeqCst), 0);
+
+    let later = now() + chrono::Duration::minutes(2);
+    let report = events::redrive_pending_notices(&h.app, later).await.unwrap();
+    assert_eq!(report.changed, 1);
+    assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
+    let [notice] = notices(&h).try_into().unwrap();
+    assert_eq!((notice.status, notice.attempts), (NoticeStatus::Sent, 2));
+
+    // Everything again: nothing more is sent.
+    events::redrive_pending_notices(&h.app, later).await.unwrap();
+    h.deliver_stream(later).await.unwrap();
+    assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_redrive_sends_what_the_stream_missed_within_its_window() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    // A week later the notice is outside the window: the redrive does not reach it.
+    let too_late = now() + chrono::Duration::days(events::REDRIVE_WINDOW_DAYS);
+    let report = events::redrive_pending_notices(&h.app, too_late).await.unwrap();
+    assert_eq!(report.changed, 0);
+    assert!(h.emails().is_empty());
+
+    let next_day = now() + chrono::Duration::days(1);
+    let report = events::redrive_pending_notices(&h.app, next_day).await.unwrap();
+    assert_eq!(report.changed, 1);
+    assert_eq!(h.emails().len(), 1);
+    h.deliver_stream(next_day).await.unwrap();
+    events::redrive_pending_notices(&h.app, next_day).await.unwrap();
+    assert_eq!(h.emails().len(), 1);
+    let email = &h.emails()[0];
+    assert!(email.contains("contact1@example.cn"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_deliveries_of_one_notice_send_one_email() {
+    let h = Arc::new(Harness::new());
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    let records = h.changes_after(0);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let h = h.clone();
+        let records = records.clone();
+        tasks.spawn(async move { events::table_changes(&h.app, &records, now()).await.unwrap() });
+    }
+    let sent: usize = tasks.join_all().await.iter().map(|r| r.changed).sum();
+    assert_eq!(sent, 1);
+    assert_eq!(h.emails().len(), 1);
+}
+
+fn stream_event(name: &str, image: Value) -> Value {
+    json!({
+        "Records": [{
+            "eventID": "e1",
+            "eventName": name,
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": {
+                "ApproximateCreationDateTime": 1772416800.0,
+                "Keys": { "PK": { "S": "NOTICE#01" }, "SK": { "S": "NOTICE" } },
+                "NewImage": image,
+                "SequenceNumber": "111",
+                "SizeBytes": 26,
+                "StreamViewType": "NEW_IMAGE"
+            },
+            "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/award/stream/2026"
+        }]
+    })
+}
+
+#[test]
+fn stream_events_become_change_records() {
+    let image = json!({
+        "PK": { "S": "NOTICE#01" }, "SK": { "S": "NOTICE" },
+        "type": { "S": "notice" }, "version": { "N": "1" }
+    });
+    let event = serde_json::from_value(stream_event("INSERT", image)).unwrap();
+    let [record] = events::change_records(event).unwrap().try_into().unwrap();
+    assert_eq!(record.kind, ChangeKind::Insert);
+    assert_eq!(record.sequence, "111");
+    assert_eq!(record.key, award_ports::Key::new("NOTICE#01", "NOTICE"));
+    let image = record.new_image.unwrap();
+    assert_eq!(type_of(&image), Some("notice"));
+    assert_eq!(award_ports::table::version_of(&image), Some(1));
+
+    let removal = serde_json::from_value(stream_event("REMOVE", json!({}))).unwrap();
+    let [record] = events::change_records(removal).unwrap().try_into().unwrap();
+    assert_eq!((record.kind, record.new_image), (ChangeKind::Remove, None));
+}
+
+#[tokio::test]
+async fn notify_tells_its_two_triggers_apart() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+
+    let scheduled: NotifyEvent = serde_json::from_value(json!({
+        "version": "0", "id": "x", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": "2026-03-02T02:00:00Z", "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/redrive"], "detail": {}
+    }))
+    .unwrap();
+    assert!(matches!(scheduled, NotifyEvent::Scheduled(_)));
+    let report = events::notify(&h.app, scheduled, now()).await.unwrap();
+    assert_eq!(report.changed, 1);
+
+    let stream: NotifyEvent =
+        serde_json::from_value(stream_event("MODIFY", json!({ "type": { "S": "cycle" } }))).unwrap();
+    assert!(matches!(stream, NotifyEvent::Stream(_)));
+    let report = events::notify(&h.app, stream, now()).await.unwrap();
+    assert_eq!(report, events::EventReport::default());
+    assert_eq!(h.emails().len(), 1);
+}

@@ -1,0 +1,542 @@
+//! The Table port on DynamoDB: `GetItem` (consistent), `Query` (base table and the two GSIs) and
+//! `TransactWriteItems` (all or nothing, each write with its own condition).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use award_ports::table::{self, GSI1PK, GSI1SK, GSI2PK, GSI2SK, PK, SK, VERSION};
+use award_ports::{
+    Condition, Index, Item, Key, Page, Query, SortCondition, Table, TableError, Write,
+};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TransactWriteItem, Update,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::{SetupError, full_message};
+
+type AttributeMap = HashMap<String, AttributeValue>;
+
+/// The award's single table on DynamoDB.
+#[derive(Debug, Clone)]
+pub struct DynamoTable {
+    client: aws_sdk_dynamodb::Client,
+    table_name: String,
+}
+
+impl DynamoTable {
+    pub fn new(client: aws_sdk_dynamodb::Client, table_name: impl Into<String>) -> Self {
+        Self {
+            client,
+            table_name: table_name.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl Table for DynamoTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .set_key(Some(key_attributes(key)))
+            // Callers read-modify-write under a version guard; an eventually consistent read would
+            // hand them a stale version and make the guarded write fail for no reason.
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(output.item.map(Item::from))
+    }
+
+    async fn query(&self, query: &Query) -> Result<Page, TableError> {
+        let limit = match query.limit {
+            None => None,
+            Some(0) => return Err(TableError::Invalid("query limit must be at least 1".into())),
+            // DynamoDB caps a page at 1 MB anyway; clamping only avoids an overflow.
+            Some(limit) => Some(i32::try_from(limit).unwrap_or(i32::MAX)),
+        };
+        let start_key = query.cursor.as_deref().map(decode_cursor).transpose()?;
+        let (partition_attribute, sort_attribute) = query.index.key_attributes();
+        let mut names = HashMap::from([
+            ("#pk".to_owned(), partition_attribute.to_owned()),
+            ("#sk".to_owned(), sort_attribute.to_owned()),
+        ]);
+        let mut values = HashMap::from([(":pk".to_owned(), s(&query.partition))]);
+        let sort_expression = match &query.sort {
+            SortCondition::Any => {
+                names.remove("#sk");
+                None
+            }
+            SortCondition::Equals(value) => {
+                values.insert(":sk".into(), s(value));
+                Some("#sk = :sk")
+            }
+            SortCondition::BeginsWith(prefix) => {
+                values.insert(":sk".into(), s(prefix));
+                Some("begins_with(#sk, :sk)")
+            }
+            SortCondition::Between(low, high) => {
+                values.insert(":sk".into(), s(low));
+                values.insert(":sk2".into(), s(high));
+                Some("#sk BETWEEN :sk AND :sk2")
+            }
+            SortCondition::LessThanOrEqual(value) => {
+                values.insert(":sk".into(), s(value));
+                Some("#sk <= :sk")
+            }
+            SortCondition::GreaterThanOrEqual(value) => {
+                values.insert(":sk".into(), s(value));
+                Some("#sk >= :sk")
+            }
+        };
+        let key_condition = match sort_expression {
+            None => "#pk = :pk".to_owned(),
+            Some(sort) => format!("#pk = :pk AND {sort}"),
+        };
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table_name)
+            .set_index_name(query.index.name().map(str::to_owned))
+            .key_condition_expression(key_condition)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .scan_index_forward(query.ascending)
+            .set_limit(limit)
+            .set_exclusive_start_key(start_key)
+            .send()
+            .await
+            .map_err(backend)?;
+        let next = output
+            .last_evaluated_key
+            .filter(|key| !key.is_empty())
+            .map(encode_cursor)
+            .transpose()?;
+        let items = output.items.unwrap_or_default();
+        Ok(Page {
+            items: items.into_iter().map(Item::from).collect(),
+            next,
+        })
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        if writes.is_empty() {
+            return Err(TableError::Invalid(
+                "a transaction needs at least one write".into(),
+            ));
+        }
+        if writes.len() > table::MAX_TRANSACT_WRITES {
+            return Err(TableError::Invalid(format!(
+                "a transaction holds at most {} writes, got {}",
+                table::MAX_TRANSACT_WRITES,
+                writes.len()
+            )));
+        }
+        let keys = writes
+            .iter()
+            .map(Write::key)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut seen = HashSet::new();
+        if let Some(duplicate) = keys.iter().find(|key| !seen.insert(*key)) {
+            return Err(TableError::Invalid(format!(
+                "two writes on one item in a transaction: {duplicate:?}"
+            )));
+        }
+        let items = writes
+            .iter()
+            .map(|write| self.transact_item(write))
+            .collect::<Result<Vec<_>, _>>()?;
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error) => Err(transact_error(error, &keys)),
+        }
+    }
+}
+
+impl DynamoTable {
+    fn transact_item(&self, write: &Write) -> Result<TransactWriteItem, TableError> {
+        let guard = ConditionExpression::of(write.condition());
+        let item = match write {
+            Write::Put { item, .. } => {
+                table::key_of(item)?;
+                let put = Put::builder()
+                    .table_name(&self.table_name)
+                    .set_item(Some(AttributeMap::from(item.clone())))
+                    .set_condition_expression(guard.expression)
+                    .set_expression_attribute_names(non_empty(guard.names))
+                    .set_expression_attribute_values(non_empty(guard.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().put(put).build()
+            }
+            Write::Update { key, set, .. } => {
+                let assignment = UpdateAssignment::of(key, set)?;
+                let mut names = guard.names;
+                names.extend(assignment.names);
+                let mut values = guard.values;
+                values.extend(assignment.values);
+                let update = Update::builder()
+                    .table_name(&self.table_name)
+                    .set_key(Some(key_attributes(key)))
+                    .update_expression(assignment.expression)
+                    .set_condition_expression(guard.expression)
+                    .set_expression_attribute_names(non_empty(names))
+                    .set_expression_attribute_values(non_empty(values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().update(update).build()
+            }
+            Write::Delete { key, .. } => {
+                let delete = Delete::builder()
+                    .table_name(&self.table_name)
+                    .set_key(Some(key_attributes(key)))
+                    .set_condition_expression(guard.expression)
+                    .set_expression_attribute_names(non_empty(guard.names))
+                    .set_expression_attribute_values(non_empty(guard.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().delete(delete).build()
+            }
+            Write::Check { key, .. } => {
+                let Some(expression) = guard.expression else {
+                    return Err(TableError::Invalid(format!(
+                        "a check needs a condition: {key:?}"
+                    )));
+                };
+                let check = ConditionCheck::builder()
+                    .table_name(&self.table_name)
+                    .set_key(Some(key_attributes(key)))
+                    .condition_expression(expression)
+                    .set_expression_attribute_names(non_empty(guard.names))
+                    .set_expression_attribute_values(non_empty(guard.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+        };
+        Ok(item)
+    }
+}
+
+/// A write's guard as a DynamoDB condition expression. Its placeholders start with `#c_` / `:c_` so
+/// they never collide with an update's `#u…` / `:u…`.
+struct ConditionExpression {
+    expression: Option<String>,
+    names: HashMap<String, String>,
+    values: AttributeMap,
+}
+
+impl ConditionExpression {
+    fn of(condition: &Condition) -> Self {
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        let expression = match condition {
+            Condition::None => None,
+            Condition::NotExists => {
+                names.insert("#c_pk".to_owned(), PK.to_owned());
+                Some("attribute_not_exists(#c_pk)".to_owned())
+            }
+            Condition::Exists => {
+                names.insert("#c_pk".to_owned(), PK.to_owned());
+                Some("attribute_exists(#c_pk)".to_owned())
+            }
+            Condition::VersionEquals(version) => {
+                // A comparison with a missing attribute is false, so this also requires the item to
+                // exist, as the port says.
+                names.insert("#c_version".to_owned(), VERSION.to_owned());
+                values.insert(
+                    ":c_version".to_owned(),
+                    AttributeValue::N(version.to_string()),
+                );
+                Some("#c_version = :c_version".to_owned())
+            }
+        };
+        Self {
+            expression,
+            names,
+            values,
+        }
+    }
+}
+
+/// `SET #u0 = :u0, #u1 = :u1, …` for the attributes of an update.
+struct UpdateAssignment {
+    expression: String,
+    names: HashMap<String, String>,
+    values: AttributeMap,
+}
+
+impl UpdateAssignment {
+    fn of(key: &Key, set: &Item) -> Result<Self, TableError> {
+        let mut attributes: Vec<(String, AttributeValue)> =
+            AttributeMap::from(set.clone()).into_iter().collect();
+        // DynamoDB refuses to SET a key attribute; restating the item's own key is harmless, so
+        // only a different value is an error.
+        let mut key_clash = None;
+        attributes.retain(|(name, value)| {
+            let own = match name.as_str() {
+                PK => &key.pk,
+                SK => &key.sk,
+                _ => return true,
+            };
+            if value.as_s().map(String::as_str) != Ok(own.as_str()) {
+                key_clash = Some(name.clone());
+            }
+            false
+        });
+        if let Some(name) = key_clash {
+            return Err(TableError::Invalid(format!(
+                "an update cannot change the key attribute {name}"
+            )));
+        }
+        if attributes.is_empty() {
+            return Err(TableError::Invalid(format!(
+                "an update must set at least one attribute: {key:?}"
+            )));
+        }
+        // A stable order keeps the request (and so any error message) reproducible.
+        attributes.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut names = HashMap::new();
+        let mut values = HashMap::new();
+        let mut assignments = Vec::with_capacity(attributes.len());
+        for (position, (name, value)) in attributes.into_iter().enumerate() {
+            assignments.push(format!("#u{position} = :u{position}"));
+            names.insert(format!("#u{position}"), name);
+            values.insert(format!(":u{position}"), value);
+        }
+        Ok(Self {
+            expression: format!("SET {}", assignments.join(", ")),
+            names,
+            values,
+        })
+    }
+}
+
+fn transact_error(error: SdkError<TransactWriteItemsError>, keys: &[Key]) -> TableError {
+    let service_error = match error {
+        SdkError::ServiceError(context) => context.into_err(),
+        other => return backend(other),
+    };
+    if let TransactWriteItemsError::TransactionCanceledException(canceled) = &service_error {
+        let reasons = canceled.cancellation_reasons();
+        let code_at = |index: usize| reasons.get(index).and_then(|reason| reason.code());
+        if let Some(index) =
+            (0..reasons.len()).find(|&index| code_at(index) == Some("ConditionalCheckFailed"))
+        {
+            return match keys.get(index) {
+                Some(key) => TableError::ConditionFailed {
+                    index,
+                    key: key.clone(),
+                },
+                None => TableError::Backend(format!(
+                    "condition failed on write {index} of a {}-write transaction",
+                    keys.len()
+                )),
+            };
+        }
+        if (0..reasons.len()).any(|index| code_at(index) == Some("TransactionConflict")) {
+            return TableError::Conflict;
+        }
+    }
+    match service_error.code() {
+        Some("ValidationException") => TableError::Invalid(full_message(&service_error)),
+        _ => TableError::Backend(full_message(&service_error)),
+    }
+}
+
+fn key_attributes(key: &Key) -> AttributeMap {
+    HashMap::from([(PK.to_owned(), s(&key.pk)), (SK.to_owned(), s(&key.sk))])
+}
+
+fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_owned())
+}
+
+fn non_empty<V>(map: HashMap<String, V>) -> Option<HashMap<String, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+/// The cursor is DynamoDB's `LastEvaluatedKey` (only string key attributes in this table), as
+/// URL-safe base64 of a JSON object, so callers can pass it in a query string untouched.
+fn encode_cursor(last_evaluated_key: AttributeMap) -> Result<String, TableError> {
+    let key: BTreeMap<String, String> = serde_dynamo::from_item(Item::from(last_evaluated_key))
+        .map_err(|error| TableError::Backend(format!("unexpected LastEvaluatedKey: {error}")))?;
+    let json = serde_json::to_vec(&key)
+        .map_err(|error| TableError::Backend(format!("cannot encode cursor: {error}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(json))
+}
+
+fn decode_cursor(cursor: &str) -> Result<AttributeMap, TableError> {
+    let invalid_cursor = |_| TableError::Invalid("malformed query cursor".into());
+    let json = URL_SAFE_NO_PAD.decode(cursor).map_err(invalid_cursor)?;
+    let key: BTreeMap<String, String> = serde_json::from_slice(&json)
+        .map_err(|_| TableError::Invalid("malformed query cursor".into()))?;
+    let item: Item = serde_dynamo::to_item(key)
+        .map_err(|error| TableError::Invalid(format!("malformed query cursor: {error}")))?;
+    Ok(AttributeMap::from(item))
+}
+
+fn backend<E: std::error::Error>(error: E) -> TableError {
+    TableError::Backend(full_message(&error))
+}
+
+fn invalid<E: std::error::Error>(error: E) -> TableError {
+    TableError::Invalid(full_message(&error))
+}
+
+/// How long [`create_table`] waits for the new table to become `ACTIVE` (instant on moto; seconds on
+/// AWS).
+const TABLE_ACTIVE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Creates the table exactly as `infra/template.yaml` declares it: string keys `PK`/`SK`, `GSI1` on
+/// `GSI1PK`/`GSI1SK` and `GSI2` on `GSI2PK`/`GSI2SK` (projection ALL), on-demand billing, stream
+/// `NEW_IMAGE`. Returns once the table is `ACTIVE`.
+pub async fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    table_name: &str,
+) -> Result<(), SetupError> {
+    use aws_sdk_dynamodb::client::Waiters as _;
+
+    let build = |error| SetupError::new("CreateTable", error);
+    let key_schema = |partition: &str, sort: &str| -> Result<Vec<KeySchemaElement>, SetupError> {
+        Ok(vec![
+            KeySchemaElement::builder()
+                .attribute_name(partition)
+                .key_type(KeyType::Hash)
+                .build()
+                .map_err(build)?,
+            KeySchemaElement::builder()
+                .attribute_name(sort)
+                .key_type(KeyType::Range)
+                .build()
+                .map_err(build)?,
+        ])
+    };
+    let definitions = [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK]
+        .into_iter()
+        .map(|name| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(build)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let indexes = [Index::Gsi1, Index::Gsi2]
+        .into_iter()
+        .map(|index| {
+            let (partition, sort) = index.key_attributes();
+            GlobalSecondaryIndex::builder()
+                .index_name(index.name().unwrap_or_default())
+                .set_key_schema(Some(key_schema(partition, sort)?))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .map_err(build)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let stream = StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::NewImage)
+        .build()
+        .map_err(build)?;
+    client
+        .create_table()
+        .table_name(table_name)
+        .set_attribute_definitions(Some(definitions))
+        .set_key_schema(Some(key_schema(PK, SK)?))
+        .set_global_secondary_indexes(Some(indexes))
+        .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(stream)
+        .send()
+        .await
+        .map_err(|error| SetupError::new("CreateTable", error))?;
+    client
+        .wait_until_table_exists()
+        .table_name(table_name)
+        .wait(TABLE_ACTIVE_TIMEOUT)
+        .await
+        .map_err(|error| SetupError::new("DescribeTable (wait for ACTIVE)", error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_a_gsi_last_evaluated_key() {
+        let key = HashMap::from([
+            (PK.to_owned(), s("APP#1")),
+            (SK.to_owned(), s("APP")),
+            (GSI1PK.to_owned(), s("OWNER#u")),
+            (GSI1SK.to_owned(), s("APP#2026-01-01#1")),
+        ]);
+        let cursor = encode_cursor(key.clone()).unwrap();
+        assert!(
+            cursor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(decode_cursor(&cursor).unwrap(), key);
+    }
+
+    #[test]
+    fn malformed_cursor_is_invalid() {
+        assert!(matches!(
+            decode_cursor("not base64!"),
+            Err(TableError::Invalid(_))
+        ));
+        let not_a_key = URL_SAFE_NO_PAD.encode(b"[1,2]");
+        assert!(matches!(
+            decode_cursor(&not_a_key),
+            Err(TableError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn update_sets_every_attribute_but_the_unchanged_key() {
+        let key = Key::new("APP#1", "DOC#1");
+        let set: Item = serde_dynamo::to_item(serde_json::json!({
+            "PK": "APP#1", "status": "received", "version": 2
+        }))
+        .unwrap();
+        let assignment = UpdateAssignment::of(&key, &set).unwrap();
+        assert_eq!(assignment.expression, "SET #u0 = :u0, #u1 = :u1");
+        assert_eq!(assignment.names["#u0"], "status");
+        assert_eq!(assignment.names["#u1"], "version");
+        assert_eq!(assignment.values[":u1"], AttributeValue::N("2".into()));
+    }
+
+    #[test]
+    fn update_cannot_move_an_item_or_set_nothing() {
+        let key = Key::new("APP#1", "DOC#1");
+        let moved: Item = serde_dynamo::to_item(serde_json::json!({"SK": "DOC#2"})).unwrap();
+        assert!(matches!(
+            UpdateAssignment::of(&key, &moved),
+            Err(TableError::Invalid(_))
+        ));
+        let only_key: Item = serde_dynamo::to_item(serde_json::json!({"PK": "APP#1"})).unwrap();
+        assert!(matches!(
+            UpdateAssignment::of(&key, &only_key),
+            Err(TableError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,199 @@
+//! The Blobs port on S3: presigned `PutObject` / `GetObject` links and `HeadObject`.
+//!
+//! An upload link binds the key, `Content-Type`, `Content-Length` and `x-amz-checksum-sha256` as
+//! signed headers, so S3 refuses a PUT that sends anything else, and S3 itself verifies the body's
+//! SHA-256 against the declared one (`BadDigest`). The holder must send exactly the headers returned.
+
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use award_ports::blobs::{self, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
+use award_ports::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
+use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::operation::head_object::HeadObjectError;
+use aws_sdk_s3::presigning::{PresignedRequest as SdkPresignedRequest, PresigningConfig};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CreateBucketConfiguration,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+
+use crate::{SetupError, full_message};
+
+/// The evidence bucket on S3.
+#[derive(Debug, Clone)]
+pub struct S3Blobs {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+impl S3Blobs {
+    pub fn new(client: aws_sdk_s3::Client, bucket: impl Into<String>) -> Self {
+        Self {
+            client,
+            bucket: bucket.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl Blobs for S3Blobs {
+    async fn presign_upload(
+        &self,
+        spec: &UploadSpec,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError> {
+        blobs::check_ttl(spec.expires_in, MAX_UPLOAD_TTL)?;
+        blobs::check_sha256_hex(&spec.sha256_hex)?;
+        let content_length = i64::try_from(spec.content_length)
+            .map_err(|_| BlobError::Invalid("content length too large".into()))?;
+        let digest = hex::decode(&spec.sha256_hex)
+            .map_err(|error| BlobError::Invalid(format!("sha256: {error}")))?;
+        let presigned = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&spec.key)
+            .content_type(&spec.content_type)
+            .content_length(content_length)
+            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .checksum_sha256(STANDARD.encode(digest))
+            .presigned(presigning_config(now, spec.expires_in)?)
+            .await
+            .map_err(backend)?;
+        Ok(port_request(&presigned, now, spec.expires_in))
+    }
+
+    async fn presign_download(
+        &self,
+        key: &str,
+        expires_in: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<PresignedRequest, BlobError> {
+        blobs::check_ttl(expires_in, MAX_DOWNLOAD_TTL)?;
+        let presigned = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .presigned(presigning_config(now, expires_in)?)
+            .await
+            .map_err(backend)?;
+        Ok(port_request(&presigned, now, expires_in))
+    }
+
+    async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
+        let output = match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            // Without checksum mode S3 does not return the stored checksum.
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), HeadObjectError::NotFound(_)) =>
+            {
+                return Ok(None);
+            }
+            Err(error) => return Err(backend(error)),
+        };
+        let content_length = output
+            .content_length()
+            .and_then(|length| u64::try_from(length).ok())
+            .ok_or_else(|| BlobError::Backend(format!("HeadObject {key}: no content length")))?;
+        Ok(Some(BlobMeta {
+            content_length,
+            content_type: output.content_type().map(str::to_owned),
+            sha256_hex: output.checksum_sha256().and_then(sha256_hex_of_checksum),
+        }))
+    }
+}
+
+/// S3 returns `x-amz-checksum-sha256` as base64 of the 32-byte digest. An object uploaded in parts
+/// carries a checksum of the parts' checksums (`…-N`) instead, which is no SHA-256 of the content:
+/// report that as unknown rather than as a wrong value. (moto, measured with moto 5.2.5, returns the
+/// base64 digest that was sent with the PUT, as AWS does.)
+fn sha256_hex_of_checksum(checksum: &str) -> Option<String> {
+    let digest = STANDARD.decode(checksum).ok()?;
+    (digest.len() == 32).then(|| hex::encode(digest))
+}
+
+/// The link is valid from the caller's `now`, not from the machine's clock, so that the domain's
+/// notion of time is the only one.
+fn presigning_config(
+    now: DateTime<Utc>,
+    expires_in: Duration,
+) -> Result<PresigningConfig, BlobError> {
+    PresigningConfig::builder()
+        .start_time(SystemTime::from(now))
+        .expires_in(expires_in)
+        .build()
+        .map_err(|error| BlobError::Invalid(full_message(&error)))
+}
+
+fn port_request(
+    presigned: &SdkPresignedRequest,
+    now: DateTime<Utc>,
+    expires_in: Duration,
+) -> PresignedRequest {
+    let lifetime = chrono::Duration::from_std(expires_in).unwrap_or(chrono::Duration::zero());
+    PresignedRequest {
+        method: presigned.method().to_owned(),
+        url: presigned.uri().to_owned(),
+        headers: presigned
+            .headers()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
+        expires_at: now + lifetime,
+    }
+}
+
+fn backend<E: std::error::Error>(error: E) -> BlobError {
+    BlobError::Backend(full_message(&error))
+}
+
+/// Creates a bucket in the client's region (tests and local bootstrap; on AWS the template does it).
+pub async fn create_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(), SetupError> {
+    let mut request = client.create_bucket().bucket(bucket);
+    // us-east-1 is the one region that rejects an explicit location constraint.
+    if let Some(region) = client
+        .config()
+        .region()
+        .map(|region| region.as_ref().to_owned())
+        && region != "us-east-1"
+    {
+        request = request.create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(region.as_str()))
+                .build(),
+        );
+    }
+    request
+        .send()
+        .await
+        .map_err(|error| SetupError::new("CreateBucket", error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_converts_to_hex_and_multipart_checksums_are_unknown() {
+        // SHA-256 of "abc".
+        let hex_digest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let base64_digest = STANDARD.encode(hex::decode(hex_digest).unwrap());
+        assert_eq!(
+            sha256_hex_of_checksum(&base64_digest).as_deref(),
+            Some(hex_digest)
+        );
+        assert_eq!(sha256_hex_of_checksum(&format!("{base64_digest}-3")), None);
+        assert_eq!(sha256_hex_of_checksum("AAAA"), None);
+    }
+}

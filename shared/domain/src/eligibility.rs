@@ -1,0 +1,1106 @@
+//! Eligibility screening (Art. 10, Art. 11(4)), as of the cycle's application deadline.
+//!
+//! Every condition gets its own verdict — pass, fail, or needs review by the Office — with a reason
+//! and its article. The application is eligible only if every condition passes; Office staff can
+//! settle a "needs review" verdict with a written reason ([`Screening::settle`]).
+
+use crate::award::{Debarment, Validity};
+use crate::roles::{Actor, Role};
+use crate::rules::Rubric;
+use crate::uscc::{self, UsccScreening};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Art. 2, 10(1): Wuwei City and its districts/counties: 武威市 620600, 凉州区 620602, 民勤县 620621,
+/// 古浪县 620622, 天祝藏族自治县 620623.
+pub const WUWEI_DIVISION_CODES: [&str; 5] = ["620600", "620602", "620621", "620622", "620623"];
+
+/// Art. 10: "3 years" of operation, indicators, inspections and a clean record.
+pub const LOOKBACK_YEARS: u32 = 3;
+
+pub fn is_wuwei_division(code: &str) -> bool {
+    WUWEI_DIVISION_CODES.contains(&code)
+}
+
+/// Level of a construction-quality award (Art. 10(4)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardLevel {
+    City,
+    Provincial,
+    National,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectAward {
+    pub name: String,
+    pub level: AwardLevel,
+    pub awarded_on: NaiveDate,
+}
+
+/// Art. 10(2): the management-system certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualityCertificate {
+    pub number: String,
+    pub issuer: String,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionKind {
+    /// 质量监督抽查 at any level.
+    QualitySampling,
+    /// 出口商品检验.
+    ExportInspection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionRecord {
+    pub date: NaiveDate,
+    pub kind: InspectionKind,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentKind {
+    QualityAccident,
+    SafetyAccident,
+    EnvironmentalAccident,
+    PublicHealthAccident,
+    MajorComplaint,
+    Violation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentRecord {
+    pub date: NaiveDate,
+    pub kind: IncidentKind,
+    pub description: String,
+}
+
+/// Art. 10(5): the quality-credit record as checked (e.g. on the national credit system).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CreditRecord {
+    Good,
+    Blemished { detail: String },
+    NotChecked,
+}
+
+/// Art. 11(3): the recommender's sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecommendationFacts {
+    pub recommender: String,
+    pub signed_on: NaiveDate,
+}
+
+/// Art. 10(1): the compliance declarations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ComplianceDeclarations {
+    pub industry_policy: bool,
+    pub environmental: bool,
+    pub energy: bool,
+    pub work_safety: bool,
+    pub quality: bool,
+}
+
+/// What the application declares and what the evidence shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityFacts {
+    /// As typed by the applicant; read leniently (see [`uscc::screen`]).
+    pub declared_uscc: String,
+    /// The division code of the declared registered address.
+    pub address_division_code: Option<String>,
+    pub registration_date: NaiveDate,
+    pub operating_normally: bool,
+    pub compliance: ComplianceDeclarations,
+    pub quality_certificate: Option<QualityCertificate>,
+    /// Rubric item ids the self-assessment covers (Art. 10(3), 11(2)); `None` when absent.
+    pub self_assessed_items: Option<BTreeSet<String>>,
+    /// Years for which key economic, technical and quality indicators are supplied.
+    pub key_indicator_years: BTreeSet<i32>,
+    pub inspections: Vec<InspectionRecord>,
+    pub declares_all_inspections_passed: bool,
+    pub construction_firm: bool,
+    pub project_awards: Vec<ProjectAward>,
+    pub credit: CreditRecord,
+    pub incidents: Vec<IncidentRecord>,
+    pub declares_no_incidents: bool,
+    pub recommendation: Option<RecommendationFacts>,
+}
+
+/// The system's own records about the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrganisationHistory {
+    pub awards: Vec<Validity>,
+    pub debarments: Vec<Debarment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    Registration,
+    OperatingYears,
+    Compliance,
+    QualitySystem,
+    SelfAssessment,
+    KeyIndicators,
+    Inspections,
+    ConstructionAward,
+    Credit,
+    Incidents,
+    UsccCheckCharacter,
+    NotDebarred,
+    NoValidAward,
+    Recommendation,
+}
+
+impl Condition {
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::Registration => "Art. 2, Art. 10(1)",
+            Self::OperatingYears | Self::Compliance => "Art. 10(1)",
+            Self::QualitySystem => "Art. 10(2)",
+            Self::SelfAssessment => "Art. 10(3), Art. 11(2)",
+            Self::KeyIndicators => "Art. 10(3)",
+            Self::Inspections | Self::ConstructionAward => "Art. 10(4)",
+            Self::Credit => "Art. 10(5)",
+            Self::Incidents => "Art. 10(6)",
+            Self::UsccCheckCharacter => "Art. 11(4), GB 32100",
+            Self::NotDebarred => "Art. 17, Art. 18",
+            Self::NoValidAward => "Art. 5",
+            Self::Recommendation => "Art. 11(3)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    NeedsReview,
+}
+
+/// An Office decision on a "needs review" verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub condition: Condition,
+    pub outcome: Outcome,
+    pub reason: String,
+    pub article: String,
+    /// Set when the Office settled a "needs review" verdict.
+    pub settled: Option<Settlement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    Eligible,
+    Ineligible,
+    NeedsReview,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EligibilityError {
+    #[error("only the Office settles a verdict")]
+    NotOffice,
+    #[error("a settlement needs a written reason")]
+    MissingReason,
+    #[error("{condition:?} does not need review")]
+    NotUnderReview { condition: Condition },
+    #[error("a settlement is pass or fail")]
+    SettlementOutcome,
+}
+
+/// The screening of one application as of one deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Screening {
+    pub as_of: NaiveDate,
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Screening {
+    /// Eligible only when every condition passes; any failure makes it ineligible.
+    pub fn overall(&self) -> Overall {
+        let outcomes = self.verdicts.iter().map(|verdict| verdict.outcome);
+        if outcomes.clone().any(|o| o == Outcome::Fail) {
+            Overall::Ineligible
+        } else if outcomes.clone().any(|o| o == Outcome::NeedsReview) {
+            Overall::NeedsReview
+        } else {
+            Overall::Eligible
+        }
+    }
+
+    pub fn verdict(&self, condition: Condition) -> Option<&Verdict> {
+        self.verdicts
+            .iter()
+            .find(|verdict| verdict.condition == condition)
+    }
+
+    /// Art. 11(4): the Office settles a "needs review" verdict as pass or fail, with a reason.
+    pub fn settle(
+        mut self,
+        condition: Condition,
+        outcome: Outcome,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, EligibilityError> {
+        if !actor.has(Role::Office) {
+            return Err(EligibilityError::NotOffice);
+        }
+        if reason.trim().is_empty() {
+            return Err(EligibilityError::MissingReason);
+        }
+        if outcome == Outcome::NeedsReview {
+            return Err(EligibilityError::SettlementOutcome);
+        }
+        let verdict = self
+            .verdicts
+            .iter_mut()
+            .find(|verdict| {
+                verdict.condition == condition && verdict.outcome == Outcome::NeedsReview
+            })
+            .ok_or(EligibilityError::NotUnderReview { condition })?;
+        verdict.outcome = outcome;
+        verdict.settled = Some(Settlement {
+            by: actor.subject.clone(),
+            at: now,
+            reason: reason.trim().to_owned(),
+        });
+        Ok(self)
+    }
+}
+
+/// Screens an application as of the cycle's application deadline (Art. 10, 11(4)).
+pub fn screen(
+    facts: &EligibilityFacts,
+    history: &OrganisationHistory,
+    rubric: &Rubric,
+    application_deadline: NaiveDate,
+    recommendation_deadline: NaiveDate,
+) -> Screening {
+    let deadline = application_deadline;
+    // The 3-year window (近3年) ends on the deadline.
+    let window_start = deadline
+        .checked_sub_months(Months::new(12 * LOOKBACK_YEARS))
+        .unwrap_or(NaiveDate::MIN);
+    let in_window = |date: NaiveDate| window_start < date && date <= deadline;
+    let mut verdicts = Vec::new();
+    let mut add = |condition: Condition, outcome: Outcome, reason: String| {
+        verdicts.push(Verdict {
+            condition,
+            outcome,
+            reason,
+            article: condition.article().to_owned(),
+            settled: None,
+        });
+    };
+
+    let uscc = uscc::screen(&facts.declared_uscc);
+    // Registration in Wuwei (Art. 2, 10(1)).
+    let address = facts.address_division_code.as_deref();
+    let (outcome, reason) = match (uscc.division_code(), address) {
+        (Some(code), _) if is_wuwei_division(code) => (
+            Outcome::Pass,
+            format!("USCC division code {code} is in Wuwei"),
+        ),
+        (code, Some(address)) if is_wuwei_division(address) => match code {
+            // Province-level (xx0000) or national registrations cover organisations anywhere.
+            Some(code) if code.ends_with("0000") => (
+                Outcome::Pass,
+                format!(
+                    "registered by a province-level or national authority ({code}), address in Wuwei ({address})"
+                ),
+            ),
+            _ => (
+                Outcome::NeedsReview,
+                format!(
+                    "address in Wuwei ({address}) but the USCC division code is {}: confirm the registration",
+                    code.unwrap_or("unreadable")
+                ),
+            ),
+        },
+        (code, _) => (
+            Outcome::Fail,
+            format!(
+                "neither the USCC division code ({}) nor the address is in Wuwei",
+                code.unwrap_or("unreadable")
+            ),
+        ),
+    };
+    add(Condition::Registration, outcome, reason);
+
+    let operated =
+        crate::period::years_completed_by(facts.registration_date, LOOKBACK_YEARS, deadline);
+    add(
+        Condition::OperatingYears,
+        match (operated, facts.operating_normally) {
+            (true, true) => Outcome::Pass,
+            _ => Outcome::Fail,
+        },
+        if !operated {
+            format!(
+                "registered on {}, less than 3 years before {deadline}",
+                facts.registration_date
+            )
+        } else if !facts.operating_normally {
+            "not declared to be operating normally".into()
+        } else {
+            format!(
+                "registered on {}, operating normally",
+                facts.registration_date
+            )
+        },
+    );
+
+    let c = facts.compliance;
+    let all_declared =
+        c.industry_policy && c.environmental && c.energy && c.work_safety && c.quality;
+    add(
+        Condition::Compliance,
+        if all_declared {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        if all_declared {
+            "industry, environmental, energy, safety and quality compliance declared".into()
+        } else {
+            "a compliance declaration is missing".into()
+        },
+    );
+
+    let (outcome, reason) = match &facts.quality_certificate {
+        None => (Outcome::Fail, "no management-system certificate".into()),
+        Some(cert) if cert.number.trim().is_empty() || cert.issuer.trim().is_empty() => (
+            Outcome::NeedsReview,
+            "certificate number or issuer missing".into(),
+        ),
+        Some(cert) if cert.valid_from <= deadline && deadline <= cert.valid_until => (
+            Outcome::Pass,
+            format!(
+                "certificate {} by {} valid through {}",
+                cert.number, cert.issuer, cert.valid_until
+            ),
+        ),
+        Some(cert) => (
+            Outcome::Fail,
+            format!(
+                "certificate {} is valid {}–{}, not on {deadline}",
+                cert.number, cert.valid_from, cert.valid_until
+            ),
+        ),
+    };
+    add(Condition::QualitySystem, outcome, reason);
+
+    let (outcome, reason) = match &facts.self_assessed_items {
+        None => (Outcome::Fail, "no GB/T 19580 self-assessment".into()),
+        Some(items) => {
+            let missing: Vec<&str> = rubric
+                .items()
+                .filter(|item| !items.contains(&item.id))
+                .map(|item| item.id.as_str())
+                .collect();
+            if missing.is_empty() {
+                (Outcome::Pass, "self-assessment covers every item".into())
+            } else {
+                (
+                    Outcome::NeedsReview,
+                    format!("self-assessment misses items {}", missing.join(", ")),
+                )
+            }
+        }
+    };
+    add(Condition::SelfAssessment, outcome, reason);
+
+    let needed: Vec<i32> = (1..=LOOKBACK_YEARS as i32)
+        .map(|back| deadline.year() - back)
+        .collect();
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|year| !facts.key_indicator_years.contains(year))
+        .map(i32::to_string)
+        .collect();
+    add(
+        Condition::KeyIndicators,
+        if missing.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        if missing.is_empty() {
+            format!(
+                "key indicators for {}–{}",
+                needed[needed.len() - 1],
+                needed[0]
+            )
+        } else {
+            format!("key indicators missing for {}", missing.join(", "))
+        },
+    );
+
+    let failed: Vec<String> = facts
+        .inspections
+        .iter()
+        .filter(|record| !record.passed && in_window(record.date))
+        .map(|record| record.date.to_string())
+        .collect();
+    let (outcome, reason) = if !failed.is_empty() {
+        (
+            Outcome::Fail,
+            format!("failed inspection on {}", failed.join(", ")),
+        )
+    } else if facts.declares_all_inspections_passed {
+        (
+            Outcome::Pass,
+            "every sampling and export inspection in 3 years passed".into(),
+        )
+    } else {
+        (
+            Outcome::NeedsReview,
+            "no declaration that every inspection passed".into(),
+        )
+    };
+    add(Condition::Inspections, outcome, reason);
+
+    let (outcome, reason) = if !facts.construction_firm {
+        (Outcome::Pass, "not a construction firm".into())
+    } else if let Some(award) = facts
+        .project_awards
+        .iter()
+        .find(|a| a.level >= AwardLevel::Provincial)
+    {
+        (
+            Outcome::Pass,
+            format!("holds {} ({:?})", award.name, award.level),
+        )
+    } else {
+        (
+            Outcome::Fail,
+            "construction firm without a provincial-or-higher quality-project award".into(),
+        )
+    };
+    add(Condition::ConstructionAward, outcome, reason);
+
+    let (outcome, reason) = match &facts.credit {
+        CreditRecord::Good => (Outcome::Pass, "good quality-credit record".into()),
+        CreditRecord::Blemished { detail } => (Outcome::Fail, format!("credit record: {detail}")),
+        CreditRecord::NotChecked => (Outcome::NeedsReview, "credit record not checked".into()),
+    };
+    add(Condition::Credit, outcome, reason);
+
+    let incidents: Vec<String> = facts
+        .incidents
+        .iter()
+        .filter(|incident| in_window(incident.date))
+        .map(|incident| format!("{} {:?}", incident.date, incident.kind))
+        .collect();
+    let (outcome, reason) = if !incidents.is_empty() {
+        (
+            Outcome::Fail,
+            format!("within 3 years: {}", incidents.join(", ")),
+        )
+    } else if facts.declares_no_incidents {
+        (
+            Outcome::Pass,
+            "no accident, major complaint or violation in 3 years".into(),
+        )
+    } else {
+        (
+            Outcome::NeedsReview,
+            "no declaration of a clean record".into(),
+        )
+    };
+    add(Condition::Incidents, outcome, reason);
+
+    let (outcome, reason) = match &uscc {
+        UsccScreening::Valid { uscc } => (Outcome::Pass, format!("{uscc} is a valid USCC")),
+        UsccScreening::CheckCharacterMismatch {
+            text,
+            expected,
+            found,
+            ..
+        } => (
+            Outcome::NeedsReview,
+            format!(
+                "{text}: check character {found}, expected {expected}; verify against the licence"
+            ),
+        ),
+        UsccScreening::Malformed { error } => (Outcome::Fail, format!("not a USCC: {error}")),
+    };
+    add(Condition::UsccCheckCharacter, outcome, reason);
+
+    let bar = history.debarments.iter().find(|bar| bar.covers(deadline));
+    add(
+        Condition::NotDebarred,
+        if bar.is_some() {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        },
+        match bar {
+            Some(bar) => format!(
+                "debarred under {} through {}",
+                bar.ground.article(),
+                bar.last_day
+            ),
+            None => "not debarred".into(),
+        },
+    );
+
+    let held = history
+        .awards
+        .iter()
+        .find(|validity| validity.covers(deadline));
+    add(
+        Condition::NoValidAward,
+        if held.is_some() {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        },
+        match held {
+            Some(validity) => format!("holds an award valid through {}", validity.last_valid_day),
+            None => "holds no valid award".into(),
+        },
+    );
+
+    let (outcome, reason) = match &facts.recommendation {
+        None => (Outcome::Fail, "no recommendation".into()),
+        Some(r) if r.signed_on <= recommendation_deadline => (
+            Outcome::Pass,
+            format!("recommended by {} on {}", r.recommender, r.signed_on),
+        ),
+        Some(r) => (
+            Outcome::Fail,
+            format!(
+                "recommendation signed {} after the deadline {recommendation_deadline}",
+                r.signed_on
+            ),
+        ),
+    };
+    add(Condition::Recommendation, outcome, reason);
+
+    Screening {
+        as_of: deadline,
+        verdicts,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::award::RevocationGround;
+    use crate::uscc::Uscc;
+
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const DEADLINE: (i32, u32, u32) = (2026, 6, 30);
+
+    fn deadline() -> NaiveDate {
+        d(DEADLINE.0, DEADLINE.1, DEADLINE.2)
+    }
+
+    pub(crate) fn wuwei_uscc() -> String {
+        Uscc::with_check_character("91620602MA7ABCDE1")
+            .unwrap()
+            .into_string()
+    }
+
+    pub(crate) fn good_facts() -> EligibilityFacts {
+        EligibilityFacts {
+            declared_uscc: wuwei_uscc(),
+            address_division_code: Some("620602".into()),
+            registration_date: d(2015, 3, 1),
+            operating_normally: true,
+            compliance: ComplianceDeclarations {
+                industry_policy: true,
+                environmental: true,
+                energy: true,
+                work_safety: true,
+                quality: true,
+            },
+            quality_certificate: Some(QualityCertificate {
+                number: "00123Q45678R0M".into(),
+                issuer: "中国质量认证中心".into(),
+                valid_from: d(2024, 1, 1),
+                valid_until: d(2027, 1, 1),
+            }),
+            self_assessed_items: Some(
+                Rubric::gb_t_19580_2012()
+                    .items()
+                    .map(|i| i.id.clone())
+                    .collect(),
+            ),
+            key_indicator_years: [2023, 2024, 2025].into(),
+            inspections: vec![InspectionRecord {
+                date: d(2025, 5, 1),
+                kind: InspectionKind::QualitySampling,
+                passed: true,
+            }],
+            declares_all_inspections_passed: true,
+            construction_firm: false,
+            project_awards: vec![],
+            credit: CreditRecord::Good,
+            incidents: vec![],
+            declares_no_incidents: true,
+            recommendation: Some(RecommendationFacts {
+                recommender: "凉州区质量发展领导小组办公室".into(),
+                signed_on: d(2026, 7, 10),
+            }),
+        }
+    }
+
+    fn run(facts: &EligibilityFacts, history: &OrganisationHistory) -> Screening {
+        screen(
+            facts,
+            history,
+            &Rubric::gb_t_19580_2012(),
+            deadline(),
+            d(2026, 7, 15),
+        )
+    }
+
+    fn outcome(screening: &Screening, condition: Condition) -> Outcome {
+        screening.verdict(condition).unwrap().outcome
+    }
+
+    #[test]
+    fn a_complete_application_is_eligible_with_a_verdict_per_condition() {
+        let screening = run(&good_facts(), &OrganisationHistory::default());
+        assert_eq!(screening.overall(), Overall::Eligible, "{screening:#?}");
+        assert_eq!(screening.verdicts.len(), 14);
+        assert!(
+            screening
+                .verdicts
+                .iter()
+                .all(|v| !v.article.is_empty() && !v.reason.is_empty())
+        );
+    }
+
+    #[test]
+    fn registration_outside_wuwei_fails_and_a_mismatch_needs_review() {
+        let mut facts = good_facts();
+        facts.declared_uscc = Uscc::with_check_character("91330100MA7ABCDE1")
+            .unwrap()
+            .into_string();
+        facts.address_division_code = Some("330100".into());
+        let screening = run(&facts, &OrganisationHistory::default());
+        assert_eq!(outcome(&screening, Condition::Registration), Outcome::Fail);
+        assert_eq!(screening.overall(), Overall::Ineligible);
+        facts.address_division_code = Some("620623".into());
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Registration
+            ),
+            Outcome::NeedsReview
+        );
+        // Registered by the Gansu provincial authority, located in Wuwei.
+        facts.declared_uscc = Uscc::with_check_character("91620000MA7ABCDE1")
+            .unwrap()
+            .into_string();
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Registration
+            ),
+            Outcome::Pass
+        );
+        for code in WUWEI_DIVISION_CODES {
+            facts.declared_uscc = Uscc::with_check_character(&format!("91{code}MA7ABCDE1"))
+                .unwrap()
+                .into_string();
+            facts.address_division_code = None;
+            assert_eq!(
+                outcome(
+                    &run(&facts, &OrganisationHistory::default()),
+                    Condition::Registration
+                ),
+                Outcome::Pass
+            );
+        }
+    }
+
+    #[test]
+    fn a_failing_check_character_needs_review_not_a_reject() {
+        let mut facts = good_facts();
+        let valid = wuwei_uscc();
+        let wrong = if valid.ends_with('0') { '1' } else { '0' };
+        facts.declared_uscc = format!("{}{wrong}", &valid[..17]);
+        let screening = run(&facts, &OrganisationHistory::default());
+        assert_eq!(
+            outcome(&screening, Condition::UsccCheckCharacter),
+            Outcome::NeedsReview
+        );
+        // The division code is still read, so registration passes.
+        assert_eq!(outcome(&screening, Condition::Registration), Outcome::Pass);
+        assert_eq!(screening.overall(), Overall::NeedsReview);
+        facts.declared_uscc = "not a code".into();
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::UsccCheckCharacter
+            ),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn three_years_of_operation_by_the_deadline() {
+        let mut facts = good_facts();
+        facts.registration_date = d(2023, 6, 30);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::OperatingYears
+            ),
+            Outcome::Pass
+        );
+        facts.registration_date = d(2023, 7, 1);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::OperatingYears
+            ),
+            Outcome::Fail
+        );
+        let mut facts = good_facts();
+        facts.operating_normally = false;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::OperatingYears
+            ),
+            Outcome::Fail
+        );
+        facts.compliance.energy = false;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Compliance
+            ),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn quality_system_certificate_must_cover_the_deadline() {
+        let mut facts = good_facts();
+        facts.quality_certificate.as_mut().unwrap().valid_until = d(2026, 6, 29);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::QualitySystem
+            ),
+            Outcome::Fail
+        );
+        facts.quality_certificate.as_mut().unwrap().valid_until = d(2026, 6, 30);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::QualitySystem
+            ),
+            Outcome::Pass
+        );
+        facts.quality_certificate.as_mut().unwrap().issuer = " ".into();
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::QualitySystem
+            ),
+            Outcome::NeedsReview
+        );
+        facts.quality_certificate = None;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::QualitySystem
+            ),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn self_assessment_and_three_years_of_indicators() {
+        let mut facts = good_facts();
+        facts.self_assessed_items.as_mut().unwrap().remove("4.7.7");
+        let screening = run(&facts, &OrganisationHistory::default());
+        assert_eq!(
+            outcome(&screening, Condition::SelfAssessment),
+            Outcome::NeedsReview
+        );
+        assert!(
+            screening
+                .verdict(Condition::SelfAssessment)
+                .unwrap()
+                .reason
+                .contains("4.7.7")
+        );
+        facts.self_assessed_items = None;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::SelfAssessment
+            ),
+            Outcome::Fail
+        );
+        let mut facts = good_facts();
+        facts.key_indicator_years = [2024, 2025].into();
+        let screening = run(&facts, &OrganisationHistory::default());
+        assert_eq!(outcome(&screening, Condition::KeyIndicators), Outcome::Fail);
+        assert!(
+            screening
+                .verdict(Condition::KeyIndicators)
+                .unwrap()
+                .reason
+                .contains("2023")
+        );
+    }
+
+    #[test]
+    fn inspections_and_construction_awards() {
+        let mut facts = good_facts();
+        facts.inspections.push(InspectionRecord {
+            date: d(2024, 2, 1),
+            kind: InspectionKind::ExportInspection,
+            passed: false,
+        });
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Inspections
+            ),
+            Outcome::Fail
+        );
+        // A failure older than 3 years does not count.
+        facts.inspections[1].date = d(2023, 6, 30);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Inspections
+            ),
+            Outcome::Pass
+        );
+        facts.declares_all_inspections_passed = false;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Inspections
+            ),
+            Outcome::NeedsReview
+        );
+
+        let mut facts = good_facts();
+        facts.construction_firm = true;
+        facts.project_awards.push(ProjectAward {
+            name: "武威市优质工程".into(),
+            level: AwardLevel::City,
+            awarded_on: d(2024, 1, 1),
+        });
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::ConstructionAward
+            ),
+            Outcome::Fail
+        );
+        facts.project_awards.push(ProjectAward {
+            name: "甘肃省飞天奖".into(),
+            level: AwardLevel::Provincial,
+            awarded_on: d(2024, 1, 1),
+        });
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::ConstructionAward
+            ),
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn credit_and_clean_record() {
+        let mut facts = good_facts();
+        facts.credit = CreditRecord::Blemished {
+            detail: "列入经营异常名录".into(),
+        };
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Credit
+            ),
+            Outcome::Fail
+        );
+        facts.credit = CreditRecord::NotChecked;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Credit
+            ),
+            Outcome::NeedsReview
+        );
+        let mut facts = good_facts();
+        facts.incidents.push(IncidentRecord {
+            date: d(2025, 1, 1),
+            kind: IncidentKind::SafetyAccident,
+            description: "x".into(),
+        });
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Incidents
+            ),
+            Outcome::Fail
+        );
+        facts.incidents[0].date = d(2022, 1, 1);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Incidents
+            ),
+            Outcome::Pass
+        );
+        facts.declares_no_incidents = false;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Incidents
+            ),
+            Outcome::NeedsReview
+        );
+    }
+
+    #[test]
+    fn debarment_and_a_valid_award_on_the_deadline() {
+        let earlier = Validity::from_approval(d(2021, 9, 1)).unwrap();
+        let history = OrganisationHistory {
+            awards: vec![earlier],
+            debarments: vec![],
+        };
+        let screening = run(&good_facts(), &history);
+        assert_eq!(outcome(&screening, Condition::NoValidAward), Outcome::Fail);
+        // Valid through the deadline itself: still held.
+        let through_deadline = Validity::from_approval(d(2021, 6, 30)).unwrap();
+        let history = OrganisationHistory {
+            awards: vec![through_deadline],
+            debarments: vec![],
+        };
+        assert_eq!(
+            outcome(&run(&good_facts(), &history), Condition::NoValidAward),
+            Outcome::Fail
+        );
+        // Expired the day before the deadline: may apply again (Art. 5).
+        let expired = Validity::from_approval(d(2021, 6, 29)).unwrap();
+        let history = OrganisationHistory {
+            awards: vec![expired],
+            debarments: vec![],
+        };
+        assert_eq!(
+            outcome(&run(&good_facts(), &history), Condition::NoValidAward),
+            Outcome::Pass
+        );
+
+        let bar =
+            Debarment::for_revocation(RevocationGround::Fraud, d(2019, 1, 1), &earlier).unwrap();
+        let history = OrganisationHistory {
+            awards: vec![],
+            debarments: vec![bar],
+        };
+        assert_eq!(
+            outcome(&run(&good_facts(), &history), Condition::NotDebarred),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn recommendation_present_and_in_time() {
+        let mut facts = good_facts();
+        facts.recommendation.as_mut().unwrap().signed_on = d(2026, 7, 16);
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Recommendation
+            ),
+            Outcome::Fail
+        );
+        facts.recommendation = None;
+        assert_eq!(
+            outcome(
+                &run(&facts, &OrganisationHistory::default()),
+                Condition::Recommendation
+            ),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn the_office_settles_a_review_with_a_written_reason() {
+        let mut facts = good_facts();
+        facts.credit = CreditRecord::NotChecked;
+        let screening = run(&facts, &OrganisationHistory::default());
+        let office = Actor::new("o1", [Role::Office]);
+        let now = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+        assert_eq!(
+            screening.clone().settle(
+                Condition::Credit,
+                Outcome::Pass,
+                "checked",
+                &Actor::new("a", [Role::Applicant]),
+                now
+            ),
+            Err(EligibilityError::NotOffice)
+        );
+        assert_eq!(
+            screening
+                .clone()
+                .settle(Condition::Credit, Outcome::Pass, "  ", &office, now),
+            Err(EligibilityError::MissingReason)
+        );
+        assert_eq!(
+            screening
+                .clone()
+                .settle(Condition::Compliance, Outcome::Pass, "x", &office, now),
+            Err(EligibilityError::NotUnderReview {
+                condition: Condition::Compliance
+            })
+        );
+        let settled = screening
+            .settle(
+                Condition::Credit,
+                Outcome::Pass,
+                "信用中国 checked on 2026-07-20",
+                &office,
+                now,
+            )
+            .unwrap();
+        assert_eq!(settled.overall(), Overall::Eligible);
+        assert_eq!(
+            settled
+                .verdict(Condition::Credit)
+                .unwrap()
+                .settled
+                .as_ref()
+                .unwrap()
+                .by,
+            "o1"
+        );
+    }
+}

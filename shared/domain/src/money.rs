@@ -1,0 +1,41 @@
+//! Money, in integer fen (1 yuan = 100 fen).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of RMB in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fen(pub i64);
+
+impl Fen {
+    pub const fn from_yuan(yuan: i64) -> Self {
+        Self(yuan * 100)
+    }
+}
+
+impl fmt::Display for Fen {
+    /// `¥150,000.00`-style, without grouping: `¥150000.00`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}¥{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// Art. 12: each winner receives a one-off reward of RMB 150,000 (一次性给予15万元的奖励), paid
+/// directly by the city finance bureau (Art. 13).
+pub const AWARD_REWARD: Fen = Fen::from_yuan(150_000);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reward_is_150000_yuan_in_fen() {
+        assert_eq!(AWARD_REWARD, Fen(15_000_000));
+        assert_eq!(AWARD_REWARD.to_string(), "¥150000.00");
+        assert_eq!(serde_json::to_string(&AWARD_REWARD).unwrap(), "15000000");
+        assert_eq!(Fen(-5).to_string(), "-¥0.05");
+    }
+}

@@ -1,0 +1,166 @@
+//! `award-bench`: measures and prints figures for docs/PERFORMANCE.md (see scripts/bench.sh).
+//!
+//! * `award-bench calls` — table calls per operation (no AWS needed).
+//! * `award-bench cold-start --bin-dir DIR [--runs N]` — cold start, warm invocation and peak
+//!   memory of the release function binaries, against the local AWS at `MOTO_URL`.
+//!
+//! Nothing here asserts a speed: it measures and writes.
+
+mod calls;
+mod cold_start;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use award_local::gateway::{GatewayRequest, to_event};
+
+type BenchError = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), BenchError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("calls") => print_calls().await,
+        Some("cold-start") => {
+            let bin_dir = flag(&args, "--bin-dir")
+                .map(PathBuf::from)
+                .ok_or("cold-start needs --bin-dir DIR (the release binaries)")?;
+            let runs: usize = match flag(&args, "--runs") {
+                Some(runs) => runs.parse()?,
+                None => 10,
+            };
+            print_cold_start(&bin_dir, runs).await
+        }
+        _ => Err("usage: award-bench calls | award-bench cold-start --bin-dir DIR [--runs N]".into()),
+    }
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|arg| arg == name)
+        .and_then(|at| args.get(at + 1).cloned())
+}
+
+async fn print_calls() -> Result<(), BenchError> {
+    println!("| operation | GetItem | Query | TransactWriteItems | items written |");
+    println!("|---|---:|---:|---:|---:|");
+    for (operation, calls) in calls::measure().await? {
+        println!(
+            "| {operation} | {} | {} | {} | {} |",
+            calls.gets, calls.queries, calls.transacts, calls.written_items
+        );
+    }
+    Ok(())
+}
+
+async fn print_cold_start(bin_dir: &std::path::Path, runs: usize) -> Result<(), BenchError> {
+    let moto = std::env::var("MOTO_URL").map_err(|_| "set MOTO_URL (scripts/bench.sh does)")?;
+    let table = format!("bench-{}", ulid::Ulid::new().to_string().to_lowercase());
+    let bucket = table.clone();
+    let sender = "award@bench.example";
+    let sdk = award_aws::sdk_config(Some(&moto)).await;
+    award_aws::create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table).await?;
+    award_aws::create_bucket(&award_aws::s3_client(&sdk, true), &bucket).await?;
+    award_aws::verify_sender(&aws_sdk_ses::Client::new(&sdk), sender).await?;
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", moto.as_str()),
+        ("AWS_ACCESS_KEY_ID", "bench"),
+        ("AWS_SECRET_ACCESS_KEY", "bench"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_LAMBDA_FUNCTION_NAME", "bench"),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        ("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench"),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "bench"),
+        ("TABLE_NAME", table.as_str()),
+        ("BUCKET_NAME", bucket.as_str()),
+        ("MAIL_FROM", sender),
+        ("RUST_LOG", "warn"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+
+    println!(
+        "| binary | size (KiB) | init median / max (ms) | first event median / max (ms) | warm event median (ms) | peak RSS max (MiB) | event |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    for (binary, event, what) in events()? {
+        let path = bin_dir.join(binary);
+        let size_kib = std::fs::metadata(&path)
+            .map_err(|error| format!("{}: {error}", path.display()))?
+            .len()
+            / 1024;
+        let mut measured = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            measured.push(cold_start::run_once(&path, &env, &event).await?);
+        }
+        let median = |pick: fn(&cold_start::Run) -> Duration| {
+            let mut values: Vec<Duration> = measured.iter().map(pick).collect();
+            values.sort();
+            values[values.len() / 2]
+        };
+        let max = |pick: fn(&cold_start::Run) -> Duration| {
+            measured.iter().map(pick).max().unwrap_or_default()
+        };
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+        let peak = measured.iter().map(|r| r.peak_rss_kib).max().unwrap_or_default();
+        println!(
+            "| {binary} | {size_kib} | {} / {} | {} / {} | {} | {:.1} | {what} |",
+            ms(median(|r| r.init)),
+            ms(max(|r| r.init)),
+            ms(median(|r| r.cold)),
+            ms(max(|r| r.cold)),
+            ms(median(|r| r.warm)),
+            peak as f64 / 1024.0,
+        );
+    }
+    println!("\n{runs} runs per binary.");
+    Ok(())
+}
+
+/// One representative event per binary, shaped as AWS sends it.
+fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
+    let now = chrono::Utc::now();
+    let api = to_event(GatewayRequest {
+        method: axum::http::Method::GET,
+        uri: "/cycles/open".parse()?,
+        headers: axum::http::HeaderMap::new(),
+        body: Vec::new(),
+        source: None,
+        claims: None,
+        request_id: "bench".into(),
+        received_at: now,
+    });
+    let unknown_key = format!("applications/{}/{}", ulid::Ulid::new(), ulid::Ulid::new());
+    let s3 = award_local::s3_event::object_created(&award_local::s3_event::CreatedObject {
+        bucket: "bench",
+        key: &unknown_key,
+        size: 1,
+        sequence: 1,
+        source_ip: None,
+        at: now,
+    });
+    let scheduled = serde_json::json!({
+        "version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "000000000000", "time": now.to_rfc3339(), "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:000000000000:rule/bench"], "detail": {}
+    });
+    Ok(vec![
+        (
+            "upload-api",
+            serde_json::to_string(&api)?,
+            "GET /cycles/open (one Query)",
+        ),
+        (
+            "upload-received",
+            serde_json::to_string(&s3)?,
+            "ObjectCreated for an undeclared key (one GetItem)",
+        ),
+        (
+            "notify",
+            scheduled.to_string(),
+            "scheduled redrive, nothing pending (Query per day in the window)",
+        ),
+    ])
+}
