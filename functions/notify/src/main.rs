@@ -10,10 +10,12 @@ async fn main() -> Result<(), Error> {
     fn_upload::init_tracing();
     let app = fn_upload::aws_app().await?;
     let app = &app;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<NotifyEvent>| async move {
-        let report = notify(app, event.payload, Utc::now()).await?;
-        tracing::info!(?report, "notify invocation handled");
-        Ok::<_, Error>(report)
-    }))
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<NotifyEvent>| async move {
+            let report = notify(app, event.payload, Utc::now()).await?;
+            tracing::info!(?report, "notify invocation handled");
+            Ok::<_, Error>(report)
+        },
+    ))
     .await
 }

@@ -22,6 +22,14 @@ pub fn init_tracing() {
 /// The app over DynamoDB (`TABLE_NAME`), S3 (`BUCKET_NAME`) and SES (`MAIL_FROM`), with
 /// `MAX_UPLOAD_BYTES`; a missing or bad setting is an error naming it.
 pub async fn aws_app() -> Result<App, AppError> {
+    let app = build_aws_app().await;
+    if let Err(error) = &app {
+        tracing::error!(%error, "cannot start: bad configuration");
+    }
+    app
+}
+
+async fn build_aws_app() -> Result<App, AppError> {
     let lookup = |name: &str| std::env::var(name).ok();
     let config = AppConfig::from_lookup(lookup)?;
     let table_name = required(&lookup, "TABLE_NAME")?;

@@ -1,8 +1,8 @@
 //! The data folder: everything the runner keeps between runs lives under one directory.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::{ErrorKind, Write as _};
-use std::os::unix::fs::OpenOptionsExt as _;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
 use crate::LocalError;
@@ -24,14 +24,15 @@ impl DataDir {
     /// The data folder at `root`, created (with its sub-folders) if missing.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, LocalError> {
         let data = Self { root: root.into() };
-        for dir in [
-            data.root.clone(),
-            data.blobs(),
-            data.outbox(),
-            data.secrets(),
-        ] {
+        for dir in [data.root.clone(), data.blobs(), data.outbox()] {
             fs::create_dir_all(&dir).map_err(|source| LocalError::io(&dir, source))?;
         }
+        let secrets = data.secrets();
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&secrets)
+            .map_err(|source| LocalError::io(&secrets, source))?;
         Ok(data)
     }
 
@@ -128,6 +129,8 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+        let folder_mode = fs::metadata(data.secrets()).unwrap().permissions().mode();
+        assert_eq!(folder_mode & 0o777, 0o700);
     }
 
     #[test]

@@ -13,6 +13,8 @@ use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
 use ulid::Ulid;
 
@@ -148,14 +150,16 @@ async fn upload(
         tracing::error!(%key, "stored, but the ObjectCreated event could not be queued");
     }
 
+    // S3 answers a checksummed PUT with the checksum it verified, base64 as in the request.
     let mut response = StatusCode::OK.into_response();
     if let Some(sha256) = meta
         .sha256_hex
-        .and_then(|sha| HeaderValue::from_str(&sha).ok())
+        .and_then(|sha| hex::decode(sha).ok())
+        .and_then(|digest| HeaderValue::from_str(&BASE64.encode(digest)).ok())
     {
         response
             .headers_mut()
-            .insert("x-amz-checksum-sha256-hex", sha256);
+            .insert("x-amz-checksum-sha256", sha256);
     }
     response
 }

@@ -121,9 +121,16 @@ impl AppError {
             RouteNotFound | CycleNotFound | NoOpenCycle | ApplicationNotFound
             | DocumentNotFound => 404,
             MethodNotAllowed => 405,
-            CycleExists | CycleAlreadyOpen | CycleNotOpenable | AnotherCycleOpen | CycleNotOpen
-            | ApplicationDeadlinePassed | DuplicateApplication | ApplicationNotEditable
-            | DocumentNotReceived | ConcurrentUpdate => 409,
+            CycleExists
+            | CycleAlreadyOpen
+            | CycleNotOpenable
+            | AnotherCycleOpen
+            | CycleNotOpen
+            | ApplicationDeadlinePassed
+            | DuplicateApplication
+            | ApplicationNotEditable
+            | DocumentNotReceived
+            | ConcurrentUpdate => 409,
             BodyTooLarge { .. } | DocumentTooLarge { .. } => 413,
             UnsupportedContentType | UnsupportedDocumentType(_) => 415,
             InvalidUscc(_)
@@ -136,7 +143,13 @@ impl AppError {
             | ExtensionMismatch { .. }
             | EmptyDocument
             | InvalidSha256 => 422,
-            Table(_) | Blobs(_) | Mail(_) | Mapping(_) | Template(_) | Config(_) | Corrupt(_)
+            Table(_)
+            | Blobs(_)
+            | Mail(_)
+            | Mapping(_)
+            | Template(_)
+            | Config(_)
+            | Corrupt(_)
             | RecordsFailed { .. } => 500,
         }
     }
@@ -179,7 +192,13 @@ impl AppError {
             ApplicationNotEditable => "application_not_editable",
             DocumentNotReceived => "document_not_received",
             ConcurrentUpdate => "concurrent_update",
-            Table(_) | Blobs(_) | Mail(_) | Mapping(_) | Template(_) | Config(_) | Corrupt(_)
+            Table(_)
+            | Blobs(_)
+            | Mail(_)
+            | Mapping(_)
+            | Template(_)
+            | Config(_)
+            | Corrupt(_)
             | RecordsFailed { .. } => "internal",
         }
     }
@@ -229,7 +248,13 @@ impl AppError {
             ApplicationNotEditable => "申报已不可修改。".into(),
             DocumentNotReceived => "材料尚未上传完成。".into(),
             ConcurrentUpdate => "数据已被同时修改，请重试。".into(),
-            Table(_) | Blobs(_) | Mail(_) | Mapping(_) | Template(_) | Config(_) | Corrupt(_)
+            Table(_)
+            | Blobs(_)
+            | Mail(_)
+            | Mapping(_)
+            | Template(_)
+            | Config(_)
+            | Corrupt(_)
             | RecordsFailed { .. } => "系统内部错误，请稍后重试。".into(),
         }
     }

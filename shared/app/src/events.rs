@@ -17,7 +17,9 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
-use crate::model::{Application, Document, DocumentStatus, Notice, NoticeStatus, NoticeTemplate, SYSTEM_ACTOR};
+use crate::model::{
+    Application, Document, DocumentStatus, Notice, NoticeStatus, NoticeTemplate, SYSTEM_ACTOR,
+};
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;
@@ -73,8 +75,8 @@ pub async fn object_created(
     let mut report = EventReport::default();
     for record in event.records {
         let raw = record.s3.object.key.unwrap_or_default();
-        let parsed = decode_s3_key(&raw)
-            .and_then(|key| keys::parse_object_key(&key).map(|ids| (key, ids)));
+        let parsed =
+            decode_s3_key(&raw).and_then(|key| keys::parse_object_key(&key).map(|ids| (key, ids)));
         let Some((key, (application_id, document_id))) = parsed else {
             tracing::warn!(key = %raw, "object key is not an evidence key; skipped");
             report.skipped.push(format!("not an evidence key: {raw}"));
@@ -111,10 +113,14 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
             ),
         ));
     }
-    let stored_type = stored
-        .content_type
-        .as_deref()
-        .map(|value| value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+    let stored_type = stored.content_type.as_deref().map(|value| {
+        value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     if stored_type.as_deref() != Some(document.content_type.as_str()) {
         return Some((
             format!(
@@ -256,7 +262,9 @@ pub async fn table_changes(
             Ok(stored) => stored.record,
             Err(error) => {
                 tracing::error!(sequence = %record.sequence, %error, "unreadable notice image; skipped");
-                report.skipped.push(format!("unreadable notice {:?}", record.key));
+                report
+                    .skipped
+                    .push(format!("unreadable notice {:?}", record.key));
                 continue;
             }
         };
@@ -264,7 +272,11 @@ pub async fn table_changes(
             report.unchanged += 1;
             continue;
         }
-        count(&mut report, notice.id, notices::deliver(app, notice.id, now).await);
+        count(
+            &mut report,
+            notice.id,
+            notices::deliver(app, notice.id, now).await,
+        );
     }
     report.finish()
 }
@@ -307,7 +319,11 @@ pub async fn redrive_pending_notices(
         .await?;
         for item in items {
             let notice = from_item::<Notice>(item)?.record;
-            count(&mut report, notice.id, notices::deliver(app, notice.id, now).await);
+            count(
+                &mut report,
+                notice.id,
+                notices::deliver(app, notice.id, now).await,
+            );
         }
     }
     report.finish()

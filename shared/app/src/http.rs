@@ -27,7 +27,7 @@ use ulid::Ulid;
 
 use crate::App;
 use crate::error::AppError;
-use crate::identity::Caller;
+use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::usecases::documents::RequestMeta;
 use crate::usecases::{applications, cycles, documents};
@@ -49,7 +49,10 @@ pub async fn handle(app: &App, request: Request, now: DateTime<Utc>) -> Response
             }
             let status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            json_response(status, serde_json::to_value(error.body()).unwrap_or_default())
+            json_response(
+                status,
+                serde_json::to_value(error.body()).unwrap_or_default(),
+            )
         }
     }
 }
@@ -99,13 +102,23 @@ async fn dispatch(
         };
     }
     let caller = caller(request)?;
-    match (route, method.clone()) {
-        (Route::Cycles, Method::POST) => created(
-            &cycles::create_cycle(app, &caller, json_body(request)?, now).await?,
-        ),
-        (Route::OpenCycle(id), Method::POST) => {
-            ok(StatusCode::OK, &cycles::open_cycle(app, &caller, id, now).await?)
+    // The use cases check roles themselves; checking the creating routes' role here too makes a
+    // wrong role answer 403 before its body is even read.
+    match (&route, method) {
+        (Route::Cycles, &Method::POST) => caller.require(Role::Office)?,
+        (Route::Applications | Route::Documents(_), &Method::POST) => {
+            caller.require(Role::Applicant)?
         }
+        _ => {}
+    }
+    match (route, method.clone()) {
+        (Route::Cycles, Method::POST) => {
+            created(&cycles::create_cycle(app, &caller, json_body(request)?, now).await?)
+        }
+        (Route::OpenCycle(id), Method::POST) => ok(
+            StatusCode::OK,
+            &cycles::open_cycle(app, &caller, id, now).await?,
+        ),
         (Route::Applications, Method::POST) => created(
             &applications::create_application(app, &caller, json_body(request)?, now).await?,
         ),

@@ -86,7 +86,10 @@ impl Caller {
     }
 
     pub fn role_names(&self) -> Vec<String> {
-        self.roles.iter().map(|role| role.as_str().to_owned()).collect()
+        self.roles
+            .iter()
+            .map(|role| role.as_str().to_owned())
+            .collect()
     }
 }
 
@@ -118,9 +121,13 @@ mod tests {
 
     #[test]
     fn groups_in_both_forms() {
-        for groups in ["[office applicant]", r#"["office","applicant"]"#, "office,applicant"] {
-            let caller = Caller::from_claims(&claims(&[("sub", "u1"), (GROUPS_CLAIM, groups)]))
-                .unwrap();
+        for groups in [
+            "[office applicant]",
+            r#"["office","applicant"]"#,
+            "office,applicant",
+        ] {
+            let caller =
+                Caller::from_claims(&claims(&[("sub", "u1"), (GROUPS_CLAIM, groups)])).unwrap();
             assert!(caller.has(Role::Office), "{groups}");
             assert!(caller.has(Role::Applicant), "{groups}");
             assert!(!caller.has(Role::Expert), "{groups}");

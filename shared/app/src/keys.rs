@@ -174,7 +174,10 @@ pub const NOTICE_DUE_PREFIX: &str = "NOTICE#";
 pub fn notice_item_keys(notice_id: Ulid, due: Option<NaiveDate>) -> ItemKeys {
     let keys = ItemKeys::primary(notice(notice_id));
     match due {
-        Some(date) => keys.with_gsi2(due_partition(date), format!("{NOTICE_DUE_PREFIX}{notice_id}")),
+        Some(date) => keys.with_gsi2(
+            due_partition(date),
+            format!("{NOTICE_DUE_PREFIX}{notice_id}"),
+        ),
         None => keys,
     }
 }
@@ -211,9 +214,15 @@ mod tests {
         assert_eq!(parse_object_key(&object_key(app, doc)), Some((app, doc)));
         assert_eq!(parse_object_key("applications/x/y"), None);
         assert_eq!(parse_object_key(&format!("other/{app}/{doc}")), None);
-        assert_eq!(parse_object_key(&format!("applications/{app}/{doc}/z")), None);
         assert_eq!(
-            parse_object_key(&format!("applications/{app}/{}", doc.to_string().to_lowercase())),
+            parse_object_key(&format!("applications/{app}/{doc}/z")),
+            None
+        );
+        assert_eq!(
+            parse_object_key(&format!(
+                "applications/{app}/{}",
+                doc.to_string().to_lowercase()
+            )),
             None
         );
     }

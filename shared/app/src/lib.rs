@@ -61,7 +61,9 @@ impl AppConfig {
         let mut config = Self::new(mail_from);
         if let Some(max) = lookup("MAX_UPLOAD_BYTES") {
             config.max_upload_bytes = max.trim().parse().map_err(|_| {
-                AppError::Config(format!("MAX_UPLOAD_BYTES must be a byte count, got {max:?}"))
+                AppError::Config(format!(
+                    "MAX_UPLOAD_BYTES must be a byte count, got {max:?}"
+                ))
             })?;
         }
         config.check()?;
@@ -70,10 +72,13 @@ impl AppConfig {
 
     /// Rejects settings the rules do not allow.
     pub fn check(&self) -> Result<(), AppError> {
-        validation::email(&self.mail_from)
-            .map_err(|_| AppError::Config(format!("MAIL_FROM {:?} is not an address", self.mail_from)))?;
+        validation::email(&self.mail_from).map_err(|_| {
+            AppError::Config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
+        })?;
         if self.max_upload_bytes == 0 {
-            return Err(AppError::Config("MAX_UPLOAD_BYTES must be at least 1".into()));
+            return Err(AppError::Config(
+                "MAX_UPLOAD_BYTES must be at least 1".into(),
+            ));
         }
         if self.upload_ttl.is_zero() || self.upload_ttl > MAX_UPLOAD_TTL {
             return Err(AppError::Config("upload links live 1 s to 15 min".into()));

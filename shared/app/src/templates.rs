@@ -72,9 +72,9 @@ pub fn render(
     template: NoticeTemplate,
     data: &BTreeMap<String, String>,
 ) -> Result<Rendered, AppError> {
-    let env = TEMPLATES.as_ref().map_err(|error| {
-        AppError::Config(format!("email templates do not compile: {error}"))
-    })?;
+    let env = TEMPLATES
+        .as_ref()
+        .map_err(|error| AppError::Config(format!("email templates do not compile: {error}")))?;
     let name = template.name();
     let part = |suffix: &str| -> Result<String, AppError> {
         Ok(env
@@ -130,7 +130,11 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert!(rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"),
+            "{}",
+            rendered.html
+        );
         assert!(!rendered.html.contains("<b>甲"));
         assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
         assert!(!rendered.subject.contains('\n') && !rendered.subject.contains('\r'));

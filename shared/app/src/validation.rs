@@ -172,7 +172,13 @@ mod tests {
     #[test]
     fn emails_and_division_codes() {
         assert_eq!(email(" a.b@example.cn ").unwrap(), "a.b@example.cn");
-        for bad in ["a@b", "no-at.example.cn", "A <a@example.cn>", "a@[127.0.0.1]", "a\r\n@x.cn"] {
+        for bad in [
+            "a@b",
+            "no-at.example.cn",
+            "A <a@example.cn>",
+            "a@[127.0.0.1]",
+            "a\r\n@x.cn",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
         assert_eq!(division_code("620602").unwrap(), "620602");

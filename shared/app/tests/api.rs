@@ -19,10 +19,18 @@ async fn refused(
     let before = h.last_sequence();
     let emails = h.emails().len();
     let (got, reply) = h.request(method, path, caller, body).await;
-    assert_eq!((got, reply["code"].as_str()), (status, Some(code)), "{reply}");
+    assert_eq!(
+        (got, reply["code"].as_str()),
+        (status, Some(code)),
+        "{reply}"
+    );
     assert!(!reply["message"].as_str().unwrap().is_empty());
     assert!(!reply["message_zh"].as_str().unwrap().is_empty());
-    assert_eq!(h.last_sequence(), before, "a refused request wrote to the table");
+    assert_eq!(
+        h.last_sequence(),
+        before,
+        "a refused request wrote to the table"
+    );
     assert!(h.changes_after(before).is_empty());
     assert_eq!(h.emails().len(), emails);
     reply
@@ -41,18 +49,92 @@ async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
     assert_eq!(cycle["application_deadline"], "2026-06-30");
 
     let second = r#"{"id":"2028","title":"2028年度","application_deadline":"2028-06-30","recommendation_deadline":"2028-07-31"}"#;
-    let (status, _) = h.request("POST", "/cycles", Some(OFFICE), Some(second)).await;
+    let (status, _) = h
+        .request("POST", "/cycles", Some(OFFICE), Some(second))
+        .await;
     assert_eq!(status, 201);
-    refused(&h, "POST", "/cycles/2028/open", Some(OFFICE), None, 409, "another_cycle_open").await;
-    refused(&h, "POST", "/cycles/2026/open", Some(OFFICE), None, 409, "cycle_already_open").await;
-    refused(&h, "POST", "/cycles/2030/open", Some(OFFICE), None, 404, "cycle_not_found").await;
-    refused(&h, "POST", "/cycles", Some(OFFICE), Some(second), 409, "cycle_exists").await;
-    refused(&h, "POST", "/cycles", Some(ALICE), Some(second), 403, "forbidden").await;
-    refused(&h, "POST", "/cycles/2028/open", Some(ALICE), None, 403, "forbidden").await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/2028/open",
+        Some(OFFICE),
+        None,
+        409,
+        "another_cycle_open",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/2026/open",
+        Some(OFFICE),
+        None,
+        409,
+        "cycle_already_open",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/2030/open",
+        Some(OFFICE),
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(OFFICE),
+        Some(second),
+        409,
+        "cycle_exists",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(ALICE),
+        Some(second),
+        403,
+        "forbidden",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/2028/open",
+        Some(ALICE),
+        None,
+        403,
+        "forbidden",
+    )
+    .await;
     let backwards = r#"{"id":"2030","title":"x","application_deadline":"2030-06-30","recommendation_deadline":"2030-01-01"}"#;
-    refused(&h, "POST", "/cycles", Some(OFFICE), Some(backwards), 422, "invalid_cycle").await;
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(OFFICE),
+        Some(backwards),
+        422,
+        "invalid_cycle",
+    )
+    .await;
     let bad_id = r##"{"id":"20#30","title":"x","application_deadline":"2030-06-30","recommendation_deadline":"2030-07-01"}"##;
-    refused(&h, "POST", "/cycles", Some(OFFICE), Some(bad_id), 422, "invalid_cycle").await;
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(OFFICE),
+        Some(bad_id),
+        422,
+        "invalid_cycle",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -61,7 +143,12 @@ async fn an_applicant_creates_a_draft_and_is_told_once() {
     h.open_cycle().await;
     let before = h.last_sequence();
     let (status, application) = h
-        .request("POST", "/applications", Some(ALICE), Some(&application_body(1)))
+        .request(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&application_body(1)),
+        )
         .await;
     assert_eq!(status, 201, "{application}");
     assert_eq!(application["state"], "draft");
@@ -73,7 +160,11 @@ async fn an_applicant_creates_a_draft_and_is_told_once() {
     let changes = h.changes_after(before);
     let types: Vec<String> = changes
         .iter()
-        .map(|c| award_app::store::type_of(c.new_image.as_ref().unwrap()).unwrap().to_owned())
+        .map(|c| {
+            award_app::store::type_of(c.new_image.as_ref().unwrap())
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     for expected in ["application", "organisation_guard", "notice", "audit"] {
         assert!(types.contains(&expected.to_owned()), "{types:?}");
@@ -120,14 +211,44 @@ async fn applicants_see_only_their_own_applications() {
     let (status, by_office) = h
         .request("GET", &format!("/applications/{bobs}"), Some(OFFICE), None)
         .await;
-    assert_eq!((status, by_office["id"].as_str()), (200, Some(bobs.as_str())));
+    assert_eq!(
+        (status, by_office["id"].as_str()),
+        (200, Some(bobs.as_str()))
+    );
 
     let path = format!("/applications/{bobs}");
-    refused(&h, "GET", &path, Some(ALICE), None, 404, "application_not_found").await;
+    refused(
+        &h,
+        "GET",
+        &path,
+        Some(ALICE),
+        None,
+        404,
+        "application_not_found",
+    )
+    .await;
     refused(&h, "GET", &path, None, None, 401, "unauthenticated").await;
     refused(&h, "GET", &path, Some(EXPERT), None, 403, "forbidden").await;
-    refused(&h, "GET", "/applications", Some(OFFICE), None, 403, "forbidden").await;
-    refused(&h, "GET", "/applications/not-an-id", Some(ALICE), None, 404, "application_not_found").await;
+    refused(
+        &h,
+        "GET",
+        "/applications",
+        Some(OFFICE),
+        None,
+        403,
+        "forbidden",
+    )
+    .await;
+    refused(
+        &h,
+        "GET",
+        "/applications/not-an-id",
+        Some(ALICE),
+        None,
+        404,
+        "application_not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -144,26 +265,83 @@ async fn bad_applications_are_refused_and_change_nothing() {
         ("".to_owned(), 400, "invalid_json"),
         (with("extra", Value::from("x")), 400, "invalid_field"),
         (with("uscc", Value::from(12)), 400, "invalid_field"),
-        (with("uscc", Value::from(wrong_check_character())), 422, "invalid_uscc"),
+        (
+            with("uscc", Value::from(wrong_check_character())),
+            422,
+            "invalid_uscc",
+        ),
         (with("uscc", Value::from("916206")), 422, "invalid_uscc"),
-        (with("organisation_name", Value::from("   ")), 422, "invalid_organisation_name"),
-        (with("registration_date", Value::from("2026-03-03")), 422, "invalid_registration_date"),
-        (with("registration_date", Value::from("20150520")), 422, "invalid_registration_date"),
-        (with("division_code", Value::from("6206")), 422, "invalid_division_code"),
-        (with("contact_email", Value::from("not-an-email")), 422, "invalid_email"),
+        (
+            with("organisation_name", Value::from("   ")),
+            422,
+            "invalid_organisation_name",
+        ),
+        (
+            with("registration_date", Value::from("2026-03-03")),
+            422,
+            "invalid_registration_date",
+        ),
+        (
+            with("registration_date", Value::from("20150520")),
+            422,
+            "invalid_registration_date",
+        ),
+        (
+            with("division_code", Value::from("6206")),
+            422,
+            "invalid_division_code",
+        ),
+        (
+            with("contact_email", Value::from("not-an-email")),
+            422,
+            "invalid_email",
+        ),
     ];
     for (body, status, code) in cases {
-        refused(&h, "POST", "/applications", Some(ALICE), Some(&body), status, code).await;
+        refused(
+            &h,
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body),
+            status,
+            code,
+        )
+        .await;
     }
     let body = application_body(1);
-    refused(&h, "POST", "/applications", None, Some(&body), 401, "unauthenticated").await;
-    refused(&h, "POST", "/applications", Some(OFFICE), Some(&body), 403, "forbidden").await;
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        None,
+        Some(&body),
+        401,
+        "unauthenticated",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(OFFICE),
+        Some(&body),
+        403,
+        "forbidden",
+    )
+    .await;
 
     // Not JSON at all.
     let before = h.last_sequence();
     let request = lambda_http::request::from_str(
-        &api_gateway_event("POST", "/applications", Some(ALICE), Some(&body), "$default")
-            .replace("application/json", "text/plain"),
+        &api_gateway_event(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body),
+            "$default",
+        )
+        .replace("application/json", "text/plain"),
     )
     .unwrap();
     let response = award_app::http::handle(&h.app, request, now()).await;
@@ -185,23 +363,53 @@ async fn one_application_per_organisation_per_cycle() {
     h.open_cycle().await;
     h.create_application(ALICE, 1).await;
     let body = application_body(1);
-    refused(&h, "POST", "/applications", Some(ALICE), Some(&body), 409, "duplicate_application").await;
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(ALICE),
+        Some(&body),
+        409,
+        "duplicate_application",
+    )
+    .await;
     // Another account for the same organisation fares no better.
-    refused(&h, "POST", "/applications", Some(BOB), Some(&body), 409, "duplicate_application").await;
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(BOB),
+        Some(&body),
+        409,
+        "duplicate_application",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn no_application_without_an_open_cycle_or_after_its_deadline() {
     let h = Harness::new();
     let body = application_body(1);
-    refused(&h, "POST", "/applications", Some(ALICE), Some(&body), 404, "no_open_cycle").await;
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(ALICE),
+        Some(&body),
+        404,
+        "no_open_cycle",
+    )
+    .await;
     h.open_cycle().await;
     let late = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 2, 0, 0).unwrap();
     let before = h.last_sequence();
     let (status, reply) = h
         .request_at("POST", "/applications", Some(ALICE), Some(&body), late)
         .await;
-    assert_eq!((status, reply["code"].as_str()), (409, Some("application_deadline_passed")));
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (409, Some("application_deadline_passed"))
+    );
     assert_eq!(h.last_sequence(), before);
 }
 
@@ -221,7 +429,10 @@ async fn the_owner_declares_a_document_and_gets_a_bound_upload_link() {
     assert_eq!(upload["method"], "PUT");
     let url = upload["url"].as_str().unwrap();
     assert!(
-        url.contains(&format!("/blobs/applications/{application}/{}", document["id"].as_str().unwrap())),
+        url.contains(&format!(
+            "/blobs/applications/{application}/{}",
+            document["id"].as_str().unwrap()
+        )),
         "{url}"
     );
     assert_eq!(upload["headers"]["content-type"], "application/pdf");
@@ -230,7 +441,12 @@ async fn the_owner_declares_a_document_and_gets_a_bound_upload_link() {
     assert!(expires <= now() + chrono::Duration::minutes(15) && expires > now());
 
     let (_, read) = h
-        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .request(
+            "GET",
+            &format!("/applications/{application}"),
+            Some(ALICE),
+            None,
+        )
         .await;
     assert_eq!(read["documents"].as_array().unwrap().len(), 1);
     assert_eq!(read["documents"][0]["id"], document["id"]);
@@ -256,14 +472,31 @@ async fn bad_document_declarations_are_refused_and_change_nothing() {
         "file_name": "a.pdf", "content_type": "application/pdf", "size": 4, "sha256": "abc"
     })
     .to_string();
-    let negative = r#"{"file_name":"a.pdf","content_type":"application/pdf","size":-4,"sha256":"ab"}"#;
+    let negative =
+        r#"{"file_name":"a.pdf","content_type":"application/pdf","size":-4,"sha256":"ab"}"#;
     let cases: Vec<(String, u16, &str)> = vec![
         ("{".into(), 400, "invalid_json"),
         (negative.into(), 400, "invalid_field"),
-        (document_body("a.zip", "application/zip", pdf), 415, "unsupported_document_type"),
-        (document_body("run.exe", "application/x-msdownload", pdf), 415, "unsupported_document_type"),
-        (document_body("a.png", "application/pdf", pdf), 422, "extension_mismatch"),
-        (document_body("..", "application/pdf", pdf), 422, "invalid_file_name"),
+        (
+            document_body("a.zip", "application/zip", pdf),
+            415,
+            "unsupported_document_type",
+        ),
+        (
+            document_body("run.exe", "application/x-msdownload", pdf),
+            415,
+            "unsupported_document_type",
+        ),
+        (
+            document_body("a.png", "application/pdf", pdf),
+            422,
+            "extension_mismatch",
+        ),
+        (
+            document_body("..", "application/pdf", pdf),
+            422,
+            "invalid_file_name",
+        ),
         (oversize, 413, "document_too_large"),
         (empty, 422, "empty_document"),
         (bad_sha, 422, "invalid_sha256"),
@@ -272,11 +505,38 @@ async fn bad_document_declarations_are_refused_and_change_nothing() {
         refused(&h, "POST", &path, Some(ALICE), Some(&body), status, code).await;
     }
     let good = document_body("a.pdf", "application/pdf", pdf);
-    refused(&h, "POST", &path, Some(BOB), Some(&good), 404, "application_not_found").await;
-    refused(&h, "POST", &path, Some(OFFICE), Some(&good), 403, "forbidden").await;
+    refused(
+        &h,
+        "POST",
+        &path,
+        Some(BOB),
+        Some(&good),
+        404,
+        "application_not_found",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        &path,
+        Some(OFFICE),
+        Some(&good),
+        403,
+        "forbidden",
+    )
+    .await;
     refused(&h, "POST", &path, None, Some(&good), 401, "unauthenticated").await;
     let unknown = format!("/applications/{}/documents", ulid::Ulid::nil());
-    refused(&h, "POST", &unknown, Some(ALICE), Some(&good), 404, "application_not_found").await;
+    refused(
+        &h,
+        "POST",
+        &unknown,
+        Some(ALICE),
+        Some(&good),
+        404,
+        "application_not_found",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -296,7 +556,12 @@ async fn concurrent_declarations_all_land() {
     let statuses = tasks.join_all().await;
     assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
     let (_, read) = h
-        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .request(
+            "GET",
+            &format!("/applications/{application}"),
+            Some(ALICE),
+            None,
+        )
         .await;
     assert_eq!(read["documents"].as_array().unwrap().len(), 12);
 }
@@ -311,9 +576,14 @@ async fn concurrent_creations_keep_one_application_per_organisation() {
         // Organisations 0..5 twice each, by different accounts.
         tasks.spawn(async move {
             let caller = if i % 2 == 0 { ALICE } else { BOB };
-            h.request("POST", "/applications", Some(caller), Some(&application_body(i / 2)))
-                .await
-                .0
+            h.request(
+                "POST",
+                "/applications",
+                Some(caller),
+                Some(&application_body(i / 2)),
+            )
+            .await
+            .0
         });
     }
     let mut statuses = tasks.join_all().await;
@@ -332,9 +602,36 @@ async fn concurrent_creations_keep_one_application_per_organisation() {
 #[tokio::test]
 async fn routing_refusals() {
     let h = Harness::new();
-    refused(&h, "GET", "/nowhere", Some(ALICE), None, 404, "route_not_found").await;
-    refused(&h, "DELETE", "/applications", Some(ALICE), None, 405, "method_not_allowed").await;
-    refused(&h, "POST", "/cycles/open", Some(OFFICE), None, 405, "method_not_allowed").await;
+    refused(
+        &h,
+        "GET",
+        "/nowhere",
+        Some(ALICE),
+        None,
+        404,
+        "route_not_found",
+    )
+    .await;
+    refused(
+        &h,
+        "DELETE",
+        "/applications",
+        Some(ALICE),
+        None,
+        405,
+        "method_not_allowed",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/open",
+        Some(OFFICE),
+        None,
+        405,
+        "method_not_allowed",
+    )
+    .await;
 }
 
 #[tokio::test]

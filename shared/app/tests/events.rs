@@ -31,7 +31,12 @@ async fn uploaded(h: &Harness, content: &[u8]) -> (String, String, String) {
 
 async fn document_status(h: &Harness, application: &str, document: &str) -> Value {
     let (_, read) = h
-        .request("GET", &format!("/applications/{application}"), Some(ALICE), None)
+        .request(
+            "GET",
+            &format!("/applications/{application}"),
+            Some(ALICE),
+            None,
+        )
         .await;
     read["documents"]
         .as_array()
@@ -85,7 +90,10 @@ async fn an_upload_matching_its_declaration_is_received_once() {
     assert_eq!(emails.len(), 2, "application received + document received");
     let sent = notices(&h);
     assert_eq!(sent.len(), 2);
-    assert!(sent.iter().all(|n| n.status == NoticeStatus::Sent && n.message_id.is_some()));
+    assert!(
+        sent.iter()
+            .all(|n| n.status == NoticeStatus::Sent && n.message_id.is_some())
+    );
 }
 
 #[tokio::test]
@@ -99,7 +107,9 @@ async fn unknown_keys_are_skipped_without_failing() {
         ulid::Ulid::from_parts(1, 2)
     );
     for key in ["elsewhere/file.pdf", "applications/a b/c", nobody.as_str()] {
-        let report = events::object_created(&h.app, s3_event(key, 3), now()).await.unwrap();
+        let report = events::object_created(&h.app, s3_event(key, 3), now())
+            .await
+            .unwrap();
         assert_eq!(report.skipped.len(), 1, "{key}: {report:?}");
         assert_eq!(report.changed, 0);
     }
@@ -108,7 +118,10 @@ async fn unknown_keys_are_skipped_without_failing() {
 
 #[test]
 fn s3_keys_are_form_decoded() {
-    assert_eq!(decode_s3_key("a+b%2Fc%E8%B4%A8").as_deref(), Some("a b/c质"));
+    assert_eq!(
+        decode_s3_key("a+b%2Fc%E8%B4%A8").as_deref(),
+        Some("a b/c质")
+    );
     assert_eq!(decode_s3_key("plain/key").as_deref(), Some("plain/key"));
     assert_eq!(decode_s3_key("%FF"), None);
 }
@@ -193,7 +206,10 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
         let checked = document_status(&h, &application, document).await;
         assert_eq!(checked["status"], "rejected");
         assert!(
-            checked["rejection_reason"].as_str().unwrap().contains(reason),
+            checked["rejection_reason"]
+                .as_str()
+                .unwrap()
+                .contains(reason),
             "{checked}"
         );
         h.deliver_stream(now()).await.unwrap();
@@ -213,7 +229,10 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
                 None,
             )
             .await;
-        assert_eq!((status, reply["code"].as_str()), (409, Some("document_not_received")));
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (409, Some("document_not_received"))
+        );
     }
 }
 
@@ -226,7 +245,10 @@ async fn downloads_are_short_lived_and_logged() {
 
     let before = h.last_sequence();
     let (status, reply) = h.request("GET", &path, Some(ALICE), None).await;
-    assert_eq!((status, reply["code"].as_str()), (409, Some("document_not_received")));
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (409, Some("document_not_received"))
+    );
     assert_eq!(h.last_sequence(), before);
 
     events::object_created(&h.app, s3_event(&key, content.len()), now())
@@ -247,15 +269,24 @@ async fn downloads_are_short_lived_and_logged() {
         .unwrap();
     assert_eq!(bytes, content);
 
-    let (status, _) = h.request("GET", &path, Some(OFFICE), None).await;
+    let a_minute_later = now() + chrono::Duration::minutes(1);
+    let (status, _) = h
+        .request_at("GET", &path, Some(OFFICE), None, a_minute_later)
+        .await;
     assert_eq!(status, 200);
 
     // Another applicant learns nothing and leaves no trace.
     let before = h.last_sequence();
     let (status, reply) = h.request("GET", &path, Some(BOB), None).await;
-    assert_eq!((status, reply["code"].as_str()), (404, Some("application_not_found")));
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (404, Some("application_not_found"))
+    );
     assert_eq!(h.last_sequence(), before);
-    let missing = format!("/applications/{application}/documents/{}/download", ulid::Ulid::nil());
+    let missing = format!(
+        "/applications/{application}/documents/{}/download",
+        ulid::Ulid::nil()
+    );
     let (status, _) = h.request("GET", &missing, Some(ALICE), None).await;
     assert_eq!(status, 404);
 
@@ -318,14 +349,18 @@ async fn a_failed_send_is_released_and_redriven_after_its_back_off() {
     assert_eq!(mail.sent.load(Ordering::SeqCst), 0);
 
     let later = now() + chrono::Duration::minutes(2);
-    let report = events::redrive_pending_notices(&h.app, later).await.unwrap();
+    let report = events::redrive_pending_notices(&h.app, later)
+        .await
+        .unwrap();
     assert_eq!(report.changed, 1);
     assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
     let [notice] = notices(&h).try_into().unwrap();
     assert_eq!((notice.status, notice.attempts), (NoticeStatus::Sent, 2));
 
     // Everything again: nothing more is sent.
-    events::redrive_pending_notices(&h.app, later).await.unwrap();
+    events::redrive_pending_notices(&h.app, later)
+        .await
+        .unwrap();
     h.deliver_stream(later).await.unwrap();
     assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
 }
@@ -337,16 +372,22 @@ async fn the_redrive_sends_what_the_stream_missed_within_its_window() {
     h.create_application(ALICE, 1).await;
     // A week later the notice is outside the window: the redrive does not reach it.
     let too_late = now() + chrono::Duration::days(events::REDRIVE_WINDOW_DAYS);
-    let report = events::redrive_pending_notices(&h.app, too_late).await.unwrap();
+    let report = events::redrive_pending_notices(&h.app, too_late)
+        .await
+        .unwrap();
     assert_eq!(report.changed, 0);
     assert!(h.emails().is_empty());
 
     let next_day = now() + chrono::Duration::days(1);
-    let report = events::redrive_pending_notices(&h.app, next_day).await.unwrap();
+    let report = events::redrive_pending_notices(&h.app, next_day)
+        .await
+        .unwrap();
     assert_eq!(report.changed, 1);
     assert_eq!(h.emails().len(), 1);
     h.deliver_stream(next_day).await.unwrap();
-    events::redrive_pending_notices(&h.app, next_day).await.unwrap();
+    events::redrive_pending_notices(&h.app, next_day)
+        .await
+        .unwrap();
     assert_eq!(h.emails().len(), 1);
     let email = &h.emails()[0];
     assert!(email.contains("contact1@example.cn"));
@@ -362,7 +403,11 @@ async fn concurrent_deliveries_of_one_notice_send_one_email() {
     for _ in 0..6 {
         let h = h.clone();
         let records = records.clone();
-        tasks.spawn(async move { events::table_changes(&h.app, &records, now()).await.unwrap() });
+        tasks.spawn(async move {
+            events::table_changes(&h.app, &records, now())
+                .await
+                .unwrap()
+        });
     }
     let sent: usize = tasks.join_all().await.iter().map(|r| r.changed).sum();
     assert_eq!(sent, 1);
@@ -427,9 +472,55 @@ async fn notify_tells_its_two_triggers_apart() {
     assert_eq!(report.changed, 1);
 
     let stream: NotifyEvent =
-        serde_json::from_value(stream_event("MODIFY", json!({ "type": { "S": "cycle" } }))).unwrap();
+        serde_json::from_value(stream_event("MODIFY", json!({ "type": { "S": "cycle" } })))
+            .unwrap();
     assert!(matches!(stream, NotifyEvent::Stream(_)));
     let report = events::notify(&h.app, stream, now()).await.unwrap();
     assert_eq!(report, events::EventReport::default());
+    assert_eq!(h.emails().len(), 1);
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_dead_sender_is_taken_over_after_fifteen_minutes() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    let [notice] = notices(&h).try_into().unwrap();
+    // A sender claims the notice and dies before sending.
+    let key = award_app::keys::notice(notice.id);
+    let loaded = award_app::store::load::<Notice>(h.app.table.as_ref(), &key)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut claimed = loaded.record.clone();
+    claimed.status = NoticeStatus::Sending;
+    claimed.claimed_at = Some(now());
+    h.app
+        .table
+        .transact(vec![
+            award_app::store::replace(&claimed, loaded.version).unwrap(),
+        ])
+        .await
+        .unwrap();
+
+    h.deliver_stream(now()).await.unwrap();
+    let soon = now() + chrono::Duration::minutes(10);
+    assert_eq!(
+        events::redrive_pending_notices(&h.app, soon)
+            .await
+            .unwrap()
+            .changed,
+        0
+    );
+    assert!(h.emails().is_empty());
+
+    let later = now() + chrono::Duration::minutes(16);
+    assert_eq!(
+        events::redrive_pending_notices(&h.app, later)
+            .await
+            .unwrap()
+            .changed,
+        1
+    );
     assert_eq!(h.emails().len(), 1);
 }

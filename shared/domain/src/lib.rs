@@ -5,6 +5,7 @@
 
 pub mod award;
 pub mod calendar;
+pub mod cycle;
 pub mod eligibility;
 pub mod lifecycle;
 pub mod money;

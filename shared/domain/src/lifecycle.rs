@@ -1,5 +1,15 @@
 //! The application lifecycle: the stages of Art. 11, and after the award Arts. 5, 17, 18.
 
+use crate::award::{
+    AftercarePolicy, AwardError, Debarment, RevocationGround, Validity, reminder_dates, visit_dates,
+};
+use crate::calendar::{CalendarError, WorkingCalendar};
+use crate::cycle::{Cycle, QuotaReached, check_quota};
+use crate::eligibility::{Overall, Screening};
+use crate::money::{AWARD_REWARD, Fen};
+use crate::roles::{Actor, Role};
+use crate::time::china_date;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Every stage an application can be in (Art. 11), plus the ends it can reach.
@@ -100,6 +110,737 @@ impl std::fmt::Display for ApplicationState {
     }
 }
 
+/// Who a notice goes to. The application layer resolves each to addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    /// The applying organisation's contact.
+    Applicant,
+    /// The department or office that recommended (or was asked to recommend) the application.
+    Recommender,
+    /// The Committee Office (Art. 9).
+    Office,
+    /// The Review Committee (Art. 7).
+    Committee,
+    /// The public: a publication on the government portal and media (Arts. 3, 9(3), 11(8)–(9), 17, 18).
+    Public,
+    /// The city finance bureau, which pays and reclaims the reward (Arts. 13, 17).
+    FinanceBureau,
+}
+
+/// What a notice says; the application layer keys its templates by [`NoticeKind::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    ApplicationSubmitted,
+    RecommendationRequested,
+    Recommended,
+    RecommendationDeclined,
+    Eligible,
+    Ineligible,
+    DocumentReviewCompleted,
+    Shortlisted,
+    NotShortlisted,
+    OnsiteReviewCompleted,
+    CandidateListed,
+    NotSelected,
+    CandidateForDeliberation,
+    Proposed,
+    PublicityStarted,
+    PublicityAnnouncement,
+    Approved,
+    Awarded,
+    AwardAnnouncement,
+    RewardPayable,
+    ExpiryReminder,
+    FollowUpVisitDue,
+    Expired,
+    Revoked,
+    RevocationAnnouncement,
+    ReclaimReward,
+    Withdrawn,
+    Rejected,
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApplicationSubmitted => "application_submitted",
+            Self::RecommendationRequested => "recommendation_requested",
+            Self::Recommended => "recommended",
+            Self::RecommendationDeclined => "recommendation_declined",
+            Self::Eligible => "eligible",
+            Self::Ineligible => "ineligible",
+            Self::DocumentReviewCompleted => "document_review_completed",
+            Self::Shortlisted => "shortlisted",
+            Self::NotShortlisted => "not_shortlisted",
+            Self::OnsiteReviewCompleted => "onsite_review_completed",
+            Self::CandidateListed => "candidate_listed",
+            Self::NotSelected => "not_selected",
+            Self::CandidateForDeliberation => "candidate_for_deliberation",
+            Self::Proposed => "proposed",
+            Self::PublicityStarted => "publicity_started",
+            Self::PublicityAnnouncement => "publicity_announcement",
+            Self::Approved => "approved",
+            Self::Awarded => "awarded",
+            Self::AwardAnnouncement => "award_announcement",
+            Self::RewardPayable => "reward_payable",
+            Self::ExpiryReminder => "expiry_reminder",
+            Self::FollowUpVisitDue => "follow_up_visit_due",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::RevocationAnnouncement => "revocation_announcement",
+            Self::ReclaimReward => "reclaim_reward",
+            Self::Withdrawn => "withdrawn",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+/// Dated work the application layer stores as scheduled items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleKind {
+    /// Art. 11(8): the day after the publicity's last day, when approval may proceed.
+    PublicityEnded,
+    /// Art. 5: a reminder before expiry (to the holder and the Office).
+    ExpiryReminder,
+    /// Art. 16: a follow-up visit is due (to the Office).
+    FollowUpVisit,
+    /// Art. 5: the first day the award is no longer valid; the `Expire` command is due.
+    Expiry,
+}
+
+impl ScheduleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PublicityEnded => "publicity_ended",
+            Self::ExpiryReminder => "expiry_reminder",
+            Self::FollowUpVisit => "follow_up_visit",
+            Self::Expiry => "expiry",
+        }
+    }
+}
+
+/// What a decision owes the world. Every notice is here, so no caller can forget one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    StateChanged {
+        from: ApplicationState,
+        to: ApplicationState,
+    },
+    Notice {
+        to: Recipient,
+        notice: NoticeKind,
+    },
+    Scheduled {
+        kind: ScheduleKind,
+        date: NaiveDate,
+    },
+}
+
+/// The gate at which an application was turned down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    Recommendation,
+    CombinedEvaluation,
+    Committee,
+    Publicity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub gate: Gate,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Art. 11(8): the publicity window, both days inclusive (China dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publicity {
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+/// Arts. 12–13: what was awarded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardRecord {
+    pub certificate_number: String,
+    pub reward: Fen,
+    pub awarded_at: DateTime<Utc>,
+}
+
+/// The decision-relevant record of one application: the state and what the rules need to remember.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    pub state: ApplicationState,
+    /// The applicant's subject; only they submit or withdraw.
+    pub owner: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub recommended_by: Option<String>,
+    pub screening: Option<Screening>,
+    pub rejection: Option<Rejection>,
+    pub publicity: Option<Publicity>,
+    pub validity: Option<Validity>,
+    pub award: Option<AwardRecord>,
+    pub revocation: Option<Debarment>,
+}
+
+impl Lifecycle {
+    pub fn new_draft(owner: impl Into<String>) -> Self {
+        Self {
+            state: ApplicationState::Draft,
+            owner: owner.into(),
+            submitted_at: None,
+            recommended_by: None,
+            screening: None,
+            rejection: None,
+            publicity: None,
+            validity: None,
+            award: None,
+            revocation: None,
+        }
+    }
+}
+
+/// A request to move an application on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Art. 11(2), applicant.
+    Submit,
+    /// Art. 11(3), recommender.
+    Recommend,
+    /// Art. 11(3), recommender.
+    DeclineRecommendation { reason: String },
+    /// Art. 11(4), office: the screening must be settled (no "needs review" left).
+    RecordEligibility { screening: Screening },
+    /// Art. 11(5), office: the document review is final (scores recorded, consensus reached).
+    CompleteDocumentReview,
+    /// Art. 11(5), office.
+    DecideShortlist { shortlisted: bool },
+    /// Art. 11(6), office: on-site review and satisfaction survey done.
+    CompleteOnsiteReview,
+    /// Art. 11(7), office: on the candidate list or not.
+    DecideCandidacy { candidate: bool },
+    /// Art. 11(8), committee: put on the proposed list.
+    Propose,
+    /// Art. 11(8), office: publish for public comment from `first_day`.
+    StartPublicity { first_day: NaiveDate },
+    /// Art. 11(9), office records the executive meeting's approval.
+    Approve { approved_on: NaiveDate },
+    /// Arts. 11(9), 12, office: commend, announce, pay.
+    Award { certificate_number: String },
+    /// Art. 5, system or office: the validity has ended.
+    Expire,
+    /// Arts. 17, 18, office records the revocation decided by the city government.
+    Revoke {
+        ground: RevocationGround,
+        revoked_on: NaiveDate,
+    },
+    /// Applicant, before approval.
+    Withdraw { reason: String },
+    /// Reject at a gate with a reason: committee at `candidate`, office at `proposed` and
+    /// `in_publicity` (vice-mayors' opinions, a comment upheld, the executive meeting's refusal).
+    Reject { reason: String },
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Recommend => "recommend",
+            Self::DeclineRecommendation { .. } => "decline_recommendation",
+            Self::RecordEligibility { .. } => "record_eligibility",
+            Self::CompleteDocumentReview => "complete_document_review",
+            Self::DecideShortlist { .. } => "decide_shortlist",
+            Self::CompleteOnsiteReview => "complete_onsite_review",
+            Self::DecideCandidacy { .. } => "decide_candidacy",
+            Self::Propose => "propose",
+            Self::StartPublicity { .. } => "start_publicity",
+            Self::Approve { .. } => "approve",
+            Self::Award { .. } => "award",
+            Self::Expire => "expire",
+            Self::Revoke { .. } => "revoke",
+            Self::Withdraw { .. } => "withdraw",
+            Self::Reject { .. } => "reject",
+        }
+    }
+}
+
+/// Everything else a decision depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub cycle: &'a Cycle,
+    pub calendar: &'a WorkingCalendar,
+    /// Art. 4: awards already approved in this cycle (approved, awarded, expired or revoked),
+    /// counted by the storage layer in the same atomic step as the approval it guards.
+    pub approved_in_cycle: u32,
+    pub aftercare: &'a AftercarePolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransitionError {
+    #[error("cannot {command} an application that is {state}")]
+    Illegal {
+        state: ApplicationState,
+        command: String,
+    },
+    #[error("{command} in state {state} needs the {required} role")]
+    Forbidden {
+        state: ApplicationState,
+        command: String,
+        required: Role,
+    },
+    #[error("only the applicant who owns the application may {command}")]
+    NotOwner { command: String },
+    #[error("a reason is required to {command}")]
+    MissingReason { command: String },
+    #[error("{command}: the deadline {deadline} has passed")]
+    DeadlinePassed {
+        command: String,
+        deadline: NaiveDate,
+    },
+    #[error("the screening still has conditions that need review")]
+    ScreeningUnsettled,
+    #[error("the screening is as of {as_of}, not the application deadline {deadline}")]
+    ScreeningDate {
+        as_of: NaiveDate,
+        deadline: NaiveDate,
+    },
+    #[error("the review rules are not frozen: no score has been recorded (Art. 20)")]
+    NoScores,
+    #[error("publicity cannot start in the past ({first_day} before {today})")]
+    PublicityInPast {
+        first_day: NaiveDate,
+        today: NaiveDate,
+    },
+    #[error("publicity runs through {last_day}; {command} is possible from the next day")]
+    PublicityRunning {
+        command: String,
+        last_day: NaiveDate,
+    },
+    #[error(transparent)]
+    Quota(#[from] QuotaReached),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error(transparent)]
+    Award(#[from] AwardError),
+    #[error("the award is valid through {last_valid_day}")]
+    StillValid { last_valid_day: NaiveDate },
+    #[error("a date in the future is not allowed here ({date} after {today})")]
+    FutureDate { date: NaiveDate, today: NaiveDate },
+    #[error("a certificate number is required")]
+    MissingCertificate,
+    #[error("the record is inconsistent: {what}")]
+    Inconsistent { what: String },
+}
+
+/// The outcome of a decision: the new record and what it owes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub lifecycle: Lifecycle,
+    pub events: Vec<Event>,
+}
+
+use ApplicationState as S;
+
+struct Step<'a> {
+    current: &'a Lifecycle,
+    command: &'a Command,
+    actor: &'a Actor,
+}
+
+impl Step<'_> {
+    fn illegal(&self) -> TransitionError {
+        TransitionError::Illegal {
+            state: self.current.state,
+            command: self.command.name().into(),
+        }
+    }
+
+    fn require(&self, role: Role) -> Result<(), TransitionError> {
+        if self.actor.has(role) {
+            Ok(())
+        } else {
+            Err(TransitionError::Forbidden {
+                state: self.current.state,
+                command: self.command.name().into(),
+                required: role,
+            })
+        }
+    }
+
+    fn require_owner(&self) -> Result<(), TransitionError> {
+        self.require(Role::Applicant)?;
+        if self.actor.subject == self.current.owner {
+            Ok(())
+        } else {
+            Err(TransitionError::NotOwner {
+                command: self.command.name().into(),
+            })
+        }
+    }
+
+    fn reason(&self, reason: &str) -> Result<String, TransitionError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            Err(TransitionError::MissingReason {
+                command: self.command.name().into(),
+            })
+        } else {
+            Ok(reason.to_owned())
+        }
+    }
+}
+
+fn notice(to: Recipient, notice: NoticeKind) -> Event {
+    Event::Notice { to, notice }
+}
+
+/// Decides one command: `(state, command, actor, now, rules) → (new state, events)`.
+///
+/// The actor's role is checked here; the events name every notice owed and to whom; an illegal
+/// transition is [`TransitionError::Illegal`] naming the state and the command.
+pub fn decide(
+    current: &Lifecycle,
+    command: &Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    context: &Context<'_>,
+) -> Result<Decision, TransitionError> {
+    use NoticeKind as N;
+    use Recipient as R;
+    let step = Step {
+        current,
+        command,
+        actor,
+    };
+    let today = china_date(now);
+    let cycle = context.cycle;
+    let mut next = current.clone();
+    let mut events = Vec::new();
+    let to = match (current.state, command) {
+        // Art. 11(2)
+        (S::Draft, Command::Submit) => {
+            step.require_owner()?;
+            if !cycle.accepts_applications(now) {
+                return Err(TransitionError::DeadlinePassed {
+                    command: command.name().into(),
+                    deadline: cycle.application_deadline,
+                });
+            }
+            next.submitted_at = Some(now);
+            events.push(notice(R::Applicant, N::ApplicationSubmitted));
+            events.push(notice(R::Recommender, N::RecommendationRequested));
+            events.push(notice(R::Office, N::ApplicationSubmitted));
+            S::Submitted
+        }
+        // Art. 11(3)
+        (S::Submitted, Command::Recommend) => {
+            step.require(Role::Recommender)?;
+            if !cycle.accepts_recommendations(now) {
+                return Err(TransitionError::DeadlinePassed {
+                    command: command.name().into(),
+                    deadline: cycle.recommendation_deadline,
+                });
+            }
+            next.recommended_by = Some(actor.subject.clone());
+            events.push(notice(R::Applicant, N::Recommended));
+            events.push(notice(R::Office, N::Recommended));
+            S::Recommended
+        }
+        (S::Submitted, Command::DeclineRecommendation { reason }) => {
+            step.require(Role::Recommender)?;
+            let reason = step.reason(reason)?;
+            next.rejection = Some(Rejection {
+                gate: Gate::Recommendation,
+                reason,
+                by: actor.subject.clone(),
+                at: now,
+            });
+            events.push(notice(R::Applicant, N::RecommendationDeclined));
+            events.push(notice(R::Office, N::RecommendationDeclined));
+            S::Rejected
+        }
+        // Art. 10, 11(4)
+        (S::Recommended, Command::RecordEligibility { screening }) => {
+            step.require(Role::Office)?;
+            if screening.as_of != cycle.application_deadline {
+                return Err(TransitionError::ScreeningDate {
+                    as_of: screening.as_of,
+                    deadline: cycle.application_deadline,
+                });
+            }
+            let to = match screening.overall() {
+                Overall::NeedsReview => return Err(TransitionError::ScreeningUnsettled),
+                Overall::Eligible => {
+                    events.push(notice(R::Applicant, N::Eligible));
+                    S::Eligible
+                }
+                Overall::Ineligible => {
+                    events.push(notice(R::Applicant, N::Ineligible));
+                    events.push(notice(R::Recommender, N::Ineligible));
+                    S::Ineligible
+                }
+            };
+            next.screening = Some(screening.clone());
+            to
+        }
+        // Art. 11(5); Art. 20: a review is only complete once scores exist, which froze the rules.
+        (S::Eligible, Command::CompleteDocumentReview) => {
+            step.require(Role::Office)?;
+            if cycle.rules_frozen_at.is_none() {
+                return Err(TransitionError::NoScores);
+            }
+            events.push(notice(R::Applicant, N::DocumentReviewCompleted));
+            S::DocumentReviewed
+        }
+        (S::DocumentReviewed, Command::DecideShortlist { shortlisted }) => {
+            step.require(Role::Office)?;
+            if *shortlisted {
+                events.push(notice(R::Applicant, N::Shortlisted));
+                events.push(notice(R::Recommender, N::Shortlisted));
+                S::Shortlisted
+            } else {
+                events.push(notice(R::Applicant, N::NotShortlisted));
+                S::NotShortlisted
+            }
+        }
+        // Art. 11(6)
+        (S::Shortlisted, Command::CompleteOnsiteReview) => {
+            step.require(Role::Office)?;
+            events.push(notice(R::Applicant, N::OnsiteReviewCompleted));
+            S::OnsiteReviewed
+        }
+        // Art. 11(7)
+        (S::OnsiteReviewed, Command::DecideCandidacy { candidate }) => {
+            step.require(Role::Office)?;
+            if *candidate {
+                events.push(notice(R::Applicant, N::CandidateListed));
+                events.push(notice(R::Committee, N::CandidateForDeliberation));
+                S::Candidate
+            } else {
+                next.rejection = Some(Rejection {
+                    gate: Gate::CombinedEvaluation,
+                    reason: "not on the candidate list of the combined evaluation".into(),
+                    by: actor.subject.clone(),
+                    at: now,
+                });
+                events.push(notice(R::Applicant, N::NotSelected));
+                S::Rejected
+            }
+        }
+        // Art. 11(8)
+        (S::Candidate, Command::Propose) => {
+            step.require(Role::Committee)?;
+            events.push(notice(R::Office, N::Proposed));
+            events.push(notice(R::Applicant, N::Proposed));
+            S::Proposed
+        }
+        (S::Proposed, Command::StartPublicity { first_day }) => {
+            step.require(Role::Office)?;
+            if *first_day < today {
+                return Err(TransitionError::PublicityInPast {
+                    first_day: *first_day,
+                    today,
+                });
+            }
+            let days = cycle
+                .rules
+                .publicity_working_days
+                .max(crate::rules::MIN_PUBLICITY_WORKING_DAYS);
+            let last_day = context.calendar.publicity_last_day(*first_day, days)?;
+            next.publicity = Some(Publicity {
+                first_day: *first_day,
+                last_day,
+            });
+            events.push(notice(R::Public, N::PublicityAnnouncement));
+            events.push(notice(R::Applicant, N::PublicityStarted));
+            events.push(Event::Scheduled {
+                kind: ScheduleKind::PublicityEnded,
+                date: last_day.succ_opt().ok_or(CalendarError::OutOfRange)?,
+            });
+            S::InPublicity
+        }
+        // Art. 11(9); Art. 4 quota.
+        (S::InPublicity, Command::Approve { approved_on }) => {
+            step.require(Role::Office)?;
+            let publicity = current
+                .publicity
+                .ok_or_else(|| TransitionError::Inconsistent {
+                    what: "in publicity without a publicity window".into(),
+                })?;
+            if today <= publicity.last_day || *approved_on <= publicity.last_day {
+                return Err(TransitionError::PublicityRunning {
+                    command: command.name().into(),
+                    last_day: publicity.last_day,
+                });
+            }
+            if *approved_on > today {
+                return Err(TransitionError::FutureDate {
+                    date: *approved_on,
+                    today,
+                });
+            }
+            check_quota(context.approved_in_cycle, cycle.quota)?;
+            next.validity = Some(Validity::from_approval(*approved_on)?);
+            events.push(notice(R::Applicant, N::Approved));
+            events.push(notice(R::Committee, N::Approved));
+            S::Approved
+        }
+        // Arts. 11(9), 12, 13, 14, 5, 16
+        (S::Approved, Command::Award { certificate_number }) => {
+            step.require(Role::Office)?;
+            if certificate_number.trim().is_empty() {
+                return Err(TransitionError::MissingCertificate);
+            }
+            let validity = current
+                .validity
+                .ok_or_else(|| TransitionError::Inconsistent {
+                    what: "approved without a validity".into(),
+                })?;
+            next.award = Some(AwardRecord {
+                certificate_number: certificate_number.trim().into(),
+                reward: AWARD_REWARD,
+                awarded_at: now,
+            });
+            // The award notice states the Art. 14 restrictions (the template's job).
+            events.push(notice(R::Applicant, N::Awarded));
+            events.push(notice(R::Public, N::AwardAnnouncement));
+            events.push(notice(R::FinanceBureau, N::RewardPayable));
+            events.push(notice(R::Recommender, N::Awarded));
+            for date in reminder_dates(&validity, context.aftercare) {
+                events.push(Event::Scheduled {
+                    kind: ScheduleKind::ExpiryReminder,
+                    date,
+                });
+            }
+            for date in visit_dates(&validity, context.aftercare) {
+                events.push(Event::Scheduled {
+                    kind: ScheduleKind::FollowUpVisit,
+                    date,
+                });
+            }
+            events.push(Event::Scheduled {
+                kind: ScheduleKind::Expiry,
+                date: validity.may_apply_again_from,
+            });
+            S::Awarded
+        }
+        // Art. 5
+        (S::Awarded, Command::Expire) => {
+            if !actor.has(Role::System) {
+                step.require(Role::Office)?;
+            }
+            let validity = current
+                .validity
+                .ok_or_else(|| TransitionError::Inconsistent {
+                    what: "awarded without a validity".into(),
+                })?;
+            if validity.covers(today) {
+                return Err(TransitionError::StillValid {
+                    last_valid_day: validity.last_valid_day,
+                });
+            }
+            events.push(notice(R::Applicant, N::Expired));
+            events.push(notice(R::Office, N::Expired));
+            S::Expired
+        }
+        // Arts. 17, 18: fraud at any time; a cause only if it occurred within the 5 years.
+        (S::Awarded | S::Expired, Command::Revoke { ground, revoked_on }) => {
+            step.require(Role::Office)?;
+            if *revoked_on > today {
+                return Err(TransitionError::FutureDate {
+                    date: *revoked_on,
+                    today,
+                });
+            }
+            let validity = current
+                .validity
+                .ok_or_else(|| TransitionError::Inconsistent {
+                    what: "awarded without a validity".into(),
+                })?;
+            next.revocation = Some(Debarment::for_revocation(*ground, *revoked_on, &validity)?);
+            events.push(notice(R::Applicant, N::Revoked));
+            events.push(notice(R::Public, N::RevocationAnnouncement));
+            events.push(notice(R::Office, N::Revoked));
+            if ground.reclaims_reward() {
+                events.push(notice(R::FinanceBureau, N::ReclaimReward));
+            }
+            S::Revoked
+        }
+        (
+            S::Draft
+            | S::Submitted
+            | S::Recommended
+            | S::Eligible
+            | S::DocumentReviewed
+            | S::Shortlisted
+            | S::OnsiteReviewed
+            | S::Candidate
+            | S::Proposed
+            | S::InPublicity,
+            Command::Withdraw { reason },
+        ) => {
+            step.require_owner()?;
+            let _ = step.reason(reason)?;
+            events.push(notice(R::Applicant, N::Withdrawn));
+            if current.state != S::Draft {
+                events.push(notice(R::Office, N::Withdrawn));
+            }
+            if current.state == S::Submitted || current.recommended_by.is_some() {
+                events.push(notice(R::Recommender, N::Withdrawn));
+            }
+            if matches!(current.state, S::Candidate | S::Proposed | S::InPublicity) {
+                events.push(notice(R::Committee, N::Withdrawn));
+            }
+            if current.state == S::InPublicity {
+                events.push(notice(R::Public, N::Withdrawn));
+            }
+            S::Withdrawn
+        }
+        (S::Candidate | S::Proposed | S::InPublicity, Command::Reject { reason }) => {
+            let (role, gate) = match current.state {
+                S::Candidate => (Role::Committee, Gate::Committee),
+                S::Proposed => (Role::Office, Gate::Committee),
+                _ => (Role::Office, Gate::Publicity),
+            };
+            step.require(role)?;
+            let reason = step.reason(reason)?;
+            next.rejection = Some(Rejection {
+                gate,
+                reason,
+                by: actor.subject.clone(),
+                at: now,
+            });
+            events.push(notice(R::Applicant, N::Rejected));
+            events.push(notice(R::Office, N::Rejected));
+            if current.state == S::InPublicity {
+                events.push(notice(R::Public, N::Rejected));
+            }
+            S::Rejected
+        }
+        _ => return Err(step.illegal()),
+    };
+    next.state = to;
+    events.insert(
+        0,
+        Event::StateChanged {
+            from: current.state,
+            to,
+        },
+    );
+    Ok(Decision {
+        lifecycle: next,
+        events,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +854,701 @@ mod tests {
                 serde_json::from_str::<ApplicationState>(&json).unwrap(),
                 state
             );
+        }
+    }
+
+    use crate::award::Art18Cause;
+    use crate::cycle::tests::{at, committee, d, office, open_cycle};
+    use crate::eligibility::{Condition, Outcome, Verdict};
+    use proptest::prelude::*;
+
+    fn applicant() -> Actor {
+        Actor::new("applicant-1", [Role::Applicant])
+    }
+    fn recommender() -> Actor {
+        Actor::new("liangzhou-qo", [Role::Recommender])
+    }
+    fn system() -> Actor {
+        Actor::new("scheduler", [Role::System])
+    }
+
+    fn screening(outcome: Outcome) -> Screening {
+        Screening {
+            as_of: d(2026, 6, 30),
+            verdicts: vec![Verdict {
+                condition: Condition::Credit,
+                outcome,
+                reason: "r".into(),
+                article: Condition::Credit.article().into(),
+                settled: None,
+            }],
+        }
+    }
+
+    struct World {
+        cycle: Cycle,
+        aftercare: AftercarePolicy,
+        approved: u32,
+    }
+
+    impl World {
+        fn new() -> Self {
+            let cycle = open_cycle()
+                .freeze_rules(at("2026-08-01T00:00:00Z"))
+                .unwrap();
+            Self {
+                cycle,
+                aftercare: AftercarePolicy::default(),
+                approved: 0,
+            }
+        }
+        fn decide(
+            &self,
+            lifecycle: &Lifecycle,
+            command: Command,
+            actor: &Actor,
+            now: &str,
+        ) -> Result<Decision, TransitionError> {
+            let context = Context {
+                cycle: &self.cycle,
+                calendar: WorkingCalendar::official(),
+                approved_in_cycle: self.approved,
+                aftercare: &self.aftercare,
+            };
+            decide(lifecycle, &command, actor, at(now), &context)
+        }
+    }
+
+    fn notices(decision: &Decision) -> Vec<(Recipient, NoticeKind)> {
+        decision
+            .events
+            .iter()
+            .filter_map(|event| match event {
+                Event::Notice { to, notice } => Some((*to, *notice)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Runs an application from draft to in publicity (publicity from Tue 2026-09-29).
+    fn to_publicity(world: &World) -> Lifecycle {
+        let steps: Vec<(Command, Actor, &str)> = vec![
+            (Command::Submit, applicant(), "2026-06-01T02:00:00Z"),
+            (Command::Recommend, recommender(), "2026-07-01T02:00:00Z"),
+            (
+                Command::RecordEligibility {
+                    screening: screening(Outcome::Pass),
+                },
+                office(),
+                "2026-07-20T02:00:00Z",
+            ),
+            (
+                Command::CompleteDocumentReview,
+                office(),
+                "2026-08-10T02:00:00Z",
+            ),
+            (
+                Command::DecideShortlist { shortlisted: true },
+                office(),
+                "2026-08-11T02:00:00Z",
+            ),
+            (
+                Command::CompleteOnsiteReview,
+                office(),
+                "2026-09-01T02:00:00Z",
+            ),
+            (
+                Command::DecideCandidacy { candidate: true },
+                office(),
+                "2026-09-10T02:00:00Z",
+            ),
+            (Command::Propose, committee(), "2026-09-20T02:00:00Z"),
+            (
+                Command::StartPublicity {
+                    first_day: d(2026, 9, 29),
+                },
+                office(),
+                "2026-09-28T02:00:00Z",
+            ),
+        ];
+        let mut lifecycle = Lifecycle::new_draft("applicant-1");
+        for (command, actor, now) in steps {
+            let before = lifecycle.state;
+            let decision = world
+                .decide(&lifecycle, command.clone(), &actor, now)
+                .unwrap();
+            assert_eq!(
+                decision.events[0],
+                Event::StateChanged {
+                    from: before,
+                    to: decision.lifecycle.state
+                }
+            );
+            assert!(
+                notices(&decision).len() >= 1,
+                "{} owes a notice",
+                command.name()
+            );
+            lifecycle = decision.lifecycle;
+        }
+        lifecycle
+    }
+
+    #[test]
+    fn the_art_11_path_from_draft_to_awarded() {
+        let world = World::new();
+        let lifecycle = to_publicity(&world);
+        assert_eq!(lifecycle.state, S::InPublicity);
+        // Across the National Day week: 29, 30 Sep, 8, 9, 10 Oct.
+        assert_eq!(
+            lifecycle.publicity,
+            Some(Publicity {
+                first_day: d(2026, 9, 29),
+                last_day: d(2026, 10, 10)
+            })
+        );
+        // Approval during the publicity is refused; the day after (China time) it is allowed.
+        assert!(matches!(
+            world.decide(
+                &lifecycle,
+                Command::Approve {
+                    approved_on: d(2026, 10, 10)
+                },
+                &office(),
+                "2026-10-10T10:00:00Z"
+            ),
+            Err(TransitionError::PublicityRunning { .. })
+        ));
+        let approved = world
+            .decide(
+                &lifecycle,
+                Command::Approve {
+                    approved_on: d(2026, 10, 20),
+                },
+                &office(),
+                "2026-10-20T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(
+            approved.lifecycle.validity.unwrap().last_valid_day,
+            d(2031, 10, 20)
+        );
+        let awarded = world
+            .decide(
+                &approved.lifecycle,
+                Command::Award {
+                    certificate_number: "WWZLJ-2026-001".into(),
+                },
+                &office(),
+                "2026-10-25T02:00:00Z",
+            )
+            .unwrap();
+        let record = awarded.lifecycle.award.clone().unwrap();
+        assert_eq!(record.reward, Fen(15_000_000));
+        let owed = notices(&awarded);
+        assert!(owed.contains(&(Recipient::Applicant, NoticeKind::Awarded)));
+        assert!(owed.contains(&(Recipient::Public, NoticeKind::AwardAnnouncement)));
+        assert!(owed.contains(&(Recipient::FinanceBureau, NoticeKind::RewardPayable)));
+        let scheduled: Vec<(ScheduleKind, NaiveDate)> = awarded
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Scheduled { kind, date } => Some((*kind, *date)),
+                _ => None,
+            })
+            .collect();
+        assert!(scheduled.contains(&(ScheduleKind::ExpiryReminder, d(2031, 9, 20))));
+        assert!(scheduled.contains(&(ScheduleKind::FollowUpVisit, d(2027, 10, 20))));
+        assert!(scheduled.contains(&(ScheduleKind::Expiry, d(2031, 10, 21))));
+    }
+
+    #[test]
+    fn the_publicity_end_is_scheduled() {
+        let world = World::new();
+        let mut lifecycle = to_publicity(&world);
+        lifecycle.state = S::Proposed;
+        let decision = world
+            .decide(
+                &lifecycle,
+                Command::StartPublicity {
+                    first_day: d(2026, 2, 14),
+                },
+                &office(),
+                "2026-02-13T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(
+            decision.lifecycle.publicity.unwrap().last_day,
+            d(2026, 2, 27)
+        );
+        assert!(decision.events.contains(&Event::Scheduled {
+            kind: ScheduleKind::PublicityEnded,
+            date: d(2026, 2, 28)
+        }));
+        assert!(
+            notices(&decision).contains(&(Recipient::Public, NoticeKind::PublicityAnnouncement))
+        );
+        assert!(matches!(
+            world.decide(
+                &lifecycle,
+                Command::StartPublicity {
+                    first_day: d(2026, 2, 12)
+                },
+                &office(),
+                "2026-02-13T02:00:00Z"
+            ),
+            Err(TransitionError::PublicityInPast { .. })
+        ));
+        // A publicity running into a year without a notice is an error, not a guess.
+        assert!(matches!(
+            world.decide(
+                &lifecycle,
+                Command::StartPublicity {
+                    first_day: d(2026, 12, 29)
+                },
+                &office(),
+                "2026-12-01T02:00:00Z"
+            ),
+            Err(TransitionError::Calendar(CalendarError::YearNotCovered {
+                year: 2027,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn an_illegal_transition_names_state_and_command() {
+        let world = World::new();
+        let draft = Lifecycle::new_draft("applicant-1");
+        let error = world
+            .decide(
+                &draft,
+                Command::Propose,
+                &committee(),
+                "2026-06-01T02:00:00Z",
+            )
+            .unwrap_err();
+        assert_eq!(
+            error,
+            TransitionError::Illegal {
+                state: S::Draft,
+                command: "propose".into()
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "cannot propose an application that is draft"
+        );
+    }
+
+    #[test]
+    fn roles_and_ownership_are_checked() {
+        let world = World::new();
+        let draft = Lifecycle::new_draft("applicant-1");
+        let other = Actor::new("applicant-2", [Role::Applicant]);
+        assert_eq!(
+            world.decide(&draft, Command::Submit, &other, "2026-06-01T02:00:00Z"),
+            Err(TransitionError::NotOwner {
+                command: "submit".into()
+            })
+        );
+        assert!(matches!(
+            world.decide(&draft, Command::Submit, &office(), "2026-06-01T02:00:00Z"),
+            Err(TransitionError::Forbidden {
+                required: Role::Applicant,
+                ..
+            })
+        ));
+        let submitted = world
+            .decide(
+                &draft,
+                Command::Submit,
+                &applicant(),
+                "2026-06-01T02:00:00Z",
+            )
+            .unwrap()
+            .lifecycle;
+        assert!(matches!(
+            world.decide(
+                &submitted,
+                Command::Recommend,
+                &applicant(),
+                "2026-07-01T02:00:00Z"
+            ),
+            Err(TransitionError::Forbidden {
+                required: Role::Recommender,
+                ..
+            })
+        ));
+        let mut candidate = submitted.clone();
+        candidate.state = S::Candidate;
+        assert!(matches!(
+            world.decide(
+                &candidate,
+                Command::Propose,
+                &office(),
+                "2026-09-01T02:00:00Z"
+            ),
+            Err(TransitionError::Forbidden {
+                required: Role::Committee,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn deadlines_are_enforced() {
+        let world = World::new();
+        let draft = Lifecycle::new_draft("applicant-1");
+        // 2026-07-01 00:30 in China: past the 30 June deadline.
+        assert!(matches!(
+            world.decide(
+                &draft,
+                Command::Submit,
+                &applicant(),
+                "2026-06-30T16:30:00Z"
+            ),
+            Err(TransitionError::DeadlinePassed { .. })
+        ));
+        let submitted = world
+            .decide(
+                &draft,
+                Command::Submit,
+                &applicant(),
+                "2026-06-30T15:00:00Z",
+            )
+            .unwrap();
+        let owed = notices(&submitted);
+        assert!(owed.contains(&(Recipient::Recommender, NoticeKind::RecommendationRequested)));
+        assert!(matches!(
+            world.decide(
+                &submitted.lifecycle,
+                Command::Recommend,
+                &recommender(),
+                "2026-07-16T01:00:00Z"
+            ),
+            Err(TransitionError::DeadlinePassed { .. })
+        ));
+    }
+
+    #[test]
+    fn eligibility_needs_a_settled_screening() {
+        let world = World::new();
+        let mut recommended = Lifecycle::new_draft("applicant-1");
+        recommended.state = S::Recommended;
+        assert_eq!(
+            world.decide(
+                &recommended,
+                Command::RecordEligibility {
+                    screening: screening(Outcome::NeedsReview)
+                },
+                &office(),
+                "2026-07-20T02:00:00Z"
+            ),
+            Err(TransitionError::ScreeningUnsettled)
+        );
+        let failed = world
+            .decide(
+                &recommended,
+                Command::RecordEligibility {
+                    screening: screening(Outcome::Fail),
+                },
+                &office(),
+                "2026-07-20T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(failed.lifecycle.state, S::Ineligible);
+        assert!(notices(&failed).contains(&(Recipient::Applicant, NoticeKind::Ineligible)));
+        let mut wrong_date = screening(Outcome::Pass);
+        wrong_date.as_of = d(2026, 7, 20);
+        assert!(matches!(
+            world.decide(
+                &recommended,
+                Command::RecordEligibility {
+                    screening: wrong_date
+                },
+                &office(),
+                "2026-07-20T02:00:00Z"
+            ),
+            Err(TransitionError::ScreeningDate { .. })
+        ));
+    }
+
+    #[test]
+    fn document_review_needs_recorded_scores() {
+        let mut world = World::new();
+        world.cycle.rules_frozen_at = None;
+        let mut eligible = Lifecycle::new_draft("applicant-1");
+        eligible.state = S::Eligible;
+        assert_eq!(
+            world.decide(
+                &eligible,
+                Command::CompleteDocumentReview,
+                &office(),
+                "2026-08-10T02:00:00Z"
+            ),
+            Err(TransitionError::NoScores)
+        );
+    }
+
+    #[test]
+    fn rejection_at_each_gate_needs_a_reason() {
+        let world = World::new();
+        let mut submitted = Lifecycle::new_draft("applicant-1");
+        submitted.state = S::Submitted;
+        assert!(matches!(
+            world.decide(
+                &submitted,
+                Command::DeclineRecommendation { reason: " ".into() },
+                &recommender(),
+                "2026-07-01T02:00:00Z"
+            ),
+            Err(TransitionError::MissingReason { .. })
+        ));
+        let declined = world
+            .decide(
+                &submitted,
+                Command::DeclineRecommendation {
+                    reason: "材料不实".into(),
+                },
+                &recommender(),
+                "2026-07-01T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(
+            declined.lifecycle.rejection.unwrap().gate,
+            Gate::Recommendation
+        );
+        let in_publicity = to_publicity(&world);
+        let rejected = world
+            .decide(
+                &in_publicity,
+                Command::Reject {
+                    reason: "公示期间异议经查属实".into(),
+                },
+                &office(),
+                "2026-10-09T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(rejected.lifecycle.state, S::Rejected);
+        assert_eq!(
+            rejected.lifecycle.rejection.as_ref().unwrap().gate,
+            Gate::Publicity
+        );
+        assert!(notices(&rejected).contains(&(Recipient::Public, NoticeKind::Rejected)));
+        let mut onsite = in_publicity.clone();
+        onsite.state = S::OnsiteReviewed;
+        let not_selected = world
+            .decide(
+                &onsite,
+                Command::DecideCandidacy { candidate: false },
+                &office(),
+                "2026-09-10T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(
+            not_selected.lifecycle.rejection.unwrap().gate,
+            Gate::CombinedEvaluation
+        );
+    }
+
+    #[test]
+    fn withdrawal_before_approval_only() {
+        let world = World::new();
+        let in_publicity = to_publicity(&world);
+        let withdrawn = world
+            .decide(
+                &in_publicity,
+                Command::Withdraw {
+                    reason: "企业自愿撤回".into(),
+                },
+                &applicant(),
+                "2026-10-01T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(withdrawn.lifecycle.state, S::Withdrawn);
+        let owed = notices(&withdrawn);
+        assert!(owed.contains(&(Recipient::Office, NoticeKind::Withdrawn)));
+        assert!(owed.contains(&(Recipient::Public, NoticeKind::Withdrawn)));
+        let mut approved = in_publicity;
+        approved.state = S::Approved;
+        assert_eq!(
+            world.decide(
+                &approved,
+                Command::Withdraw { reason: "x".into() },
+                &applicant(),
+                "2026-10-21T02:00:00Z"
+            ),
+            Err(TransitionError::Illegal {
+                state: S::Approved,
+                command: "withdraw".into()
+            })
+        );
+    }
+
+    fn awarded(world: &World) -> Lifecycle {
+        let approved = world
+            .decide(
+                &to_publicity(world),
+                Command::Approve {
+                    approved_on: d(2026, 10, 20),
+                },
+                &office(),
+                "2026-10-20T02:00:00Z",
+            )
+            .unwrap();
+        world
+            .decide(
+                &approved.lifecycle,
+                Command::Award {
+                    certificate_number: "C-1".into(),
+                },
+                &office(),
+                "2026-10-25T02:00:00Z",
+            )
+            .unwrap()
+            .lifecycle
+    }
+
+    #[test]
+    fn expiry_after_five_years() {
+        let world = World::new();
+        let holder = awarded(&world);
+        assert!(matches!(
+            world.decide(&holder, Command::Expire, &system(), "2031-10-20T10:00:00Z"),
+            Err(TransitionError::StillValid { .. })
+        ));
+        let expired = world
+            .decide(&holder, Command::Expire, &system(), "2031-10-20T16:00:00Z")
+            .unwrap();
+        assert_eq!(expired.lifecycle.state, S::Expired);
+        assert!(notices(&expired).contains(&(Recipient::Applicant, NoticeKind::Expired)));
+        assert!(matches!(
+            world.decide(
+                &holder,
+                Command::Expire,
+                &applicant(),
+                "2031-10-22T00:00:00Z"
+            ),
+            Err(TransitionError::Forbidden { .. })
+        ));
+    }
+
+    #[test]
+    fn revocation_for_fraud_and_for_cause() {
+        let world = World::new();
+        let holder = awarded(&world);
+        let fraud = world
+            .decide(
+                &holder,
+                Command::Revoke {
+                    ground: RevocationGround::Fraud,
+                    revoked_on: d(2027, 5, 1),
+                },
+                &office(),
+                "2027-05-01T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(fraud.lifecycle.state, S::Revoked);
+        assert_eq!(fraud.lifecycle.revocation.unwrap().last_day, d(2037, 5, 1));
+        let owed = notices(&fraud);
+        assert!(owed.contains(&(Recipient::FinanceBureau, NoticeKind::ReclaimReward)));
+        assert!(owed.contains(&(Recipient::Public, NoticeKind::RevocationAnnouncement)));
+
+        let cause = RevocationGround::Cause {
+            cause: Art18Cause::SeriousAccident,
+            occurred_on: d(2028, 3, 1),
+        };
+        let revoked = world
+            .decide(
+                &holder,
+                Command::Revoke {
+                    ground: cause,
+                    revoked_on: d(2028, 6, 1),
+                },
+                &office(),
+                "2028-06-01T02:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(
+            revoked.lifecycle.revocation.unwrap().may_apply_again_from,
+            d(2033, 6, 2)
+        );
+        assert!(
+            !notices(&revoked).contains(&(Recipient::FinanceBureau, NoticeKind::ReclaimReward))
+        );
+        let late = RevocationGround::Cause {
+            cause: Art18Cause::OtherSeriousViolation,
+            occurred_on: d(2031, 11, 1),
+        };
+        assert!(matches!(
+            world.decide(
+                &holder,
+                Command::Revoke {
+                    ground: late,
+                    revoked_on: d(2031, 12, 1)
+                },
+                &office(),
+                "2031-12-01T02:00:00Z"
+            ),
+            Err(TransitionError::Award(
+                AwardError::OutsideArt18Window { .. }
+            ))
+        ));
+        assert!(matches!(
+            world.decide(
+                &holder,
+                Command::Revoke {
+                    ground: RevocationGround::Fraud,
+                    revoked_on: d(2027, 5, 2)
+                },
+                &office(),
+                "2027-05-01T02:00:00Z"
+            ),
+            Err(TransitionError::FutureDate { .. })
+        ));
+    }
+
+    #[test]
+    fn the_fourth_approval_in_a_cycle_is_refused() {
+        let mut world = World::new();
+        let lifecycle = to_publicity(&world);
+        world.approved = 3;
+        assert_eq!(
+            world.decide(
+                &lifecycle,
+                Command::Approve {
+                    approved_on: d(2026, 10, 20)
+                },
+                &office(),
+                "2026-10-20T02:00:00Z"
+            ),
+            Err(TransitionError::Quota(QuotaReached {
+                quota: 3,
+                approved: 3
+            }))
+        );
+    }
+
+    proptest! {
+        /// Whatever the order of approval calls across applications and whatever the quota, the
+        /// number of approved applications never exceeds the quota (and never exceeds 3).
+        #[test]
+        fn the_quota_is_never_exceeded(order in proptest::collection::vec(0usize..8, 0..30), quota in 1u32..=3) {
+            let mut world = World::new();
+            world.cycle.quota = quota;
+            let template = to_publicity(&world);
+            let mut apps = vec![template; 8];
+            for index in order {
+                let result = world.decide(&apps[index], Command::Approve { approved_on: d(2026, 10, 20) }, &office(), "2026-10-20T02:00:00Z");
+                if let Ok(decision) = result {
+                    apps[index] = decision.lifecycle;
+                    world.approved += 1;
+                }
+            }
+            let approved = apps.iter().filter(|a| a.state == S::Approved).count() as u32;
+            prop_assert_eq!(approved, world.approved);
+            prop_assert!(approved <= quota);
         }
     }
 }

@@ -39,6 +39,8 @@ const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoint
 /// DynamoDB's limits on key attribute sizes, in UTF-8 bytes.
 const MAX_PARTITION_KEY_BYTES: usize = 2048;
 const MAX_SORT_KEY_BYTES: usize = 1024;
+/// DynamoDB's item size limit, so nothing that works here fails on AWS for its size.
+const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 /// How a change is kept in the feed (the sequence is the redb key).
 #[derive(Serialize, Deserialize)]
@@ -65,7 +67,11 @@ fn backend(error: impl std::fmt::Display) -> TableError {
 }
 
 impl EmbeddedTable {
-    /// Opens the redb file at `path`, creating it (and its folder) if missing.
+    /// Opens the redb file at `path`, creating it (and its folder) if missing. redb locks the
+    /// file: open it once per process and clone the handle.
+    ///
+    /// The change-feed and checkpoint methods below are short blocking calls; from async code
+    /// run them through `spawn_blocking` when a writer may be busy.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, TableError> {
         let path = path.as_ref();
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -292,6 +298,34 @@ fn image_after(write: &Write, key: &Key, current: Option<Item>) -> Option<Item> 
     }
 }
 
+/// An item's size as DynamoDB counts it (attribute names plus values; collections add 3 bytes
+/// and 1 per element). Numbers are counted by their text, which never undercounts DynamoDB's
+/// packed form.
+fn item_size(item: &Item) -> usize {
+    item.iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum()
+}
+
+fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(text) | AttributeValue::N(text) => text.len(),
+        AttributeValue::B(bytes) => bytes.len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::Ss(texts) | AttributeValue::Ns(texts) => {
+            texts.iter().map(String::len).sum()
+        }
+        AttributeValue::Bs(blobs) => blobs.iter().map(Vec::len).sum(),
+        AttributeValue::L(values) => 3 + values.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
+        AttributeValue::M(map) => {
+            3 + map
+                .iter()
+                .map(|(name, v)| 1 + name.len() + value_size(v))
+                .sum::<usize>()
+        }
+    }
+}
+
 /// The entry `item` has in a GSI, if any: present only when both key attributes are (sparse
 /// index), and both must then be non-empty strings, as DynamoDB requires of index keys.
 fn gsi_entry(item: &Item, key: &Key, index: Index) -> Result<Option<Vec<u8>>, TableError> {
@@ -337,12 +371,17 @@ fn apply_transaction(
                 });
             }
             let after = image_after(write, key, before.clone());
-            if let Some(item) = &after
-                && key_of(item)? != *key
-            {
-                return Err(TableError::Invalid(
-                    "an item's PK/SK must match its key".into(),
-                ));
+            if let Some(item) = &after {
+                if key_of(item)? != *key {
+                    return Err(TableError::Invalid(
+                        "an item's PK/SK must match its key".into(),
+                    ));
+                }
+                if item_size(item) > MAX_ITEM_BYTES {
+                    return Err(TableError::Invalid(format!(
+                        "item {key:?} is over DynamoDB's {MAX_ITEM_BYTES}-byte limit"
+                    )));
+                }
             }
             planned.push((key, key_bytes, before, after));
         }
@@ -446,7 +485,7 @@ fn key_range(
             if low.as_bytes() > high.as_bytes() {
                 return Err(TableError::Invalid("BETWEEN needs low <= high".into()));
             }
-            (with_sort(low), Some(with_sort(high)))
+            (with_sort(low), ordered_key::prefix_end(&with_sort(high)))
         }
         SortCondition::LessThanOrEqual(high) => {
             (base.clone(), ordered_key::prefix_end(&with_sort(high)))

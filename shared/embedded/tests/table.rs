@@ -265,12 +265,20 @@ async fn malformed_requests_are_invalid() {
             set: item_attributes(&[(SK, AttributeValue::S("other".into()))]),
             condition: Condition::None,
         },
+        put(
+            item(
+                "PK",
+                "BIG",
+                &[("text", AttributeValue::S("字".repeat(140 * 1024)))],
+            ),
+            Condition::None,
+        ),
     ];
-    for case in cases {
-        let result = table.transact(vec![case.clone()]).await;
+    for (number, case) in cases.into_iter().enumerate() {
+        let result = table.transact(vec![case]).await;
         assert!(
             matches!(result, Err(TableError::Invalid(_))),
-            "{case:?} gave {result:?}"
+            "case {number} gave {result:?}"
         );
     }
     assert!(

@@ -151,16 +151,25 @@ pub enum Condition {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// Replace the whole item (it must hold `PK` and `SK`).
-    Put { item: Item, condition: Condition },
+    Put {
+        item: Item,
+        condition: Condition,
+    },
     /// Set these attributes on an item (creating it when `condition` allows), leaving the others.
     Update {
         key: Key,
         set: Item,
         condition: Condition,
     },
-    Delete { key: Key, condition: Condition },
+    Delete {
+        key: Key,
+        condition: Condition,
+    },
     /// Write nothing; fail the transaction unless the condition holds.
-    Check { key: Key, condition: Condition },
+    Check {
+        key: Key,
+        condition: Condition,
+    },
 }
 
 impl Write {
@@ -232,14 +241,19 @@ pub trait Table: Send + Sync {
 
 /// The `PK`/`SK` of an item.
 pub fn key_of(item: &Item) -> Result<Key, TableError> {
-    Ok(Key::new(string_attribute(item, PK)?, string_attribute(item, SK)?))
+    Ok(Key::new(
+        string_attribute(item, PK)?,
+        string_attribute(item, SK)?,
+    ))
 }
 
 /// A string attribute of an item, or `Invalid` naming it.
 pub fn string_attribute(item: &Item, name: &str) -> Result<String, TableError> {
     match item_map(item).get(name) {
         Some(AttributeValue::S(value)) => Ok(value.clone()),
-        _ => Err(TableError::Invalid(format!("item has no string attribute {name}"))),
+        _ => Err(TableError::Invalid(format!(
+            "item has no string attribute {name}"
+        ))),
     }
 }
 

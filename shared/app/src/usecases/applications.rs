@@ -192,7 +192,9 @@ pub async fn list_own(app: &App, caller: &Caller) -> Result<Vec<Application>, Ap
     let items = query_all(
         app.table.as_ref(),
         Query::partition(Index::Gsi1, keys::owner_partition(&caller.sub))
-            .sort(SortCondition::BeginsWith(keys::OWNER_APPLICATIONS_PREFIX.into()))
+            .sort(SortCondition::BeginsWith(
+                keys::OWNER_APPLICATIONS_PREFIX.into(),
+            ))
             .descending(),
     )
     .await?;

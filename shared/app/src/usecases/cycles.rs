@@ -38,10 +38,12 @@ pub async fn create_cycle(
     }
     let title = validation::name(&input.title)
         .ok_or(AppError::InvalidCycle("title must be 1-200 characters"))?;
-    let application_deadline = validation::date(&input.application_deadline)
-        .ok_or(AppError::InvalidCycle("application_deadline must be YYYY-MM-DD"))?;
-    let recommendation_deadline = validation::date(&input.recommendation_deadline)
-        .ok_or(AppError::InvalidCycle("recommendation_deadline must be YYYY-MM-DD"))?;
+    let application_deadline = validation::date(&input.application_deadline).ok_or(
+        AppError::InvalidCycle("application_deadline must be YYYY-MM-DD"),
+    )?;
+    let recommendation_deadline = validation::date(&input.recommendation_deadline).ok_or(
+        AppError::InvalidCycle("recommendation_deadline must be YYYY-MM-DD"),
+    )?;
     if application_deadline < china_date(now) {
         return Err(AppError::InvalidCycle(
             "application_deadline is in the past",

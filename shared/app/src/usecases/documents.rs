@@ -30,7 +30,8 @@ pub struct DocumentDeclaration {
     pub sha256: String,
 }
 
-/// A presigned request as the API returns it: send exactly these headers.
+/// A presigned request as the API returns it: send exactly these headers (names in lower case,
+/// as HTTP/2 writes them; HTTP header names are case-insensitive).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub method: String,
@@ -44,7 +45,11 @@ impl From<PresignedRequest> for Link {
         Self {
             method: request.method,
             url: request.url,
-            headers: request.headers.into_iter().collect(),
+            headers: request
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value))
+                .collect(),
             expires_at: request.expires_at,
         }
     }

@@ -117,8 +117,10 @@ impl Harness {
         body: Option<&str>,
         at: DateTime<Utc>,
     ) -> (u16, Value) {
-        let request = lambda_http::request::from_str(&api_gateway_event(method, path, caller, body, "$default"))
-            .unwrap();
+        let request = lambda_http::request::from_str(&api_gateway_event(
+            method, path, caller, body, "$default",
+        ))
+        .unwrap();
         let response = award_app::http::handle(&self.app, request, at).await;
         let status = response.status().as_u16();
         assert_eq!(
@@ -158,7 +160,10 @@ impl Harness {
     }
 
     /// Feeds the whole change feed to `notify`, as the stream would.
-    pub async fn deliver_stream(&self, at: DateTime<Utc>) -> Result<EventReport, award_app::AppError> {
+    pub async fn deliver_stream(
+        &self,
+        at: DateTime<Utc>,
+    ) -> Result<EventReport, award_app::AppError> {
         events::table_changes(&self.app, &self.changes_after(0), at).await
     }
 
@@ -175,14 +180,21 @@ impl Harness {
             )
             .await;
         assert_eq!(status, 201, "{body}");
-        let (status, body) = self.request("POST", "/cycles/2026/open", Some(OFFICE), None).await;
+        let (status, body) = self
+            .request("POST", "/cycles/2026/open", Some(OFFICE), None)
+            .await;
         assert_eq!(status, 200, "{body}");
     }
 
     /// Creates an application for organisation `n` as `caller`; returns its id.
     pub async fn create_application(&self, caller: As<'_>, n: u32) -> String {
         let (status, body) = self
-            .request("POST", "/applications", Some(caller), Some(&application_body(n)))
+            .request(
+                "POST",
+                "/applications",
+                Some(caller),
+                Some(&application_body(n)),
+            )
             .await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().unwrap().to_owned()

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The project's test command (`make test`).
+#
+#   scripts/test.sh                       the whole suite: cargo test --workspace, then the infra
+#                                         checks (scripts/lint-infra.sh, scripts/deploy-check.sh)
+#   scripts/test.sh cargo test -p award-aws   only this command, under the same moto server
+#
+# Installs moto's server in a project-local venv (.venv-moto, pinned in scripts/requirements/moto.txt;
+# rebuilt only when that list changes), starts it on a free loopback port, exports MOTO_URL and
+# dummy AWS credentials for the tests that talk to it, runs the steps, and stops moto whatever
+# happens. Every step runs even when an earlier one failed, so one run shows every failure; the
+# exit status is non-zero if any step failed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/ensure-venv.sh
+source scripts/ensure-venv.sh
+
+ensure_venv .venv-moto scripts/requirements/moto.txt
+
+work="$(mktemp -d)"
+moto_pid=""
+stop_moto() {
+  if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap stop_moto EXIT
+# Turn Ctrl-C and termination into a normal exit, so the EXIT trap stops moto.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# scripts/moto-server.py binds port 0 and reports the port the OS chose: no race for a free port.
+.venv-moto/bin/python scripts/moto-server.py --host 127.0.0.1 --port-file "$work/moto.port" \
+  >"$work/moto.log" 2>&1 &
+moto_pid=$!
+
+# Readiness: poll moto's API for at most 30 s (it is usually up in well under a second).
+moto_url=""
+for _ in $(seq 300); do
+  if ! kill -0 "$moto_pid" 2>/dev/null; then
+    echo "test: moto's server exited before it was ready:" >&2
+    cat "$work/moto.log" >&2
+    exit 1
+  fi
+  if [[ -s "$work/moto.port" ]]; then
+    candidate="http://127.0.0.1:$(tr -d '[:space:]' <"$work/moto.port")"
+    if curl -sf -o /dev/null --max-time 2 "$candidate/moto-api/"; then
+      moto_url="$candidate"
+      break
+    fi
+  fi
+  sleep 0.1
+done
+if [[ -z "$moto_url" ]]; then
+  echo "test: moto's server did not answer within 30 s:" >&2
+  cat "$work/moto.log" >&2
+  exit 1
+fi
+echo "test: moto's server is up at $moto_url"
+
+export MOTO_URL="$moto_url"
+# Dummy credentials, so nothing under test can reach a real AWS account; SES exists in us-east-1.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+
+failed=()
+passed=0
+failed_tests=0
+run_step() {
+  local name="$1"
+  shift
+  echo "test: ── $name: $*"
+  local log="$work/step.log" status=0
+  # The output goes to the terminal and to a log, from which the test counts are summed.
+  "$@" 2>&1 | tee "$log" || status=$?
+  local counts
+  counts="$(sed -nE 's/^test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p' "$log" |
+    awk '{p += $1; f += $2} END {print p + 0, f + 0}')"
+  passed=$((passed + ${counts% *}))
+  failed_tests=$((failed_tests + ${counts#* }))
+  if [[ $status -ne 0 ]]; then
+    failed+=("$name")
+  fi
+}
+
+if [[ $# -gt 0 ]]; then
+  run_step "custom" "$@"
+else
+  run_step "cargo test" cargo test --workspace
+  for script in scripts/lint-infra.sh scripts/deploy-check.sh; do
+    if [[ -f "$script" ]]; then
+      run_step "$script" bash "$script"
+    else
+      echo "test: $script is not there yet; skipped"
+    fi
+  done
+fi
+
+echo
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "test: FAILED steps: ${failed[*]}"
+else
+  echo "test: every step passed"
+fi
+# The closing line CI reads: the Rust tests summed over every test binary.
+echo "tests: $passed passed, $failed_tests failed"
+[[ ${#failed[@]} -eq 0 ]]

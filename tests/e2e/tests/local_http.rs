@@ -1,0 +1,531 @@
+//! The upload scenario over real HTTP against the local runner (started in-process on port 0 with
+//! a temporary data folder and a clock the test controls).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use award_e2e::{
+    APPLICATION_RECEIVED_SUBJECT, declaration, document_received_subject, evidence_pdf,
+    new_application, new_cycle, outbox_emails, uscc, uscc_with_wrong_check_character,
+};
+use award_local::{Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
+use chrono::{DateTime, Duration, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A bug must fail the test, not hang it.
+const SETTLE_TIMEOUT: StdDuration = StdDuration::from_secs(20);
+
+fn start_of_test() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T01:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn start_runner(data: &Path, clock: &ManualClock) -> RunningServer {
+    let mut config = LocalConfig::new(data);
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.clock = Arc::new(clock.clone());
+    config.retry = RetryPolicy {
+        attempts: 3,
+        first_backoff: StdDuration::from_millis(10),
+        max_backoff: StdDuration::from_millis(50),
+    };
+    award_local::start(config).await.expect("the runner starts")
+}
+
+async fn settled(server: &RunningServer) {
+    tokio::time::timeout(SETTLE_TIMEOUT, server.settled())
+        .await
+        .expect("the runner handles its events in time");
+}
+
+fn token(data: &Path, clock: &ManualClock, role: &str, sub: &str, email: &str) -> String {
+    let identity = Identity {
+        sub: sub.into(),
+        email: email.into(),
+        roles: vec![role.into()],
+    };
+    award_local::mint_token(data, &identity, clock.now(), Duration::hours(8)).unwrap()
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    fn new(server: &RunningServer) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: server.base_url(),
+        }
+    }
+
+    /// A JSON call to the API; the answer's status and JSON body.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let raw = body.map(|body| body.to_string().into_bytes());
+        self.call_raw(method, path, token, raw).await
+    }
+
+    async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let response = request.send().await.expect("the runner answers");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{status}: the body is not JSON: {text:?}"));
+        (status, json)
+    }
+
+    /// Performs a presigned request as the API returned it, sending exactly its headers.
+    async fn presigned(&self, link: &Value, url: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let method = Method::from_bytes(link["method"].as_str().unwrap().as_bytes()).unwrap();
+        let mut request = self.http.request(method, url);
+        for (name, value) in link["headers"].as_object().unwrap() {
+            // reqwest derives Content-Length from the body (the same value); sending it twice
+            // would be a malformed request.
+            if !name.eq_ignore_ascii_case("content-length") {
+                request = request.header(name, value.as_str().unwrap());
+            }
+        }
+        let response = request.body(body).send().await.expect("the runner answers");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+}
+
+/// Asserts a refusal: the status and the stable error code, with both messages present.
+fn assert_error(answer: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(answer.0, status, "unexpected answer {answer:?}");
+    assert_eq!(answer.1["code"], code, "unexpected answer {answer:?}");
+    assert!(answer.1["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(
+        answer.1["message_zh"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+}
+
+/// Office creates and opens the cycle; returns the office token.
+async fn open_cycle(client: &Client, data: &Path, clock: &ManualClock) -> String {
+    let office = token(data, clock, "office", "office-1", "office@wuwei.example.cn");
+    let cycle = new_cycle(clock.now());
+    let (status, created) = client
+        .call(Method::POST, "/cycles", Some(&office), Some(&cycle))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = cycle["id"].as_str().unwrap();
+    let (status, opened) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{id}/open"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    assert_eq!(opened["status"], "open");
+    office
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_uploads_evidence_and_is_told_by_email() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let clock = ManualClock::new(start_of_test());
+    let server = start_runner(&data, &clock).await;
+    let client = Client::new(&server);
+    open_cycle(&client, &data, &clock).await;
+
+    // The call for applications is public.
+    let (status, open) = client.call(Method::GET, "/cycles/open", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{open}");
+    assert_eq!(open["status"], "open");
+
+    let applicant = token(
+        &data,
+        &clock,
+        "applicant",
+        "applicant-1",
+        "contact@example.cn",
+    );
+    let (status, application) = client
+        .call(
+            Method::POST,
+            "/applications",
+            Some(&applicant),
+            Some(&new_application(
+                "武威市示例质量有限公司",
+                &uscc("MA74XY8Q0"),
+                "contact@example.cn",
+            )),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{application}");
+    let application_id = application["id"].as_str().unwrap().to_owned();
+    let application_path = format!("/applications/{application_id}");
+
+    let pdf = evidence_pdf();
+    let file_name = "质量管理体系认证证书.pdf";
+    let (status, declared) = client
+        .call(
+            Method::POST,
+            &format!("{application_path}/documents"),
+            Some(&applicant),
+            Some(&declaration(file_name, "application/pdf", &pdf)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{declared}");
+    let upload = &declared["upload"];
+    assert_eq!(upload["method"], "PUT");
+    let url = upload["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!(
+        "{}/blobs/applications/{application_id}/",
+        server.base_url()
+    )));
+
+    let (status, refusal) = client.presigned(upload, url, pdf.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{refusal}");
+    settled(&server).await;
+
+    let (status, read) = client
+        .call(Method::GET, &application_path, Some(&applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let documents = read["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0]["status"], "received", "{read}");
+    assert_eq!(documents[0]["file_name"], file_name);
+
+    let emails = outbox_emails(&server.outbox());
+    assert_eq!(emails.len(), 2, "{emails:#?}");
+    assert!(
+        emails[0].subject.starts_with(APPLICATION_RECEIVED_SUBJECT),
+        "{emails:#?}"
+    );
+    assert_eq!(emails[1].subject, document_received_subject(file_name));
+    for email in &emails {
+        assert_eq!(email.to, ["contact@example.cn"]);
+        assert!(email.text.contains(&application_id), "{email:#?}");
+    }
+
+    // The same upload again: S3 would store it and notify again; nothing new is owed.
+    let (status, _) = client.presigned(upload, url, pdf.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    settled(&server).await;
+    assert_eq!(outbox_emails(&server.outbox()).len(), 2);
+
+    // The office downloads the evidence through a presigned GET and gets the same bytes.
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let document_id = documents[0]["id"].as_str().unwrap();
+    let (status, download) = client
+        .call(
+            Method::GET,
+            &format!("{application_path}/documents/{document_id}/download"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{download}");
+    let fetched = client
+        .http
+        .get(download["download"]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
+    // A restart on the same data folder keeps everything.
+    server.shutdown().await.expect("a clean shutdown");
+    let server = start_runner(&data, &clock).await;
+    let client = Client::new(&server);
+    let (status, reread) = client
+        .call(Method::GET, &application_path, Some(&applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reread}");
+    assert_eq!(reread, read);
+    settled(&server).await;
+    assert_eq!(
+        outbox_emails(&server.outbox()).len(),
+        2,
+        "no notice sent twice"
+    );
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_inputs_get_a_4xx_json_error_and_change_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let clock = ManualClock::new(start_of_test());
+    let server = start_runner(&data, &clock).await;
+    let client = Client::new(&server);
+    open_cycle(&client, &data, &clock).await;
+    let applicant = token(&data, &clock, "applicant", "applicant-1", "a1@example.cn");
+    let other = token(&data, &clock, "applicant", "applicant-2", "a2@example.cn");
+
+    // Refused applications.
+    assert_error(
+        &client
+            .call_raw(
+                Method::POST,
+                "/applications",
+                Some(&applicant),
+                Some(b"{\"organisation_name\": ".to_vec()),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_json",
+    );
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                "/applications",
+                Some(&applicant),
+                Some(&new_application(
+                    "武威市示例质量有限公司",
+                    &uscc_with_wrong_check_character("MA74XY8Q0"),
+                    "a1@example.cn",
+                )),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_uscc",
+    );
+    let (status, mine) = client
+        .call(Method::GET, "/applications", Some(&applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine["applications"], json!([]), "nothing was created");
+
+    let (status, application) = client
+        .call(
+            Method::POST,
+            "/applications",
+            Some(&applicant),
+            Some(&new_application(
+                "武威市示例质量有限公司",
+                &uscc("MA74XY8Q0"),
+                "a1@example.cn",
+            )),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{application}");
+    let application_path = format!("/applications/{}", application["id"].as_str().unwrap());
+    let documents_path = format!("{application_path}/documents");
+    let pdf = evidence_pdf();
+
+    // Refused declarations.
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &documents_path,
+                Some(&applicant),
+                Some(&declaration("setup.exe", "application/x-msdownload", &pdf)),
+            )
+            .await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_document_type",
+    );
+    let mut oversize = declaration("report.pdf", "application/pdf", &pdf);
+    oversize["size"] = json!(award_app::DEFAULT_MAX_UPLOAD_BYTES + 1);
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &documents_path,
+                Some(&applicant),
+                Some(&oversize),
+            )
+            .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "document_too_large",
+    );
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &documents_path,
+                Some(&applicant),
+                Some(&declaration("report.docx", "application/pdf", &pdf)),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "extension_mismatch",
+    );
+
+    // Another applicant's application does not exist for them, to read or to write.
+    assert_error(
+        &client
+            .call(Method::GET, &application_path, Some(&other), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "application_not_found",
+    );
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &documents_path,
+                Some(&other),
+                Some(&declaration("report.pdf", "application/pdf", &pdf)),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+        "application_not_found",
+    );
+    // No token, or one that has expired: refused before the handler, as by the JWT authorizer.
+    assert_error(
+        &client
+            .call(Method::GET, &application_path, None, None)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    let expired = {
+        let identity = Identity {
+            sub: "applicant-1".into(),
+            email: "a1@example.cn".into(),
+            roles: vec!["applicant".into()],
+        };
+        award_local::mint_token(
+            &data,
+            &identity,
+            clock.now() - Duration::hours(2),
+            Duration::hours(1),
+        )
+        .unwrap()
+    };
+    assert_error(
+        &client
+            .call(Method::GET, &application_path, Some(&expired), None)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+
+    let (status, before) = client
+        .call(Method::GET, &application_path, Some(&applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        before["documents"],
+        json!([]),
+        "no refused declaration was kept"
+    );
+
+    // A valid declaration, then refused uploads.
+    let (status, declared) = client
+        .call(
+            Method::POST,
+            &documents_path,
+            Some(&applicant),
+            Some(&declaration("report.pdf", "application/pdf", &pdf)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{declared}");
+    let upload = &declared["upload"];
+    let url = upload["url"].as_str().unwrap().to_owned();
+    settled(&server).await;
+    let emails_before = outbox_emails(&server.outbox());
+
+    let mut forged = pdf.clone();
+    forged[0] ^= 0x20;
+    assert_error(
+        &client.presigned(upload, &url, forged).await,
+        StatusCode::BAD_REQUEST,
+        "checksum_mismatch",
+    );
+    let mut longer = pdf.clone();
+    longer.push(b'\n');
+    assert_error(
+        &client.presigned(upload, &url, longer).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+    );
+    let tampered = tamper_signature(&url);
+    assert_error(
+        &client.presigned(upload, &tampered, pdf.clone()).await,
+        StatusCode::FORBIDDEN,
+        "bad_signature",
+    );
+    let other_key = url.replacen(
+        &application_path[1..],
+        "applications/01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        1,
+    );
+    assert_ne!(other_key, url);
+    assert_error(
+        &client.presigned(upload, &other_key, pdf.clone()).await,
+        StatusCode::FORBIDDEN,
+        "bad_signature",
+    );
+    clock.advance(Duration::minutes(16));
+    assert_error(
+        &client.presigned(upload, &url, pdf.clone()).await,
+        StatusCode::FORBIDDEN,
+        "link_expired",
+    );
+
+    settled(&server).await;
+    let (status, after) = client
+        .call(Method::GET, &application_path, Some(&applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(after["documents"][0]["status"], "declared", "{after}");
+    assert_eq!(after["documents"], declared_documents(&before, &after));
+    assert_eq!(
+        outbox_emails(&server.outbox()),
+        emails_before,
+        "no email for a refused upload"
+    );
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+/// Flips one hex digit of the link's signature.
+fn tamper_signature(url: &str) -> String {
+    let at = url.find("signature=").expect("a signed link") + "signature=".len();
+    let mut bytes = url.as_bytes().to_vec();
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    String::from_utf8(bytes).unwrap()
+}
+
+/// `after`'s documents, checked to be exactly one more than `before`'s (the valid declaration).
+fn declared_documents(before: &Value, after: &Value) -> Value {
+    let before = before["documents"].as_array().unwrap();
+    let after = after["documents"].as_array().unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+    Value::Array(after.clone())
+}
