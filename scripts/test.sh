@@ -92,7 +92,8 @@ run_step() {
 if [[ $# -gt 0 ]]; then
   run_step "custom" "$@"
 else
-  run_step "cargo test" cargo test --workspace
+  # --no-fail-fast: a failing test binary must not hide the results of the others.
+  run_step "cargo test" cargo test --workspace --no-fail-fast
   for script in scripts/lint-infra.sh scripts/deploy-check.sh; do
     if [[ -f "$script" ]]; then
       run_step "$script" bash "$script"

@@ -330,6 +330,17 @@ async fn bad_applications_are_refused_and_change_nothing() {
         "forbidden",
     )
     .await;
+    // The role is checked before the body is read.
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(OFFICE),
+        Some("{"),
+        403,
+        "forbidden",
+    )
+    .await;
 
     // Not JSON at all.
     let before = h.last_sequence();

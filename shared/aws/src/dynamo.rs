@@ -327,10 +327,15 @@ impl UpdateAssignment {
 }
 
 fn transact_error(error: SdkError<TransactWriteItemsError>, keys: &[Key]) -> TableError {
-    let service_error = match error {
-        SdkError::ServiceError(context) => context.into_err(),
-        other => return backend(other),
-    };
+    match error {
+        SdkError::ServiceError(context) => transact_service_error(context.into_err(), keys),
+        other => backend(other),
+    }
+}
+
+/// DynamoDB gives one cancellation reason per write, in order (`None` for the writes that were
+/// fine); the port names the first write whose condition failed.
+fn transact_service_error(service_error: TransactWriteItemsError, keys: &[Key]) -> TableError {
     if let TransactWriteItemsError::TransactionCanceledException(canceled) = &service_error {
         let reasons = canceled.cancellation_reasons();
         let code_at = |index: usize| reasons.get(index).and_then(|reason| reason.code());
@@ -381,12 +386,15 @@ fn encode_cursor(last_evaluated_key: AttributeMap) -> Result<String, TableError>
 }
 
 fn decode_cursor(cursor: &str) -> Result<AttributeMap, TableError> {
-    let invalid_cursor = |_| TableError::Invalid("malformed query cursor".into());
-    let json = URL_SAFE_NO_PAD.decode(cursor).map_err(invalid_cursor)?;
-    let key: BTreeMap<String, String> = serde_json::from_slice(&json)
-        .map_err(|_| TableError::Invalid("malformed query cursor".into()))?;
-    let item: Item = serde_dynamo::to_item(key)
-        .map_err(|error| TableError::Invalid(format!("malformed query cursor: {error}")))?;
+    let malformed = |error: &dyn std::fmt::Display| {
+        TableError::Invalid(format!("malformed query cursor: {error}"))
+    };
+    let json = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|error| malformed(&error))?;
+    let key: BTreeMap<String, String> =
+        serde_json::from_slice(&json).map_err(|error| malformed(&error))?;
+    let item: Item = serde_dynamo::to_item(key).map_err(|error| malformed(&error))?;
     Ok(AttributeMap::from(item))
 }
 
@@ -538,5 +546,35 @@ mod tests {
             UpdateAssignment::of(&key, &only_key),
             Err(TableError::Invalid(_))
         ));
+    }
+
+    fn canceled(codes: &[&str]) -> TransactWriteItemsError {
+        use aws_sdk_dynamodb::types::CancellationReason;
+        use aws_sdk_dynamodb::types::error::TransactionCanceledException;
+        let mut exception = TransactionCanceledException::builder();
+        for code in codes {
+            exception =
+                exception.cancellation_reasons(CancellationReason::builder().code(*code).build());
+        }
+        TransactWriteItemsError::TransactionCanceledException(exception.build())
+    }
+
+    #[test]
+    fn cancellation_reasons_map_to_the_port_errors() {
+        let keys = [Key::new("A", "1"), Key::new("A", "2"), Key::new("A", "3")];
+        let failed = transact_service_error(
+            canceled(&["None", "TransactionConflict", "ConditionalCheckFailed"]),
+            &keys,
+        );
+        assert!(
+            matches!(&failed, TableError::ConditionFailed { index: 2, key } if *key == keys[2]),
+            "a failed condition wins over a conflict, so the caller sees what to re-read: {failed:?}"
+        );
+        let conflict =
+            transact_service_error(canceled(&["None", "TransactionConflict", "None"]), &keys);
+        assert!(matches!(conflict, TableError::Conflict), "{conflict:?}");
+        let throttled =
+            transact_service_error(canceled(&["ThrottlingError", "None", "None"]), &keys);
+        assert!(matches!(throttled, TableError::Backend(_)), "{throttled:?}");
     }
 }

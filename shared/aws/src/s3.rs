@@ -57,6 +57,8 @@ impl Blobs for S3Blobs {
             .key(&spec.key)
             .content_type(&spec.content_type)
             .content_length(content_length)
+            // S3 itself needs only the checksum header; naming the algorithm as well (as the SDKs
+            // do) is harmless there and is what makes moto store the checksum at all.
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
             .checksum_sha256(STANDARD.encode(digest))
             .presigned(presigning_config(now, spec.expires_in)?)
@@ -116,8 +118,11 @@ impl Blobs for S3Blobs {
 
 /// S3 returns `x-amz-checksum-sha256` as base64 of the 32-byte digest. An object uploaded in parts
 /// carries a checksum of the parts' checksums (`…-N`) instead, which is no SHA-256 of the content:
-/// report that as unknown rather than as a wrong value. (moto, measured with moto 5.2.5, returns the
-/// base64 digest that was sent with the PUT, as AWS does.)
+/// report that as unknown rather than as a wrong value.
+///
+/// moto 5.2.5, measured: HeadObject returns the base64 digest sent with the PUT, as AWS does, but
+/// only when the PUT also sent `x-amz-sdk-checksum-algorithm`; and moto never checks that digest
+/// against the body (AWS answers `BadDigest`), so on moto this echoes the declaration.
 fn sha256_hex_of_checksum(checksum: &str) -> Option<String> {
     let digest = STANDARD.decode(checksum).ok()?;
     (digest.len() == 32).then(|| hex::encode(digest))

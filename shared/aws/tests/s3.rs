@@ -115,9 +115,8 @@ async fn head_reports_the_stored_checksum_as_hex() {
 
 #[tokio::test]
 async fn head_in_a_missing_bucket_is_none() {
-    // HeadObject's
-    // response has no body, so S3 cannot say whether the bucket or the key is missing: both read
-    // as "no such object", which is the truth for the caller.
+    // A HeadObject response has no body, so S3 cannot say whether the bucket or the key is
+    // missing: both read as "no such object", which is the truth for the caller.
     let moto = Moto::connect().await;
     let blobs = award_aws::S3Blobs::new(moto.s3.clone(), common::unique_name("no-such-bucket"));
     assert_eq!(blobs.head("applications/A/D").await.expect("head"), None);

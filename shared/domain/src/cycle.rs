@@ -276,6 +276,11 @@ pub fn check_quota(approved_in_cycle: u32, quota: u32) -> Result<(), QuotaReache
 pub(crate) mod tests {
     use super::*;
 
+    /// The default rules, to be varied field by field.
+    fn default_rules() -> ReviewRules {
+        ReviewRules::default()
+    }
+
     pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
@@ -430,7 +435,7 @@ pub(crate) mod tests {
         ));
         let approved = cycle.approve_rules(&committee(), now).unwrap();
         // Changing the rules voids the approval.
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.publicity_working_days = 7;
         let changed = approved
             .clone()

@@ -1,7 +1,22 @@
 //! The Wuwei Municipal Government Quality Award's rules (武威市人民政府质量奖实施办法, 武政发〔2022〕12号),
-//! pure: no I/O, no clock reads, no AWS types. Every function takes the moment it decides at.
+//! pure: no I/O, no clock reads, no AWS types. Every function takes the moment it decides at;
+//! every type is Serialize/Deserialize so the functions around it only load, decide and save.
 //!
 //! `docs/RULES.md` maps every article to the code that enforces it and the test that proves it.
+//!
+//! | module | rules |
+//! |---|---|
+//! | [`uscc`] | GB 32100 USCC parsing, check character, division code (Arts. 2, 10(1), 11(4)) |
+//! | [`time`] | UTC instants → China dates |
+//! | [`calendar`] | official working days, publicity end (Art. 11(8)) |
+//! | [`cycle`] | biennial cycles, deadlines, quota, rule approval and freezing (Arts. 4, 7, 20) |
+//! | [`rules`] | rubric, aggregation method, thresholds, weights, validation (Arts. 8, 11, 20) |
+//! | [`scoring`] | score sheets, aggregation, disagreement, consensus, shortlist, ranking, candidates (Art. 11(5)–(7)) |
+//! | [`eligibility`] | screening per condition, Office settlement (Arts. 5, 10, 11(4), 17, 18) |
+//! | [`lifecycle`] | the application state machine and the notices it owes (Arts. 4, 5, 11–18) |
+//! | [`award`] | validity, reminders, visits, revocation, debarment (Arts. 5, 16, 17, 18) |
+//! | [`money`] | the reward in fen (Arts. 12, 13) |
+//! | [`period`] | periods in years (Civil Code Arts. 201–203), leap days |
 
 pub mod award;
 pub mod calendar;

@@ -985,7 +985,7 @@ mod tests {
                 }
             );
             assert!(
-                notices(&decision).len() >= 1,
+                !notices(&decision).is_empty(),
                 "{} owes a notice",
                 command.name()
             );

@@ -380,6 +380,11 @@ impl ReviewRules {
 mod tests {
     use super::*;
 
+    /// The default rules, to be varied field by field.
+    fn default_rules() -> ReviewRules {
+        ReviewRules::default()
+    }
+
     #[test]
     fn the_default_rubric_is_gb_t_19580_2012() {
         let rules = ReviewRules::default();
@@ -408,7 +413,7 @@ mod tests {
 
     #[test]
     fn points_must_add_up() {
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.rubric.categories[0].items[0].points = 40;
         assert_eq!(
             rules.validate(),
@@ -418,7 +423,7 @@ mod tests {
                 items: 100
             })
         );
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.rubric.total_points = 900;
         assert_eq!(
             rules.validate(),
@@ -427,7 +432,7 @@ mod tests {
                 categories: 1000
             })
         );
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.rubric.categories[1].items[0].id = "4.1.2".into();
         assert!(matches!(
             rules.validate(),
@@ -437,7 +442,7 @@ mod tests {
 
     #[test]
     fn weights_must_sum_to_one() {
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.weights.satisfaction = 1_500;
         assert_eq!(
             rules.validate(),
@@ -447,13 +452,13 @@ mod tests {
 
     #[test]
     fn thresholds_shortlist_and_publicity_are_checked() {
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.disagreement.threshold_percent = 101;
         assert!(matches!(
             rules.validate(),
             Err(RulesError::Threshold { .. })
         ));
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.shortlist = ShortlistPolicy {
             min_document_score: None,
             top_n: None,
@@ -472,13 +477,13 @@ mod tests {
             rules.validate(),
             Err(RulesError::ShortlistMinimum { .. })
         ));
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.publicity_working_days = 4;
         assert_eq!(
             rules.validate(),
             Err(RulesError::PublicityTooShort { days: 4 })
         );
-        let mut rules = ReviewRules::default();
+        let mut rules = default_rules();
         rules.candidate_min_combined = Centi::from_whole(101);
         assert!(matches!(
             rules.validate(),

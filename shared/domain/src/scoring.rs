@@ -41,7 +41,7 @@ pub enum ScoringError {
 }
 
 fn check_percent(item: &str, percent: u8) -> Result<(), ScoringError> {
-    if percent > 100 || percent % PERCENT_STEP != 0 {
+    if percent > 100 || !percent.is_multiple_of(PERCENT_STEP) {
         return Err(ScoringError::BadPercent {
             item: item.into(),
             percent,

@@ -369,7 +369,7 @@ mod tests {
         fn every_other_check_character_fails(prefix in first_17(), other in 0usize..31) {
             let valid = Uscc::with_check_character(&prefix).unwrap();
             let wrong = CHARACTER_SET[other] as char;
-            prop_assume!(valid.as_str().ends_with(wrong) == false);
+            prop_assume!(!valid.as_str().ends_with(wrong));
             let text = format!("{prefix}{wrong}");
             let is_check_error = matches!(Uscc::parse(&text), Err(UsccError::CheckCharacter { .. }));
             prop_assert!(is_check_error);

@@ -9,7 +9,7 @@ use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, declaration, document_received_subject, evidence_pdf,
     new_application, new_cycle, outbox_emails, uscc, uscc_with_wrong_check_character,
 };
-use award_local::{Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
+use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -504,8 +504,8 @@ async fn bad_inputs_get_a_4xx_json_error_and_change_nothing() {
         .call(Method::GET, &application_path, Some(&applicant), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(after["documents"].as_array().unwrap().len(), 1, "{after}");
     assert_eq!(after["documents"][0]["status"], "declared", "{after}");
-    assert_eq!(after["documents"], declared_documents(&before, &after));
     assert_eq!(
         outbox_emails(&server.outbox()),
         emails_before,
@@ -520,12 +520,4 @@ fn tamper_signature(url: &str) -> String {
     let mut bytes = url.as_bytes().to_vec();
     bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
     String::from_utf8(bytes).unwrap()
-}
-
-/// `after`'s documents, checked to be exactly one more than `before`'s (the valid declaration).
-fn declared_documents(before: &Value, after: &Value) -> Value {
-    let before = before["documents"].as_array().unwrap();
-    let after = after["documents"].as_array().unwrap();
-    assert_eq!(after.len(), before.len() + 1);
-    Value::Array(after.clone())
 }

@@ -16,8 +16,8 @@ pub fn moto_url() -> String {
         Ok(url) if !url.trim().is_empty() => url.trim_end_matches('/').to_owned(),
         _ => panic!(
             "MOTO_URL is not set: the award-aws tests need moto's server. Run them with `make test` \
-             (scripts/test.sh starts moto and sets MOTO_URL), or start `moto_server` yourself and \
-             export MOTO_URL=http://127.0.0.1:PORT"
+             (scripts/test.sh starts moto and sets MOTO_URL), or run one command under it: \
+             `scripts/test.sh cargo test -p award-aws`"
         ),
     }
 }
