@@ -7,16 +7,15 @@
 
 use std::collections::HashMap;
 
+use award_app::Role;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::de::IntoDeserializer as _;
 use serde::{Deserialize, Serialize};
 
 /// The issuer and audience of every local token.
 pub const ISSUER: &str = "award-local";
 pub const AUDIENCE: &str = "award-local";
-
-/// The roles of the award (the Cognito groups of the user pool in `infra/template.yaml`).
-pub const ROLES: [&str; 5] = ["applicant", "recommender", "office", "expert", "committee"];
 
 /// Who a token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +40,7 @@ struct Claims {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
-    #[error("unknown role {0:?}; roles are {ROLES:?}")]
+    #[error("{0:?} is not a role of the award (applicant, recommender, office, expert, committee)")]
     UnknownRole(String),
     #[error("a token needs at least one role")]
     NoRole,
@@ -80,13 +79,15 @@ pub fn mint(
     if identity.roles.is_empty() {
         return Err(TokenError::NoRole);
     }
-    if let Some(unknown) = identity
+    let groups = identity
         .roles
         .iter()
-        .find(|role| !ROLES.contains(&role.as_str()))
-    {
-        return Err(TokenError::UnknownRole(unknown.clone()));
-    }
+        .map(|name| {
+            parse_role(name)
+                .map(|role| role.as_str().to_owned())
+                .ok_or_else(|| TokenError::UnknownRole(name.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if lifetime <= Duration::zero() {
         return Err(TokenError::Lifetime);
     }
@@ -95,7 +96,7 @@ pub fn mint(
         aud: AUDIENCE.into(),
         sub: identity.sub.clone(),
         email: identity.email.clone(),
-        groups: identity.roles.clone(),
+        groups,
         token_use: "id".into(),
         iat: now.timestamp(),
         exp: (now + lifetime).timestamp(),
@@ -106,6 +107,13 @@ pub fn mint(
         &EncodingKey::from_secret(secret),
     )
     .map_err(|error| TokenError::Signing(error.to_string()))
+}
+
+/// One of the award's roles by its group name (the app's `Role` is the one list of them).
+fn parse_role(name: &str) -> Option<Role> {
+    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    Role::deserialize(name).ok()
 }
 
 /// Verifies the `Authorization` header's bearer token at `now` and returns its claims as API

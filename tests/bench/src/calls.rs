@@ -184,10 +184,22 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         )
         .await?;
     scenario
-        .call("open the cycle (office)", "POST", "/cycles/2026/open", "office", None)
+        .call(
+            "open the cycle (office)",
+            "POST",
+            "/cycles/2026/open",
+            "office",
+            None,
+        )
         .await?;
     scenario
-        .call("read the open cycle (public)", "GET", "/cycles/open", "applicant", None)
+        .call(
+            "read the open cycle (public)",
+            "GET",
+            "/cycles/open",
+            "applicant",
+            None,
+        )
         .await?;
     let uscc = award_domain::uscc::Uscc::with_check_character("91620602MA7XQ1B2C")?;
     let application = scenario
@@ -225,12 +237,17 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         .as_str()
         .ok_or("the declaration has no upload url")?;
     let (path, query) = url.split_once('?').ok_or("upload url without a query")?;
-    let key = path.split_once("/blobs/").ok_or("upload url outside /blobs/")?.1;
+    let key = path
+        .split_once("/blobs/")
+        .ok_or("upload url outside /blobs/")?
+        .1;
     scenario
         .blobs
         .accept_upload(key, query, Some("application/pdf"), &content, now)
         .map_err(|rejection| format!("upload rejected: {}", rejection.code()))?;
-    scenario.notify("notify: application-received notice").await?;
+    scenario
+        .notify("notify: application-received notice")
+        .await?;
 
     let event = object_created(&CreatedObject {
         bucket: "bench",
@@ -256,7 +273,13 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         )
         .await?;
     scenario
-        .call("list my applications", "GET", "/applications", "applicant", None)
+        .call(
+            "list my applications",
+            "GET",
+            "/applications",
+            "applicant",
+            None,
+        )
         .await?;
     let document_id = declared["document"]["id"]
         .as_str()

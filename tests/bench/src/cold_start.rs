@@ -60,14 +60,26 @@ async fn next_invocation(State(api): State<Arc<RuntimeApi>>) -> (StatusCode, Hea
             headers.insert(name, value);
         }
     };
-    insert(&mut headers, "lambda-runtime-aws-request-id", number.to_string());
-    insert(&mut headers, "lambda-runtime-deadline-ms", deadline.to_string());
+    insert(
+        &mut headers,
+        "lambda-runtime-aws-request-id",
+        number.to_string(),
+    );
+    insert(
+        &mut headers,
+        "lambda-runtime-deadline-ms",
+        deadline.to_string(),
+    );
     insert(
         &mut headers,
         "lambda-runtime-invoked-function-arn",
         "arn:aws:lambda:us-east-1:000000000000:function:bench".into(),
     );
-    insert(&mut headers, "lambda-runtime-trace-id", "Root=1-bench".into());
+    insert(
+        &mut headers,
+        "lambda-runtime-trace-id",
+        "Root=1-bench".into(),
+    );
     let _ = api.served.send((number, Instant::now()));
     (StatusCode::OK, headers, event)
 }
@@ -85,7 +97,9 @@ async fn invocation_error(
     UrlPath(id): UrlPath<usize>,
     body: String,
 ) -> StatusCode {
-    let _ = api.answered.send((id, Instant::now(), Outcome::Error(body)));
+    let _ = api
+        .answered
+        .send((id, Instant::now(), Outcome::Error(body)));
     StatusCode::ACCEPTED
 }
 

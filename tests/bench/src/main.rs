@@ -31,7 +31,9 @@ async fn main() -> Result<(), BenchError> {
             };
             print_cold_start(&bin_dir, runs).await
         }
-        _ => Err("usage: award-bench calls | award-bench cold-start --bin-dir DIR [--runs N]".into()),
+        _ => {
+            Err("usage: award-bench calls | award-bench cold-start --bin-dir DIR [--runs N]".into())
+        }
     }
 }
 
@@ -104,7 +106,11 @@ async fn print_cold_start(bin_dir: &std::path::Path, runs: usize) -> Result<(), 
             measured.iter().map(pick).max().unwrap_or_default()
         };
         let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
-        let peak = measured.iter().map(|r| r.peak_rss_kib).max().unwrap_or_default();
+        let peak = measured
+            .iter()
+            .map(|r| r.peak_rss_kib)
+            .max()
+            .unwrap_or_default();
         println!(
             "| {binary} | {size_kib} | {} / {} | {} / {} | {} | {:.1} | {what} |",
             ms(median(|r| r.init)),
