@@ -1,8 +1,11 @@
 //! The one error type of the use cases and handlers, and its one mapping to an HTTP status, a stable
 //! code and an English and a Chinese message.
 
+use award_domain::cycle::{CycleError, CycleStatus};
+use award_domain::rules::RulesError;
 use award_domain::uscc::UsccError;
 use award_ports::{BlobError, MailError, TableError};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +43,26 @@ pub enum AppError {
     InvalidEmail,
     #[error("invalid cycle: {0}")]
     InvalidCycle(&'static str),
+    #[error("a cycle id is its four-digit year (Art. 4), not {id:?}")]
+    InvalidCycleId { id: String },
+    #[error("a cycle title is 1-200 characters on one line")]
+    InvalidCycleTitle,
+    #[error(
+        "the recommendation deadline {recommendation} is before the application deadline {application}"
+    )]
+    CycleDeadlineOrder {
+        application: NaiveDate,
+        recommendation: NaiveDate,
+    },
+    #[error("the application deadline {deadline} is before today ({today})")]
+    CycleDeadlineInPast {
+        deadline: NaiveDate,
+        today: NaiveDate,
+    },
+    #[error("the quota must be 1 to 3 awards (Art. 4), not {quota}")]
+    InvalidQuota { quota: u32 },
+    #[error("invalid review rules: {0}")]
+    InvalidRules(RulesError),
     #[error("invalid file name")]
     InvalidFileName,
     #[error("document type {0:?} is not accepted (PDF, JPEG, PNG, DOCX, XLSX)")]
@@ -68,6 +91,14 @@ pub enum AppError {
     CycleAlreadyOpen,
     #[error("the cycle cannot be opened from its current status")]
     CycleNotOpenable,
+    #[error("cannot {action} a cycle that is {status}")]
+    CycleStatusConflict { action: String, status: String },
+    #[error("cycles are every two years (Art. 4): cycle {existing} is too close")]
+    CycleNotBiennial { existing: String },
+    #[error("the Committee has not approved the review rules (Art. 7(2), 20)")]
+    RulesNotApproved,
+    #[error("the review rules are frozen since the first score (Art. 20)")]
+    RulesFrozen,
     #[error("another cycle is open")]
     AnotherCycleOpen,
     #[error("the cycle is no longer open")]
@@ -102,6 +133,43 @@ pub enum AppError {
     RecordsFailed { failed: usize },
 }
 
+/// Every domain refusal about a cycle, as the API states it. The match is exhaustive, so a new
+/// `CycleError` cannot reach a caller unmapped.
+impl From<CycleError> for AppError {
+    fn from(error: CycleError) -> Self {
+        match error {
+            CycleError::Forbidden { .. } => Self::Forbidden,
+            CycleError::BadId { id } => Self::InvalidCycleId { id },
+            // The same year listed as existing is the cycle itself, already created.
+            CycleError::NotBiennial { id, existing } if id == existing => Self::CycleExists,
+            CycleError::NotBiennial { existing, .. } => Self::CycleNotBiennial { existing },
+            CycleError::DeadlineOrder {
+                application,
+                recommendation,
+            } => Self::CycleDeadlineOrder {
+                application,
+                recommendation,
+            },
+            CycleError::DeadlinePassed { deadline, today } => {
+                Self::CycleDeadlineInPast { deadline, today }
+            }
+            CycleError::Quota { quota } => Self::InvalidQuota { quota },
+            CycleError::MissingTitle => Self::InvalidCycleTitle,
+            CycleError::Rules(error) => Self::InvalidRules(error),
+            CycleError::RulesFrozen => Self::RulesFrozen,
+            CycleError::RulesNotApproved => Self::RulesNotApproved,
+            CycleError::Status { action, status } if action == "open" => {
+                if status == CycleStatus::Open.as_str() {
+                    Self::CycleAlreadyOpen
+                } else {
+                    Self::CycleNotOpenable
+                }
+            }
+            CycleError::Status { action, status } => Self::CycleStatusConflict { action, status },
+        }
+    }
+}
+
 /// The JSON body of every API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ErrorBody {
@@ -124,6 +192,10 @@ impl AppError {
             CycleExists
             | CycleAlreadyOpen
             | CycleNotOpenable
+            | CycleStatusConflict { .. }
+            | CycleNotBiennial { .. }
+            | RulesNotApproved
+            | RulesFrozen
             | AnotherCycleOpen
             | CycleNotOpen
             | ApplicationDeadlinePassed
@@ -139,6 +211,12 @@ impl AppError {
             | InvalidDivisionCode
             | InvalidEmail
             | InvalidCycle(_)
+            | InvalidCycleId { .. }
+            | InvalidCycleTitle
+            | CycleDeadlineOrder { .. }
+            | CycleDeadlineInPast { .. }
+            | InvalidQuota { .. }
+            | InvalidRules(_)
             | InvalidFileName
             | ExtensionMismatch { .. }
             | EmptyDocument
@@ -172,6 +250,12 @@ impl AppError {
             InvalidDivisionCode => "invalid_division_code",
             InvalidEmail => "invalid_email",
             InvalidCycle(_) => "invalid_cycle",
+            InvalidCycleId { .. } => "invalid_cycle_id",
+            InvalidCycleTitle => "invalid_cycle_title",
+            CycleDeadlineOrder { .. } => "cycle_deadline_order",
+            CycleDeadlineInPast { .. } => "cycle_deadline_in_past",
+            InvalidQuota { .. } => "invalid_quota",
+            InvalidRules(_) => "invalid_rules",
             InvalidFileName => "invalid_file_name",
             UnsupportedDocumentType(_) => "unsupported_document_type",
             ExtensionMismatch { .. } => "extension_mismatch",
@@ -185,6 +269,10 @@ impl AppError {
             CycleExists => "cycle_exists",
             CycleAlreadyOpen => "cycle_already_open",
             CycleNotOpenable => "cycle_not_openable",
+            CycleStatusConflict { .. } => "cycle_status_conflict",
+            CycleNotBiennial { .. } => "cycle_not_biennial",
+            RulesNotApproved => "rules_not_approved",
+            RulesFrozen => "rules_frozen",
             AnotherCycleOpen => "another_cycle_open",
             CycleNotOpen => "cycle_not_open",
             ApplicationDeadlinePassed => "application_deadline_passed",
@@ -225,7 +313,15 @@ impl AppError {
             }
             InvalidDivisionCode => "注册地行政区划代码应为6位数字。".into(),
             InvalidEmail => "联系邮箱格式无效。".into(),
-            InvalidCycle(_) => "评选周期信息有误（编号、名称或截止日期）。".into(),
+            InvalidCycle(_) => "评选周期信息有误（截止日期格式应为 YYYY-MM-DD）。".into(),
+            InvalidCycleId { .. } => "评选周期编号应为四位年份，如 2026。".into(),
+            InvalidCycleTitle => "评选周期名称不能为空，且不超过200个字符。".into(),
+            CycleDeadlineOrder { .. } => "推荐截止日期不得早于申报截止日期。".into(),
+            CycleDeadlineInPast { deadline, .. } => {
+                format!("申报截止日期 {deadline} 已早于今天。")
+            }
+            InvalidQuota { .. } => "每届评选名额应为1至3个（办法第四条）。".into(),
+            InvalidRules(_) => "评审细则不符合要求（分值、权重、阈值或公示期）。".into(),
             InvalidFileName => "文件名无效。".into(),
             UnsupportedDocumentType(_) => {
                 "不支持的材料类型，仅接受 PDF、JPEG、PNG、DOCX、XLSX。".into()
@@ -241,6 +337,14 @@ impl AppError {
             CycleExists => "该评选周期编号已存在。".into(),
             CycleAlreadyOpen => "该评选周期已开放申报。".into(),
             CycleNotOpenable => "该评选周期当前状态不能开放申报。".into(),
+            CycleStatusConflict { .. } => "该评选周期当前状态不允许此操作。".into(),
+            CycleNotBiennial { existing } => {
+                format!(
+                    "质量奖每两年评审一次（办法第四条），与第 {existing} 届评选周期间隔不足两年。"
+                )
+            }
+            RulesNotApproved => "评审细则尚未经评审委员会审定，不能开放申报。".into(),
+            RulesFrozen => "评审已开始，评审细则不能再修改。".into(),
             AnotherCycleOpen => "已有其他评选周期正在受理申报，同一时间只能开放一个周期。".into(),
             CycleNotOpen => "该评选周期已不再受理申报。".into(),
             ApplicationDeadlinePassed => "申报截止日期已过。".into(),
@@ -288,6 +392,92 @@ mod tests {
         assert_eq!(error.status(), 500);
         assert_eq!(body.code, "internal");
         assert!(!body.message.contains("secret"));
+    }
+
+    #[test]
+    fn every_cycle_error_has_a_status_a_code_and_both_messages() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
+        let status = |status: CycleStatus, action: &str| CycleError::Status {
+            action: action.into(),
+            status: status.as_str().into(),
+        };
+        let cases = [
+            (
+                CycleError::Forbidden {
+                    action: "approve the rules".into(),
+                    required: "committee".into(),
+                },
+                403,
+                "forbidden",
+            ),
+            (
+                CycleError::BadId { id: "26".into() },
+                422,
+                "invalid_cycle_id",
+            ),
+            (
+                CycleError::NotBiennial {
+                    id: "2027".into(),
+                    existing: "2026".into(),
+                },
+                409,
+                "cycle_not_biennial",
+            ),
+            (
+                CycleError::NotBiennial {
+                    id: "2026".into(),
+                    existing: "2026".into(),
+                },
+                409,
+                "cycle_exists",
+            ),
+            (
+                CycleError::DeadlineOrder {
+                    application: day(30),
+                    recommendation: day(1),
+                },
+                422,
+                "cycle_deadline_order",
+            ),
+            (
+                CycleError::DeadlinePassed {
+                    deadline: day(1),
+                    today: day(2),
+                },
+                422,
+                "cycle_deadline_in_past",
+            ),
+            (CycleError::Quota { quota: 4 }, 422, "invalid_quota"),
+            (CycleError::MissingTitle, 422, "invalid_cycle_title"),
+            (
+                CycleError::Rules(RulesError::WeightsSum { sum: 9_000 }),
+                422,
+                "invalid_rules",
+            ),
+            (CycleError::RulesFrozen, 409, "rules_frozen"),
+            (CycleError::RulesNotApproved, 409, "rules_not_approved"),
+            (status(CycleStatus::Open, "open"), 409, "cycle_already_open"),
+            (
+                status(CycleStatus::Closed, "open"),
+                409,
+                "cycle_not_openable",
+            ),
+            (
+                status(CycleStatus::Draft, "close"),
+                409,
+                "cycle_status_conflict",
+            ),
+        ];
+        for (domain, status, code) in cases {
+            let error = AppError::from(domain.clone());
+            let body = error.body();
+            assert_eq!(
+                (error.status(), body.code.as_str()),
+                (status, code),
+                "{domain:?}"
+            );
+            assert!(!body.message.is_empty() && !body.message_zh.is_empty());
+        }
     }
 
     #[test]

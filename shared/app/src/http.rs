@@ -4,7 +4,8 @@
 //! | route | who |
 //! |---|---|
 //! | `POST /cycles` | office |
-//! | `POST /cycles/{id}/open` | office |
+//! | `POST /cycles/{id}/rules/approve` | committee (Art. 7(2), 20) |
+//! | `POST /cycles/{id}/open` | office, once the rules are approved |
 //! | `GET /cycles/open` | anyone, no token needed |
 //! | `POST /applications` | applicant |
 //! | `GET /applications` | applicant (own) |
@@ -62,6 +63,7 @@ enum Route<'a> {
     Cycles,
     OpenCycleInfo,
     OpenCycle(&'a str),
+    ApproveRules(&'a str),
     Applications,
     Application(&'a str),
     Documents(&'a str),
@@ -75,6 +77,7 @@ fn route(path: &str) -> Result<Route<'_>, AppError> {
         ["cycles"] => Route::Cycles,
         ["cycles", "open"] => Route::OpenCycleInfo,
         ["cycles", id, "open"] => Route::OpenCycle(id),
+        ["cycles", id, "rules", "approve"] => Route::ApproveRules(id),
         ["applications"] => Route::Applications,
         ["applications", id] => Route::Application(id),
         ["applications", id, "documents"] => Route::Documents(id),
@@ -118,6 +121,10 @@ async fn dispatch(
         (Route::OpenCycle(id), Method::POST) => ok(
             StatusCode::OK,
             &cycles::open_cycle(app, &caller, id, now).await?,
+        ),
+        (Route::ApproveRules(id), Method::POST) => ok(
+            StatusCode::OK,
+            &cycles::approve_rules(app, &caller, id, now).await?,
         ),
         (Route::Applications, Method::POST) => created(
             &applications::create_application(app, &caller, json_body(request)?, now).await?,

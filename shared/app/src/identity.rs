@@ -1,56 +1,36 @@
 //! Who is calling: the claims an API Gateway JWT authorizer (or the local runner, which fills the
 //! same place) put in the request context.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+pub use award_domain::roles::{Actor, Role};
 
 use crate::error::AppError;
-
-/// The roles of the award (Arts. 7–9, 11), as Cognito groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Applicant,
-    Recommender,
-    Office,
-    Expert,
-    Committee,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Applicant => "applicant",
-            Self::Recommender => "recommender",
-            Self::Office => "office",
-            Self::Expert => "expert",
-            Self::Committee => "committee",
-        }
-    }
-
-    fn parse(name: &str) -> Option<Self> {
-        match name {
-            "applicant" => Some(Self::Applicant),
-            "recommender" => Some(Self::Recommender),
-            "office" => Some(Self::Office),
-            "expert" => Some(Self::Expert),
-            "committee" => Some(Self::Committee),
-            _ => None,
-        }
-    }
-}
 
 /// The claim holding the caller's groups.
 pub const GROUPS_CLAIM: &str = "cognito:groups";
 
-/// An authenticated caller.
+/// The roles a token can carry, one Cognito group each. `public` needs no token and `system` is
+/// the scheduled jobs, never a person, so neither is ever read from a token.
+pub const GROUP_ROLES: [Role; 5] = [
+    Role::Applicant,
+    Role::Recommender,
+    Role::Office,
+    Role::Expert,
+    Role::Committee,
+];
+
+/// The role a group name grants, if it is one of [`GROUP_ROLES`].
+pub fn role_from_group(name: &str) -> Option<Role> {
+    GROUP_ROLES.into_iter().find(|role| role.as_str() == name)
+}
+
+/// An authenticated caller: the domain's [`Actor`] read from the token's claims, plus the
+/// contact details the application layer needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
-    /// The token's subject: the account id, owner of what it creates.
-    pub sub: String,
+    pub actor: Actor,
     pub email: Option<String>,
-    pub roles: BTreeSet<Role>,
 }
 
 impl Caller {
@@ -66,14 +46,18 @@ impl Caller {
             .map(|groups| parse_groups(groups))
             .unwrap_or_default();
         Ok(Self {
-            sub: sub.to_owned(),
+            actor: Actor::new(sub, roles),
             email: claims.get("email").cloned(),
-            roles,
         })
     }
 
+    /// The token's subject: the account id, owner of what it creates.
+    pub fn sub(&self) -> &str {
+        &self.actor.subject
+    }
+
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        self.actor.has(role)
     }
 
     /// `Forbidden` unless the caller has `role`.
@@ -86,7 +70,8 @@ impl Caller {
     }
 
     pub fn role_names(&self) -> Vec<String> {
-        self.roles
+        self.actor
+            .roles
             .iter()
             .map(|role| role.as_str().to_owned())
             .collect()
@@ -94,17 +79,20 @@ impl Caller {
 }
 
 /// API Gateway flattens the `cognito:groups` array to `"[office applicant]"`; other issuers send a
-/// JSON array string. Both are read; unknown group names are ignored.
-fn parse_groups(value: &str) -> BTreeSet<Role> {
+/// JSON array string. Both are read; names outside [`GROUP_ROLES`] are ignored.
+fn parse_groups(value: &str) -> Vec<Role> {
     let value = value.trim();
     if let Ok(names) = serde_json::from_str::<Vec<String>>(value) {
-        return names.iter().filter_map(|name| Role::parse(name)).collect();
+        return names
+            .iter()
+            .filter_map(|name| role_from_group(name))
+            .collect();
     }
     value
         .trim_start_matches('[')
         .trim_end_matches(']')
         .split(|c: char| c.is_whitespace() || c == ',')
-        .filter_map(Role::parse)
+        .filter_map(role_from_group)
         .collect()
 }
 
@@ -146,6 +134,18 @@ mod tests {
     fn unknown_groups_give_no_role() {
         let caller =
             Caller::from_claims(&claims(&[("sub", "u"), (GROUPS_CLAIM, "[admin root]")])).unwrap();
-        assert!(caller.roles.is_empty());
+        assert!(caller.actor.roles.is_empty());
+    }
+
+    #[test]
+    fn a_token_never_grants_the_public_or_system_role() {
+        let caller = Caller::from_claims(&claims(&[
+            ("sub", "u"),
+            (GROUPS_CLAIM, "[system public committee]"),
+        ]))
+        .unwrap();
+        assert_eq!(caller.actor, Actor::new("u", [Role::Committee]));
+        assert_eq!(role_from_group("system"), None);
+        assert_eq!(role_from_group("office"), Some(Role::Office));
     }
 }

@@ -4,6 +4,7 @@
 //! Identifiers that end up inside keys are either ULIDs (generated here) or validated cycle ids
 //! ([`is_valid_cycle_id`]), so no key part can contain the `#` separator.
 
+use award_domain::cycle::year_of;
 use award_ports::Key;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use ulid::Ulid;
@@ -56,9 +57,10 @@ pub fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Cycle ids are chosen by the office (e.g. `2026`): 1–32 ASCII letters, digits or `-`.
+/// A cycle id is its four-digit year (Art. 4; the rule is the domain's [`year_of`]), so it can
+/// never carry the `#` separator.
 pub fn is_valid_cycle_id(id: &str) -> bool {
-    (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    year_of(id).is_some()
 }
 
 // --- cycles -------------------------------------------------------------------------------------
@@ -71,7 +73,7 @@ pub fn cycle(cycle: &str) -> Key {
     Key::new(cycle_partition(cycle), "CYCLE")
 }
 
-/// GSI1 partition listing every cycle, sorted by `<status>#<cycle>`.
+/// GSI1 partition listing every cycle, sorted by `<status>#<cycle>` (access patterns 1 and 1c).
 pub const CYCLES: &str = "CYCLES";
 
 pub fn cycle_item_keys(cycle_id: &str, status: &str) -> ItemKeys {
@@ -236,11 +238,11 @@ mod tests {
     }
 
     #[test]
-    fn cycle_ids_cannot_carry_separators() {
+    fn cycle_ids_are_years_and_cannot_carry_separators() {
         assert!(is_valid_cycle_id("2026"));
-        assert!(is_valid_cycle_id("2026-a"));
+        assert!(!is_valid_cycle_id("2026-a"));
         assert!(!is_valid_cycle_id(""));
-        assert!(!is_valid_cycle_id("2026#x"));
-        assert!(!is_valid_cycle_id(&"9".repeat(33)));
+        assert!(!is_valid_cycle_id("20#6"));
+        assert!(!is_valid_cycle_id("open"));
     }
 }

@@ -25,7 +25,7 @@ pub mod validation;
 
 pub use error::{AppError, ErrorBody};
 pub use events::EventReport;
-pub use identity::{Caller, Role};
+pub use identity::{Actor, Caller, Role};
 
 /// Settings of the use cases (the adapters carry their own).
 #[derive(Debug, Clone, PartialEq, Eq)]

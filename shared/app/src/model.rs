@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use award_domain::cycle::Cycle;
 use award_domain::lifecycle::ApplicationState;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,42 +12,22 @@ use ulid::Ulid;
 use crate::keys::{self, ItemKeys, item_type};
 use crate::store::Record;
 
-/// Where a cycle is in its life. Only one cycle is `open` at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CycleStatus {
-    Draft,
-    Open,
-    Closed,
-}
-
-impl CycleStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
-}
-
-/// A biennial award cycle (Art. 4).
+/// A cycle as stored: the domain's [`Cycle`] (Arts. 4, 7, 11, 20: its rules, quota, status and
+/// the Committee's approval) and who created and opened it. Flattened, so the item and the API
+/// body are the cycle's fields plus these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cycle {
-    pub id: String,
-    pub title: String,
-    pub application_deadline: NaiveDate,
-    pub recommendation_deadline: NaiveDate,
-    pub status: CycleStatus,
+pub struct CycleRecord {
+    #[serde(flatten)]
+    pub cycle: Cycle,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub opened_at: Option<DateTime<Utc>>,
 }
 
-impl Record for Cycle {
+impl Record for CycleRecord {
     const TYPE: &'static str = item_type::CYCLE;
     fn keys(&self) -> ItemKeys {
-        keys::cycle_item_keys(&self.id, self.status.as_str())
+        keys::cycle_item_keys(&self.cycle.id, self.cycle.status.as_str())
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use award_app::model::AuditRecord;
 use common::*;
 use serde_json::Value;
 
@@ -47,12 +48,14 @@ async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
     assert_eq!(cycle["id"], "2026");
     assert_eq!(cycle["status"], "open");
     assert_eq!(cycle["application_deadline"], "2026-06-30");
+    assert_eq!(cycle["quota"], 3);
+    assert_eq!(cycle["rules_approval"]["by"], "committee-1");
+    assert_eq!(cycle["created_by"], "office-1");
+    assert_eq!(cycle["rules"]["rubric"]["total_points"], 1000);
 
-    let second = r#"{"id":"2028","title":"2028年度","application_deadline":"2028-06-30","recommendation_deadline":"2028-07-31"}"#;
-    let (status, _) = h
-        .request("POST", "/cycles", Some(OFFICE), Some(second))
-        .await;
-    assert_eq!(status, 201);
+    let second = cycle_body("2028");
+    h.create_cycle(&second).await;
+    h.approve_rules("2028").await;
     refused(
         &h,
         "POST",
@@ -88,7 +91,7 @@ async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
         "POST",
         "/cycles",
         Some(OFFICE),
-        Some(second),
+        Some(&second),
         409,
         "cycle_exists",
     )
@@ -98,7 +101,7 @@ async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
         "POST",
         "/cycles",
         Some(ALICE),
-        Some(second),
+        Some(&cycle_body("2030")),
         403,
         "forbidden",
     )
@@ -121,20 +124,261 @@ async fn cycles_are_created_and_opened_by_the_office_one_at_a_time() {
         Some(OFFICE),
         Some(backwards),
         422,
-        "invalid_cycle",
+        "cycle_deadline_order",
     )
     .await;
-    let bad_id = r##"{"id":"20#30","title":"x","application_deadline":"2030-06-30","recommendation_deadline":"2030-07-01"}"##;
+    let malformed_date = r#"{"id":"2030","title":"x","application_deadline":"30 June","recommendation_deadline":"2030-07-01"}"#;
     refused(
         &h,
         "POST",
         "/cycles",
         Some(OFFICE),
-        Some(bad_id),
+        Some(malformed_date),
         422,
         "invalid_cycle",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_cycle_id_is_its_four_digit_year() {
+    let h = Harness::new();
+    for bad_id in ["20#30", "26", "2030-a", "MMXXX", "20300"] {
+        let body = cycle_body("2030").replace("\"2030\"", &format!("{bad_id:?}"));
+        let reply = refused(
+            &h,
+            "POST",
+            "/cycles",
+            Some(OFFICE),
+            Some(&body),
+            422,
+            "invalid_cycle_id",
+        )
+        .await;
+        assert!(reply["message_zh"].as_str().unwrap().contains("四位年份"));
+    }
+    // A path segment that is not a year names no cycle.
+    for path in ["/cycles/26/open", "/cycles/x/rules/approve"] {
+        refused(&h, "POST", path, Some(OFFICE), None, 404, "cycle_not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn cycles_are_two_years_apart() {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    for too_close in ["2025", "2027"] {
+        let reply = refused(
+            &h,
+            "POST",
+            "/cycles",
+            Some(OFFICE),
+            Some(&cycle_body(too_close)),
+            409,
+            "cycle_not_biennial",
+        )
+        .await;
+        assert!(
+            reply["message"].as_str().unwrap().contains("2026"),
+            "{reply}"
+        );
+    }
+    h.create_cycle(&cycle_body("2028")).await;
+}
+
+/// A listing that misses every cycle, as an index lagging behind a concurrent creation would.
+struct LaggingIndex(std::sync::Arc<award_embedded::EmbeddedTable>);
+
+#[async_trait::async_trait]
+impl award_ports::Table for LaggingIndex {
+    async fn get(
+        &self,
+        key: &award_ports::Key,
+    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
+        self.0.get(key).await
+    }
+
+    async fn query(
+        &self,
+        query: &award_ports::Query,
+    ) -> Result<award_ports::Page, award_ports::TableError> {
+        let mut page = self.0.query(query).await?;
+        if query.index == award_ports::Index::Gsi1 {
+            page.items.clear();
+            page.next = None;
+        }
+        Ok(page)
+    }
+
+    async fn transact(
+        &self,
+        writes: Vec<award_ports::Write>,
+    ) -> Result<(), award_ports::TableError> {
+        self.0.transact(writes).await
+    }
+}
+
+#[tokio::test]
+async fn the_biennial_rule_holds_even_when_the_listing_lags() {
+    let mut h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    h.app.table = std::sync::Arc::new(LaggingIndex(h.table.clone()));
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(OFFICE),
+        Some(&cycle_body("2027")),
+        409,
+        "cycle_not_biennial",
+    )
+    .await;
+    h.create_cycle(&cycle_body("2028")).await;
+}
+
+#[tokio::test]
+async fn the_committee_approves_the_rules_before_the_office_opens() {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    let reply = refused(
+        &h,
+        "POST",
+        "/cycles/2026/open",
+        Some(OFFICE),
+        None,
+        409,
+        "rules_not_approved",
+    )
+    .await;
+    assert!(reply["message_zh"].as_str().unwrap().contains("评审委员会"));
+    for not_committee in [OFFICE, ALICE, EXPERT] {
+        refused(
+            &h,
+            "POST",
+            "/cycles/2026/rules/approve",
+            Some(not_committee),
+            None,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    refused(
+        &h,
+        "POST",
+        "/cycles/2030/rules/approve",
+        Some(COMMITTEE),
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    refused(
+        &h,
+        "POST",
+        "/cycles/2026/open",
+        Some(COMMITTEE),
+        None,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let before = h.last_sequence();
+    let approved = h.approve_rules("2026").await;
+    assert_eq!(approved["status"], "draft");
+    assert_eq!(approved["rules_approval"]["by"], "committee-1");
+    assert_eq!(approved["rules_approval"]["at"], "2026-03-02T02:00:00Z");
+    // The approval is audited (Art. 3) in the cycle's partition.
+    let audited = h
+        .changes_after(before)
+        .into_iter()
+        .filter_map(|change| change.new_image)
+        .filter(|item| award_app::store::type_of(item) == Some("audit"))
+        .map(|item| {
+            award_app::store::from_item::<AuditRecord>(item)
+                .unwrap()
+                .record
+        })
+        .any(|audit| {
+            audit.action == "cycle_rules_approved"
+                && audit.subject_partition == "CYCLE#2026"
+                && audit.actor == "committee-1"
+        });
+    assert!(audited, "no audit record of the approval");
+
+    let (status, opened) = h
+        .request("POST", "/cycles/2026/open", Some(OFFICE), None)
+        .await;
+    assert_eq!(
+        (status, opened["status"].as_str()),
+        (200, Some("open")),
+        "{opened}"
+    );
+    assert_eq!(opened["opened_at"], "2026-03-02T02:00:00Z");
+}
+
+#[tokio::test]
+async fn a_cycle_cannot_open_after_its_deadline() {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    h.approve_rules("2026").await;
+    let late = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 2, 0, 0).unwrap();
+    let before = h.last_sequence();
+    let (status, reply) = h
+        .request_at("POST", "/cycles/2026/open", Some(OFFICE), None, late)
+        .await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (409, Some("application_deadline_passed"))
+    );
+    assert_eq!(h.last_sequence(), before);
+}
+
+#[tokio::test]
+async fn the_quota_and_title_are_checked_when_a_cycle_is_created() {
+    let h = Harness::new();
+    let with = |field: &str, value: Value| {
+        let mut body: Value = serde_json::from_str(&cycle_body("2026")).unwrap();
+        body[field] = value;
+        body.to_string()
+    };
+    for quota in [0, 4] {
+        refused(
+            &h,
+            "POST",
+            "/cycles",
+            Some(OFFICE),
+            Some(&with("quota", quota.into())),
+            422,
+            "invalid_quota",
+        )
+        .await;
+    }
+    for title in ["  ", &"奖".repeat(201)] {
+        refused(
+            &h,
+            "POST",
+            "/cycles",
+            Some(OFFICE),
+            Some(&with("title", title.into())),
+            422,
+            "invalid_cycle_title",
+        )
+        .await;
+    }
+    refused(
+        &h,
+        "POST",
+        "/cycles",
+        Some(OFFICE),
+        Some(&with("application_deadline", "2026-03-01".into())),
+        422,
+        "cycle_deadline_in_past",
+    )
+    .await;
+    let cycle = h.create_cycle(&with("quota", 2.into())).await;
+    assert_eq!(cycle["quota"], 2);
 }
 
 #[tokio::test]

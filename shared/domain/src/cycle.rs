@@ -101,10 +101,24 @@ fn require(actor: &Actor, role: Role, action: &str) -> Result<(), CycleError> {
     }
 }
 
-fn year_of(id: &str) -> Option<i32> {
+/// Art. 4: a cycle's id is its four-digit year (e.g. "2026"); `None` for anything else.
+pub fn year_of(id: &str) -> Option<i32> {
     (id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit()))
         .then(|| id.parse().ok())
         .flatten()
+}
+
+/// Art. 4: the ids of the other cycles that could not exist beside cycle `id` (the years less than
+/// [`CYCLE_INTERVAL_YEARS`] away), so that storage can guard their absence in the same atomic
+/// write that creates `id`, whatever a listing of cycles saw a moment before.
+pub fn conflicting_ids(id: &str) -> Result<Vec<String>, CycleError> {
+    let year = year_of(id).ok_or_else(|| CycleError::BadId { id: id.into() })?;
+    Ok(
+        (year - CYCLE_INTERVAL_YEARS + 1..year + CYCLE_INTERVAL_YEARS)
+            .filter(|other| *other != year && (0..=9999).contains(other))
+            .map(|other| format!("{other:04}"))
+            .collect(),
+    )
 }
 
 impl Cycle {
@@ -370,6 +384,34 @@ pub(crate) mod tests {
             ),
             Err(CycleError::DeadlinePassed { .. })
         ));
+    }
+
+    #[test]
+    fn conflicting_ids_are_exactly_the_ids_create_refuses() {
+        let now = at("2026-03-01T02:00:00Z");
+        assert_eq!(conflicting_ids("2026").unwrap(), ["2025", "2027"]);
+        assert_eq!(conflicting_ids("0000").unwrap(), ["0001"]);
+        assert!(matches!(
+            conflicting_ids("26"),
+            Err(CycleError::BadId { .. })
+        ));
+        for other in 2020..=2032 {
+            let existing = [other.to_string()];
+            let refused = matches!(
+                Cycle::create(
+                    "2026",
+                    "t",
+                    d(2026, 6, 30),
+                    d(2026, 7, 15),
+                    &existing,
+                    &office(),
+                    now
+                ),
+                Err(CycleError::NotBiennial { .. })
+            );
+            let listed = other == 2026 || conflicting_ids("2026").unwrap().contains(&existing[0]);
+            assert_eq!(refused, listed, "existing cycle {other}");
+        }
     }
 
     #[test]

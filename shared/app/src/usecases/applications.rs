@@ -14,7 +14,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
-use crate::model::{Application, Document, NoticeTemplate, OrganisationGuard, new_id};
+use crate::model::{Application, CycleRecord, Document, NoticeTemplate, OrganisationGuard, new_id};
 use crate::notices;
 use crate::store::{self, Stored, failed_condition, from_item, query_all, retry_on_conflict};
 use crate::usecases::{audit, cycles};
@@ -61,14 +61,18 @@ pub async fn create_application(
     let (organisation_name, uscc, division_code, contact_email) =
         (&organisation_name, &uscc, &division_code, &contact_email);
     retry_on_conflict(|| async move {
-        let cycle = cycles::load_open_cycle(app).await?;
-        if china_date(now) > cycle.record.application_deadline {
+        let Stored {
+            record: CycleRecord { cycle, .. },
+            version: cycle_version,
+        } = cycles::load_open_cycle(app).await?;
+        // Art. 11(2): the cycle is open (the guard said so); what is left is its deadline day.
+        if !cycle.accepts_applications(now) {
             return Err(AppError::ApplicationDeadlinePassed);
         }
         let application = Application {
             id: new_id(now),
-            cycle_id: cycle.record.id.clone(),
-            owner_sub: caller.sub.clone(),
+            cycle_id: cycle.id.clone(),
+            owner_sub: caller.sub().to_owned(),
             organisation_name: organisation_name.clone(),
             uscc: uscc.as_str().to_owned(),
             registration_date,
@@ -84,18 +88,18 @@ pub async fn create_application(
                 application.organisation_name.clone(),
             ),
             ("application_id".to_owned(), application.id.to_string()),
-            ("cycle_title".to_owned(), cycle.record.title.clone()),
+            ("cycle_title".to_owned(), cycle.title.clone()),
             ("uscc".to_owned(), application.uscc.clone()),
             (
                 "application_deadline".to_owned(),
-                cycle.record.application_deadline.to_string(),
+                cycle.application_deadline.to_string(),
             ),
         ]);
         let writes = vec![
             // The cycle must still be the open one it was when loaded.
             Write::Check {
-                key: keys::cycle(&cycle.record.id),
-                condition: Condition::VersionEquals(cycle.version),
+                key: keys::cycle(&cycle.id),
+                condition: Condition::VersionEquals(cycle_version),
             },
             store::create(&application)?,
             store::create(&OrganisationGuard {
@@ -111,7 +115,7 @@ pub async fn create_application(
             )?,
             audit(
                 keys::application_partition(application.id),
-                &caller.sub,
+                caller.sub(),
                 "application_created",
                 &[
                     ("cycle_id", application.cycle_id.clone()),
@@ -134,7 +138,8 @@ pub async fn create_application(
 
 /// Whether `caller` may see `application`: its owner, or the office (Art. 9(4)).
 pub(crate) fn may_read(caller: &Caller, application: &Application) -> bool {
-    (caller.has(Role::Applicant) && application.owner_sub == caller.sub) || caller.has(Role::Office)
+    (caller.has(Role::Applicant) && application.owner_sub == caller.sub())
+        || caller.has(Role::Office)
 }
 
 /// Loads an application the caller may read; anyone else learns nothing, not even that it exists.
@@ -191,7 +196,7 @@ pub async fn list_own(app: &App, caller: &Caller) -> Result<Vec<Application>, Ap
     caller.require(Role::Applicant)?;
     let items = query_all(
         app.table.as_ref(),
-        Query::partition(Index::Gsi1, keys::owner_partition(&caller.sub))
+        Query::partition(Index::Gsi1, keys::owner_partition(caller.sub()))
             .sort(SortCondition::BeginsWith(
                 keys::OWNER_APPLICATIONS_PREFIX.into(),
             ))

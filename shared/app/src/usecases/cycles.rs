@@ -1,15 +1,17 @@
-//! Award cycles (Art. 4, biennial): the office creates one and opens it; one is open at a time.
+//! Award cycles: load, let the domain's [`Cycle`] decide (Art. 4 biennial ids and quota, Art. 7(2)
+//! and 20 the Committee's approval of the rules, Art. 11(1) the call), save. One is open at a time.
 
-use award_domain::china_date;
+use award_domain::cycle::{self, Cycle, CycleError, CycleStatus};
+use award_ports::{Condition, Index, Query, Write};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::App;
 use crate::error::AppError;
-use crate::identity::{Caller, Role};
+use crate::identity::Caller;
 use crate::keys;
-use crate::model::{Cycle, CycleStatus, OpenCycleGuard};
-use crate::store::{self, Stored, failed_condition, retry_on_conflict};
+use crate::model::{CycleRecord, OpenCycleGuard};
+use crate::store::{self, Stored, failed_condition, from_item, query_all, retry_on_conflict};
 use crate::usecases::audit;
 use crate::validation;
 
@@ -21,104 +23,178 @@ pub struct NewCycle {
     pub title: String,
     pub application_deadline: String,
     pub recommendation_deadline: String,
+    /// Art. 4: 1 to 3 awards; the domain's default (3) when absent.
+    #[serde(default)]
+    pub quota: Option<u32>,
 }
 
+/// `POST /cycles` (office): a draft cycle with the default review rules, which the Committee must
+/// approve before the Office opens it.
 pub async fn create_cycle(
     app: &App,
     caller: &Caller,
     input: NewCycle,
     now: DateTime<Utc>,
-) -> Result<Cycle, AppError> {
-    caller.require(Role::Office)?;
-    let id = input.id.trim().to_owned();
-    if !keys::is_valid_cycle_id(&id) {
-        return Err(AppError::InvalidCycle(
-            "id must be 1-32 letters, digits or '-'",
-        ));
-    }
-    let title = validation::name(&input.title)
-        .ok_or(AppError::InvalidCycle("title must be 1-200 characters"))?;
+) -> Result<CycleRecord, AppError> {
+    let id = input.id.trim();
+    // Length and control characters only; the domain decides whether a title is present.
+    let title = match input.title.trim() {
+        "" => String::new(),
+        text => validation::name(text).ok_or(AppError::InvalidCycleTitle)?,
+    };
     let application_deadline = validation::date(&input.application_deadline).ok_or(
         AppError::InvalidCycle("application_deadline must be YYYY-MM-DD"),
     )?;
     let recommendation_deadline = validation::date(&input.recommendation_deadline).ok_or(
         AppError::InvalidCycle("recommendation_deadline must be YYYY-MM-DD"),
     )?;
-    if application_deadline < china_date(now) {
-        return Err(AppError::InvalidCycle(
-            "application_deadline is in the past",
-        ));
-    }
-    // Art. 11: recommendation (3) follows application (2).
-    if recommendation_deadline < application_deadline {
-        return Err(AppError::InvalidCycle(
-            "recommendation_deadline is before application_deadline",
-        ));
-    }
-    let cycle = Cycle {
+    let existing = cycle_ids(app).await?;
+    let mut cycle = Cycle::create(
         id,
-        title,
+        &title,
         application_deadline,
         recommendation_deadline,
-        status: CycleStatus::Draft,
+        &existing,
+        &caller.actor,
+        now,
+    )?;
+    if let Some(quota) = input.quota {
+        cycle = cycle.set_quota(quota, &caller.actor)?;
+    }
+    let record = CycleRecord {
+        cycle,
         created_at: now,
-        created_by: caller.sub.clone(),
+        created_by: caller.sub().to_owned(),
         opened_at: None,
     };
-    let writes = vec![
-        store::create(&cycle)?,
+    // The listing above comes from an index that may lag; the neighbours' absence is checked
+    // again inside the write, so two concurrent creations cannot both pass Art. 4.
+    let neighbours = cycle::conflicting_ids(&record.cycle.id)?;
+    let mut writes = vec![
+        store::create(&record)?,
         audit(
-            keys::cycle_partition(&cycle.id),
-            &caller.sub,
+            keys::cycle_partition(&record.cycle.id),
+            caller.sub(),
             "cycle_created",
-            &[("title", cycle.title.clone())],
+            &[
+                ("title", record.cycle.title.clone()),
+                ("quota", record.cycle.quota.to_string()),
+            ],
             now,
         )?,
     ];
+    let first_neighbour = writes.len();
+    writes.extend(neighbours.iter().map(|neighbour| Write::Check {
+        key: keys::cycle(neighbour),
+        condition: Condition::NotExists,
+    }));
     match app.table.transact(writes).await.map_err(AppError::from) {
-        Ok(()) => Ok(cycle),
-        Err(error) if failed_condition(&error) == Some(0) => Err(AppError::CycleExists),
-        Err(error) => Err(error),
+        Ok(()) => Ok(record),
+        Err(error) => Err(match failed_condition(&error) {
+            Some(0) => AppError::CycleExists,
+            Some(index) if index >= first_neighbour => AppError::CycleNotBiennial {
+                existing: neighbours[index - first_neighbour].clone(),
+            },
+            _ => error,
+        }),
     }
 }
 
+/// The ids of every cycle (access pattern 1c: GSI1 `CYCLES`, all sort keys).
+pub async fn cycle_ids(app: &App) -> Result<Vec<String>, AppError> {
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Gsi1, keys::CYCLES),
+    )
+    .await?;
+    items
+        .into_iter()
+        .map(|item| from_item::<CycleRecord>(item).map(|stored| stored.record.cycle.id))
+        .collect()
+}
+
+/// A cycle by the id in a path; an id that is not a year names no cycle.
+async fn load_cycle(app: &App, cycle_id: &str) -> Result<Stored<CycleRecord>, AppError> {
+    if !keys::is_valid_cycle_id(cycle_id) {
+        return Err(AppError::CycleNotFound);
+    }
+    store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(cycle_id))
+        .await?
+        .ok_or(AppError::CycleNotFound)
+}
+
+/// `POST /cycles/{id}/rules/approve` (committee, Art. 7(2), 20): the Committee approves the
+/// cycle's review rules, with who and when kept on the cycle and in the audit trail.
+pub async fn approve_rules(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    now: DateTime<Utc>,
+) -> Result<CycleRecord, AppError> {
+    retry_on_conflict(|| async move {
+        let loaded = load_cycle(app, cycle_id).await?;
+        let mut record = loaded.record;
+        record.cycle = record.cycle.approve_rules(&caller.actor, now)?;
+        let writes = vec![
+            store::replace(&record, loaded.version)?,
+            audit(
+                keys::cycle_partition(&record.cycle.id),
+                caller.sub(),
+                "cycle_rules_approved",
+                &[
+                    ("rubric", record.cycle.rules.rubric.standard.clone()),
+                    (
+                        "publicity_working_days",
+                        record.cycle.rules.publicity_working_days.to_string(),
+                    ),
+                ],
+                now,
+            )?,
+        ];
+        match app.table.transact(writes).await.map_err(AppError::from) {
+            Ok(()) => Ok(record),
+            Err(error) if failed_condition(&error) == Some(0) => Err(AppError::ConcurrentUpdate),
+            Err(error) => Err(error),
+        }
+    })
+    .await
+}
+
+/// `POST /cycles/{id}/open` (office, Art. 11(1)): publishes the call once the Committee has
+/// approved the rules; no other cycle may be open.
 pub async fn open_cycle(
     app: &App,
     caller: &Caller,
     cycle_id: &str,
     now: DateTime<Utc>,
-) -> Result<Cycle, AppError> {
-    caller.require(Role::Office)?;
-    if !keys::is_valid_cycle_id(cycle_id) {
-        return Err(AppError::CycleNotFound);
-    }
+) -> Result<CycleRecord, AppError> {
     retry_on_conflict(|| async move {
-        let loaded = store::load::<Cycle>(app.table.as_ref(), &keys::cycle(cycle_id))
-            .await?
-            .ok_or(AppError::CycleNotFound)?;
-        match loaded.record.status {
-            CycleStatus::Draft => {}
-            CycleStatus::Open => return Err(AppError::CycleAlreadyOpen),
-            CycleStatus::Closed => return Err(AppError::CycleNotOpenable),
-        }
-        let mut cycle = loaded.record;
-        cycle.status = CycleStatus::Open;
-        cycle.opened_at = Some(now);
+        let loaded = load_cycle(app, cycle_id).await?;
+        let mut record = loaded.record;
+        record.cycle = record
+            .cycle
+            .open(&caller.actor, now)
+            .map_err(|error| match error {
+                // The stored deadline has passed: a conflict with the cycle, not a bad request.
+                CycleError::DeadlinePassed { .. } => AppError::ApplicationDeadlinePassed,
+                other => other.into(),
+            })?;
+        record.opened_at = Some(now);
         let writes = vec![
-            store::replace(&cycle, loaded.version)?,
+            store::replace(&record, loaded.version)?,
             store::create(&OpenCycleGuard {
-                cycle_id: cycle.id.clone(),
+                cycle_id: record.cycle.id.clone(),
             })?,
             audit(
-                keys::cycle_partition(&cycle.id),
-                &caller.sub,
+                keys::cycle_partition(&record.cycle.id),
+                caller.sub(),
                 "cycle_opened",
                 &[],
                 now,
             )?,
         ];
         match app.table.transact(writes).await.map_err(AppError::from) {
-            Ok(()) => Ok(cycle),
+            Ok(()) => Ok(record),
             Err(error) => Err(match failed_condition(&error) {
                 Some(0) => AppError::ConcurrentUpdate,
                 Some(1) => AppError::AnotherCycleOpen,
@@ -130,25 +206,26 @@ pub async fn open_cycle(
 }
 
 /// The open cycle, read through its guard (a strongly consistent get, not an index query).
-pub async fn load_open_cycle(app: &App) -> Result<Stored<Cycle>, AppError> {
+pub async fn load_open_cycle(app: &App) -> Result<Stored<CycleRecord>, AppError> {
     let guard = store::load::<OpenCycleGuard>(app.table.as_ref(), &keys::open_cycle_guard())
         .await?
         .ok_or(AppError::NoOpenCycle)?;
-    let cycle = store::load::<Cycle>(app.table.as_ref(), &keys::cycle(&guard.record.cycle_id))
-        .await?
-        .ok_or_else(|| {
-            AppError::Corrupt(format!(
-                "the open-cycle guard names cycle {} which does not exist",
-                guard.record.cycle_id
-            ))
-        })?;
-    if cycle.record.status != CycleStatus::Open {
+    let cycle =
+        store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(&guard.record.cycle_id))
+            .await?
+            .ok_or_else(|| {
+                AppError::Corrupt(format!(
+                    "the open-cycle guard names cycle {} which does not exist",
+                    guard.record.cycle_id
+                ))
+            })?;
+    if cycle.record.cycle.status != CycleStatus::Open {
         return Err(AppError::NoOpenCycle);
     }
     Ok(cycle)
 }
 
 /// `GET /cycles/open`: public, the call for applications is published (Art. 9(3), 11(1)).
-pub async fn open_cycle_info(app: &App) -> Result<Cycle, AppError> {
+pub async fn open_cycle_info(app: &App) -> Result<CycleRecord, AppError> {
     Ok(load_open_cycle(app).await?.record)
 }

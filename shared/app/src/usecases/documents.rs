@@ -88,7 +88,7 @@ pub async fn declare_document(
         let application =
             store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
                 .await?
-                .filter(|loaded| loaded.record.owner_sub == caller.sub)
+                .filter(|loaded| loaded.record.owner_sub == caller.sub())
                 .ok_or(AppError::ApplicationNotFound)?;
         if application.record.state != ApplicationState::Draft {
             return Err(AppError::ApplicationNotEditable);
@@ -105,7 +105,7 @@ pub async fn declare_document(
             size,
             sha256,
             status: DocumentStatus::Declared,
-            declared_by: caller.sub.clone(),
+            declared_by: caller.sub().to_owned(),
             declared_at: now,
             checked_at: None,
             rejection_reason: None,
@@ -120,7 +120,7 @@ pub async fn declare_document(
             store::create(&document)?,
             audit(
                 keys::application_partition(application_id),
-                &caller.sub,
+                caller.sub(),
                 "document_declared",
                 &[
                     ("document_id", document.id.to_string()),
@@ -183,7 +183,7 @@ pub async fn download_document(
         id: new_id(now),
         application_id,
         document_id,
-        actor_sub: caller.sub.clone(),
+        actor_sub: caller.sub().to_owned(),
         actor_roles: caller.role_names(),
         at: now,
         source_ip: meta.source_ip,

@@ -57,6 +57,10 @@ pub const BOB: As<'static> = As {
     sub: "bob",
     groups: "[applicant]",
 };
+pub const COMMITTEE: As<'static> = As {
+    sub: "committee-1",
+    groups: "[committee]",
+};
 pub const EXPERT: As<'static> = As {
     sub: "expert-1",
     groups: "[expert]",
@@ -167,23 +171,37 @@ impl Harness {
         events::table_changes(&self.app, &self.changes_after(0), at).await
     }
 
-    /// Creates and opens cycle 2026 as the office.
+    /// Creates cycle 2026 as the office, has the Committee approve its rules, and opens it.
     pub async fn open_cycle(&self) {
-        let (status, body) = self
-            .request(
-                "POST",
-                "/cycles",
-                Some(OFFICE),
-                Some(
-                    r#"{"id":"2026","title":"2026年度武威市人民政府质量奖","application_deadline":"2026-06-30","recommendation_deadline":"2026-07-31"}"#,
-                ),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        self.create_cycle(&cycle_body("2026")).await;
+        self.approve_rules("2026").await;
         let (status, body) = self
             .request("POST", "/cycles/2026/open", Some(OFFICE), None)
             .await;
         assert_eq!(status, 200, "{body}");
+    }
+
+    /// Creates a cycle as the office; returns the created cycle.
+    pub async fn create_cycle(&self, body: &str) -> Value {
+        let (status, cycle) = self
+            .request("POST", "/cycles", Some(OFFICE), Some(body))
+            .await;
+        assert_eq!(status, 201, "{cycle}");
+        cycle
+    }
+
+    /// The Committee approves a cycle's review rules (Art. 7(2), 20); returns the cycle.
+    pub async fn approve_rules(&self, cycle: &str) -> Value {
+        let (status, body) = self
+            .request(
+                "POST",
+                &format!("/cycles/{cycle}/rules/approve"),
+                Some(COMMITTEE),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
     }
 
     /// Creates an application for organisation `n` as `caller`; returns its id.
@@ -227,6 +245,17 @@ impl Harness {
             .unwrap();
         key
     }
+}
+
+/// The body of `POST /cycles` for the cycle of `year`, applications due on 30 June.
+pub fn cycle_body(year: &str) -> String {
+    json!({
+        "id": year,
+        "title": format!("{year}年度武威市人民政府质量奖"),
+        "application_deadline": format!("{year}-06-30"),
+        "recommendation_deadline": format!("{year}-07-31"),
+    })
+    .to_string()
 }
 
 pub fn application_body(n: u32) -> String {
