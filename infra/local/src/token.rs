@@ -7,10 +7,8 @@
 
 use std::collections::HashMap;
 
-use award_app::Role;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::de::IntoDeserializer as _;
 use serde::{Deserialize, Serialize};
 
 /// The issuer and audience of every local token.
@@ -83,7 +81,7 @@ pub fn mint(
         .roles
         .iter()
         .map(|name| {
-            parse_role(name)
+            award_app::identity::role_from_group(name)
                 .map(|role| role.as_str().to_owned())
                 .ok_or_else(|| TokenError::UnknownRole(name.clone()))
         })
@@ -107,13 +105,6 @@ pub fn mint(
         &EncodingKey::from_secret(secret),
     )
     .map_err(|error| TokenError::Signing(error.to_string()))
-}
-
-/// One of the award's roles by its group name (the app's `Role` is the one list of them).
-fn parse_role(name: &str) -> Option<Role> {
-    let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        name.into_deserializer();
-    Role::deserialize(name).ok()
 }
 
 /// Verifies the `Authorization` header's bearer token at `now` and returns its claims as API
@@ -235,6 +226,14 @@ mod tests {
             mint(SECRET, &identity, now, Duration::hours(1)),
             Err(TokenError::UnknownRole("admin".into()))
         );
+        // The public and the scheduler act without a token; no group grants those roles.
+        for role in ["public", "system"] {
+            identity.roles = vec![role.into()];
+            assert_eq!(
+                mint(SECRET, &identity, now, Duration::hours(1)),
+                Err(TokenError::UnknownRole(role.into()))
+            );
+        }
         identity.roles.clear();
         assert_eq!(
             mint(SECRET, &identity, now, Duration::hours(1)),

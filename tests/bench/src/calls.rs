@@ -185,6 +185,15 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         .await?;
     scenario
         .call(
+            "approve the review rules (committee)",
+            "POST",
+            "/cycles/2026/rules/approve",
+            "committee",
+            None,
+        )
+        .await?;
+    scenario
+        .call(
             "open the cycle (office)",
             "POST",
             "/cycles/2026/open",

@@ -156,17 +156,17 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
         (
             "upload-api",
             serde_json::to_string(&api)?,
-            "GET /cycles/open (one Query)",
+            "GET /cycles/open (public)",
         ),
         (
             "upload-received",
             serde_json::to_string(&s3)?,
-            "ObjectCreated for an undeclared key (one GetItem)",
+            "ObjectCreated for an undeclared key",
         ),
         (
             "notify",
             scheduled.to_string(),
-            "scheduled redrive, nothing pending (Query per day in the window)",
+            "scheduled redrive, nothing pending",
         ),
     ])
 }

@@ -309,11 +309,19 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         groups: "[applicant]",
     };
 
-    // Office opens the cycle.
+    // Office creates the cycle, the Committee approves its rules, the Office opens it.
     let cycle = new_cycle(now);
     let (status, body) =
         invoke_api(&app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
     assert_eq!(status, 201, "{body}");
+    let committee = Caller {
+        sub: format!("committee-{suffix}"),
+        email: "committee@wuwei.example.cn".into(),
+        groups: "[committee]",
+    };
+    let approve_path = format!("/cycles/{}/rules/approve", cycle["id"].as_str().unwrap());
+    let (status, body) = invoke_api(&app, &committee, Method::POST, &approve_path, None, now).await;
+    assert_eq!(status, 200, "{body}");
     let open_path = format!("/cycles/{}/open", cycle["id"].as_str().unwrap());
     let (status, body) = invoke_api(&app, &office, Method::POST, &open_path, None, now).await;
     assert_eq!(status, 200, "{body}");

@@ -129,7 +129,8 @@ fn assert_error(answer: &(StatusCode, Value), status: StatusCode, code: &str) {
     );
 }
 
-/// Office creates and opens the cycle; returns the office token.
+/// Office creates the cycle, the Committee approves its rules, the Office opens it; returns the
+/// office token.
 async fn open_cycle(client: &Client, data: &Path, clock: &ManualClock) -> String {
     let office = token(data, clock, "office", "office-1", "office@wuwei.example.cn");
     let cycle = new_cycle(clock.now());
@@ -138,6 +139,24 @@ async fn open_cycle(client: &Client, data: &Path, clock: &ManualClock) -> String
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = cycle["id"].as_str().unwrap();
+    // Art. 7(2), 20: the Committee approves the review rules before the call is published.
+    let committee = token(
+        data,
+        clock,
+        "committee",
+        "committee-1",
+        "committee@wuwei.example.cn",
+    );
+    let (status, approved) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{id}/rules/approve"),
+            Some(&committee),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["rules_approval"]["by"], "committee-1");
     let (status, opened) = client
         .call(
             Method::POST,

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The figures behind docs/PERFORMANCE.md: table calls per operation, and for each release opt-level
+# the function binaries' size, cold start, warm invocation and peak memory against a local moto.
+#
+#   scripts/bench.sh                  opt-levels "s 3 z", 10 runs each
+#   OPT_LEVELS="s" RUNS=20 scripts/bench.sh
+#
+# Writes target/bench/report.md (and prints it). Slow: one LTO release build per opt-level.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+levels="${OPT_LEVELS:-s 3 z}"
+runs="${RUNS:-10}"
+out=target/bench
+mkdir -p "$out"
+report="$out/report.md"
+
+cargo build -q -p award-bench
+{
+  echo "## Table calls per operation"
+  echo
+  cargo run -q -p award-bench -- calls
+  echo
+  echo "## Cold start and memory ($(nproc) cores, $(date -u +%Y-%m-%d))"
+} >"$report"
+
+for level in $levels; do
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --release -p fn-upload -p fn-notify
+  mkdir -p "$out/opt-$level"
+  cp target/release/upload-api target/release/upload-received target/release/notify "$out/opt-$level/"
+  {
+    echo
+    echo "### opt-level = $level"
+    echo
+    # scripts/test.sh starts moto, runs the command under it and stops moto.
+    scripts/test.sh cargo run -q -p award-bench -- cold-start --bin-dir "$out/opt-$level" --runs "$runs" |
+      sed -n '/^|/p;/runs per binary/p'
+  } >>"$report"
+done
+cat "$report"
