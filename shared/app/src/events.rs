@@ -318,7 +318,17 @@ pub async fn redrive_pending_notices(
         )
         .await?;
         for item in items {
-            let notice = from_item::<Notice>(item)?.record;
+            // One item that no longer maps must not hold back every other notice of the window.
+            let notice = match from_item::<Notice>(item) {
+                Ok(stored) => stored.record,
+                Err(error) => {
+                    tracing::error!(%date, %error, "unreadable notice in the redrive window; skipped");
+                    report
+                        .skipped
+                        .push(format!("unreadable notice due {date}: {error}"));
+                    continue;
+                }
+            };
             count(
                 &mut report,
                 notice.id,

@@ -393,6 +393,44 @@ async fn the_redrive_sends_what_the_stream_missed_within_its_window() {
     assert!(email.contains("contact1@example.cn"));
 }
 
+#[tokio::test]
+async fn an_unreadable_notice_does_not_stop_the_redrive_of_the_others() {
+    use award_ports::table::AttributeValue;
+    use award_ports::{Condition, Item, Table, Write};
+
+    let h = Harness::new();
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    // A notice item that no longer maps (a half-migrated or hand-edited item), listed first in
+    // the same day's GSI2 partition as the pending notice above.
+    let mut broken = Item::default();
+    for (name, value) in [
+        ("PK", "NOTICE#00000000000000000000000000"),
+        ("SK", "NOTICE"),
+        ("GSI2PK", "DUE#2026-03-02"),
+        ("GSI2SK", "NOTICE#00000000000000000000000000"),
+        ("type", "notice"),
+        ("status", "pending"),
+    ] {
+        broken.insert(name.to_owned(), AttributeValue::S(value.to_owned()));
+    }
+    broken.insert("version".to_owned(), AttributeValue::N("1".to_owned()));
+    h.table
+        .transact(vec![Write::Put {
+            item: broken,
+            condition: Condition::NotExists,
+        }])
+        .await
+        .unwrap();
+
+    let report = events::redrive_pending_notices(&h.app, now())
+        .await
+        .expect("one bad item must not fail the whole redrive");
+    assert_eq!(report.changed, 1, "{report:?}");
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    assert_eq!(h.emails().len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_deliveries_of_one_notice_send_one_email() {
     let h = Arc::new(Harness::new());

@@ -252,10 +252,22 @@ fn validate_transaction(writes: &[Write]) -> Result<Vec<Key>, TableError> {
     for write in writes {
         let key = write.key()?;
         check_base_key(&key)?;
-        if let Write::Update { set, .. } = write
-            && (set.contains_key(PK) || set.contains_key(SK))
-        {
-            return Err(TableError::Invalid("an update cannot set PK or SK".into()));
+        match write {
+            Write::Update { set, .. } if set.contains_key(PK) || set.contains_key(SK) => {
+                return Err(TableError::Invalid("an update cannot set PK or SK".into()));
+            }
+            Write::Update { set, .. } if set.is_empty() => {
+                return Err(TableError::Invalid(
+                    "an update must set at least one attribute".into(),
+                ));
+            }
+            Write::Check {
+                condition: Condition::None,
+                ..
+            } => {
+                return Err(TableError::Invalid("a check needs a condition".into()));
+            }
+            _ => {}
         }
         if !seen.insert(key.clone()) {
             return Err(TableError::Invalid(format!(

@@ -639,6 +639,32 @@ async fn malformed_transactions_are_invalid(table: &dyn Table, prefix: &str) {
 
     expect_invalid(table, Vec::new(), "an empty transaction").await;
 
+    // DynamoDB refuses both shapes before looking at any item, so every adapter must.
+    expect_invalid(
+        table,
+        vec![Write::Check {
+            key: Key::new(&pk, "UNGUARDED"),
+            condition: Condition::None,
+        }],
+        "a check without a condition",
+    )
+    .await;
+    expect_invalid(
+        table,
+        vec![Write::Update {
+            key: Key::new(&pk, "NOTHING"),
+            set: Item::default(),
+            condition: Condition::None,
+        }],
+        "an update that sets nothing",
+    )
+    .await;
+    assert_eq!(
+        get(table, &Key::new(&pk, "NOTHING")).await,
+        None,
+        "an update that sets nothing creates nothing"
+    );
+
     let mut keyless = attributes(&[(VERSION, n(1))]);
     keyless.insert(PK.to_owned(), s(&pk));
     expect_invalid(
