@@ -2,9 +2,10 @@
 //! and 20 the Committee's approval of the rules, Art. 11(1) the call), save. One is open at a time.
 
 use award_domain::cycle::{self, Cycle, CycleError, CycleStatus};
+use award_domain::rules::ReviewRules;
 use award_ports::{Condition, Index, Query, Write};
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::App;
 use crate::error::AppError;
@@ -225,7 +226,49 @@ pub async fn load_open_cycle(app: &App) -> Result<Stored<CycleRecord>, AppError>
     Ok(cycle)
 }
 
+/// What the public sees of the open cycle: the call and its rules (Art. 3, 9(3)), with when they
+/// were approved and opened, but not which staff accounts did it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicCycle {
+    pub id: String,
+    pub title: String,
+    pub status: CycleStatus,
+    pub application_deadline: NaiveDate,
+    pub recommendation_deadline: NaiveDate,
+    pub quota: u32,
+    pub rules: ReviewRules,
+    pub rules_approved_at: Option<DateTime<Utc>>,
+    pub opened_at: Option<DateTime<Utc>>,
+}
+
+impl From<CycleRecord> for PublicCycle {
+    fn from(record: CycleRecord) -> Self {
+        let Cycle {
+            id,
+            title,
+            application_deadline,
+            recommendation_deadline,
+            quota,
+            status,
+            rules,
+            rules_approval,
+            rules_frozen_at: _,
+        } = record.cycle;
+        Self {
+            id,
+            title,
+            status,
+            application_deadline,
+            recommendation_deadline,
+            quota,
+            rules,
+            rules_approved_at: rules_approval.map(|approval| approval.at),
+            opened_at: record.opened_at,
+        }
+    }
+}
+
 /// `GET /cycles/open`: public, the call for applications is published (Art. 9(3), 11(1)).
-pub async fn open_cycle_info(app: &App) -> Result<CycleRecord, AppError> {
-    Ok(load_open_cycle(app).await?.record)
+pub async fn open_cycle_info(app: &App) -> Result<PublicCycle, AppError> {
+    Ok(load_open_cycle(app).await?.record.into())
 }
