@@ -9,6 +9,7 @@ use award_embedded::{EmbeddedBlobs, LinkRejection};
 use aws_lambda_events::s3::S3Event;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -37,7 +38,10 @@ pub(crate) struct Shared {
 
 pub(crate) fn router(state: Arc<Shared>) -> Router {
     Router::new()
-        .route("/blobs/{*key}", put(upload).get(download))
+        .route(
+            "/blobs/{*key}",
+            put(upload).get(download).fallback(blob_method_not_allowed),
+        )
         .fallback(api)
         .with_state(state)
 }
@@ -104,10 +108,13 @@ async fn api(
 /// S3 `PutObject` through a presigned link; on success, the `ObjectCreated:Put` notification.
 async fn upload(
     State(shared): State<Arc<Shared>>,
-    Path(key): Path<String>,
+    key: Result<Path<String>, PathRejection>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    let Ok(Path(key)) = key else {
+        return undecodable_key();
+    };
     let now = shared.clock.now();
     let (parts, body) = request.into_parts();
     let raw_query = parts.uri.query().unwrap_or_default();
@@ -167,9 +174,12 @@ async fn upload(
 /// S3 `GetObject` through a presigned link.
 async fn download(
     State(shared): State<Arc<Shared>>,
-    Path(key): Path<String>,
+    key: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
+    let Ok(Path(key)) = key else {
+        return undecodable_key();
+    };
     let raw_query = request.uri().query().unwrap_or_default();
     match shared
         .blobs
@@ -188,6 +198,17 @@ async fn download(
             link_rejection(&rejection)
         }
     }
+}
+
+/// A blob path that does not decode to a key cannot be one a link was signed for: refused as a
+/// bad link, in the API's JSON shape rather than axum's plain text.
+fn undecodable_key() -> Response {
+    link_rejection(&LinkRejection::BadSignature)
+}
+
+/// Links are only ever issued for PUT and GET.
+async fn blob_method_not_allowed() -> Response {
+    app_error(&AppError::MethodNotAllowed)
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {

@@ -494,6 +494,27 @@ async fn bad_inputs_get_a_4xx_json_error_and_change_nothing() {
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
     );
+    // The blob routes answer in the API's JSON shape too: a method no link is issued for, and a
+    // path that does not decode to a key.
+    let blob_path = url
+        .strip_prefix(&client.base)
+        .and_then(|rest| rest.split_once('?'))
+        .map(|(path, _)| path.to_owned())
+        .unwrap();
+    assert_error(
+        &client
+            .call_raw(Method::POST, &blob_path, None, Some(pdf.clone()))
+            .await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert_error(
+        &client
+            .call_raw(Method::GET, "/blobs/%FF%FE", None, None)
+            .await,
+        StatusCode::FORBIDDEN,
+        "bad_signature",
+    );
     let tampered = tamper_signature(&url);
     assert_error(
         &client.presigned(upload, &tampered, pdf.clone()).await,
