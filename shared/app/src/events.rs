@@ -152,8 +152,15 @@ async fn check_upload(
     else {
         return Ok(Checked::Skipped("no document was declared for it".into()));
     };
-    if loaded.record.status != DocumentStatus::Declared {
-        return Ok(Checked::Unchanged);
+    match loaded.record.status {
+        DocumentStatus::Declared => {}
+        // A redelivery after a failed delete retries it; the notice was owed once, with the
+        // rejection, and is not owed again.
+        DocumentStatus::Rejected => {
+            remove_rejected(app, key).await?;
+            return Ok(Checked::Unchanged);
+        }
+        DocumentStatus::Received => return Ok(Checked::Unchanged),
     }
     let Some(stored) = app.blobs.head(key).await? else {
         return Ok(Checked::Skipped("the object is no longer stored".into()));
@@ -203,12 +210,29 @@ async fn check_upload(
             now,
         )?,
     ];
+    let rejected = document.status == DocumentStatus::Rejected;
     match table.transact(writes).await.map_err(AppError::from) {
-        Ok(()) => Ok(Checked::Changed),
+        Ok(()) => {
+            // Only once the rejection is durable: a delete before it could lose the object
+            // while the document still says nothing about why.
+            if rejected {
+                remove_rejected(app, key).await?;
+            }
+            Ok(Checked::Changed)
+        }
         // A concurrent delivery of the same event got there first.
         Err(error) if failed_condition(&error) == Some(0) => Ok(Checked::Unchanged),
         Err(error) => Err(error),
     }
+}
+
+/// Deletes a rejected upload: the bucket keeps only evidence that matched its declaration
+/// (Art. 19). The delete is idempotent, so a failure is returned to be retried on redelivery.
+async fn remove_rejected(app: &App, key: &str) -> Result<(), AppError> {
+    app.blobs.delete(key).await.map_err(|error| {
+        tracing::error!(%key, %error, "deleting a rejected upload failed");
+        AppError::from(error)
+    })
 }
 
 // --- the table's stream -------------------------------------------------------------------------

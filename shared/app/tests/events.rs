@@ -126,10 +126,12 @@ fn s3_keys_are_form_decoded() {
     assert_eq!(decode_s3_key("%FF"), None);
 }
 
-/// Presigns through the embedded store but reports whatever `head` it is told to.
+/// Stores through the embedded store but reports whatever `head` it is told to for an object it
+/// holds, and fails deletes while `fail_deletes` is set.
 struct LyingBlobs {
-    inner: Arc<dyn Blobs>,
+    inner: Arc<award_embedded::EmbeddedBlobs>,
     head: BlobMeta,
+    fail_deletes: AtomicBool,
 }
 
 #[async_trait]
@@ -149,8 +151,78 @@ impl Blobs for LyingBlobs {
     ) -> Result<PresignedRequest, BlobError> {
         self.inner.presign_download(key, expires_in, now).await
     }
-    async fn head(&self, _key: &str) -> Result<Option<BlobMeta>, BlobError> {
-        Ok(Some(self.head.clone()))
+    async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
+        Ok(self.inner.head(key).await?.map(|_| self.head.clone()))
+    }
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        if self.fail_deletes.load(Ordering::SeqCst) {
+            return Err(BlobError::Backend("delete refused by the test".into()));
+        }
+        self.inner.delete(key).await
+    }
+}
+
+/// A harness whose store lies about what it holds; returns it, the store, the application, the
+/// document and its key, with `content` declared and uploaded.
+async fn lying_upload(
+    head: BlobMeta,
+    content: &[u8],
+) -> (
+    Harness,
+    Arc<LyingBlobs>,
+    tempfile::TempDir,
+    String,
+    String,
+    String,
+) {
+    let scratch = tempfile::tempdir().unwrap();
+    let inner = Arc::new(
+        award_embedded::EmbeddedBlobs::new(
+            scratch.path().to_path_buf(),
+            "http://127.0.0.1:8787".into(),
+            vec![7; 32],
+        )
+        .unwrap(),
+    );
+    let blobs = Arc::new(LyingBlobs {
+        inner: inner.clone(),
+        head,
+        fail_deletes: AtomicBool::new(false),
+    });
+    let h = Harness::with(Some(blobs.clone() as Arc<dyn Blobs>), None);
+    h.open_cycle().await;
+    let application = h.create_application(ALICE, 1).await;
+    let (status, declared) = h.declare(ALICE, &application, content).await;
+    assert_eq!(status, 201, "{declared}");
+    let document = declared["document"]["id"].as_str().unwrap().to_owned();
+    let upload = &declared["upload"];
+    let (path, query) = upload["url"].as_str().unwrap().split_once('?').unwrap();
+    let key = path.split_once("/blobs/").unwrap().1.to_owned();
+    assert_eq!(key, format!("applications/{application}/{document}"));
+    inner
+        .accept_upload(
+            &key,
+            query,
+            upload["headers"]["content-type"].as_str(),
+            content,
+            now(),
+        )
+        .unwrap();
+    (h, blobs, scratch, application, document, key)
+}
+
+fn rejection_notices(h: &Harness) -> usize {
+    notices(h)
+        .iter()
+        .filter(|n| n.template == award_app::model::NoticeTemplate::DocumentRejected)
+        .count()
+}
+
+fn wrong_size(content: &[u8]) -> BlobMeta {
+    BlobMeta {
+        content_length: content.len() as u64 + 1,
+        content_type: Some("application/pdf".into()),
+        sha256_hex: None,
     }
 }
 
@@ -183,27 +255,13 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
             "SHA-256",
         ),
     ] {
-        let scratch = tempfile::tempdir().unwrap();
-        let inner: Arc<dyn Blobs> = Arc::new(
-            award_embedded::EmbeddedBlobs::new(
-                scratch.path().to_path_buf(),
-                "http://127.0.0.1:8787".into(),
-                vec![7; 32],
-            )
-            .unwrap(),
-        );
-        let h = Harness::with(Some(Arc::new(LyingBlobs { inner, head })), None);
-        h.open_cycle().await;
-        let application = h.create_application(ALICE, 1).await;
-        let (_, declared) = h.declare(ALICE, &application, content).await;
-        let document = declared["document"]["id"].as_str().unwrap();
-        let key = format!("applications/{application}/{document}");
+        let (h, _blobs, _scratch, application, document, key) = lying_upload(head, content).await;
 
         let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
             .await
             .unwrap();
         assert_eq!(report.changed, 1);
-        let checked = document_status(&h, &application, document).await;
+        let checked = document_status(&h, &application, &document).await;
         assert_eq!(checked["status"], "rejected");
         assert!(
             checked["rejection_reason"]
@@ -215,11 +273,7 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
         h.deliver_stream(now()).await.unwrap();
         let emails = h.emails();
         assert_eq!(emails.len(), 2);
-        assert!(
-            notices(&h)
-                .iter()
-                .any(|n| n.template == award_app::model::NoticeTemplate::DocumentRejected)
-        );
+        assert_eq!(rejection_notices(&h), 1);
         // Nothing is downloadable from a rejected upload.
         let (status, reply) = h
             .request(
@@ -234,6 +288,67 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
             (409, Some("document_not_received"))
         );
     }
+}
+
+#[tokio::test]
+async fn a_rejected_upload_is_deleted_and_redelivery_sends_no_second_notice() {
+    let content = b"%PDF-1.7 declared";
+    let (h, blobs, _scratch, application, document, key) =
+        lying_upload(wrong_size(content), content).await;
+    assert!(blobs.inner.head(&key).await.unwrap().is_some());
+
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!((report.changed, report.unchanged), (1, 0));
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "rejected");
+    assert_eq!(
+        blobs.inner.head(&key).await.unwrap(),
+        None,
+        "the rejected object is no longer stored"
+    );
+
+    let before_duplicate = h.last_sequence();
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!((report.changed, report.unchanged), (0, 1));
+    assert_eq!(
+        h.last_sequence(),
+        before_duplicate,
+        "redelivery owes nothing"
+    );
+
+    h.deliver_stream(now()).await.unwrap();
+    assert_eq!(rejection_notices(&h), 1);
+    assert_eq!(h.emails().len(), 2, "application received + one rejection");
+}
+
+#[tokio::test]
+async fn a_failed_delete_of_a_rejected_upload_is_retried_on_redelivery() {
+    let content = b"%PDF-1.7 declared";
+    let (h, blobs, _scratch, application, document, key) =
+        lying_upload(wrong_size(content), content).await;
+    blobs.fail_deletes.store(true, Ordering::SeqCst);
+
+    let failed = events::object_created(&h.app, s3_event(&key, content.len()), now()).await;
+    assert!(failed.is_err(), "a failed delete asks for redelivery");
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "rejected", "the rejection is kept");
+    assert!(blobs.inner.head(&key).await.unwrap().is_some());
+
+    blobs.fail_deletes.store(false, Ordering::SeqCst);
+    let before_retry = h.last_sequence();
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!((report.changed, report.unchanged, report.failed), (0, 1, 0));
+    assert_eq!(blobs.inner.head(&key).await.unwrap(), None);
+    assert_eq!(h.last_sequence(), before_retry, "the retry owes nothing");
+
+    h.deliver_stream(now()).await.unwrap();
+    assert_eq!(rejection_notices(&h), 1);
 }
 
 #[tokio::test]

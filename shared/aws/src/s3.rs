@@ -114,6 +114,18 @@ impl Blobs for S3Blobs {
             sha256_hex: output.checksum_sha256().and_then(sha256_hex_of_checksum),
         }))
     }
+
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        // DeleteObject answers 204 for a missing key too: no special case needed.
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
 }
 
 /// S3 returns `x-amz-checksum-sha256` as base64 of the 32-byte digest. An object uploaded in parts

@@ -502,4 +502,20 @@ impl Blobs for EmbeddedBlobs {
         check_key(key)?;
         self.read_meta(key).map_err(backend)
     }
+
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        check_key(key)?;
+        // The metadata goes first: without it the object no longer exists (see the module
+        // docs), so a failure between the two removals leaves an unreachable file that the
+        // next delete removes, never an object that `head` reports without its bytes.
+        remove_if_present(&self.meta_path(key)).map_err(backend)?;
+        remove_if_present(&self.object_path(key)).map_err(backend)
+    }
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }

@@ -443,6 +443,10 @@ async fn keys_that_could_leave_the_store_are_invalid() {
             matches!(blobs.head(key).await, Err(BlobError::Invalid(_))),
             "head key {key:?}"
         );
+        assert!(
+            matches!(blobs.delete(key).await, Err(BlobError::Invalid(_))),
+            "delete key {key:?}"
+        );
         assert_eq!(
             blobs.accept_upload(
                 key,

@@ -69,6 +69,10 @@ pub trait Blobs: Send + Sync {
 
     /// The stored object's metadata, `None` when there is no such object.
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
+
+    /// Removes the object at `key`. Removing a key that holds nothing succeeds, as S3's
+    /// DeleteObject does, so that a retried delete is harmless.
+    async fn delete(&self, key: &str) -> Result<(), BlobError>;
 }
 
 /// Rejects a TTL over the port's limit, so that no adapter can issue a long-lived link.

@@ -1284,6 +1284,27 @@ pub async fn blobs_contract(
         None,
         "head of another key is None"
     );
+
+    blobs.delete(&key).await.expect("delete a stored object");
+    assert_eq!(
+        blobs.head(&key).await.expect("head after delete"),
+        None,
+        "a deleted object is gone"
+    );
+    if let Ok(downloaded) = client.execute(&download, Vec::new()).await {
+        panic!(
+            "a deleted object must not be downloadable, got {} bytes",
+            downloaded.len()
+        );
+    }
+    blobs
+        .delete(&key)
+        .await
+        .expect("deleting an already deleted key succeeds");
+    blobs
+        .delete(&other)
+        .await
+        .expect("deleting a key never stored succeeds");
 }
 
 // ---------------------------------------------------------------------------------------------
