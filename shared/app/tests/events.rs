@@ -195,19 +195,8 @@ async fn lying_upload(
     let (status, declared) = h.declare(ALICE, &application, content).await;
     assert_eq!(status, 201, "{declared}");
     let document = declared["document"]["id"].as_str().unwrap().to_owned();
-    let upload = &declared["upload"];
-    let (path, query) = upload["url"].as_str().unwrap().split_once('?').unwrap();
-    let key = path.split_once("/blobs/").unwrap().1.to_owned();
+    let key = common::upload_to(&inner, &declared["upload"], content);
     assert_eq!(key, format!("applications/{application}/{document}"));
-    inner
-        .accept_upload(
-            &key,
-            query,
-            upload["headers"]["content-type"].as_str(),
-            content,
-            now(),
-        )
-        .unwrap();
     (h, blobs, scratch, application, document, key)
 }
 

@@ -231,20 +231,25 @@ impl Harness {
 
     /// PUTs `content` to a presigned upload link as the local runner would; returns the key.
     pub fn upload(&self, upload: &Value, content: &[u8]) -> String {
-        let url = upload["url"].as_str().unwrap();
-        let (path, query) = url.split_once('?').unwrap();
-        let key = path.split_once("/blobs/").unwrap().1.to_owned();
-        self.blobs
-            .accept_upload(
-                &key,
-                query,
-                upload["headers"]["content-type"].as_str(),
-                content,
-                now(),
-            )
-            .unwrap();
-        key
+        upload_to(&self.blobs, upload, content)
     }
+}
+
+/// PUTs `content` to a presigned upload link of `blobs` as the local runner would; returns the key.
+pub fn upload_to(blobs: &EmbeddedBlobs, upload: &Value, content: &[u8]) -> String {
+    let url = upload["url"].as_str().unwrap();
+    let (path, query) = url.split_once('?').unwrap();
+    let key = path.split_once("/blobs/").unwrap().1.to_owned();
+    blobs
+        .accept_upload(
+            &key,
+            query,
+            upload["headers"]["content-type"].as_str(),
+            content,
+            now(),
+        )
+        .unwrap();
+    key
 }
 
 /// The body of `POST /cycles` for the cycle of `year`, applications due on 30 June.
