@@ -19,8 +19,12 @@ pub enum CycleStatus {
     Draft,
     /// Art. 11(1): the call is published; applications are accepted until the deadline.
     Open,
-    /// No further applications; review continues on the applications received.
+    /// Art. 11(2)–(3): the application deadline has passed; recommendations are still accepted
+    /// through the recommendation deadline.
     Closed,
+    /// Art. 11(4)–(9): the recommendation deadline has passed; the review stages run on the
+    /// applications recommended.
+    Reviewing,
 }
 
 impl CycleStatus {
@@ -29,6 +33,7 @@ impl CycleStatus {
             Self::Draft => "draft",
             Self::Open => "open",
             Self::Closed => "closed",
+            Self::Reviewing => "reviewing",
         }
     }
 }
@@ -88,6 +93,15 @@ pub enum CycleError {
     RulesNotApproved,
     #[error("cannot {action} a cycle that is {status}")]
     Status { action: String, status: String },
+    #[error("a published deadline can only be extended: {deadline} is before {current}")]
+    DeadlineShortened {
+        deadline: NaiveDate,
+        current: NaiveDate,
+    },
+    #[error("the deadline {deadline} has already passed; it cannot be changed")]
+    DeadlineGone { deadline: NaiveDate },
+    #[error("the {deadline} deadline has not passed yet; {action} is possible from the next day")]
+    DeadlineNotReached { action: String, deadline: NaiveDate },
 }
 
 fn require(actor: &Actor, role: Role, action: &str) -> Result<(), CycleError> {
@@ -232,15 +246,117 @@ impl Cycle {
         Ok(self)
     }
 
-    pub fn close(mut self, actor: &Actor) -> Result<Self, CycleError> {
-        require(actor, Role::Office, "close a cycle")?;
+    /// Art. 11(2): the call closes at the end of the application deadline day (China time). The
+    /// scheduled job does it (role `system`); the Office may too, but never before the deadline has
+    /// passed, since the published call promised that day.
+    pub fn close(mut self, actor: &Actor, now: DateTime<Utc>) -> Result<Self, CycleError> {
+        if !actor.has(Role::System) {
+            require(actor, Role::Office, "close a cycle")?;
+        }
         if self.status != CycleStatus::Open {
             return Err(CycleError::Status {
                 action: "close".into(),
                 status: self.status.as_str().into(),
             });
         }
+        if china_date(now) <= self.application_deadline {
+            return Err(CycleError::DeadlineNotReached {
+                action: "close".into(),
+                deadline: self.application_deadline,
+            });
+        }
         self.status = CycleStatus::Closed;
+        Ok(self)
+    }
+
+    /// Art. 11(3)–(4): after the recommendation deadline day the cycle moves on to review; the
+    /// applications still waiting for a recommendation are closed by the caller (see
+    /// `lifecycle::Command::CloseUnrecommended`). Scheduled job (`system`) or the Office.
+    pub fn start_review(mut self, actor: &Actor, now: DateTime<Utc>) -> Result<Self, CycleError> {
+        if !actor.has(Role::System) {
+            require(actor, Role::Office, "start the review")?;
+        }
+        if self.status != CycleStatus::Closed {
+            return Err(CycleError::Status {
+                action: "start the review of".into(),
+                status: self.status.as_str().into(),
+            });
+        }
+        if china_date(now) <= self.recommendation_deadline {
+            return Err(CycleError::DeadlineNotReached {
+                action: "start the review".into(),
+                deadline: self.recommendation_deadline,
+            });
+        }
+        self.status = CycleStatus::Reviewing;
+        Ok(self)
+    }
+
+    /// Art. 9(3), 11(1): the Office extends a published deadline. A published deadline is never
+    /// shortened (applicants planned on it), one that has passed cannot be reopened, and the
+    /// recommendation deadline stays on or after the application deadline. `None` keeps a date.
+    pub fn extend_deadlines(
+        mut self,
+        application: Option<NaiveDate>,
+        recommendation: Option<NaiveDate>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, CycleError> {
+        require(actor, Role::Office, "extend a deadline")?;
+        let today = china_date(now);
+        let published = matches!(self.status, CycleStatus::Open | CycleStatus::Closed);
+        if let Some(date) = application {
+            if self.status != CycleStatus::Open && self.status != CycleStatus::Draft {
+                return Err(CycleError::Status {
+                    action: "extend the application deadline of".into(),
+                    status: self.status.as_str().into(),
+                });
+            }
+            if published && self.application_deadline < today {
+                return Err(CycleError::DeadlineGone {
+                    deadline: self.application_deadline,
+                });
+            }
+            if published && date < self.application_deadline {
+                return Err(CycleError::DeadlineShortened {
+                    deadline: date,
+                    current: self.application_deadline,
+                });
+            }
+            if date < today {
+                return Err(CycleError::DeadlinePassed {
+                    deadline: date,
+                    today,
+                });
+            }
+            self.application_deadline = date;
+        }
+        if let Some(date) = recommendation {
+            if !matches!(self.status, CycleStatus::Draft | CycleStatus::Open | CycleStatus::Closed) {
+                return Err(CycleError::Status {
+                    action: "extend the recommendation deadline of".into(),
+                    status: self.status.as_str().into(),
+                });
+            }
+            if published && self.recommendation_deadline < today {
+                return Err(CycleError::DeadlineGone {
+                    deadline: self.recommendation_deadline,
+                });
+            }
+            if published && date < self.recommendation_deadline {
+                return Err(CycleError::DeadlineShortened {
+                    deadline: date,
+                    current: self.recommendation_deadline,
+                });
+            }
+            self.recommendation_deadline = date;
+        }
+        if self.recommendation_deadline < self.application_deadline {
+            return Err(CycleError::DeadlineOrder {
+                application: self.application_deadline,
+                recommendation: self.recommendation_deadline,
+            });
+        }
         Ok(self)
     }
 
@@ -251,7 +367,8 @@ impl Cycle {
 
     /// Art. 11(3): recommendations are accepted through the recommendation deadline day.
     pub fn accepts_recommendations(&self, now: DateTime<Utc>) -> bool {
-        self.status != CycleStatus::Draft && china_date(now) <= self.recommendation_deadline
+        matches!(self.status, CycleStatus::Open | CycleStatus::Closed)
+            && china_date(now) <= self.recommendation_deadline
     }
 
     /// Art. 20: called when the first score is recorded. The rules must be approved; freezing twice
@@ -518,7 +635,100 @@ pub(crate) mod tests {
         assert!(!cycle.accepts_applications(at("2026-06-30T16:00:00Z")));
         assert!(cycle.accepts_recommendations(at("2026-07-15T15:59:59Z")));
         assert!(!cycle.accepts_recommendations(at("2026-07-15T16:00:00Z")));
-        let closed = cycle.close(&office()).unwrap();
+        let closed = cycle.close(&office(), at("2026-06-30T16:00:00Z")).unwrap();
         assert!(!closed.accepts_applications(at("2026-06-01T00:00:00Z")));
+        assert!(closed.accepts_recommendations(at("2026-07-15T15:59:59Z")));
+    }
+
+    fn system() -> Actor {
+        Actor::new("scheduler", [Role::System])
+    }
+
+    #[test]
+    fn the_call_closes_after_its_deadline_day_and_review_starts_after_the_recommendations() {
+        let cycle = open_cycle();
+        // The deadline day is still open, in China time.
+        assert_eq!(
+            cycle.clone().close(&system(), at("2026-06-30T15:59:59Z")),
+            Err(CycleError::DeadlineNotReached {
+                action: "close".into(),
+                deadline: d(2026, 6, 30)
+            })
+        );
+        let applicant = Actor::new("a", [Role::Applicant]);
+        assert!(matches!(
+            cycle.clone().close(&applicant, at("2026-07-01T00:00:00Z")),
+            Err(CycleError::Forbidden { .. })
+        ));
+        let closed = cycle.close(&system(), at("2026-06-30T16:00:00Z")).unwrap();
+        assert_eq!(closed.status, CycleStatus::Closed);
+        assert!(matches!(
+            closed.clone().close(&system(), at("2026-07-02T00:00:00Z")),
+            Err(CycleError::Status { .. })
+        ));
+        assert!(matches!(
+            closed.clone().start_review(&system(), at("2026-07-15T15:59:59Z")),
+            Err(CycleError::DeadlineNotReached { .. })
+        ));
+        let reviewing = closed
+            .start_review(&system(), at("2026-07-15T16:00:00Z"))
+            .unwrap();
+        assert_eq!(reviewing.status, CycleStatus::Reviewing);
+        assert!(!reviewing.accepts_recommendations(at("2026-07-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn published_deadlines_are_only_ever_extended() {
+        let cycle = open_cycle();
+        let now = at("2026-06-01T02:00:00Z");
+        let extended = cycle
+            .clone()
+            .extend_deadlines(Some(d(2026, 7, 10)), Some(d(2026, 7, 31)), &office(), now)
+            .unwrap();
+        assert_eq!(
+            (extended.application_deadline, extended.recommendation_deadline),
+            (d(2026, 7, 10), d(2026, 7, 31))
+        );
+        assert_eq!(
+            cycle
+                .clone()
+                .extend_deadlines(Some(d(2026, 6, 29)), None, &office(), now),
+            Err(CycleError::DeadlineShortened {
+                deadline: d(2026, 6, 29),
+                current: d(2026, 6, 30)
+            })
+        );
+        assert_eq!(
+            cycle
+                .clone()
+                .extend_deadlines(None, Some(d(2026, 7, 14)), &office(), now),
+            Err(CycleError::DeadlineShortened {
+                deadline: d(2026, 7, 14),
+                current: d(2026, 7, 15)
+            })
+        );
+        // Moving the application deadline past the recommendation deadline is refused.
+        assert!(matches!(
+            cycle
+                .clone()
+                .extend_deadlines(Some(d(2026, 7, 20)), None, &office(), now),
+            Err(CycleError::DeadlineOrder { .. })
+        ));
+        // A deadline that has gone cannot be reopened.
+        assert_eq!(
+            cycle.clone().extend_deadlines(
+                Some(d(2026, 8, 1)),
+                Some(d(2026, 8, 2)),
+                &office(),
+                at("2026-07-01T02:00:00Z")
+            ),
+            Err(CycleError::DeadlineGone {
+                deadline: d(2026, 6, 30)
+            })
+        );
+        assert!(matches!(
+            cycle.extend_deadlines(None, Some(d(2026, 8, 1)), &Actor::new("c", [Role::Committee]), now),
+            Err(CycleError::Forbidden { .. })
+        ));
     }
 }

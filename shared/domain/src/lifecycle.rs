@@ -132,6 +132,16 @@ pub enum Recipient {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
+    /// A draft application was created (Art. 11(2)).
+    ApplicationCreated,
+    /// An evidence file was received and matched its declaration.
+    DocumentReceived,
+    /// An evidence file did not match its declaration and was deleted (Art. 19).
+    DocumentRejected,
+    /// Confirm a contact address before notices go to it.
+    EmailConfirmation,
+    /// Art. 9(3), 11(1): a published deadline was extended.
+    DeadlineExtended,
     ApplicationSubmitted,
     RecommendationRequested,
     Recommended,
@@ -163,8 +173,49 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
+    pub const ALL: [NoticeKind; 33] = [
+        Self::ApplicationCreated,
+        Self::DocumentReceived,
+        Self::DocumentRejected,
+        Self::EmailConfirmation,
+        Self::DeadlineExtended,
+        Self::ApplicationSubmitted,
+        Self::RecommendationRequested,
+        Self::Recommended,
+        Self::RecommendationDeclined,
+        Self::Eligible,
+        Self::Ineligible,
+        Self::DocumentReviewCompleted,
+        Self::Shortlisted,
+        Self::NotShortlisted,
+        Self::OnsiteReviewCompleted,
+        Self::CandidateListed,
+        Self::NotSelected,
+        Self::CandidateForDeliberation,
+        Self::Proposed,
+        Self::PublicityStarted,
+        Self::PublicityAnnouncement,
+        Self::Approved,
+        Self::Awarded,
+        Self::AwardAnnouncement,
+        Self::RewardPayable,
+        Self::ExpiryReminder,
+        Self::FollowUpVisitDue,
+        Self::Expired,
+        Self::Revoked,
+        Self::RevocationAnnouncement,
+        Self::ReclaimReward,
+        Self::Withdrawn,
+        Self::Rejected,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::ApplicationCreated => "application_created",
+            Self::DocumentReceived => "document_received",
+            Self::DocumentRejected => "document_rejected",
+            Self::EmailConfirmation => "email_confirmation",
+            Self::DeadlineExtended => "deadline_extended",
             Self::ApplicationSubmitted => "application_submitted",
             Self::RecommendationRequested => "recommendation_requested",
             Self::Recommended => "recommended",
@@ -341,6 +392,9 @@ pub enum Command {
         ground: RevocationGround,
         revoked_on: NaiveDate,
     },
+    /// Art. 11(3), system (the scheduled job) or office: the recommendation deadline passed
+    /// while the application was still waiting for its recommendation.
+    CloseUnrecommended,
     /// Applicant, before approval.
     Withdraw { reason: String },
     /// Reject at a gate with a reason: committee at `candidate`, office at `proposed` and
@@ -365,6 +419,7 @@ impl Command {
             Self::Award { .. } => "award",
             Self::Expire => "expire",
             Self::Revoke { .. } => "revoke",
+            Self::CloseUnrecommended => "close_unrecommended",
             Self::Withdraw { .. } => "withdraw",
             Self::Reject { .. } => "reject",
         }
@@ -402,6 +457,11 @@ pub enum TransitionError {
     MissingReason { command: String },
     #[error("{command}: the deadline {deadline} has passed")]
     DeadlinePassed {
+        command: String,
+        deadline: NaiveDate,
+    },
+    #[error("{command}: the deadline {deadline} has not passed yet")]
+    DeadlineNotPassed {
         command: String,
         deadline: NaiveDate,
     },
@@ -565,6 +625,27 @@ pub fn decide(
             });
             events.push(notice(R::Applicant, N::RecommendationDeclined));
             events.push(notice(R::Office, N::RecommendationDeclined));
+            S::Rejected
+        }
+        (S::Submitted, Command::CloseUnrecommended) => {
+            if !actor.has(Role::System) {
+                step.require(Role::Office)?;
+            }
+            if today <= cycle.recommendation_deadline {
+                return Err(TransitionError::DeadlineNotPassed {
+                    command: command.name().into(),
+                    deadline: cycle.recommendation_deadline,
+                });
+            }
+            next.rejection = Some(Rejection {
+                gate: Gate::Recommendation,
+                reason: "no recommendation by the deadline".into(),
+                by: actor.subject.clone(),
+                at: now,
+            });
+            events.push(notice(R::Applicant, N::Rejected));
+            events.push(notice(R::Recommender, N::Rejected));
+            events.push(notice(R::Office, N::Rejected));
             S::Rejected
         }
         // Art. 10, 11(4)
@@ -928,6 +1009,93 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn an_application_still_waiting_after_the_recommendation_deadline_is_closed() {
+        let world = World::new();
+        let submitted = world
+            .decide(
+                &Lifecycle::new_draft("applicant-1"),
+                Command::Submit,
+                &applicant(),
+                "2026-06-01T02:00:00Z",
+            )
+            .unwrap()
+            .lifecycle;
+        // 2026-07-15 is the recommendation deadline: still the recommender's day in China.
+        assert_eq!(
+            world.decide(
+                &submitted,
+                Command::CloseUnrecommended,
+                &system(),
+                "2026-07-15T15:59:59Z"
+            ),
+            Err(TransitionError::DeadlineNotPassed {
+                command: "close_unrecommended".into(),
+                deadline: d(2026, 7, 15)
+            })
+        );
+        assert!(matches!(
+            world.decide(
+                &submitted,
+                Command::CloseUnrecommended,
+                &applicant(),
+                "2026-07-16T02:00:00Z"
+            ),
+            Err(TransitionError::Forbidden { .. })
+        ));
+        let closed = world
+            .decide(
+                &submitted,
+                Command::CloseUnrecommended,
+                &system(),
+                "2026-07-15T16:00:00Z",
+            )
+            .unwrap();
+        assert_eq!(closed.lifecycle.state, ApplicationState::Rejected);
+        let rejection = closed.lifecycle.rejection.clone().unwrap();
+        assert_eq!(rejection.gate, Gate::Recommendation);
+        assert_eq!(
+            notices(&closed),
+            vec![
+                (Recipient::Applicant, NoticeKind::Rejected),
+                (Recipient::Recommender, NoticeKind::Rejected),
+                (Recipient::Office, NoticeKind::Rejected)
+            ]
+        );
+        // A recommended application is not waiting: nothing to close.
+        let recommended = world
+            .decide(
+                &submitted,
+                Command::Recommend,
+                &recommender(),
+                "2026-07-01T02:00:00Z",
+            )
+            .unwrap()
+            .lifecycle;
+        assert!(matches!(
+            world.decide(
+                &recommended,
+                Command::CloseUnrecommended,
+                &system(),
+                "2026-07-16T02:00:00Z"
+            ),
+            Err(TransitionError::Illegal { .. })
+        ));
+    }
+
+    #[test]
+    fn notice_kinds_are_listed_once_and_named_as_serde_names_them() {
+        let names: std::collections::BTreeSet<_> =
+            NoticeKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        assert_eq!(names.len(), NoticeKind::ALL.len());
+        for kind in NoticeKind::ALL {
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.as_str())
+            );
+        }
     }
 
     /// Runs an application from draft to in publicity (publicity from Tue 2026-09-29).
