@@ -23,6 +23,24 @@ pub fn is_wuwei_division(code: &str) -> bool {
     WUWEI_DIVISION_CODES.contains(&code)
 }
 
+/// The day before the 3-year window (近3年) ending on `reference` (a China date): a record counts
+/// when `window_start < date <= reference`. Periods per Civil Code Art. 202–203 (see `period`).
+pub fn lookback_window_start(reference: NaiveDate) -> NaiveDate {
+    reference
+        .checked_sub_months(Months::new(12 * LOOKBACK_YEARS))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Art. 10(3): the years whose key indicators an application must give — the 3 calendar years
+/// before the year of the application deadline, oldest first (deadline 2026-06-30 → 2023, 2024,
+/// 2025): the application year itself is not complete when applications close.
+pub fn key_indicator_years_for(application_deadline: NaiveDate) -> Vec<i32> {
+    (1..=LOOKBACK_YEARS as i32)
+        .rev()
+        .map(|back| application_deadline.year() - back)
+        .collect()
+}
+
 /// Level of a construction-quality award (Art. 10(4)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,7 +50,9 @@ pub enum AwardLevel {
     National,
 }
 
+/// Art. 10(4): a quality-project award (优质工程表彰) held by a construction enterprise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectAward {
     pub name: String,
     pub level: AwardLevel,
@@ -41,14 +61,18 @@ pub struct ProjectAward {
 
 /// Art. 10(2): the management-system certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QualityCertificate {
+    /// The certified standard as printed on the certificate, e.g. "GB/T 19001-2016".
+    #[serde(default)]
+    pub standard: String,
     pub number: String,
     pub issuer: String,
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
     /// 质量监督抽查 at any level.
@@ -57,14 +81,16 @@ pub enum InspectionKind {
     ExportInspection,
 }
 
+/// Art. 10(4): one government quality sampling or export inspection and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InspectionRecord {
     pub date: NaiveDate,
     pub kind: InspectionKind,
     pub passed: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentKind {
     QualityAccident,
@@ -75,7 +101,9 @@ pub enum IncidentKind {
     Violation,
 }
 
+/// Art. 10(6): an accident, a major complaint or a violation, with its China date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IncidentRecord {
     pub date: NaiveDate,
     pub kind: IncidentKind,
@@ -84,7 +112,7 @@ pub struct IncidentRecord {
 
 /// Art. 10(5): the quality-credit record as checked (e.g. on the national credit system).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CreditRecord {
     Good,
     Blemished { detail: String },
@@ -98,8 +126,9 @@ pub struct RecommendationFacts {
     pub signed_on: NaiveDate,
 }
 
-/// Art. 10(1): the compliance declarations.
+/// Art. 10(1): the compliance declarations. A declaration not yet made is `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ComplianceDeclarations {
     pub industry_policy: bool,
     pub environmental: bool,
@@ -296,9 +325,7 @@ pub fn screen(
 ) -> Screening {
     let deadline = application_deadline;
     // The 3-year window (近3年) ends on the deadline.
-    let window_start = deadline
-        .checked_sub_months(Months::new(12 * LOOKBACK_YEARS))
-        .unwrap_or(NaiveDate::MIN);
+    let window_start = lookback_window_start(deadline);
     let in_window = |date: NaiveDate| window_start < date && date <= deadline;
     let mut verdicts = Vec::new();
     let mut add = |condition: Condition, outcome: Outcome, reason: String| {
@@ -428,9 +455,7 @@ pub fn screen(
     };
     add(Condition::SelfAssessment, outcome, reason);
 
-    let needed: Vec<i32> = (1..=LOOKBACK_YEARS as i32)
-        .map(|back| deadline.year() - back)
-        .collect();
+    let needed = key_indicator_years_for(deadline);
     let missing: Vec<String> = needed
         .iter()
         .filter(|year| !facts.key_indicator_years.contains(year))
@@ -446,8 +471,8 @@ pub fn screen(
         if missing.is_empty() {
             format!(
                 "key indicators for {}–{}",
-                needed[needed.len() - 1],
-                needed[0]
+                needed.first().copied().unwrap_or_default(),
+                needed.last().copied().unwrap_or_default()
             )
         } else {
             format!("key indicators missing for {}", missing.join(", "))
@@ -638,6 +663,7 @@ pub(crate) mod tests {
                 quality: true,
             },
             quality_certificate: Some(QualityCertificate {
+                standard: "GB/T 19001-2016".into(),
                 number: "00123Q45678R0M".into(),
                 issuer: "中国质量认证中心".into(),
                 valid_from: d(2024, 1, 1),

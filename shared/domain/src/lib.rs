@@ -13,6 +13,7 @@
 //! | [`rules`] | rubric, aggregation method, thresholds, weights, validation (Arts. 8, 11, 20) |
 //! | [`scoring`] | score sheets, aggregation, disagreement, consensus, shortlist, ranking, candidates (Art. 11(5)–(7)) |
 //! | [`eligibility`] | screening per condition, Office settlement (Arts. 5, 10, 11(4), 17, 18) |
+//! | [`form`] | the application form, its field and submission checks, its eligibility facts, evidence categories (Arts. 10, 11(2), 17) |
 //! | [`lifecycle`] | the application state machine and the notices it owes (Arts. 4, 5, 11–18) |
 //! | [`award`] | validity, reminders, visits, revocation, debarment (Arts. 5, 16, 17, 18) |
 //! | [`money`] | the reward in fen (Arts. 12, 13) |
@@ -22,6 +23,7 @@ pub mod award;
 pub mod calendar;
 pub mod cycle;
 pub mod eligibility;
+pub mod form;
 pub mod lifecycle;
 pub mod money;
 pub mod period;

@@ -40,8 +40,14 @@ pub enum ScoringError {
     BadSatisfaction { value: Centi },
 }
 
+/// Art. 11(5)–(6): a percentage of an item's points is 0–100 in steps of [`PERCENT_STEP`]; the
+/// applicant's self-assessment (Art. 11(2)) uses the same scale.
+pub fn is_valid_percent(percent: u8) -> bool {
+    percent <= 100 && percent.is_multiple_of(PERCENT_STEP)
+}
+
 fn check_percent(item: &str, percent: u8) -> Result<(), ScoringError> {
-    if percent > 100 || !percent.is_multiple_of(PERCENT_STEP) {
+    if !is_valid_percent(percent) {
         return Err(ScoringError::BadPercent {
             item: item.into(),
             percent,

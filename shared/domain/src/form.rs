@@ -1,0 +1,1535 @@
+//! The application form (《武威市人民政府质量奖申报表》, Art. 11(2)) and the evidence categories.
+//!
+//! The applicant fills the form and self-assesses against GB/T 19580 (Art. 11(2)); its facts feed
+//! the Art. 10 eligibility screening through [`ApplicationForm::facts`], which maps onto the
+//! existing [`EligibilityFacts`] shapes rather than a second copy of them.
+//!
+//! Two checks, two moments:
+//! - [`ApplicationForm::check_fields`]: what is present but wrong. A draft save is refused while it
+//!   is non-empty, so a stored draft is always well-formed, however partial.
+//! - [`ApplicationForm::missing_for_submission`]: what a submission needs and the form lacks.
+//!   Submission needs both lists empty.
+//!
+//! Eligibility itself (Wuwei registration, 3 years of operation, a certificate covering the
+//! deadline, …) is never a field error: screening decides it, with a verdict the Office can settle.
+//!
+//! Size: a draft is one DynamoDB item (400 KB limit). Every text and list is bounded (the `MAX_*`
+//! constants); with every bound reached and every character 4 bytes of UTF-8 the form's JSON stays
+//! under [`MAX_FORM_JSON_BYTES`] (test `the_largest_possible_form_fits_one_dynamodb_item`).
+
+use crate::eligibility::{
+    self, ComplianceDeclarations, CreditRecord, EligibilityFacts, IncidentRecord, InspectionRecord,
+    LOOKBACK_YEARS, ProjectAward, QualityCertificate, RecommendationFacts,
+};
+use crate::money::Fen;
+use crate::rules::Rubric;
+use crate::scoring::{PERCENT_STEP, is_valid_percent};
+use crate::uscc::{Uscc, UsccError};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Organisation name, registered address, award or issuer name: characters (not bytes).
+pub const MAX_NAME_CHARS: usize = 200;
+/// A person's name (legal representative, contact person), in characters.
+pub const MAX_PERSON_NAME_CHARS: usize = 50;
+/// RFC 5321's limit on a forward path, in characters.
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// A certificate's standard or number, in characters.
+pub const MAX_CODE_CHARS: usize = 64;
+/// Management-system certificates listed.
+pub const MAX_CERTIFICATES: usize = 10;
+/// Self-assessment entries (GB/T 19580-2012 has 23 items; room for a configured rubric).
+pub const MAX_SELF_ASSESSMENT_ITEMS: usize = 25;
+/// A self-assessment narrative (自评说明), in characters; the full report is an uploaded document.
+pub const MAX_NARRATIVE_CHARS: usize = 2000;
+/// Named quality indicators per year.
+pub const MAX_QUALITY_INDICATORS: usize = 10;
+/// A quality indicator's name, in characters.
+pub const MAX_INDICATOR_NAME_CHARS: usize = 50;
+/// A quality indicator's value (decimal text) or unit, in characters.
+pub const MAX_INDICATOR_VALUE_CHARS: usize = 20;
+/// Inspections listed (3 years of sampling and export inspections).
+pub const MAX_INSPECTIONS: usize = 50;
+/// Quality-project awards listed.
+pub const MAX_PROJECT_AWARDS: usize = 20;
+/// Incidents, major complaints and violations listed.
+pub const MAX_INCIDENTS: usize = 20;
+/// An incident's description or a credit blemish's detail, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 300;
+/// Employees (从业人数): above any organisation's headcount, so a typo of extra digits is caught.
+pub const MAX_EMPLOYEES: u32 = 5_000_000;
+/// The size budget of a form's JSON, in bytes, leaving room for keys and the application's other
+/// attributes within DynamoDB's 400 KB item.
+pub const MAX_FORM_JSON_BYTES: usize = 300 * 1024;
+
+/// A problem with one field of the form: `field` is a JSON path (`contact.mobile`,
+/// `self_assessment.4.1.2.score`, `certificates.0.valid_until`), `code` a stable snake_case code a
+/// client may switch on, and the message in English and in Chinese (as a government form says it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldIssue {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+    pub message_zh: String,
+}
+
+/// The application form. Every section is empty by default, so a draft may be partial; unknown
+/// keys are refused at every level. Dates are China dates, money integer fen.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApplicationForm {
+    pub organisation: OrganisationProfile,
+    pub contact: ContactPerson,
+    /// Art. 10(2): management-system certificates (ISO 9001 / GB/T 19001 or an industry's own).
+    pub certificates: Vec<QualityCertificate>,
+    /// Art. 10(3), 11(2): the GB/T 19580 self-assessment, by rubric item id (`"4.1.2"`). A key
+    /// given twice is refused when the JSON is read.
+    #[serde(deserialize_with = "unique_keys")]
+    pub self_assessment: BTreeMap<String, ItemSelfAssessment>,
+    /// Art. 10(3): key indicators, one entry per year.
+    pub key_indicators: Vec<YearIndicators>,
+    /// Art. 10(4): government sampling and export inspections in the last 3 years.
+    pub inspections: Vec<InspectionRecord>,
+    /// Art. 10(4): "every inspection in 3 years passed"; `None` until answered.
+    pub declares_all_inspections_passed: Option<bool>,
+    /// Art. 10(4): provincial-or-higher quality-project awards (construction enterprises).
+    pub project_awards: Vec<ProjectAward>,
+    /// Art. 10(5): the quality-credit record; `None` until given.
+    pub credit: Option<CreditRecord>,
+    /// Art. 10(6): accidents, major complaints and violations in the last 3 years.
+    pub incidents: Vec<IncidentRecord>,
+    /// Art. 10(6): "no accident, major complaint or violation in 3 years"; `None` until answered.
+    pub declares_no_incidents: Option<bool>,
+    /// Art. 10(1): compliance with industry, environmental, energy, safety and quality law.
+    pub compliance: ComplianceDeclarations,
+    /// Art. 10(1): the organisation is operating normally (正常运行).
+    pub operating_normally: bool,
+    /// Art. 17: the materials are truthful (申报材料真实性承诺).
+    pub integrity_pledge: bool,
+}
+
+/// The organisation's profile (单位基本情况). Blank text means not yet filled.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrganisationProfile {
+    pub name: String,
+    /// The unified social credit code as typed (GB 32100).
+    pub uscc: String,
+    /// Date of registration on the business licence (China date).
+    pub registration_date: Option<NaiveDate>,
+    /// Administrative division code (GB/T 2260, six digits) of the registered address.
+    pub division_code: String,
+    pub registered_address: String,
+    pub legal_representative: String,
+    /// GB/T 4754-2017 industry code: section letter and 2–4 digits, e.g. "C1515".
+    pub industry_code: String,
+    pub employee_count: Option<u32>,
+    /// Whether it is a construction enterprise (施工企业, Art. 10(4)); `None` until answered.
+    pub construction_enterprise: Option<bool>,
+}
+
+/// The contact person (联系人).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactPerson {
+    pub name: String,
+    /// Mainland mobile number: 11 digits, `1[3-9]…`.
+    pub mobile: String,
+    pub email: String,
+}
+
+/// The applicant's self-assessment of one GB/T 19580 item.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ItemSelfAssessment {
+    /// Percentage of the item's points, 0–100 in steps of 5 (the experts' scale, Art. 11(5)).
+    pub score: Option<u8>,
+    pub narrative: String,
+}
+
+/// Key indicators of one calendar year (近3年主要经济、技术指标和质量水平).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct YearIndicators {
+    pub year: i32,
+    /// 营业收入, fen, not negative.
+    pub revenue: Option<Fen>,
+    /// 利润总额, fen, negative for a loss.
+    pub profit: Option<Fen>,
+    /// 纳税总额, fen, not negative.
+    pub taxes: Option<Fen>,
+    pub quality_indicators: Vec<QualityIndicator>,
+}
+
+impl YearIndicators {
+    /// Complete for Art. 10(3): the three figures and at least one named quality indicator.
+    pub fn is_complete(&self) -> bool {
+        self.revenue.is_some()
+            && self.profit.is_some()
+            && self.taxes.is_some()
+            && !self.quality_indicators.is_empty()
+    }
+}
+
+/// A named quality indicator, e.g. 产品监督抽查合格率 = "100" "%". The value is decimal text so it
+/// keeps the precision the applicant gave.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QualityIndicator {
+    pub name: String,
+    pub value: String,
+    /// Blank for a pure number.
+    pub unit: String,
+}
+
+/// The GB/T 4754-2017 sections (门类) and the divisions (大类, the first two digits) each holds.
+const INDUSTRY_SECTIONS: [(char, u8, u8); 20] = [
+    ('A', 1, 5),
+    ('B', 6, 12),
+    ('C', 13, 43),
+    ('D', 44, 46),
+    ('E', 47, 50),
+    ('F', 51, 52),
+    ('G', 53, 60),
+    ('H', 61, 62),
+    ('I', 63, 65),
+    ('J', 66, 69),
+    ('K', 70, 70),
+    ('L', 71, 72),
+    ('M', 73, 75),
+    ('N', 76, 79),
+    ('O', 80, 82),
+    ('P', 83, 83),
+    ('Q', 84, 85),
+    ('R', 86, 90),
+    ('S', 91, 96),
+    ('T', 97, 97),
+];
+
+/// The section letter (A–T) of a GB/T 4754-2017 industry code written as the letter followed by
+/// the division, group or class digits (2–4), e.g. `"C1515"` → `'C'`. `None` when the code is not
+/// of that shape or its division does not belong to the letter's section (`"A3511"`).
+pub fn industry_section(code: &str) -> Option<char> {
+    let mut chars = code.chars();
+    let section = chars.next()?;
+    let digits = chars.as_str();
+    if !(2..=4).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let division: u8 = digits.get(..2)?.parse().ok()?;
+    INDUSTRY_SECTIONS
+        .iter()
+        .find(|(letter, first, last)| *letter == section && (*first..=*last).contains(&division))
+        .map(|(letter, ..)| *letter)
+}
+
+/// A mainland China mobile number: 11 digits, the first 1 and the second 3–9.
+pub fn is_mainland_mobile(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1])
+}
+
+/// A deliverable address `local@domain.tld`: no display name, no domain literal.
+pub fn is_email_address(text: &str) -> bool {
+    let options = email_address::Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+        allow_long_local_parts: false,
+    };
+    email_address::EmailAddress::parse_with_options(text, options).is_ok()
+}
+
+fn is_six_digits(text: &str) -> bool {
+    text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Decimal text: an optional minus, digits, optionally a point and more digits ("99.5", "-3").
+fn is_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
+/// How a missing field is asked for.
+#[derive(Clone, Copy)]
+enum Ask {
+    /// A text, number or date: 请填写….
+    Fill,
+    /// A yes/no question: 请选择….
+    Choose,
+    /// A declaration or pledge: 请确认….
+    Confirm,
+    /// A list needing at least one entry: 请至少填报一项….
+    Add,
+}
+
+/// A field's name in English (lower case, mid-sentence) and Chinese, and how it is asked for.
+#[derive(Clone, Copy)]
+struct Label {
+    en: &'static str,
+    zh: &'static str,
+    ask: Ask,
+}
+
+const fn label(en: &'static str, zh: &'static str, ask: Ask) -> Label {
+    Label { en, zh, ask }
+}
+
+const ORG_NAME: Label = label("organisation name", "单位名称", Ask::Fill);
+const USCC: Label = label("unified social credit code", "统一社会信用代码", Ask::Fill);
+const REGISTRATION_DATE: Label = label("registration date", "注册登记日期", Ask::Fill);
+const DIVISION_CODE: Label = label(
+    "division code of the registered address",
+    "注册地行政区划代码",
+    Ask::Fill,
+);
+const ADDRESS: Label = label("registered address", "注册地址", Ask::Fill);
+const LEGAL_REPRESENTATIVE: Label = label("legal representative", "法定代表人", Ask::Fill);
+const INDUSTRY_CODE: Label = label(
+    "industry code (GB/T 4754-2017)",
+    "所属行业代码（GB/T 4754-2017）",
+    Ask::Fill,
+);
+const EMPLOYEES: Label = label("number of employees", "从业人数", Ask::Fill);
+const CONSTRUCTION: Label = label(
+    "whether the organisation is a construction enterprise",
+    "是否为施工企业",
+    Ask::Choose,
+);
+const CONTACT_NAME: Label = label("contact person's name", "联系人姓名", Ask::Fill);
+const MOBILE: Label = label(
+    "contact person's mobile number",
+    "联系人手机号码",
+    Ask::Fill,
+);
+const EMAIL: Label = label(
+    "contact person's email address",
+    "联系人电子邮箱",
+    Ask::Fill,
+);
+const CERTIFICATES: Label = label(
+    "management-system certificate",
+    "管理体系认证证书",
+    Ask::Add,
+);
+const CERT_STANDARD: Label = label("certified standard", "认证依据标准", Ask::Fill);
+const CERT_NUMBER: Label = label("certificate number", "证书编号", Ask::Fill);
+const CERT_ISSUER: Label = label("certification body", "发证机构", Ask::Fill);
+const CERT_FROM: Label = label("start of validity", "有效期起始日期", Ask::Fill);
+const CERT_UNTIL: Label = label("end of validity", "有效期截止日期", Ask::Fill);
+const SELF_ASSESSMENT: Label = label("self-assessment", "自我评价", Ask::Fill);
+const SCORE: Label = label("self-assessed score", "自评得分率", Ask::Fill);
+const NARRATIVE: Label = label("self-assessment narrative", "自评说明", Ask::Fill);
+const KEY_INDICATORS: Label = label("key indicators", "主要经济技术指标", Ask::Fill);
+const YEAR: Label = label("year", "年度", Ask::Fill);
+const REVENUE: Label = label("revenue", "营业收入", Ask::Fill);
+const PROFIT: Label = label("total profit", "利润总额", Ask::Fill);
+const TAXES: Label = label("taxes paid", "纳税总额", Ask::Fill);
+const QUALITY_INDICATORS: Label = label("quality indicator", "质量指标", Ask::Add);
+const INDICATOR_NAME: Label = label("indicator name", "指标名称", Ask::Fill);
+const INDICATOR_VALUE: Label = label("indicator value", "指标值", Ask::Fill);
+const INDICATOR_UNIT: Label = label("unit", "计量单位", Ask::Fill);
+const INSPECTIONS: Label = label(
+    "quality sampling or export inspection",
+    "质量监督抽查或出口商品检验",
+    Ask::Add,
+);
+const INSPECTION_DATE: Label = label("inspection date", "检验日期", Ask::Fill);
+const INSPECTIONS_DECLARATION: Label = label(
+    "declaration that every quality sampling and export inspection in the last 3 years passed",
+    "近3年各级质量监督抽查和出口商品检验全部合格的声明",
+    Ask::Choose,
+);
+const PROJECT_AWARDS: Label = label(
+    "provincial-or-higher quality-project award",
+    "省级以上优质工程表彰",
+    Ask::Add,
+);
+const AWARD_NAME: Label = label("award name", "表彰名称", Ask::Fill);
+const AWARD_DATE: Label = label("award date", "表彰日期", Ask::Fill);
+const CREDIT: Label = label("quality-credit record", "质量诚信记录", Ask::Fill);
+const CREDIT_DETAIL: Label = label("credit record details", "诚信记录情况说明", Ask::Fill);
+const INCIDENTS: Label = label(
+    "accident, major complaint or violation",
+    "事故、重大投诉或违法违规行为",
+    Ask::Add,
+);
+const INCIDENT_DATE: Label = label("date of the incident", "发生日期", Ask::Fill);
+const INCIDENT_DESCRIPTION: Label = label("incident description", "情况说明", Ask::Fill);
+const INCIDENTS_DECLARATION: Label = label(
+    "declaration of no accident, major complaint or violation in the last 3 years",
+    "近3年未发生质量、安全、环保、公共卫生等事故、重大投诉及违法违规行为的声明",
+    Ask::Choose,
+);
+const COMPLIANCE: [(&str, Label); 5] = [
+    (
+        "industry_policy",
+        label(
+            "declaration of compliance with national industry policy",
+            "符合国家产业政策的承诺",
+            Ask::Confirm,
+        ),
+    ),
+    (
+        "environmental",
+        label(
+            "declaration of compliance with environmental law",
+            "符合环境保护法律法规的承诺",
+            Ask::Confirm,
+        ),
+    ),
+    (
+        "energy",
+        label(
+            "declaration of compliance with energy law",
+            "符合能源法律法规的承诺",
+            Ask::Confirm,
+        ),
+    ),
+    (
+        "work_safety",
+        label(
+            "declaration of compliance with work-safety law",
+            "符合安全生产法律法规的承诺",
+            Ask::Confirm,
+        ),
+    ),
+    (
+        "quality",
+        label(
+            "declaration of compliance with quality law",
+            "符合质量法律法规的承诺",
+            Ask::Confirm,
+        ),
+    ),
+];
+const OPERATING_NORMALLY: Label = label(
+    "declaration that the organisation is operating normally",
+    "单位正常运行的声明",
+    Ask::Confirm,
+);
+const INTEGRITY_PLEDGE: Label = label(
+    "pledge that the materials are truthful (Art. 17)",
+    "申报材料真实性承诺（第十七条）",
+    Ask::Confirm,
+);
+
+/// Collects issues; each method is one kind of issue with its code and both messages.
+#[derive(Default)]
+struct Issues(Vec<FieldIssue>);
+
+impl Issues {
+    fn push(&mut self, field: &str, code: &'static str, message: String, message_zh: String) {
+        self.0.push(FieldIssue {
+            field: field.to_owned(),
+            code,
+            message,
+            message_zh,
+        });
+    }
+
+    fn required(&mut self, field: &str, label: Label) {
+        let (en, zh) = match label.ask {
+            Ask::Fill => (
+                format!("Enter the {}.", label.en),
+                format!("请填写{}。", label.zh),
+            ),
+            Ask::Choose => (
+                format!("Answer the {}.", label.en),
+                format!("请选择{}。", label.zh),
+            ),
+            Ask::Confirm => (
+                format!("Make the {}.", label.en),
+                format!("请确认{}。", label.zh),
+            ),
+            Ask::Add => (
+                format!("Add at least one {}.", label.en),
+                format!("请至少填报一项{}。", label.zh),
+            ),
+        };
+        self.push(field, "required", en, zh);
+    }
+
+    fn required_if_blank(&mut self, field: &str, label: Label, text: &str) {
+        if text.trim().is_empty() {
+            self.required(field, label);
+        }
+    }
+
+    /// Length in characters and no control characters (`multiline` allows line breaks and tabs).
+    fn text(&mut self, field: &str, label: Label, text: &str, max: usize, multiline: bool) {
+        let count = text.chars().count();
+        if count > max {
+            self.push(
+                field,
+                "too_long",
+                format!(
+                    "The {} has {count} characters; at most {max} are allowed.",
+                    label.en
+                ),
+                format!("{}不得超过{max}个字（现为{count}个字）。", label.zh),
+            );
+        }
+        let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+        if text.chars().any(|c| c.is_control() && !allowed(c)) {
+            self.push(
+                field,
+                "invalid_characters",
+                format!("The {} contains control characters.", label.en),
+                format!("{}含有不可见的控制字符，请删除。", label.zh),
+            );
+        }
+    }
+
+    fn not_future(&mut self, field: &str, label: Label, date: NaiveDate, today: NaiveDate) {
+        if date > today {
+            self.push(
+                field,
+                "future_date",
+                format!("The {} {date} is after today ({today}).", label.en),
+                format!("{}（{date}）不能晚于今天（{today}）。", label.zh),
+            );
+        }
+    }
+
+    /// A dated record of the 3-year sections must fall within the 3 years ending today.
+    fn in_window(&mut self, field: &str, label: Label, date: NaiveDate, today: NaiveDate) {
+        let start = eligibility::lookback_window_start(today);
+        if date <= start {
+            self.push(
+                field,
+                "outside_window",
+                format!(
+                    "The {} {date} is not within the last 3 years (after {start}).",
+                    label.en
+                ),
+                format!("{}（{date}）不在近3年内（应晚于{start}）。", label.zh),
+            );
+        }
+    }
+
+    fn too_many(&mut self, field: &str, label: Label, count: usize, max: usize) {
+        if count > max {
+            self.push(
+                field,
+                "too_many",
+                format!(
+                    "At most {max} entries of {} are allowed ({count} given).",
+                    label.en
+                ),
+                format!("{}最多填报{max}项（现为{count}项）。", label.zh),
+            );
+        }
+    }
+
+    fn duplicate(&mut self, field: &str, label: Label) {
+        self.push(
+            field,
+            "duplicate",
+            format!("This {} is already listed.", label.en),
+            format!("该{}重复填报。", label.zh),
+        );
+    }
+
+    fn negative(&mut self, field: &str, label: Label) {
+        self.push(
+            field,
+            "negative",
+            format!("The {} cannot be negative.", label.en),
+            format!("{}不能为负数。", label.zh),
+        );
+    }
+
+    fn contradicts(&mut self, field: &str, label: Label, listed: &str, listed_zh: &str) {
+        self.push(
+            field,
+            "contradicts_declaration",
+            format!("The {} contradicts the {listed} listed.", label.en),
+            format!("{}与所填报的{listed_zh}相矛盾。", label.zh),
+        );
+    }
+}
+
+/// Flags each entry equal (by `key`) to an earlier one, at `field.<index>`.
+fn duplicates<T, K: Ord>(
+    issues: &mut Issues,
+    field: &str,
+    label: Label,
+    entries: &[T],
+    key: impl Fn(&T) -> K,
+) {
+    let mut seen = BTreeSet::new();
+    for (index, entry) in entries.iter().enumerate() {
+        if !seen.insert(key(entry)) {
+            issues.duplicate(&format!("{field}.{index}"), label);
+        }
+    }
+}
+
+impl ApplicationForm {
+    /// What is present but wrong, as of `today` (the China date of the save). Each issue names
+    /// its field. Checked: USCC shape and GB 32100 check character, six-digit division code (not
+    /// whether it is in Wuwei: screening decides that), GB/T 4754-2017 industry code, mainland
+    /// mobile, email shape, text lengths and control characters, list counts, dates after
+    /// `today`, certificate validity ending before it starts, rubric items unknown to `rubric`,
+    /// scores off the 5 % scale, negative revenue or taxes, indicator years outside the last 3
+    /// completed years (`today.year() − 3 ..= today.year() − 1`: a year's figures exist once it
+    /// has ended), dated inspections and incidents outside the 3 years ending today, duplicates,
+    /// and a declaration contradicted by the records listed.
+    ///
+    /// Empty fields are not issues here; see [`Self::missing_for_submission`].
+    pub fn check_fields(&self, rubric: &Rubric, today: NaiveDate) -> Vec<FieldIssue> {
+        let mut issues = Issues::default();
+        self.check_organisation(&mut issues, today);
+        self.check_contact(&mut issues);
+        self.check_certificates(&mut issues, today);
+        self.check_self_assessment(&mut issues, rubric);
+        self.check_indicators(&mut issues, today);
+        self.check_records(&mut issues, today);
+        issues.0
+    }
+
+    fn check_organisation(&self, issues: &mut Issues, today: NaiveDate) {
+        let org = &self.organisation;
+        issues.text(
+            "organisation.name",
+            ORG_NAME,
+            &org.name,
+            MAX_NAME_CHARS,
+            false,
+        );
+        if !org.uscc.trim().is_empty() {
+            match Uscc::parse(&org.uscc) {
+                Ok(_) => {}
+                Err(UsccError::CheckCharacter { .. }) => issues.push(
+                    "organisation.uscc",
+                    "uscc_check_character",
+                    "The check character (the 18th) of the unified social credit code does not \
+                     match the other 17 (GB 32100): compare the code with the business licence."
+                        .into(),
+                    "统一社会信用代码校验码（第18位）与前17位不符（GB 32100），请对照营业执照核对。"
+                        .into(),
+                ),
+                Err(error) => issues.push(
+                    "organisation.uscc",
+                    "invalid_uscc",
+                    format!("Not a unified social credit code: {error}."),
+                    format!(
+                        "统一社会信用代码格式不正确：{}。",
+                        match error {
+                            UsccError::Length { found } => format!("应为18位，现为{found}位"),
+                            UsccError::Character { position, character } =>
+                                format!("第{position}位字符“{character}”不是有效字符"),
+                            UsccError::DivisionCode { found } =>
+                                format!("第3至8位应为6位数字的行政区划代码，现为“{found}”"),
+                            UsccError::CheckCharacter { .. } => "校验码不符".into(),
+                        }
+                    ),
+                ),
+            }
+        }
+        if let Some(date) = org.registration_date {
+            issues.not_future(
+                "organisation.registration_date",
+                REGISTRATION_DATE,
+                date,
+                today,
+            );
+        }
+        if !org.division_code.is_empty() && !is_six_digits(&org.division_code) {
+            issues.push(
+                "organisation.division_code",
+                "invalid_division_code",
+                "The division code is six digits (GB/T 2260), e.g. 620602.".into(),
+                "行政区划代码应为6位数字（GB/T 2260），如620602。".into(),
+            );
+        }
+        issues.text(
+            "organisation.registered_address",
+            ADDRESS,
+            &org.registered_address,
+            MAX_NAME_CHARS,
+            false,
+        );
+        issues.text(
+            "organisation.legal_representative",
+            LEGAL_REPRESENTATIVE,
+            &org.legal_representative,
+            MAX_PERSON_NAME_CHARS,
+            false,
+        );
+        if !org.industry_code.is_empty() && industry_section(&org.industry_code).is_none() {
+            issues.push(
+                "organisation.industry_code",
+                "invalid_industry_code",
+                "The industry code is a GB/T 4754-2017 section letter (A–T) followed by the \
+                 2–4 digits of its division, group or class, e.g. C1515."
+                    .into(),
+                "行业代码应为GB/T 4754-2017门类字母（A—T）加2至4位大类、中类或小类代码，如C1515。"
+                    .into(),
+            );
+        }
+        if let Some(count) = org.employee_count
+            && !(1..=MAX_EMPLOYEES).contains(&count)
+        {
+            issues.push(
+                "organisation.employee_count",
+                "out_of_range",
+                format!("The number of employees is 1 to {MAX_EMPLOYEES}."),
+                format!("从业人数应为1至{MAX_EMPLOYEES}人。"),
+            );
+        }
+    }
+
+    fn check_contact(&self, issues: &mut Issues) {
+        let contact = &self.contact;
+        issues.text(
+            "contact.name",
+            CONTACT_NAME,
+            &contact.name,
+            MAX_PERSON_NAME_CHARS,
+            false,
+        );
+        if !contact.mobile.is_empty() && !is_mainland_mobile(&contact.mobile) {
+            issues.push(
+                "contact.mobile",
+                "invalid_mobile",
+                "A mainland mobile number has 11 digits and starts with 13–19.".into(),
+                "手机号码应为以13—19开头的11位数字。".into(),
+            );
+        }
+        if !contact.email.is_empty() {
+            if contact.email.chars().count() > MAX_EMAIL_CHARS {
+                issues.text(
+                    "contact.email",
+                    EMAIL,
+                    &contact.email,
+                    MAX_EMAIL_CHARS,
+                    false,
+                );
+            } else if !is_email_address(&contact.email) {
+                issues.push(
+                    "contact.email",
+                    "invalid_email",
+                    "Not an email address of the form name@domain.cn.".into(),
+                    "电子邮箱格式不正确，应形如name@domain.cn。".into(),
+                );
+            }
+        }
+    }
+
+    fn check_certificates(&self, issues: &mut Issues, today: NaiveDate) {
+        issues.too_many(
+            "certificates",
+            CERTIFICATES,
+            self.certificates.len(),
+            MAX_CERTIFICATES,
+        );
+        for (index, cert) in self.certificates.iter().enumerate() {
+            let at = |name: &str| format!("certificates.{index}.{name}");
+            issues.text(
+                &at("standard"),
+                CERT_STANDARD,
+                &cert.standard,
+                MAX_CODE_CHARS,
+                false,
+            );
+            issues.text(
+                &at("number"),
+                CERT_NUMBER,
+                &cert.number,
+                MAX_CODE_CHARS,
+                false,
+            );
+            issues.text(
+                &at("issuer"),
+                CERT_ISSUER,
+                &cert.issuer,
+                MAX_NAME_CHARS,
+                false,
+            );
+            issues.not_future(&at("valid_from"), CERT_FROM, cert.valid_from, today);
+            if cert.valid_until < cert.valid_from {
+                issues.push(
+                    &at("valid_until"),
+                    "invalid_period",
+                    format!(
+                        "The end of validity {} is before its start {}.",
+                        cert.valid_until, cert.valid_from
+                    ),
+                    format!(
+                        "{}（{}）早于{}（{}）。",
+                        CERT_UNTIL.zh, cert.valid_until, CERT_FROM.zh, cert.valid_from
+                    ),
+                );
+            }
+        }
+        duplicates(
+            issues,
+            "certificates",
+            CERTIFICATES,
+            &self.certificates,
+            |cert| {
+                (
+                    cert.standard.trim().to_owned(),
+                    cert.number.trim().to_owned(),
+                )
+            },
+        );
+    }
+
+    fn check_self_assessment(&self, issues: &mut Issues, rubric: &Rubric) {
+        issues.too_many(
+            "self_assessment",
+            SELF_ASSESSMENT,
+            self.self_assessment.len(),
+            MAX_SELF_ASSESSMENT_ITEMS,
+        );
+        for (item, entry) in &self.self_assessment {
+            let at = |name: &str| format!("self_assessment.{item}.{name}");
+            if rubric.item(item).is_none() {
+                issues.push(
+                    &format!("self_assessment.{item}"),
+                    "unknown_item",
+                    format!("{item} is not an item of the {} rubric.", rubric.standard),
+                    format!("{item}不是{}评价准则中的评分条款。", rubric.standard),
+                );
+            }
+            if let Some(score) = entry.score
+                && !is_valid_percent(score)
+            {
+                issues.push(
+                    &at("score"),
+                    "invalid_score",
+                    format!(
+                        "A self-assessed score is a percentage from 0 to 100 in steps of \
+                         {PERCENT_STEP}; {score} is not."
+                    ),
+                    format!("自评得分率应为0至100之间{PERCENT_STEP}的整数倍，{score}不符合要求。"),
+                );
+            }
+            issues.text(
+                &at("narrative"),
+                NARRATIVE,
+                &entry.narrative,
+                MAX_NARRATIVE_CHARS,
+                true,
+            );
+        }
+    }
+
+    fn check_indicators(&self, issues: &mut Issues, today: NaiveDate) {
+        let last = today.year() - 1;
+        let first = today.year() - LOOKBACK_YEARS as i32;
+        issues.too_many(
+            "key_indicators",
+            KEY_INDICATORS,
+            self.key_indicators.len(),
+            LOOKBACK_YEARS as usize,
+        );
+        for (index, year) in self.key_indicators.iter().enumerate() {
+            let at = |name: &str| format!("key_indicators.{index}.{name}");
+            if !(first..=last).contains(&year.year) {
+                issues.push(
+                    &at("year"),
+                    "outside_window",
+                    format!(
+                        "Key indicators are for the last 3 completed years, {first}–{last}; \
+                         {} is not one of them.",
+                        year.year
+                    ),
+                    format!(
+                        "主要指标应为近3个完整年度（{first}—{last}年），{}年不在其内。",
+                        year.year
+                    ),
+                );
+            }
+            if year.revenue.is_some_and(|fen| fen.0 < 0) {
+                issues.negative(&at("revenue"), REVENUE);
+            }
+            if year.taxes.is_some_and(|fen| fen.0 < 0) {
+                issues.negative(&at("taxes"), TAXES);
+            }
+            issues.too_many(
+                &at("quality_indicators"),
+                QUALITY_INDICATORS,
+                year.quality_indicators.len(),
+                MAX_QUALITY_INDICATORS,
+            );
+            for (i, indicator) in year.quality_indicators.iter().enumerate() {
+                let at =
+                    |name: &str| format!("key_indicators.{index}.quality_indicators.{i}.{name}");
+                issues.text(
+                    &at("name"),
+                    INDICATOR_NAME,
+                    &indicator.name,
+                    MAX_INDICATOR_NAME_CHARS,
+                    false,
+                );
+                issues.text(
+                    &at("unit"),
+                    INDICATOR_UNIT,
+                    &indicator.unit,
+                    MAX_INDICATOR_VALUE_CHARS,
+                    false,
+                );
+                if indicator.value.chars().count() > MAX_INDICATOR_VALUE_CHARS {
+                    issues.text(
+                        &at("value"),
+                        INDICATOR_VALUE,
+                        &indicator.value,
+                        MAX_INDICATOR_VALUE_CHARS,
+                        false,
+                    );
+                } else if !indicator.value.is_empty() && !is_decimal(&indicator.value) {
+                    issues.push(
+                        &at("value"),
+                        "invalid_number",
+                        format!(
+                            "The indicator value is a decimal number such as 99.5, not {:?}.",
+                            indicator.value
+                        ),
+                        format!("指标值应为数字，如99.5，“{}”不符合要求。", indicator.value),
+                    );
+                }
+            }
+            duplicates(
+                issues,
+                &format!("key_indicators.{index}.quality_indicators"),
+                INDICATOR_NAME,
+                &year.quality_indicators,
+                |indicator| indicator.name.trim().to_owned(),
+            );
+        }
+        duplicates(
+            issues,
+            "key_indicators",
+            YEAR,
+            &self.key_indicators,
+            |year| year.year,
+        );
+    }
+
+    fn check_records(&self, issues: &mut Issues, today: NaiveDate) {
+        let window_start = eligibility::lookback_window_start(today);
+        issues.too_many(
+            "inspections",
+            INSPECTIONS,
+            self.inspections.len(),
+            MAX_INSPECTIONS,
+        );
+        for (index, record) in self.inspections.iter().enumerate() {
+            let field = format!("inspections.{index}.date");
+            issues.not_future(&field, INSPECTION_DATE, record.date, today);
+            issues.in_window(&field, INSPECTION_DATE, record.date, today);
+        }
+        duplicates(
+            issues,
+            "inspections",
+            INSPECTIONS,
+            &self.inspections,
+            |record| (record.date, record.kind, record.passed),
+        );
+        let failed_listed = self
+            .inspections
+            .iter()
+            .any(|record| !record.passed && record.date > window_start);
+        if self.declares_all_inspections_passed == Some(true) && failed_listed {
+            issues.contradicts(
+                "declares_all_inspections_passed",
+                INSPECTIONS_DECLARATION,
+                "failed inspection",
+                "不合格检验记录",
+            );
+        }
+
+        issues.too_many(
+            "project_awards",
+            PROJECT_AWARDS,
+            self.project_awards.len(),
+            MAX_PROJECT_AWARDS,
+        );
+        for (index, award) in self.project_awards.iter().enumerate() {
+            let at = |name: &str| format!("project_awards.{index}.{name}");
+            issues.text(&at("name"), AWARD_NAME, &award.name, MAX_NAME_CHARS, false);
+            issues.not_future(&at("awarded_on"), AWARD_DATE, award.awarded_on, today);
+        }
+        duplicates(
+            issues,
+            "project_awards",
+            PROJECT_AWARDS,
+            &self.project_awards,
+            |award| (award.name.trim().to_owned(), award.awarded_on),
+        );
+
+        if let Some(CreditRecord::Blemished { detail }) = &self.credit {
+            issues.text(
+                "credit.detail",
+                CREDIT_DETAIL,
+                detail,
+                MAX_DESCRIPTION_CHARS,
+                true,
+            );
+        }
+
+        issues.too_many("incidents", INCIDENTS, self.incidents.len(), MAX_INCIDENTS);
+        for (index, incident) in self.incidents.iter().enumerate() {
+            let at = |name: &str| format!("incidents.{index}.{name}");
+            issues.not_future(&at("date"), INCIDENT_DATE, incident.date, today);
+            issues.in_window(&at("date"), INCIDENT_DATE, incident.date, today);
+            issues.text(
+                &at("description"),
+                INCIDENT_DESCRIPTION,
+                &incident.description,
+                MAX_DESCRIPTION_CHARS,
+                true,
+            );
+        }
+        duplicates(
+            issues,
+            "incidents",
+            INCIDENTS,
+            &self.incidents,
+            |incident| {
+                (
+                    incident.date,
+                    incident.kind,
+                    incident.description.trim().to_owned(),
+                )
+            },
+        );
+        if self.declares_no_incidents == Some(true) && !self.incidents.is_empty() {
+            issues.contradicts(
+                "declares_no_incidents",
+                INCIDENTS_DECLARATION,
+                "incidents",
+                "事故、投诉或违法违规记录",
+            );
+        }
+    }
+
+    /// What a submission needs and the form lacks, for a cycle whose application deadline is
+    /// `application_deadline` (a China date). The deadline, not the day of submission, is the
+    /// reference because screening judges the application as of the deadline (Art. 10, 11(4)):
+    /// the key indicators needed are those of the 3 calendar years before the deadline's year
+    /// ([`eligibility::key_indicator_years_for`]: deadline in 2026 → 2023, 2024, 2025).
+    ///
+    /// Needed: every profile field, the contact person, at least one certificate with its
+    /// standard, number and issuer, a score and a narrative for every item of `rubric`, complete
+    /// indicators (revenue, profit, taxes, at least one quality indicator with name and value) for
+    /// each of those years, the answer to the inspections declaration, the incidents declaration
+    /// or the incidents themselves (each described), the credit record, all five compliance
+    /// declarations, "operating normally", the integrity pledge, and for a construction
+    /// enterprise at least one quality-project award. Whether the answers make the organisation
+    /// eligible is screening's question, not this one.
+    pub fn missing_for_submission(
+        &self,
+        rubric: &Rubric,
+        application_deadline: NaiveDate,
+    ) -> Vec<FieldIssue> {
+        let mut issues = Issues::default();
+        let org = &self.organisation;
+        issues.required_if_blank("organisation.name", ORG_NAME, &org.name);
+        issues.required_if_blank("organisation.uscc", USCC, &org.uscc);
+        if org.registration_date.is_none() {
+            issues.required("organisation.registration_date", REGISTRATION_DATE);
+        }
+        issues.required_if_blank(
+            "organisation.division_code",
+            DIVISION_CODE,
+            &org.division_code,
+        );
+        issues.required_if_blank(
+            "organisation.registered_address",
+            ADDRESS,
+            &org.registered_address,
+        );
+        issues.required_if_blank(
+            "organisation.legal_representative",
+            LEGAL_REPRESENTATIVE,
+            &org.legal_representative,
+        );
+        issues.required_if_blank(
+            "organisation.industry_code",
+            INDUSTRY_CODE,
+            &org.industry_code,
+        );
+        if org.employee_count.is_none() {
+            issues.required("organisation.employee_count", EMPLOYEES);
+        }
+        if org.construction_enterprise.is_none() {
+            issues.required("organisation.construction_enterprise", CONSTRUCTION);
+        }
+
+        issues.required_if_blank("contact.name", CONTACT_NAME, &self.contact.name);
+        issues.required_if_blank("contact.mobile", MOBILE, &self.contact.mobile);
+        issues.required_if_blank("contact.email", EMAIL, &self.contact.email);
+
+        if self.certificates.is_empty() {
+            issues.required("certificates", CERTIFICATES);
+        }
+        for (index, cert) in self.certificates.iter().enumerate() {
+            let at = |name: &str| format!("certificates.{index}.{name}");
+            issues.required_if_blank(&at("standard"), CERT_STANDARD, &cert.standard);
+            issues.required_if_blank(&at("number"), CERT_NUMBER, &cert.number);
+            issues.required_if_blank(&at("issuer"), CERT_ISSUER, &cert.issuer);
+        }
+
+        for item in rubric.items() {
+            let entry = self.self_assessment.get(&item.id);
+            if entry.and_then(|entry| entry.score).is_none() {
+                issues.required(&format!("self_assessment.{}.score", item.id), SCORE);
+            }
+            if entry.is_none_or(|entry| entry.narrative.trim().is_empty()) {
+                issues.required(&format!("self_assessment.{}.narrative", item.id), NARRATIVE);
+            }
+        }
+
+        for needed in eligibility::key_indicator_years_for(application_deadline) {
+            let Some((index, year)) = self
+                .key_indicators
+                .iter()
+                .enumerate()
+                .find(|(_, year)| year.year == needed)
+            else {
+                issues.push(
+                    "key_indicators",
+                    "required",
+                    format!("Enter the key indicators for {needed}."),
+                    format!("请填写{needed}年度主要经济技术指标。"),
+                );
+                continue;
+            };
+            let at = |name: &str| format!("key_indicators.{index}.{name}");
+            for (name, label, value) in [
+                ("revenue", REVENUE, year.revenue),
+                ("profit", PROFIT, year.profit),
+                ("taxes", TAXES, year.taxes),
+            ] {
+                if value.is_none() {
+                    issues.required(&at(name), label);
+                }
+            }
+            if year.quality_indicators.is_empty() {
+                issues.required(&at("quality_indicators"), QUALITY_INDICATORS);
+            }
+            for (i, indicator) in year.quality_indicators.iter().enumerate() {
+                let at =
+                    |name: &str| format!("key_indicators.{index}.quality_indicators.{i}.{name}");
+                issues.required_if_blank(&at("name"), INDICATOR_NAME, &indicator.name);
+                issues.required_if_blank(&at("value"), INDICATOR_VALUE, &indicator.value);
+            }
+        }
+
+        if self.declares_all_inspections_passed.is_none() {
+            issues.required("declares_all_inspections_passed", INSPECTIONS_DECLARATION);
+        }
+        if org.construction_enterprise == Some(true) && self.project_awards.is_empty() {
+            issues.required("project_awards", PROJECT_AWARDS);
+        }
+        for (index, award) in self.project_awards.iter().enumerate() {
+            issues.required_if_blank(
+                &format!("project_awards.{index}.name"),
+                AWARD_NAME,
+                &award.name,
+            );
+        }
+        match &self.credit {
+            None => issues.required("credit", CREDIT),
+            Some(CreditRecord::Blemished { detail }) => {
+                issues.required_if_blank("credit.detail", CREDIT_DETAIL, detail)
+            }
+            Some(_) => {}
+        }
+        match (self.declares_no_incidents, self.incidents.is_empty()) {
+            (None, true) => issues.required("declares_no_incidents", INCIDENTS_DECLARATION),
+            (Some(false), true) => issues.required("incidents", INCIDENTS),
+            _ => {}
+        }
+        for (index, incident) in self.incidents.iter().enumerate() {
+            issues.required_if_blank(
+                &format!("incidents.{index}.description"),
+                INCIDENT_DESCRIPTION,
+                &incident.description,
+            );
+        }
+
+        let c = self.compliance;
+        let made = [
+            c.industry_policy,
+            c.environmental,
+            c.energy,
+            c.work_safety,
+            c.quality,
+        ];
+        for ((name, label), made) in COMPLIANCE.into_iter().zip(made) {
+            if !made {
+                issues.required(&format!("compliance.{name}"), label);
+            }
+        }
+        if !self.operating_normally {
+            issues.required("operating_normally", OPERATING_NORMALLY);
+        }
+        if !self.integrity_pledge {
+            issues.required("integrity_pledge", INTEGRITY_PLEDGE);
+        }
+        issues.0
+    }
+
+    /// The facts screening judges (`eligibility::screen`), as of the cycle's
+    /// `application_deadline` (a China date) with the recommender's sign-off (Art. 11(3)).
+    ///
+    /// Mapping: a missing declaration maps to "not declared" (`false`), a missing credit record to
+    /// [`CreditRecord::NotChecked`], the self-assessment to the items having both a score and a
+    /// narrative (`None` when none has), the indicator years to the complete years
+    /// ([`YearIndicators::is_complete`]). Of several certificates the one screening should see
+    /// is chosen: one valid on the deadline first, then one with number and issuer, then the
+    /// latest-expiring, then the first listed.
+    ///
+    /// Errors with the `required` issues of the three facts that have no "absent" value in
+    /// [`EligibilityFacts`]: the USCC, the registration date and whether it is a construction
+    /// enterprise. A form without `missing_for_submission` issues always maps.
+    pub fn facts(
+        &self,
+        recommendation: Option<RecommendationFacts>,
+        application_deadline: NaiveDate,
+    ) -> Result<EligibilityFacts, Vec<FieldIssue>> {
+        let org = &self.organisation;
+        let mut issues = Issues::default();
+        issues.required_if_blank("organisation.uscc", USCC, &org.uscc);
+        if org.registration_date.is_none() {
+            issues.required("organisation.registration_date", REGISTRATION_DATE);
+        }
+        if org.construction_enterprise.is_none() {
+            issues.required("organisation.construction_enterprise", CONSTRUCTION);
+        }
+        let (Some(registration_date), Some(construction_firm), true) = (
+            org.registration_date,
+            org.construction_enterprise,
+            issues.0.is_empty(),
+        ) else {
+            return Err(issues.0);
+        };
+
+        let quality_certificate = self
+            .certificates
+            .iter()
+            .enumerate()
+            .max_by_key(|(index, cert)| {
+                (
+                    cert.valid_from <= application_deadline
+                        && application_deadline <= cert.valid_until,
+                    !cert.number.trim().is_empty() && !cert.issuer.trim().is_empty(),
+                    cert.valid_until,
+                    std::cmp::Reverse(*index),
+                )
+            })
+            .map(|(_, cert)| cert.clone());
+        let assessed: BTreeSet<String> = self
+            .self_assessment
+            .iter()
+            .filter(|(_, entry)| entry.score.is_some() && !entry.narrative.trim().is_empty())
+            .map(|(item, _)| item.clone())
+            .collect();
+        let address_division_code =
+            Some(org.division_code.trim().to_owned()).filter(|code| !code.is_empty());
+
+        Ok(EligibilityFacts {
+            declared_uscc: org.uscc.clone(),
+            address_division_code,
+            registration_date,
+            operating_normally: self.operating_normally,
+            compliance: self.compliance,
+            quality_certificate,
+            self_assessed_items: (!assessed.is_empty()).then_some(assessed),
+            key_indicator_years: self
+                .key_indicators
+                .iter()
+                .filter(|year| year.is_complete())
+                .map(|year| year.year)
+                .collect(),
+            inspections: self.inspections.clone(),
+            declares_all_inspections_passed: self.declares_all_inspections_passed == Some(true),
+            construction_firm,
+            project_awards: self.project_awards.clone(),
+            credit: self.credit.clone().unwrap_or(CreditRecord::NotChecked),
+            incidents: self.incidents.clone(),
+            declares_no_incidents: self.declares_no_incidents == Some(true),
+            recommendation,
+        })
+    }
+
+    /// A complete, realistic form of a fictitious Wuwei winery for a cycle whose application
+    /// deadline is `application_deadline`: every check passes and screening finds it eligible (given a
+    /// recommendation in time). For tests and the demo only; the names, codes and figures are
+    /// made up (the USCC is well-formed with a correct GB 32100 check character).
+    pub fn sample_complete(application_deadline: NaiveDate) -> Self {
+        let deadline = application_deadline;
+        let months_before = |months: u32| {
+            deadline
+                .checked_sub_months(Months::new(months))
+                .unwrap_or(deadline)
+        };
+        let rubric = Rubric::gb_t_19580_2012();
+        let self_assessment = rubric
+            .items()
+            .map(|item| {
+                let score = if item.id.starts_with("4.7") { 60 } else { 55 };
+                let narrative = format!(
+                    "{}：公司按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进，详见自评报告第{}条。",
+                    item.name, item.id
+                );
+                (
+                    item.id.clone(),
+                    ItemSelfAssessment {
+                        score: Some(score),
+                        narrative,
+                    },
+                )
+            })
+            .collect();
+        let key_indicators = eligibility::key_indicator_years_for(deadline)
+            .into_iter()
+            .zip([0_i64, 1, 2])
+            .map(|(year, growth)| YearIndicators {
+                year,
+                revenue: Some(Fen::from_yuan(286_000_000 + growth * 21_500_000)),
+                profit: Some(Fen::from_yuan(31_400_000 + growth * 2_800_000)),
+                taxes: Some(Fen::from_yuan(18_650_000 + growth * 1_200_000)),
+                quality_indicators: vec![
+                    QualityIndicator {
+                        name: "产品监督抽查合格率".into(),
+                        value: "100".into(),
+                        unit: "%".into(),
+                    },
+                    QualityIndicator {
+                        name: "顾客满意度".into(),
+                        value: format!("9{}.5", 1 + growth),
+                        unit: "%".into(),
+                    },
+                ],
+            })
+            .collect();
+        Self {
+            organisation: OrganisationProfile {
+                name: "武威祁连葡萄酒业有限公司".into(),
+                uscc: "91620602224305118Y".into(),
+                registration_date: NaiveDate::from_ymd_opt(2009, 4, 16),
+                division_code: "620602".into(),
+                registered_address: "甘肃省武威市凉州区黄羊镇工业园区8号".into(),
+                legal_representative: "张建国".into(),
+                industry_code: "C1515".into(),
+                employee_count: Some(486),
+                construction_enterprise: Some(false),
+            },
+            contact: ContactPerson {
+                name: "李梅".into(),
+                mobile: "13919351234".into(),
+                email: "limei@qilian-wine.example.cn".into(),
+            },
+            certificates: vec![
+                QualityCertificate {
+                    standard: "GB/T 19001-2016".into(),
+                    number: "00124Q31234R2M".into(),
+                    issuer: "中国质量认证中心".into(),
+                    valid_from: months_before(14),
+                    valid_until: months_before(14)
+                        .checked_add_months(Months::new(36))
+                        .unwrap_or(deadline),
+                },
+                QualityCertificate {
+                    standard: "GB/T 22000-2006".into(),
+                    number: "001FSMS2400318".into(),
+                    issuer: "中国质量认证中心".into(),
+                    valid_from: months_before(8),
+                    valid_until: months_before(8)
+                        .checked_add_months(Months::new(36))
+                        .unwrap_or(deadline),
+                },
+            ],
+            self_assessment,
+            key_indicators,
+            inspections: vec![
+                InspectionRecord {
+                    date: months_before(27),
+                    kind: eligibility::InspectionKind::QualitySampling,
+                    passed: true,
+                },
+                InspectionRecord {
+                    date: months_before(15),
+                    kind: eligibility::InspectionKind::ExportInspection,
+                    passed: true,
+                },
+                InspectionRecord {
+                    date: months_before(5),
+                    kind: eligibility::InspectionKind::QualitySampling,
+                    passed: true,
+                },
+            ],
+            declares_all_inspections_passed: Some(true),
+            project_awards: vec![],
+            credit: Some(CreditRecord::Good),
+            incidents: vec![],
+            declares_no_incidents: Some(true),
+            compliance: ComplianceDeclarations {
+                industry_policy: true,
+                environmental: true,
+                energy: true,
+                work_safety: true,
+                quality: true,
+            },
+            operating_normally: true,
+            integrity_pledge: true,
+        }
+    }
+}
+
+/// Reads a map refusing a key given twice (serde_json would keep the last silently).
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueKeys<V>(PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueKeys<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a map keyed by rubric item id")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if entries.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!(
+                        "rubric item {key} given twice"
+                    )));
+                }
+                entries.insert(key, value);
+            }
+            Ok(entries)
+        }
+    }
+
+    deserializer.deserialize_map(UniqueKeys(PhantomData))
+}
+
+/// The kinds of evidence document (实证材料) an application carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentCategory {
+    /// 营业执照 (Art. 10(1)).
+    BusinessLicence,
+    /// 管理体系认证证书 (Art. 10(2)).
+    ManagementSystemCertificate,
+    /// 自评报告 against GB/T 19580 (Art. 10(3), 11(2)).
+    SelfAssessmentReport,
+    /// 近3年财务报表 (Art. 10(3)).
+    FinancialStatements,
+    /// 近3年质量监督抽查和出口商品检验报告 (Art. 10(4)).
+    InspectionReports,
+    /// 信用报告 (Art. 10(5)).
+    CreditReport,
+    /// 省级以上优质工程表彰证书 (Art. 10(4), construction enterprises).
+    ProjectAwardCertificate,
+    /// 资料评审报告: uploaded by staff (Art. 11(5)).
+    ReviewReport,
+    /// 现场评审报告: uploaded by staff (Art. 11(6)).
+    VisitReport,
+    /// 会议纪要: uploaded by staff (Art. 11(8)–(9)).
+    Minutes,
+    /// 其他材料.
+    Other,
+}
+
+impl DocumentCategory {
+    pub const ALL: [Self; 11] = [
+        Self::BusinessLicence,
+        Self::ManagementSystemCertificate,
+        Self::SelfAssessmentReport,
+        Self::FinancialStatements,
+        Self::InspectionReports,
+        Self::CreditReport,
+        Self::ProjectAwardCertificate,
+        Self::ReviewReport,
+        Self::VisitReport,
+        Self::Minutes,
+        Self::Other,
+    ];
+
+    /// The serde name, e.g. `"business_licence"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BusinessLicence => "business_licence",
+            Self::ManagementSystemCertificate => "management_system_certificate",
+            Self::SelfAssessmentReport => "self_assessment_report",
+            Self::FinancialStatements => "financial_statements",
+            Self::InspectionReports => "inspection_reports",
+            Self::CreditReport => "credit_report",
+            Self::ProjectAwardCertificate => "project_award_certificate",
+            Self::ReviewReport => "review_report",
+            Self::VisitReport => "visit_report",
+            Self::Minutes => "minutes",
+            Self::Other => "other",
+        }
+    }
+
+    /// The label on a Chinese form.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::BusinessLicence => "营业执照",
+            Self::ManagementSystemCertificate => "管理体系认证证书",
+            Self::SelfAssessmentReport => "自我评价报告",
+            Self::FinancialStatements => "近3年财务报表",
+            Self::InspectionReports => "质量监督抽查和出口商品检验报告",
+            Self::CreditReport => "信用报告",
+            Self::ProjectAwardCertificate => "省级以上优质工程表彰证书",
+            Self::ReviewReport => "资料评审报告",
+            Self::VisitReport => "现场评审报告",
+            Self::Minutes => "会议纪要",
+            Self::Other => "其他材料",
+        }
+    }
+
+    /// Whether staff upload it rather than the applicant.
+    pub fn staff_only(self) -> bool {
+        matches!(self, Self::ReviewReport | Self::VisitReport | Self::Minutes)
+    }
+
+    /// The categories an applicant must upload before submitting (Art. 10, 11(2)–(3)): business
+    /// licence, management-system certificate, self-assessment report, financial statements,
+    /// inspection reports and credit report; a construction enterprise also the project-award
+    /// certificate. `review_report`, `visit_report` and `minutes` are uploaded by staff and never
+    /// required of an applicant; `other` is never required.
+    pub fn required_for_submission(construction_firm: bool) -> Vec<Self> {
+        let mut required = vec![
+            Self::BusinessLicence,
+            Self::ManagementSystemCertificate,
+            Self::SelfAssessmentReport,
+            Self::FinancialStatements,
+            Self::InspectionReports,
+            Self::CreditReport,
+        ];
+        if construction_firm {
+            required.push(Self::ProjectAwardCertificate);
+        }
+        required
+    }
+}
+
+impl fmt::Display for DocumentCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
