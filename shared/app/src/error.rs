@@ -1,136 +1,335 @@
-//! The one error type of the use cases and handlers, and its one mapping to an HTTP status, a stable
-//! code and an English and a Chinese message.
+//! The one error type of the use cases and handlers, declared as ONE table: each error is one entry
+//! (variant, HTTP status, stable code, English message, Chinese message). A new error is a new row;
+//! the status, code and both messages cannot drift apart because they are written side by side.
+//!
+//! Messages are `format!` strings over the variant's fields. Internal errors (status 500) keep their
+//! detail for the logs (`Display`) and never show it in a response ([`AppError::body`]).
 
-use award_domain::cycle::{CycleError, CycleStatus};
+use award_domain::cycle::{CycleError, CycleStatus, QuotaReached};
+use award_domain::lifecycle::{ApplicationState, TransitionError};
 use award_domain::rules::RulesError;
 use award_domain::uscc::UsccError;
 use award_ports::{BlobError, MailError, TableError};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
+/// Declares [`AppError`] and its table: `Variant { fields } => status, "code", "English", "中文";`.
+macro_rules! app_errors {
+    ($(
+        $(#[$meta:meta])*
+        $variant:ident $({ $($field:ident : $ty:ty),* $(,)? })?
+            => $status:literal, $code:literal, $en:literal, $zh:literal;
+    )*) => {
+        /// Every refusal and failure of the API and the event handlers.
+        #[derive(Debug)]
+        pub enum AppError {
+            $( $(#[$meta])* $variant $({ $($field: $ty),* })?, )*
+        }
+
+        impl AppError {
+            /// The HTTP status of this error.
+            pub fn status(&self) -> u16 {
+                match self { $( Self::$variant { .. } => $status, )* }
+            }
+
+            /// The stable machine-readable code.
+            pub fn code(&self) -> &'static str {
+                match self { $( Self::$variant { .. } => $code, )* }
+            }
+
+            /// The English message with its detail (what the logs show).
+            fn english(&self) -> String {
+                match self {
+                    $( Self::$variant $({ $($field),* })? => {
+                        $($( let _ = &$field; )*)?
+                        format!($en)
+                    } )*
+                }
+            }
+
+            /// The Chinese message shown to people.
+            pub fn message_zh(&self) -> String {
+                match self {
+                    $( Self::$variant $({ $($field),* })? => {
+                        $($( let _ = &$field; )*)?
+                        format!($zh)
+                    } )*
+                }
+            }
+        }
+
+        /// Every `(code, status)` of the table, for tests and documentation.
+        pub const CATALOGUE: &[(&str, u16)] = &[ $( ($code, $status), )* ];
+    };
+}
+
+app_errors! {
     // --- the caller ---
-    #[error("no authenticated caller")]
-    Unauthenticated,
-    #[error("the caller's role may not do this")]
-    Forbidden,
+    Unauthenticated => 401, "unauthenticated", "no authenticated caller", "未登录或登录凭证无效。";
+    Forbidden => 403, "forbidden", "the caller's role may not do this", "当前角色无权执行此操作。";
+    AccountEmailUnverified => 403, "account_email_unverified",
+        "the account has no verified email address", "登录账号未绑定已验证的电子邮箱，请先完成邮箱验证。";
 
     // --- the request ---
-    #[error("no such route")]
-    RouteNotFound,
-    #[error("method not allowed on this route")]
-    MethodNotAllowed,
-    #[error("the request body must be application/json")]
-    UnsupportedContentType,
-    #[error("the request body is larger than {max} bytes")]
-    BodyTooLarge { max: usize },
-    #[error("malformed JSON: {0}")]
-    InvalidJson(String),
-    #[error("invalid field: {0}")]
-    InvalidField(String),
+    RouteNotFound => 404, "route_not_found", "no such route", "请求的接口不存在。";
+    MethodNotAllowed => 405, "method_not_allowed", "method not allowed on this route", "该接口不支持此请求方法。";
+    UnsupportedContentType => 415, "unsupported_content_type",
+        "the request body must be JSON (application/json)", "请求体必须为 JSON（application/json）。";
+    BodyTooLarge { max: usize } => 413, "body_too_large",
+        "the request body is larger than {max} bytes", "请求体过大，不得超过 {max} 字节。";
+    InvalidJson { detail: String } => 400, "invalid_json", "malformed JSON: {detail}", "请求体不是有效的 JSON。";
+    InvalidField { detail: String } => 400, "invalid_field", "invalid field: {detail}", "字段有误：{detail}";
+    InvalidQuery { detail: String } => 400, "invalid_query", "invalid query parameter: {detail}", "查询参数有误：{detail}";
 
     // --- validation of what was asked ---
-    #[error("invalid USCC: {0}")]
-    InvalidUscc(#[from] UsccError),
-    #[error("invalid organisation name: {0}")]
-    InvalidOrganisationName(&'static str),
-    #[error("invalid registration date: {0}")]
-    InvalidRegistrationDate(&'static str),
-    #[error("the division code must be six digits")]
-    InvalidDivisionCode,
-    #[error("invalid contact email")]
-    InvalidEmail,
-    #[error("invalid cycle: {0}")]
-    InvalidCycle(&'static str),
-    #[error("a cycle id is its four-digit year (Art. 4), not {id:?}")]
-    InvalidCycleId { id: String },
-    #[error("a cycle title is 1-200 characters on one line")]
-    InvalidCycleTitle,
-    #[error(
-        "the recommendation deadline {recommendation} is before the application deadline {application}"
-    )]
-    CycleDeadlineOrder {
-        application: NaiveDate,
-        recommendation: NaiveDate,
-    },
-    #[error("the application deadline {deadline} is before today ({today})")]
-    CycleDeadlineInPast {
-        deadline: NaiveDate,
-        today: NaiveDate,
-    },
-    #[error("the quota must be 1 to 3 awards (Art. 4), not {quota}")]
-    InvalidQuota { quota: u32 },
-    #[error("invalid review rules: {0}")]
-    InvalidRules(RulesError),
-    #[error("invalid file name")]
-    InvalidFileName,
-    #[error("document type {0:?} is not accepted (PDF, JPEG, PNG, DOCX, XLSX)")]
-    UnsupportedDocumentType(String),
-    #[error("the file name's extension does not match the content type {content_type}")]
-    ExtensionMismatch { content_type: String },
-    #[error("the document is larger than the maximum of {max} bytes")]
-    DocumentTooLarge { max: u64 },
-    #[error("the document size must be at least 1 byte")]
-    EmptyDocument,
-    #[error("sha256 must be 64 hexadecimal digits")]
-    InvalidSha256,
+    InvalidUscc { detail: UsccError, detail_zh: &'static str } => 422, "invalid_uscc",
+        "invalid USCC: {detail}", "{detail_zh}";
+    InvalidOrganisationName { detail: &'static str } => 422, "invalid_organisation_name",
+        "invalid organisation name: {detail}", "单位名称不能为空，且不超过200个字符。";
+    InvalidRegistrationDate { detail: &'static str } => 422, "invalid_registration_date",
+        "invalid registration date: {detail}", "注册登记日期无效（格式为 YYYY-MM-DD，且不得晚于今天）。";
+    InvalidDivisionCode => 422, "invalid_division_code",
+        "the division code must be six digits", "注册地行政区划代码应为6位数字。";
+    InvalidEmail => 422, "invalid_email", "invalid email address", "邮箱地址格式无效。";
+    InvalidText { field: &'static str, max: usize } => 422, "invalid_text",
+        "{field} must be 1-{max} characters", "“{field}”不能为空，且不超过{max}个字符。";
+    InvalidCycle { detail: &'static str } => 422, "invalid_cycle",
+        "invalid cycle: {detail}", "评选周期信息有误（日期格式应为 YYYY-MM-DD）。";
+    InvalidCycleId { id: String } => 422, "invalid_cycle_id",
+        "a cycle id is its four-digit year (Art. 4), not {id:?}", "评选周期编号应为四位年份，如 2026。";
+    InvalidCycleTitle => 422, "invalid_cycle_title",
+        "a cycle title is 1-200 characters on one line", "评选周期名称不能为空，且不超过200个字符。";
+    CycleDeadlineOrder { application: NaiveDate, recommendation: NaiveDate } => 422, "cycle_deadline_order",
+        "the recommendation deadline {recommendation} is before the application deadline {application}",
+        "推荐截止日期不得早于申报截止日期。";
+    CycleDeadlineInPast { deadline: NaiveDate, today: NaiveDate } => 422, "cycle_deadline_in_past",
+        "the deadline {deadline} is before today ({today})", "截止日期 {deadline} 已早于今天。";
+    DeadlineShortened { deadline: NaiveDate, current: NaiveDate } => 422, "deadline_shortened",
+        "a published deadline can only be extended: {deadline} is before {current}",
+        "已公布的截止日期只能延长，不能提前（现为 {current}）。";
+    NoDeadlineGiven => 422, "no_deadline_given",
+        "give application_deadline, recommendation_deadline or both", "请至少填写一个新的截止日期。";
+    InvalidQuota { quota: u32 } => 422, "invalid_quota",
+        "the quota must be 1 to 3 awards (Art. 4), not {quota}", "每届评选名额应为1至3个（办法第四条）。";
+    InvalidRules { detail: RulesError } => 422, "invalid_rules",
+        "invalid review rules: {detail}", "评审细则不符合要求（分值、权重、阈值或公示期）。";
+    InvalidFileName => 422, "invalid_file_name", "invalid file name", "文件名无效。";
+    UnsupportedDocumentType { content_type: String } => 415, "unsupported_document_type",
+        "document type {content_type:?} is not accepted (PDF, JPEG, PNG, DOCX, XLSX)",
+        "不支持的材料类型，仅接受 PDF、JPEG、PNG、DOCX、XLSX。";
+    ExtensionMismatch { content_type: String } => 422, "extension_mismatch",
+        "the file name's extension does not match the content type {content_type}", "文件扩展名与文件类型不一致。";
+    DocumentTooLarge { max: u64 } => 413, "document_too_large",
+        "the document is larger than the maximum of {max} bytes", "材料文件过大，不得超过 {max} 字节。";
+    EmptyDocument => 422, "empty_document", "the document size must be at least 1 byte", "材料文件大小至少为1字节。";
+    InvalidSha256 => 422, "invalid_sha256", "sha256 must be 64 hexadecimal digits", "SHA-256 校验值应为64位十六进制字符。";
+    InvalidForm { issues: Vec<award_domain::form::FieldIssue> } => 422, "invalid_form",
+        "the form has invalid fields; see details", "申报表有填写错误，详见 details。";
+    SubmissionIncomplete { missing: Vec<award_domain::form::FieldIssue> } => 422, "submission_incomplete",
+        "the application cannot be submitted: items are missing; see details",
+        "申报尚不完整，不能提交，缺少的内容详见 details。";
+    UsccImmutable => 422, "uscc_immutable",
+        "the USCC of an application cannot change; create an application for the other organisation",
+        "申报单位的统一社会信用代码不能修改。";
+    TooManyDocuments { max: usize } => 409, "too_many_documents",
+        "an application has at most {max} documents", "每份申报最多上传 {max} 份材料。";
+    InvalidRecommender { detail: &'static str } => 422, "invalid_recommender",
+        "invalid recommending unit: {detail}", "推荐单位信息有误：{detail}";
+    RecommenderNotApplicable => 422, "recommender_not_applicable",
+        "the chosen unit recommends neither this division nor this industry (Art. 11(3))",
+        "所选推荐单位不负责本单位所在县（区）或所属行业，请重新选择（办法第十一条第三项）。";
+    RecommenderNotChosen => 422, "recommender_not_chosen",
+        "choose the recommending unit before submitting (Art. 11(3))", "提交前请选择推荐单位（办法第十一条第三项）。";
 
     // --- the state of things ---
-    #[error("no such cycle")]
-    CycleNotFound,
-    #[error("no cycle is open")]
-    NoOpenCycle,
-    #[error("no such application")]
-    ApplicationNotFound,
-    #[error("no such document")]
-    DocumentNotFound,
-    #[error("a cycle with this id already exists")]
-    CycleExists,
-    #[error("the cycle is already open")]
-    CycleAlreadyOpen,
-    #[error("the cycle cannot be opened from its current status")]
-    CycleNotOpenable,
-    #[error("cannot {action} a cycle that is {status}")]
-    CycleStatusConflict { action: String, status: String },
-    #[error("cycles are every two years (Art. 4): cycle {existing} is too close")]
-    CycleNotBiennial { existing: String },
-    #[error("the Committee has not approved the review rules (Art. 7(2), 20)")]
-    RulesNotApproved,
-    #[error("the review rules are frozen since the first score (Art. 20)")]
-    RulesFrozen,
-    #[error("another cycle is open")]
-    AnotherCycleOpen,
-    #[error("the cycle is no longer open")]
-    CycleNotOpen,
-    #[error("the application deadline has passed")]
-    ApplicationDeadlinePassed,
-    #[error("this organisation already has an application in this cycle")]
-    DuplicateApplication,
-    #[error("the application can no longer be changed")]
-    ApplicationNotEditable,
-    #[error("the document has not been received")]
-    DocumentNotReceived,
-    #[error("the data changed concurrently; retry")]
-    ConcurrentUpdate,
+    CycleNotFound => 404, "cycle_not_found", "no such cycle", "评选周期不存在。";
+    NoOpenCycle => 404, "no_open_cycle", "no cycle is open", "当前没有正在受理申报的评选周期。";
+    ApplicationNotFound => 404, "application_not_found", "no such application", "申报不存在。";
+    DocumentNotFound => 404, "document_not_found", "no such document", "材料不存在。";
+    RecommenderNotFound => 404, "recommender_not_found", "no such recommending unit", "推荐单位不存在。";
+    NoticeNotFound => 404, "notice_not_found", "no such notice", "通知不存在。";
+    ConfirmationNotFound => 404, "confirmation_not_found",
+        "no such confirmation, or it has expired or was used", "确认链接无效、已过期或已使用。";
+    CycleExists => 409, "cycle_exists", "a cycle with this id already exists", "该评选周期编号已存在。";
+    CycleAlreadyOpen => 409, "cycle_already_open", "the cycle is already open", "该评选周期已开放申报。";
+    CycleNotOpenable => 409, "cycle_not_openable",
+        "the cycle cannot be opened from its current status", "该评选周期当前状态不能开放申报。";
+    CycleStatusConflict { action: String, status: String } => 409, "cycle_status_conflict",
+        "cannot {action} a cycle that is {status}", "该评选周期当前状态不允许此操作。";
+    CycleNotBiennial { existing: String } => 409, "cycle_not_biennial",
+        "cycles are every two years (Art. 4): cycle {existing} is too close",
+        "质量奖每两年评审一次（办法第四条），与第 {existing} 届评选周期间隔不足两年。";
+    DeadlineGone { deadline: NaiveDate } => 409, "deadline_gone",
+        "the deadline {deadline} has passed; it cannot be changed", "截止日期 {deadline} 已过，不能再修改。";
+    DeadlineNotReached { action: String, deadline: NaiveDate } => 409, "deadline_not_reached",
+        "the deadline {deadline} has not passed; cannot {action} yet", "截止日期 {deadline} 尚未届满，暂不能执行此操作。";
+    RulesNotApproved => 409, "rules_not_approved",
+        "the Committee has not approved the review rules (Art. 7(2), 20)", "评审细则尚未经评审委员会审定，不能开放申报。";
+    RulesFrozen => 409, "rules_frozen",
+        "the review rules are frozen since the first score (Art. 20)", "评审已开始，评审细则不能再修改。";
+    AnotherCycleOpen => 409, "another_cycle_open", "another cycle is open",
+        "已有其他评选周期正在受理申报，同一时间只能开放一个周期。";
+    CycleNotOpen => 409, "cycle_not_open", "the cycle is no longer open", "该评选周期已不再受理申报。";
+    ApplicationDeadlinePassed => 409, "application_deadline_passed",
+        "the application deadline has passed", "申报截止日期已过。";
+    RecommendationDeadlinePassed => 409, "recommendation_deadline_passed",
+        "the recommendation deadline has passed", "推荐截止日期已过。";
+    DuplicateApplication => 409, "duplicate_application",
+        "this organisation already has an application in this cycle", "该单位在本评选周期已提交过申报。";
+    ApplicationNotEditable => 409, "application_not_editable",
+        "the application can no longer be changed", "申报已提交，不可再修改。";
+    DocumentNotReceived => 409, "document_not_received", "the document has not been received", "材料尚未上传完成。";
+    StaleVersion { current: u64 } => 409, "stale_version",
+        "the record changed since it was read (now version {current}); reload and retry",
+        "数据已被他人修改（当前版本 {current}），请刷新后重试。";
+    ConcurrentUpdate => 409, "concurrent_update", "the data changed concurrently; retry", "数据已被同时修改，请重试。";
+    RecommenderInUse => 409, "recommender_in_use",
+        "the unit has applications waiting for it; deactivate it instead", "该推荐单位尚有待推荐的申报，不能删除，可改为停用。";
+    RecommenderInactive => 409, "recommender_inactive",
+        "the recommending unit is no longer active", "该推荐单位已停用。";
+
+    // --- refusals of the Art. 11 procedure (award_domain::lifecycle::TransitionError) ---
+    IllegalTransition { state: ApplicationState, command: String } => 409, "illegal_transition",
+        "cannot {command} an application that is {state}", "申报当前所处阶段（{state}）不能执行此操作。";
+    ReasonRequired { command: String } => 422, "reason_required",
+        "a reason is required to {command}", "请填写理由。";
+    DeadlinePassed { command: String, deadline: NaiveDate } => 409, "deadline_passed",
+        "{command}: the deadline {deadline} has passed", "截止日期 {deadline} 已过，不能再办理。";
+    DeadlineNotPassed { command: String, deadline: NaiveDate } => 409, "deadline_not_passed",
+        "{command}: the deadline {deadline} has not passed yet", "截止日期 {deadline} 尚未届满。";
+    ScreeningUnsettled => 422, "screening_unsettled",
+        "the screening still has conditions that need review", "资格审查仍有待复核的条件，请先逐项确认。";
+    ScreeningDate { as_of: NaiveDate, deadline: NaiveDate } => 422, "screening_date",
+        "the screening is as of {as_of}, not the application deadline {deadline}", "资格审查应以申报截止日 {deadline} 为准。";
+    NoScores => 409, "no_scores",
+        "no score has been recorded, so the review cannot be complete (Art. 20)", "尚无评分记录，资料评审不能完成。";
+    PublicityInPast { first_day: NaiveDate, today: NaiveDate } => 422, "publicity_in_past",
+        "publicity cannot start in the past ({first_day} before {today})", "公示开始日期不能早于今天。";
+    PublicityRunning { command: String, last_day: NaiveDate } => 409, "publicity_running",
+        "publicity runs through {last_day}; {command} is possible from the next day", "公示期至 {last_day} 止，公示期满后方可办理。";
+    QuotaReached { detail: QuotaReached } => 409, "quota_reached", "{detail}", "本届获奖名额已满（办法第四条）。";
+    CalendarUnavailable { detail: String } => 409, "calendar_unavailable",
+        "the working-day calendar cannot answer: {detail}", "工作日历缺少所需年份的节假日安排，请先录入国务院办公厅通知。";
+    InvalidAwardDates { detail: String } => 422, "invalid_award_dates", "{detail}", "获奖、撤销或禁止申报日期不符合规定。";
+    StillValid { last_valid_day: NaiveDate } => 409, "still_valid",
+        "the award is valid through {last_valid_day}", "奖项有效期至 {last_valid_day}，尚未届满。";
+    FutureDate { date: NaiveDate, today: NaiveDate } => 422, "future_date",
+        "a date in the future is not allowed here ({date} after {today})", "日期不能晚于今天。";
+    MissingCertificate => 422, "missing_certificate", "a certificate number is required", "请填写证书编号。";
 
     // --- our side ---
-    #[error(transparent)]
-    Table(#[from] TableError),
-    #[error(transparent)]
-    Blobs(#[from] BlobError),
-    #[error(transparent)]
-    Mail(#[from] MailError),
-    #[error("stored item does not map: {0}")]
-    Mapping(#[from] serde_dynamo::Error),
-    #[error("template error: {0}")]
-    Template(#[from] minijinja::Error),
-    #[error("invalid configuration: {0}")]
-    Config(String),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
-    #[error("{failed} of the event's records failed and will be retried")]
-    RecordsFailed { failed: usize },
+    Table { source: TableError } => 500, "internal", "table: {source}", "系统内部错误，请稍后重试。";
+    Blobs { source: BlobError } => 500, "internal", "evidence storage: {source}", "系统内部错误，请稍后重试。";
+    Mail { source: MailError } => 500, "internal", "mail: {source}", "系统内部错误，请稍后重试。";
+    Mapping { source: serde_dynamo::Error } => 500, "internal", "stored item does not map: {source}", "系统内部错误，请稍后重试。";
+    Template { source: minijinja::Error } => 500, "internal", "template error: {source}", "系统内部错误，请稍后重试。";
+    Config { detail: String } => 500, "internal", "invalid configuration: {detail}", "系统内部错误，请稍后重试。";
+    Corrupt { detail: String } => 500, "internal", "stored data is inconsistent: {detail}", "系统内部错误，请稍后重试。";
+    RecordsFailed { failed: usize } => 500, "internal",
+        "{failed} of the event's records failed and will be retried", "系统内部错误，请稍后重试。";
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl AppError {
+    pub fn config(detail: impl Into<String>) -> Self {
+        Self::Config {
+            detail: detail.into(),
+        }
+    }
+
+    pub fn corrupt(detail: impl Into<String>) -> Self {
+        Self::Corrupt {
+            detail: detail.into(),
+        }
+    }
+
+    pub fn invalid_field(detail: impl Into<String>) -> Self {
+        Self::InvalidField {
+            detail: detail.into(),
+        }
+    }
+
+    /// The table's refusal of a conditional write, if that is what this is.
+    pub fn table_error(&self) -> Option<&TableError> {
+        match self {
+            Self::Table { source } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// Extra detail a client needs to act on the error (the form's field issues).
+    pub fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::InvalidForm { issues } => serde_json::to_value(issues).ok(),
+            Self::SubmissionIncomplete { missing } => serde_json::to_value(missing).ok(),
+            _ => None,
+        }
+    }
+
+    /// The English message; internal details stay in the logs, never in a response.
+    pub fn message(&self) -> String {
+        if self.status() >= 500 {
+            "internal error; please retry later".into()
+        } else {
+            self.to_string()
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.message(),
+            message_zh: self.message_zh(),
+            details: self.details(),
+        }
+    }
+}
+
+impl From<TableError> for AppError {
+    fn from(source: TableError) -> Self {
+        Self::Table { source }
+    }
+}
+
+impl From<BlobError> for AppError {
+    fn from(source: BlobError) -> Self {
+        Self::Blobs { source }
+    }
+}
+
+impl From<MailError> for AppError {
+    fn from(source: MailError) -> Self {
+        Self::Mail { source }
+    }
+}
+
+impl From<serde_dynamo::Error> for AppError {
+    fn from(source: serde_dynamo::Error) -> Self {
+        Self::Mapping { source }
+    }
+}
+
+impl From<minijinja::Error> for AppError {
+    fn from(source: minijinja::Error) -> Self {
+        Self::Template { source }
+    }
+}
+
+impl From<UsccError> for AppError {
+    fn from(detail: UsccError) -> Self {
+        let detail_zh = match detail {
+            UsccError::CheckCharacter { .. } => "统一社会信用代码校验位错误，请核对。",
+            _ => "统一社会信用代码格式错误（应为18位，符合 GB 32100）。",
+        };
+        Self::InvalidUscc { detail, detail_zh }
+    }
 }
 
 /// Every domain refusal about a cycle, as the API states it. The match is exhaustive, so a new
@@ -155,7 +354,7 @@ impl From<CycleError> for AppError {
             }
             CycleError::Quota { quota } => Self::InvalidQuota { quota },
             CycleError::MissingTitle => Self::InvalidCycleTitle,
-            CycleError::Rules(error) => Self::InvalidRules(error),
+            CycleError::Rules(detail) => Self::InvalidRules { detail },
             CycleError::RulesFrozen => Self::RulesFrozen,
             CycleError::RulesNotApproved => Self::RulesNotApproved,
             CycleError::Status { action, status } if action == "open" => {
@@ -166,232 +365,99 @@ impl From<CycleError> for AppError {
                 }
             }
             CycleError::Status { action, status } => Self::CycleStatusConflict { action, status },
+            CycleError::DeadlineShortened { deadline, current } => {
+                Self::DeadlineShortened { deadline, current }
+            }
+            CycleError::DeadlineGone { deadline } => Self::DeadlineGone { deadline },
+            CycleError::DeadlineNotReached { action, deadline } => {
+                Self::DeadlineNotReached { action, deadline }
+            }
         }
     }
 }
 
-/// The JSON body of every API error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// Every refusal of the Art. 11 procedure, as the API states it (exhaustive, as above).
+impl From<TransitionError> for AppError {
+    fn from(error: TransitionError) -> Self {
+        match error {
+            TransitionError::Illegal { state, command } => {
+                Self::IllegalTransition { state, command }
+            }
+            TransitionError::Forbidden { .. } | TransitionError::NotOwner { .. } => Self::Forbidden,
+            TransitionError::MissingReason { command } => Self::ReasonRequired { command },
+            TransitionError::DeadlinePassed { command, deadline } => {
+                Self::DeadlinePassed { command, deadline }
+            }
+            TransitionError::DeadlineNotPassed { command, deadline } => {
+                Self::DeadlineNotPassed { command, deadline }
+            }
+            TransitionError::ScreeningUnsettled => Self::ScreeningUnsettled,
+            TransitionError::ScreeningDate { as_of, deadline } => {
+                Self::ScreeningDate { as_of, deadline }
+            }
+            TransitionError::NoScores => Self::NoScores,
+            TransitionError::PublicityInPast { first_day, today } => {
+                Self::PublicityInPast { first_day, today }
+            }
+            TransitionError::PublicityRunning { command, last_day } => {
+                Self::PublicityRunning { command, last_day }
+            }
+            TransitionError::Quota(detail) => Self::QuotaReached { detail },
+            TransitionError::Calendar(detail) => Self::CalendarUnavailable {
+                detail: detail.to_string(),
+            },
+            TransitionError::Award(detail) => Self::InvalidAwardDates {
+                detail: detail.to_string(),
+            },
+            TransitionError::StillValid { last_valid_day } => Self::StillValid { last_valid_day },
+            TransitionError::FutureDate { date, today } => Self::FutureDate { date, today },
+            TransitionError::MissingCertificate => Self::MissingCertificate,
+            TransitionError::Inconsistent { what } => Self::Corrupt { detail: what },
+        }
+    }
+}
+
+/// The JSON body of every API error; `details` only where the client needs more to act (the
+/// form's field issues: `[{"field","code","message","message_zh"}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
     pub message_zh: String,
-}
-
-impl AppError {
-    /// The HTTP status of this error.
-    pub fn status(&self) -> u16 {
-        use AppError::*;
-        match self {
-            InvalidJson(_) | InvalidField(_) => 400,
-            Unauthenticated => 401,
-            Forbidden => 403,
-            RouteNotFound | CycleNotFound | NoOpenCycle | ApplicationNotFound
-            | DocumentNotFound => 404,
-            MethodNotAllowed => 405,
-            CycleExists
-            | CycleAlreadyOpen
-            | CycleNotOpenable
-            | CycleStatusConflict { .. }
-            | CycleNotBiennial { .. }
-            | RulesNotApproved
-            | RulesFrozen
-            | AnotherCycleOpen
-            | CycleNotOpen
-            | ApplicationDeadlinePassed
-            | DuplicateApplication
-            | ApplicationNotEditable
-            | DocumentNotReceived
-            | ConcurrentUpdate => 409,
-            BodyTooLarge { .. } | DocumentTooLarge { .. } => 413,
-            UnsupportedContentType | UnsupportedDocumentType(_) => 415,
-            InvalidUscc(_)
-            | InvalidOrganisationName(_)
-            | InvalidRegistrationDate(_)
-            | InvalidDivisionCode
-            | InvalidEmail
-            | InvalidCycle(_)
-            | InvalidCycleId { .. }
-            | InvalidCycleTitle
-            | CycleDeadlineOrder { .. }
-            | CycleDeadlineInPast { .. }
-            | InvalidQuota { .. }
-            | InvalidRules(_)
-            | InvalidFileName
-            | ExtensionMismatch { .. }
-            | EmptyDocument
-            | InvalidSha256 => 422,
-            Table(_)
-            | Blobs(_)
-            | Mail(_)
-            | Mapping(_)
-            | Template(_)
-            | Config(_)
-            | Corrupt(_)
-            | RecordsFailed { .. } => 500,
-        }
-    }
-
-    /// The stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        use AppError::*;
-        match self {
-            Unauthenticated => "unauthenticated",
-            Forbidden => "forbidden",
-            RouteNotFound => "route_not_found",
-            MethodNotAllowed => "method_not_allowed",
-            UnsupportedContentType => "unsupported_content_type",
-            BodyTooLarge { .. } => "body_too_large",
-            InvalidJson(_) => "invalid_json",
-            InvalidField(_) => "invalid_field",
-            InvalidUscc(_) => "invalid_uscc",
-            InvalidOrganisationName(_) => "invalid_organisation_name",
-            InvalidRegistrationDate(_) => "invalid_registration_date",
-            InvalidDivisionCode => "invalid_division_code",
-            InvalidEmail => "invalid_email",
-            InvalidCycle(_) => "invalid_cycle",
-            InvalidCycleId { .. } => "invalid_cycle_id",
-            InvalidCycleTitle => "invalid_cycle_title",
-            CycleDeadlineOrder { .. } => "cycle_deadline_order",
-            CycleDeadlineInPast { .. } => "cycle_deadline_in_past",
-            InvalidQuota { .. } => "invalid_quota",
-            InvalidRules(_) => "invalid_rules",
-            InvalidFileName => "invalid_file_name",
-            UnsupportedDocumentType(_) => "unsupported_document_type",
-            ExtensionMismatch { .. } => "extension_mismatch",
-            DocumentTooLarge { .. } => "document_too_large",
-            EmptyDocument => "empty_document",
-            InvalidSha256 => "invalid_sha256",
-            CycleNotFound => "cycle_not_found",
-            NoOpenCycle => "no_open_cycle",
-            ApplicationNotFound => "application_not_found",
-            DocumentNotFound => "document_not_found",
-            CycleExists => "cycle_exists",
-            CycleAlreadyOpen => "cycle_already_open",
-            CycleNotOpenable => "cycle_not_openable",
-            CycleStatusConflict { .. } => "cycle_status_conflict",
-            CycleNotBiennial { .. } => "cycle_not_biennial",
-            RulesNotApproved => "rules_not_approved",
-            RulesFrozen => "rules_frozen",
-            AnotherCycleOpen => "another_cycle_open",
-            CycleNotOpen => "cycle_not_open",
-            ApplicationDeadlinePassed => "application_deadline_passed",
-            DuplicateApplication => "duplicate_application",
-            ApplicationNotEditable => "application_not_editable",
-            DocumentNotReceived => "document_not_received",
-            ConcurrentUpdate => "concurrent_update",
-            Table(_)
-            | Blobs(_)
-            | Mail(_)
-            | Mapping(_)
-            | Template(_)
-            | Config(_)
-            | Corrupt(_)
-            | RecordsFailed { .. } => "internal",
-        }
-    }
-
-    /// The Chinese message shown to people.
-    pub fn message_zh(&self) -> String {
-        use AppError::*;
-        match self {
-            Unauthenticated => "未登录或登录凭证无效。".into(),
-            Forbidden => "当前角色无权执行此操作。".into(),
-            RouteNotFound => "请求的接口不存在。".into(),
-            MethodNotAllowed => "该接口不支持此请求方法。".into(),
-            UnsupportedContentType => "请求体必须为 JSON（application/json）。".into(),
-            BodyTooLarge { max } => format!("请求体过大，不得超过 {max} 字节。"),
-            InvalidJson(_) => "请求体不是有效的 JSON。".into(),
-            InvalidField(detail) => format!("字段有误：{detail}"),
-            InvalidUscc(UsccError::CheckCharacter { .. }) => {
-                "统一社会信用代码校验位错误，请核对。".into()
-            }
-            InvalidUscc(_) => "统一社会信用代码格式错误（应为18位，符合 GB 32100）。".into(),
-            InvalidOrganisationName(_) => "单位名称不能为空，且不超过200个字符。".into(),
-            InvalidRegistrationDate(_) => {
-                "注册登记日期无效（格式为 YYYY-MM-DD，且不得晚于今天）。".into()
-            }
-            InvalidDivisionCode => "注册地行政区划代码应为6位数字。".into(),
-            InvalidEmail => "联系邮箱格式无效。".into(),
-            InvalidCycle(_) => "评选周期信息有误（截止日期格式应为 YYYY-MM-DD）。".into(),
-            InvalidCycleId { .. } => "评选周期编号应为四位年份，如 2026。".into(),
-            InvalidCycleTitle => "评选周期名称不能为空，且不超过200个字符。".into(),
-            CycleDeadlineOrder { .. } => "推荐截止日期不得早于申报截止日期。".into(),
-            CycleDeadlineInPast { deadline, .. } => {
-                format!("申报截止日期 {deadline} 已早于今天。")
-            }
-            InvalidQuota { .. } => "每届评选名额应为1至3个（办法第四条）。".into(),
-            InvalidRules(_) => "评审细则不符合要求（分值、权重、阈值或公示期）。".into(),
-            InvalidFileName => "文件名无效。".into(),
-            UnsupportedDocumentType(_) => {
-                "不支持的材料类型，仅接受 PDF、JPEG、PNG、DOCX、XLSX。".into()
-            }
-            ExtensionMismatch { .. } => "文件扩展名与文件类型不一致。".into(),
-            DocumentTooLarge { max } => format!("材料文件过大，不得超过 {max} 字节。"),
-            EmptyDocument => "材料文件大小至少为1字节。".into(),
-            InvalidSha256 => "SHA-256 校验值应为64位十六进制字符。".into(),
-            CycleNotFound => "评选周期不存在。".into(),
-            NoOpenCycle => "当前没有正在受理申报的评选周期。".into(),
-            ApplicationNotFound => "申报不存在。".into(),
-            DocumentNotFound => "材料不存在。".into(),
-            CycleExists => "该评选周期编号已存在。".into(),
-            CycleAlreadyOpen => "该评选周期已开放申报。".into(),
-            CycleNotOpenable => "该评选周期当前状态不能开放申报。".into(),
-            CycleStatusConflict { .. } => "该评选周期当前状态不允许此操作。".into(),
-            CycleNotBiennial { existing } => {
-                format!(
-                    "质量奖每两年评审一次（办法第四条），与第 {existing} 届评选周期间隔不足两年。"
-                )
-            }
-            RulesNotApproved => "评审细则尚未经评审委员会审定，不能开放申报。".into(),
-            RulesFrozen => "评审已开始，评审细则不能再修改。".into(),
-            AnotherCycleOpen => "已有其他评选周期正在受理申报，同一时间只能开放一个周期。".into(),
-            CycleNotOpen => "该评选周期已不再受理申报。".into(),
-            ApplicationDeadlinePassed => "申报截止日期已过。".into(),
-            DuplicateApplication => "该单位在本评选周期已提交过申报。".into(),
-            ApplicationNotEditable => "申报已不可修改。".into(),
-            DocumentNotReceived => "材料尚未上传完成。".into(),
-            ConcurrentUpdate => "数据已被同时修改，请重试。".into(),
-            Table(_)
-            | Blobs(_)
-            | Mail(_)
-            | Mapping(_)
-            | Template(_)
-            | Config(_)
-            | Corrupt(_)
-            | RecordsFailed { .. } => "系统内部错误，请稍后重试。".into(),
-        }
-    }
-
-    /// The English message; internal details stay in the logs, never in a response.
-    pub fn message(&self) -> String {
-        if self.status() >= 500 {
-            "internal error; please retry later".into()
-        } else {
-            self.to_string()
-        }
-    }
-
-    pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            code: self.code().to_owned(),
-            message: self.message(),
-            message_zh: self.message_zh(),
-        }
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn internal_details_never_reach_the_body() {
-        let error = AppError::Table(TableError::Backend("secret host name".into()));
+        let error = AppError::from(TableError::Backend("secret host name".into()));
         let body = error.body();
         assert_eq!(error.status(), 500);
         assert_eq!(body.code, "internal");
         assert!(!body.message.contains("secret"));
+        assert!(!body.message_zh.contains("secret"));
+        assert!(error.to_string().contains("secret host name"));
+    }
+
+    #[test]
+    fn each_code_has_one_status_and_client_codes_are_unique() {
+        let mut statuses: BTreeMap<&str, u16> = BTreeMap::new();
+        for (code, status) in CATALOGUE {
+            assert!((400..600).contains(status), "{code}");
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+            if let Some(previous) = statuses.insert(code, *status) {
+                assert_eq!(previous, *status, "{code} has two statuses");
+                assert_eq!(*code, "internal", "{code} is declared twice");
+            }
+        }
     }
 
     #[test]
@@ -467,6 +533,27 @@ mod tests {
                 409,
                 "cycle_status_conflict",
             ),
+            (
+                CycleError::DeadlineShortened {
+                    deadline: day(1),
+                    current: day(2),
+                },
+                422,
+                "deadline_shortened",
+            ),
+            (
+                CycleError::DeadlineGone { deadline: day(1) },
+                409,
+                "deadline_gone",
+            ),
+            (
+                CycleError::DeadlineNotReached {
+                    action: "close".into(),
+                    deadline: day(1),
+                },
+                409,
+                "deadline_not_reached",
+            ),
         ];
         for (domain, status, code) in cases {
             let error = AppError::from(domain.clone());
@@ -482,10 +569,13 @@ mod tests {
 
     #[test]
     fn client_errors_carry_their_detail() {
-        let error = AppError::InvalidUscc(UsccError::Length { found: 3 });
+        let error = AppError::from(UsccError::Length { found: 3 });
         assert_eq!(error.status(), 422);
         assert_eq!(error.code(), "invalid_uscc");
         assert!(error.body().message.contains("18"));
         assert!(error.body().message_zh.contains("统一社会信用代码"));
+        let error = AppError::BodyTooLarge { max: 10 };
+        assert_eq!(error.body().message_zh, "请求体过大，不得超过 10 字节。");
+        assert_eq!(error.body().details, None);
     }
 }

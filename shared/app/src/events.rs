@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
+use award_domain::lifecycle::NoticeKind;
 use award_ports::{BlobMeta, ChangeKind, ChangeRecord, Index, Query, SortCondition, table::key_of};
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use aws_lambda_events::event::s3::S3Event;
@@ -18,7 +19,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
 use crate::model::{
-    Application, Document, DocumentStatus, Notice, NoticeStatus, NoticeTemplate, SYSTEM_ACTOR,
+    Application, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR,
 };
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
@@ -167,7 +168,7 @@ async fn check_upload(
     };
     let application = store::load::<Application>(table, &keys::application(application_id))
         .await?
-        .ok_or_else(|| AppError::Corrupt(format!("document {key} without its application")))?
+        .ok_or_else(|| AppError::corrupt(format!("document {key} without its application")))?
         .record;
 
     let mut document = loaded.record;
@@ -175,7 +176,7 @@ async fn check_upload(
     let mut data = BTreeMap::from([
         (
             "organisation_name".to_owned(),
-            application.organisation_name.clone(),
+            application.organisation_name().to_owned(),
         ),
         ("application_id".to_owned(), application.id.to_string()),
         ("file_name".to_owned(), document.file_name.clone()),
@@ -186,13 +187,13 @@ async fn check_upload(
             data.insert("size".into(), document.size.to_string());
             data.insert("sha256".into(), document.sha256.clone());
             data.insert("received_at".into(), china_time(now));
-            (NoticeTemplate::DocumentReceived, "document_received")
+            (NoticeKind::DocumentReceived, "document_received")
         }
         Some((reason, reason_zh)) => {
             document.status = DocumentStatus::Rejected;
             document.rejection_reason = Some(reason);
             data.insert("reason".into(), reason_zh);
-            (NoticeTemplate::DocumentRejected, "document_rejected")
+            (NoticeKind::DocumentRejected, "document_rejected")
         }
     };
     let mut detail = vec![("document_id", document.id.to_string())];
@@ -201,7 +202,13 @@ async fn check_upload(
     }
     let writes = vec![
         store::replace(&document, loaded.version)?,
-        notices::owe(template, &application.contact_email, data, now)?,
+        notices::owe(
+            template,
+            &crate::recipients::applicant(&application),
+            data,
+            Some(application.id),
+            now,
+        )?,
         audit(
             keys::application_partition(application_id),
             SYSTEM_ACTOR,
@@ -250,7 +257,7 @@ pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError>
                 "MODIFY" => ChangeKind::Modify,
                 "REMOVE" => ChangeKind::Remove,
                 other => {
-                    return Err(AppError::Corrupt(format!(
+                    return Err(AppError::corrupt(format!(
                         "unknown stream event name {other:?}"
                     )));
                 }
@@ -393,7 +400,7 @@ pub async fn notify(
         NotifyEvent::Scheduled(event) if event.detail_type == "Scheduled Event" => {
             redrive_pending_notices(app, now).await
         }
-        NotifyEvent::Scheduled(event) => Err(AppError::Config(format!(
+        NotifyEvent::Scheduled(event) => Err(AppError::config(format!(
             "notify was invoked by an unexpected event: {:?}",
             event.detail_type
         ))),

@@ -1,44 +1,36 @@
 //! The HTTP API (v1) over `lambda_http` types, so the same code serves API Gateway (HTTP API,
-//! payload v2) and the local runner.
-//!
-//! | route | who |
-//! |---|---|
-//! | `POST /cycles` | office |
-//! | `POST /cycles/{id}/rules/approve` | committee (Art. 7(2), 20) |
-//! | `POST /cycles/{id}/open` | office, once the rules are approved |
-//! | `GET /cycles/open` | anyone, no token needed |
-//! | `POST /applications` | applicant |
-//! | `GET /applications` | applicant (own) |
-//! | `GET /applications/{id}` | owner or office |
-//! | `POST /applications/{id}/documents` | owner |
-//! | `GET /applications/{id}/documents/{doc}/download` | owner or office |
-//! | `GET /applications/{id}/access-log` | office |
+//! payload format 2.0) and the local runner. The routes are [`crate::routes::ROUTES`].
 //!
 //! The path is read from the raw request path (not API Gateway's path parameters), so routing is
 //! the same behind any front. Identity comes from the JWT authorizer's claims in the request
-//! context. Every error is `{"code","message","message_zh"}` ([`AppError::body`]).
+//! context. Every error is `{"code","message","message_zh"}` (plus `details` where a client needs
+//! more, [`AppError::body`]); nothing is ever answered with a bare 5xx page.
 
 use chrono::{DateTime, Utc};
-use lambda_http::http::{Method, StatusCode, header};
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
+use lambda_http::aws_lambda_events::encodings::Body as EventBody;
+use lambda_http::http::{HeaderMap, HeaderValue, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
+use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use ulid::Ulid;
 
 use crate::App;
 use crate::error::AppError;
-use crate::identity::{Caller, Role};
-use crate::keys;
+use crate::identity::Caller;
+use crate::routes::{self, Call, Matched};
 use crate::usecases::documents::RequestMeta;
-use crate::usecases::{applications, cycles, documents};
 
-/// The largest JSON body accepted; every body of this API is a few hundred bytes.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest JSON body accepted, in bytes (an application form is well under this).
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+
+/// A status and a JSON body.
+pub type Reply = (StatusCode, serde_json::Value);
 
 /// Handles one request; never fails: errors become JSON error responses.
 pub async fn handle(app: &App, request: Request, now: DateTime<Utc>) -> Response<Body> {
-    let method = request.method().clone();
+    let method = request.method().as_str().to_owned();
     let path = request_path(&request);
     match dispatch(app, &request, &method, &path, now).await {
         Ok((status, body)) => json_response(status, body),
@@ -58,120 +50,40 @@ pub async fn handle(app: &App, request: Request, now: DateTime<Utc>) -> Response
     }
 }
 
-/// The routes, as matched from the path.
-enum Route<'a> {
-    Cycles,
-    OpenCycleInfo,
-    OpenCycle(&'a str),
-    ApproveRules(&'a str),
-    Applications,
-    Application(&'a str),
-    Documents(&'a str),
-    Download(&'a str, &'a str),
-    AccessLog(&'a str),
-}
-
-fn route(path: &str) -> Result<Route<'_>, AppError> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    Ok(match segments.as_slice() {
-        ["cycles"] => Route::Cycles,
-        ["cycles", "open"] => Route::OpenCycleInfo,
-        ["cycles", id, "open"] => Route::OpenCycle(id),
-        ["cycles", id, "rules", "approve"] => Route::ApproveRules(id),
-        ["applications"] => Route::Applications,
-        ["applications", id] => Route::Application(id),
-        ["applications", id, "documents"] => Route::Documents(id),
-        ["applications", id, "documents", doc, "download"] => Route::Download(id, doc),
-        ["applications", id, "access-log"] => Route::AccessLog(id),
-        _ => return Err(AppError::RouteNotFound),
-    })
-}
-
-type Reply = (StatusCode, serde_json::Value);
-
 async fn dispatch(
     app: &App,
     request: &Request,
-    method: &Method,
+    method: &str,
     path: &str,
     now: DateTime<Utc>,
 ) -> Result<Reply, AppError> {
-    let route = route(path)?;
-    // The call for applications is public (Art. 9(3)); everything else needs a caller.
-    if let Route::OpenCycleInfo = route {
-        return match *method {
-            Method::GET => ok(StatusCode::OK, &cycles::open_cycle_info(app).await?),
-            _ => Err(AppError::MethodNotAllowed),
-        };
+    let (route, params) = match routes::find(method, path) {
+        Matched::Route(route, params) => (route, params),
+        Matched::WrongMethod => return Err(AppError::MethodNotAllowed),
+        Matched::NotFound => return Err(AppError::RouteNotFound),
+    };
+    let caller = match route.access {
+        routes::Access::Public => None,
+        routes::Access::Roles(_) => Some(caller(request)?),
+    };
+    // A wrong role is refused before the body is even read.
+    if !route.access.allows(caller.as_ref()) {
+        return Err(AppError::Forbidden);
     }
-    let caller = caller(request)?;
-    // The use cases check roles themselves; checking the creating routes' role here too makes a
-    // wrong role answer 403 before its body is even read.
-    match (&route, method) {
-        (Route::Cycles, &Method::POST) => caller.require(Role::Office)?,
-        (Route::Applications | Route::Documents(_), &Method::POST) => {
-            caller.require(Role::Applicant)?
-        }
-        _ => {}
-    }
-    match (route, method.clone()) {
-        (Route::Cycles, Method::POST) => {
-            created(&cycles::create_cycle(app, &caller, json_body(request)?, now).await?)
-        }
-        (Route::OpenCycle(id), Method::POST) => ok(
-            StatusCode::OK,
-            &cycles::open_cycle(app, &caller, id, now).await?,
-        ),
-        (Route::ApproveRules(id), Method::POST) => ok(
-            StatusCode::OK,
-            &cycles::approve_rules(app, &caller, id, now).await?,
-        ),
-        (Route::Applications, Method::POST) => created(
-            &applications::create_application(app, &caller, json_body(request)?, now).await?,
-        ),
-        (Route::Applications, Method::GET) => ok(
-            StatusCode::OK,
-            &serde_json::json!({ "applications": applications::list_own(app, &caller).await? }),
-        ),
-        (Route::Application(id), Method::GET) => ok(
-            StatusCode::OK,
-            &applications::get_application(app, &caller, application_id(id)?).await?,
-        ),
-        (Route::Documents(id), Method::POST) => {
-            let id = application_id(id)?;
-            created(&documents::declare_document(app, &caller, id, json_body(request)?, now).await?)
-        }
-        (Route::Download(id, doc), Method::GET) => {
-            let id = application_id(id)?;
-            let doc = keys::parse_id(doc).ok_or(AppError::DocumentNotFound)?;
-            let meta = request_meta(request);
-            ok(
-                StatusCode::OK,
-                &documents::download_document(app, &caller, id, doc, meta, now).await?,
-            )
-        }
-        (Route::AccessLog(id), Method::GET) => ok(
-            StatusCode::OK,
-            &serde_json::json!({
-                "access_log": documents::access_log(app, &caller, application_id(id)?).await?
-            }),
-        ),
-        _ => Err(AppError::MethodNotAllowed),
-    }
+    let call = Call {
+        request,
+        params,
+        caller,
+        now,
+    };
+    (route.handler)(app, &call).await
 }
 
-fn application_id(segment: &str) -> Result<Ulid, AppError> {
-    keys::parse_id(segment).ok_or(AppError::ApplicationNotFound)
-}
-
-fn ok(status: StatusCode, value: &impl Serialize) -> Result<Reply, AppError> {
+/// A reply of `value` with `status`.
+pub fn reply(status: StatusCode, value: &impl Serialize) -> Result<Reply, AppError> {
     let value = serde_json::to_value(value)
-        .map_err(|error| AppError::Corrupt(format!("response does not serialise: {error}")))?;
+        .map_err(|error| AppError::corrupt(format!("response does not serialise: {error}")))?;
     Ok((status, value))
-}
-
-fn created(value: &impl Serialize) -> Result<Reply, AppError> {
-    ok(StatusCode::CREATED, value)
 }
 
 fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Body> {
@@ -179,9 +91,17 @@ fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Body> 
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json; charset=utf-8"),
+        HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+/// A path or query component, percent-decoded (UTF-8; an undecodable one stays as it came).
+pub fn percent_decode(text: &str) -> String {
+    percent_decode_str(text)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .unwrap_or_else(|_| text.to_owned())
 }
 
 /// The raw path, without the stage prefix API Gateway keeps in it for a named stage.
@@ -201,6 +121,17 @@ fn request_path(request: &Request) -> String {
     raw.to_owned()
 }
 
+/// Query parameter `name`, form-decoded (`+` is a space, `%XX` a byte of UTF-8), from the raw
+/// query string; the first one when repeated.
+pub fn query_parameter(request: &Request, name: &str) -> Option<String> {
+    let query = request.uri().query()?;
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |text: &str| percent_decode(&text.replace('+', " "));
+        (decode(key) == name).then(|| decode(value))
+    })
+}
+
 /// The caller from the authorizer's JWT claims; no claims, no caller.
 fn caller(request: &Request) -> Result<Caller, AppError> {
     let claims = request
@@ -212,7 +143,8 @@ fn caller(request: &Request) -> Result<Caller, AppError> {
     Caller::from_claims(claims)
 }
 
-fn request_meta(request: &Request) -> RequestMeta {
+/// Where a request came from, for the evidence access log.
+pub fn request_meta(request: &Request) -> RequestMeta {
     let header = |name: header::HeaderName| {
         request
             .headers()
@@ -235,16 +167,33 @@ fn request_meta(request: &Request) -> RequestMeta {
     meta
 }
 
-/// A JSON body of exactly the expected shape: malformed JSON is `invalid_json`; a missing,
-/// unknown or mistyped field is `invalid_field`.
-fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> {
-    let is_json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+/// Whether a body with this `Content-Type` is read as JSON: `application/json` (any case, any
+/// parameters), `text/plain` (what browsers send for a "simple" request and some clients by
+/// default), `*/*+json`, or none at all. Anything else (forms, multipart) is `415`.
+fn json_media_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media.is_empty()
+        || media == "application/json"
+        || media == "text/plain"
+        || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
+/// A JSON body of exactly the expected shape, read from the bytes themselves (API Gateway may
+/// have base64-encoded it; a UTF-8 byte-order mark is skipped): malformed JSON is `invalid_json`;
+/// a missing, unknown or mistyped field is `invalid_field`; an unreadable media type `415`.
+pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> {
+    if !json_media_type(request.headers()) {
         return Err(AppError::UnsupportedContentType);
     }
     let bytes: &[u8] = request.body().as_ref();
@@ -253,8 +202,118 @@ fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> {
             max: MAX_BODY_BYTES,
         });
     }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     serde_json::from_slice(bytes).map_err(|error| match error.classify() {
-        serde_json::error::Category::Data => AppError::InvalidField(error.to_string()),
-        _ => AppError::InvalidJson(error.to_string()),
+        serde_json::error::Category::Data => AppError::invalid_field(error.to_string()),
+        _ => AppError::InvalidJson {
+            detail: error.to_string(),
+        },
     })
+}
+
+/// JWT authorizers pass claims through as the token had them: `email_verified` is a JSON
+/// `true`, `auth_time` a number. `lambda_http` reads claims as strings only and would refuse the
+/// whole event, so typed claims are turned into their text first.
+fn stringify_claims(event: &mut serde_json::Value) {
+    let claims = event
+        .pointer_mut("/requestContext/authorizer/jwt/claims")
+        .and_then(serde_json::Value::as_object_mut);
+    if let Some(claims) = claims {
+        for value in claims.values_mut() {
+            match value {
+                serde_json::Value::String(_) => {}
+                serde_json::Value::Array(items) => {
+                    // Cognito groups as a JSON array: the bracketed form API Gateway gives.
+                    let names: Vec<String> = items
+                        .iter()
+                        .map(|item| match item {
+                            serde_json::Value::String(text) => text.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    *value = serde_json::Value::String(format!("[{}]", names.join(" ")));
+                }
+                _ => *value = serde_json::Value::String(value.to_string()),
+            }
+        }
+    }
+}
+
+/// The Lambda entry point of the API: an API Gateway HTTP API event (payload format 2.0) as JSON
+/// → the response API Gateway expects. An event that is not one is a `400` in the error shape.
+pub async fn handle_event(
+    app: &App,
+    mut event: serde_json::Value,
+    now: DateTime<Utc>,
+) -> ApiGatewayV2httpResponse {
+    stringify_claims(&mut event);
+    let response = match serde_json::to_string(&event)
+        .map_err(|error| error.to_string())
+        .and_then(|text| lambda_http::request::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(request) => handle(app, request, now).await,
+        Err(error) => {
+            tracing::error!(%error, "not an API Gateway v2 event");
+            let error = AppError::InvalidJson { detail: error };
+            json_response(
+                StatusCode::BAD_REQUEST,
+                serde_json::to_value(error.body()).unwrap_or_default(),
+            )
+        }
+    };
+    let (parts, body) = response.into_parts();
+    let (body, is_base64_encoded) = match body {
+        Body::Empty => (None, false),
+        Body::Text(text) => (Some(EventBody::Text(text)), false),
+        Body::Binary(bytes) => (Some(EventBody::Binary(bytes)), true),
+        _ => (None, false),
+    };
+    let mut out = ApiGatewayV2httpResponse::default();
+    out.status_code = i64::from(parts.status.as_u16());
+    out.headers = parts.headers;
+    out.body = body;
+    out.is_base64_encoded = is_base64_encoded;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_claims_become_text() {
+        let mut event = serde_json::json!({"requestContext": {"authorizer": {"jwt": {"claims": {
+            "sub": "a", "email_verified": true, "auth_time": 1_700_000_000,
+            "cognito:groups": ["office", "applicant"]
+        }}}}});
+        stringify_claims(&mut event);
+        let claims = &event["requestContext"]["authorizer"]["jwt"]["claims"];
+        assert_eq!(claims["email_verified"], "true");
+        assert_eq!(claims["auth_time"], "1700000000");
+        assert_eq!(claims["cognito:groups"], "[office applicant]");
+        assert_eq!(claims["sub"], "a");
+    }
+
+    #[test]
+    fn json_media_types() {
+        let with = |value: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(value).unwrap());
+            }
+            json_media_type(&headers)
+        };
+        for good in [
+            None,
+            Some("application/json"),
+            Some("Application/JSON; charset=utf-8"),
+            Some("text/plain;charset=UTF-8"),
+            Some("application/merge-patch+json"),
+        ] {
+            assert!(with(good), "{good:?}");
+        }
+        for bad in ["multipart/form-data; boundary=x", "application/x-www-form-urlencoded"] {
+            assert!(!with(Some(bad)), "{bad}");
+        }
+    }
 }

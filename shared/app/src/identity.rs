@@ -31,6 +31,9 @@ pub fn role_from_group(name: &str) -> Option<Role> {
 pub struct Caller {
     pub actor: Actor,
     pub email: Option<String>,
+    /// The identity provider's `email_verified` claim (Cognito sets it once the address
+    /// answered its code); it may arrive as `"true"` or, from other issuers, a JSON `true`.
+    pub email_verified: bool,
 }
 
 impl Caller {
@@ -48,7 +51,15 @@ impl Caller {
         Ok(Self {
             actor: Actor::new(sub, roles),
             email: claims.get("email").cloned(),
+            email_verified: claims
+                .get("email_verified")
+                .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
         })
+    }
+
+    /// The account's email, when the identity provider verified it.
+    pub fn verified_email(&self) -> Option<String> {
+        self.email.clone().filter(|_| self.email_verified)
     }
 
     /// The token's subject: the account id, owner of what it creates.

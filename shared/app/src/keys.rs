@@ -19,6 +19,11 @@ pub mod item_type {
     pub const ACCESS: &str = "access";
     pub const AUDIT: &str = "audit";
     pub const NOTICE: &str = "notice";
+    pub const RECOMMENDER: &str = "recommender";
+    pub const EMAIL_CONFIRMATION: &str = "email_confirmation";
+    pub const BOARD_ENTRY: &str = "board_entry";
+    pub const DUE: &str = "due";
+    pub const DOCUMENT_COUNT: &str = "document_count";
 }
 
 /// The `type` attribute name.
@@ -142,6 +147,10 @@ pub fn document(application: Ulid, document: Ulid) -> Key {
     )
 }
 
+pub fn document_count(application: Ulid) -> Key {
+    Key::new(application_partition(application), "DOCCOUNT")
+}
+
 pub const ACCESS_PREFIX: &str = "ACCESS#";
 
 pub fn access(application: Ulid, at: DateTime<Utc>, id: Ulid) -> Key {
@@ -182,6 +191,44 @@ pub fn notice_item_keys(notice_id: Ulid, due: Option<NaiveDate>) -> ItemKeys {
         ),
         None => keys,
     }
+}
+
+/// A dated item of an application: `APP#<app>` / `DUE#<date>#<kind>`, listed under GSI2
+/// `DUE#<date>` / `<kind>#APP#<app>` (access pattern 8).
+pub fn due_item_keys(application: Ulid, date: NaiveDate, kind: &str) -> ItemKeys {
+    let day = date.format("%Y-%m-%d");
+    ItemKeys::primary(Key::new(
+        application_partition(application),
+        format!("DUE#{day}#{kind}"),
+    ))
+    .with_gsi2(
+        due_partition(date),
+        format!("{kind}#{}", application_partition(application)),
+    )
+}
+
+// --- recommending units, confirmations, the public board ---------------------------------------
+
+pub fn recommender(id: Ulid) -> Key {
+    Key::new(format!("REC#{id}"), "REC")
+}
+
+/// GSI1 partition listing every recommending unit (access pattern 10).
+pub const RECOMMENDERS: &str = "RECOMMENDERS";
+
+pub fn recommender_item_keys(id: Ulid) -> ItemKeys {
+    ItemKeys::primary(recommender(id)).with_gsi1(RECOMMENDERS.to_owned(), id.to_string())
+}
+
+pub fn email_confirmation(token_sha256: &str) -> Key {
+    Key::new(format!("CONFIRM#{token_sha256}"), "CONFIRM")
+}
+
+/// The public notice board's partition (access pattern 11), newest last by publication instant.
+pub const BOARD: &str = "BOARD";
+
+pub fn board_entry(published_at: DateTime<Utc>, id: Ulid) -> Key {
+    Key::new(BOARD, format!("{}#{id}", instant(published_at)))
 }
 
 // --- evidence objects ---------------------------------------------------------------------------

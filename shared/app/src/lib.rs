@@ -18,6 +18,9 @@ pub mod identity;
 pub mod keys;
 pub mod model;
 pub mod notices;
+pub mod recipients;
+pub mod routes;
+pub mod stage;
 pub mod store;
 pub mod templates;
 pub mod usecases;
@@ -38,30 +41,63 @@ pub struct AppConfig {
     pub upload_ttl: Duration,
     /// Lifetime of a download link (at most 5 minutes).
     pub download_ttl: Duration,
+    /// The most evidence documents one application may declare.
+    pub max_documents: usize,
+    /// The mailboxes of the bodies that receive notices (Arts. 7, 9, 13).
+    pub mailboxes: Mailboxes,
+    /// Where people open the pages, e.g. `https://award.wuwei.gov.cn` (links in emails).
+    pub public_base_url: String,
 }
+
+/// The mailboxes of the Committee Office (Art. 9), the Review Committee (Art. 7) and the city
+/// finance bureau (Art. 13): `OFFICE_MAILBOX`, `COMMITTEE_MAILBOX`, `FINANCE_MAILBOX`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailboxes {
+    pub office: String,
+    pub committee: String,
+    pub finance: String,
+}
+
+/// `MAX_DOCUMENTS` when unset.
+pub const DEFAULT_MAX_DOCUMENTS: usize = 30;
 
 /// `MAX_UPLOAD_BYTES` when unset.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 
 impl AppConfig {
-    /// The defaults: 50 MiB uploads, the longest link lifetimes the ports allow.
-    pub fn new(mail_from: impl Into<String>) -> Self {
+    /// The defaults: 50 MiB uploads, 30 documents, the longest link lifetimes the ports allow.
+    pub fn new(mail_from: impl Into<String>, mailboxes: Mailboxes, public_base_url: &str) -> Self {
         Self {
             mail_from: mail_from.into(),
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             upload_ttl: MAX_UPLOAD_TTL,
             download_ttl: MAX_DOWNLOAD_TTL,
+            max_documents: DEFAULT_MAX_DOCUMENTS,
+            mailboxes,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
         }
     }
 
-    /// Reads `MAIL_FROM` (required) and `MAX_UPLOAD_BYTES` (optional) through `lookup`
-    /// (`std::env::var` in the functions), and checks the result.
+    /// Reads `MAIL_FROM`, `OFFICE_MAILBOX`, `COMMITTEE_MAILBOX`, `FINANCE_MAILBOX`,
+    /// `PUBLIC_BASE_URL` (required) and `MAX_UPLOAD_BYTES`, `MAX_DOCUMENTS` (optional) through
+    /// `lookup` (`std::env::var` in the functions), and checks the result.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
         let mail_from = required(&lookup, "MAIL_FROM")?;
-        let mut config = Self::new(mail_from);
+        let mailboxes = Mailboxes {
+            office: required(&lookup, "OFFICE_MAILBOX")?,
+            committee: required(&lookup, "COMMITTEE_MAILBOX")?,
+            finance: required(&lookup, "FINANCE_MAILBOX")?,
+        };
+        let base = required(&lookup, "PUBLIC_BASE_URL")?;
+        let mut config = Self::new(mail_from, mailboxes, &base);
+        if let Some(max) = lookup("MAX_DOCUMENTS") {
+            config.max_documents = max.trim().parse().map_err(|_| {
+                AppError::config(format!("MAX_DOCUMENTS must be a count, got {max:?}"))
+            })?;
+        }
         if let Some(max) = lookup("MAX_UPLOAD_BYTES") {
             config.max_upload_bytes = max.trim().parse().map_err(|_| {
-                AppError::Config(format!(
+                AppError::config(format!(
                     "MAX_UPLOAD_BYTES must be a byte count, got {max:?}"
                 ))
             })?;
@@ -73,18 +109,37 @@ impl AppConfig {
     /// Rejects settings the rules do not allow.
     pub fn check(&self) -> Result<(), AppError> {
         validation::email(&self.mail_from).map_err(|_| {
-            AppError::Config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
+            AppError::config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
         })?;
+        for (name, address) in [
+            ("OFFICE_MAILBOX", &self.mailboxes.office),
+            ("COMMITTEE_MAILBOX", &self.mailboxes.committee),
+            ("FINANCE_MAILBOX", &self.mailboxes.finance),
+        ] {
+            validation::email(address)
+                .map_err(|_| AppError::config(format!("{name} {address:?} is not an address")))?;
+        }
+        if !(self.public_base_url.starts_with("https://")
+            || self.public_base_url.starts_with("http://127.0.0.1")
+            || self.public_base_url.starts_with("http://localhost"))
+        {
+            return Err(AppError::config(
+                "PUBLIC_BASE_URL must be an https URL (or http on loopback)",
+            ));
+        }
+        if self.max_documents == 0 {
+            return Err(AppError::config("MAX_DOCUMENTS must be at least 1"));
+        }
         if self.max_upload_bytes == 0 {
-            return Err(AppError::Config(
-                "MAX_UPLOAD_BYTES must be at least 1".into(),
+            return Err(AppError::config(
+                "MAX_UPLOAD_BYTES must be at least 1",
             ));
         }
         if self.upload_ttl.is_zero() || self.upload_ttl > MAX_UPLOAD_TTL {
-            return Err(AppError::Config("upload links live 1 s to 15 min".into()));
+            return Err(AppError::config("upload links live 1 s to 15 min"));
         }
         if self.download_ttl.is_zero() || self.download_ttl > MAX_DOWNLOAD_TTL {
-            return Err(AppError::Config("download links live 1 s to 5 min".into()));
+            return Err(AppError::config("download links live 1 s to 5 min"));
         }
         Ok(())
     }
@@ -94,7 +149,7 @@ impl AppConfig {
 pub fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<String, AppError> {
     lookup(name)
         .filter(|value| !value.trim().is_empty())
-        .ok_or_else(|| AppError::Config(format!("environment variable {name} is not set")))
+        .ok_or_else(|| AppError::config(format!("environment variable {name} is not set")))
 }
 
 /// The ports and settings every handler runs over.
@@ -121,27 +176,46 @@ mod tests {
 
     #[test]
     fn config_from_environment() {
-        let config = AppConfig::from_lookup(lookup(&[
+        let base = [
             ("MAIL_FROM", "award@example.cn"),
-            ("MAX_UPLOAD_BYTES", "1024"),
-        ]))
-        .unwrap();
+            ("OFFICE_MAILBOX", "office@example.cn"),
+            ("COMMITTEE_MAILBOX", "committee@example.cn"),
+            ("FINANCE_MAILBOX", "finance@example.cn"),
+            ("PUBLIC_BASE_URL", "https://award.example.cn/"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = base.to_vec();
+            pairs.extend_from_slice(extra);
+            AppConfig::from_lookup(lookup(&pairs))
+        };
+        let config = with(&[("MAX_UPLOAD_BYTES", "1024")]).unwrap();
         assert_eq!(config.max_upload_bytes, 1024);
         assert_eq!(config.upload_ttl, MAX_UPLOAD_TTL);
+        assert_eq!(config.public_base_url, "https://award.example.cn");
+        assert_eq!(config.mailboxes.finance, "finance@example.cn");
 
         let missing = AppConfig::from_lookup(lookup(&[])).unwrap_err();
         assert!(missing.to_string().contains("MAIL_FROM"));
-        let bad = AppConfig::from_lookup(lookup(&[
-            ("MAIL_FROM", "award@example.cn"),
-            ("MAX_UPLOAD_BYTES", "lots"),
-        ]))
-        .unwrap_err();
+        let bad = with(&[("MAX_UPLOAD_BYTES", "lots")]).unwrap_err();
         assert!(bad.to_string().contains("MAX_UPLOAD_BYTES"));
+        let bad = with(&[("OFFICE_MAILBOX", "office")]).unwrap_err();
+        assert!(bad.to_string().contains("OFFICE_MAILBOX"));
+        let no_office = AppConfig::from_lookup(lookup(&base[..1])).unwrap_err();
+        assert!(no_office.to_string().contains("OFFICE_MAILBOX"));
     }
 
     #[test]
     fn link_lifetimes_are_capped() {
-        let mut config = AppConfig::new("award@example.cn");
+        let mut config = AppConfig::new(
+            "award@example.cn",
+            Mailboxes {
+                office: "office@example.cn".into(),
+                committee: "committee@example.cn".into(),
+                finance: "finance@example.cn".into(),
+            },
+            "https://award.example.cn",
+        );
+        assert!(config.check().is_ok());
         config.upload_ttl = Duration::from_secs(16 * 60);
         assert!(config.check().is_err());
         config.upload_ttl = MAX_UPLOAD_TTL;

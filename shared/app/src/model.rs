@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use award_domain::cycle::Cycle;
-use award_domain::lifecycle::ApplicationState;
+use award_domain::form::{ApplicationForm, DocumentCategory};
+use award_domain::lifecycle::{ApplicationState, Lifecycle, NoticeKind, Recipient, ScheduleKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
@@ -59,20 +60,38 @@ impl Record for OrganisationGuard {
     }
 }
 
-/// An organisation's application in a cycle; `owner_sub` is the applicant account that created it.
+/// An organisation's application in a cycle. Its stage, owner and stage records are the domain's
+/// [`Lifecycle`] (Art. 11), held here as they are so nothing parallel can drift; the owner is the
+/// applicant account (token subject) that created it. `uscc` is the organisation's identity in
+/// the cycle (the one-application guard's key) and never changes; the rest of the 申报表 is `form`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
     pub id: Ulid,
     pub cycle_id: String,
-    pub owner_sub: String,
-    pub organisation_name: String,
     pub uscc: String,
-    pub registration_date: NaiveDate,
-    pub division_code: String,
-    pub contact_email: String,
-    pub state: ApplicationState,
+    pub lifecycle: Lifecycle,
+    pub form: ApplicationForm,
+    /// Art. 11(3): the recommending unit the applicant chose.
+    pub recommender_id: Option<Ulid>,
+    /// Art. 11(3): the unit's opinion and signer, once it recommended.
+    pub recommendation: Option<Recommendation>,
+    pub contact: ContactAddresses,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Application {
+    pub fn state(&self) -> ApplicationState {
+        self.lifecycle.state
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.lifecycle.owner
+    }
+
+    pub fn organisation_name(&self) -> &str {
+        &self.form.organisation.name
+    }
 }
 
 impl Record for Application {
@@ -80,11 +99,148 @@ impl Record for Application {
     fn keys(&self) -> ItemKeys {
         keys::application_item_keys(
             self.id,
-            &self.owner_sub,
+            self.owner(),
             self.created_at,
             &self.cycle_id,
-            self.state.as_str(),
+            self.state().as_str(),
         )
+    }
+}
+
+/// Art. 11(3): what the recommending unit signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub recommender_id: Ulid,
+    pub opinion: String,
+    pub signer_name: String,
+    pub signed_by: String,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// Where the applicant's notices go: only to an address it controls — the account's verified
+/// email, or the form's contact email once a link sent to it was confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactAddresses {
+    /// The token's verified `email` when the application was created.
+    pub account_email: String,
+    /// The contact email, confirmed through the link sent to it.
+    pub confirmed_email: Option<String>,
+    /// A contact email waiting for its confirmation.
+    pub pending_email: Option<String>,
+}
+
+impl ContactAddresses {
+    /// The address the applicant's notices go to.
+    pub fn notice_address(&self) -> &str {
+        self.confirmed_email.as_deref().unwrap_or(&self.account_email)
+    }
+
+    /// Whether `email` already receives notices (no confirmation needed).
+    pub fn is_confirmed(&self, email: &str) -> bool {
+        email.eq_ignore_ascii_case(&self.account_email)
+            || self
+                .confirmed_email
+                .as_deref()
+                .is_some_and(|confirmed| confirmed.eq_ignore_ascii_case(email))
+    }
+}
+
+/// Art. 11(3): a recommending unit — a county/district quality office (质量发展领导小组办公室) for
+/// the organisations registered in its division, or an industry department (行业主管部门) for
+/// its GB/T 4754 sections. `accounts` are the token subjects that act for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recommender {
+    pub id: Ulid,
+    pub name: String,
+    pub scope: RecommenderScope,
+    pub mailbox: String,
+    pub accounts: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecommenderScope {
+    /// A county or district quality office, by its GB/T 2260 division code.
+    County { division_code: String },
+    /// An industry department, by the GB/T 4754-2017 section letters it oversees.
+    Industry { sections: Vec<char> },
+}
+
+impl Recommender {
+    /// Whether this unit may recommend an organisation of `division_code` and `industry_code`.
+    pub fn covers(&self, division_code: &str, industry_code: &str) -> bool {
+        match &self.scope {
+            RecommenderScope::County { division_code: own } => own == division_code,
+            RecommenderScope::Industry { sections } => {
+                award_domain::form::industry_section(industry_code)
+                    .is_some_and(|section| sections.contains(&section))
+            }
+        }
+    }
+}
+
+impl Record for Recommender {
+    const TYPE: &'static str = item_type::RECOMMENDER;
+    fn keys(&self) -> ItemKeys {
+        keys::recommender_item_keys(self.id)
+    }
+}
+
+/// A link sent to a contact address to confirm it; stored by the SHA-256 of its secret token, so
+/// the table never holds a usable token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailConfirmation {
+    pub token_sha256: String,
+    pub application_id: Ulid,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Record for EmailConfirmation {
+    const TYPE: &'static str = item_type::EMAIL_CONFIRMATION;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::email_confirmation(&self.token_sha256))
+    }
+}
+
+/// A publication on the public notice board (Arts. 3, 9(3), 11(8)–(9), 17, 18): what a notice to
+/// `Recipient::Public` becomes, rendered once when it is owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardEntry {
+    pub id: Ulid,
+    pub kind: NoticeKind,
+    pub cycle_id: String,
+    pub application_id: Option<Ulid>,
+    pub title: String,
+    pub body: String,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Record for BoardEntry {
+    const TYPE: &'static str = item_type::BOARD_ENTRY;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::board_entry(self.published_at, self.id))
+    }
+}
+
+/// Dated work a decision owes (`Event::Scheduled`), listed under GSI2 `DUE#<date>` for the
+/// scheduled jobs (China date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueItem {
+    pub kind: ScheduleKind,
+    pub date: NaiveDate,
+    pub application_id: Ulid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Record for DueItem {
+    const TYPE: &'static str = item_type::DUE;
+    fn keys(&self) -> ItemKeys {
+        keys::due_item_keys(self.application_id, self.date, self.kind.as_str())
     }
 }
 
@@ -104,6 +260,7 @@ pub enum DocumentStatus {
 pub struct Document {
     pub id: Ulid,
     pub application_id: Ulid,
+    pub category: DocumentCategory,
     pub file_name: String,
     pub content_type: String,
     pub size: u64,
@@ -125,6 +282,20 @@ impl Record for Document {
     const TYPE: &'static str = item_type::DOCUMENT;
     fn keys(&self) -> ItemKeys {
         ItemKeys::primary(keys::document(self.application_id, self.id))
+    }
+}
+
+/// How many documents an application has declared (the limit's guard, `APP#<app>` / `DOCCOUNT`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentCount {
+    pub application_id: Ulid,
+    pub declared: usize,
+}
+
+impl Record for DocumentCount {
+    const TYPE: &'static str = item_type::DOCUMENT_COUNT;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::document_count(self.application_id))
     }
 }
 
@@ -182,25 +353,6 @@ pub enum NoticeStatus {
     Failed,
 }
 
-/// The email templates a notice can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeTemplate {
-    ApplicationReceived,
-    DocumentReceived,
-    DocumentRejected,
-}
-
-impl NoticeTemplate {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ApplicationReceived => "application_received",
-            Self::DocumentReceived => "document_received",
-            Self::DocumentRejected => "document_rejected",
-        }
-    }
-}
-
 /// An email owed to someone, written in the same transaction as the change that owes it
 /// (transactional outbox); `notify` sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,7 +360,11 @@ pub struct Notice {
     pub id: Ulid,
     pub status: NoticeStatus,
     pub recipient: String,
-    pub template: NoticeTemplate,
+    /// Who the recipient is (the applicant, the Office ...).
+    pub audience: Recipient,
+    pub kind: NoticeKind,
+    /// The application it is about, if any.
+    pub application_id: Option<Ulid>,
     pub data: BTreeMap<String, String>,
     /// The China date the notice was due; while it is pending or sending it is listed under
     /// GSI2 `DUE#<due>` so the scheduled redrive finds it.

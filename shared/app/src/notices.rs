@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
+use award_domain::lifecycle::NoticeKind;
 use award_ports::{Email, Write};
 use chrono::{DateTime, Duration, Utc};
 use ulid::Ulid;
@@ -12,7 +13,8 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::keys;
-use crate::model::{Notice, NoticeStatus, NoticeTemplate, new_id};
+use crate::model::{Notice, NoticeStatus, new_id};
+use crate::recipients::Addressee;
 use crate::store::{self, failed_condition};
 use crate::templates;
 
@@ -23,18 +25,27 @@ pub const MAX_SEND_ATTEMPTS: u32 = 8;
 /// minutes, so nobody is still working on it.
 pub const STALE_CLAIM: Duration = Duration::minutes(15);
 
-/// The write that owes `recipient` the email `template` rendered with `data`.
+/// The write that owes `to` the email of `kind` rendered with `data` (plus `to`'s salutation);
+/// `application_id` names the application it is about, if any. Recipients are resolved to an
+/// [`Addressee`] in one place, `recipients`.
 pub fn owe(
-    template: NoticeTemplate,
-    recipient: &str,
-    data: BTreeMap<String, String>,
+    kind: NoticeKind,
+    to: &Addressee,
+    mut data: BTreeMap<String, String>,
+    application_id: Option<Ulid>,
     now: DateTime<Utc>,
 ) -> Result<Write, AppError> {
+    data.insert(
+        crate::templates::SALUTATION.to_owned(),
+        to.salutation.clone(),
+    );
     store::create(&Notice {
         id: new_id(now),
         status: NoticeStatus::Pending,
-        recipient: recipient.to_owned(),
-        template,
+        recipient: to.address.clone(),
+        audience: to.audience,
+        kind,
+        application_id,
         data,
         due: china_date(now),
         created_at: now,
@@ -100,7 +111,7 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
     }
     let claimed_version = loaded.version + 1;
 
-    let sent = match templates::render(notice.template, &notice.data) {
+    let sent = match templates::render(notice.kind, &notice.data) {
         Ok(rendered) => app
             .mail
             .send(&Email {
@@ -126,7 +137,7 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             Delivery::Sent
         }
         Err(error) => {
-            let permanent = matches!(error, AppError::Template(_) | AppError::Config(_));
+            let permanent = matches!(error, AppError::Template { .. } | AppError::Config { .. });
             notice.last_error = Some(error.to_string());
             if permanent || notice.attempts >= MAX_SEND_ATTEMPTS {
                 tracing::error!(notice = %notice.id, attempts = notice.attempts, %error, "giving up on a notice");

@@ -27,11 +27,28 @@ pub struct Stored<T> {
     pub version: u64,
 }
 
+/// Drops what DynamoDB must never be sent: `NULL` for an absent `Option` (a `NULL` index key
+/// attribute breaks a sparse index, and absence is what the record means) and empty sets (which
+/// DynamoDB refuses). Nested maps are cleaned too; list elements are kept as they are.
+fn strip_absent(attributes: &mut std::collections::HashMap<String, AttributeValue>) {
+    attributes.retain(|_, value| match value {
+        AttributeValue::Null(_) => false,
+        AttributeValue::Ss(set) | AttributeValue::Ns(set) => !set.is_empty(),
+        AttributeValue::Bs(set) => !set.is_empty(),
+        AttributeValue::M(map) => {
+            strip_absent(map);
+            true
+        }
+        _ => true,
+    });
+}
+
 /// The item of `record` at `version`.
 pub fn to_item<T: Record>(record: &T, version: u64) -> Result<Item, AppError> {
     let mut item: Item = serde_dynamo::to_item(record)?;
     let keys = record.keys();
     let attributes = item.as_mut();
+    strip_absent(attributes);
     attributes.insert(PK.into(), AttributeValue::S(keys.key.pk));
     attributes.insert(SK.into(), AttributeValue::S(keys.key.sk));
     if let Some((pk, sk)) = keys.gsi1 {
@@ -58,14 +75,14 @@ pub fn type_of(item: &Item) -> Option<&str> {
 /// The record in `item`, which must be of `T`'s type.
 pub fn from_item<T: Record>(item: Item) -> Result<Stored<T>, AppError> {
     if type_of(&item) != Some(T::TYPE) {
-        return Err(AppError::Corrupt(format!(
+        return Err(AppError::corrupt(format!(
             "expected an item of type {}, found {:?}",
             T::TYPE,
             type_of(&item)
         )));
     }
     let version = version_of(&item)
-        .ok_or_else(|| AppError::Corrupt(format!("{} item without a version", T::TYPE)))?;
+        .ok_or_else(|| AppError::corrupt(format!("{} item without a version", T::TYPE)))?;
     Ok(Stored {
         record: serde_dynamo::from_item(item)?,
         version,
@@ -108,31 +125,138 @@ pub fn replace<T: Record>(record: &T, loaded_version: u64) -> Result<Write, AppE
 
 /// The position of the write whose condition failed, if that is why the transaction failed.
 pub fn failed_condition(error: &AppError) -> Option<usize> {
-    match error {
-        AppError::Table(TableError::ConditionFailed { index, .. }) => Some(*index),
+    match error.table_error() {
+        Some(TableError::ConditionFailed { index, .. }) => Some(*index),
         _ => None,
     }
 }
 
-/// How often a use case is re-run (load → decide → save) when the table reports that another
-/// transaction touched the same items at the same time.
-const CONFLICT_ATTEMPTS: usize = 3;
+/// A transaction being built: each write with the refusal its condition stands for, so that the
+/// meaning of a failed condition never depends on the order of the writes.
+#[derive(Default)]
+pub struct Tx {
+    writes: Vec<Write>,
+    refusals: Vec<Option<Refusal>>,
+}
 
-/// Runs a whole load → decide → save again when the transaction lost a race, so concurrent callers
-/// are serialised rather than one of them losing its update; after a few attempts the caller is told.
+type Refusal = Box<dyn Fn() -> AppError + Send + Sync>;
+
+impl Tx {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A write whose condition can only fail through a bug or a race the caller retries.
+    pub fn push(&mut self, write: Write) -> &mut Self {
+        self.writes.push(write);
+        self.refusals.push(None);
+        self
+    }
+
+    /// A write whose failed condition means `refusal` (e.g. a guard's `NotExists` is
+    /// `DuplicateApplication`).
+    pub fn guard(
+        &mut self,
+        write: Write,
+        refusal: impl Fn() -> AppError + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.writes.push(write);
+        self.refusals.push(Some(Box::new(refusal)));
+        self
+    }
+
+    pub fn extend(&mut self, writes: impl IntoIterator<Item = Write>) -> &mut Self {
+        for write in writes {
+            self.push(write);
+        }
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// Writes everything or nothing. A failed condition becomes the refusal pushed with it (or
+    /// [`AppError::ConcurrentUpdate`] for a write pushed without one); a lost race stays
+    /// `TableError::Conflict` for [`retry_on_conflict`].
+    pub async fn commit(self, table: &dyn Table) -> Result<(), AppError> {
+        let Self { writes, refusals } = self;
+        match table.transact(writes).await {
+            Ok(()) => Ok(()),
+            Err(TableError::ConditionFailed { index, key }) => {
+                match refusals.get(index) {
+                    Some(Some(refusal)) => Err(refusal()),
+                    Some(None) => {
+                        tracing::info!(?key, "an unguarded condition failed; answered as a concurrent update");
+                        Err(AppError::ConcurrentUpdate)
+                    }
+                    None => Err(AppError::corrupt(format!(
+                        "the table named write {index} of a shorter transaction"
+                    ))),
+                }
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// How often a use case is run (load → decide → save) when the table reports that another
+/// transaction touched the same items at the same time.
+pub const CONFLICT_ATTEMPTS: u32 = 4;
+
+/// The wait before attempt `attempt + 1` after a conflict: exponential (10, 20, 40 ms ...) with
+/// full jitter, so that callers who collided once do not collide again in step.
+pub fn conflict_backoff(attempt: u32) -> std::time::Duration {
+    let ceiling_ms = 10u64 << attempt.min(6);
+    let mut random = [0u8; 8];
+    // Without an entropy source the ceiling itself is a correct, if less spread, wait.
+    let jitter = match getrandom::fill(&mut random) {
+        Ok(()) => u64::from_le_bytes(random) % (ceiling_ms + 1),
+        Err(_) => ceiling_ms,
+    };
+    std::time::Duration::from_millis(jitter)
+}
+
+/// Runs a whole load → decide → save again when the transaction lost a race
+/// (`TransactionConflict`), after a back-off with jitter, so concurrent callers are serialised
+/// rather than one of them losing its update; after [`CONFLICT_ATTEMPTS`] the caller is told
+/// `409 concurrent_update`.
 pub async fn retry_on_conflict<T, F, Fut>(mut attempt: F) -> Result<T, AppError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    for _ in 1..CONFLICT_ATTEMPTS {
+    for tried in 1..=CONFLICT_ATTEMPTS {
         match attempt().await {
-            Err(AppError::Table(TableError::Conflict)) => continue,
+            Err(AppError::Table {
+                source: TableError::Conflict,
+            }) if tried < CONFLICT_ATTEMPTS => {
+                tokio::time::sleep(conflict_backoff(tried)).await;
+            }
+            Err(AppError::Table {
+                source: TableError::Conflict,
+            }) => return Err(AppError::ConcurrentUpdate),
             other => return other,
         }
     }
-    match attempt().await {
-        Err(AppError::Table(TableError::Conflict)) => Err(AppError::ConcurrentUpdate),
-        other => other,
+    Err(AppError::ConcurrentUpdate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_stays_under_its_ceiling() {
+        for attempt in 1..10 {
+            let ceiling = std::time::Duration::from_millis(10 << attempt.min(6));
+            for _ in 0..20 {
+                assert!(conflict_backoff(attempt) <= ceiling);
+            }
+        }
     }
 }

@@ -1,14 +1,24 @@
-//! Email templates (minijinja), embedded in the binary: for each notice a subject, a text part and
-//! an HTML part (auto-escaped, the template names end in `.html`). Chinese text, as people read it.
+//! Email templates (minijinja), embedded in the binary by `build.rs` (every file under
+//! `templates/`). One file per notice kind, `templates/notices/<kind>.txt`, named by the domain's
+//! [`NoticeKind::as_str`], with two blocks: `subject` and `body` (plain text, Chinese, as people
+//! read it). The text part is the body in `layout.txt`; the HTML part is the same body, escaped,
+//! one `<p>` per paragraph, in `layout.html` — so the two parts can never say different things.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use award_domain::lifecycle::NoticeKind;
 use chrono::{DateTime, FixedOffset, Utc};
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{Environment, UndefinedBehavior, context};
 
 use crate::error::AppError;
-use crate::model::NoticeTemplate;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// The data key every notice carries: how the letter addresses its recipient.
+pub const SALUTATION: &str = "salutation";
 
 /// One rendered email, ready for the Mail port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,77 +32,75 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
     let mut env = Environment::new();
     // A template naming data that is not there is a bug to surface, not a blank in an email.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    for (name, source) in [
-        ("layout.txt", include_str!("../templates/layout.txt")),
-        ("layout.html", include_str!("../templates/layout.html")),
-        (
-            "application_received.subject.txt",
-            include_str!("../templates/application_received.subject.txt"),
-        ),
-        (
-            "application_received.txt",
-            include_str!("../templates/application_received.txt"),
-        ),
-        (
-            "application_received.html",
-            include_str!("../templates/application_received.html"),
-        ),
-        (
-            "document_received.subject.txt",
-            include_str!("../templates/document_received.subject.txt"),
-        ),
-        (
-            "document_received.txt",
-            include_str!("../templates/document_received.txt"),
-        ),
-        (
-            "document_received.html",
-            include_str!("../templates/document_received.html"),
-        ),
-        (
-            "document_rejected.subject.txt",
-            include_str!("../templates/document_rejected.subject.txt"),
-        ),
-        (
-            "document_rejected.txt",
-            include_str!("../templates/document_rejected.txt"),
-        ),
-        (
-            "document_rejected.html",
-            include_str!("../templates/document_rejected.html"),
-        ),
-    ] {
+    for (name, source) in embedded::SOURCES {
         env.add_template(name, source)?;
     }
     Ok(env)
 });
 
-/// Renders `template` with `data` (string values only, as notices store them).
-pub fn render(
-    template: NoticeTemplate,
-    data: &BTreeMap<String, String>,
-) -> Result<Rendered, AppError> {
-    let env = TEMPLATES
+/// The template file of a notice kind.
+pub fn template_name(kind: NoticeKind) -> String {
+    format!("notices/{}.txt", kind.as_str())
+}
+
+/// Renders the notice `kind` with `data` (string values only, as notices store them; it must hold
+/// [`SALUTATION`]). A kind without a template, or a template naming data that is not given, is a
+/// `Template` error.
+pub fn render(kind: NoticeKind, data: &BTreeMap<String, String>) -> Result<Rendered, AppError> {
+    let env = environment()?;
+    let (subject, body) = render_parts(kind, data)?;
+    let salutation = data.get(SALUTATION).cloned().unwrap_or_default();
+    let paragraphs: Vec<Vec<&str>> = body
+        .split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim_end)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect();
+    let text = env
+        .get_template("layout.txt")?
+        .render(context! { salutation => &salutation, body => &body })?;
+    let html = env.get_template("layout.html")?.render(context! {
+        subject => &subject, salutation => &salutation, paragraphs => paragraphs,
+    })?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
+fn environment() -> Result<&'static Environment<'static>, AppError> {
+    TEMPLATES
         .as_ref()
-        .map_err(|error| AppError::Config(format!("email templates do not compile: {error}")))?;
-    let name = template.name();
-    let part = |suffix: &str| -> Result<String, AppError> {
-        Ok(env
-            .get_template(&format!("{name}.{suffix}"))?
-            .render(data)?)
-    };
+        .map_err(|error| AppError::config(format!("email templates do not compile: {error}")))
+}
+
+/// The subject (one line) and the body (plain text) of notice `kind`, without the letter's
+/// salutation and signature: what the public notice board shows.
+pub fn render_parts(
+    kind: NoticeKind,
+    data: &BTreeMap<String, String>,
+) -> Result<(String, String), AppError> {
+    let template = environment()?.get_template(&template_name(kind))?;
+    let mut captured = template.render_captured(data)?;
+    let (subject, body) = captured.with_state_mut(|state| {
+        Ok::<_, minijinja::Error>((state.render_block("subject")?, state.render_block("body")?))
+    })?;
     // A header must stay one line whatever the data holds.
-    let subject = part("subject.txt")?
-        .split(['\r', '\n'])
+    Ok((one_line(&subject), body.trim().to_owned()))
+}
+
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join(" ");
-    Ok(Rendered {
-        subject,
-        text: part("txt")?,
-        html: part("html")?,
-    })
+        .join(" ")
 }
 
 /// An instant as people in China read it, e.g. `2026-03-01 18:30（北京时间）`.
@@ -107,7 +115,7 @@ pub fn china_time(at: DateTime<Utc>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
@@ -118,59 +126,101 @@ mod tests {
             .collect()
     }
 
+    /// Every key a notice of any kind may be given by the app (`notices::NoticeData`): a template
+    /// that needs anything else fails this test.
+    pub(crate) fn sample() -> BTreeMap<String, String> {
+        data(&[
+            (SALUTATION, "武威某某有限公司"),
+            ("organisation_name", "武威某某有限公司"),
+            ("application_id", "01J0000000000000000000000A"),
+            ("cycle_id", "2026"),
+            ("cycle_title", "2026年度武威市人民政府质量奖"),
+            ("uscc", "91620602MA74XY8Q08"),
+            ("application_deadline", "2026-06-30"),
+            ("recommendation_deadline", "2026-07-15"),
+        ])
+    }
+
+    #[test]
+    fn every_notice_kind_has_a_template_that_renders_with_the_common_data() {
+        // The kind-specific data of the notices that need more than the common keys.
+        let extra = |kind: NoticeKind| -> Vec<(&str, &str)> {
+            match kind {
+                NoticeKind::DocumentReceived => vec![
+                    ("file_name", "质量手册.pdf"),
+                    ("size", "1024"),
+                    ("sha256", "ab"),
+                    ("received_at", "2026-03-01 18:30（北京时间）"),
+                ],
+                NoticeKind::DocumentRejected => {
+                    vec![("file_name", "质量手册.pdf"), ("reason", "大小不符")]
+                }
+                NoticeKind::EmailConfirmation => vec![
+                    ("email", "quality@example.cn"),
+                    ("confirm_url", "https://award.example.cn/confirm-email?token=x"),
+                    ("expires_at", "2026-03-03 18:30（北京时间）"),
+                ],
+                NoticeKind::DeadlineExtended => vec![
+                    ("previous_application_deadline", "2026-06-20"),
+                    ("previous_recommendation_deadline", "2026-07-05"),
+                ],
+                NoticeKind::ApplicationSubmitted => vec![
+                    ("submitted_at", "2026-03-01 18:30（北京时间）"),
+                    ("recommender_name", "凉州区质量发展领导小组办公室"),
+                ],
+                NoticeKind::Recommended => vec![
+                    ("recommender_name", "凉州区质量发展领导小组办公室"),
+                    ("opinion", "同意推荐"),
+                    ("signer", "张三"),
+                ],
+                NoticeKind::RecommendationDeclined => vec![
+                    ("recommender_name", "凉州区质量发展领导小组办公室"),
+                    ("reason", "材料不全"),
+                ],
+                NoticeKind::Withdrawn | NoticeKind::Rejected => vec![("reason", "主动撤回")],
+                _ => vec![],
+            }
+        };
+        for kind in NoticeKind::ALL {
+            let mut all = sample();
+            all.extend(
+                extra(kind)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned())),
+            );
+            let rendered =
+                render(kind, &all).unwrap_or_else(|error| panic!("{}: {error}", kind.as_str()));
+            assert!(
+                rendered.subject.starts_with("武威市人民政府质量奖："),
+                "{}",
+                kind.as_str()
+            );
+            assert!(rendered.text.starts_with("武威某某有限公司："));
+            assert!(rendered.html.contains("<html lang=\"zh-CN\">"));
+            assert!(rendered.html.contains("<p>"), "{}", kind.as_str());
+        }
+    }
+
     #[test]
     fn html_escapes_and_text_does_not() {
-        let rendered = render(
-            NoticeTemplate::DocumentRejected,
-            &data(&[
-                ("organisation_name", "<b>甲&乙</b>公司"),
-                ("application_id", "01J"),
-                ("file_name", "a\r\nBcc: x@y.z.pdf"),
-                ("reason", "大小不符"),
-            ]),
-        )
-        .unwrap();
-        assert!(
-            rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"),
-            "{}",
-            rendered.html
-        );
-        assert!(!rendered.html.contains("<b>甲"));
-        assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
+        let mut all = sample();
+        all.insert("organisation_name".into(), "<b>甲&乙</b>公司".into());
+        all.insert("file_name".into(), "a\r\nBcc: x@y.z.pdf".into());
+        all.insert("reason".into(), "大小不符".into());
+        let rendered = render(NoticeKind::DocumentRejected, &all).unwrap();
+        assert!(!rendered.html.contains("<b>甲"), "{}", rendered.html);
         assert!(!rendered.subject.contains('\n') && !rendered.subject.contains('\r'));
         assert!(rendered.subject.contains("材料未通过核验"));
+        all.insert(SALUTATION.into(), "<b>甲&乙</b>公司".into());
+        let rendered = render(NoticeKind::Eligible, &all).unwrap();
+        assert!(rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"), "{}", rendered.html);
+        assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
     }
 
     #[test]
     fn missing_data_is_an_error() {
-        let error = render(NoticeTemplate::DocumentReceived, &data(&[])).unwrap_err();
-        assert!(matches!(error, AppError::Template(_)));
-    }
-
-    #[test]
-    fn every_template_renders() {
-        let all = data(&[
-            ("organisation_name", "武威某某有限公司"),
-            ("application_id", "01J"),
-            ("cycle_title", "2026年度"),
-            ("uscc", "91620600MA00000000"),
-            ("application_deadline", "2026-06-30"),
-            ("file_name", "质量手册.pdf"),
-            ("size", "1024"),
-            ("sha256", "ab"),
-            ("received_at", "2026-03-01 18:30（北京时间）"),
-            ("reason", "大小不符"),
-        ]);
-        for template in [
-            NoticeTemplate::ApplicationReceived,
-            NoticeTemplate::DocumentReceived,
-            NoticeTemplate::DocumentRejected,
-        ] {
-            let rendered = render(template, &all).unwrap();
-            assert!(rendered.subject.starts_with("武威市人民政府质量奖"));
-            assert!(rendered.text.contains("武威某某有限公司"));
-            assert!(rendered.html.contains("<html lang=\"zh-CN\">"));
-        }
+        let error = render(NoticeKind::DocumentReceived, &sample()).unwrap_err();
+        assert!(matches!(error, AppError::Template { .. }));
     }
 
     #[test]

@@ -20,6 +20,22 @@ pub fn name(text: &str) -> Option<String> {
     ok.then(|| text.to_owned())
 }
 
+/// A trimmed, non-empty text of at most `max` characters (line breaks allowed when `multiline`),
+/// without other control characters; `InvalidText` naming `field` otherwise.
+pub fn text(field: &'static str, raw: &str, max: usize, multiline: bool) -> Result<String, AppError> {
+    let text = raw.trim();
+    let ok = !text.is_empty()
+        && text.chars().count() <= max
+        && !text
+            .chars()
+            .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(AppError::InvalidText { field, max })
+    }
+}
+
 /// A `YYYY-MM-DD` date.
 pub fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
@@ -92,7 +108,7 @@ pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppE
     let (_, extensions) = DOCUMENT_TYPES
         .iter()
         .find(|(allowed, _)| *allowed == content_type)
-        .ok_or_else(|| AppError::UnsupportedDocumentType(content_type.clone()))?;
+        .ok_or_else(|| AppError::UnsupportedDocumentType { content_type: content_type.clone() })?;
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, extension)| extension.to_ascii_lowercase());
@@ -148,7 +164,7 @@ mod tests {
         ));
         assert!(matches!(
             document_type("application/zip", "a.zip"),
-            Err(AppError::UnsupportedDocumentType(_))
+            Err(AppError::UnsupportedDocumentType { .. })
         ));
         assert!(matches!(
             document_type("application/pdf", "noextension"),

@@ -1,10 +1,12 @@
-//! Applications (Art. 11(2)): an applicant account creates its organisation's draft in the open
-//! cycle, reads it with its documents, lists its own.
+//! Applications (Art. 11(2)–(3)): an applicant account creates its organisation's draft in the
+//! open cycle, fills the application form (申报表) until it submits, and may withdraw; who may
+//! read an application is decided here once ([`visible_to`]).
 
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
-use award_domain::lifecycle::ApplicationState;
+use award_domain::form::{ApplicationForm, DocumentCategory};
+use award_domain::lifecycle::{ApplicationState, Command, NoticeKind};
 use award_ports::{Condition, Index, Query, SortCondition, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,13 +16,18 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
-use crate::model::{Application, CycleRecord, Document, NoticeTemplate, OrganisationGuard, new_id};
+use crate::model::{
+    Application, ContactAddresses, CycleRecord, Document, DocumentStatus, OrganisationGuard,
+    new_id,
+};
 use crate::notices;
-use crate::store::{self, Stored, failed_condition, from_item, query_all, retry_on_conflict};
-use crate::usecases::{audit, cycles};
+use crate::recipients::{self, About};
+use crate::stage::{self, StageCommand, load_application, load_recommender};
+use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
+use crate::usecases::{audit, contact, cycles, recommenders};
 use crate::validation;
 
-/// `POST /applications`.
+/// `POST /applications`: who is applying. The rest of the form is filled with `PUT`/`PATCH`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
@@ -28,15 +35,27 @@ pub struct NewApplication {
     pub uscc: String,
     pub registration_date: String,
     pub division_code: String,
+    /// The contact email; notices go to it once confirmed (else to the account's email).
     pub contact_email: String,
 }
 
-/// An application with its documents, as the API returns it.
+/// An application with its documents, as the API returns it, with its `version` (send it back
+/// with a form update: a stale one is refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationView {
     #[serde(flatten)]
     pub application: Application,
+    pub version: u64,
     pub documents: Vec<Document>,
+}
+
+/// The caller's verified email, required to create an application: the applicant's notices go
+/// only to an address it controls.
+fn verified_email(caller: &Caller) -> Result<String, AppError> {
+    caller
+        .verified_email()
+        .ok_or(AppError::AccountEmailUnverified)
+        .and_then(|email| validation::email(&email))
 }
 
 pub async fn create_application(
@@ -46,20 +65,31 @@ pub async fn create_application(
     now: DateTime<Utc>,
 ) -> Result<Application, AppError> {
     caller.require(Role::Applicant)?;
-    let organisation_name = validation::name(&input.organisation_name).ok_or(
-        AppError::InvalidOrganisationName("must be 1-200 characters on one line"),
-    )?;
+    let account_email = verified_email(caller)?;
+    let organisation_name =
+        validation::name(&input.organisation_name).ok_or(AppError::InvalidOrganisationName {
+            detail: "must be 1-200 characters on one line",
+        })?;
     let uscc = validation::uscc(&input.uscc)?;
-    let registration_date = validation::date(&input.registration_date)
-        .ok_or(AppError::InvalidRegistrationDate("must be YYYY-MM-DD"))?;
+    let registration_date =
+        validation::date(&input.registration_date).ok_or(AppError::InvalidRegistrationDate {
+            detail: "must be YYYY-MM-DD",
+        })?;
     if registration_date > china_date(now) {
-        return Err(AppError::InvalidRegistrationDate("is in the future"));
+        return Err(AppError::InvalidRegistrationDate {
+            detail: "is in the future",
+        });
     }
     let division_code = validation::division_code(&input.division_code)?;
     let contact_email = validation::email(&input.contact_email)?;
 
-    let (organisation_name, uscc, division_code, contact_email) =
-        (&organisation_name, &uscc, &division_code, &contact_email);
+    let mut form = ApplicationForm::default();
+    form.organisation.name = organisation_name;
+    form.organisation.uscc = uscc.as_str().to_owned();
+    form.organisation.registration_date = Some(registration_date);
+    form.organisation.division_code = division_code;
+    form.contact.email = contact_email.clone();
+    let (form, account_email, contact_email) = (&form, &account_email, &contact_email);
     retry_on_conflict(|| async move {
         let Stored {
             record: CycleRecord { cycle, .. },
@@ -69,91 +99,111 @@ pub async fn create_application(
         if !cycle.accepts_applications(now) {
             return Err(AppError::ApplicationDeadlinePassed);
         }
-        let application = Application {
+        let mut application = Application {
             id: new_id(now),
             cycle_id: cycle.id.clone(),
-            owner_sub: caller.sub().to_owned(),
-            organisation_name: organisation_name.clone(),
-            uscc: uscc.as_str().to_owned(),
-            registration_date,
-            division_code: division_code.clone(),
-            contact_email: contact_email.clone(),
-            state: ApplicationState::Draft,
+            uscc: form.organisation.uscc.clone(),
+            lifecycle: award_domain::lifecycle::Lifecycle::new_draft(caller.sub()),
+            form: form.clone(),
+            recommender_id: None,
+            recommendation: None,
+            contact: ContactAddresses {
+                account_email: account_email.clone(),
+                confirmed_email: None,
+                pending_email: None,
+            },
             created_at: now,
             updated_at: now,
         };
-        let notice_data = BTreeMap::from([
-            (
-                "organisation_name".to_owned(),
-                application.organisation_name.clone(),
-            ),
-            ("application_id".to_owned(), application.id.to_string()),
-            ("cycle_title".to_owned(), cycle.title.clone()),
-            ("uscc".to_owned(), application.uscc.clone()),
-            (
-                "application_deadline".to_owned(),
-                cycle.application_deadline.to_string(),
-            ),
-        ]);
-        let writes = vec![
-            // The cycle must still be the open one it was when loaded.
+        let mut tx = Tx::new();
+        // The cycle must still be the open one it was when loaded.
+        tx.guard(
             Write::Check {
                 key: keys::cycle(&cycle.id),
                 condition: Condition::VersionEquals(cycle_version),
             },
-            store::create(&application)?,
+            || AppError::CycleNotOpen,
+        );
+        tx.guard(
             store::create(&OrganisationGuard {
                 cycle_id: application.cycle_id.clone(),
                 uscc: application.uscc.clone(),
                 application_id: application.id,
             })?,
-            notices::owe(
-                NoticeTemplate::ApplicationReceived,
-                &application.contact_email,
-                notice_data,
-                now,
-            )?,
-            audit(
-                keys::application_partition(application.id),
-                caller.sub(),
-                "application_created",
-                &[
-                    ("cycle_id", application.cycle_id.clone()),
-                    ("uscc", application.uscc.clone()),
-                ],
-                now,
-            )?,
-        ];
-        match app.table.transact(writes).await.map_err(AppError::from) {
-            Ok(()) => Ok(application),
-            Err(error) => Err(match failed_condition(&error) {
-                Some(0) => AppError::CycleNotOpen,
-                Some(2) => AppError::DuplicateApplication,
-                _ => error,
-            }),
-        }
+            || AppError::DuplicateApplication,
+        );
+        tx.extend(contact::confirm_if_needed(
+            app,
+            &mut application,
+            contact_email,
+            now,
+        )?);
+        let about = About {
+            application: &application,
+            cycle: &cycle,
+            recommender: None,
+        };
+        tx.push(notices::owe(
+            NoticeKind::ApplicationCreated,
+            &recipients::applicant(&application),
+            about.data(&BTreeMap::new()),
+            Some(application.id),
+            now,
+        )?);
+        tx.push(audit(
+            keys::application_partition(application.id),
+            caller.sub(),
+            "application_created",
+            &[
+                ("cycle_id", application.cycle_id.clone()),
+                ("uscc", application.uscc.clone()),
+            ],
+            now,
+        )?);
+        tx.guard(store::create(&application)?, || AppError::ConcurrentUpdate);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(application)
     })
     .await
 }
 
-/// Whether `caller` may see `application`: its owner, or the office (Art. 9(4)).
-pub(crate) fn may_read(caller: &Caller, application: &Application) -> bool {
-    (caller.has(Role::Applicant) && application.owner_sub == caller.sub())
+/// Who may read an application: its owner; the Office (Art. 9(4)); the recommending unit the
+/// applicant chose, once it was sent to it (Art. 11(3)). Anyone else learns nothing, not even
+/// that it exists. `units` are the recommending units the caller acts for.
+pub(crate) fn visible_to(caller: &Caller, application: &Application, units: &[Ulid]) -> bool {
+    (caller.has(Role::Applicant) && application.owner() == caller.sub())
         || caller.has(Role::Office)
+        || (caller.has(Role::Recommender)
+            && application.state() != ApplicationState::Draft
+            && application
+                .recommender_id
+                .is_some_and(|unit| units.contains(&unit)))
 }
 
-/// Loads an application the caller may read; anyone else learns nothing, not even that it exists.
+/// The units a caller acts for (empty unless it is a recommender).
+pub(crate) async fn units_of(app: &App, caller: &Caller) -> Result<Vec<Ulid>, AppError> {
+    if !caller.has(Role::Recommender) {
+        return Ok(Vec::new());
+    }
+    Ok(recommenders::units_of_account(app, caller.sub())
+        .await?
+        .into_iter()
+        .map(|unit| unit.id)
+        .collect())
+}
+
+/// Loads an application the caller may read, or `ApplicationNotFound`.
 pub(crate) async fn load_readable(
     app: &App,
     caller: &Caller,
     id: Ulid,
 ) -> Result<Stored<Application>, AppError> {
-    if !caller.has(Role::Applicant) && !caller.has(Role::Office) {
-        return Err(AppError::Forbidden);
-    }
-    match store::load::<Application>(app.table.as_ref(), &keys::application(id)).await? {
-        Some(loaded) if may_read(caller, &loaded.record) => Ok(loaded),
-        _ => Err(AppError::ApplicationNotFound),
+    let units = units_of(app, caller).await?;
+    let loaded = load_application(app, id).await?;
+    if visible_to(caller, &loaded.record, &units) {
+        Ok(loaded)
+    } else {
+        Err(AppError::ApplicationNotFound)
     }
 }
 
@@ -163,9 +213,7 @@ pub async fn get_application(
     caller: &Caller,
     id: Ulid,
 ) -> Result<ApplicationView, AppError> {
-    if !caller.has(Role::Applicant) && !caller.has(Role::Office) {
-        return Err(AppError::Forbidden);
-    }
+    let units = units_of(app, caller).await?;
     let items = query_all(
         app.table.as_ref(),
         Query::partition(Index::Primary, keys::application_partition(id)),
@@ -175,16 +223,15 @@ pub async fn get_application(
     let mut documents = Vec::new();
     for item in items {
         match store::type_of(&item) {
-            Some(item_type::APPLICATION) => {
-                application = Some(from_item::<Application>(item)?.record);
-            }
+            Some(item_type::APPLICATION) => application = Some(from_item::<Application>(item)?),
             Some(item_type::DOCUMENT) => documents.push(from_item::<Document>(item)?.record),
             _ => {}
         }
     }
     match application {
-        Some(application) if may_read(caller, &application) => Ok(ApplicationView {
-            application,
+        Some(stored) if visible_to(caller, &stored.record, &units) => Ok(ApplicationView {
+            application: stored.record,
+            version: stored.version,
             documents,
         }),
         _ => Err(AppError::ApplicationNotFound),
@@ -207,4 +254,385 @@ pub async fn list_own(app: &App, caller: &Caller) -> Result<Vec<Application>, Ap
         .into_iter()
         .map(|item| from_item::<Application>(item).map(|stored| stored.record))
         .collect()
+}
+
+/// `PUT /applications/{id}/form` (the whole form) and `PATCH` (a JSON merge patch, RFC 7396, of
+/// the form): `version` is the one last read; the recommending unit is chosen here too.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormUpdate {
+    pub version: u64,
+    #[serde(default)]
+    pub form: Option<serde_json::Value>,
+    /// The recommending unit chosen (Art. 11(3)); `null` clears the choice.
+    #[serde(default, deserialize_with = "some_or_null")]
+    pub recommender_id: Option<Option<Ulid>>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn some_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// RFC 7396 JSON merge patch.
+fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(target), serde_json::Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge_patch(
+                        target.entry(key.clone()).or_insert(serde_json::Value::Null),
+                        value,
+                    );
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+/// Whether an update replaces the form or patches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormWrite {
+    Replace,
+    Patch,
+}
+
+/// `PUT`/`PATCH /applications/{id}/form`: only the owner, only a draft, only from the version it
+/// read (`409 stale_version` otherwise, nothing written); the form's present fields must be valid
+/// (`422 invalid_form` with every issue). The USCC cannot change (`422 uscc_immutable`); a new
+/// contact email is confirmed before notices go to it.
+pub async fn save_form(
+    app: &App,
+    caller: &Caller,
+    id: Ulid,
+    update: FormUpdate,
+    mode: FormWrite,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, AppError> {
+    caller.require(Role::Applicant)?;
+    let loaded = load_application(app, id).await?;
+    if loaded.record.owner() != caller.sub() {
+        return Err(AppError::ApplicationNotFound);
+    }
+    if loaded.version != update.version {
+        return Err(AppError::StaleVersion {
+            current: loaded.version,
+        });
+    }
+    if loaded.record.state() != ApplicationState::Draft {
+        return Err(AppError::ApplicationNotEditable);
+    }
+    let cycle = cycles::load_cycle(app, &loaded.record.cycle_id)
+        .await?
+        .record
+        .cycle;
+    let mut application = loaded.record;
+    if let Some(form) = &update.form {
+        let merged = match mode {
+            FormWrite::Replace => form.clone(),
+            FormWrite::Patch => {
+                let mut current = serde_json::to_value(&application.form).map_err(|error| {
+                    AppError::corrupt(format!("a stored form does not serialise: {error}"))
+                })?;
+                merge_patch(&mut current, form);
+                current
+            }
+        };
+        let encoded = merged.to_string();
+        if encoded.len() > award_domain::form::MAX_FORM_JSON_BYTES {
+            return Err(AppError::BodyTooLarge {
+                max: award_domain::form::MAX_FORM_JSON_BYTES,
+            });
+        }
+        let mut form: ApplicationForm = serde_json::from_value(merged)
+            .map_err(|error| AppError::invalid_field(format!("form: {error}")))?;
+        if form.organisation.uscc.trim().is_empty() {
+            form.organisation.uscc = application.uscc.clone();
+        }
+        if validation::uscc(&form.organisation.uscc)
+            .map(|uscc| uscc.as_str() != application.uscc)
+            .unwrap_or(true)
+        {
+            return Err(AppError::UsccImmutable);
+        }
+        form.organisation.uscc = application.uscc.clone();
+        let issues = form.check_fields(&cycle.rules.rubric, china_date(now));
+        if !issues.is_empty() {
+            return Err(AppError::InvalidForm { issues });
+        }
+        if form.organisation.name.trim().is_empty() {
+            form.organisation.name = application.form.organisation.name.clone();
+        }
+        application.form = form;
+    }
+    if let Some(choice) = update.recommender_id {
+        application.recommender_id = match choice {
+            None => None,
+            Some(unit) => {
+                let unit = load_recommender(app, unit).await?.record;
+                if !unit.active {
+                    return Err(AppError::RecommenderInactive);
+                }
+                Some(unit.id)
+            }
+        };
+    }
+    application.updated_at = now;
+    let contact_email = application.form.contact.email.trim().to_owned();
+    let mut tx = Tx::new();
+    if !contact_email.is_empty() {
+        tx.extend(contact::confirm_if_needed(
+            app,
+            &mut application,
+            &contact_email,
+            now,
+        )?);
+    }
+    tx.guard(store::replace(&application, update.version)?, move || {
+        AppError::StaleVersion {
+            current: update.version + 1,
+        }
+    });
+    tx.push(audit(
+        keys::application_partition(application.id),
+        caller.sub(),
+        "form_saved",
+        &[("mode", format!("{mode:?}").to_lowercase())],
+        now,
+    )?);
+    tx.commit(app.table.as_ref()).await?;
+    let documents = documents_of(app, id).await?;
+    Ok(ApplicationView {
+        application,
+        version: update.version + 1,
+        documents,
+    })
+}
+
+/// The documents of an application (its partition, `DOC#` items).
+pub(crate) async fn documents_of(app: &App, id: Ulid) -> Result<Vec<Document>, AppError> {
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, keys::application_partition(id))
+            .sort(SortCondition::BeginsWith(keys::DOCUMENT_PREFIX.into())),
+    )
+    .await?;
+    items
+        .into_iter()
+        .map(|item| from_item::<Document>(item).map(|stored| stored.record))
+        .collect()
+}
+
+/// `POST /applications/{id}/submit` (Art. 11(2)): only the owner, before the deadline, with a
+/// complete form, a recommending unit that covers its division or industry (Art. 11(3)), and
+/// every required evidence category received; otherwise `422 submission_incomplete` listing
+/// exactly what is missing, nothing written. Notices: `application_submitted` (applicant, Office),
+/// `recommendation_requested` (the unit).
+pub async fn submit(
+    app: &App,
+    caller: &Caller,
+    id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Application, AppError> {
+    caller.require(Role::Applicant)?;
+    let loaded = load_application(app, id).await?;
+    let application = &loaded.record;
+    if application.owner() != caller.sub() {
+        return Err(AppError::ApplicationNotFound);
+    }
+    if application.state() == ApplicationState::Draft {
+        let cycle = cycles::load_cycle(app, &application.cycle_id)
+            .await?
+            .record
+            .cycle;
+        if !cycle.accepts_applications(now) {
+            return Err(AppError::ApplicationDeadlinePassed);
+        }
+        let mut missing = application
+            .form
+            .missing_for_submission(&cycle.rules.rubric, cycle.application_deadline);
+        let construction = application
+            .form
+            .organisation
+            .construction_enterprise
+            .unwrap_or(false);
+        let documents = documents_of(app, id).await?;
+        for category in DocumentCategory::required_for_submission(construction) {
+            let received = documents
+                .iter()
+                .any(|doc| doc.category == category && doc.status == DocumentStatus::Received);
+            if !received {
+                missing.push(award_domain::form::FieldIssue {
+                    field: format!("documents.{}", category.as_str()),
+                    code: "document_required",
+                    message: format!("a received {} document is required", category.as_str()),
+                    message_zh: format!("请上传“{}”并确认已接收。", category.label_zh()),
+                });
+            }
+        }
+        if !missing.is_empty() {
+            return Err(AppError::SubmissionIncomplete { missing });
+        }
+        let unit = match application.recommender_id {
+            Some(unit) => load_recommender(app, unit).await?.record,
+            None => return Err(AppError::RecommenderNotChosen),
+        };
+        if !unit.active {
+            return Err(AppError::RecommenderInactive);
+        }
+        let organisation = &application.form.organisation;
+        if !unit.covers(&organisation.division_code, &organisation.industry_code) {
+            return Err(AppError::RecommenderNotApplicable);
+        }
+    }
+    // The domain decides the rest (state, role, owner, deadline) on what is stored at save time.
+    stage::advance(
+        app,
+        &StageCommand {
+            application_id: id,
+            command: Command::Submit,
+            actor: &caller.actor,
+            now,
+            notice_data: BTreeMap::new(),
+        },
+        |stored| owner_only(caller, stored),
+        |stored| {
+            // Submitted on a form that changed after the checks above: refuse, the caller retries.
+            if stored.form != loaded.record.form
+                || stored.recommender_id != loaded.record.recommender_id
+            {
+                return Err(AppError::StaleVersion {
+                    current: loaded.version + 1,
+                });
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+fn owner_only(caller: &Caller, application: &Application) -> Result<(), AppError> {
+    if application.owner() == caller.sub() {
+        Ok(())
+    } else {
+        Err(AppError::ApplicationNotFound)
+    }
+}
+
+/// `POST /applications/{id}/withdraw`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    pub reason: String,
+}
+
+/// `POST /applications/{id}/withdraw`: the owner withdraws, with a reason, until the decision
+/// (the domain says when); notices to whoever already holds it.
+pub async fn withdraw(
+    app: &App,
+    caller: &Caller,
+    id: Ulid,
+    input: Withdrawal,
+    now: DateTime<Utc>,
+) -> Result<Application, AppError> {
+    caller.require(Role::Applicant)?;
+    let reason = validation::text("reason", &input.reason, 500, true)?;
+    stage::advance(
+        app,
+        &StageCommand {
+            application_id: id,
+            command: Command::Withdraw {
+                reason: reason.clone(),
+            },
+            actor: &caller.actor,
+            now,
+            notice_data: BTreeMap::from([("reason".to_owned(), reason)]),
+        },
+        |stored| owner_only(caller, stored),
+        |_| Ok(()),
+    )
+    .await
+}
+
+/// An application as the Office's lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationSummary {
+    pub id: Ulid,
+    pub cycle_id: String,
+    pub organisation_name: String,
+    pub uscc: String,
+    pub state: ApplicationState,
+    pub recommender_id: Option<Ulid>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Application> for ApplicationSummary {
+    fn from(application: &Application) -> Self {
+        Self {
+            id: application.id,
+            cycle_id: application.cycle_id.clone(),
+            organisation_name: application.organisation_name().to_owned(),
+            uscc: application.uscc.clone(),
+            state: application.state(),
+            recommender_id: application.recommender_id,
+            submitted_at: application.lifecycle.submitted_at,
+            updated_at: application.updated_at,
+        }
+    }
+}
+
+/// The applications of a cycle, all or in one state (access pattern 5: GSI2
+/// `CYCLE#<cycle>#APPS`, begins_with `<state>#`).
+pub async fn in_cycle(
+    app: &App,
+    cycle_id: &str,
+    state: Option<ApplicationState>,
+) -> Result<Vec<Application>, AppError> {
+    let mut query = Query::partition(
+        Index::Gsi2,
+        format!("{}#APPS", keys::cycle_partition(cycle_id)),
+    );
+    if let Some(state) = state {
+        query = query.sort(SortCondition::BeginsWith(format!("{}#", state.as_str())));
+    }
+    query_all(app.table.as_ref(), query)
+        .await?
+        .into_iter()
+        .map(|item| from_item::<Application>(item).map(|stored| stored.record))
+        .collect()
+}
+
+/// `GET /cycles/{id}/applications?state=…` (office).
+pub async fn list_for_cycle(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    state: Option<&str>,
+) -> Result<Vec<ApplicationSummary>, AppError> {
+    caller.require(Role::Office)?;
+    cycles::load_cycle(app, cycle_id).await?;
+    let state = match state {
+        None => None,
+        Some(name) => Some(
+            ApplicationState::ALL
+                .into_iter()
+                .find(|state| state.as_str() == name)
+                .ok_or_else(|| AppError::InvalidQuery {
+                    detail: format!("state: no state {name:?}"),
+                })?,
+        ),
+    };
+    Ok(in_cycle(app, cycle_id, state)
+        .await?
+        .iter()
+        .map(ApplicationSummary::from)
+        .collect())
 }

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use award_domain::form::DocumentCategory;
 use award_domain::lifecycle::ApplicationState;
-use award_ports::{Condition, Index, PresignedRequest, Query, SortCondition, UploadSpec, Write};
+use award_ports::{Condition, Index, TableError, PresignedRequest, Query, SortCondition, UploadSpec, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
@@ -14,8 +15,8 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
-use crate::model::{AccessRecord, Application, Document, DocumentStatus, new_id};
-use crate::store::{self, failed_condition, from_item, query_all, retry_on_conflict};
+use crate::model::{AccessRecord, Application, Document, DocumentCount, DocumentStatus, new_id};
+use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::applications::load_readable;
 use crate::usecases::audit;
 use crate::validation;
@@ -24,6 +25,8 @@ use crate::validation;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentDeclaration {
+    /// What the document evidences; staff-only categories are refused to applicants.
+    pub category: DocumentCategory,
     pub file_name: String,
     pub content_type: String,
     pub size: u64,
@@ -88,11 +91,39 @@ pub async fn declare_document(
         let application =
             store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
                 .await?
-                .filter(|loaded| loaded.record.owner_sub == caller.sub())
+                .filter(|loaded| loaded.record.owner() == caller.sub())
                 .ok_or(AppError::ApplicationNotFound)?;
-        if application.record.state != ApplicationState::Draft {
+        // After submission nothing of the application or its evidence changes (Art. 11(2)-(3)).
+        if application.record.state() != ApplicationState::Draft {
             return Err(AppError::ApplicationNotEditable);
         }
+        if input.category.staff_only() {
+            return Err(AppError::invalid_field(format!(
+                "category: {} documents are uploaded by staff",
+                input.category.as_str()
+            )));
+        }
+        // The count is its own item, so concurrent declarations collide there (and retry)
+        // instead of both passing the limit, and never bump the application's version.
+        let count = store::load::<DocumentCount>(
+            app.table.as_ref(),
+            &keys::document_count(application_id),
+        )
+        .await?;
+        let declared = count.as_ref().map_or(0, |stored| stored.record.declared);
+        if declared >= app.config.max_documents {
+            return Err(AppError::TooManyDocuments {
+                max: app.config.max_documents,
+            });
+        }
+        let next_count = DocumentCount {
+            application_id,
+            declared: declared + 1,
+        };
+        let count_write = match &count {
+            Some(stored) => store::replace(&next_count, stored.version)?,
+            None => store::create(&next_count)?,
+        };
         let file_name = validation::file_name(&input.file_name)?;
         let content_type = validation::document_type(&input.content_type, &file_name)?;
         let size = validation::document_size(input.size, app.config.max_upload_bytes)?;
@@ -100,6 +131,7 @@ pub async fn declare_document(
         let document = Document {
             id: new_id(now),
             application_id,
+            category: input.category,
             file_name,
             content_type,
             size,
@@ -110,32 +142,33 @@ pub async fn declare_document(
             checked_at: None,
             rejection_reason: None,
         };
-        let writes = vec![
-            // Declarations do not change the application, so concurrent ones do not collide;
-            // the check only makes sure it is still the draft that was loaded.
+        let mut tx = Tx::new();
+        // Declarations do not change the application; the check only makes sure it is still
+        // the draft that was loaded (a form save in between is a lost race: decide again).
+        tx.guard(
             Write::Check {
                 key: keys::application(application_id),
                 condition: Condition::VersionEquals(application.version),
             },
-            store::create(&document)?,
-            audit(
+            || AppError::from(TableError::Conflict),
+        );
+        tx.guard(count_write, || AppError::from(TableError::Conflict));
+        tx.guard(store::create(&document)?, || AppError::ConcurrentUpdate);
+        tx.push(audit(
                 keys::application_partition(application_id),
                 caller.sub(),
                 "document_declared",
                 &[
                     ("document_id", document.id.to_string()),
+                    ("category", document.category.as_str().to_owned()),
                     ("file_name", document.file_name.clone()),
                     ("size", document.size.to_string()),
                     ("sha256", document.sha256.clone()),
                 ],
                 now,
-            )?,
-        ];
-        match app.table.transact(writes).await.map_err(AppError::from) {
-            Ok(()) => Ok(document),
-            Err(error) if failed_condition(&error) == Some(0) => Err(AppError::ConcurrentUpdate),
-            Err(error) => Err(error),
-        }
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(document)
     })
     .await?;
     // Issued only once the declaration is stored, so no link exists for an undeclared object.

@@ -11,8 +11,12 @@ use crate::model::{AuditRecord, new_id};
 use crate::store;
 
 pub mod applications;
+pub mod board;
+pub mod contact;
 pub mod cycles;
 pub mod documents;
+pub mod recommendations;
+pub mod recommenders;
 
 /// The audit record of one state change (Art. 3: who, when, what).
 pub(crate) fn audit(

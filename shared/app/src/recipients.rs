@@ -1,0 +1,198 @@
+//! Who a notice goes to, resolved in ONE place: the domain names a [`Recipient`]; this module
+//! turns it into an address and a salutation, or — for [`Recipient::Public`] — an entry on the
+//! public notice board (Arts. 3, 9(3), 11(8)–(9), 17, 18), never an email.
+//!
+//! | recipient | where it goes |
+//! |---|---|
+//! | applicant | the application's confirmed contact email, else the account's verified email |
+//! | recommender | the chosen recommending unit's mailbox (Art. 11(3)) |
+//! | office | `OFFICE_MAILBOX` (Art. 9) |
+//! | committee | `COMMITTEE_MAILBOX` (Art. 7) |
+//! | finance bureau | `FINANCE_MAILBOX` (Art. 13) |
+//! | public | a [`BoardEntry`] the public API lists |
+
+use std::collections::BTreeMap;
+
+use award_domain::cycle::Cycle;
+use award_domain::lifecycle::{Event, NoticeKind, Recipient};
+use award_ports::Write;
+use chrono::{DateTime, Utc};
+
+use crate::App;
+use crate::error::AppError;
+use crate::model::{Application, BoardEntry, Recommender, new_id};
+use crate::store;
+use crate::templates::{self, china_time};
+use crate::notices;
+
+/// A resolved recipient of an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    pub audience: Recipient,
+    pub address: String,
+    pub salutation: String,
+}
+
+/// The Committee Office (Art. 9).
+pub fn office(app: &App) -> Addressee {
+    Addressee {
+        audience: Recipient::Office,
+        address: app.config.mailboxes.office.clone(),
+        salutation: "武威市人民政府质量奖评审委员会办公室".into(),
+    }
+}
+
+/// The applicant of `application`: its organisation, at the address it controls.
+pub fn applicant(application: &Application) -> Addressee {
+    Addressee {
+        audience: Recipient::Applicant,
+        address: application.contact.notice_address().to_owned(),
+        salutation: application.organisation_name().to_owned(),
+    }
+}
+
+/// What an application's notices are about, and to whom its recommender is.
+pub struct About<'a> {
+    pub application: &'a Application,
+    pub cycle: &'a Cycle,
+    pub recommender: Option<&'a Recommender>,
+}
+
+impl About<'_> {
+    /// The data every notice about this application carries; `extra` adds or overrides keys.
+    pub fn data(&self, extra: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let application = self.application;
+        let mut data = BTreeMap::from([
+            (
+                "organisation_name".to_owned(),
+                application.organisation_name().to_owned(),
+            ),
+            ("application_id".to_owned(), application.id.to_string()),
+            ("uscc".to_owned(), application.uscc.clone()),
+            ("cycle_id".to_owned(), self.cycle.id.clone()),
+            ("cycle_title".to_owned(), self.cycle.title.clone()),
+            (
+                "application_deadline".to_owned(),
+                self.cycle.application_deadline.to_string(),
+            ),
+            (
+                "recommendation_deadline".to_owned(),
+                self.cycle.recommendation_deadline.to_string(),
+            ),
+        ]);
+        if let Some(recommender) = self.recommender {
+            data.insert("recommender_name".into(), recommender.name.clone());
+        }
+        if let Some(submitted) = application.lifecycle.submitted_at {
+            data.insert("submitted_at".into(), china_time(submitted));
+        }
+        if let Some(rejection) = &application.lifecycle.rejection {
+            data.insert("reason".into(), rejection.reason.clone());
+        }
+        if let Some(recommendation) = &application.recommendation {
+            data.insert("opinion".into(), recommendation.opinion.clone());
+            data.insert("signer".into(), recommendation.signer_name.clone());
+        }
+        if let Some(publicity) = application.lifecycle.publicity {
+            data.insert(
+                "publicity_first_day".into(),
+                publicity.first_day.to_string(),
+            );
+            data.insert("publicity_last_day".into(), publicity.last_day.to_string());
+        }
+        data.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        data
+    }
+
+    /// The email address and salutation of `to`; `None` for the public (the board) and for a
+    /// recommender when none was chosen.
+    pub fn addressee(&self, app: &App, to: Recipient) -> Option<Addressee> {
+        let mailboxes = &app.config.mailboxes;
+        match to {
+            Recipient::Applicant => Some(applicant(self.application)),
+            Recipient::Recommender => self.recommender.map(|unit| Addressee {
+                audience: to,
+                address: unit.mailbox.clone(),
+                salutation: unit.name.clone(),
+            }),
+            Recipient::Office => Some(office(app)),
+            Recipient::Committee => Some(Addressee {
+                audience: to,
+                address: mailboxes.committee.clone(),
+                salutation: "武威市人民政府质量奖评审委员会".into(),
+            }),
+            Recipient::FinanceBureau => Some(Addressee {
+                audience: to,
+                address: mailboxes.finance.clone(),
+                salutation: "武威市财政局".into(),
+            }),
+            Recipient::Public => None,
+        }
+    }
+
+    /// The writes that owe every notice `events` name: one pending notice per email, one board
+    /// entry per publication. A notice to a recommender when the application has none (a draft
+    /// withdrawn) is not owed, and logged.
+    pub fn owed(
+        &self,
+        app: &App,
+        events: &[Event],
+        extra: &BTreeMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Write>, AppError> {
+        let data = self.data(extra);
+        let mut writes = Vec::new();
+        for event in events {
+            let Event::Notice { to, notice } = event else {
+                continue;
+            };
+            if *to == Recipient::Public {
+                writes.push(publish(
+                    *notice,
+                    &self.cycle.id,
+                    Some(self.application.id),
+                    &data,
+                    now,
+                )?);
+                continue;
+            }
+            match self.addressee(app, *to) {
+                Some(addressee) => writes.push(notices::owe(
+                    *notice,
+                    &addressee,
+                    data.clone(),
+                    Some(self.application.id),
+                    now,
+                )?),
+                None => tracing::warn!(
+                    application = %self.application.id,
+                    notice = notice.as_str(),
+                    "no recommending unit to notify"
+                ),
+            }
+        }
+        Ok(writes)
+    }
+}
+
+/// The write that publishes notice `kind` on the public notice board, rendered once now.
+pub fn publish(
+    kind: NoticeKind,
+    cycle_id: &str,
+    application_id: Option<ulid::Ulid>,
+    data: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<Write, AppError> {
+    let mut data = data.clone();
+    data.insert(templates::SALUTATION.into(), "社会各界".into());
+    let (title, body) = templates::render_parts(kind, &data)?;
+    store::create(&BoardEntry {
+        id: new_id(now),
+        kind,
+        cycle_id: cycle_id.to_owned(),
+        application_id,
+        title,
+        body,
+        published_at: now,
+    })
+}

@@ -1,0 +1,360 @@
+//! The API's ONE route table: method, path pattern, who may call (public, or the roles allowed),
+//! the Lambda function that serves it, the SAM event name, and the handler. The dispatcher
+//! ([`crate::http`]), the local runner's authorizer (which routes need no token) and the SAM
+//! template's `HttpApi` events all follow it; a test fails when the template disagrees.
+//!
+//! Roles are checked here before the body is read (403 with nothing done); the use cases and the
+//! domain check again what depends on the record (the owner, the chosen unit, the stage).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use award_domain::roles::Role;
+use chrono::{DateTime, Utc};
+use lambda_http::Request;
+use lambda_http::http::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use ulid::Ulid;
+
+use crate::App;
+use crate::error::AppError;
+use crate::http::{self, Reply};
+use crate::identity::Caller;
+use crate::keys;
+use crate::usecases::applications::FormWrite;
+use crate::usecases::{
+    applications, board, contact, cycles, documents, recommendations, recommenders,
+};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token (the template sets `Auth: { Authorizer: NONE }`).
+    Public,
+    /// A token holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    pub fn allows(self, caller: Option<&Caller>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::Roles(roles) => caller.is_some_and(|caller| roles.iter().any(|r| caller.has(*r))),
+        }
+    }
+}
+
+/// The Lambda function that serves the API routes (SAM logical id).
+pub const API_FUNCTION: &str = "UploadApiFunction";
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub type Handler = for<'a> fn(&'a App, &'a Call<'a>) -> BoxFuture<'a, Result<Reply, AppError>>;
+
+/// One route.
+pub struct RouteSpec {
+    /// The SAM event's logical name (`Events:` of the function).
+    pub name: &'static str,
+    pub method: &'static str,
+    /// `/cycles/{id}/open`: `{…}` matches one path segment.
+    pub path: &'static str,
+    pub access: Access,
+    pub function: &'static str,
+    pub handler: Handler,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.method, self.path, self.name)
+    }
+}
+
+/// One request as a handler sees it.
+pub struct Call<'a> {
+    pub request: &'a Request,
+    /// The values of the pattern's `{…}` segments, percent-decoded, in order.
+    pub params: Vec<String>,
+    pub caller: Option<Caller>,
+    pub now: DateTime<Utc>,
+}
+
+impl Call<'_> {
+    /// The authenticated caller (every non-public route has one).
+    pub fn caller(&self) -> Result<&Caller, AppError> {
+        self.caller.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    fn param(&self, index: usize) -> &str {
+        self.params.get(index).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Path parameter `index` as an application id; anything else names no application.
+    fn application_id(&self, index: usize) -> Result<Ulid, AppError> {
+        keys::parse_id(self.param(index)).ok_or(AppError::ApplicationNotFound)
+    }
+
+    fn recommender_id(&self, index: usize) -> Result<Ulid, AppError> {
+        keys::parse_id(self.param(index)).ok_or(AppError::RecommenderNotFound)
+    }
+
+    fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        http::json_body(self.request)
+    }
+
+    fn query(&self, name: &str) -> Option<String> {
+        http::query_parameter(self.request, name)
+    }
+}
+
+fn ok(value: &impl Serialize) -> Result<Reply, AppError> {
+    http::reply(StatusCode::OK, value)
+}
+
+fn created(value: &impl Serialize) -> Result<Reply, AppError> {
+    http::reply(StatusCode::CREATED, value)
+}
+
+/// Wraps an async block into a [`Handler`].
+macro_rules! handler {
+    (|$app:ident, $call:ident| $body:expr) => {{
+        fn handle<'a>($app: &'a App, $call: &'a Call<'a>) -> BoxFuture<'a, Result<Reply, AppError>> {
+            Box::pin(async move { $body })
+        }
+        handle as Handler
+    }};
+}
+
+macro_rules! route {
+    ($name:literal, $method:literal, $path:literal, $access:expr, $handler:expr) => {
+        RouteSpec {
+            name: $name,
+            method: $method,
+            path: $path,
+            access: $access,
+            function: API_FUNCTION,
+            handler: $handler,
+        }
+    };
+}
+
+const OFFICE: Access = Access::Roles(&[Role::Office]);
+const COMMITTEE: Access = Access::Roles(&[Role::Committee]);
+const APPLICANT: Access = Access::Roles(&[Role::Applicant]);
+const RECOMMENDER: Access = Access::Roles(&[Role::Recommender]);
+const STAFF: Access = Access::Roles(&[Role::Office, Role::Committee, Role::Expert, Role::Recommender]);
+/// Those who may read an application (the use case narrows it to the owner, the Office and the
+/// chosen recommending unit).
+const READERS: Access = Access::Roles(&[Role::Applicant, Role::Office, Role::Recommender]);
+
+/// Every route of the API.
+pub static ROUTES: &[RouteSpec] = &[
+    // --- the public -------------------------------------------------------------------------
+    route!("GetOpenCycle", "GET", "/cycles/open", Access::Public,
+        handler!(|app, _call| ok(&cycles::open_cycle_info(app).await?))),
+    route!("ListPublicNotices", "GET", "/public/notices", Access::Public,
+        handler!(|app, _call| ok(&serde_json::json!({ "notices": board::list(app).await? })))),
+    route!("ConfirmEmail", "POST", "/email-confirmations", Access::Public,
+        handler!(|app, call| ok(&contact::confirm(app, call.json()?, call.now).await?))),
+    // --- cycles (Arts. 4, 7, 9, 11(1), 20) ------------------------------------------------------
+    route!("CreateCycle", "POST", "/cycles", OFFICE,
+        handler!(|app, call| created(&cycles::create_cycle(app, call.caller()?, call.json()?, call.now).await?))),
+    route!("ListCycles", "GET", "/cycles", STAFF,
+        handler!(|app, call| ok(&serde_json::json!({ "cycles": cycles::list_cycles(app, call.caller()?).await? })))),
+    route!("GetCycle", "GET", "/cycles/{id}", STAFF,
+        handler!(|app, call| ok(&cycles::get_cycle(app, call.caller()?, call.param(0)).await?))),
+    route!("ApproveCycleRules", "POST", "/cycles/{id}/rules/approve", COMMITTEE,
+        handler!(|app, call| ok(&cycles::approve_rules(app, call.caller()?, call.param(0), call.now).await?))),
+    route!("OpenCycle", "POST", "/cycles/{id}/open", OFFICE,
+        handler!(|app, call| ok(&cycles::open_cycle(app, call.caller()?, call.param(0), call.now).await?))),
+    route!("ExtendCycleDeadlines", "POST", "/cycles/{id}/deadlines", OFFICE,
+        handler!(|app, call| ok(&cycles::extend_deadlines(app, call.caller()?, call.param(0), call.json()?, call.now).await?))),
+    route!("ListCycleApplications", "GET", "/cycles/{id}/applications", OFFICE,
+        handler!(|app, call| {
+            let state = call.query("state");
+            let list = applications::list_for_cycle(app, call.caller()?, call.param(0), state.as_deref()).await?;
+            ok(&serde_json::json!({ "applications": list }))
+        })),
+    // --- recommending units (Art. 11(3)) --------------------------------------------------------
+    route!("CreateRecommender", "POST", "/recommenders", OFFICE,
+        handler!(|app, call| created(&recommenders::create(app, call.caller()?, call.json()?, call.now).await?))),
+    route!("ListRecommenders", "GET", "/recommenders", Access::Roles(&[Role::Office, Role::Applicant, Role::Recommender]),
+        handler!(|app, call| ok(&recommenders::list(app, call.caller()?).await?))),
+    route!("GetRecommender", "GET", "/recommenders/{id}", OFFICE,
+        handler!(|app, call| ok(&recommenders::get(app, call.caller()?, call.recommender_id(0)?).await?))),
+    route!("UpdateRecommender", "PUT", "/recommenders/{id}", OFFICE,
+        handler!(|app, call| ok(&recommenders::update(app, call.caller()?, call.recommender_id(0)?, call.json()?, call.now).await?))),
+    route!("DeleteRecommender", "DELETE", "/recommenders/{id}", OFFICE,
+        handler!(|app, call| {
+            recommenders::delete(app, call.caller()?, call.recommender_id(0)?, call.now).await?;
+            ok(&serde_json::json!({ "deleted": call.param(0) }))
+        })),
+    route!("ListRecommendations", "GET", "/recommendations", RECOMMENDER,
+        handler!(|app, call| ok(&serde_json::json!({ "applications": recommendations::inbox(app, call.caller()?).await? })))),
+    // --- applications (Art. 11(2)-(3)) ----------------------------------------------------------
+    route!("CreateApplication", "POST", "/applications", APPLICANT,
+        handler!(|app, call| created(&applications::create_application(app, call.caller()?, call.json()?, call.now).await?))),
+    route!("ListApplications", "GET", "/applications", APPLICANT,
+        handler!(|app, call| ok(&serde_json::json!({ "applications": applications::list_own(app, call.caller()?).await? })))),
+    route!("GetApplication", "GET", "/applications/{id}", READERS,
+        handler!(|app, call| ok(&applications::get_application(app, call.caller()?, call.application_id(0)?).await?))),
+    route!("ReplaceApplicationForm", "PUT", "/applications/{id}/form", APPLICANT,
+        handler!(|app, call| ok(&applications::save_form(app, call.caller()?, call.application_id(0)?, call.json()?, FormWrite::Replace, call.now).await?))),
+    route!("PatchApplicationForm", "PATCH", "/applications/{id}/form", APPLICANT,
+        handler!(|app, call| ok(&applications::save_form(app, call.caller()?, call.application_id(0)?, call.json()?, FormWrite::Patch, call.now).await?))),
+    route!("SubmitApplication", "POST", "/applications/{id}/submit", APPLICANT,
+        handler!(|app, call| ok(&applications::submit(app, call.caller()?, call.application_id(0)?, call.now).await?))),
+    route!("WithdrawApplication", "POST", "/applications/{id}/withdraw", APPLICANT,
+        handler!(|app, call| ok(&applications::withdraw(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
+    route!("RecommendApplication", "POST", "/applications/{id}/recommend", RECOMMENDER,
+        handler!(|app, call| ok(&recommendations::recommend(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
+    route!("DeclineApplication", "POST", "/applications/{id}/decline", RECOMMENDER,
+        handler!(|app, call| ok(&recommendations::decline(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
+    // --- evidence (Art. 19) ---------------------------------------------------------------------
+    route!("DeclareDocument", "POST", "/applications/{id}/documents", APPLICANT,
+        handler!(|app, call| created(&documents::declare_document(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
+    route!("DownloadDocument", "GET", "/applications/{id}/documents/{doc}/download", READERS,
+        handler!(|app, call| {
+            let id = call.application_id(0)?;
+            let doc = keys::parse_id(call.param(1)).ok_or(AppError::DocumentNotFound)?;
+            let meta = http::request_meta(call.request);
+            ok(&documents::download_document(app, call.caller()?, id, doc, meta, call.now).await?)
+        })),
+    route!("AccessLog", "GET", "/applications/{id}/access-log", OFFICE,
+        handler!(|app, call| ok(&serde_json::json!({
+            "access_log": documents::access_log(app, call.caller()?, call.application_id(0)?).await?
+        })))),
+];
+
+/// How a path matched the table.
+pub enum Matched<'r> {
+    Route(&'r RouteSpec, Vec<String>),
+    /// The path exists, but not with this method.
+    WrongMethod,
+    NotFound,
+}
+
+/// The route for `method` and `path` (without a stage prefix). Of several patterns that match,
+/// the one with the most literal segments wins, as in API Gateway (`/cycles/open` before
+/// `/cycles/{id}`).
+pub fn find(method: &str, path: &str) -> Matched<'static> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut best: Option<(&RouteSpec, Vec<String>, usize)> = None;
+    let mut path_exists = false;
+    for route in ROUTES {
+        let pattern: Vec<&str> = route.path.split('/').filter(|s| !s.is_empty()).collect();
+        if pattern.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let mut literals = 0;
+        let fits = pattern.iter().zip(&segments).all(|(want, got)| {
+            if want.starts_with('{') {
+                params.push(http::percent_decode(got));
+                true
+            } else {
+                literals += 1;
+                want == got
+            }
+        });
+        if !fits {
+            continue;
+        }
+        path_exists = true;
+        if route.method == method && best.as_ref().is_none_or(|(_, _, most)| literals > *most) {
+            best = Some((route, params, literals));
+        }
+    }
+    match best {
+        Some((route, params, _)) => Matched::Route(route, params),
+        None if path_exists => Matched::WrongMethod,
+        None => Matched::NotFound,
+    }
+}
+
+/// Whether `method path` needs no token (the local runner's authorizer asks).
+pub fn is_public(method: &str, path: &str) -> bool {
+    matches!(find(method, path), Matched::Route(route, _) if route.access == Access::Public)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_most_literal_pattern_wins_and_methods_are_told_apart() {
+        assert!(matches!(find("GET", "/cycles/open"), Matched::Route(r, _) if r.name == "GetOpenCycle"));
+        assert!(matches!(find("GET", "/cycles/2026"), Matched::Route(r, p) if r.name == "GetCycle" && p == ["2026"]));
+        assert!(matches!(find("DELETE", "/cycles/2026"), Matched::WrongMethod));
+        assert!(matches!(find("GET", "/nothing"), Matched::NotFound));
+        assert!(is_public("GET", "/cycles/open"));
+        assert!(!is_public("GET", "/cycles/2026"));
+        assert!(!is_public("POST", "/cycles/open"));
+    }
+
+    #[test]
+    fn names_and_method_paths_are_unique() {
+        let names: BTreeSet<_> = ROUTES.iter().map(|r| r.name).collect();
+        let pairs: BTreeSet<_> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
+        assert_eq!(names.len(), ROUTES.len());
+        assert_eq!(pairs.len(), ROUTES.len());
+    }
+
+    /// The `HttpApi` events of the API function in `infra/template.yaml`:
+    /// `(name, method, path, public)`.
+    fn template_events() -> BTreeSet<(String, String, String, bool)> {
+        let template = include_str!("../../../infra/template.yaml");
+        let mut events = BTreeSet::new();
+        let mut resource = "";
+        let mut event = "";
+        for line in template.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let trimmed = line.trim();
+            if indent == 2 && trimmed.ends_with(':') && !trimmed.starts_with('#') {
+                resource = trimmed.trim_end_matches(':');
+            } else if indent == 8 && trimmed.ends_with(':') {
+                event = trimmed.trim_end_matches(':');
+            }
+            if resource != API_FUNCTION || !trimmed.starts_with("Properties: { ApiId: !Ref HttpApi") {
+                continue;
+            }
+            let field = |name: &str| {
+                trimmed
+                    .split(&format!("{name}: "))
+                    .nth(1)
+                    .and_then(|rest| rest.split([',', '}']).next())
+                    .map(|value| value.trim().trim_matches('"').to_owned())
+                    .unwrap_or_default()
+            };
+            events.insert((
+                event.to_owned(),
+                field("Method"),
+                field("Path"),
+                trimmed.contains("Authorizer: NONE"),
+            ));
+        }
+        events
+    }
+
+    #[test]
+    fn the_sam_template_routes_are_the_route_table() {
+        let table: BTreeSet<_> = ROUTES
+            .iter()
+            .map(|r| {
+                (
+                    r.name.to_owned(),
+                    r.method.to_owned(),
+                    r.path.to_owned(),
+                    r.access == Access::Public,
+                )
+            })
+            .collect();
+        let template = template_events();
+        let missing: Vec<_> = table.difference(&template).collect();
+        let extra: Vec<_> = template.difference(&table).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "infra/template.yaml disagrees with the route table:\n  not in the template: {missing:?}\n  not in the table: {extra:?}"
+        );
+    }
+}

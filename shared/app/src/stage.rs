@@ -1,0 +1,149 @@
+//! The one path from a domain decision to storage, shared by every stage of Art. 11:
+//!
+//! load (the application, its cycle, its recommending unit) → `lifecycle::decide` → save, where
+//! the save is ONE transaction holding the new record (guarded by the version loaded), its audit
+//! record, every notice the decision's events name (resolved by [`recipients`]) and every dated
+//! item they name (`DUE#<date>`, for the scheduled jobs). A use case of a stage supplies only the
+//! command, who may act, and what the stage keeps beside the lifecycle (e.g. the recommendation's
+//! opinion); it never writes a notice or an audit record by hand.
+//!
+//! A write that lost a race (another request changed the application between load and save) is
+//! re-run from the load after a back-off, so the decision is always taken on what is stored.
+
+use std::collections::BTreeMap;
+
+use award_domain::award::AftercarePolicy;
+use award_domain::calendar::WorkingCalendar;
+use award_domain::lifecycle::{self, Command, Context, Event};
+use award_domain::roles::Actor;
+use award_ports::{Condition, TableError, Write};
+use chrono::{DateTime, Utc};
+use ulid::Ulid;
+
+use crate::App;
+use crate::error::AppError;
+use crate::keys;
+use crate::model::{Application, CycleRecord, DueItem, Recommender};
+use crate::recipients::About;
+use crate::store::{self, Stored, Tx, retry_on_conflict};
+use crate::usecases::audit;
+
+/// One command on one application, as a stage's use case asks for it.
+pub struct StageCommand<'a> {
+    pub application_id: Ulid,
+    pub command: Command,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    /// Data the stage's notices need beyond what the record holds (e.g. `reason`).
+    pub notice_data: BTreeMap<String, String>,
+}
+
+/// Loads an application, or `ApplicationNotFound`.
+pub async fn load_application(app: &App, id: Ulid) -> Result<Stored<Application>, AppError> {
+    store::load::<Application>(app.table.as_ref(), &keys::application(id))
+        .await?
+        .ok_or(AppError::ApplicationNotFound)
+}
+
+/// Loads a recommending unit, or `RecommenderNotFound`.
+pub async fn load_recommender(app: &App, id: Ulid) -> Result<Stored<Recommender>, AppError> {
+    store::load::<Recommender>(app.table.as_ref(), &keys::recommender(id))
+        .await?
+        .ok_or(AppError::RecommenderNotFound)
+}
+
+/// Runs `request` through the domain and saves the outcome (see the module docs).
+///
+/// `visible` refuses callers who may not see the application (answer `ApplicationNotFound`, so
+/// nothing leaks); `amend` records what the stage keeps beside the lifecycle, after the domain
+/// has accepted the command. Errors: the domain's refusals (`TransitionError` mapped in
+/// `error.rs`), `ConcurrentUpdate` after repeated lost races, and the ports' failures.
+pub async fn advance(
+    app: &App,
+    request: &StageCommand<'_>,
+    visible: impl Fn(&Application) -> Result<(), AppError>,
+    amend: impl Fn(&mut Application) -> Result<(), AppError>,
+) -> Result<Application, AppError> {
+    let (visible, amend) = (&visible, &amend);
+    retry_on_conflict(|| async move {
+        let loaded = load_application(app, request.application_id).await?;
+        visible(&loaded.record)?;
+        let cycle = store::load::<CycleRecord>(
+            app.table.as_ref(),
+            &keys::cycle(&loaded.record.cycle_id),
+        )
+        .await?
+        .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
+        .record
+        .cycle;
+        let recommender = match loaded.record.recommender_id {
+            Some(id) => Some(load_recommender(app, id).await?.record),
+            None => None,
+        };
+        let aftercare = AftercarePolicy::default();
+        // The Art. 4 count of approvals belongs to the approval stage, which guards it with a
+        // counter item in this same transaction; no stage before it reads the count.
+        let context = Context {
+            cycle: &cycle,
+            calendar: WorkingCalendar::official(),
+            approved_in_cycle: 0,
+            aftercare: &aftercare,
+        };
+        let decision = lifecycle::decide(
+            &loaded.record.lifecycle,
+            &request.command,
+            request.actor,
+            request.now,
+            &context,
+        )?;
+        let mut application = loaded.record;
+        let from = application.state();
+        application.lifecycle = decision.lifecycle;
+        amend(&mut application)?;
+        application.updated_at = request.now;
+
+        let mut tx = Tx::new();
+        // Changed since it was loaded: decide again on what is stored now.
+        tx.guard(store::replace(&application, loaded.version)?, || {
+            AppError::from(TableError::Conflict)
+        });
+        tx.push(audit(
+            keys::application_partition(application.id),
+            &request.actor.subject,
+            request.command.name(),
+            &[
+                ("from", from.as_str().to_owned()),
+                ("to", application.state().as_str().to_owned()),
+            ],
+            request.now,
+        )?);
+        let about = About {
+            application: &application,
+            cycle: &cycle,
+            recommender: recommender.as_ref(),
+        };
+        tx.extend(about.owed(app, &decision.events, &request.notice_data, request.now)?);
+        for event in &decision.events {
+            if let Event::Scheduled { kind, date } = event {
+                // Re-scheduling the same work for the same day is the same item: no guard.
+                let mut item = store::to_item(
+                    &DueItem {
+                        kind: *kind,
+                        date: *date,
+                        application_id: application.id,
+                        created_at: request.now,
+                    },
+                    1,
+                )?;
+                item.as_mut().shrink_to_fit();
+                tx.push(Write::Put {
+                    item,
+                    condition: Condition::None,
+                });
+            }
+        }
+        tx.commit(app.table.as_ref()).await?;
+        Ok(application)
+    })
+    .await
+}
