@@ -249,7 +249,9 @@ async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), Tab
         .map_err(|error| TableError::Backend(error.to_string()))?
 }
 
-/// The scheduled functions: `redrive_pending_notices` now and then every `every`.
+/// The scheduled functions: `redrive_pending_notices` (notify's schedule) and `advance_cycles`
+/// (the `reminders` function's daily schedule), now and then every `every`; both do only what is
+/// due, so running them more often than on AWS changes nothing but latency.
 pub(crate) async fn run_schedule(
     app: Arc<App>,
     clock: Arc<dyn Clock>,
@@ -270,6 +272,13 @@ pub(crate) async fn run_schedule(
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "redrive of pending notices failed"),
+        }
+        match award_app::usecases::cycles::advance_cycles(&app, clock.now()).await {
+            Ok(run) if !run.closed.is_empty() || !run.reviewing.is_empty() => {
+                tracing::info!(?run, "cycle schedule moved cycles on");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cycle schedule failed"),
         }
     }
 }

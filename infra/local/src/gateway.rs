@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 
 use aws_lambda_events::apigw::{
     ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
-    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext,
+    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext, ApiGatewayV2httpResponse,
     ApiGatewayV2httpRequestContextHttpDescription,
 };
 use axum::body::Body as AxumBody;
@@ -142,6 +142,39 @@ pub fn from_lambda_response(response: lambda_http::Response<lambda_http::Body>) 
         }
     };
     Response::from_parts(parts, body)
+}
+
+/// Writes the function's API Gateway v2 response back to the socket, as API Gateway would.
+pub fn from_event_response(response: ApiGatewayV2httpResponse) -> Response {
+    let status = u16::try_from(response.status_code)
+        .ok()
+        .and_then(|code| StatusCode::from_u16(code).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match response.body {
+        None => AxumBody::empty(),
+        Some(aws_lambda_events::encodings::Body::Text(text)) if !response.is_base64_encoded => {
+            AxumBody::from(text)
+        }
+        Some(aws_lambda_events::encodings::Body::Text(text)) => {
+            match base64::engine::general_purpose::STANDARD.decode(text) {
+                Ok(bytes) => AxumBody::from(bytes),
+                Err(_) => {
+                    return api_error(
+                        StatusCode::BAD_GATEWAY,
+                        "internal",
+                        "the function returned a body that is not base64",
+                        "系统内部错误，请稍后重试。",
+                    );
+                }
+            }
+        }
+        Some(aws_lambda_events::encodings::Body::Binary(bytes)) => AxumBody::from(bytes),
+        Some(_) => AxumBody::empty(),
+    };
+    let mut out = Response::new(body);
+    *out.status_mut() = status;
+    *out.headers_mut() = response.headers;
+    out
 }
 
 /// An error in the API's own shape: `{"code", "message", "message_zh"}`.

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use award_app::{App, AppConfig};
+use award_app::{App, AppConfig, Mailboxes};
 use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -41,6 +41,15 @@ pub use token::Identity;
 pub const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8787);
 /// The sender of every local notice.
 pub const DEFAULT_MAIL_FROM: &str = "noreply@award.wuwei.local";
+/// The local mailboxes of the Office, the Committee and the finance bureau (their mail lands in
+/// the outbox folder like every other).
+pub fn default_mailboxes() -> Mailboxes {
+    Mailboxes {
+        office: "office@award.wuwei.local".into(),
+        committee: "committee@award.wuwei.local".into(),
+        finance: "finance@award.wuwei.local".into(),
+    }
+}
 /// The bucket name the local S3 events carry.
 pub const DEFAULT_BUCKET: &str = "award-evidence-local";
 /// How often the scheduled redrive of pending notices runs locally.
@@ -108,7 +117,12 @@ impl LocalConfig {
         Self {
             addr: DEFAULT_ADDR,
             data_dir: data_dir.into(),
-            app: AppConfig::new(DEFAULT_MAIL_FROM),
+            // The real address replaces this once the listener is bound.
+            app: AppConfig::new(
+                DEFAULT_MAIL_FROM,
+                default_mailboxes(),
+                &format!("http://{DEFAULT_ADDR}"),
+            ),
             clock: Arc::new(SystemClock),
             redrive_every: DEFAULT_REDRIVE_EVERY,
             retry: RetryPolicy::default(),
@@ -149,6 +163,11 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         source,
     })?;
 
+    let mut app_config = config.app.clone();
+    // Links in emails (confirmations) point at this runner, wherever it was bound.
+    if app_config.public_base_url == format!("http://{DEFAULT_ADDR}") {
+        app_config.public_base_url = format!("http://{address}");
+    }
     let table = EmbeddedTable::open(data.table_file())?;
     let blobs = Arc::new(EmbeddedBlobs::new(
         data.blobs(),
@@ -159,7 +178,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         table: Arc::new(table.clone()),
         blobs: blobs.clone(),
         mail: Arc::new(EmbeddedMail::new(data.outbox())?),
-        config: config.app.clone(),
+        config: app_config,
     });
 
     let (shutdown, _) = watch::channel(false);

@@ -46,9 +46,10 @@ pub(crate) fn router(state: Arc<Shared>) -> Router {
         .with_state(state)
 }
 
-/// The routes the template leaves without an authorizer (`Auth: { Authorizer: NONE }`).
+/// The routes the template leaves without an authorizer (`Auth: { Authorizer: NONE }`): the
+/// route table's public routes.
 fn is_public(method: &Method, path: &str) -> bool {
-    method == Method::GET && path == "/cycles/open"
+    award_app::routes::is_public(method.as_str(), path)
 }
 
 /// API Gateway: authorize, convert, invoke `upload-api`, answer with its response.
@@ -94,13 +95,14 @@ async fn api(
         request_id: Ulid::new().to_string(),
         received_at: now,
     });
-    match gateway::to_lambda_request(&event) {
-        Ok(request) => {
-            gateway::from_lambda_response(award_app::http::handle(&shared.app, request, now).await)
-        }
+    // The payload the function receives on Lambda, through the same entry point.
+    match serde_json::to_value(&event) {
+        Ok(payload) => gateway::from_event_response(
+            award_app::http::handle_event(&shared.app, payload, now).await,
+        ),
         Err(error) => {
-            tracing::error!(%error, "cannot build the Lambda request");
-            app_error(&AppError::Corrupt(error.to_string()))
+            tracing::error!(%error, "cannot build the Lambda payload");
+            app_error(&AppError::corrupt(error.to_string()))
         }
     }
 }

@@ -7,8 +7,8 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    fn_upload::init_tracing();
-    let app = fn_upload::aws_app().await?;
+    award_lambda::init_tracing();
+    let app = award_lambda::aws_app().await?;
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
         let report = object_created(app, event.payload, Utc::now()).await?;
