@@ -590,7 +590,9 @@ impl ApplicationForm {
     /// has ended), dated inspections and incidents outside the 3 years ending today, duplicates,
     /// and a declaration contradicted by the records listed.
     ///
-    /// Empty fields are not issues here; see [`Self::missing_for_submission`].
+    /// Values are checked as given, not trimmed (the client trims), except the USCC, which GB 32100
+    /// parsing reads with surrounding spaces and in lower case. Empty fields are not issues here;
+    /// see [`Self::missing_for_submission`].
     pub fn check_fields(&self, rubric: &Rubric, today: NaiveDate) -> Vec<FieldIssue> {
         let mut issues = Issues::default();
         self.check_organisation(&mut issues, today);
@@ -1272,10 +1274,12 @@ impl ApplicationForm {
         })
     }
 
-    /// A complete, realistic form of a fictitious Wuwei winery for a cycle whose application
-    /// deadline is `application_deadline`: every check passes and screening finds it eligible (given a
-    /// recommendation in time). For tests and the demo only; the names, codes and figures are
-    /// made up (the USCC is well-formed with a correct GB 32100 check character).
+    /// A complete, realistic form of a fictitious Wuwei winery (GB/T 4754-2017 C1515, 凉州区) for
+    /// a cycle whose application deadline is `application_deadline`: no `missing_for_submission`
+    /// issue for that deadline, no `check_fields` issue on any day of the deadline's year from 3
+    /// months before the deadline through the deadline (its latest record), and screening finds
+    /// it eligible given a recommendation in time. For tests and the demo only: the names, codes
+    /// and figures are made up; the USCC is well-formed with a correct GB 32100 check character.
     pub fn sample_complete(application_deadline: NaiveDate) -> Self {
         let deadline = application_deadline;
         let months_before = |months: u32| {
@@ -1374,7 +1378,7 @@ impl ApplicationForm {
                     passed: true,
                 },
                 InspectionRecord {
-                    date: months_before(5),
+                    date: months_before(3),
                     kind: eligibility::InspectionKind::QualitySampling,
                     passed: true,
                 },
@@ -1637,7 +1641,9 @@ mod tests {
     #[test]
     fn the_complete_sample_passes_both_checks_and_is_eligible() {
         let form = sample();
-        assert_eq!(form.check_fields(&rubric(), today()), vec![]);
+        for today in [d(2026, 3, 30), today(), deadline()] {
+            assert_eq!(form.check_fields(&rubric(), today), vec![], "{today}");
+        }
         assert_eq!(form.missing_for_submission(&rubric(), deadline()), vec![]);
         let screening = screen(&form);
         assert_eq!(screening.overall(), Overall::Eligible, "{screening:#?}");
