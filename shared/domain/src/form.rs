@@ -44,8 +44,10 @@ pub const MAX_CODE_CHARS: usize = 64;
 pub const MAX_CERTIFICATES: usize = 10;
 /// Self-assessment entries (GB/T 19580-2012 has 23 items; room for a configured rubric).
 pub const MAX_SELF_ASSESSMENT_ITEMS: usize = 25;
-/// A self-assessment narrative (自评说明), in characters; the full report is an uploaded document.
-pub const MAX_NARRATIVE_CHARS: usize = 2000;
+/// A self-assessment narrative (自评说明), in characters: a summary, the full self-assessment
+/// report is an uploaded document. 1500 rather than 2000 keeps the worst-case form (25 items ×
+/// 1500 characters × 4 bytes = 150 KB of narrative) well inside the item budget.
+pub const MAX_NARRATIVE_CHARS: usize = 1500;
 /// Named quality indicators per year.
 pub const MAX_QUALITY_INDICATORS: usize = 10;
 /// A quality indicator's name, in characters.
@@ -62,9 +64,10 @@ pub const MAX_INCIDENTS: usize = 20;
 pub const MAX_DESCRIPTION_CHARS: usize = 300;
 /// Employees (从业人数): above any organisation's headcount, so a typo of extra digits is caught.
 pub const MAX_EMPLOYEES: u32 = 5_000_000;
-/// The size budget of a form's JSON, in bytes, leaving room for keys and the application's other
-/// attributes within DynamoDB's 400 KB item.
-pub const MAX_FORM_JSON_BYTES: usize = 300 * 1024;
+/// The size budget of a form's JSON, in bytes: under the 300 KB the form may take of a DynamoDB
+/// item (400 KB), the rest left for keys and the application's other attributes. The largest
+/// possible form measures 224 910 bytes (test `the_largest_possible_form_fits_one_dynamodb_item`).
+pub const MAX_FORM_JSON_BYTES: usize = 256 * 1024;
 
 /// A problem with one field of the form: `field` is a JSON path (`contact.mobile`,
 /// `self_assessment.4.1.2.score`, `certificates.0.valid_until`), `code` a stable snake_case code a
@@ -99,6 +102,7 @@ pub struct ApplicationForm {
     /// Art. 10(4): provincial-or-higher quality-project awards (construction enterprises).
     pub project_awards: Vec<ProjectAward>,
     /// Art. 10(5): the quality-credit record; `None` until given.
+    #[serde(deserialize_with = "credit_record")]
     pub credit: Option<CreditRecord>,
     /// Art. 10(6): accidents, major complaints and violations in the last 3 years.
     pub incidents: Vec<IncidentRecord>,
@@ -586,7 +590,9 @@ impl ApplicationForm {
     /// has ended), dated inspections and incidents outside the 3 years ending today, duplicates,
     /// and a declaration contradicted by the records listed.
     ///
-    /// Empty fields are not issues here; see [`Self::missing_for_submission`].
+    /// Values are checked as given, not trimmed (the client trims), except the USCC, which GB 32100
+    /// parsing reads with surrounding spaces and in lower case. Empty fields are not issues here;
+    /// see [`Self::missing_for_submission`].
     pub fn check_fields(&self, rubric: &Rubric, today: NaiveDate) -> Vec<FieldIssue> {
         let mut issues = Issues::default();
         self.check_organisation(&mut issues, today);
@@ -1268,10 +1274,12 @@ impl ApplicationForm {
         })
     }
 
-    /// A complete, realistic form of a fictitious Wuwei winery for a cycle whose application
-    /// deadline is `application_deadline`: every check passes and screening finds it eligible (given a
-    /// recommendation in time). For tests and the demo only; the names, codes and figures are
-    /// made up (the USCC is well-formed with a correct GB 32100 check character).
+    /// A complete, realistic form of a fictitious Wuwei winery (GB/T 4754-2017 C1515, 凉州区) for
+    /// a cycle whose application deadline is `application_deadline`: no `missing_for_submission`
+    /// issue for that deadline, no `check_fields` issue on any day of the deadline's year from 3
+    /// months before the deadline through the deadline (its latest record), and screening finds
+    /// it eligible given a recommendation in time. For tests and the demo only: the names, codes
+    /// and figures are made up; the USCC is well-formed with a correct GB 32100 check character.
     pub fn sample_complete(application_deadline: NaiveDate) -> Self {
         let deadline = application_deadline;
         let months_before = |months: u32| {
@@ -1370,7 +1378,7 @@ impl ApplicationForm {
                     passed: true,
                 },
                 InspectionRecord {
-                    date: months_before(5),
+                    date: months_before(3),
                     kind: eligibility::InspectionKind::QualitySampling,
                     passed: true,
                 },
@@ -1423,6 +1431,31 @@ where
     }
 
     deserializer.deserialize_map(UniqueKeys(PhantomData))
+}
+
+/// Reads the credit record refusing unknown keys, which serde does not do for the unit variants
+/// (`good`, `not_checked`) of an internally tagged enum.
+fn credit_record<'de, D>(deserializer: D) -> Result<Option<CreditRecord>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let Some(map) =
+        Option::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)?
+    else {
+        return Ok(None);
+    };
+    let blemished = map.get("status").and_then(serde_json::Value::as_str) == Some("blemished");
+    if let Some(key) = map
+        .keys()
+        .find(|key| *key != "status" && !(blemished && *key == "detail"))
+    {
+        return Err(de::Error::custom(format_args!(
+            "unknown field `{key}` in the credit record"
+        )));
+    }
+    CreditRecord::deserialize(serde_json::Value::Object(map))
+        .map(Some)
+        .map_err(de::Error::custom)
 }
 
 /// The kinds of evidence document (实证材料) an application carries.
@@ -1531,5 +1564,972 @@ impl DocumentCategory {
 impl fmt::Display for DocumentCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::tests::{d, good_facts};
+    use crate::eligibility::{
+        AwardLevel, Condition, IncidentKind, InspectionKind, OrganisationHistory, Outcome, Overall,
+        Screening,
+    };
+    use crate::rules::{RubricCategory, RubricItem};
+    use proptest::prelude::*;
+
+    fn deadline() -> NaiveDate {
+        d(2026, 6, 30)
+    }
+
+    /// A save during the 2026 call.
+    fn today() -> NaiveDate {
+        d(2026, 6, 1)
+    }
+
+    fn rubric() -> Rubric {
+        Rubric::gb_t_19580_2012()
+    }
+
+    fn sample() -> ApplicationForm {
+        ApplicationForm::sample_complete(deadline())
+    }
+
+    fn field_issues(form: &ApplicationForm) -> Vec<(String, &'static str)> {
+        form.check_fields(&rubric(), today())
+            .into_iter()
+            .map(|issue| (issue.field, issue.code))
+            .collect()
+    }
+
+    fn missing(form: &ApplicationForm) -> Vec<String> {
+        form.missing_for_submission(&rubric(), deadline())
+            .into_iter()
+            .map(|issue| {
+                assert_eq!(issue.code, "required");
+                issue.field
+            })
+            .collect()
+    }
+
+    /// Asserts the form has exactly the one field issue `(field, code)`.
+    #[track_caller]
+    fn only_issue(form: &ApplicationForm, field: &str, code: &str) {
+        assert_eq!(
+            field_issues(form),
+            vec![(field.to_owned(), code)],
+            "expected only {field} {code}"
+        );
+    }
+
+    fn screen(form: &ApplicationForm) -> Screening {
+        let recommendation = good_facts().recommendation;
+        let facts = form.facts(recommendation, deadline()).unwrap();
+        eligibility::screen(
+            &facts,
+            &OrganisationHistory::default(),
+            &rubric(),
+            deadline(),
+            d(2026, 7, 15),
+        )
+    }
+
+    fn outcome(form: &ApplicationForm, condition: Condition) -> Outcome {
+        screen(form).verdict(condition).unwrap().outcome
+    }
+
+    #[test]
+    fn the_complete_sample_passes_both_checks_and_is_eligible() {
+        let form = sample();
+        for today in [d(2026, 3, 30), today(), deadline()] {
+            assert_eq!(form.check_fields(&rubric(), today), vec![], "{today}");
+        }
+        assert_eq!(form.missing_for_submission(&rubric(), deadline()), vec![]);
+        let screening = screen(&form);
+        assert_eq!(screening.overall(), Overall::Eligible, "{screening:#?}");
+        let uscc = Uscc::parse(&form.organisation.uscc).unwrap();
+        assert!(eligibility::is_wuwei_division(uscc.division_code()));
+        // A later cycle's sample is complete for that cycle too.
+        let later = ApplicationForm::sample_complete(d(2028, 5, 31));
+        assert_eq!(later.check_fields(&rubric(), d(2028, 5, 1)), vec![]);
+        assert_eq!(
+            later.missing_for_submission(&rubric(), d(2028, 5, 31)),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_mapping_agrees_with_the_eligibility_fixture() {
+        let facts = sample()
+            .facts(good_facts().recommendation, deadline())
+            .unwrap();
+        let expected = good_facts();
+        assert_eq!(facts.self_assessed_items, expected.self_assessed_items);
+        assert_eq!(facts.key_indicator_years, expected.key_indicator_years);
+        assert_eq!(facts.compliance, expected.compliance);
+        assert_eq!(facts.address_division_code, expected.address_division_code);
+        assert_eq!(facts.credit, expected.credit);
+        // Both certificates are valid on the deadline; the later-expiring one is screened.
+        assert_eq!(
+            facts.quality_certificate.map(|cert| cert.standard),
+            Some("GB/T 22000-2006".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_empty_draft_is_well_formed_and_misses_everything() {
+        let form = ApplicationForm::default();
+        assert_eq!(form.check_fields(&rubric(), today()), vec![]);
+        let issues = form.missing_for_submission(&rubric(), deadline());
+        let fields: Vec<&str> = issues.iter().map(|issue| issue.field.as_str()).collect();
+        for field in [
+            "organisation.name",
+            "organisation.uscc",
+            "organisation.registration_date",
+            "organisation.division_code",
+            "organisation.registered_address",
+            "organisation.legal_representative",
+            "organisation.industry_code",
+            "organisation.employee_count",
+            "organisation.construction_enterprise",
+            "contact.name",
+            "contact.mobile",
+            "contact.email",
+            "certificates",
+            "self_assessment.4.1.2.score",
+            "self_assessment.4.7.7.narrative",
+            "declares_all_inspections_passed",
+            "credit",
+            "declares_no_incidents",
+            "compliance.industry_policy",
+            "compliance.environmental",
+            "compliance.energy",
+            "compliance.work_safety",
+            "compliance.quality",
+            "operating_normally",
+            "integrity_pledge",
+        ] {
+            assert!(fields.contains(&field), "{field} not reported: {fields:?}");
+        }
+        // Every item's score and narrative, the 3 years, and nothing for construction.
+        assert_eq!(
+            fields
+                .iter()
+                .filter(|f| f.starts_with("self_assessment."))
+                .count(),
+            2 * rubric().items().count()
+        );
+        assert_eq!(fields.iter().filter(|f| **f == "key_indicators").count(), 3);
+        assert!(!fields.contains(&"project_awards"));
+        for issue in &issues {
+            assert!(issue.message.ends_with('.'), "{issue:?}");
+            assert!(issue.message_zh.starts_with('请'), "{issue:?}");
+        }
+        let mobile = issues.iter().find(|i| i.field == "contact.mobile").unwrap();
+        assert_eq!(mobile.message, "Enter the contact person's mobile number.");
+        assert_eq!(mobile.message_zh, "请填写联系人手机号码。");
+    }
+
+    #[test]
+    fn uscc_shape_and_check_character() {
+        let mut form = sample();
+        form.organisation.uscc = "91620602224305118".into();
+        only_issue(&form, "organisation.uscc", "invalid_uscc");
+        let zh = &form.check_fields(&rubric(), today())[0].message_zh;
+        assert!(zh.contains("应为18位，现为17位"), "{zh}");
+        form.organisation.uscc = "91620602224305118X".into();
+        only_issue(&form, "organisation.uscc", "uscc_check_character");
+        form.organisation.uscc = "9162O602224305118Y".into();
+        only_issue(&form, "organisation.uscc", "invalid_uscc");
+        // Lower case and surrounding spaces are how people type a valid code.
+        form.organisation.uscc = " 91620602224305118y ".into();
+        assert_eq!(field_issues(&form), vec![]);
+    }
+
+    #[test]
+    fn profile_fields() {
+        let mut form = sample();
+        form.organisation.registration_date = Some(d(2026, 6, 2));
+        only_issue(&form, "organisation.registration_date", "future_date");
+        form.organisation.registration_date = Some(today());
+        assert_eq!(field_issues(&form), vec![]);
+
+        // Outside Wuwei is screening's decision, not a field error.
+        form.organisation.division_code = "330100".into();
+        assert_eq!(field_issues(&form), vec![]);
+        for bad in ["62060", "6206021", "62060a", " 620602"] {
+            form.organisation.division_code = bad.into();
+            only_issue(&form, "organisation.division_code", "invalid_division_code");
+        }
+        form.organisation.division_code = "620602".into();
+
+        for bad in [
+            "X1515", "c1515", "C", "C1", "C15151", "C15a", "A3511", "1515",
+        ] {
+            form.organisation.industry_code = bad.into();
+            only_issue(&form, "organisation.industry_code", "invalid_industry_code");
+        }
+        form.organisation.industry_code = "E4710".into();
+        assert_eq!(field_issues(&form), vec![]);
+
+        form.organisation.employee_count = Some(0);
+        only_issue(&form, "organisation.employee_count", "out_of_range");
+        form.organisation.employee_count = Some(MAX_EMPLOYEES + 1);
+        only_issue(&form, "organisation.employee_count", "out_of_range");
+        form.organisation.employee_count = Some(MAX_EMPLOYEES);
+        assert_eq!(field_issues(&form), vec![]);
+
+        form.organisation.name = "武".repeat(MAX_NAME_CHARS);
+        assert_eq!(field_issues(&form), vec![]);
+        form.organisation.name = "武".repeat(MAX_NAME_CHARS + 1);
+        only_issue(&form, "organisation.name", "too_long");
+        form.organisation.name = "武威\n祁连".into();
+        only_issue(&form, "organisation.name", "invalid_characters");
+        form.organisation.name = "武威祁连".into();
+        form.organisation.legal_representative = "张".repeat(MAX_PERSON_NAME_CHARS + 1);
+        only_issue(&form, "organisation.legal_representative", "too_long");
+    }
+
+    #[test]
+    fn industry_sections_of_gb_t_4754_2017() {
+        assert_eq!(industry_section("C1515"), Some('C'));
+        assert_eq!(industry_section("A01"), Some('A'));
+        assert_eq!(industry_section("B0610"), Some('B'));
+        assert_eq!(industry_section("C13"), Some('C'));
+        assert_eq!(industry_section("C43"), Some('C'));
+        assert_eq!(industry_section("K7010"), Some('K'));
+        assert_eq!(industry_section("N7910"), Some('N'));
+        assert_eq!(industry_section("T970"), Some('T'));
+        assert_eq!(industry_section("C12"), None);
+        assert_eq!(industry_section("C44"), None);
+        assert_eq!(industry_section("U98"), None);
+        assert_eq!(industry_section("A00"), None);
+        assert_eq!(industry_section(""), None);
+        assert_eq!(industry_section("中1515"), None);
+        // Every division 01–97 belongs to exactly one section.
+        for division in 1..=97 {
+            let sections: Vec<char> = ('A'..='T')
+                .filter(|s| industry_section(&format!("{s}{division:02}")).is_some())
+                .collect();
+            assert_eq!(sections.len(), 1, "division {division:02}: {sections:?}");
+        }
+    }
+
+    #[test]
+    fn contact_mobile_and_email() {
+        let mut form = sample();
+        for bad in [
+            "12919351234",
+            "1391935123",
+            "139193512345",
+            "+8613919351234",
+            "139 1935 1234",
+            "23919351234",
+        ] {
+            form.contact.mobile = bad.into();
+            only_issue(&form, "contact.mobile", "invalid_mobile");
+        }
+        for good in ["13019351234", "19919351234", "15309351234"] {
+            form.contact.mobile = good.into();
+            assert_eq!(field_issues(&form), vec![]);
+        }
+        for bad in [
+            "limei",
+            "limei@example",
+            "李梅 <limei@example.cn>",
+            "limei@[127.0.0.1]",
+            " limei@example.cn",
+        ] {
+            form.contact.email = bad.into();
+            only_issue(&form, "contact.email", "invalid_email");
+        }
+        form.contact.email = format!("{}@example.cn", "a".repeat(MAX_EMAIL_CHARS));
+        only_issue(&form, "contact.email", "too_long");
+        form.contact.email = "li.mei+award@mail.example.cn".into();
+        assert_eq!(field_issues(&form), vec![]);
+    }
+
+    #[test]
+    fn certificates() {
+        let mut form = sample();
+        form.certificates[0].valid_until = d(2024, 1, 1);
+        form.certificates[0].valid_from = d(2024, 1, 2);
+        only_issue(&form, "certificates.0.valid_until", "invalid_period");
+        let mut form = sample();
+        form.certificates[1].valid_from = d(2026, 6, 2);
+        only_issue(&form, "certificates.1.valid_from", "future_date");
+        let mut form = sample();
+        form.certificates[1] = form.certificates[0].clone();
+        form.certificates[1].number = format!(" {} ", form.certificates[0].number);
+        only_issue(&form, "certificates.1", "duplicate");
+        let mut form = sample();
+        form.certificates[0].number = "0".repeat(MAX_CODE_CHARS + 1);
+        only_issue(&form, "certificates.0.number", "too_long");
+        let mut form = sample();
+        form.certificates = (0..=MAX_CERTIFICATES)
+            .map(|n| QualityCertificate {
+                number: format!("Q{n}"),
+                ..sample().certificates[0].clone()
+            })
+            .collect();
+        only_issue(&form, "certificates", "too_many");
+        form.certificates.pop();
+        assert_eq!(field_issues(&form), vec![]);
+    }
+
+    #[test]
+    fn self_assessment_items_scores_and_narratives() {
+        let mut form = sample();
+        form.self_assessment
+            .insert("4.8.1".into(), ItemSelfAssessment::default());
+        only_issue(&form, "self_assessment.4.8.1", "unknown_item");
+
+        let mut form = sample();
+        let entry = form.self_assessment.get_mut("4.1.2").unwrap();
+        entry.score = Some(52);
+        only_issue(&form, "self_assessment.4.1.2.score", "invalid_score");
+        let entry = form.self_assessment.get_mut("4.1.2").unwrap();
+        entry.score = Some(105);
+        only_issue(&form, "self_assessment.4.1.2.score", "invalid_score");
+
+        let mut form = sample();
+        let entry = form.self_assessment.get_mut("4.7.4").unwrap();
+        entry.narrative = format!("第一段\r\n第二段\t{}", "说".repeat(MAX_NARRATIVE_CHARS - 9));
+        assert_eq!(entry.narrative.chars().count(), MAX_NARRATIVE_CHARS);
+        assert_eq!(field_issues(&form), vec![]);
+        let entry = form.self_assessment.get_mut("4.7.4").unwrap();
+        entry.narrative.push('说');
+        only_issue(&form, "self_assessment.4.7.4.narrative", "too_long");
+        let entry = form.self_assessment.get_mut("4.7.4").unwrap();
+        entry.narrative = "bell\u{7}".into();
+        only_issue(
+            &form,
+            "self_assessment.4.7.4.narrative",
+            "invalid_characters",
+        );
+    }
+
+    proptest! {
+        /// Scores on the experts' scale are accepted; every other value is refused.
+        #[test]
+        fn a_score_is_0_to_100_in_steps_of_5(score in any::<u8>()) {
+            let mut form = sample();
+            form.self_assessment.get_mut("4.2.2").unwrap().score = Some(score);
+            let issues = field_issues(&form);
+            if score <= 100 && score % 5 == 0 {
+                prop_assert_eq!(issues, vec![]);
+            } else {
+                prop_assert_eq!(issues, vec![("self_assessment.4.2.2.score".to_owned(), "invalid_score")]);
+            }
+        }
+
+        /// Exactly the 11-digit numbers starting 13–19 are mainland mobile numbers.
+        #[test]
+        fn mobile_numbers(number in "[0-9]{9,13}") {
+            let expected = number.len() == 11
+                && number.starts_with('1')
+                && (b'3'..=b'9').contains(&number.as_bytes()[1]);
+            prop_assert_eq!(is_mainland_mobile(&number), expected);
+        }
+    }
+
+    #[test]
+    fn key_indicator_figures_years_and_quality_indicators() {
+        let mut form = sample();
+        form.key_indicators[0].revenue = Some(Fen(-1));
+        only_issue(&form, "key_indicators.0.revenue", "negative");
+        let mut form = sample();
+        form.key_indicators[2].taxes = Some(Fen(-1));
+        only_issue(&form, "key_indicators.2.taxes", "negative");
+        // A loss is a figure, not an error.
+        let mut form = sample();
+        form.key_indicators[1].profit = Some(Fen::from_yuan(-1_250_000));
+        assert_eq!(field_issues(&form), vec![]);
+
+        // Saved on 2026-06-01: the completed years 2023–2025.
+        for (year, ok) in [(2022, false), (2023, true), (2025, true), (2026, false)] {
+            let mut form = sample();
+            form.key_indicators[0].year = year;
+            if ok && year != 2023 {
+                // 2025 is already listed.
+                only_issue(&form, "key_indicators.2", "duplicate");
+            } else if ok {
+                assert_eq!(field_issues(&form), vec![]);
+            } else {
+                only_issue(&form, "key_indicators.0.year", "outside_window");
+            }
+        }
+        let mut form = sample();
+        form.key_indicators.push(form.key_indicators[0].clone());
+        assert_eq!(
+            field_issues(&form),
+            vec![
+                ("key_indicators".to_owned(), "too_many"),
+                ("key_indicators.3".to_owned(), "duplicate")
+            ]
+        );
+
+        let mut form = sample();
+        for bad in ["abc", "99,5", "1e3", ".5", "5.", "--1", "99.5%"] {
+            form.key_indicators[0].quality_indicators[1].value = bad.into();
+            only_issue(
+                &form,
+                "key_indicators.0.quality_indicators.1.value",
+                "invalid_number",
+            );
+        }
+        for good in ["0", "-3", "99.5", "0.001"] {
+            form.key_indicators[0].quality_indicators[1].value = good.into();
+            assert_eq!(field_issues(&form), vec![]);
+        }
+        let mut form = sample();
+        form.key_indicators[1].quality_indicators[1].name = "产品监督抽查合格率".into();
+        only_issue(&form, "key_indicators.1.quality_indicators.1", "duplicate");
+        let mut form = sample();
+        form.key_indicators[1].quality_indicators = (0..=MAX_QUALITY_INDICATORS)
+            .map(|n| QualityIndicator {
+                name: format!("指标{n}"),
+                value: n.to_string(),
+                unit: String::new(),
+            })
+            .collect();
+        only_issue(&form, "key_indicators.1.quality_indicators", "too_many");
+    }
+
+    #[test]
+    fn records_dates_windows_and_declarations() {
+        let mut form = sample();
+        form.inspections[0].date = d(2026, 6, 2);
+        only_issue(&form, "inspections.0.date", "future_date");
+        // 3 years back from 2026-06-01: 2023-06-01 is outside, 2023-06-02 inside.
+        form.inspections[0].date = d(2023, 6, 1);
+        only_issue(&form, "inspections.0.date", "outside_window");
+        form.inspections[0].date = d(2023, 6, 2);
+        assert_eq!(field_issues(&form), vec![]);
+        form.inspections.push(form.inspections[0].clone());
+        only_issue(&form, "inspections.3", "duplicate");
+
+        let mut form = sample();
+        form.inspections[1].passed = false;
+        only_issue(
+            &form,
+            "declares_all_inspections_passed",
+            "contradicts_declaration",
+        );
+        form.declares_all_inspections_passed = Some(false);
+        assert_eq!(field_issues(&form), vec![]);
+
+        let mut form = sample();
+        form.incidents.push(IncidentRecord {
+            date: d(2025, 3, 9),
+            kind: IncidentKind::MajorComplaint,
+            description: "用户投诉批次产品标签错误，已召回并整改。".into(),
+        });
+        only_issue(&form, "declares_no_incidents", "contradicts_declaration");
+        form.declares_no_incidents = Some(false);
+        assert_eq!(field_issues(&form), vec![]);
+        form.incidents[0].date = d(2027, 1, 1);
+        assert_eq!(
+            field_issues(&form),
+            vec![("incidents.0.date".to_owned(), "future_date")]
+        );
+        form.incidents[0].date = d(2025, 3, 9);
+        form.incidents[0].description = "x".repeat(MAX_DESCRIPTION_CHARS + 1);
+        only_issue(&form, "incidents.0.description", "too_long");
+        form.incidents = vec![form.incidents[0].clone(); MAX_INCIDENTS + 1];
+        form.incidents
+            .iter_mut()
+            .enumerate()
+            .for_each(|(n, incident)| incident.description = format!("第{n}起"));
+        only_issue(&form, "incidents", "too_many");
+
+        let mut form = sample();
+        form.project_awards.push(ProjectAward {
+            name: "甘肃省建设工程飞天奖".into(),
+            level: AwardLevel::Provincial,
+            awarded_on: d(2026, 12, 1),
+        });
+        only_issue(&form, "project_awards.0.awarded_on", "future_date");
+        form.project_awards[0].awarded_on = d(2018, 12, 1);
+        assert_eq!(field_issues(&form), vec![], "no window for project awards");
+
+        let mut form = sample();
+        form.credit = Some(CreditRecord::Blemished {
+            detail: "信".repeat(MAX_DESCRIPTION_CHARS + 1),
+        });
+        only_issue(&form, "credit.detail", "too_long");
+    }
+
+    #[test]
+    fn every_issue_has_both_messages() {
+        let mut form = sample();
+        form.organisation.uscc = "X".into();
+        form.organisation.registration_date = Some(d(2030, 1, 1));
+        form.organisation.division_code = "1".into();
+        form.organisation.industry_code = "Z".into();
+        form.organisation.employee_count = Some(0);
+        form.contact.mobile = "1".into();
+        form.contact.email = "x".into();
+        form.certificates[0].valid_until = d(2000, 1, 1);
+        form.self_assessment.get_mut("4.1.2").unwrap().score = Some(7);
+        form.self_assessment
+            .insert("9.9".into(), ItemSelfAssessment::default());
+        form.key_indicators[0].revenue = Some(Fen(-1));
+        form.key_indicators[0].year = 1999;
+        form.key_indicators[0].quality_indicators[0].value = "x".into();
+        form.inspections[0].passed = false;
+        let issues = form.check_fields(&rubric(), today());
+        let codes: BTreeSet<&str> = issues.iter().map(|issue| issue.code).collect();
+        assert_eq!(
+            codes,
+            BTreeSet::from([
+                "invalid_uscc",
+                "future_date",
+                "invalid_division_code",
+                "invalid_industry_code",
+                "out_of_range",
+                "invalid_mobile",
+                "invalid_email",
+                "invalid_period",
+                "invalid_score",
+                "unknown_item",
+                "negative",
+                "outside_window",
+                "invalid_number",
+                "contradicts_declaration",
+            ])
+        );
+        for issue in &issues {
+            let cjk = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            assert!(
+                issue.message.ends_with('.') && !cjk(&issue.message),
+                "{issue:?}"
+            );
+            assert!(
+                issue.message_zh.ends_with('。') && cjk(&issue.message_zh),
+                "{issue:?}"
+            );
+        }
+        let json = serde_json::to_value(&issues[0]).unwrap();
+        assert_eq!(json["field"], "organisation.uscc");
+        assert_eq!(json["code"], "invalid_uscc");
+        assert!(json["message_zh"].is_string());
+    }
+
+    #[test]
+    fn submission_needs_each_section() {
+        let mut form = sample();
+        form.certificates.clear();
+        assert_eq!(missing(&form), vec!["certificates"]);
+        let mut form = sample();
+        form.certificates[0].issuer = " ".into();
+        assert_eq!(missing(&form), vec!["certificates.0.issuer"]);
+
+        let mut form = sample();
+        form.self_assessment.remove("4.4.3");
+        form.self_assessment.get_mut("4.7.7").unwrap().narrative = "  ".into();
+        assert_eq!(
+            missing(&form),
+            vec![
+                "self_assessment.4.4.3.score",
+                "self_assessment.4.4.3.narrative",
+                "self_assessment.4.7.7.narrative"
+            ]
+        );
+
+        let mut form = sample();
+        form.key_indicators.remove(0);
+        form.key_indicators[0].taxes = None;
+        form.key_indicators[1].quality_indicators.clear();
+        let issues = form.missing_for_submission(&rubric(), deadline());
+        let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "key_indicators",
+                "key_indicators.0.taxes",
+                "key_indicators.1.quality_indicators"
+            ]
+        );
+        assert!(issues[0].message.contains("2023") && issues[0].message_zh.contains("2023年度"));
+
+        let mut form = sample();
+        form.organisation.construction_enterprise = Some(true);
+        assert_eq!(missing(&form), vec!["project_awards"]);
+        form.project_awards.push(ProjectAward {
+            name: String::new(),
+            level: AwardLevel::National,
+            awarded_on: d(2024, 9, 1),
+        });
+        assert_eq!(missing(&form), vec!["project_awards.0.name"]);
+
+        let mut form = sample();
+        form.declares_all_inspections_passed = None;
+        form.credit = None;
+        form.declares_no_incidents = None;
+        form.compliance.energy = false;
+        form.operating_normally = false;
+        form.integrity_pledge = false;
+        assert_eq!(
+            missing(&form),
+            vec![
+                "declares_all_inspections_passed",
+                "credit",
+                "declares_no_incidents",
+                "compliance.energy",
+                "operating_normally",
+                "integrity_pledge"
+            ]
+        );
+        // Incidents listed stand in for the declaration; "not clean" needs them listed.
+        form.declares_no_incidents = Some(false);
+        form.credit = Some(CreditRecord::Blemished {
+            detail: String::new(),
+        });
+        assert!(missing(&form).contains(&"incidents".to_owned()));
+        assert!(missing(&form).contains(&"credit.detail".to_owned()));
+        form.declares_no_incidents = None;
+        form.incidents.push(IncidentRecord {
+            date: d(2025, 3, 9),
+            kind: IncidentKind::Violation,
+            description: String::new(),
+        });
+        let fields = missing(&form);
+        assert!(!fields.contains(&"declares_no_incidents".to_owned()));
+        assert!(fields.contains(&"incidents.0.description".to_owned()));
+    }
+
+    #[test]
+    fn the_indicator_years_are_the_three_before_the_deadline_year() {
+        let form = sample();
+        // Deadline 2026-06-30 → 2023, 2024, 2025: complete.
+        assert_eq!(
+            form.key_indicators
+                .iter()
+                .map(|y| y.year)
+                .collect::<Vec<_>>(),
+            vec![2023, 2024, 2025]
+        );
+        // The same form for a deadline in January 2027 lacks 2026 only.
+        let issues = form.missing_for_submission(&rubric(), d(2027, 1, 15));
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert!(issues[0].message.contains("2026"));
+        // A deadline on 31 December still needs the three years before, not its own year.
+        assert_eq!(
+            eligibility::key_indicator_years_for(d(2026, 12, 31)),
+            vec![2023, 2024, 2025]
+        );
+    }
+
+    #[test]
+    fn each_section_maps_to_its_verdict() {
+        let mut form = sample();
+        form.certificates.clear();
+        assert_eq!(outcome(&form, Condition::QualitySystem), Outcome::Fail);
+
+        // The certificate valid on the deadline is the one screened, not a later renewal.
+        let mut form = sample();
+        form.certificates[1].valid_from = d(2026, 7, 1);
+        form.certificates[1].valid_until = d(2029, 6, 30);
+        form.certificates[0].valid_until = d(2026, 6, 30);
+        assert_eq!(outcome(&form, Condition::QualitySystem), Outcome::Pass);
+        form.certificates[0].valid_until = d(2026, 6, 29);
+        assert_eq!(outcome(&form, Condition::QualitySystem), Outcome::Fail);
+
+        let mut form = sample();
+        form.self_assessment
+            .get_mut("4.5.3")
+            .unwrap()
+            .narrative
+            .clear();
+        assert_eq!(
+            outcome(&form, Condition::SelfAssessment),
+            Outcome::NeedsReview
+        );
+        form.self_assessment.clear();
+        assert_eq!(outcome(&form, Condition::SelfAssessment), Outcome::Fail);
+
+        let mut form = sample();
+        form.key_indicators[0].quality_indicators.clear();
+        assert_eq!(outcome(&form, Condition::KeyIndicators), Outcome::Fail);
+
+        let mut form = sample();
+        form.declares_all_inspections_passed = None;
+        assert_eq!(outcome(&form, Condition::Inspections), Outcome::NeedsReview);
+        form.declares_all_inspections_passed = Some(false);
+        form.inspections.push(InspectionRecord {
+            date: d(2025, 11, 3),
+            kind: InspectionKind::ExportInspection,
+            passed: false,
+        });
+        assert_eq!(outcome(&form, Condition::Inspections), Outcome::Fail);
+
+        let mut form = sample();
+        form.organisation.construction_enterprise = Some(true);
+        assert_eq!(outcome(&form, Condition::ConstructionAward), Outcome::Fail);
+        form.project_awards.push(ProjectAward {
+            name: "甘肃省建设工程飞天奖".into(),
+            level: AwardLevel::Provincial,
+            awarded_on: d(2024, 12, 1),
+        });
+        assert_eq!(outcome(&form, Condition::ConstructionAward), Outcome::Pass);
+
+        let mut form = sample();
+        form.credit = None;
+        assert_eq!(outcome(&form, Condition::Credit), Outcome::NeedsReview);
+        form.credit = Some(CreditRecord::Blemished {
+            detail: "2024年被列入经营异常名录".into(),
+        });
+        assert_eq!(outcome(&form, Condition::Credit), Outcome::Fail);
+
+        let mut form = sample();
+        form.declares_no_incidents = None;
+        assert_eq!(outcome(&form, Condition::Incidents), Outcome::NeedsReview);
+        form.incidents.push(IncidentRecord {
+            date: d(2024, 8, 20),
+            kind: IncidentKind::SafetyAccident,
+            description: "车间叉车伤人事故".into(),
+        });
+        assert_eq!(outcome(&form, Condition::Incidents), Outcome::Fail);
+
+        let mut form = sample();
+        form.compliance.work_safety = false;
+        assert_eq!(outcome(&form, Condition::Compliance), Outcome::Fail);
+        let mut form = sample();
+        form.operating_normally = false;
+        assert_eq!(outcome(&form, Condition::OperatingYears), Outcome::Fail);
+
+        let mut form = sample();
+        form.organisation.uscc = Uscc::with_check_character("91330100224305118")
+            .unwrap()
+            .into_string();
+        form.organisation.division_code = "330100".into();
+        assert_eq!(outcome(&form, Condition::Registration), Outcome::Fail);
+        form.organisation.division_code.clear();
+        assert_eq!(outcome(&form, Condition::Registration), Outcome::Fail);
+
+        let facts = sample().facts(None, deadline()).unwrap();
+        let screening = eligibility::screen(
+            &facts,
+            &OrganisationHistory::default(),
+            &rubric(),
+            deadline(),
+            d(2026, 7, 15),
+        );
+        assert_eq!(
+            screening
+                .verdict(Condition::Recommendation)
+                .unwrap()
+                .outcome,
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn facts_need_the_uscc_registration_date_and_construction_answer() {
+        let mut form = sample();
+        form.organisation.uscc = " ".into();
+        form.organisation.registration_date = None;
+        form.organisation.construction_enterprise = None;
+        let issues = form.facts(None, deadline()).unwrap_err();
+        let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "organisation.uscc",
+                "organisation.registration_date",
+                "organisation.construction_enterprise"
+            ]
+        );
+        assert!(issues.iter().all(|i| i.code == "required"));
+        let mut form = sample();
+        form.organisation.construction_enterprise = None;
+        assert!(form.facts(None, deadline()).is_err());
+    }
+
+    #[test]
+    fn json_round_trip_and_unknown_keys() {
+        let form = sample();
+        let json = serde_json::to_string(&form).unwrap();
+        let back: ApplicationForm = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, form);
+        let value = serde_json::to_value(&form).unwrap();
+        assert_eq!(value["organisation"]["uscc"], "91620602224305118Y");
+        assert_eq!(value["certificates"][0]["standard"], "GB/T 19001-2016");
+        assert_eq!(value["self_assessment"]["4.1.2"]["score"], 55);
+        assert_eq!(value["credit"]["status"], "good");
+        // Fen are integers.
+        assert!(value["key_indicators"][0]["revenue"].is_i64());
+
+        let partial: ApplicationForm = serde_json::from_str(
+            r#"{"contact":{"mobile":"13919351234"},"compliance":{"energy":true}}"#,
+        )
+        .unwrap();
+        assert_eq!(partial.contact.mobile, "13919351234");
+        assert!(partial.compliance.energy && !partial.compliance.quality);
+
+        let refused = |json: serde_json::Value| {
+            let error = serde_json::from_value::<ApplicationForm>(json.clone()).unwrap_err();
+            assert!(
+                error.to_string().contains("unknown field"),
+                "{json}: {error}"
+            );
+        };
+        refused(serde_json::json!({"remarks": "x"}));
+        refused(serde_json::json!({"organisation": {"fax": "x"}}));
+        refused(serde_json::json!({"contact": {"wechat": "x"}}));
+        refused(serde_json::json!({"self_assessment": {"4.1.2": {"score": 50, "extra": 1}}}));
+        refused(serde_json::json!({"compliance": {"tax": true}}));
+        let mut with_extra = value.clone();
+        with_extra["certificates"][0]["scope"] = "葡萄酒的生产".into();
+        refused(with_extra);
+        let mut with_extra = value.clone();
+        with_extra["inspections"][0]["product"] = "干红葡萄酒".into();
+        refused(with_extra);
+        let mut with_extra = value.clone();
+        with_extra["credit"] = serde_json::json!({"status": "good", "source": "x"});
+        refused(with_extra);
+
+        let duplicate = r#"{"self_assessment":{"4.1.2":{"score":50},"4.1.2":{"score":60}}}"#;
+        let error = serde_json::from_str::<ApplicationForm>(duplicate).unwrap_err();
+        assert!(error.to_string().contains("4.1.2 given twice"), "{error}");
+    }
+
+    /// The worst case: every list full, every text at its limit in 4-byte characters, a rubric of
+    /// the most items, and still a well-formed form under the size budget.
+    #[test]
+    fn the_largest_possible_form_fits_one_dynamodb_item() {
+        let wide = |n: usize| "𠀀".repeat(n);
+        // A distinct first character keeps entries apart without lengthening them.
+        let tag = |n: usize| char::from_u32(0x4e00 + n as u32).unwrap();
+        let rubric = Rubric {
+            standard: "GB/T 19580-2012".into(),
+            total_points: 1000,
+            categories: vec![RubricCategory {
+                id: "4".into(),
+                name: "全部".into(),
+                points: 1000,
+                items: (0..MAX_SELF_ASSESSMENT_ITEMS)
+                    .map(|n| RubricItem {
+                        id: format!("4.{n}.99"),
+                        name: format!("条款{n}"),
+                        points: 40,
+                    })
+                    .collect(),
+            }],
+        };
+        let mut form = sample();
+        form.organisation.name = wide(MAX_NAME_CHARS);
+        form.organisation.registered_address = wide(MAX_NAME_CHARS);
+        form.organisation.legal_representative = wide(MAX_PERSON_NAME_CHARS);
+        form.contact.name = wide(MAX_PERSON_NAME_CHARS);
+        form.certificates = (0..MAX_CERTIFICATES)
+            .map(|n| QualityCertificate {
+                standard: wide(MAX_CODE_CHARS),
+                number: format!("{}{}", tag(n), wide(MAX_CODE_CHARS - 1)),
+                issuer: wide(MAX_NAME_CHARS),
+                valid_from: d(2025, 1, 1),
+                valid_until: d(2028, 1, 1),
+            })
+            .collect();
+        form.self_assessment = rubric
+            .items()
+            .map(|item| {
+                let entry = ItemSelfAssessment {
+                    score: Some(100),
+                    narrative: wide(MAX_NARRATIVE_CHARS),
+                };
+                (item.id.clone(), entry)
+            })
+            .collect();
+        for year in &mut form.key_indicators {
+            year.revenue = Some(Fen(i64::MAX));
+            year.profit = Some(Fen(i64::MIN));
+            year.taxes = Some(Fen(i64::MAX));
+            year.quality_indicators = (0..MAX_QUALITY_INDICATORS)
+                .map(|n| QualityIndicator {
+                    name: format!("{}{}", tag(n), wide(MAX_INDICATOR_NAME_CHARS - 1)),
+                    value: format!("-{}", "9".repeat(MAX_INDICATOR_VALUE_CHARS - 1)),
+                    unit: wide(MAX_INDICATOR_VALUE_CHARS),
+                })
+                .collect();
+        }
+        form.inspections = (0..MAX_INSPECTIONS)
+            .map(|n| InspectionRecord {
+                date: d(2024, 1, 1) + chrono::Days::new(n as u64),
+                kind: InspectionKind::ExportInspection,
+                passed: true,
+            })
+            .collect();
+        form.project_awards = (0..MAX_PROJECT_AWARDS)
+            .map(|n| ProjectAward {
+                name: format!("{}{}", tag(n), wide(MAX_NAME_CHARS - 1)),
+                level: AwardLevel::National,
+                awarded_on: d(2020, 1, 1),
+            })
+            .collect();
+        form.credit = Some(CreditRecord::Blemished {
+            detail: wide(MAX_DESCRIPTION_CHARS),
+        });
+        form.incidents = (0..MAX_INCIDENTS)
+            .map(|n| IncidentRecord {
+                date: d(2024, 1, 1),
+                kind: IncidentKind::PublicHealthAccident,
+                description: format!("{}{}", tag(n), wide(MAX_DESCRIPTION_CHARS - 1)),
+            })
+            .collect();
+        form.declares_no_incidents = Some(false);
+        assert_eq!(form.check_fields(&rubric, today()), vec![]);
+        let bytes = serde_json::to_vec(&form).unwrap().len();
+        assert!(
+            bytes < MAX_FORM_JSON_BYTES,
+            "{bytes} bytes, budget {MAX_FORM_JSON_BYTES}"
+        );
+        // The bounds are tight enough to matter: the narratives are most of the budget.
+        assert!(bytes > MAX_FORM_JSON_BYTES / 2, "{bytes} bytes");
+    }
+
+    #[test]
+    fn document_categories() {
+        for category in DocumentCategory::ALL {
+            let json = serde_json::to_value(category).unwrap();
+            assert_eq!(json, category.as_str());
+            assert_eq!(category.to_string(), category.as_str());
+            assert!(!category.label_zh().is_empty());
+        }
+        let labels: BTreeSet<&str> = DocumentCategory::ALL.iter().map(|c| c.label_zh()).collect();
+        assert_eq!(labels.len(), DocumentCategory::ALL.len());
+        let ordinary = DocumentCategory::required_for_submission(false);
+        assert_eq!(
+            ordinary.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            vec![
+                "business_licence",
+                "management_system_certificate",
+                "self_assessment_report",
+                "financial_statements",
+                "inspection_reports",
+                "credit_report"
+            ]
+        );
+        let construction = DocumentCategory::required_for_submission(true);
+        assert_eq!(construction.len(), 7);
+        assert_eq!(
+            construction.last(),
+            Some(&DocumentCategory::ProjectAwardCertificate)
+        );
+        for category in [
+            DocumentCategory::ReviewReport,
+            DocumentCategory::VisitReport,
+            DocumentCategory::Minutes,
+        ] {
+            assert!(category.staff_only());
+            assert!(!construction.contains(&category));
+        }
+        assert!(!construction.contains(&DocumentCategory::Other));
+        assert_eq!(
+            serde_json::from_str::<DocumentCategory>("\"visit_report\"").unwrap(),
+            DocumentCategory::VisitReport
+        );
+        assert!(serde_json::from_str::<DocumentCategory>("\"photos\"").is_err());
     }
 }
