@@ -82,6 +82,10 @@ cloudformation.create_stack(
     Parameters=[
         {"ParameterKey": "NamePrefix", "ParameterValue": name_prefix},
         {"ParameterKey": "MailFrom", "ParameterValue": "award@example.org"},
+        {"ParameterKey": "OfficeMailbox", "ParameterValue": "office@example.org"},
+        {"ParameterKey": "CommitteeMailbox", "ParameterValue": "committee@example.org"},
+        {"ParameterKey": "FinanceMailbox", "ParameterValue": "finance@example.org"},
+        {"ParameterKey": "PublicBaseUrl", "ParameterValue": "https://award.example.org"},
         {"ParameterKey": "AllowedOrigins", "ParameterValue": "https://award.example.org"},
     ],
 )

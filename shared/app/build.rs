@@ -45,5 +45,6 @@ fn main() {
     }
     out.push_str("];\n");
     let target = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("templates.rs");
-    fs::write(&target, out).unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
+    fs::write(&target, out)
+        .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
 }

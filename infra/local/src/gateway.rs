@@ -11,8 +11,8 @@ use std::net::SocketAddr;
 
 use aws_lambda_events::apigw::{
     ApiGatewayRequestAuthorizer, ApiGatewayRequestAuthorizerJwtDescription,
-    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext, ApiGatewayV2httpResponse,
-    ApiGatewayV2httpRequestContextHttpDescription,
+    ApiGatewayV2httpRequest, ApiGatewayV2httpRequestContext,
+    ApiGatewayV2httpRequestContextHttpDescription, ApiGatewayV2httpResponse,
 };
 use axum::body::Body as AxumBody;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -450,7 +450,8 @@ mod tests {
         for (code, status) in CATALOGUE {
             assert!((400..600).contains(status), "{code}");
             assert!(
-                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{code}"
             );
             if let Some(previous) = statuses.insert(code, *status) {

@@ -18,9 +18,7 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
-use crate::model::{
-    Application, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR,
-};
+use crate::model::{Application, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR};
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;

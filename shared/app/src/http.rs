@@ -312,7 +312,10 @@ mod tests {
         ] {
             assert!(with(good), "{good:?}");
         }
-        for bad in ["multipart/form-data; boundary=x", "application/x-www-form-urlencoded"] {
+        for bad in [
+            "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded",
+        ] {
             assert!(!with(Some(bad)), "{bad}");
         }
     }

@@ -23,7 +23,7 @@ pub mod item_type {
     pub const EMAIL_CONFIRMATION: &str = "email_confirmation";
     pub const BOARD_ENTRY: &str = "board_entry";
     pub const DUE: &str = "due";
-    pub const DOCUMENT_COUNT: &str = "document_count";
+    pub const DOCUMENT_SLOT: &str = "document_slot";
 }
 
 /// The `type` attribute name.
@@ -147,8 +147,13 @@ pub fn document(application: Ulid, document: Ulid) -> Key {
     )
 }
 
-pub fn document_count(application: Ulid) -> Key {
-    Key::new(application_partition(application), "DOCCOUNT")
+pub const DOCUMENT_SLOT_PREFIX: &str = "DOCSLOT#";
+
+pub fn document_slot(application: Ulid, slot: u32) -> Key {
+    Key::new(
+        application_partition(application),
+        format!("{DOCUMENT_SLOT_PREFIX}{slot:04}"),
+    )
 }
 
 pub const ACCESS_PREFIX: &str = "ACCESS#";

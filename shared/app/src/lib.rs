@@ -131,9 +131,7 @@ impl AppConfig {
             return Err(AppError::config("MAX_DOCUMENTS must be at least 1"));
         }
         if self.max_upload_bytes == 0 {
-            return Err(AppError::config(
-                "MAX_UPLOAD_BYTES must be at least 1",
-            ));
+            return Err(AppError::config("MAX_UPLOAD_BYTES must be at least 1"));
         }
         if self.upload_ttl.is_zero() || self.upload_ttl > MAX_UPLOAD_TTL {
             return Err(AppError::config("upload links live 1 s to 15 min"));

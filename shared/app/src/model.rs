@@ -132,7 +132,9 @@ pub struct ContactAddresses {
 impl ContactAddresses {
     /// The address the applicant's notices go to.
     pub fn notice_address(&self) -> &str {
-        self.confirmed_email.as_deref().unwrap_or(&self.account_email)
+        self.confirmed_email
+            .as_deref()
+            .unwrap_or(&self.account_email)
     }
 
     /// Whether `email` already receives notices (no confirmation needed).
@@ -285,17 +287,19 @@ impl Record for Document {
     }
 }
 
-/// How many documents an application has declared (the limit's guard, `APP#<app>` / `DOCCOUNT`).
+/// One of the numbered document slots of an application (`APP#<app>` / `DOCSLOT#<n>`): at most
+/// `MAX_DOCUMENTS` exist, so the limit on documents holds whatever runs concurrently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentCount {
+pub struct DocumentSlot {
     pub application_id: Ulid,
-    pub declared: usize,
+    pub slot: u32,
+    pub document_id: Ulid,
 }
 
-impl Record for DocumentCount {
-    const TYPE: &'static str = item_type::DOCUMENT_COUNT;
+impl Record for DocumentSlot {
+    const TYPE: &'static str = item_type::DOCUMENT_SLOT;
     fn keys(&self) -> ItemKeys {
-        ItemKeys::primary(keys::document_count(self.application_id))
+        ItemKeys::primary(keys::document_slot(self.application_id, self.slot))
     }
 }
 

@@ -21,9 +21,9 @@ use chrono::{DateTime, Utc};
 use crate::App;
 use crate::error::AppError;
 use crate::model::{Application, BoardEntry, Recommender, new_id};
+use crate::notices;
 use crate::store;
 use crate::templates::{self, china_time};
-use crate::notices;
 
 /// A resolved recipient of an email.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,7 +40,9 @@ impl Access {
     pub fn allows(self, caller: Option<&Caller>) -> bool {
         match self {
             Access::Public => true,
-            Access::Roles(roles) => caller.is_some_and(|caller| roles.iter().any(|r| caller.has(*r))),
+            Access::Roles(roles) => {
+                caller.is_some_and(|caller| roles.iter().any(|r| caller.has(*r)))
+            }
         }
     }
 }
@@ -85,7 +87,10 @@ impl Call<'_> {
     }
 
     fn param(&self, index: usize) -> &str {
-        self.params.get(index).map(String::as_str).unwrap_or_default()
+        self.params
+            .get(index)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// Path parameter `index` as an application id; anything else names no application.
@@ -117,7 +122,10 @@ fn created(value: &impl Serialize) -> Result<Reply, AppError> {
 /// Wraps an async block into a [`Handler`].
 macro_rules! handler {
     (|$app:ident, $call:ident| $body:expr) => {{
-        fn handle<'a>($app: &'a App, $call: &'a Call<'a>) -> BoxFuture<'a, Result<Reply, AppError>> {
+        fn handle<'a>(
+            $app: &'a App,
+            $call: &'a Call<'a>,
+        ) -> BoxFuture<'a, Result<Reply, AppError>> {
             Box::pin(async move { $body })
         }
         handle as Handler
@@ -141,7 +149,12 @@ const OFFICE: Access = Access::Roles(&[Role::Office]);
 const COMMITTEE: Access = Access::Roles(&[Role::Committee]);
 const APPLICANT: Access = Access::Roles(&[Role::Applicant]);
 const RECOMMENDER: Access = Access::Roles(&[Role::Recommender]);
-const STAFF: Access = Access::Roles(&[Role::Office, Role::Committee, Role::Expert, Role::Recommender]);
+const STAFF: Access = Access::Roles(&[
+    Role::Office,
+    Role::Committee,
+    Role::Expert,
+    Role::Recommender,
+]);
 /// Those who may read an application (the use case narrows it to the owner, the Office and the
 /// chosen recommending unit).
 const READERS: Access = Access::Roles(&[Role::Applicant, Role::Office, Role::Recommender]);
@@ -149,80 +162,315 @@ const READERS: Access = Access::Roles(&[Role::Applicant, Role::Office, Role::Rec
 /// Every route of the API.
 pub static ROUTES: &[RouteSpec] = &[
     // --- the public -------------------------------------------------------------------------
-    route!("GetOpenCycle", "GET", "/cycles/open", Access::Public,
-        handler!(|app, _call| ok(&cycles::open_cycle_info(app).await?))),
-    route!("ListPublicNotices", "GET", "/public/notices", Access::Public,
-        handler!(|app, _call| ok(&serde_json::json!({ "notices": board::list(app).await? })))),
-    route!("ConfirmEmail", "POST", "/email-confirmations", Access::Public,
-        handler!(|app, call| ok(&contact::confirm(app, call.json()?, call.now).await?))),
+    route!(
+        "GetOpenCycle",
+        "GET",
+        "/cycles/open",
+        Access::Public,
+        handler!(|app, _call| ok(&cycles::open_cycle_info(app).await?))
+    ),
+    route!(
+        "ListPublicNotices",
+        "GET",
+        "/public/notices",
+        Access::Public,
+        handler!(|app, _call| ok(&serde_json::json!({ "notices": board::list(app).await? })))
+    ),
+    route!(
+        "ConfirmEmail",
+        "POST",
+        "/email-confirmations",
+        Access::Public,
+        handler!(|app, call| ok(&contact::confirm(app, call.json()?, call.now).await?))
+    ),
     // --- cycles (Arts. 4, 7, 9, 11(1), 20) ------------------------------------------------------
-    route!("CreateCycle", "POST", "/cycles", OFFICE,
-        handler!(|app, call| created(&cycles::create_cycle(app, call.caller()?, call.json()?, call.now).await?))),
-    route!("ListCycles", "GET", "/cycles", STAFF,
-        handler!(|app, call| ok(&serde_json::json!({ "cycles": cycles::list_cycles(app, call.caller()?).await? })))),
-    route!("GetCycle", "GET", "/cycles/{id}", STAFF,
-        handler!(|app, call| ok(&cycles::get_cycle(app, call.caller()?, call.param(0)).await?))),
-    route!("ApproveCycleRules", "POST", "/cycles/{id}/rules/approve", COMMITTEE,
-        handler!(|app, call| ok(&cycles::approve_rules(app, call.caller()?, call.param(0), call.now).await?))),
-    route!("OpenCycle", "POST", "/cycles/{id}/open", OFFICE,
-        handler!(|app, call| ok(&cycles::open_cycle(app, call.caller()?, call.param(0), call.now).await?))),
-    route!("ExtendCycleDeadlines", "POST", "/cycles/{id}/deadlines", OFFICE,
-        handler!(|app, call| ok(&cycles::extend_deadlines(app, call.caller()?, call.param(0), call.json()?, call.now).await?))),
-    route!("ListCycleApplications", "GET", "/cycles/{id}/applications", OFFICE,
+    route!(
+        "CreateCycle",
+        "POST",
+        "/cycles",
+        OFFICE,
+        handler!(|app, call| created(
+            &cycles::create_cycle(app, call.caller()?, call.json()?, call.now).await?
+        ))
+    ),
+    route!(
+        "ListCycles",
+        "GET",
+        "/cycles",
+        STAFF,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "cycles": cycles::list_cycles(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "GetCycle",
+        "GET",
+        "/cycles/{id}",
+        STAFF,
+        handler!(|app, call| ok(&cycles::get_cycle(app, call.caller()?, call.param(0)).await?))
+    ),
+    route!(
+        "ApproveCycleRules",
+        "POST",
+        "/cycles/{id}/rules/approve",
+        COMMITTEE,
+        handler!(|app, call| ok(&cycles::approve_rules(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "OpenCycle",
+        "POST",
+        "/cycles/{id}/open",
+        OFFICE,
+        handler!(|app, call| ok(
+            &cycles::open_cycle(app, call.caller()?, call.param(0), call.now).await?
+        ))
+    ),
+    route!(
+        "ExtendCycleDeadlines",
+        "POST",
+        "/cycles/{id}/deadlines",
+        OFFICE,
+        handler!(|app, call| ok(&cycles::extend_deadlines(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ListCycleApplications",
+        "GET",
+        "/cycles/{id}/applications",
+        OFFICE,
         handler!(|app, call| {
             let state = call.query("state");
-            let list = applications::list_for_cycle(app, call.caller()?, call.param(0), state.as_deref()).await?;
+            let list =
+                applications::list_for_cycle(app, call.caller()?, call.param(0), state.as_deref())
+                    .await?;
             ok(&serde_json::json!({ "applications": list }))
-        })),
+        })
+    ),
     // --- recommending units (Art. 11(3)) --------------------------------------------------------
-    route!("CreateRecommender", "POST", "/recommenders", OFFICE,
-        handler!(|app, call| created(&recommenders::create(app, call.caller()?, call.json()?, call.now).await?))),
-    route!("ListRecommenders", "GET", "/recommenders", Access::Roles(&[Role::Office, Role::Applicant, Role::Recommender]),
-        handler!(|app, call| ok(&recommenders::list(app, call.caller()?).await?))),
-    route!("GetRecommender", "GET", "/recommenders/{id}", OFFICE,
-        handler!(|app, call| ok(&recommenders::get(app, call.caller()?, call.recommender_id(0)?).await?))),
-    route!("UpdateRecommender", "PUT", "/recommenders/{id}", OFFICE,
-        handler!(|app, call| ok(&recommenders::update(app, call.caller()?, call.recommender_id(0)?, call.json()?, call.now).await?))),
-    route!("DeleteRecommender", "DELETE", "/recommenders/{id}", OFFICE,
+    route!(
+        "CreateRecommender",
+        "POST",
+        "/recommenders",
+        OFFICE,
+        handler!(|app, call| created(
+            &recommenders::create(app, call.caller()?, call.json()?, call.now).await?
+        ))
+    ),
+    route!(
+        "ListRecommenders",
+        "GET",
+        "/recommenders",
+        Access::Roles(&[Role::Office, Role::Applicant, Role::Recommender]),
+        handler!(|app, call| ok(&recommenders::list(app, call.caller()?).await?))
+    ),
+    route!(
+        "GetRecommender",
+        "GET",
+        "/recommenders/{id}",
+        OFFICE,
+        handler!(|app, call| ok(
+            &recommenders::get(app, call.caller()?, call.recommender_id(0)?).await?
+        ))
+    ),
+    route!(
+        "UpdateRecommender",
+        "PUT",
+        "/recommenders/{id}",
+        OFFICE,
+        handler!(|app, call| ok(&recommenders::update(
+            app,
+            call.caller()?,
+            call.recommender_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "DeleteRecommender",
+        "DELETE",
+        "/recommenders/{id}",
+        OFFICE,
         handler!(|app, call| {
             recommenders::delete(app, call.caller()?, call.recommender_id(0)?, call.now).await?;
             ok(&serde_json::json!({ "deleted": call.param(0) }))
-        })),
-    route!("ListRecommendations", "GET", "/recommendations", RECOMMENDER,
-        handler!(|app, call| ok(&serde_json::json!({ "applications": recommendations::inbox(app, call.caller()?).await? })))),
+        })
+    ),
+    route!(
+        "ListRecommendations",
+        "GET",
+        "/recommendations",
+        RECOMMENDER,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "applications": recommendations::inbox(app, call.caller()?).await? })
+        ))
+    ),
     // --- applications (Art. 11(2)-(3)) ----------------------------------------------------------
-    route!("CreateApplication", "POST", "/applications", APPLICANT,
-        handler!(|app, call| created(&applications::create_application(app, call.caller()?, call.json()?, call.now).await?))),
-    route!("ListApplications", "GET", "/applications", APPLICANT,
-        handler!(|app, call| ok(&serde_json::json!({ "applications": applications::list_own(app, call.caller()?).await? })))),
-    route!("GetApplication", "GET", "/applications/{id}", READERS,
-        handler!(|app, call| ok(&applications::get_application(app, call.caller()?, call.application_id(0)?).await?))),
-    route!("ReplaceApplicationForm", "PUT", "/applications/{id}/form", APPLICANT,
-        handler!(|app, call| ok(&applications::save_form(app, call.caller()?, call.application_id(0)?, call.json()?, FormWrite::Replace, call.now).await?))),
-    route!("PatchApplicationForm", "PATCH", "/applications/{id}/form", APPLICANT,
-        handler!(|app, call| ok(&applications::save_form(app, call.caller()?, call.application_id(0)?, call.json()?, FormWrite::Patch, call.now).await?))),
-    route!("SubmitApplication", "POST", "/applications/{id}/submit", APPLICANT,
-        handler!(|app, call| ok(&applications::submit(app, call.caller()?, call.application_id(0)?, call.now).await?))),
-    route!("WithdrawApplication", "POST", "/applications/{id}/withdraw", APPLICANT,
-        handler!(|app, call| ok(&applications::withdraw(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
-    route!("RecommendApplication", "POST", "/applications/{id}/recommend", RECOMMENDER,
-        handler!(|app, call| ok(&recommendations::recommend(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
-    route!("DeclineApplication", "POST", "/applications/{id}/decline", RECOMMENDER,
-        handler!(|app, call| ok(&recommendations::decline(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
+    route!(
+        "CreateApplication",
+        "POST",
+        "/applications",
+        APPLICANT,
+        handler!(|app, call| created(
+            &applications::create_application(app, call.caller()?, call.json()?, call.now).await?
+        ))
+    ),
+    route!(
+        "ListApplications",
+        "GET",
+        "/applications",
+        APPLICANT,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "applications": applications::list_own(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "GetApplication",
+        "GET",
+        "/applications/{id}",
+        READERS,
+        handler!(|app, call| ok(&applications::get_application(
+            app,
+            call.caller()?,
+            call.application_id(0)?
+        )
+        .await?))
+    ),
+    route!(
+        "ReplaceApplicationForm",
+        "PUT",
+        "/applications/{id}/form",
+        APPLICANT,
+        handler!(|app, call| ok(&applications::save_form(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            FormWrite::Replace,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "PatchApplicationForm",
+        "PATCH",
+        "/applications/{id}/form",
+        APPLICANT,
+        handler!(|app, call| ok(&applications::save_form(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            FormWrite::Patch,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "SubmitApplication",
+        "POST",
+        "/applications/{id}/submit",
+        APPLICANT,
+        handler!(|app, call| ok(&applications::submit(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "WithdrawApplication",
+        "POST",
+        "/applications/{id}/withdraw",
+        APPLICANT,
+        handler!(|app, call| ok(&applications::withdraw(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecommendApplication",
+        "POST",
+        "/applications/{id}/recommend",
+        RECOMMENDER,
+        handler!(|app, call| ok(&recommendations::recommend(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "DeclineApplication",
+        "POST",
+        "/applications/{id}/decline",
+        RECOMMENDER,
+        handler!(|app, call| ok(&recommendations::decline(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
     // --- evidence (Art. 19) ---------------------------------------------------------------------
-    route!("DeclareDocument", "POST", "/applications/{id}/documents", APPLICANT,
-        handler!(|app, call| created(&documents::declare_document(app, call.caller()?, call.application_id(0)?, call.json()?, call.now).await?))),
-    route!("DownloadDocument", "GET", "/applications/{id}/documents/{doc}/download", READERS,
+    route!(
+        "DeclareDocument",
+        "POST",
+        "/applications/{id}/documents",
+        APPLICANT,
+        handler!(|app, call| created(
+            &documents::declare_document(
+                app,
+                call.caller()?,
+                call.application_id(0)?,
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "DownloadDocument",
+        "GET",
+        "/applications/{id}/documents/{doc}/download",
+        READERS,
         handler!(|app, call| {
             let id = call.application_id(0)?;
             let doc = keys::parse_id(call.param(1)).ok_or(AppError::DocumentNotFound)?;
             let meta = http::request_meta(call.request);
             ok(&documents::download_document(app, call.caller()?, id, doc, meta, call.now).await?)
-        })),
-    route!("AccessLog", "GET", "/applications/{id}/access-log", OFFICE,
+        })
+    ),
+    route!(
+        "AccessLog",
+        "GET",
+        "/applications/{id}/access-log",
+        OFFICE,
         handler!(|app, call| ok(&serde_json::json!({
             "access_log": documents::access_log(app, call.caller()?, call.application_id(0)?).await?
-        })))),
+        })))
+    ),
 ];
 
 /// How a path matched the table.
@@ -283,9 +531,16 @@ mod tests {
 
     #[test]
     fn the_most_literal_pattern_wins_and_methods_are_told_apart() {
-        assert!(matches!(find("GET", "/cycles/open"), Matched::Route(r, _) if r.name == "GetOpenCycle"));
-        assert!(matches!(find("GET", "/cycles/2026"), Matched::Route(r, p) if r.name == "GetCycle" && p == ["2026"]));
-        assert!(matches!(find("DELETE", "/cycles/2026"), Matched::WrongMethod));
+        assert!(
+            matches!(find("GET", "/cycles/open"), Matched::Route(r, _) if r.name == "GetOpenCycle")
+        );
+        assert!(
+            matches!(find("GET", "/cycles/2026"), Matched::Route(r, p) if r.name == "GetCycle" && p == ["2026"])
+        );
+        assert!(matches!(
+            find("DELETE", "/cycles/2026"),
+            Matched::WrongMethod
+        ));
         assert!(matches!(find("GET", "/nothing"), Matched::NotFound));
         assert!(is_public("GET", "/cycles/open"));
         assert!(!is_public("GET", "/cycles/2026"));
@@ -315,16 +570,24 @@ mod tests {
             } else if indent == 8 && trimmed.ends_with(':') {
                 event = trimmed.trim_end_matches(':');
             }
-            if resource != API_FUNCTION || !trimmed.starts_with("Properties: { ApiId: !Ref HttpApi") {
+            if resource != API_FUNCTION || !trimmed.starts_with("Properties: { ApiId: !Ref HttpApi")
+            {
                 continue;
             }
             let field = |name: &str| {
-                trimmed
+                let rest = trimmed
                     .split(&format!("{name}: "))
                     .nth(1)
-                    .and_then(|rest| rest.split([',', '}']).next())
-                    .map(|value| value.trim().trim_matches('"').to_owned())
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                match rest.strip_prefix('"') {
+                    Some(quoted) => quoted.split('"').next().unwrap_or_default().to_owned(),
+                    None => rest
+                        .split([',', '}'])
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                }
             };
             events.insert((
                 event.to_owned(),

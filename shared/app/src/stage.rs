@@ -68,14 +68,12 @@ pub async fn advance(
     retry_on_conflict(|| async move {
         let loaded = load_application(app, request.application_id).await?;
         visible(&loaded.record)?;
-        let cycle = store::load::<CycleRecord>(
-            app.table.as_ref(),
-            &keys::cycle(&loaded.record.cycle_id),
-        )
-        .await?
-        .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
-        .record
-        .cycle;
+        let cycle =
+            store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(&loaded.record.cycle_id))
+                .await?
+                .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
+                .record
+                .cycle;
         let recommender = match loaded.record.recommender_id {
             Some(id) => Some(load_recommender(app, id).await?.record),
             None => None,

@@ -187,18 +187,19 @@ impl Tx {
         let Self { writes, refusals } = self;
         match table.transact(writes).await {
             Ok(()) => Ok(()),
-            Err(TableError::ConditionFailed { index, key }) => {
-                match refusals.get(index) {
-                    Some(Some(refusal)) => Err(refusal()),
-                    Some(None) => {
-                        tracing::info!(?key, "an unguarded condition failed; answered as a concurrent update");
-                        Err(AppError::ConcurrentUpdate)
-                    }
-                    None => Err(AppError::corrupt(format!(
-                        "the table named write {index} of a shorter transaction"
-                    ))),
+            Err(TableError::ConditionFailed { index, key }) => match refusals.get(index) {
+                Some(Some(refusal)) => Err(refusal()),
+                Some(None) => {
+                    tracing::info!(
+                        ?key,
+                        "an unguarded condition failed; answered as a concurrent update"
+                    );
+                    Err(AppError::ConcurrentUpdate)
                 }
-            }
+                None => Err(AppError::corrupt(format!(
+                    "the table named write {index} of a shorter transaction"
+                ))),
+            },
             Err(error) => Err(error.into()),
         }
     }

@@ -157,7 +157,10 @@ pub(crate) mod tests {
                 }
                 NoticeKind::EmailConfirmation => vec![
                     ("email", "quality@example.cn"),
-                    ("confirm_url", "https://award.example.cn/confirm-email?token=x"),
+                    (
+                        "confirm_url",
+                        "https://award.example.cn/confirm-email?token=x",
+                    ),
                     ("expires_at", "2026-03-03 18:30（北京时间）"),
                 ],
                 NoticeKind::DeadlineExtended => vec![
@@ -213,7 +216,11 @@ pub(crate) mod tests {
         assert!(rendered.subject.contains("材料未通过核验"));
         all.insert(SALUTATION.into(), "<b>甲&乙</b>公司".into());
         let rendered = render(NoticeKind::Eligible, &all).unwrap();
-        assert!(rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("&lt;b&gt;甲&amp;乙&lt;"),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
     }
 

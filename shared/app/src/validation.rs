@@ -22,7 +22,12 @@ pub fn name(text: &str) -> Option<String> {
 
 /// A trimmed, non-empty text of at most `max` characters (line breaks allowed when `multiline`),
 /// without other control characters; `InvalidText` naming `field` otherwise.
-pub fn text(field: &'static str, raw: &str, max: usize, multiline: bool) -> Result<String, AppError> {
+pub fn text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<String, AppError> {
     let text = raw.trim();
     let ok = !text.is_empty()
         && text.chars().count() <= max
@@ -108,7 +113,9 @@ pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppE
     let (_, extensions) = DOCUMENT_TYPES
         .iter()
         .find(|(allowed, _)| *allowed == content_type)
-        .ok_or_else(|| AppError::UnsupportedDocumentType { content_type: content_type.clone() })?;
+        .ok_or_else(|| AppError::UnsupportedDocumentType {
+            content_type: content_type.clone(),
+        })?;
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, extension)| extension.to_ascii_lowercase());

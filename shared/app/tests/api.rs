@@ -164,8 +164,13 @@ async fn a_cycle_id_is_its_four_digit_year() {
         assert!(reply["message_zh"].as_str().unwrap().contains("四位年份"));
     }
     // A path segment that is not a year names no cycle.
-    for path in ["/cycles/26/open", "/cycles/x/rules/approve"] {
-        refused(&h, "POST", path, Some(OFFICE), None, 404, "cycle_not_found").await;
+    for (path, caller) in [
+        ("/cycles/26/open", OFFICE),
+        ("/cycles/x/rules/approve", COMMITTEE),
+        ("/cycles/x", OFFICE),
+    ] {
+        let method = if path == "/cycles/x" { "GET" } else { "POST" };
+        refused(&h, method, path, Some(caller), None, 404, "cycle_not_found").await;
     }
 }
 
@@ -401,12 +406,19 @@ async fn an_applicant_creates_a_draft_and_is_told_once() {
         )
         .await;
     assert_eq!(status, 201, "{application}");
-    assert_eq!(application["state"], "draft");
+    assert_eq!(application["lifecycle"]["state"], "draft");
     assert_eq!(application["cycle_id"], "2026");
-    assert_eq!(application["owner_sub"], "alice");
+    assert_eq!(application["lifecycle"]["owner"], "alice");
     assert_eq!(application["uscc"], uscc(1));
+    assert_eq!(application["form"]["organisation"]["uscc"], uscc(1));
+    assert_eq!(application["contact"]["account_email"], "alice@example.cn");
+    assert_eq!(
+        application["contact"]["pending_email"],
+        "contact1@example.cn"
+    );
 
-    // One transaction: application, guard, notice, audit (and the cycle check writes nothing).
+    // One transaction: application, guard, notice, audit, and the confirmation of the contact
+    // address with its notice (the cycle check writes nothing).
     let changes = h.changes_after(before);
     let types: Vec<String> = changes
         .iter()
@@ -416,20 +428,29 @@ async fn an_applicant_creates_a_draft_and_is_told_once() {
                 .to_owned()
         })
         .collect();
-    for expected in ["application", "organisation_guard", "notice", "audit"] {
+    for expected in [
+        "application",
+        "organisation_guard",
+        "notice",
+        "audit",
+        "email_confirmation",
+    ] {
         assert!(types.contains(&expected.to_owned()), "{types:?}");
     }
-    assert_eq!(changes.len(), 4);
+    assert_eq!(changes.len(), 6);
 
     let report = h.deliver_stream(now()).await.unwrap();
-    assert_eq!(report.changed, 1);
+    assert_eq!(report.changed, 2);
     let emails = h.emails();
-    assert_eq!(emails.len(), 1);
-    assert!(emails[0].contains("contact1@example.cn"));
+    assert_eq!(emails.len(), 2);
+    // Until the contact address is confirmed, the applicant's notices go to the account's
+    // verified address; the contact address gets only the link to confirm it.
+    assert!(emails.iter().any(|e| e.contains("alice@example.cn")));
+    assert!(emails.iter().any(|e| e.contains("contact1@example.cn")));
     // A redelivered stream (the whole feed again, now including the claim and the sent mark).
     let again = h.deliver_stream(now()).await.unwrap();
     assert_eq!(again.changed, 0);
-    assert_eq!(h.emails().len(), 1);
+    assert_eq!(h.emails().len(), 2);
 }
 
 #[tokio::test]
@@ -592,9 +613,9 @@ async fn bad_applications_are_refused_and_change_nothing() {
     )
     .await;
 
-    // Not JSON at all.
+    // A media type that is not JSON (a form post) is refused as such.
     let before = h.last_sequence();
-    let request = lambda_http::request::from_str(
+    let event: Value = serde_json::from_str(
         &api_gateway_event(
             "POST",
             "/applications",
@@ -602,11 +623,11 @@ async fn bad_applications_are_refused_and_change_nothing() {
             Some(&body),
             "$default",
         )
-        .replace("application/json", "text/plain"),
+        .replace("application/json", "multipart/form-data; boundary=x"),
     )
     .unwrap();
-    let response = award_app::http::handle(&h.app, request, now()).await;
-    assert_eq!(response.status().as_u16(), 415);
+    let response = award_app::http::handle_event(&h.app, event, now()).await;
+    assert_eq!(response.status_code, 415);
     assert_eq!(h.last_sequence(), before);
 }
 
@@ -721,16 +742,16 @@ async fn bad_document_declarations_are_refused_and_change_nothing() {
     let path = format!("/applications/{application}/documents");
     let pdf = b"%PDF";
     let oversize = serde_json::json!({
-        "file_name": "big.pdf", "content_type": "application/pdf",
+        "category": "other", "file_name": "big.pdf", "content_type": "application/pdf",
         "size": MAX_UPLOAD + 1, "sha256": sha256_hex(pdf)
     })
     .to_string();
     let empty = serde_json::json!({
-        "file_name": "e.pdf", "content_type": "application/pdf", "size": 0, "sha256": sha256_hex(b"")
+        "category": "other", "file_name": "e.pdf", "content_type": "application/pdf", "size": 0, "sha256": sha256_hex(b"")
     })
     .to_string();
     let bad_sha = serde_json::json!({
-        "file_name": "a.pdf", "content_type": "application/pdf", "size": 4, "sha256": "abc"
+        "category": "other", "file_name": "a.pdf", "content_type": "application/pdf", "size": 4, "sha256": "abc"
     })
     .to_string();
     let negative =
@@ -855,9 +876,10 @@ async fn concurrent_creations_keep_one_application_per_organisation() {
     let total = alices["applications"].as_array().unwrap().len()
         + bobs["applications"].as_array().unwrap().len();
     assert_eq!(total, 5);
+    // Each created application owes its creation notice and its contact's confirmation.
     let report = h.deliver_stream(now()).await.unwrap();
-    assert_eq!(report.changed, 5);
-    assert_eq!(h.emails().len(), 5);
+    assert_eq!(report.changed, 10);
+    assert_eq!(h.emails().len(), 10);
 }
 
 #[tokio::test]
@@ -899,7 +921,7 @@ async fn routing_refusals() {
 async fn a_named_stage_prefix_is_not_part_of_the_route() {
     let h = Harness::new();
     h.open_cycle().await;
-    let request = lambda_http::request::from_str(&api_gateway_event(
+    let event: Value = serde_json::from_str(&api_gateway_event(
         "GET",
         "/v1/cycles/open",
         None,
@@ -907,6 +929,6 @@ async fn a_named_stage_prefix_is_not_part_of_the_route() {
         "v1",
     ))
     .unwrap();
-    let response = award_app::http::handle(&h.app, request, now()).await;
-    assert_eq!(response.status().as_u16(), 200);
+    let response = award_app::http::handle_event(&h.app, event, now()).await;
+    assert_eq!(response.status_code, 200);
 }

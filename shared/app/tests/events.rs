@@ -203,7 +203,7 @@ async fn lying_upload(
 fn rejection_notices(h: &Harness) -> usize {
     notices(h)
         .iter()
-        .filter(|n| n.template == award_app::model::NoticeTemplate::DocumentRejected)
+        .filter(|n| n.kind == award_domain::lifecycle::NoticeKind::DocumentRejected)
         .count()
 }
 
@@ -494,7 +494,7 @@ async fn the_redrive_sends_what_the_stream_missed_within_its_window() {
         .unwrap();
     assert_eq!(h.emails().len(), 1);
     let email = &h.emails()[0];
-    assert!(email.contains("contact1@example.cn"));
+    assert!(email.contains("alice@example.cn"));
 }
 
 #[tokio::test]

@@ -332,7 +332,10 @@ impl Cycle {
             self.application_deadline = date;
         }
         if let Some(date) = recommendation {
-            if !matches!(self.status, CycleStatus::Draft | CycleStatus::Open | CycleStatus::Closed) {
+            if !matches!(
+                self.status,
+                CycleStatus::Draft | CycleStatus::Open | CycleStatus::Closed
+            ) {
                 return Err(CycleError::Status {
                     action: "extend the recommendation deadline of".into(),
                     status: self.status.as_str().into(),
@@ -667,7 +670,9 @@ pub(crate) mod tests {
             Err(CycleError::Status { .. })
         ));
         assert!(matches!(
-            closed.clone().start_review(&system(), at("2026-07-15T15:59:59Z")),
+            closed
+                .clone()
+                .start_review(&system(), at("2026-07-15T15:59:59Z")),
             Err(CycleError::DeadlineNotReached { .. })
         ));
         let reviewing = closed
@@ -686,7 +691,10 @@ pub(crate) mod tests {
             .extend_deadlines(Some(d(2026, 7, 10)), Some(d(2026, 7, 31)), &office(), now)
             .unwrap();
         assert_eq!(
-            (extended.application_deadline, extended.recommendation_deadline),
+            (
+                extended.application_deadline,
+                extended.recommendation_deadline
+            ),
             (d(2026, 7, 10), d(2026, 7, 31))
         );
         assert_eq!(
@@ -727,7 +735,12 @@ pub(crate) mod tests {
             })
         );
         assert!(matches!(
-            cycle.extend_deadlines(None, Some(d(2026, 8, 1)), &Actor::new("c", [Role::Committee]), now),
+            cycle.extend_deadlines(
+                None,
+                Some(d(2026, 8, 1)),
+                &Actor::new("c", [Role::Committee]),
+                now
+            ),
             Err(CycleError::Forbidden { .. })
         ));
     }

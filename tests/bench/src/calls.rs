@@ -158,7 +158,15 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         table: table.clone(),
         blobs: blobs.clone(),
         mail: Arc::new(EmbeddedMail::new(folder.path().join("outbox"))?),
-        config: AppConfig::new("award@bench.example"),
+        config: AppConfig::new(
+            "award@bench.example",
+            award_app::Mailboxes {
+                office: "office@bench.example".into(),
+                committee: "committee@bench.example".into(),
+                finance: "finance@bench.example".into(),
+            },
+            "https://award.bench.example",
+        ),
     };
     let now: DateTime<Utc> = "2026-03-02T02:00:00Z".parse()?;
     let mut scenario = Scenario {

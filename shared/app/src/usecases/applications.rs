@@ -17,8 +17,7 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
 use crate::model::{
-    Application, ContactAddresses, CycleRecord, Document, DocumentStatus, OrganisationGuard,
-    new_id,
+    Application, ContactAddresses, CycleRecord, Document, DocumentStatus, OrganisationGuard, new_id,
 };
 use crate::notices;
 use crate::recipients::{self, About};

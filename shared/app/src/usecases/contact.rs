@@ -69,10 +69,7 @@ pub(crate) fn confirm_if_needed(
         ("email".to_owned(), email.clone()),
         (
             "confirm_url".to_owned(),
-            format!(
-                "{}/confirm-email?token={token}",
-                app.config.public_base_url
-            ),
+            format!("{}/confirm-email?token={token}", app.config.public_base_url),
         ),
         ("expires_at".to_owned(), china_time(confirmation.expires_at)),
     ]);

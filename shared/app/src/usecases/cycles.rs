@@ -84,14 +84,14 @@ pub async fn create_cycle(
     let mut tx = Tx::new();
     tx.guard(store::create(&record)?, || AppError::CycleExists);
     tx.push(audit(
-            keys::cycle_partition(&record.cycle.id),
-            caller.sub(),
-            "cycle_created",
-            &[
-                ("title", record.cycle.title.clone()),
-                ("quota", record.cycle.quota.to_string()),
-            ],
-            now,
+        keys::cycle_partition(&record.cycle.id),
+        caller.sub(),
+        "cycle_created",
+        &[
+            ("title", record.cycle.title.clone()),
+            ("quota", record.cycle.quota.to_string()),
+        ],
+        now,
     )?);
     for neighbour in neighbours {
         let write = Write::Check {
@@ -146,18 +146,18 @@ pub async fn approve_rules(
             AppError::from(award_ports::TableError::Conflict)
         });
         tx.push(audit(
-                keys::cycle_partition(&record.cycle.id),
-                caller.sub(),
-                "cycle_rules_approved",
-                &[
-                    ("rubric", record.cycle.rules.rubric.standard.clone()),
-                    (
-                        "publicity_working_days",
-                        record.cycle.rules.publicity_working_days.to_string(),
-                    ),
-                ],
-                now,
-            )?);
+            keys::cycle_partition(&record.cycle.id),
+            caller.sub(),
+            "cycle_rules_approved",
+            &[
+                ("rubric", record.cycle.rules.rubric.standard.clone()),
+                (
+                    "publicity_working_days",
+                    record.cycle.rules.publicity_working_days.to_string(),
+                ),
+            ],
+            now,
+        )?);
         tx.commit(app.table.as_ref()).await?;
         Ok(record)
     })
@@ -314,9 +314,14 @@ pub async fn get_cycle(app: &App, caller: &Caller, id: &str) -> Result<CycleView
 /// Staff: the Office, the Committee, experts and recommending units (who read the calls they
 /// work on); never an applicant, who reads the public call.
 fn require_staff(caller: &Caller) -> Result<(), AppError> {
-    if [Role::Office, Role::Committee, Role::Expert, Role::Recommender]
-        .into_iter()
-        .any(|role| caller.has(role))
+    if [
+        Role::Office,
+        Role::Committee,
+        Role::Expert,
+        Role::Recommender,
+    ]
+    .into_iter()
+    .any(|role| caller.has(role))
     {
         Ok(())
     } else {
@@ -343,11 +348,12 @@ pub async fn extend_deadlines(
     input: DeadlineExtension,
     now: DateTime<Utc>,
 ) -> Result<CycleRecord, AppError> {
-    let parse = |text: &Option<String>, field: &'static str| -> Result<Option<NaiveDate>, AppError> {
-        text.as_deref()
-            .map(|text| validation::date(text).ok_or(AppError::InvalidCycle { detail: field }))
-            .transpose()
-    };
+    let parse =
+        |text: &Option<String>, field: &'static str| -> Result<Option<NaiveDate>, AppError> {
+            text.as_deref()
+                .map(|text| validation::date(text).ok_or(AppError::InvalidCycle { detail: field }))
+                .transpose()
+        };
     let application = parse(
         &input.application_deadline,
         "application_deadline must be YYYY-MM-DD",
@@ -520,7 +526,13 @@ async fn start_review(
     now: DateTime<Utc>,
 ) -> Result<Option<usize>, AppError> {
     let loaded = load_cycle(app, id).await?;
-    if loaded.record.cycle.clone().start_review(system, now).is_err() {
+    if loaded
+        .record
+        .cycle
+        .clone()
+        .start_review(system, now)
+        .is_err()
+    {
         return Ok(None);
     }
     let mut closed = 0;

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use award_domain::form::DocumentCategory;
 use award_domain::lifecycle::ApplicationState;
-use award_ports::{Condition, Index, TableError, PresignedRequest, Query, SortCondition, UploadSpec, Write};
+use award_ports::{
+    Condition, Index, PresignedRequest, Query, SortCondition, TableError, UploadSpec, Write,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
@@ -15,7 +17,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
-use crate::model::{AccessRecord, Application, Document, DocumentCount, DocumentStatus, new_id};
+use crate::model::{AccessRecord, Application, Document, DocumentSlot, DocumentStatus, new_id};
 use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::applications::load_readable;
 use crate::usecases::audit;
@@ -103,26 +105,25 @@ pub async fn declare_document(
                 input.category.as_str()
             )));
         }
-        // The count is its own item, so concurrent declarations collide there (and retry)
-        // instead of both passing the limit, and never bump the application's version.
-        let count = store::load::<DocumentCount>(
+        // Each document holds one of `max_documents` numbered slots (a guard item created with
+        // the document), so the limit holds under concurrency; a random free slot keeps
+        // concurrent declarations from colliding on the same one (a collision is retried).
+        let used: Vec<u32> = query_all(
             app.table.as_ref(),
-            &keys::document_count(application_id),
+            Query::partition(Index::Primary, keys::application_partition(application_id))
+                .sort(SortCondition::BeginsWith(keys::DOCUMENT_SLOT_PREFIX.into())),
         )
-        .await?;
-        let declared = count.as_ref().map_or(0, |stored| stored.record.declared);
-        if declared >= app.config.max_documents {
+        .await?
+        .into_iter()
+        .map(|item| from_item::<DocumentSlot>(item).map(|stored| stored.record.slot))
+        .collect::<Result<_, _>>()?;
+        let free: Vec<u32> = (0..u32::try_from(app.config.max_documents).unwrap_or(u32::MAX))
+            .filter(|slot| !used.contains(slot))
+            .collect();
+        let Some(slot) = pick(&free) else {
             return Err(AppError::TooManyDocuments {
                 max: app.config.max_documents,
             });
-        }
-        let next_count = DocumentCount {
-            application_id,
-            declared: declared + 1,
-        };
-        let count_write = match &count {
-            Some(stored) => store::replace(&next_count, stored.version)?,
-            None => store::create(&next_count)?,
         };
         let file_name = validation::file_name(&input.file_name)?;
         let content_type = validation::document_type(&input.content_type, &file_name)?;
@@ -152,20 +153,27 @@ pub async fn declare_document(
             },
             || AppError::from(TableError::Conflict),
         );
-        tx.guard(count_write, || AppError::from(TableError::Conflict));
+        tx.guard(
+            store::create(&DocumentSlot {
+                application_id,
+                slot,
+                document_id: document.id,
+            })?,
+            || AppError::from(TableError::Conflict),
+        );
         tx.guard(store::create(&document)?, || AppError::ConcurrentUpdate);
         tx.push(audit(
-                keys::application_partition(application_id),
-                caller.sub(),
-                "document_declared",
-                &[
-                    ("document_id", document.id.to_string()),
-                    ("category", document.category.as_str().to_owned()),
-                    ("file_name", document.file_name.clone()),
-                    ("size", document.size.to_string()),
-                    ("sha256", document.sha256.clone()),
-                ],
-                now,
+            keys::application_partition(application_id),
+            caller.sub(),
+            "document_declared",
+            &[
+                ("document_id", document.id.to_string()),
+                ("category", document.category.as_str().to_owned()),
+                ("file_name", document.file_name.clone()),
+                ("size", document.size.to_string()),
+                ("sha256", document.sha256.clone()),
+            ],
+            now,
         )?);
         tx.commit(app.table.as_ref()).await?;
         Ok(document)
@@ -189,6 +197,18 @@ pub async fn declare_document(
         document,
         upload: upload.into(),
     })
+}
+
+/// A random element of `free` (the OS's randomness; the first one without it).
+fn pick(free: &[u32]) -> Option<u32> {
+    let mut random = [0u8; 8];
+    let index = match getrandom::fill(&mut random) {
+        Ok(()) => {
+            usize::try_from(u64::from_le_bytes(random) % free.len().max(1) as u64).unwrap_or(0)
+        }
+        Err(_) => 0,
+    };
+    free.get(index).copied()
 }
 
 /// `GET /applications/{id}/documents/{doc}/download`: a short GET link, recorded before it is

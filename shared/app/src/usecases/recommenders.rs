@@ -214,7 +214,10 @@ pub async fn update(
         format!("REC#{}", unit.id),
         caller.sub(),
         "recommender_updated",
-        &[("name", unit.name.clone()), ("active", unit.active.to_string())],
+        &[
+            ("name", unit.name.clone()),
+            ("active", unit.active.to_string()),
+        ],
         now,
     )?);
     tx.commit(app.table.as_ref()).await?;

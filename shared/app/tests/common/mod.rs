@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use award_app::events::{self, EventReport};
-use award_app::{App, AppConfig};
+use award_app::{App, AppConfig, Mailboxes};
 use award_domain::uscc::Uscc;
 use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
 use award_ports::{Blobs, ChangeRecord, Mail};
@@ -16,6 +16,9 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub const MAIL_FROM: &str = "award@wuwei.example.cn";
+pub const OFFICE_MAILBOX: &str = "office@wuwei.example.cn";
+pub const COMMITTEE_MAILBOX: &str = "committee@wuwei.example.cn";
+pub const FINANCE_MAILBOX: &str = "finance@wuwei.example.cn";
 pub const MAX_UPLOAD: u64 = 1024 * 1024;
 
 /// 2026-03-02 10:00 in China.
@@ -85,7 +88,15 @@ impl Harness {
         );
         let outbox = dir.path().join("outbox");
         let embedded_mail = Arc::new(EmbeddedMail::new(outbox.clone()).unwrap());
-        let mut config = AppConfig::new(MAIL_FROM);
+        let mut config = AppConfig::new(
+            MAIL_FROM,
+            Mailboxes {
+                office: OFFICE_MAILBOX.into(),
+                committee: COMMITTEE_MAILBOX.into(),
+                finance: FINANCE_MAILBOX.into(),
+            },
+            "https://award.example.cn",
+        );
         config.max_upload_bytes = MAX_UPLOAD;
         let app = App {
             table: table.clone(),
@@ -121,18 +132,21 @@ impl Harness {
         body: Option<&str>,
         at: DateTime<Utc>,
     ) -> (u16, Value) {
-        let request = lambda_http::request::from_str(&api_gateway_event(
-            method, path, caller, body, "$default",
-        ))
-        .unwrap();
-        let response = award_app::http::handle(&self.app, request, at).await;
-        let status = response.status().as_u16();
+        let event: Value =
+            serde_json::from_str(&api_gateway_event(method, path, caller, body, "$default"))
+                .unwrap();
+        // The same entry point as the Lambda function: the event's JSON in, API Gateway's out.
+        let response = award_app::http::handle_event(&self.app, event, at).await;
+        let status = u16::try_from(response.status_code).unwrap();
         assert_eq!(
-            response.headers()["content-type"],
+            response.headers["content-type"],
             "application/json; charset=utf-8"
         );
-        let body: &[u8] = response.body().as_ref();
-        (status, serde_json::from_slice(body).unwrap())
+        let body = match response.body {
+            Some(aws_lambda_events::encodings::Body::Text(text)) => text,
+            other => panic!("not a text body: {other:?}"),
+        };
+        (status, serde_json::from_str(&body).unwrap())
     }
 
     /// The newest change sequence: unchanged means nothing at all was written.
@@ -161,6 +175,29 @@ impl Harness {
             .collect();
         emails.sort();
         emails
+    }
+
+    /// The outbox's emails decoded: `(to, subject, text part)`, as a mail client shows them.
+    pub fn mails(&self) -> Vec<(String, String, String)> {
+        self.emails()
+            .iter()
+            .map(|raw| {
+                let message = mail_parser::MessageParser::default()
+                    .parse(raw.as_bytes())
+                    .unwrap();
+                let to = message
+                    .to()
+                    .and_then(|to| to.first())
+                    .and_then(|address| address.address())
+                    .unwrap_or_default()
+                    .to_owned();
+                (
+                    to,
+                    message.subject().unwrap_or_default().to_owned(),
+                    message.body_text(0).unwrap_or_default().into_owned(),
+                )
+            })
+            .collect()
     }
 
     /// Feeds the whole change feed to `notify`, as the stream would.
@@ -204,27 +241,45 @@ impl Harness {
         body
     }
 
-    /// Creates an application for organisation `n` as `caller`; returns its id.
+    /// Creates an application for organisation `n` as `caller`, with the account's own (verified)
+    /// address as the contact, so no confirmation is owed; returns its id.
     pub async fn create_application(&self, caller: As<'_>, n: u32) -> String {
+        let mut body: Value = serde_json::from_str(&application_body(n)).unwrap();
+        body["contact_email"] = json!(format!("{}@example.cn", caller.sub));
         let (status, body) = self
             .request(
                 "POST",
                 "/applications",
                 Some(caller),
-                Some(&application_body(n)),
+                Some(&body.to_string()),
             )
             .await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().unwrap().to_owned()
     }
 
-    /// Declares a document; returns the whole response.
+    /// Declares a document (category `other`); returns the whole response.
     pub async fn declare(&self, caller: As<'_>, application: &str, content: &[u8]) -> (u16, Value) {
+        self.declare_as(caller, application, "other", content).await
+    }
+
+    /// Declares a document of `category`; returns the whole response.
+    pub async fn declare_as(
+        &self,
+        caller: As<'_>,
+        application: &str,
+        category: &str,
+        content: &[u8],
+    ) -> (u16, Value) {
+        let mut body: Value =
+            serde_json::from_str(&document_body("质量手册.pdf", "application/pdf", content))
+                .unwrap();
+        body["category"] = json!(category);
         self.request(
             "POST",
             &format!("/applications/{application}/documents"),
             Some(caller),
-            Some(&document_body("质量手册.pdf", "application/pdf", content)),
+            Some(&body.to_string()),
         )
         .await
     }
@@ -281,6 +336,7 @@ pub fn sha256_hex(content: &[u8]) -> String {
 
 pub fn document_body(file_name: &str, content_type: &str, content: &[u8]) -> String {
     json!({
+        "category": "other",
         "file_name": file_name,
         "content_type": content_type,
         "size": content.len(),
@@ -321,6 +377,8 @@ pub fn api_gateway_event(
                 "claims": {
                     "sub": caller.sub,
                     "email": format!("{}@example.cn", caller.sub),
+                    // Typed, as a JWT authorizer passes a boolean claim through.
+                    "email_verified": true,
                     "cognito:groups": caller.groups
                 },
                 "scopes": null
@@ -331,11 +389,13 @@ pub fn api_gateway_event(
     if body.is_some() {
         headers["content-type"] = json!("application/json");
     }
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    context["http"]["path"] = json!(path);
     json!({
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": path,
-        "rawQueryString": "",
+        "rawQueryString": query,
         "headers": headers,
         "requestContext": context,
         "body": body,
