@@ -56,7 +56,12 @@ impl AppConfig {
 
     /// Reads `MAIL_FROM` (required) and `MAX_UPLOAD_BYTES` (optional) through `lookup`
     /// (`std::env::var` in the functions), and checks the result.
+    ///
+    /// Also loads the official holiday calendar, so that a holiday file that does not parse
+    /// stops start-up with an error naming the file and the year (never an empty calendar).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        award_domain::calendar::WorkingCalendar::official()
+            .map_err(|error| AppError::Config(error.to_string()))?;
         let mail_from = required(&lookup, "MAIL_FROM")?;
         let mut config = Self::new(mail_from);
         if let Some(max) = lookup("MAX_UPLOAD_BYTES") {

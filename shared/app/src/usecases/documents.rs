@@ -109,6 +109,7 @@ pub async fn declare_document(
             declared_at: now,
             checked_at: None,
             rejection_reason: None,
+            checked_object: None,
         };
         let writes = vec![
             // Declarations do not change the application, so concurrent ones do not collide;
