@@ -664,7 +664,7 @@ async fn malformed_transactions_are_invalid(table: &dyn Table, prefix: &str) {
     assert!(
         get(
             table,
-            &Key::new(&pk, &format!("LIMIT#{:03}", MAX_TRANSACT_WRITES - 1))
+            &Key::new(&pk, format!("LIMIT#{:03}", MAX_TRANSACT_WRITES - 1))
         )
         .await
         .is_some()
