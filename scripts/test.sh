@@ -14,6 +14,20 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+# The whole suite's steps after `cargo test`. A named step that is missing fails the run, before
+# anything is installed or started: skipping it would report a suite that did not run as passed.
+steps=(scripts/lint-infra.sh scripts/deploy-check.sh)
+if [[ $# -eq 0 ]]; then
+  missing=()
+  for script in "${steps[@]}"; do
+    [[ -f "$script" ]] || missing+=("$script")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "test: FAILED: missing step(s): ${missing[*]}" >&2
+    exit 1
+  fi
+fi
 # shellcheck source=scripts/ensure-venv.sh
 source scripts/ensure-venv.sh
 
@@ -94,12 +108,8 @@ if [[ $# -gt 0 ]]; then
 else
   # --no-fail-fast: a failing test binary must not hide the results of the others.
   run_step "cargo test" cargo test --workspace --no-fail-fast
-  for script in scripts/lint-infra.sh scripts/deploy-check.sh; do
-    if [[ -f "$script" ]]; then
-      run_step "$script" bash "$script"
-    else
-      echo "test: $script is not there yet; skipped"
-    fi
+  for script in "${steps[@]}"; do
+    run_step "$script" bash "$script"
   done
 fi
 

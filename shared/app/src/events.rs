@@ -18,7 +18,9 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
-use crate::model::{Application, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR};
+use crate::model::{
+    Application, CheckedObject, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR,
+};
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;
@@ -52,12 +54,22 @@ impl EventReport {
 
 // --- S3 ObjectCreated ---------------------------------------------------------------------------
 
-/// S3 notifications carry the key form-encoded: `+` is a space, the rest is `%XX`.
+/// S3 notifications carry the key form-encoded (`application/x-www-form-urlencoded`): `+` is a
+/// space and `%2B` a plus; the rest is `%XX` of UTF-8 bytes. `None` when the bytes are not UTF-8.
 pub fn decode_s3_key(raw: &str) -> Option<String> {
     percent_decode_str(&raw.replace('+', " "))
         .decode_utf8()
         .ok()
         .map(|key| key.into_owned())
+}
+
+/// Orders two S3 event `sequencer`s of one key: hex strings, compared after left-padding the
+/// shorter with zeros (S3 user guide, "Event message structure"). Sequencers of different keys
+/// are not comparable. Case is ignored, as for any hex.
+pub fn sequencer_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let width = a.len().max(b.len());
+    let pad = |value: &str| format!("{value:0>width$}").to_ascii_uppercase();
+    pad(a).cmp(&pad(b))
 }
 
 enum Checked {
@@ -77,11 +89,16 @@ pub async fn object_created(
         let parsed =
             decode_s3_key(&raw).and_then(|key| keys::parse_object_key(&key).map(|ids| (key, ids)));
         let Some((key, (application_id, document_id))) = parsed else {
-            tracing::warn!(key = %raw, "object key is not an evidence key; skipped");
-            report.skipped.push(format!("not an evidence key: {raw}"));
+            let shown = decode_s3_key(&raw).unwrap_or_else(|| raw.clone());
+            tracing::warn!(key = %shown, "object key is not an evidence key; skipped");
+            report.skipped.push(format!("not an evidence key: {shown}"));
             continue;
         };
-        match check_upload(app, &key, application_id, document_id, now).await {
+        let object = CheckedObject {
+            version_id: record.s3.object.version_id.filter(|v| !v.is_empty()),
+            sequencer: record.s3.object.sequencer.filter(|v| !v.is_empty()),
+        };
+        match check_upload(app, &key, &object, application_id, document_id, now).await {
             Ok(Checked::Changed) => report.changed += 1,
             Ok(Checked::Unchanged) => report.unchanged += 1,
             Ok(Checked::Skipped(reason)) => {
@@ -130,17 +147,24 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
         ));
     }
     match &stored.sha256_hex {
-        Some(sha256) if !sha256.eq_ignore_ascii_case(&document.sha256) => Some((
+        Some(sha256) if sha256.eq_ignore_ascii_case(&document.sha256) => None,
+        Some(_) => Some((
             "stored SHA-256 differs from the declared one".to_owned(),
             "上传文件的 SHA-256 校验值与登记的不符".to_owned(),
         )),
-        _ => None,
+        // No stored checksum (a multipart upload, a PUT that bypassed the link): the bytes cannot
+        // be shown to be the declared ones, and unverified evidence is never accepted (Art. 19).
+        None => Some((
+            "the store kept no SHA-256 of the object, so it cannot be verified".to_owned(),
+            "无法读取上传文件的 SHA-256 校验值，文件无法核验".to_owned(),
+        )),
     }
 }
 
 async fn check_upload(
     app: &App,
     key: &str,
+    object: &CheckedObject,
     application_id: Ulid,
     document_id: Ulid,
     now: DateTime<Utc>,
@@ -151,15 +175,26 @@ async fn check_upload(
     else {
         return Ok(Checked::Skipped("no document was declared for it".into()));
     };
-    match loaded.record.status {
-        DocumentStatus::Declared => {}
-        // A redelivery after a failed delete retries it; the notice was owed once, with the
-        // rejection, and is not owed again.
-        DocumentStatus::Rejected => {
-            remove_rejected(app, key).await?;
-            return Ok(Checked::Unchanged);
+    // A document is checked once, on the first event that reaches it; any later event — a
+    // duplicate, one that arrived out of order (older `sequencer`) or a later PUT on the key —
+    // changes nothing in the table and owes no notice.
+    if loaded.record.status != DocumentStatus::Declared {
+        let checked = loaded
+            .record
+            .checked_object
+            .as_ref()
+            .and_then(|checked| checked.sequencer.as_deref());
+        if let (Some(checked), Some(this)) = (checked, object.sequencer.as_deref())
+            && sequencer_cmp(this, checked) == std::cmp::Ordering::Greater
+        {
+            tracing::warn!(%key, sequencer = %this, "a later upload to a checked document; the check stands");
         }
-        DocumentStatus::Received => return Ok(Checked::Unchanged),
+        // On a rejected document the version this event names is rejected evidence too: removing
+        // it also retries a delete that failed on an earlier delivery. It is idempotent.
+        if loaded.record.status == DocumentStatus::Rejected {
+            remove_rejected(app, key, object.version_id.as_deref()).await?;
+        }
+        return Ok(Checked::Unchanged);
     }
     let Some(stored) = app.blobs.head(key).await? else {
         return Ok(Checked::Skipped("the object is no longer stored".into()));
@@ -171,6 +206,7 @@ async fn check_upload(
 
     let mut document = loaded.record;
     document.checked_at = Some(now);
+    document.checked_object = Some(object.clone());
     let mut data = BTreeMap::from([
         (
             "organisation_name".to_owned(),
@@ -221,7 +257,7 @@ async fn check_upload(
             // Only once the rejection is durable: a delete before it could lose the object
             // while the document still says nothing about why.
             if rejected {
-                remove_rejected(app, key).await?;
+                remove_rejected(app, key, object.version_id.as_deref()).await?;
             }
             Ok(Checked::Changed)
         }
@@ -232,9 +268,11 @@ async fn check_upload(
 }
 
 /// Deletes a rejected upload: the bucket keeps only evidence that matched its declaration
-/// (Art. 19). The delete is idempotent, so a failure is returned to be retried on redelivery.
-async fn remove_rejected(app: &App, key: &str) -> Result<(), AppError> {
-    app.blobs.delete(key).await.map_err(|error| {
+/// (Art. 19). On a versioned bucket the version the event named is deleted, so no noncurrent copy
+/// of the rejected bytes stays behind. The delete is idempotent, so a failure is returned to be
+/// retried on redelivery.
+async fn remove_rejected(app: &App, key: &str, version_id: Option<&str>) -> Result<(), AppError> {
+    app.blobs.delete(key, version_id).await.map_err(|error| {
         tracing::error!(%key, %error, "deleting a rejected upload failed");
         AppError::from(error)
     })

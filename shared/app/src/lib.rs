@@ -81,7 +81,12 @@ impl AppConfig {
     /// Reads `MAIL_FROM`, `OFFICE_MAILBOX`, `COMMITTEE_MAILBOX`, `FINANCE_MAILBOX`,
     /// `PUBLIC_BASE_URL` (required) and `MAX_UPLOAD_BYTES`, `MAX_DOCUMENTS` (optional) through
     /// `lookup` (`std::env::var` in the functions), and checks the result.
+    ///
+    /// Also loads the official holiday calendar, so that a holiday file that does not parse
+    /// stops start-up with an error naming the file and the year (never an empty calendar).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        award_domain::calendar::WorkingCalendar::official()
+            .map_err(|error| AppError::config(error.to_string()))?;
         let mail_from = required(&lookup, "MAIL_FROM")?;
         let mailboxes = Mailboxes {
             office: required(&lookup, "OFFICE_MAILBOX")?,

@@ -272,6 +272,21 @@ pub struct Document {
     pub declared_at: DateTime<Utc>,
     pub checked_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
+    /// The S3 object the check looked at, from its `ObjectCreated` event; `None` until checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_object: Option<CheckedObject>,
+}
+
+/// Which stored object a document's check was about, as the S3 event named it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedObject {
+    /// The event's `versionId` on a versioned bucket (the version kept or deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// The event's `sequencer`: hex, ordering the events of one key (see
+    /// [`crate::events::sequencer_cmp`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequencer: Option<String>,
 }
 
 impl Document {

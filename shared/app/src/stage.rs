@@ -79,11 +79,15 @@ pub async fn advance(
             None => None,
         };
         let aftercare = AftercarePolicy::default();
+        let calendar =
+            WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
+                detail: error.to_string(),
+            })?;
         // The Art. 4 count of approvals belongs to the approval stage, which guards it with a
         // counter item in this same transaction; no stage before it reads the count.
         let context = Context {
             cycle: &cycle,
-            calendar: WorkingCalendar::official(),
+            calendar,
             approved_in_cycle: 0,
             aftercare: &aftercare,
         };
@@ -124,7 +128,7 @@ pub async fn advance(
         for event in &decision.events {
             if let Event::Scheduled { kind, date } = event {
                 // Re-scheduling the same work for the same day is the same item: no guard.
-                let mut item = store::to_item(
+                let item = store::to_item(
                     &DueItem {
                         kind: *kind,
                         date: *date,
@@ -133,7 +137,6 @@ pub async fn advance(
                     },
                     1,
                 )?;
-                item.as_mut().shrink_to_fit();
                 tx.push(Write::Put {
                     item,
                     condition: Condition::None,

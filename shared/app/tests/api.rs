@@ -221,11 +221,11 @@ impl award_ports::Table for LaggingIndex {
         Ok(page)
     }
 
-    async fn transact(
+    async fn transact_items(
         &self,
-        writes: Vec<award_ports::Write>,
+        transaction: award_ports::Transaction,
     ) -> Result<(), award_ports::TableError> {
-        self.0.transact(writes).await
+        self.0.transact_items(transaction).await
     }
 }
 

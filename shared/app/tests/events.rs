@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use award_app::events::{self, NotifyEvent, decode_s3_key};
+use award_app::events::{self, NotifyEvent, decode_s3_key, sequencer_cmp};
 use award_app::model::{Notice, NoticeStatus};
 use award_app::store::{from_item, type_of};
 use award_ports::{
@@ -122,6 +122,11 @@ fn s3_keys_are_form_decoded() {
         decode_s3_key("a+b%2Fc%E8%B4%A8").as_deref(),
         Some("a b/c质")
     );
+    // `+` is a space, `%2B` a plus (form encoding, not a URL path).
+    assert_eq!(
+        decode_s3_key("applications/%E8%AF%81%E6%98%8E+1%2B1.pdf").as_deref(),
+        Some("applications/证明 1+1.pdf")
+    );
     assert_eq!(decode_s3_key("plain/key").as_deref(), Some("plain/key"));
     assert_eq!(decode_s3_key("%FF"), None);
 }
@@ -132,6 +137,8 @@ struct LyingBlobs {
     inner: Arc<award_embedded::EmbeddedBlobs>,
     head: BlobMeta,
     fail_deletes: AtomicBool,
+    /// Every delete that went through: (key, version).
+    deleted: std::sync::Mutex<Vec<(String, Option<String>)>>,
 }
 
 #[async_trait]
@@ -154,11 +161,15 @@ impl Blobs for LyingBlobs {
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
         Ok(self.inner.head(key).await?.map(|_| self.head.clone()))
     }
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+    async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
         if self.fail_deletes.load(Ordering::SeqCst) {
             return Err(BlobError::Backend("delete refused by the test".into()));
         }
-        self.inner.delete(key).await
+        self.deleted
+            .lock()
+            .unwrap()
+            .push((key.to_owned(), version_id.map(str::to_owned)));
+        self.inner.delete(key, version_id).await
     }
 }
 
@@ -188,6 +199,7 @@ async fn lying_upload(
         inner: inner.clone(),
         head,
         fail_deletes: AtomicBool::new(false),
+        deleted: std::sync::Mutex::default(),
     });
     let h = Harness::with(Some(blobs.clone() as Arc<dyn Blobs>), None);
     h.open_cycle().await;
@@ -212,6 +224,7 @@ fn wrong_size(content: &[u8]) -> BlobMeta {
         content_length: content.len() as u64 + 1,
         content_type: Some("application/pdf".into()),
         sha256_hex: None,
+        version_id: None,
     }
 }
 
@@ -224,6 +237,7 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
                 content_length: 3,
                 content_type: Some("application/pdf".into()),
                 sha256_hex: None,
+                version_id: None,
             },
             "size",
         ),
@@ -232,6 +246,7 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
                 content_length: content.len() as u64,
                 content_type: Some("image/png".into()),
                 sha256_hex: Some(sha256_hex(content)),
+                version_id: None,
             },
             "content type",
         ),
@@ -240,6 +255,7 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
                 content_length: content.len() as u64,
                 content_type: Some("application/pdf".into()),
                 sha256_hex: Some(sha256_hex(b"something else")),
+                version_id: None,
             },
             "SHA-256",
         ),
@@ -665,4 +681,146 @@ async fn a_claim_left_by_a_dead_sender_is_taken_over_after_fifteen_minutes() {
         1
     );
     assert_eq!(h.emails().len(), 1);
+}
+
+#[tokio::test]
+async fn a_key_with_a_space_a_plus_and_chinese_is_decoded_before_it_is_judged() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let before = h.last_sequence();
+    let key = "applications/质量 奖/证明+1.pdf";
+    let event = s3_event(key, 3);
+    assert_eq!(
+        event.records[0].s3.object.key.as_deref(),
+        Some("applications/%E8%B4%A8%E9%87%8F+%E5%A5%96/%E8%AF%81%E6%98%8E%2B1.pdf"),
+        "the fixture encodes the key as S3 does"
+    );
+    let report = events::object_created(&h.app, event, now()).await.unwrap();
+    assert_eq!(
+        report.skipped,
+        [format!("not an evidence key: {key}")],
+        "the report names the decoded key"
+    );
+    assert_eq!(h.last_sequence(), before);
+}
+
+#[tokio::test]
+async fn an_upload_whose_checksum_cannot_be_read_back_is_rejected() {
+    // Right size and type, but the store kept no SHA-256 (a multipart upload, a PUT that did not
+    // go through the link): the bytes are not shown to be the declared ones.
+    let content = b"%PDF-1.7 declared";
+    let head = BlobMeta {
+        content_length: content.len() as u64,
+        content_type: Some("application/pdf".into()),
+        sha256_hex: None,
+        version_id: None,
+    };
+    let (h, blobs, _scratch, application, document, key) = lying_upload(head, content).await;
+
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1);
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "rejected");
+    assert!(
+        checked["rejection_reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be verified"),
+        "{checked}"
+    );
+    assert_eq!(blobs.inner.head(&key).await.unwrap(), None, "and deleted");
+    h.deliver_stream(now()).await.unwrap();
+    assert_eq!(rejection_notices(&h), 1);
+}
+
+#[tokio::test]
+async fn a_rejected_upload_is_deleted_by_the_version_its_event_named() {
+    let content = b"%PDF-1.7 declared";
+    let (h, blobs, _scratch, application, document, key) =
+        lying_upload(wrong_size(content), content).await;
+
+    let event = s3_event_of_version(
+        &key,
+        content.len(),
+        Some("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH"),
+        "0062E2B1",
+    );
+    let report = events::object_created(&h.app, event, now()).await.unwrap();
+    assert_eq!(report.changed, 1);
+    assert_eq!(
+        *blobs.deleted.lock().unwrap(),
+        [(
+            key.clone(),
+            Some("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH".to_owned())
+        )],
+        "a plain delete would leave the bytes as a noncurrent version"
+    );
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(
+        checked["checked_object"]["version_id"],
+        "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH"
+    );
+    assert_eq!(checked["checked_object"]["sequencer"], "0062E2B1");
+
+    // An older event of the same key (another version, delivered late) names rejected bytes
+    // too: they are deleted, and nothing else changes.
+    let before = h.last_sequence();
+    let older = s3_event_of_version(&key, content.len(), Some("older-version"), "0062E2A0");
+    let report = events::object_created(&h.app, older, now()).await.unwrap();
+    assert_eq!((report.changed, report.unchanged), (0, 1));
+    assert_eq!(h.last_sequence(), before, "the table is untouched");
+    assert_eq!(
+        blobs.deleted.lock().unwrap().last(),
+        Some(&(key.clone(), Some("older-version".to_owned())))
+    );
+    h.deliver_stream(now()).await.unwrap();
+    assert_eq!(rejection_notices(&h), 1);
+}
+
+#[tokio::test]
+async fn duplicate_and_out_of_order_events_change_nothing() {
+    let h = Harness::new();
+    let content = b"%PDF-1.7 evidence";
+    let (application, document, key) = uploaded(&h, content).await;
+
+    let first = s3_event_of_version(&key, content.len(), Some("v2"), "0062E2B1C3");
+    let report = events::object_created(&h.app, first, now()).await.unwrap();
+    assert_eq!(report.changed, 1);
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "received");
+
+    let before = h.last_sequence();
+    for (version, sequencer) in [
+        ("v2", "0062E2B1C3"), // the same event again
+        ("v1", "62E2B1B0"),   // an older one, shorter: compared after zero-padding
+        ("v2", "0062e2b1c3"), // the same, lower case
+    ] {
+        let event = s3_event_of_version(&key, content.len(), Some(version), sequencer);
+        let report = events::object_created(&h.app, event, now()).await.unwrap();
+        assert_eq!((report.changed, report.unchanged), (0, 1), "{sequencer}");
+    }
+    assert_eq!(h.last_sequence(), before, "no write, no notice owed");
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "received");
+    assert_eq!(checked["checked_object"]["sequencer"], "0062E2B1C3");
+    assert!(
+        h.blobs.head(&key).await.unwrap().is_some(),
+        "received evidence is never deleted by a late event"
+    );
+}
+
+#[test]
+fn sequencers_compare_as_zero_padded_hex() {
+    use std::cmp::Ordering;
+    assert_eq!(sequencer_cmp("0A", "0B"), Ordering::Less);
+    assert_eq!(sequencer_cmp("A", "000A"), Ordering::Equal);
+    assert_eq!(sequencer_cmp("0062E2B1C3", "62E2B1B0"), Ordering::Greater);
+    assert_eq!(
+        sequencer_cmp("FF", "100"),
+        Ordering::Less,
+        "not plain string order"
+    );
+    assert_eq!(sequencer_cmp("0a", "0A"), Ordering::Equal);
 }

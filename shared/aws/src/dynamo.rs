@@ -1,13 +1,13 @@
 //! The Table port on DynamoDB: `GetItem` (consistent), `Query` (base table and the two GSIs) and
 //! `TransactWriteItems` (all or nothing, each write with its own condition).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use award_ports::table::{self, GSI1PK, GSI1SK, GSI2PK, GSI2SK, PK, SK, VERSION};
 use award_ports::{
-    Condition, Index, Item, Key, Page, Query, SortCondition, Table, TableError, Write,
+    Condition, Index, Item, Key, Page, Query, SortCondition, Table, TableError, Transaction, Write,
 };
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -127,29 +127,8 @@ impl Table for DynamoTable {
         })
     }
 
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
-        if writes.is_empty() {
-            return Err(TableError::Invalid(
-                "a transaction needs at least one write".into(),
-            ));
-        }
-        if writes.len() > table::MAX_TRANSACT_WRITES {
-            return Err(TableError::Invalid(format!(
-                "a transaction holds at most {} writes, got {}",
-                table::MAX_TRANSACT_WRITES,
-                writes.len()
-            )));
-        }
-        let keys = writes
-            .iter()
-            .map(Write::key)
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut seen = HashSet::new();
-        if let Some(duplicate) = keys.iter().find(|key| !seen.insert(*key)) {
-            return Err(TableError::Invalid(format!(
-                "two writes on one item in a transaction: {duplicate:?}"
-            )));
-        }
+    async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
+        let (writes, keys) = transaction.into_parts();
         let items = writes
             .iter()
             .map(|write| self.transact_item(write))

@@ -112,15 +112,24 @@ impl Blobs for S3Blobs {
             content_length,
             content_type: output.content_type().map(str::to_owned),
             sha256_hex: output.checksum_sha256().and_then(sha256_hex_of_checksum),
+            // An unversioned bucket sends no version, a suspended one "null": both name no
+            // version a DeleteObject could target beyond the plain key.
+            version_id: output
+                .version_id()
+                .filter(|version| *version != "null")
+                .map(str::to_owned),
         }))
     }
 
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        // DeleteObject answers 204 for a missing key too: no special case needed.
+    async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
+        // DeleteObject answers 204 for a missing key or version too: no special case needed.
+        // With a version id it removes that version for good (no delete marker), which needs
+        // s3:DeleteObjectVersion (see the template).
         self.client
             .delete_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_version_id(version_id.map(str::to_owned))
             .send()
             .await
             .map_err(backend)?;

@@ -19,6 +19,8 @@ use std::sync::LazyLock;
 
 /// The embedded default data, 2022–2026.
 pub const OFFICIAL_DATA: &str = include_str!("../data/holidays.json");
+/// The name [`OFFICIAL_DATA`] goes by in errors.
+pub const OFFICIAL_FILE: &str = "award-domain/data/holidays.json";
 
 /// One holiday period of a notice, both ends inclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,27 +44,26 @@ pub struct HolidayNotice {
     pub working_days: Vec<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct CalendarFile {
-    #[serde(default)]
-    description: String,
-    years: Vec<HolidayNotice>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalendarError {
     /// No holiday notice is loaded for this year.
     #[error("no official holiday notice is loaded for {year} (asked about {date})")]
     YearNotCovered { year: i32, date: NaiveDate },
-    #[error("the holiday data is not valid JSON for the calendar format: {message}")]
-    Format { message: String },
     #[error("the {year} notice is invalid: {message}")]
     InvalidNotice { year: i32, message: String },
     #[error("the notice for {year} is loaded twice")]
     DuplicateYear { year: i32 },
     #[error("counting working days left the loaded years")]
     OutOfRange,
+    /// A holiday file that does not load, naming the file and, when the fault is inside one
+    /// year's entry, that year (`None`: the file as a whole, or an entry without a readable year).
+    #[error("holiday data {file}{}: {message}", year.map(|year| format!(", the {year} entry")).unwrap_or_default())]
+    Load {
+        file: String,
+        year: Option<i32>,
+        message: String,
+    },
 }
 
 /// Which days are working days, from the loaded notices.
@@ -73,27 +74,61 @@ pub struct WorkingCalendar {
     on: BTreeSet<NaiveDate>,
 }
 
-static OFFICIAL: LazyLock<WorkingCalendar> = LazyLock::new(|| {
-    // The embedded file is part of the source; the test `official_data_loads` proves it parses.
-    WorkingCalendar::from_json(OFFICIAL_DATA).unwrap_or_default()
-});
+// Never an empty calendar in place of a bad file: that would count every holiday as a working
+// day. The error is kept and returned by every call, and start-up calls it first.
+static OFFICIAL: LazyLock<Result<WorkingCalendar, CalendarError>> =
+    LazyLock::new(|| WorkingCalendar::from_json(OFFICIAL_FILE, OFFICIAL_DATA));
 
 impl WorkingCalendar {
     /// The calendar from the embedded `data/holidays.json`.
-    pub fn official() -> &'static WorkingCalendar {
-        &OFFICIAL
+    ///
+    /// Errors: [`CalendarError::Load`] when that file does not load. The functions and the local
+    /// runner call this at start-up (`AppConfig::from_lookup` in `award-app`), so a bad file stops
+    /// them there rather than at the first deadline computed.
+    pub fn official() -> Result<&'static WorkingCalendar, CalendarError> {
+        OFFICIAL.as_ref().map_err(Clone::clone)
     }
 
     /// Parses a calendar file (the format of `data/holidays.json`) and validates every notice.
-    pub fn from_json(json: &str) -> Result<Self, CalendarError> {
-        let file: CalendarFile =
-            serde_json::from_str(json).map_err(|error| CalendarError::Format {
-                message: error.to_string(),
-            })?;
-        file.years
+    ///
+    /// Errors: [`CalendarError::Load`] naming `file` and, for a fault inside one year's entry
+    /// (a field that does not parse, an invalid or duplicate notice), that year.
+    pub fn from_json(file: &str, json: &str) -> Result<Self, CalendarError> {
+        let load = |year: Option<i32>, message: String| CalendarError::Load {
+            file: file.to_owned(),
+            year,
+            message,
+        };
+        // Read entry by entry, so that a fault names the year it is in.
+        #[derive(Deserialize)]
+        struct RawFile {
+            years: Vec<serde_json::Value>,
+        }
+        let raw: RawFile = serde_json::from_str(json).map_err(|error| {
+            load(
+                None,
+                format!("not valid JSON for the calendar format: {error}"),
+            )
+        })?;
+        raw.years
             .into_iter()
-            .try_fold(Self::default(), |calendar, notice| {
-                calendar.with_notice(notice)
+            .enumerate()
+            .try_fold(Self::default(), |calendar, (index, entry)| {
+                let year = entry
+                    .get("year")
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|year| i32::try_from(year).ok());
+                let notice: HolidayNotice = serde_json::from_value(entry).map_err(|error| {
+                    let place = if year.is_some() {
+                        String::new()
+                    } else {
+                        format!("entry {index}: ")
+                    };
+                    load(year, format!("{place}{error}"))
+                })?;
+                calendar
+                    .with_notice(notice)
+                    .map_err(|error| load(year, error.to_string()))
             })
     }
 
@@ -230,12 +265,12 @@ mod tests {
     }
 
     fn cal() -> &'static WorkingCalendar {
-        WorkingCalendar::official()
+        WorkingCalendar::official().unwrap()
     }
 
     #[test]
     fn official_data_loads() {
-        let calendar = WorkingCalendar::from_json(OFFICIAL_DATA).unwrap();
+        let calendar = WorkingCalendar::from_json(OFFICIAL_FILE, OFFICIAL_DATA).unwrap();
         assert_eq!(
             calendar.covered_years().collect::<Vec<_>>(),
             vec![2022, 2023, 2024, 2025, 2026]
@@ -404,7 +439,7 @@ mod tests {
         // The same through the file format.
         let json = serde_json::json!({ "years": [calendar.notice(2027).unwrap()] }).to_string();
         assert!(
-            WorkingCalendar::from_json(&json)
+            WorkingCalendar::from_json("holidays-2027.json", &json)
                 .unwrap()
                 .is_working_day(d(2027, 1, 9))
                 .unwrap()
@@ -422,10 +457,62 @@ mod tests {
         let mut notice = cal().notice(2026).unwrap().clone();
         notice.working_days.push(d(2026, 2, 15)); // inside Spring Festival
         assert!(WorkingCalendar::default().with_notice(notice).is_err());
+    }
+
+    /// A file that does not load is an error naming the file and the year, never an empty (or a
+    /// partial) calendar that would count holidays as working days.
+    #[test]
+    fn holiday_data_that_does_not_load_names_the_file_and_the_year() {
+        let error = WorkingCalendar::from_json("holidays.json", "{").unwrap_err();
+        assert!(
+            matches!(&error, CalendarError::Load { file, year: None, .. } if file == "holidays.json"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("holiday data holidays.json: ")
+        );
+
+        // A date that does not parse inside the 2025 entry.
+        let broken = OFFICIAL_DATA.replacen("\"2025-01-28\"", "\"2025-01-32\"", 1);
+        assert_ne!(broken, OFFICIAL_DATA, "the fixture edits the 2025 entry");
+        let error = WorkingCalendar::from_json("data/holidays.json", &broken).unwrap_err();
+        assert!(
+            matches!(&error, CalendarError::Load { file, year: Some(2025), .. } if file == "data/holidays.json"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("holiday data data/holidays.json, the 2025 entry: "),
+            "{error}"
+        );
+
+        // An entry that parses but breaks a rule, and a year listed twice.
+        let mut notice = cal().notice(2026).unwrap().clone();
+        notice.working_days.push(d(2026, 3, 4)); // a Wednesday
+        let json = serde_json::json!({ "years": [notice] }).to_string();
         assert!(matches!(
-            WorkingCalendar::from_json("{"),
-            Err(CalendarError::Format { .. })
+            WorkingCalendar::from_json("f.json", &json),
+            Err(CalendarError::Load {
+                year: Some(2026),
+                ..
+            })
         ));
+        let twice = cal().notice(2024).unwrap();
+        let json = serde_json::json!({ "years": [twice, twice] }).to_string();
+        assert!(matches!(
+            WorkingCalendar::from_json("f.json", &json),
+            Err(CalendarError::Load {
+                year: Some(2024),
+                ..
+            })
+        ));
+        // An entry without a readable year is placed by its position.
+        let json = r#"{ "years": [ { "notice": "no year" } ] }"#;
+        let error = WorkingCalendar::from_json("f.json", json).unwrap_err();
+        assert!(error.to_string().contains("entry 0: "), "{error}");
     }
 
     fn covered_day() -> impl Strategy<Value = NaiveDate> {

@@ -992,7 +992,7 @@ mod tests {
         ) -> Result<Decision, TransitionError> {
             let context = Context {
                 cycle: &self.cycle,
-                calendar: WorkingCalendar::official(),
+                calendar: WorkingCalendar::official().unwrap(),
                 approved_in_cycle: self.approved,
                 aftercare: &self.aftercare,
             };

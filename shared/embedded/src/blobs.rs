@@ -258,6 +258,7 @@ impl EmbeddedBlobs {
             content_length: length,
             content_type: Some(fields.content_type.to_owned()),
             sha256_hex: Some(sha256_hex),
+            version_id: None,
         };
         if self.read_meta(key).map_err(io_rejection)?.as_ref() == Some(&meta) {
             return Ok(meta);
@@ -503,7 +504,9 @@ impl Blobs for EmbeddedBlobs {
         self.read_meta(key).map_err(backend)
     }
 
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+    /// The store keeps one copy per key (an upload replaces it), so there is no other version
+    /// to leave behind: `version_id` is ignored and the one copy is removed.
+    async fn delete(&self, key: &str, _version_id: Option<&str>) -> Result<(), BlobError> {
         check_key(key)?;
         // The metadata goes first: without it the object no longer exists (see the module
         // docs), so a failure between the two removals leaves an unreachable file that the

@@ -5,15 +5,14 @@
 //! nothing half done. redb admits one writer at a time, so concurrent read-modify-write cycles
 //! are serialised and a stale one fails its `VersionEquals` condition, as on DynamoDB.
 
-use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use award_ports::table::{
-    AttributeValue, ChangeKind, ChangeRecord, Condition, Index, Item, Key, MAX_TRANSACT_WRITES, PK,
-    Page, Query, SK, SortCondition, Table, TableError, Write, key_of, version_of,
+    AttributeValue, ChangeKind, ChangeRecord, Condition, Index, Item, Key, PK, Page, Query, SK,
+    SortCondition, Table, TableError, Transaction, Write, key_of, version_of,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -215,8 +214,11 @@ impl Table for EmbeddedTable {
             .await
     }
 
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
-        let keys = validate_transaction(&writes)?;
+    async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
+        for key in transaction.keys() {
+            check_base_key(key)?;
+        }
+        let (writes, keys) = transaction.into_parts();
         let newest = self
             .blocking(move |shared| apply_transaction(&shared.db, &writes, &keys))
             .await?;
@@ -227,6 +229,7 @@ impl Table for EmbeddedTable {
     }
 }
 
+/// The key limits DynamoDB checks item by item (the request shape is [`Transaction`]'s).
 fn check_base_key(key: &Key) -> Result<(), TableError> {
     if key.pk.is_empty() || key.sk.is_empty() {
         return Err(TableError::Invalid("PK and SK must not be empty".into()));
@@ -237,46 +240,6 @@ fn check_base_key(key: &Key) -> Result<(), TableError> {
         )));
     }
     Ok(())
-}
-
-/// The request-shape rules DynamoDB checks before looking at any item. Returns each write's key.
-fn validate_transaction(writes: &[Write]) -> Result<Vec<Key>, TableError> {
-    if writes.is_empty() || writes.len() > MAX_TRANSACT_WRITES {
-        return Err(TableError::Invalid(format!(
-            "a transaction holds 1 to {MAX_TRANSACT_WRITES} writes, got {}",
-            writes.len()
-        )));
-    }
-    let mut seen = HashSet::with_capacity(writes.len());
-    let mut keys = Vec::with_capacity(writes.len());
-    for write in writes {
-        let key = write.key()?;
-        check_base_key(&key)?;
-        match write {
-            Write::Update { set, .. } if set.contains_key(PK) || set.contains_key(SK) => {
-                return Err(TableError::Invalid("an update cannot set PK or SK".into()));
-            }
-            Write::Update { set, .. } if set.is_empty() => {
-                return Err(TableError::Invalid(
-                    "an update must set at least one attribute".into(),
-                ));
-            }
-            Write::Check {
-                condition: Condition::None,
-                ..
-            } => {
-                return Err(TableError::Invalid("a check needs a condition".into()));
-            }
-            _ => {}
-        }
-        if !seen.insert(key.clone()) {
-            return Err(TableError::Invalid(format!(
-                "two writes on one item: {key:?}"
-            )));
-        }
-        keys.push(key);
-    }
-    Ok(keys)
 }
 
 fn condition_holds(condition: &Condition, current: Option<&Item>) -> bool {

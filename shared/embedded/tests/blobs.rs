@@ -444,7 +444,7 @@ async fn keys_that_could_leave_the_store_are_invalid() {
             "head key {key:?}"
         );
         assert!(
-            matches!(blobs.delete(key).await, Err(BlobError::Invalid(_))),
+            matches!(blobs.delete(key, None).await, Err(BlobError::Invalid(_))),
             "delete key {key:?}"
         );
         assert_eq!(

@@ -38,7 +38,13 @@ pub struct BlobMeta {
     pub content_length: u64,
     pub content_type: Option<String>,
     /// The SHA-256 the store verified on upload, 64 lowercase hex digits, when it kept one.
+    /// `None` (no stored checksum, or one of a multipart upload's parts) means the content cannot
+    /// be verified: callers must treat it as a mismatch, never as a pass (Art. 19).
     pub sha256_hex: Option<String>,
+    /// The S3 version of the current object on a versioned bucket (`x-amz-version-id`); `None`
+    /// where the store keeps no versions (the embedded store, an unversioned bucket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,9 +76,13 @@ pub trait Blobs: Send + Sync {
     /// The stored object's metadata, `None` when there is no such object.
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
 
-    /// Removes the object at `key`. Removing a key that holds nothing succeeds, as S3's
-    /// DeleteObject does, so that a retried delete is harmless.
-    async fn delete(&self, key: &str) -> Result<(), BlobError>;
+    /// Removes the object at `key` for good. With `version_id` (the `versionId` of an S3 event,
+    /// or [`BlobMeta::version_id`]) exactly that version is removed, leaving no noncurrent copy
+    /// and no delete marker; without one, the current object is removed (on a versioned bucket
+    /// S3 then keeps a noncurrent version until the bucket's lifecycle rule expires it). A store
+    /// without versions removes its one copy whatever `version_id` says. Removing what is not
+    /// there succeeds, as S3's DeleteObject does, so that a retried delete is harmless.
+    async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError>;
 }
 
 /// Rejects a TTL over the port's limit, so that no adapter can issue a long-lived link.

@@ -19,7 +19,8 @@ use crate::blobs::{
 use crate::mail::{Email, Mail, MailError};
 use crate::table::{
     AttributeValue, Condition, GSI1PK, GSI1SK, GSI2PK, GSI2SK, Index, Item, Key,
-    MAX_TRANSACT_WRITES, PK, Query, SK, SortCondition, Table, TableError, VERSION, Write,
+    MAX_TRANSACT_WRITES, PK, Query, SK, SortCondition, Table, TableError, Transaction, VERSION,
+    Write,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -39,6 +40,7 @@ pub async fn table_contract(table: Arc<dyn Table>, prefix: &str) {
     delete_semantics(t, prefix).await;
     check_semantics(t, prefix).await;
     malformed_transactions_are_invalid(t, prefix).await;
+    bulk_writes_split_into_transactions(t, prefix).await;
     base_table_queries(t, prefix).await;
     gsi_queries_and_sparseness(t, prefix).await;
     concurrent_counter_loses_no_update(table.clone(), prefix).await;
@@ -606,38 +608,72 @@ async fn check_semantics(table: &dyn Table, prefix: &str) {
 }
 
 async fn malformed_transactions_are_invalid(table: &dyn Table, prefix: &str) {
+    // Neither moto nor the embedded store refuses these two shapes on its own (DynamoDB does,
+    // with a ValidationException): the port refuses them before any adapter runs.
     let pk = format!("{prefix}#INVALID");
-    expect_invalid(
-        table,
-        vec![
+    let twice = table
+        .transact(vec![
             put(item(&pk, "TWICE", &[(VERSION, n(1))]), Condition::None),
+            put(item(&pk, "OTHER", &[(VERSION, n(1))]), Condition::None),
             Write::Update {
                 key: Key::new(&pk, "TWICE"),
                 set: attributes(&[("x", n(1))]),
                 condition: Condition::None,
             },
-        ],
-        "two writes on one key",
+        ])
+        .await;
+    match twice {
+        Err(TableError::DuplicateItem { first, second, key }) => {
+            assert_eq!((first, second), (0, 2), "two writes on one key: positions");
+            assert_eq!(key, Key::new(&pk, "TWICE"));
+        }
+        other => panic!("two writes on one key: expected DuplicateItem, got {other:?}"),
+    }
+    for sort_key in ["TWICE", "OTHER"] {
+        assert_eq!(
+            get(table, &Key::new(&pk, sort_key)).await,
+            None,
+            "an invalid transaction writes nothing"
+        );
+    }
+
+    let many = |count: usize, tag: &str| -> Vec<Write> {
+        (0..count)
+            .map(|i| {
+                put(
+                    item(&pk, &format!("{tag}#{i:03}"), &[(VERSION, n(1))]),
+                    Condition::None,
+                )
+            })
+            .collect()
+    };
+    match table.transact(many(MAX_TRANSACT_WRITES + 1, "MANY")).await {
+        Err(TableError::TooManyWrites { count }) => assert_eq!(count, MAX_TRANSACT_WRITES + 1),
+        other => {
+            panic!("more than MAX_TRANSACT_WRITES writes: expected TooManyWrites, got {other:?}")
+        }
+    }
+    assert_eq!(get(table, &Key::new(&pk, "MANY#000")).await, None);
+    // The limit itself is allowed: the refusal is not off by one.
+    transact_ok(
+        table,
+        many(MAX_TRANSACT_WRITES, "LIMIT"),
+        "exactly MAX_TRANSACT_WRITES writes",
     )
     .await;
-    assert_eq!(
-        get(table, &Key::new(&pk, "TWICE")).await,
-        None,
-        "an invalid transaction writes nothing"
+    assert!(
+        get(
+            table,
+            &Key::new(&pk, format!("LIMIT#{:03}", MAX_TRANSACT_WRITES - 1))
+        )
+        .await
+        .is_some()
     );
 
-    let too_many = (0..=MAX_TRANSACT_WRITES)
-        .map(|i| {
-            put(
-                item(&pk, &format!("MANY#{i:03}"), &[(VERSION, n(1))]),
-                Condition::None,
-            )
-        })
-        .collect();
-    expect_invalid(table, too_many, "more than MAX_TRANSACT_WRITES writes").await;
-    assert_eq!(get(table, &Key::new(&pk, "MANY#000")).await, None);
-
-    expect_invalid(table, Vec::new(), "an empty transaction").await;
+    match table.transact(Vec::new()).await {
+        Err(TableError::TooManyWrites { count: 0 }) => {}
+        other => panic!("an empty transaction: expected TooManyWrites, got {other:?}"),
+    }
 
     // DynamoDB refuses both shapes before looking at any item, so every adapter must.
     expect_invalid(
@@ -673,6 +709,56 @@ async fn malformed_transactions_are_invalid(table: &dyn Table, prefix: &str) {
         "a put without SK",
     )
     .await;
+}
+
+async fn bulk_writes_split_into_transactions(table: &dyn Table, prefix: &str) {
+    let pk = format!("{prefix}#BULK");
+    let count = 2 * MAX_TRANSACT_WRITES + 3;
+    let writes: Vec<Write> = (0..count)
+        .map(|i| {
+            put(
+                item(&pk, &format!("ITEM#{i:03}"), &[(VERSION, n(1))]),
+                Condition::NotExists,
+            )
+        })
+        .collect();
+    let transactions = Transaction::bulk(writes).expect("distinct items split");
+    assert_eq!(
+        transactions
+            .iter()
+            .map(Transaction::len)
+            .collect::<Vec<_>>(),
+        [MAX_TRANSACT_WRITES, MAX_TRANSACT_WRITES, 3]
+    );
+    for transaction in transactions {
+        if let Err(error) = table.transact_items(transaction).await {
+            panic!("a bulk chunk: expected success, got {error}");
+        }
+    }
+    let (items, _) = query_all_pages(table, Query::partition(Index::Primary, &pk), 100).await;
+    assert_eq!(items.len(), count, "every bulk write landed");
+
+    // Two writes on one item are refused even 150 writes apart, in different chunks.
+    let mut clashing: Vec<Write> = (0..150)
+        .map(|i| {
+            put(
+                item(&pk, &format!("CLASH#{i:03}"), &[(VERSION, n(1))]),
+                Condition::None,
+            )
+        })
+        .collect();
+    clashing.push(Write::Delete {
+        key: Key::new(&pk, "CLASH#000"),
+        condition: Condition::None,
+    });
+    match Transaction::bulk(clashing) {
+        Err(TableError::DuplicateItem { first, second, .. }) => {
+            assert_eq!((first, second), (0, 150));
+        }
+        other => {
+            panic!("a bulk with two writes on one item: expected DuplicateItem, got {other:?}")
+        }
+    }
 }
 
 /// Seeds a partition, returns its sort keys in DynamoDB's (UTF-8 byte) order.
@@ -1285,7 +1371,12 @@ pub async fn blobs_contract(
         "head of another key is None"
     );
 
-    blobs.delete(&key).await.expect("delete a stored object");
+    // The version head reported, as the S3 event names it: on a versioned bucket only deleting
+    // that version removes the bytes (a plain delete leaves them as a noncurrent version).
+    blobs
+        .delete(&key, meta.version_id.as_deref())
+        .await
+        .expect("delete a stored object");
     assert_eq!(
         blobs.head(&key).await.expect("head after delete"),
         None,
@@ -1298,11 +1389,15 @@ pub async fn blobs_contract(
         );
     }
     blobs
-        .delete(&key)
+        .delete(&key, meta.version_id.as_deref())
+        .await
+        .expect("deleting an already deleted version succeeds");
+    blobs
+        .delete(&key, None)
         .await
         .expect("deleting an already deleted key succeeds");
     blobs
-        .delete(&other)
+        .delete(&other, None)
         .await
         .expect("deleting a key never stored succeeds");
 }

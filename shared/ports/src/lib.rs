@@ -19,5 +19,5 @@ pub use blobs::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
 pub use mail::{Email, Mail, MailError};
 pub use table::{
     ChangeKind, ChangeRecord, Condition, Index, Item, Key, Page, Query, SortCondition, Table,
-    TableError, Write,
+    TableError, Transaction, Write,
 };

@@ -219,15 +219,138 @@ pub enum TableError {
     /// Another transaction touched the same items at the same time; nothing was written. Retry.
     #[error("transaction conflict; nothing was written")]
     Conflict,
-    /// The request itself is malformed (missing key attributes, two writes on one item, too many writes...).
+    /// More writes than one `TransactWriteItems` call takes ([`MAX_TRANSACT_WRITES`]), or none;
+    /// refused before any adapter runs. Split bulk writes with [`Transaction::bulk`].
+    #[error("a transaction holds 1 to {max} writes, got {count}", max = MAX_TRANSACT_WRITES)]
+    TooManyWrites { count: usize },
+    /// Writes `first` and `second` of the transaction name the same item, which DynamoDB refuses
+    /// (`ValidationException`: "multiple operations on one item"); refused before any adapter runs.
+    #[error("writes {first} and {second} of the transaction are on the same item {key:?}")]
+    DuplicateItem {
+        first: usize,
+        second: usize,
+        key: Key,
+    },
+    /// The request itself is malformed (missing key attributes, an update that sets nothing...).
     #[error("invalid request: {0}")]
     Invalid(String),
     #[error("table backend error: {0}")]
     Backend(String),
 }
 
-/// DynamoDB's limit on one TransactWriteItems call; the embedded adapter enforces it too.
+/// DynamoDB's limit on the actions of one `TransactWriteItems` call (DynamoDB developer guide,
+/// "Amazon DynamoDB Transactions: TransactWriteItems API"). Neither moto nor the embedded store
+/// would refuse more, so [`Transaction::new`] does, for both adapters.
 pub const MAX_TRANSACT_WRITES: usize = 100;
+
+/// The writes of one [`Table::transact`], checked against the request rules DynamoDB applies
+/// before it looks at any item: 1 to [`MAX_TRANSACT_WRITES`] writes, each on a distinct item, every
+/// put holding `PK` and `SK`, no update setting a key attribute or nothing at all, no check without
+/// a condition. Only [`Transaction::new`] and [`Transaction::bulk`] make one, so an adapter
+/// receives nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transaction {
+    writes: Vec<Write>,
+    keys: Vec<Key>,
+}
+
+impl Transaction {
+    /// Checks `writes` (see [`Transaction`]).
+    ///
+    /// Errors: [`TableError::TooManyWrites`] (none, or more than [`MAX_TRANSACT_WRITES`]),
+    /// [`TableError::DuplicateItem`], [`TableError::Invalid`] for the other shapes.
+    pub fn new(writes: Vec<Write>) -> Result<Self, TableError> {
+        if writes.is_empty() || writes.len() > MAX_TRANSACT_WRITES {
+            return Err(TableError::TooManyWrites {
+                count: writes.len(),
+            });
+        }
+        let keys = distinct_keys(&writes)?;
+        Ok(Self { writes, keys })
+    }
+
+    /// Bulk writes that need not be atomic together, as transactions of at most
+    /// [`MAX_TRANSACT_WRITES`] writes, in order. Each transaction is all-or-nothing; the bulk is
+    /// not: run them one after the other and retry from the first that failed.
+    ///
+    /// Errors as [`Transaction::new`], except that any number of writes is accepted; two writes on
+    /// one item are refused even when they would land in different chunks, because their order
+    /// would then decide the result.
+    pub fn bulk(writes: Vec<Write>) -> Result<Vec<Self>, TableError> {
+        let keys = distinct_keys(&writes)?;
+        let mut transactions = Vec::with_capacity(writes.len().div_ceil(MAX_TRANSACT_WRITES));
+        let mut writes = writes.into_iter();
+        for chunk in keys.chunks(MAX_TRANSACT_WRITES) {
+            transactions.push(Self {
+                writes: writes.by_ref().take(chunk.len()).collect(),
+                keys: chunk.to_vec(),
+            });
+        }
+        Ok(transactions)
+    }
+
+    pub fn writes(&self) -> &[Write] {
+        &self.writes
+    }
+
+    /// The key of each write, in the writes' order.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    /// Always false: a transaction holds at least one write. (Clippy asks for it next to `len`.)
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// The writes and their keys, in order.
+    pub fn into_parts(self) -> (Vec<Write>, Vec<Key>) {
+        (self.writes, self.keys)
+    }
+}
+
+/// Each write's key, after the per-write shape rules and the one-write-per-item rule.
+fn distinct_keys(writes: &[Write]) -> Result<Vec<Key>, TableError> {
+    let mut first_write_on = std::collections::HashMap::with_capacity(writes.len());
+    let mut keys = Vec::with_capacity(writes.len());
+    for (index, write) in writes.iter().enumerate() {
+        let key = write.key()?;
+        match write {
+            Write::Update { set, .. } if set.contains_key(PK) || set.contains_key(SK) => {
+                return Err(TableError::Invalid(format!(
+                    "write {index}: an update cannot set PK or SK"
+                )));
+            }
+            Write::Update { set, .. } if set.is_empty() => {
+                return Err(TableError::Invalid(format!(
+                    "write {index}: an update must set at least one attribute"
+                )));
+            }
+            Write::Check {
+                condition: Condition::None,
+                ..
+            } => {
+                return Err(TableError::Invalid(format!(
+                    "write {index}: a check needs a condition"
+                )));
+            }
+            _ => {}
+        }
+        if let Some(first) = first_write_on.insert(key.clone(), index) {
+            return Err(TableError::DuplicateItem {
+                first,
+                second: index,
+                key,
+            });
+        }
+        keys.push(key);
+    }
+    Ok(keys)
+}
 
 #[async_trait]
 pub trait Table: Send + Sync {
@@ -235,8 +358,16 @@ pub trait Table: Send + Sync {
 
     async fn query(&self, query: &Query) -> Result<Page, TableError>;
 
-    /// All writes happen or none does. At most [`MAX_TRANSACT_WRITES`], each on a distinct key.
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError>;
+    /// All writes happen or none does. Checked by [`Transaction::new`] before any adapter runs
+    /// (at most [`MAX_TRANSACT_WRITES`], each on a distinct item). Adapters and decorators
+    /// implement [`Table::transact_items`], not this.
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        self.transact_items(Transaction::new(writes)?).await
+    }
+
+    /// The adapter's half of [`Table::transact`] (DynamoDB's `TransactWriteItems`): the request
+    /// rules already hold; conditions, conflicts and item-level limits are the adapter's.
+    async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError>;
 }
 
 /// The `PK`/`SK` of an item.
@@ -267,4 +398,87 @@ pub fn version_of(item: &Item) -> Option<u64> {
 
 fn item_map(item: &Item) -> &std::collections::HashMap<String, AttributeValue> {
     item.as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// An adapter that only records what reaches it.
+    #[derive(Default)]
+    struct Recording(Mutex<Vec<usize>>);
+
+    #[async_trait]
+    impl Table for Recording {
+        async fn get(&self, _key: &Key) -> Result<Option<Item>, TableError> {
+            Ok(None)
+        }
+        async fn query(&self, _query: &Query) -> Result<Page, TableError> {
+            Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+        async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
+            self.0.lock().unwrap().push(transaction.len());
+            Ok(())
+        }
+    }
+
+    fn check(sk: &str) -> Write {
+        Write::Check {
+            key: Key::new("P", sk),
+            condition: Condition::Exists,
+        }
+    }
+
+    #[tokio::test]
+    async fn limits_are_refused_before_the_adapter_runs() {
+        let adapter = Recording::default();
+        let too_many = (0..=MAX_TRANSACT_WRITES)
+            .map(|i| check(&i.to_string()))
+            .collect();
+        assert!(matches!(
+            adapter.transact(too_many).await,
+            Err(TableError::TooManyWrites { count: 101 })
+        ));
+        assert!(matches!(
+            adapter
+                .transact(vec![check("a"), check("b"), check("a")])
+                .await,
+            Err(TableError::DuplicateItem {
+                first: 0,
+                second: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            adapter.transact(Vec::new()).await,
+            Err(TableError::TooManyWrites { count: 0 })
+        ));
+        assert!(
+            adapter.0.lock().unwrap().is_empty(),
+            "nothing reached the adapter"
+        );
+
+        adapter
+            .transact(vec![check("a"), check("b")])
+            .await
+            .unwrap();
+        assert_eq!(*adapter.0.lock().unwrap(), [2]);
+    }
+
+    #[test]
+    fn bulk_keeps_order_and_splits_at_the_limit() {
+        let writes: Vec<Write> = (0..MAX_TRANSACT_WRITES + 1)
+            .map(|i| check(&format!("{i:03}")))
+            .collect();
+        let chunks = Transaction::bulk(writes.clone()).unwrap();
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].writes(), &writes[..MAX_TRANSACT_WRITES]);
+        assert_eq!(chunks[1].writes(), &writes[MAX_TRANSACT_WRITES..]);
+        assert_eq!(chunks[1].keys(), &[Key::new("P", "100")]);
+        assert!(Transaction::bulk(Vec::new()).unwrap().is_empty());
+    }
 }

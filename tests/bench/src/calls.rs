@@ -13,7 +13,7 @@ use award_app::{App, AppConfig, events, http};
 use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
 use award_local::gateway::{GatewayRequest, to_event, to_lambda_request};
 use award_local::s3_event::{CreatedObject, object_created};
-use award_ports::{Item, Key, Page, Query, Table, TableError, Write};
+use award_ports::{Item, Key, Page, Query, Table, TableError, Transaction};
 use chrono::{DateTime, Utc};
 use sha2::Digest;
 
@@ -63,12 +63,12 @@ impl Table for CountingTable {
         self.inner.query(query).await
     }
 
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
+    async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
         self.counters.transacts.fetch_add(1, Ordering::SeqCst);
         self.counters
             .written_items
-            .fetch_add(writes.len() as u64, Ordering::SeqCst);
-        self.inner.transact(writes).await
+            .fetch_add(transaction.len() as u64, Ordering::SeqCst);
+        self.inner.transact_items(transaction).await
     }
 }
 

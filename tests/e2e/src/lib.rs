@@ -6,7 +6,7 @@ use std::path::Path;
 
 use award_domain::china_date;
 use award_domain::uscc::Uscc;
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -72,9 +72,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// The body of `POST /applications/{id}/documents` declaring `bytes`.
+/// The body of `POST /applications/{id}/documents` declaring `bytes` as the management-system
+/// certificate.
 pub fn declaration(file_name: &str, content_type: &str, bytes: &[u8]) -> Value {
+    declaration_of(
+        "management_system_certificate",
+        file_name,
+        content_type,
+        bytes,
+    )
+}
+
+/// The body of `POST /applications/{id}/documents` declaring `bytes` of evidence `category`.
+pub fn declaration_of(category: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Value {
     json!({
+        "category": category,
         "file_name": file_name,
         "content_type": content_type,
         "size": bytes.len(),
@@ -136,4 +148,34 @@ mod tests {
         assert!(Uscc::parse(&valid).is_ok());
         assert!(Uscc::parse(&uscc_with_wrong_check_character("MA74XY8Q0")).is_err());
     }
+}
+
+/// A complete application form (申报表) for the organisation `name` / `uscc` in Liangzhou
+/// (620602), as a cycle with this application deadline needs it; the contact is `contact_email`.
+pub fn complete_form(deadline: NaiveDate, name: &str, uscc: &str, contact_email: &str) -> Value {
+    let mut form = award_domain::form::ApplicationForm::sample_complete(deadline);
+    form.organisation.name = name.to_owned();
+    form.organisation.uscc = uscc.to_owned();
+    form.organisation.division_code = DIVISION_CODE.to_owned();
+    form.contact.email = contact_email.to_owned();
+    serde_json::to_value(form).expect("the form serialises")
+}
+
+/// The evidence categories every applicant must upload before submitting (not a construction
+/// enterprise), as the API names them.
+pub fn required_categories() -> Vec<&'static str> {
+    award_domain::form::DocumentCategory::required_for_submission(false)
+        .into_iter()
+        .map(|category| category.as_str())
+        .collect()
+}
+
+/// The body of `POST /recommenders`: Liangzhou's county quality office, acting through `account`.
+pub fn liangzhou_office(account: &str, mailbox: &str) -> Value {
+    json!({
+        "name": "凉州区质量发展领导小组办公室",
+        "scope": {"kind": "county", "division_code": DIVISION_CODE},
+        "mailbox": mailbox,
+        "accounts": [account],
+    })
 }

@@ -12,8 +12,9 @@ use award_app::events::{self, EventReport};
 use award_app::{App, AppConfig};
 use award_aws::{DynamoTable, S3Blobs, SesMail};
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, declaration, document_received_subject, evidence_pdf,
-    new_application, new_cycle, uscc, uscc_with_wrong_check_character,
+    APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
+    document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
+    required_categories, uscc, uscc_with_wrong_check_character,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
@@ -47,6 +48,7 @@ impl Caller {
         HashMap::from([
             ("sub".to_owned(), self.sub.clone()),
             ("email".to_owned(), self.email.clone()),
+            ("email_verified".to_owned(), "true".to_owned()),
             ("cognito:groups".to_owned(), self.groups.to_owned()),
             ("token_use".to_owned(), "id".to_owned()),
         ])
@@ -283,7 +285,15 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         table: Arc::new(DynamoTable::new(dynamo.clone(), &table_name)),
         blobs: Arc::new(S3Blobs::new(s3.clone(), &bucket)),
         mail: Arc::new(SesMail::new(ses)),
-        config: AppConfig::new(&sender),
+        config: AppConfig::new(
+            &sender,
+            award_app::Mailboxes {
+                office: format!("office-{suffix}@wuwei.example.cn"),
+                committee: format!("committee-{suffix}@wuwei.example.cn"),
+                finance: format!("finance-{suffix}@wuwei.example.cn"),
+            },
+            "https://award.wuwei.example.cn",
+        ),
     };
     let mut stream = StreamReader::new(
         aws_sdk_dynamodbstreams::Client::new(&config),
@@ -470,4 +480,158 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     let report = notify(&app, stream.read_event().await, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
     assert_eq!(sent_emails(&http, &moto, &sender).await.len(), 2);
+
+    // --- the form, the other evidence, submission and recommendation (Art. 11(2)-(3)) ---
+    let (status, unit) = invoke_api(
+        &app,
+        &office,
+        Method::POST,
+        "/recommenders",
+        Some(&liangzhou_office(
+            &format!("liangzhou-{suffix}"),
+            &format!("liangzhou-{suffix}@wuwei.example.cn"),
+        )),
+        now,
+    )
+    .await;
+    assert_eq!(status, 201, "{unit}");
+    let recommender = Caller {
+        sub: format!("liangzhou-{suffix}"),
+        email: format!("liangzhou-{suffix}@wuwei.example.cn"),
+        groups: "[recommender]",
+    };
+    let deadline = cycle["application_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let update = json!({
+        "version": read["version"],
+        "form": complete_form(deadline, "武威市示例质量有限公司", &uscc("MA74XY8Q0"), &contact),
+        "recommender_id": unit["id"],
+    });
+    let (status, saved) = invoke_api(
+        &app,
+        &applicant,
+        Method::PUT,
+        &format!("{application_path}/form"),
+        Some(&update),
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let mut sequence = 2;
+    for category in required_categories()
+        .into_iter()
+        .filter(|category| *category != "management_system_certificate")
+    {
+        let bytes = format!("%PDF-1.4\n% {category}\n%%EOF\n").into_bytes();
+        let (status, declared) = invoke_api(
+            &app,
+            &applicant,
+            Method::POST,
+            &format!("{application_path}/documents"),
+            Some(&declaration_of(
+                category,
+                &format!("{category}.pdf"),
+                "application/pdf",
+                &bytes,
+            )),
+            now,
+        )
+        .await;
+        assert_eq!(status, 201, "{declared}");
+        let upload = &declared["upload"];
+        let mut put = http.put(upload["url"].as_str().unwrap());
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            if !name.eq_ignore_ascii_case("content-length") {
+                put = put.header(name, value.as_str().unwrap());
+            }
+        }
+        let stored = put.body(bytes.clone()).send().await.unwrap();
+        assert!(
+            stored.status().is_success(),
+            "{}",
+            stored.text().await.unwrap()
+        );
+        let key = format!(
+            "applications/{application_id}/{}",
+            declared["document"]["id"].as_str().unwrap()
+        );
+        let version_id = s3
+            .head_object()
+            .bucket(&bucket)
+            .key(&key)
+            .send()
+            .await
+            .unwrap()
+            .version_id()
+            .map(str::to_owned);
+        let mut event: Value = serde_json::to_value(s3_event::object_created(&CreatedObject {
+            bucket: &bucket,
+            key: &key,
+            size: bytes.len() as u64,
+            sequence,
+            source_ip: Some("203.0.113.7".into()),
+            at: now,
+        }))
+        .unwrap();
+        if let Some(version_id) = version_id {
+            event["Records"][0]["s3"]["object"]["versionId"] = json!(version_id);
+        }
+        sequence += 1;
+        let report = events::object_created(&app, serde_json::from_value(event).unwrap(), now)
+            .await
+            .unwrap();
+        assert_eq!(report.changed, 1, "{report:?}");
+    }
+    let (status, submitted) = invoke_api(
+        &app,
+        &applicant,
+        Method::POST,
+        &format!("{application_path}/submit"),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{submitted}");
+    assert_eq!(submitted["lifecycle"]["state"], "submitted");
+    let (status, recommended) = invoke_api(
+        &app,
+        &recommender,
+        Method::POST,
+        &format!("{application_path}/recommend"),
+        Some(&json!({"opinion": "同意推荐。", "signer_name": "赵六"})),
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{recommended}");
+    assert_eq!(recommended["lifecycle"]["state"], "recommended");
+
+    // The stream → notify: 5 documents received, 3 for the submission, 2 for the recommendation.
+    let report = notify(&app, stream.read_event().await, now).await;
+    assert_eq!(report.changed, 10, "{report:?}");
+    let emails = sent_emails(&http, &moto, &sender).await;
+    assert_eq!(emails.len(), 12, "{emails:?}");
+    assert!(
+        emails
+            .iter()
+            .any(|(subject, to)| subject.contains("请签署推荐意见")
+                && to == &[format!("liangzhou-{suffix}@wuwei.example.cn")]),
+        "{emails:?}"
+    );
+    assert!(
+        emails
+            .iter()
+            .any(|(subject, to)| subject.contains("推荐意见已签署")
+                && to == std::slice::from_ref(&contact)),
+        "{emails:?}"
+    );
+    assert!(
+        emails
+            .iter()
+            .any(|(subject, to)| subject.contains("申报已提交")
+                && to == &[format!("office-{suffix}@wuwei.example.cn")]),
+        "{emails:?}"
+    );
 }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, declaration, document_received_subject, evidence_pdf,
-    new_application, new_cycle, outbox_emails, uscc, uscc_with_wrong_check_character,
+    APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
+    document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
+    outbox_emails, required_categories, uscc, uscc_with_wrong_check_character,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -24,7 +25,19 @@ fn start_of_test() -> DateTime<Utc> {
 }
 
 async fn start_runner(data: &Path, clock: &ManualClock) -> RunningServer {
+    start_runner_with(data, clock, None).await
+}
+
+/// The runner, its schedule (notice redrive, the cycles' dated work) every `schedule_every`.
+async fn start_runner_with(
+    data: &Path,
+    clock: &ManualClock,
+    schedule_every: Option<StdDuration>,
+) -> RunningServer {
     let mut config = LocalConfig::new(data);
+    if let Some(every) = schedule_every {
+        config.redrive_every = every;
+    }
     config.addr = "127.0.0.1:0".parse().unwrap();
     config.clock = Arc::new(clock.clone());
     config.retry = RetryPolicy {
@@ -560,4 +573,239 @@ fn tamper_signature(url: &str) -> String {
     let mut bytes = url.as_bytes().to_vec();
     bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
     String::from_utf8(bytes).unwrap()
+}
+
+/// Fills the form, chooses the unit, uploads every required document through its presigned link
+/// and submits; returns the application's path.
+async fn submitted_application(
+    client: &Client,
+    server: &RunningServer,
+    applicant: &str,
+    (name, code, contact): (&str, &str, &str),
+    unit: &str,
+    deadline: chrono::NaiveDate,
+) -> String {
+    let (status, application) = client
+        .call(
+            Method::POST,
+            "/applications",
+            Some(applicant),
+            Some(&new_application(name, &uscc(code), contact)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{application}");
+    let path = format!("/applications/{}", application["id"].as_str().unwrap());
+    let update = json!({
+        "version": 1,
+        "form": complete_form(deadline, name, &uscc(code), contact),
+        "recommender_id": unit,
+    });
+    let (status, saved) = client
+        .call(
+            Method::PUT,
+            &format!("{path}/form"),
+            Some(applicant),
+            Some(&update),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    for category in required_categories() {
+        let bytes = format!("%PDF-1.4\n% {category}\n%%EOF\n").into_bytes();
+        let (status, declared) = client
+            .call(
+                Method::POST,
+                &format!("{path}/documents"),
+                Some(applicant),
+                Some(&declaration_of(
+                    category,
+                    &format!("{category}.pdf"),
+                    "application/pdf",
+                    &bytes,
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{declared}");
+        let upload = &declared["upload"];
+        let (status, refusal) = client
+            .presigned(upload, upload["url"].as_str().unwrap(), bytes)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{refusal}");
+    }
+    settled(server).await;
+    let (status, submitted) = client
+        .call(
+            Method::POST,
+            &format!("{path}/submit"),
+            Some(applicant),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["lifecycle"]["state"], "submitted");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applications_are_submitted_recommended_and_the_call_closes_by_itself() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let clock = ManualClock::new(start_of_test());
+    let server = start_runner_with(&data, &clock, Some(StdDuration::from_millis(50))).await;
+    let client = Client::new(&server);
+    let office = open_cycle(&client, &data, &clock).await;
+    let (_, cycle) = client.call(Method::GET, "/cycles/open", None, None).await;
+    let cycle_id = cycle["id"].as_str().unwrap().to_owned();
+    let deadline: chrono::NaiveDate = cycle["application_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let recommendation_deadline: chrono::NaiveDate = cycle["recommendation_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let (status, unit) = client
+        .call(
+            Method::POST,
+            "/recommenders",
+            Some(&office),
+            Some(&liangzhou_office(
+                "liangzhou-1",
+                "liangzhou@wuwei.example.cn",
+            )),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+    let unit = unit["id"].as_str().unwrap().to_owned();
+    let recommender = token(
+        &data,
+        &clock,
+        "recommender",
+        "liangzhou-1",
+        "liangzhou@wuwei.example.cn",
+    );
+
+    let first = token(&data, &clock, "applicant", "applicant-1", "one@example.cn");
+    let recommended = submitted_application(
+        &client,
+        &server,
+        &first,
+        ("武威市示例质量有限公司", "MA74XY8Q0", "one@example.cn"),
+        &unit,
+        deadline,
+    )
+    .await;
+    let second = token(&data, &clock, "applicant", "applicant-2", "two@example.cn");
+    let waiting = submitted_application(
+        &client,
+        &server,
+        &second,
+        ("武威市第二示例有限公司", "MA74XY8R1", "two@example.cn"),
+        &unit,
+        deadline,
+    )
+    .await;
+
+    // The unit's inbox holds both; it recommends the first.
+    let (status, inbox) = client
+        .call(Method::GET, "/recommendations", Some(&recommender), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{inbox}");
+    assert_eq!(
+        inbox["applications"].as_array().unwrap().len(),
+        2,
+        "{inbox}"
+    );
+    let (status, answer) = client
+        .call(
+            Method::POST,
+            &format!("{recommended}/recommend"),
+            Some(&recommender),
+            Some(&json!({"opinion": "经审核，同意推荐。", "signer_name": "赵六"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["lifecycle"]["state"], "recommended");
+    settled(&server).await;
+    let emails = outbox_emails(&server.outbox());
+    let to_unit: Vec<_> = emails
+        .iter()
+        .filter(|email| email.to == ["liangzhou@wuwei.example.cn"])
+        .collect();
+    assert_eq!(
+        to_unit.len(),
+        2,
+        "one request per submitted application: {emails:#?}"
+    );
+    assert!(
+        to_unit
+            .iter()
+            .all(|email| email.subject.contains("请签署推荐意见"))
+    );
+    assert!(emails.iter().any(|email| email.to == ["one@example.cn"]
+        && email.subject.contains("推荐意见已签署")
+        && email.text.contains("经审核，同意推荐。")));
+
+    // The clock passes the application deadline, then the recommendation deadline: the
+    // runner's own schedule closes the call, then closes the application still waiting.
+    let reads_as = |status: &'static str| {
+        let client = &client;
+        // Tokens live a working day: mint one at the clock's new time.
+        let office = token(
+            &data,
+            &clock,
+            "office",
+            "office-1",
+            "office@wuwei.example.cn",
+        );
+        let path = format!("/cycles/{cycle_id}");
+        async move {
+            let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
+            loop {
+                let (_, cycle) = client.call(Method::GET, &path, Some(&office), None).await;
+                if cycle["status"] == status {
+                    return;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the cycle stayed {}",
+                    cycle["status"]
+                );
+                tokio::task::yield_now().await;
+            }
+        }
+    };
+    clock.set(china_midnight_after(deadline));
+    reads_as("closed").await;
+    let (status, _) = client.call(Method::GET, "/cycles/open", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    clock.set(china_midnight_after(recommendation_deadline));
+    reads_as("reviewing").await;
+    settled(&server).await;
+    let second = token(&data, &clock, "applicant", "applicant-2", "two@example.cn");
+    let first = token(&data, &clock, "applicant", "applicant-1", "one@example.cn");
+    let (_, closed) = client
+        .call(Method::GET, &waiting, Some(&second), None)
+        .await;
+    assert_eq!(closed["lifecycle"]["state"], "rejected", "{closed}");
+    let (_, kept) = client
+        .call(Method::GET, &recommended, Some(&first), None)
+        .await;
+    assert_eq!(kept["lifecycle"]["state"], "recommended");
+    let emails = outbox_emails(&server.outbox());
+    assert!(
+        emails.iter().any(|email| email.to == ["two@example.cn"]
+            && email.subject.contains("申报未获通过")
+            && email.text.contains("推荐截止日期")),
+        "{emails:#?}"
+    );
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+/// 00:00 China time on the day after `day`.
+fn china_midnight_after(day: chrono::NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap();
+    next.and_utc() - Duration::hours(8)
 }

@@ -142,6 +142,7 @@ pub async fn declare_document(
             declared_at: now,
             checked_at: None,
             rejection_reason: None,
+            checked_object: None,
         };
         let mut tx = Tx::new();
         // Declarations do not change the application; the check only makes sure it is still

@@ -406,7 +406,22 @@ pub fn api_gateway_event(
 
 /// The S3 notification for an object, its key form-encoded as S3 sends it.
 pub fn s3_event(key: &str, size: usize) -> S3Event {
+    s3_event_of_version(key, size, None, "0A")
+}
+
+/// The S3 notification for one version of an object on a versioned bucket (`versionId`, and the
+/// `sequencer` that orders the events of one key), as S3 sends it.
+pub fn s3_event_of_version(
+    key: &str,
+    size: usize,
+    version_id: Option<&str>,
+    sequencer: &str,
+) -> S3Event {
     let encoded: String = url_encode_key(key);
+    let mut object = json!({ "key": encoded, "size": size, "eTag": "e", "sequencer": sequencer });
+    if let Some(version_id) = version_id {
+        object["versionId"] = json!(version_id);
+    }
     serde_json::from_value(json!({
         "Records": [{
             "eventVersion": "2.1",
@@ -421,7 +436,7 @@ pub fn s3_event(key: &str, size: usize) -> S3Event {
                 "s3SchemaVersion": "1.0",
                 "configurationId": "evidence",
                 "bucket": { "name": "evidence", "ownerIdentity": { "principalId": "EXAMPLE" }, "arn": "arn:aws:s3:::evidence" },
-                "object": { "key": encoded, "size": size, "eTag": "e", "sequencer": "0A" }
+                "object": object
             }
         }]
     }))

@@ -80,6 +80,23 @@ impl Moto {
         (award_aws::S3Blobs::new(self.s3.clone(), &name), name)
     }
 
+    /// A fresh bucket with versioning enabled, as the template declares the evidence bucket.
+    pub async fn versioned_bucket(&self) -> (award_aws::S3Blobs, String) {
+        let (blobs, name) = self.bucket().await;
+        self.s3
+            .put_bucket_versioning()
+            .bucket(&name)
+            .versioning_configuration(
+                aws_sdk_s3::types::VersioningConfiguration::builder()
+                    .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("enable versioning on moto");
+        (blobs, name)
+    }
+
     /// Everything moto has recorded (`GET /moto-api/data.json`), e.g. the mail SES "sent".
     pub async fn recorded_data(&self) -> serde_json::Value {
         reqwest::get(format!("{}/moto-api/data.json", self.url))
