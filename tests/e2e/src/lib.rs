@@ -137,19 +137,6 @@ pub fn outbox_emails(outbox: &Path) -> Vec<ReceivedEmail> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_scenario_uscc_is_valid_and_its_twin_is_not() {
-        let valid = uscc("MA74XY8Q0");
-        assert_eq!(valid.len(), 18);
-        assert!(Uscc::parse(&valid).is_ok());
-        assert!(Uscc::parse(&uscc_with_wrong_check_character("MA74XY8Q0")).is_err());
-    }
-}
-
 /// A complete application form (申报表) for the organisation `name` / `uscc` in Liangzhou
 /// (620602), as a cycle with this application deadline needs it; the contact is `contact_email`.
 pub fn complete_form(deadline: NaiveDate, name: &str, uscc: &str, contact_email: &str) -> Value {
@@ -178,4 +165,17 @@ pub fn liangzhou_office(account: &str, mailbox: &str) -> Value {
         "mailbox": mailbox,
         "accounts": [account],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scenario_uscc_is_valid_and_its_twin_is_not() {
+        let valid = uscc("MA74XY8Q0");
+        assert_eq!(valid.len(), 18);
+        assert!(Uscc::parse(&valid).is_ok());
+        assert!(Uscc::parse(&uscc_with_wrong_check_character("MA74XY8Q0")).is_err());
+    }
 }

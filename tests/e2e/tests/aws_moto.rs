@@ -520,11 +520,11 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     )
     .await;
     assert_eq!(status, 200, "{saved}");
-    let mut sequence = 2;
-    for category in required_categories()
-        .into_iter()
-        .filter(|category| *category != "management_system_certificate")
-    {
+    for (sequence, category) in (2..).zip(
+        required_categories()
+            .into_iter()
+            .filter(|category| *category != "management_system_certificate"),
+    ) {
         let bytes = format!("%PDF-1.4\n% {category}\n%%EOF\n").into_bytes();
         let (status, declared) = invoke_api(
             &app,
@@ -579,7 +579,6 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         if let Some(version_id) = version_id {
             event["Records"][0]["s3"]["object"]["versionId"] = json!(version_id);
         }
-        sequence += 1;
         let report = events::object_created(&app, serde_json::from_value(event).unwrap(), now)
             .await
             .unwrap();

@@ -36,7 +36,7 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<ApplicationSummary>
                 .filter(|application| visible_to(caller, application, &units)),
         );
     }
-    found.sort_by(|a, b| b.lifecycle.submitted_at.cmp(&a.lifecycle.submitted_at));
+    found.sort_by_key(|application| std::cmp::Reverse(application.lifecycle.submitted_at));
     Ok(found.iter().map(ApplicationSummary::from).collect())
 }
 
