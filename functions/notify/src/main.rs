@@ -1,5 +1,6 @@
-//! Lambda `notify`: the table's stream (send the notices a change owes) and its schedule (an
-//! EventBridge rule: redrive notices still pending). `NotifyEvent` tells the two apart.
+//! Lambda `notify`: the table's stream (send the notices a change owes; partial batch response)
+//! and its schedule (an EventBridge rule: redrive notices still pending). `NotifyEvent` tells the
+//! two apart.
 
 use award_app::events::{NotifyEvent, notify};
 use chrono::Utc;
@@ -12,9 +13,9 @@ async fn main() -> Result<(), Error> {
     let app = &app;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<NotifyEvent>| async move {
-            let report = notify(app, event.payload, Utc::now()).await?;
-            tracing::info!(?report, "notify invocation handled");
-            Ok::<_, Error>(report)
+            let outcome = notify(app, event.payload, Utc::now()).await?;
+            tracing::info!(report = ?outcome.report(), "notify invocation handled");
+            Ok::<_, Error>(outcome.response()?)
         },
     ))
     .await

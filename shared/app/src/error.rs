@@ -85,6 +85,8 @@ pub enum AppError {
     ApplicationNotFound,
     #[error("no such document")]
     DocumentNotFound,
+    #[error("no such notice")]
+    NoticeNotFound,
     #[error("a cycle with this id already exists")]
     CycleExists,
     #[error("the cycle is already open")]
@@ -111,6 +113,8 @@ pub enum AppError {
     ApplicationNotEditable,
     #[error("the document has not been received")]
     DocumentNotReceived,
+    #[error("only a failed notice can be resent; this one is {status}")]
+    NoticeNotFailed { status: String },
     #[error("the data changed concurrently; retry")]
     ConcurrentUpdate,
 
@@ -187,7 +191,7 @@ impl AppError {
             Unauthenticated => 401,
             Forbidden => 403,
             RouteNotFound | CycleNotFound | NoOpenCycle | ApplicationNotFound
-            | DocumentNotFound => 404,
+            | DocumentNotFound | NoticeNotFound => 404,
             MethodNotAllowed => 405,
             CycleExists
             | CycleAlreadyOpen
@@ -202,6 +206,7 @@ impl AppError {
             | DuplicateApplication
             | ApplicationNotEditable
             | DocumentNotReceived
+            | NoticeNotFailed { .. }
             | ConcurrentUpdate => 409,
             BodyTooLarge { .. } | DocumentTooLarge { .. } => 413,
             UnsupportedContentType | UnsupportedDocumentType(_) => 415,
@@ -266,6 +271,7 @@ impl AppError {
             NoOpenCycle => "no_open_cycle",
             ApplicationNotFound => "application_not_found",
             DocumentNotFound => "document_not_found",
+            NoticeNotFound => "notice_not_found",
             CycleExists => "cycle_exists",
             CycleAlreadyOpen => "cycle_already_open",
             CycleNotOpenable => "cycle_not_openable",
@@ -279,6 +285,7 @@ impl AppError {
             DuplicateApplication => "duplicate_application",
             ApplicationNotEditable => "application_not_editable",
             DocumentNotReceived => "document_not_received",
+            NoticeNotFailed { .. } => "notice_not_failed",
             ConcurrentUpdate => "concurrent_update",
             Table(_)
             | Blobs(_)
@@ -334,6 +341,7 @@ impl AppError {
             NoOpenCycle => "当前没有正在受理申报的评选周期。".into(),
             ApplicationNotFound => "申报不存在。".into(),
             DocumentNotFound => "材料不存在。".into(),
+            NoticeNotFound => "通知不存在。".into(),
             CycleExists => "该评选周期编号已存在。".into(),
             CycleAlreadyOpen => "该评选周期已开放申报。".into(),
             CycleNotOpenable => "该评选周期当前状态不能开放申报。".into(),
@@ -351,6 +359,7 @@ impl AppError {
             DuplicateApplication => "该单位在本评选周期已提交过申报。".into(),
             ApplicationNotEditable => "申报已不可修改。".into(),
             DocumentNotReceived => "材料尚未上传完成。".into(),
+            NoticeNotFailed { .. } => "只有发送失败的通知才能重新发送。".into(),
             ConcurrentUpdate => "数据已被同时修改，请重试。".into(),
             Table(_)
             | Blobs(_)

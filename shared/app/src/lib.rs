@@ -32,6 +32,9 @@ pub use identity::{Actor, Caller, Role};
 pub struct AppConfig {
     /// The sender of every notice (an SES-verified identity on AWS).
     pub mail_from: String,
+    /// The sender's display name (`MAIL_FROM_NAME`, e.g. `武威市质量奖评审委员会办公室`); the mail
+    /// adapters encode it per RFC 2047.
+    pub mail_from_name: Option<String>,
     /// The largest evidence file accepted, in bytes.
     pub max_upload_bytes: u64,
     /// Lifetime of an upload link (at most 15 minutes).
@@ -48,17 +51,19 @@ impl AppConfig {
     pub fn new(mail_from: impl Into<String>) -> Self {
         Self {
             mail_from: mail_from.into(),
+            mail_from_name: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             upload_ttl: MAX_UPLOAD_TTL,
             download_ttl: MAX_DOWNLOAD_TTL,
         }
     }
 
-    /// Reads `MAIL_FROM` (required) and `MAX_UPLOAD_BYTES` (optional) through `lookup`
-    /// (`std::env::var` in the functions), and checks the result.
+    /// Reads `MAIL_FROM` (required), `MAIL_FROM_NAME` and `MAX_UPLOAD_BYTES` (optional) through
+    /// `lookup` (`std::env::var` in the functions), and checks the result.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
         let mail_from = required(&lookup, "MAIL_FROM")?;
         let mut config = Self::new(mail_from);
+        config.mail_from_name = lookup("MAIL_FROM_NAME").filter(|name| !name.trim().is_empty());
         if let Some(max) = lookup("MAX_UPLOAD_BYTES") {
             config.max_upload_bytes = max.trim().parse().map_err(|_| {
                 AppError::Config(format!(
@@ -75,6 +80,13 @@ impl AppConfig {
         validation::email(&self.mail_from).map_err(|_| {
             AppError::Config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
         })?;
+        if let Some(name) = &self.mail_from_name
+            && validation::name(name).as_deref() != Some(name.as_str())
+        {
+            return Err(AppError::Config(format!(
+                "MAIL_FROM_NAME {name:?} must be one trimmed line of at most 200 characters"
+            )));
+        }
         if self.max_upload_bytes == 0 {
             return Err(AppError::Config(
                 "MAX_UPLOAD_BYTES must be at least 1".into(),
@@ -137,6 +149,22 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(bad.to_string().contains("MAX_UPLOAD_BYTES"));
+
+        let named = AppConfig::from_lookup(lookup(&[
+            ("MAIL_FROM", "award@example.cn"),
+            ("MAIL_FROM_NAME", "武威市质量奖评审委员会办公室"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            named.mail_from_name.as_deref(),
+            Some("武威市质量奖评审委员会办公室")
+        );
+        let header_injection = AppConfig::from_lookup(lookup(&[
+            ("MAIL_FROM", "award@example.cn"),
+            ("MAIL_FROM_NAME", "办公室\r\nBcc: spy@example.cn"),
+        ]))
+        .unwrap_err();
+        assert!(header_injection.to_string().contains("MAIL_FROM_NAME"));
     }
 
     #[test]
