@@ -175,6 +175,29 @@ async fn a_notice_still_unsent_when_it_leaves_the_redrive_window_becomes_failed(
     assert!(h.emails().is_empty());
 }
 
+#[tokio::test]
+async fn an_internationalised_contact_domain_is_stored_and_mailed_as_punycode() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+    body["contact_email"] = json!("li@例子.中国");
+    let (status, created) = h
+        .request(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["contact_email"], "li@xn--fsqu00a.xn--fiqs8s");
+    let [notice] = notices_in(&h).try_into().unwrap();
+    assert_eq!(notice.recipient, "li@xn--fsqu00a.xn--fiqs8s");
+    h.deliver_stream(now()).await.unwrap();
+    let [email] = h.emails().try_into().unwrap();
+    assert!(email.contains("li@xn--fsqu00a.xn--fiqs8s"), "{email}");
+}
+
 // --- the stream, as Lambda delivers it ----------------------------------------------------------
 
 /// The DynamoDB JSON of an item, as it appears in a stream record's `NewImage`.
