@@ -1,15 +1,31 @@
 //! Lambda `notify`: the table's stream (send the notices a change owes; partial batch response)
 //! and its schedule (an EventBridge rule: redrive notices still pending). `NotifyEvent` tells the
-//! two apart.
+//! two apart. It sends through SES, or through an SMTP relay in the China regions
+//! (`MAIL_TRANSPORT=smtp`, `SMTP_URL`).
 
+use std::sync::Arc;
+
+use award_app::AppError;
 use award_app::events::{NotifyEvent, notify};
+use award_ports::Mail;
+use award_smtp::SmtpMail;
 use chrono::Utc;
+use fn_upload::{MailTransport, mail_transport};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     fn_upload::init_tracing();
-    let app = fn_upload::aws_app().await?;
+    let app = fn_upload::aws_app_with_mail(|sdk| {
+        let lookup = |name: &str| std::env::var(name).ok();
+        match mail_transport(&lookup)? {
+            MailTransport::Ses => Ok(fn_upload::ses_mail(sdk)),
+            MailTransport::Smtp { url } => SmtpMail::from_url(&url)
+                .map(|mail| Arc::new(mail) as Arc<dyn Mail>)
+                .map_err(|error| AppError::Config(error.to_string())),
+        }
+    })
+    .await?;
     let app = &app;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<NotifyEvent>| async move {

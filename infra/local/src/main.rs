@@ -15,7 +15,7 @@ usage:
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data.
 Roles: applicant, recommender, office, expert, committee.
-Environment: MAIL_FROM (sender of the notices), MAX_UPLOAD_BYTES (default 50 MiB), RUST_LOG.";
+Environment: MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name), MAX_UPLOAD_BYTES (default 50 MiB), RUST_LOG.";
 
 /// Tokens last a working day unless told otherwise.
 const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
