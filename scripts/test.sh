@@ -83,6 +83,45 @@ export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 
+# ── the local SMTP server (award-smtp's tests): aiosmtpd in its own venv, like moto ─────────────
+# Exports SMTP_URL (plain SMTP to loopback) and SMTP_SINK_DIR, where scripts/smtp-server.py keeps
+# each accepted message; stopped on exit together with moto, whatever happens.
+ensure_venv .venv-smtp scripts/requirements/smtp.txt
+smtp_pid=""
+stop_smtp() {
+  if [[ -n "$smtp_pid" ]] && kill -0 "$smtp_pid" 2>/dev/null; then
+    kill "$smtp_pid" 2>/dev/null || true
+    wait "$smtp_pid" 2>/dev/null || true
+  fi
+}
+trap 'stop_smtp; stop_moto' EXIT
+mkdir -p "$work/smtp-sink"
+.venv-smtp/bin/python scripts/smtp-server.py --host 127.0.0.1 --port-file "$work/smtp.port" \
+  --sink "$work/smtp-sink" >"$work/smtp.log" 2>&1 &
+smtp_pid=$!
+smtp_url=""
+for _ in $(seq 300); do
+  if ! kill -0 "$smtp_pid" 2>/dev/null; then
+    echo "test: the SMTP server exited before it was ready:" >&2
+    cat "$work/smtp.log" >&2
+    exit 1
+  fi
+  # The port file is written once the socket listens (a rename: never half a port).
+  if [[ -s "$work/smtp.port" ]]; then
+    smtp_url="smtp://127.0.0.1:$(tr -d '[:space:]' <"$work/smtp.port")"
+    break
+  fi
+  sleep 0.1
+done
+if [[ -z "$smtp_url" ]]; then
+  echo "test: the SMTP server did not start within 30 s:" >&2
+  cat "$work/smtp.log" >&2
+  exit 1
+fi
+echo "test: the SMTP server is up at $smtp_url"
+export SMTP_URL="$smtp_url" SMTP_SINK_DIR="$work/smtp-sink"
+# ── end of the SMTP server block ───────────────────────────────────────────────────────────────
+
 failed=()
 passed=0
 failed_tests=0

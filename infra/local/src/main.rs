@@ -15,7 +15,10 @@ usage:
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data.
 Roles: applicant, recommender, office, expert, committee.
-Environment: MAIL_FROM (sender of the notices), MAX_UPLOAD_BYTES (default 50 MiB), RUST_LOG.";
+Environment: MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
+OFFICE_MAILBOX, COMMITTEE_MAILBOX, FINANCE_MAILBOX (default office@, committee@, finance@award.wuwei.local),
+PUBLIC_BASE_URL (links in emails; default this runner's address), MAX_UPLOAD_BYTES (default 50 MiB),
+MAX_DOCUMENTS (default 30), RUST_LOG.";
 
 /// Tokens last a working day unless told otherwise.
 const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
@@ -89,10 +92,20 @@ async fn serve(
 
     let mut config = LocalConfig::new(data_dir);
     config.addr = addr;
+    // Every setting has a local default; PUBLIC_BASE_URL's is replaced by the bound address.
+    let mailboxes = award_local::default_mailboxes();
+    let default_base = config.app.public_base_url.clone();
     config.app = AppConfig::from_lookup(|name| {
-        std::env::var(name)
-            .ok()
-            .or_else(|| (name == "MAIL_FROM").then(|| DEFAULT_MAIL_FROM.to_owned()))
+        std::env::var(name).ok().or_else(|| {
+            Some(match name {
+                "MAIL_FROM" => DEFAULT_MAIL_FROM.to_owned(),
+                "OFFICE_MAILBOX" => mailboxes.office.clone(),
+                "COMMITTEE_MAILBOX" => mailboxes.committee.clone(),
+                "FINANCE_MAILBOX" => mailboxes.finance.clone(),
+                "PUBLIC_BASE_URL" => default_base.clone(),
+                _ => return None,
+            })
+        })
     })
     .map_err(|error| error.to_string())?;
     if let Some(every) = redrive_every {

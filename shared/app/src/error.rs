@@ -148,6 +148,8 @@ app_errors! {
     DocumentNotFound => 404, "document_not_found", "no such document", "材料不存在。";
     RecommenderNotFound => 404, "recommender_not_found", "no such recommending unit", "推荐单位不存在。";
     NoticeNotFound => 404, "notice_not_found", "no such notice", "通知不存在。";
+    NoticeNotFailed { status: String } => 409, "notice_not_failed",
+        "only a failed notice can be resent; this one is {status}", "只有发送失败的通知才能重新发送。";
     ConfirmationNotFound => 404, "confirmation_not_found",
         "no such confirmation, or it has expired or was used", "确认链接无效、已过期或已使用。";
     CycleExists => 409, "cycle_exists", "a cycle with this id already exists", "该评选周期编号已存在。";

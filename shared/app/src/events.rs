@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use award_domain::china_date;
 use award_domain::lifecycle::NoticeKind;
 use award_ports::{BlobMeta, ChangeKind, ChangeRecord, Index, Query, SortCondition, table::key_of};
-use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
@@ -35,6 +36,11 @@ pub struct EventReport {
     pub unchanged: usize,
     /// Records that failed and are worth retrying.
     pub failed: usize,
+    /// Notices whose send failed transiently: pending again, with a back-off (the redrive's).
+    pub retrying: usize,
+    /// Notices given up (`failed`): a permanent failure, too many attempts, or the redrive window
+    /// left behind. Each is logged with `NOTICE_FAILED_LOG_MARKER`.
+    pub gave_up: usize,
     /// Records ignored, with the reason (unknown keys, nothing declared).
     pub skipped: Vec<String>,
 }
@@ -280,38 +286,91 @@ async fn remove_rejected(app: &App, key: &str, version_id: Option<&str>) -> Resu
 
 // --- the table's stream -------------------------------------------------------------------------
 
-/// The stream event's records as the port's [`ChangeRecord`]s. `aws_lambda_events` and the ports
-/// both use `serde_dynamo::Item` (one crate version in the workspace), so images pass through as
-/// they are; only the event name and the keys need reading.
-pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError> {
-    event
-        .records
-        .into_iter()
-        .map(|record| {
-            let kind = match record.event_name.as_str() {
-                "INSERT" => ChangeKind::Insert,
-                "MODIFY" => ChangeKind::Modify,
-                "REMOVE" => ChangeKind::Remove,
-                other => {
-                    return Err(AppError::corrupt(format!(
-                        "unknown stream event name {other:?}"
-                    )));
-                }
-            };
-            let key = key_of(&record.change.keys)?;
-            let new_image = (kind != ChangeKind::Remove && !record.change.new_image.is_empty())
-                .then_some(record.change.new_image);
-            Ok(ChangeRecord {
-                sequence: record.change.sequence_number.unwrap_or(record.event_id),
-                kind,
-                key,
-                new_image,
-            })
-        })
-        .collect()
+/// One stream record as the port's [`ChangeRecord`]. `aws_lambda_events` and the ports both use
+/// `serde_dynamo::Item` (one crate version in the workspace), so images pass through as they are;
+/// only the event name and the keys need reading.
+pub fn change_record(record: EventRecord) -> Result<ChangeRecord, AppError> {
+    let kind = match record.event_name.as_str() {
+        "INSERT" => ChangeKind::Insert,
+        "MODIFY" => ChangeKind::Modify,
+        "REMOVE" => ChangeKind::Remove,
+        other => {
+            return Err(AppError::corrupt(format!(
+                "unknown stream event name {other:?}"
+            )));
+        }
+    };
+    let key = key_of(&record.change.keys)?;
+    let new_image = (kind != ChangeKind::Remove && !record.change.new_image.is_empty())
+        .then_some(record.change.new_image);
+    Ok(ChangeRecord {
+        sequence: record.change.sequence_number.unwrap_or(record.event_id),
+        kind,
+        key,
+        new_image,
+    })
 }
 
-/// Sends every notice that a change made pending. Other items are none of `notify`'s business.
+/// The stream event's records as the port's [`ChangeRecord`]s; the first record that does not
+/// map fails the whole conversion.
+pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError> {
+    event.records.into_iter().map(change_record).collect()
+}
+
+/// What one change did.
+enum Handled {
+    /// Not a pending notice: none of `notify`'s business.
+    Ignored,
+    /// A notice image that does not map (kept in the report, not retried: it would fail again).
+    Unreadable(String),
+    Delivered(Ulid, Delivery),
+}
+
+/// Sends the notice a change made pending, if it is one. `Err` is worth retrying (the table).
+async fn handle_change(
+    app: &App,
+    record: &ChangeRecord,
+    now: DateTime<Utc>,
+) -> Result<Handled, AppError> {
+    let Some(image) = &record.new_image else {
+        return Ok(Handled::Ignored);
+    };
+    if store::type_of(image) != Some(item_type::NOTICE) {
+        return Ok(Handled::Ignored);
+    }
+    let notice = match from_item::<Notice>(image.clone()) {
+        Ok(stored) => stored.record,
+        Err(error) => {
+            tracing::error!(sequence = %record.sequence, %error, "unreadable notice image; skipped");
+            return Ok(Handled::Unreadable(format!(
+                "unreadable notice {:?}",
+                record.key
+            )));
+        }
+    };
+    if notice.status != NoticeStatus::Pending {
+        return Ok(Handled::Delivered(notice.id, Delivery::NotOutstanding));
+    }
+    let delivery = notices::deliver(app, notice.id, now).await?;
+    Ok(Handled::Delivered(notice.id, delivery))
+}
+
+fn record_handled(report: &mut EventReport, handled: Result<Handled, AppError>) -> bool {
+    match handled {
+        Ok(Handled::Ignored) => {}
+        Ok(Handled::Unreadable(reason)) => report.skipped.push(reason),
+        Ok(Handled::Delivered(id, delivery)) => count(report, id, Ok(delivery)),
+        Err(error) => {
+            tracing::error!(%error, "handling a table change failed");
+            report.failed += 1;
+            return false;
+        }
+    }
+    true
+}
+
+/// Sends every notice that a change made pending (the local runner's change feed, and tests). An
+/// error when a record failed, so the whole batch is delivered again.
 pub async fn table_changes(
     app: &App,
     records: &[ChangeRecord],
@@ -319,43 +378,89 @@ pub async fn table_changes(
 ) -> Result<EventReport, AppError> {
     let mut report = EventReport::default();
     for record in records {
-        let Some(image) = &record.new_image else {
-            continue;
-        };
-        if store::type_of(image) != Some(item_type::NOTICE) {
-            continue;
-        }
-        let notice = match from_item::<Notice>(image.clone()) {
-            Ok(stored) => stored.record,
-            Err(error) => {
-                tracing::error!(sequence = %record.sequence, %error, "unreadable notice image; skipped");
-                report
-                    .skipped
-                    .push(format!("unreadable notice {:?}", record.key));
-                continue;
-            }
-        };
-        if notice.status != NoticeStatus::Pending {
-            report.unchanged += 1;
-            continue;
-        }
-        count(
-            &mut report,
-            notice.id,
-            notices::deliver(app, notice.id, now).await,
-        );
+        record_handled(&mut report, handle_change(app, record, now).await);
     }
     report.finish()
+}
+
+/// A stream invocation's records, each kept as JSON until it is read on its own, so one record
+/// that does not parse cannot fail the parsing of the whole batch.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StreamRecords {
+    #[serde(rename = "Records")]
+    pub records: Vec<serde_json::Value>,
+}
+
+/// What `notify` did with a stream batch: the partial batch response Lambda reads
+/// (`FunctionResponseTypes: [ReportBatchItemFailures]`) and what was done, for the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamBatchOutcome {
+    pub response: DynamoDbEventResponse,
+    pub report: EventReport,
+}
+
+/// A record's `dynamodb.SequenceNumber`, the identifier Lambda expects for a DynamoDB stream
+/// record in `batchItemFailures` ("Configuring partial batch response with DynamoDB and Lambda").
+fn sequence_number(record: &serde_json::Value) -> Option<String> {
+    record
+        .pointer("/dynamodb/SequenceNumber")
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|sequence| !sequence.is_empty())
+        .map(str::to_owned)
+}
+
+/// Handles a stream batch in order and stops at the first record that fails (it does not parse,
+/// or its notice could not be claimed or marked): its sequence number is the one failure reported,
+/// and Lambda retries the batch from it. Records before it are done and checkpointed.
+///
+/// `Err` only when a failing record carries no sequence number to report (Lambda reads an empty
+/// or missing identifier as the failure of the whole batch, so it is said plainly instead).
+pub async fn stream_batch(
+    app: &App,
+    event: StreamRecords,
+    now: DateTime<Utc>,
+) -> Result<StreamBatchOutcome, AppError> {
+    let mut outcome = StreamBatchOutcome::default();
+    for raw in event.records {
+        let sequence = sequence_number(&raw);
+        let handled = match serde_json::from_value::<EventRecord>(raw) {
+            Ok(record) => match change_record(record) {
+                Ok(change) => handle_change(app, &change, now).await,
+                Err(error) => Err(error),
+            },
+            Err(error) => {
+                tracing::error!(sequence = ?sequence, %error, "stream record does not parse");
+                Err(AppError::corrupt(format!(
+                    "stream record does not parse: {error}"
+                )))
+            }
+        };
+        if record_handled(&mut outcome.report, handled) {
+            continue;
+        }
+        let Some(sequence) = sequence else {
+            return Err(AppError::corrupt(
+                "a failed stream record has no SequenceNumber to report",
+            ));
+        };
+        let mut failure = DynamoDbBatchItemFailure::default();
+        failure.item_identifier = Some(sequence);
+        outcome.response.batch_item_failures.push(failure);
+        break;
+    }
+    Ok(outcome)
 }
 
 fn count(report: &mut EventReport, id: Ulid, delivery: Result<Delivery, AppError>) {
     match delivery {
         Ok(Delivery::Sent) => report.changed += 1,
         Ok(Delivery::NotOutstanding | Delivery::NotDue) => report.unchanged += 1,
-        Ok(Delivery::Failed(error)) => {
-            tracing::warn!(notice = %id, %error, "notice not sent");
-            report.failed += 1;
+        Ok(Delivery::Retrying(error)) => {
+            tracing::warn!(notice = %id, %error, "notice not sent; will be retried");
+            report.retrying += 1;
         }
+        Ok(Delivery::GaveUp(_)) => report.gave_up += 1,
         Err(error) => {
             tracing::error!(notice = %id, %error, "delivering a notice failed");
             report.failed += 1;
@@ -363,13 +468,51 @@ fn count(report: &mut EventReport, id: Ulid, delivery: Result<Delivery, AppError
     }
 }
 
-/// How many China days back the redrive looks: today and the six days before. A notice still
-/// pending after a week of hourly redrives needs a person, not another attempt; it stays in the
-/// table, pending, listed under its `DUE#` date.
+/// How many China days back the redrive sends from: today and the six days before.
 pub const REDRIVE_WINDOW_DAYS: i64 = 7;
 
+/// How many China days beyond the window the redrive looks for notices still unsent, to give them
+/// up (`failed`, counted by the `NoticesFailed` metric) rather than leave them pending unseen. A
+/// redrive that does not run at all for this long leaves older ones pending: the schedule's own
+/// failures go to `NotifyFailuresQueue`.
+pub const EXPIRY_SWEEP_DAYS: i64 = 7;
+
+/// The reason kept on a notice given up by the redrive.
+fn left_window_reason() -> String {
+    format!("not sent within the {REDRIVE_WINDOW_DAYS}-day redrive window")
+}
+
+/// The outstanding notices due on China `date`, with the unreadable ones reported as skipped.
+async fn outstanding_notices(
+    app: &App,
+    date: chrono::NaiveDate,
+    report: &mut EventReport,
+) -> Result<Vec<Notice>, AppError> {
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Gsi2, keys::due_partition(date))
+            .sort(SortCondition::BeginsWith(keys::NOTICE_DUE_PREFIX.into())),
+    )
+    .await?;
+    let mut notices = Vec::with_capacity(items.len());
+    for item in items {
+        // One item that no longer maps must not hold back every other notice of the window.
+        match from_item::<Notice>(item) {
+            Ok(stored) => notices.push(stored.record),
+            Err(error) => {
+                tracing::error!(%date, %error, "unreadable notice in the redrive window; skipped");
+                report
+                    .skipped
+                    .push(format!("unreadable notice due {date}: {error}"));
+            }
+        }
+    }
+    Ok(notices)
+}
+
 /// Scheduled: sends notices still owed (a failed send whose back-off is over, a lost stream
-/// record, a sender that died after claiming) from the `DUE#` partitions of the window.
+/// record, a sender that died after claiming) from the `DUE#` partitions of the window, and gives
+/// up those of the [`EXPIRY_SWEEP_DAYS`] before it.
 pub async fn redrive_pending_notices(
     app: &App,
     now: DateTime<Utc>,
@@ -378,28 +521,22 @@ pub async fn redrive_pending_notices(
     let today = china_date(now);
     for days_back in 0..REDRIVE_WINDOW_DAYS {
         let date = today - Duration::days(days_back);
-        let items = query_all(
-            app.table.as_ref(),
-            Query::partition(Index::Gsi2, keys::due_partition(date))
-                .sort(SortCondition::BeginsWith(keys::NOTICE_DUE_PREFIX.into())),
-        )
-        .await?;
-        for item in items {
-            // One item that no longer maps must not hold back every other notice of the window.
-            let notice = match from_item::<Notice>(item) {
-                Ok(stored) => stored.record,
-                Err(error) => {
-                    tracing::error!(%date, %error, "unreadable notice in the redrive window; skipped");
-                    report
-                        .skipped
-                        .push(format!("unreadable notice due {date}: {error}"));
-                    continue;
-                }
-            };
+        for notice in outstanding_notices(app, date, &mut report).await? {
             count(
                 &mut report,
                 notice.id,
                 notices::deliver(app, notice.id, now).await,
+            );
+        }
+    }
+    let reason = left_window_reason();
+    for days_back in REDRIVE_WINDOW_DAYS..REDRIVE_WINDOW_DAYS + EXPIRY_SWEEP_DAYS {
+        let date = today - Duration::days(days_back);
+        for notice in outstanding_notices(app, date, &mut report).await? {
+            count(
+                &mut report,
+                notice.id,
+                notices::give_up_unsent(app, notice.id, &reason, now).await,
             );
         }
     }
@@ -415,7 +552,7 @@ pub async fn redrive_pending_notices(
 #[serde(untagged)]
 pub enum NotifyEvent {
     Scheduled(ScheduledEvent),
-    Stream(StreamEvent),
+    Stream(StreamRecords),
 }
 
 /// The part of an EventBridge scheduled event `notify` reads.
@@ -425,17 +562,47 @@ pub struct ScheduledEvent {
     pub detail_type: String,
 }
 
+/// What `notify` did, per trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyOutcome {
+    Stream(StreamBatchOutcome),
+    Scheduled(EventReport),
+}
+
+impl NotifyOutcome {
+    /// What was done, for the log.
+    pub fn report(&self) -> &EventReport {
+        match self {
+            Self::Stream(batch) => &batch.report,
+            Self::Scheduled(report) => report,
+        }
+    }
+
+    /// The invocation's result as Lambda reads it: for the stream exactly
+    /// `{"batchItemFailures":[{"itemIdentifier":"<SequenceNumber>"}]}` (nothing else, so the event
+    /// source mapping cannot misread it); for the schedule, the report.
+    pub fn response(&self) -> Result<serde_json::Value, AppError> {
+        let value = match self {
+            Self::Stream(batch) => serde_json::to_value(&batch.response),
+            Self::Scheduled(report) => serde_json::to_value(report),
+        };
+        value.map_err(|error| AppError::corrupt(format!("unserialisable response: {error}")))
+    }
+}
+
 /// Runs `notify` for either trigger.
 pub async fn notify(
     app: &App,
     event: NotifyEvent,
     now: DateTime<Utc>,
-) -> Result<EventReport, AppError> {
+) -> Result<NotifyOutcome, AppError> {
     match event {
-        NotifyEvent::Stream(event) => table_changes(app, &change_records(event)?, now).await,
-        NotifyEvent::Scheduled(event) if event.detail_type == "Scheduled Event" => {
-            redrive_pending_notices(app, now).await
+        NotifyEvent::Stream(event) => {
+            Ok(NotifyOutcome::Stream(stream_batch(app, event, now).await?))
         }
+        NotifyEvent::Scheduled(event) if event.detail_type == "Scheduled Event" => Ok(
+            NotifyOutcome::Scheduled(redrive_pending_notices(app, now).await?),
+        ),
         NotifyEvent::Scheduled(event) => Err(AppError::config(format!(
             "notify was invoked by an unexpected event: {:?}",
             event.detail_type

@@ -236,6 +236,19 @@ pub fn board_entry(published_at: DateTime<Utc>, id: Ulid) -> Key {
     Key::new(BOARD, format!("{}#{id}", instant(published_at)))
 }
 
+/// GSI2 partition listing the notices given up (`failed`), sorted by `<created_at>#<notice>`, for
+/// the Office to see and resend (access pattern 7b).
+pub const FAILED_NOTICES: &str = "NOTICES#failed";
+
+/// The keys of a notice given up: out of the `DUE#` partitions (the redrive no longer reads it),
+/// listed under [`FAILED_NOTICES`].
+pub fn failed_notice_item_keys(notice_id: Ulid, created_at: DateTime<Utc>) -> ItemKeys {
+    ItemKeys::primary(notice(notice_id)).with_gsi2(
+        FAILED_NOTICES.to_owned(),
+        format!("{}#{notice_id}", instant(created_at)),
+    )
+}
+
 // --- evidence objects ---------------------------------------------------------------------------
 
 /// The S3 object key of a document: under its application's prefix.

@@ -35,6 +35,9 @@ pub use identity::{Actor, Caller, Role};
 pub struct AppConfig {
     /// The sender of every notice (an SES-verified identity on AWS).
     pub mail_from: String,
+    /// The sender's display name (`MAIL_FROM_NAME`, e.g. `武威市质量奖评审委员会办公室`); the mail
+    /// adapters encode it per RFC 2047.
+    pub mail_from_name: Option<String>,
     /// The largest evidence file accepted, in bytes.
     pub max_upload_bytes: u64,
     /// Lifetime of an upload link (at most 15 minutes).
@@ -69,6 +72,7 @@ impl AppConfig {
     pub fn new(mail_from: impl Into<String>, mailboxes: Mailboxes, public_base_url: &str) -> Self {
         Self {
             mail_from: mail_from.into(),
+            mail_from_name: None,
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             upload_ttl: MAX_UPLOAD_TTL,
             download_ttl: MAX_DOWNLOAD_TTL,
@@ -79,8 +83,8 @@ impl AppConfig {
     }
 
     /// Reads `MAIL_FROM`, `OFFICE_MAILBOX`, `COMMITTEE_MAILBOX`, `FINANCE_MAILBOX`,
-    /// `PUBLIC_BASE_URL` (required) and `MAX_UPLOAD_BYTES`, `MAX_DOCUMENTS` (optional) through
-    /// `lookup` (`std::env::var` in the functions), and checks the result.
+    /// `PUBLIC_BASE_URL` (required) and `MAIL_FROM_NAME`, `MAX_UPLOAD_BYTES`, `MAX_DOCUMENTS`
+    /// (optional) through `lookup` (`std::env::var` in the functions), and checks the result.
     ///
     /// Also loads the official holiday calendar, so that a holiday file that does not parse
     /// stops start-up with an error naming the file and the year (never an empty calendar).
@@ -100,6 +104,7 @@ impl AppConfig {
                 AppError::config(format!("MAX_DOCUMENTS must be a count, got {max:?}"))
             })?;
         }
+        config.mail_from_name = lookup("MAIL_FROM_NAME").filter(|name| !name.trim().is_empty());
         if let Some(max) = lookup("MAX_UPLOAD_BYTES") {
             config.max_upload_bytes = max.trim().parse().map_err(|_| {
                 AppError::config(format!(
@@ -116,6 +121,14 @@ impl AppConfig {
         validation::email(&self.mail_from).map_err(|_| {
             AppError::config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
         })?;
+        if let Some(name) = &self.mail_from_name
+            && validation::name(name).as_deref() != Some(name.as_str())
+        {
+            return Err(AppError::config(format!(
+                "MAIL_FROM_NAME {name:?} must be one trimmed line of at most 200 characters"
+            )));
+        }
+
         for (name, address) in [
             ("OFFICE_MAILBOX", &self.mailboxes.office),
             ("COMMITTEE_MAILBOX", &self.mailboxes.committee),
@@ -205,6 +218,15 @@ mod tests {
         assert!(bad.to_string().contains("OFFICE_MAILBOX"));
         let no_office = AppConfig::from_lookup(lookup(&base[..1])).unwrap_err();
         assert!(no_office.to_string().contains("OFFICE_MAILBOX"));
+
+        let named = with(&[("MAIL_FROM_NAME", "武威市质量奖评审委员会办公室")]).unwrap();
+        assert_eq!(
+            named.mail_from_name.as_deref(),
+            Some("武威市质量奖评审委员会办公室")
+        );
+        let header_injection =
+            with(&[("MAIL_FROM_NAME", "办公室\r\nBcc: spy@example.cn")]).unwrap_err();
+        assert!(header_injection.to_string().contains("MAIL_FROM_NAME"));
     }
 
     #[test]

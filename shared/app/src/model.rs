@@ -368,8 +368,21 @@ pub enum NoticeStatus {
     /// Claimed by a sender at `claimed_at`.
     Sending,
     Sent,
-    /// Gave up after too many failed attempts; kept for the office to see.
+    /// Given up: a permanent send failure, too many failed attempts, or not sent within the
+    /// redrive window. Listed under GSI2 `NOTICES#failed` for the Office to see and resend.
     Failed,
+}
+
+impl NoticeStatus {
+    /// The stored name (`pending`, `sending`, `sent`, `failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
 }
 
 /// An email owed to someone, written in the same transaction as the change that owes it
@@ -400,8 +413,13 @@ pub struct Notice {
 impl Record for Notice {
     const TYPE: &'static str = item_type::NOTICE;
     fn keys(&self) -> ItemKeys {
-        let outstanding = matches!(self.status, NoticeStatus::Pending | NoticeStatus::Sending);
-        keys::notice_item_keys(self.id, outstanding.then_some(self.due))
+        match self.status {
+            NoticeStatus::Pending | NoticeStatus::Sending => {
+                keys::notice_item_keys(self.id, Some(self.due))
+            }
+            NoticeStatus::Failed => keys::failed_notice_item_keys(self.id, self.created_at),
+            NoticeStatus::Sent => keys::notice_item_keys(self.id, None),
+        }
     }
 }
 

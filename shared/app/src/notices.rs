@@ -1,29 +1,42 @@
 //! The transactional outbox: use cases write a pending [`Notice`] in the same transaction as the
-//! change that owes it ([`owe`]); `notify` delivers it ([`deliver`]) at most once per successful
-//! send: claim (version guard) → render → send → mark sent.
+//! change that owes it ([`owe`]); `notify` delivers it ([`deliver`]): claim (version guard) →
+//! render → send → mark sent. What this does and does not guarantee is stated in
+//! `docs/ARCHITECTURE.md`, "The outbox's guarantees": at most one send per claim, and the cases in
+//! which a notice is sent twice.
+//!
+//! A notice that cannot be sent is never dropped silently: it becomes `failed` ([`give_up`]), is
+//! logged with [`NOTICE_FAILED_LOG_MARKER`] (a CloudWatch metric with an alarm counts those lines),
+//! and the Office lists ([`list_failed`]) and resends ([`resend`]) it.
 
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
 use award_domain::lifecycle::NoticeKind;
-use award_ports::{Email, Write};
+use award_domain::roles::Role;
+use award_ports::{Email, Index, Query, Write};
 use chrono::{DateTime, Duration, Utc};
 use ulid::Ulid;
 
 use crate::App;
 use crate::error::AppError;
+use crate::identity::Caller;
 use crate::keys;
 use crate::model::{Notice, NoticeStatus, new_id};
 use crate::recipients::Addressee;
-use crate::store::{self, failed_condition};
+use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates;
+use crate::usecases::audit;
 
-/// After this many failed sends a notice is marked `failed` and left for people to look at.
+/// After this many transiently failed sends a notice is marked `failed` and left for people.
 pub const MAX_SEND_ATTEMPTS: u32 = 8;
 
 /// A claim older than this belongs to a sender that died: a Lambda invocation lasts at most 15
 /// minutes, so nobody is still working on it.
 pub const STALE_CLAIM: Duration = Duration::minutes(15);
+
+/// The word every "notice given up" log line carries. The template's metric filter on `notify`'s
+/// log group counts the lines containing it (metric `NoticesFailed`), and an alarm fires on any.
+pub const NOTICE_FAILED_LOG_MARKER: &str = "award_notice_failed";
 
 /// The write that owes `to` the email of `kind` rendered with `data` (plus `to`'s salutation);
 /// `application_id` names the application it is about, if any. Recipients are resolved to an
@@ -67,8 +80,10 @@ pub enum Delivery {
     NotOutstanding,
     /// Pending, but its next attempt is later (after a failure).
     NotDue,
-    /// The send failed; the notice is pending again (or `failed` after too many attempts).
-    Failed(String),
+    /// The send failed transiently; the notice is pending again, with a back-off.
+    Retrying(String),
+    /// The send failed for good (or too often); the notice is now `failed`.
+    GaveUp(String),
 }
 
 /// Whether a notice may be claimed at `now`.
@@ -86,8 +101,34 @@ fn claimable(notice: &Notice, now: DateTime<Utc>) -> Option<Delivery> {
     }
 }
 
+/// Whether retrying the same send can succeed: a refused address, a broken template or a bad
+/// setting fails the same way every time.
+fn is_permanent(error: &AppError) -> bool {
+    match error {
+        AppError::Mail { source } => !source.is_transient(),
+        AppError::Template { .. } | AppError::Config { .. } => true,
+        _ => false,
+    }
+}
+
+/// Marks `notice` given up (the caller writes it) and logs the line the `NoticesFailed` metric
+/// counts.
+fn give_up(notice: &mut Notice, reason: String) {
+    tracing::error!(
+        notice = %notice.id,
+        attempts = notice.attempts,
+        %reason,
+        "{NOTICE_FAILED_LOG_MARKER}: notice given up; the Office can resend it"
+    );
+    notice.status = NoticeStatus::Failed;
+    notice.claimed_at = None;
+    notice.next_attempt_after = None;
+    notice.last_error = Some(reason);
+}
+
 /// Sends notice `id` if it is still owed. A redelivered record, or a second sender, finds it
-/// claimed or sent and sends nothing.
+/// claimed or sent and sends nothing. Errors are the table's (the claim or the mark could not be
+/// written); a failed send is an `Ok` outcome, recorded on the notice.
 pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery, AppError> {
     let Some(loaded) = store::load::<Notice>(app.table.as_ref(), &keys::notice(id)).await? else {
         return Ok(Delivery::NotOutstanding);
@@ -116,6 +157,7 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             .mail
             .send(&Email {
                 from: app.config.mail_from.clone(),
+                from_name: app.config.mail_from_name.clone(),
                 to: vec![notice.recipient.clone()],
                 subject: rendered.subject,
                 text: rendered.text,
@@ -136,27 +178,126 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             notice.next_attempt_after = None;
             Delivery::Sent
         }
+        Err(error) if is_permanent(&error) || notice.attempts >= MAX_SEND_ATTEMPTS => {
+            let reason = error.to_string();
+            give_up(&mut notice, reason.clone());
+            Delivery::GaveUp(reason)
+        }
         Err(error) => {
-            let permanent = matches!(error, AppError::Template { .. } | AppError::Config { .. });
-            notice.last_error = Some(error.to_string());
-            if permanent || notice.attempts >= MAX_SEND_ATTEMPTS {
-                tracing::error!(notice = %notice.id, attempts = notice.attempts, %error, "giving up on a notice");
-                notice.status = NoticeStatus::Failed;
-            } else {
-                tracing::warn!(notice = %notice.id, attempts = notice.attempts, %error, "notice send failed; released");
-                notice.status = NoticeStatus::Pending;
-                notice.next_attempt_after = Some(now + backoff(notice.attempts));
-            }
+            tracing::warn!(notice = %notice.id, attempts = notice.attempts, %error, "notice send failed; released");
+            notice.status = NoticeStatus::Pending;
+            notice.next_attempt_after = Some(now + backoff(notice.attempts));
             notice.claimed_at = None;
-            Delivery::Failed(error.to_string())
+            notice.last_error = Some(error.to_string());
+            Delivery::Retrying(error.to_string())
         }
     };
-    // If this write fails after a send, the claim goes stale and a later redrive sends again:
-    // at least once, never silently lost.
+    // If this write fails after a send, the claim goes stale and a later redrive sends again
+    // (docs/ARCHITECTURE.md, "The outbox's guarantees").
     app.table
         .transact(vec![store::replace(&notice, claimed_version)?])
         .await?;
     Ok(outcome)
+}
+
+/// Gives up notice `id` if it is still pending (or its claim is stale) at `now`: called by the
+/// redrive for notices whose due date has left its window, so none stays pending unseen. A notice
+/// claimed less than [`STALE_CLAIM`] ago is left to its sender.
+pub async fn give_up_unsent(
+    app: &App,
+    id: Ulid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Delivery, AppError> {
+    let Some(loaded) = store::load::<Notice>(app.table.as_ref(), &keys::notice(id)).await? else {
+        return Ok(Delivery::NotOutstanding);
+    };
+    let stale_claim = |notice: &Notice| {
+        notice
+            .claimed_at
+            .is_none_or(|claimed| now - claimed > STALE_CLAIM)
+    };
+    let mut notice = loaded.record;
+    let outstanding = match notice.status {
+        NoticeStatus::Pending => true,
+        NoticeStatus::Sending => stale_claim(&notice),
+        NoticeStatus::Sent | NoticeStatus::Failed => false,
+    };
+    if !outstanding {
+        return Ok(Delivery::NotOutstanding);
+    }
+    give_up(&mut notice, reason.to_owned());
+    match app
+        .table
+        .transact(vec![store::replace(&notice, loaded.version)?])
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => Ok(Delivery::GaveUp(reason.to_owned())),
+        // A sender claimed or finished it meanwhile: it is not unsent.
+        Err(error) if failed_condition(&error).is_some() => Ok(Delivery::NotOutstanding),
+        Err(error) => Err(error),
+    }
+}
+
+/// The failed notices, newest first (GSI2 `NOTICES#failed`). Office only.
+pub async fn list_failed(app: &App, caller: &Caller) -> Result<Vec<Notice>, AppError> {
+    caller.require(Role::Office)?;
+    query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Gsi2, keys::FAILED_NOTICES).descending(),
+    )
+    .await?
+    .into_iter()
+    .map(|item| from_item::<Notice>(item).map(|stored| stored.record))
+    .collect()
+}
+
+/// Puts failed notice `id` back in the outbox: pending, due today (China date), its attempts
+/// counted afresh, with an audit record (`notice_resent`, in the notice's partition). The stream
+/// then sends it as a new one. Office only; `NoticeNotFound` (404), `NoticeNotFailed` (409) for a
+/// notice in any other status, `ConcurrentUpdate` (409) if it changed meanwhile.
+pub async fn resend(
+    app: &App,
+    caller: &Caller,
+    id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Notice, AppError> {
+    caller.require(Role::Office)?;
+    let key = keys::notice(id);
+    let loaded = store::load::<Notice>(app.table.as_ref(), &key)
+        .await?
+        .ok_or(AppError::NoticeNotFound)?;
+    if loaded.record.status != NoticeStatus::Failed {
+        return Err(AppError::NoticeNotFailed {
+            status: loaded.record.status.as_str().to_owned(),
+        });
+    }
+    let mut notice = loaded.record;
+    let previous_error = notice.last_error.clone().unwrap_or_default();
+    notice.status = NoticeStatus::Pending;
+    notice.due = china_date(now);
+    notice.attempts = 0;
+    notice.claimed_at = None;
+    notice.next_attempt_after = None;
+    let writes = vec![
+        store::replace(&notice, loaded.version)?,
+        audit(
+            key.pk,
+            caller.sub(),
+            "notice_resent",
+            &[
+                ("notice_id", id.to_string()),
+                ("previous_error", previous_error),
+            ],
+            now,
+        )?,
+    ];
+    match app.table.transact(writes).await.map_err(AppError::from) {
+        Ok(()) => Ok(notice),
+        Err(error) if failed_condition(&error) == Some(0) => Err(AppError::ConcurrentUpdate),
+        Err(error) => Err(error),
+    }
 }
 
 /// Waiting time before attempt `attempts + 1`: 1, 2, 4 ... minutes, at most an hour.

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::http::{self, Reply};
 use crate::identity::Caller;
 use crate::keys;
+use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
     applications, board, contact, cycles, documents, recommendations, recommenders,
@@ -470,6 +471,35 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&serde_json::json!({
             "access_log": documents::access_log(app, call.caller()?, call.application_id(0)?).await?
         })))
+    ),
+    // --- the outbox ------------------------------------------------------------------------------
+    route!(
+        "ListNotices",
+        "GET",
+        "/notices",
+        OFFICE,
+        handler!(|app, call| {
+            // Only the failed ones are listed: the rest are the outbox's business, not people's.
+            match call.query("status").as_deref() {
+                Some("failed") => {}
+                other => {
+                    return Err(AppError::InvalidQuery {
+                        detail: format!("status must be failed, not {other:?}"),
+                    });
+                }
+            }
+            ok(&serde_json::json!({ "notices": notices::list_failed(app, call.caller()?).await? }))
+        })
+    ),
+    route!(
+        "ResendNotice",
+        "POST",
+        "/notices/{id}/resend",
+        OFFICE,
+        handler!(|app, call| {
+            let id = keys::parse_id(call.param(0)).ok_or(AppError::NoticeNotFound)?;
+            ok(&notices::resend(app, call.caller()?, id, call.now).await?)
+        })
     ),
 ];
 

@@ -60,7 +60,11 @@ pub fn division_code(text: &str) -> Result<String, AppError> {
     }
 }
 
-/// A deliverable address: `local@domain.tld`, no display name, no domain literal.
+/// A deliverable address, as stored and as every mail adapter sends it: `local@domain.tld`, all
+/// ASCII, no display name, no domain literal. An internationalised domain (`li@例子.中国`) is
+/// converted to punycode (`li@xn--fsqu00a.xn--fiqs8s`, UTS #46, lower case); a
+/// non-ASCII local part, or a full-width `＠` in place of `@`, is refused (`InvalidEmail`, 422):
+/// delivering those needs SMTPUTF8 (RFC 6531) end to end, which neither SES nor a relay promises.
 pub fn email(text: &str) -> Result<String, AppError> {
     let options = Options {
         minimum_sub_domains: 2,
@@ -68,7 +72,12 @@ pub fn email(text: &str) -> Result<String, AppError> {
         allow_display_text: false,
         allow_long_local_parts: false,
     };
-    EmailAddress::parse_with_options(text.trim(), options)
+    let (local, domain) = text.trim().rsplit_once('@').ok_or(AppError::InvalidEmail)?;
+    if local.is_empty() || !local.is_ascii() {
+        return Err(AppError::InvalidEmail);
+    }
+    let domain = idna::domain_to_ascii_strict(domain).map_err(|_| AppError::InvalidEmail)?;
+    EmailAddress::parse_with_options(&format!("{local}@{domain}"), options)
         .map(|address| address.email().to_owned())
         .map_err(|_| AppError::InvalidEmail)
 }
@@ -195,7 +204,19 @@ mod tests {
     #[test]
     fn emails_and_division_codes() {
         assert_eq!(email(" a.b@example.cn ").unwrap(), "a.b@example.cn");
+        // Internationalised domains travel as punycode, whatever case they were typed in.
+        assert_eq!(email("li@例子.中国").unwrap(), "li@xn--fsqu00a.xn--fiqs8s");
+        assert_eq!(
+            email("li@Bücher.Example").unwrap(),
+            "li@xn--bcher-kva.example"
+        );
         for bad in [
+            "经理@example.cn",
+            "li＠example.cn",
+            "li＠例子@example.cn",
+            "li@exa mple.cn",
+            "li@-example.cn",
+            "@example.cn",
             "a@b",
             "no-at.example.cn",
             "A <a@example.cn>",

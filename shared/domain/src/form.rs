@@ -586,8 +586,8 @@ impl ApplicationForm {
     /// mobile, email shape, text lengths and control characters, list counts, dates after
     /// `today`, certificate validity ending before it starts, rubric items unknown to `rubric`,
     /// scores off the 5 % scale, negative revenue or taxes, indicator years outside the last 3
-    /// completed years (`today.year() − 3 ..= today.year() − 1`: a year's figures exist once it
-    /// has ended), dated inspections and incidents outside the 3 years ending today, duplicates,
+    /// completed years or the year in progress (`today.year() − 3 ..= today.year()`: a deadline early
+    /// next year needs this year's figures), dated inspections and incidents outside the 3 years ending today, duplicates,
     /// and a declaration contradicted by the records listed.
     ///
     /// Values are checked as given, not trimmed (the client trims), except the USCC, which GB 32100
@@ -834,7 +834,10 @@ impl ApplicationForm {
     }
 
     fn check_indicators(&self, issues: &mut Issues, today: NaiveDate) {
-        let last = today.year() - 1;
+        // The year in progress is accepted too: a cycle whose deadline falls early next year
+        // needs this year's figures (Art. 10(3): the 3 years before the deadline's year), and the
+        // applicant fills the form before the year has closed.
+        let last = today.year();
         let first = today.year() - LOOKBACK_YEARS as i32;
         issues.too_many(
             "key_indicators",
@@ -849,12 +852,12 @@ impl ApplicationForm {
                     &at("year"),
                     "outside_window",
                     format!(
-                        "Key indicators are for the last 3 completed years, {first}–{last}; \
-                         {} is not one of them.",
+                        "Key indicators are for the years {first}–{last} (the last 3 completed \
+                         years, or the year in progress); {} is not one of them.",
                         year.year
                     ),
                     format!(
-                        "主要指标应为近3个完整年度（{first}—{last}年），{}年不在其内。",
+                        "主要指标应为近3个年度（{first}—{last}年），{}年不在其内。",
                         year.year
                     ),
                 );
@@ -1946,11 +1949,18 @@ mod tests {
         form.key_indicators[1].profit = Some(Fen::from_yuan(-1_250_000));
         assert_eq!(field_issues(&form), vec![]);
 
-        // Saved on 2026-06-01: the completed years 2023–2025.
-        for (year, ok) in [(2022, false), (2023, true), (2025, true), (2026, false)] {
+        // Saved on 2026-06-01: the completed years 2023–2025, or the year in progress (a
+        // deadline early in 2027 needs 2026).
+        for (year, ok) in [
+            (2022, false),
+            (2023, true),
+            (2025, true),
+            (2026, true),
+            (2027, false),
+        ] {
             let mut form = sample();
             form.key_indicators[0].year = year;
-            if ok && year != 2023 {
+            if ok && year == 2025 {
                 // 2025 is already listed.
                 only_issue(&form, "key_indicators.2", "duplicate");
             } else if ok {

@@ -18,8 +18,9 @@ pub struct EmbeddedMail {
     ids: Mutex<Generator>,
 }
 
+/// A local I/O failure (disk full, a poisoned lock): another attempt may succeed.
 fn backend(error: impl std::fmt::Display) -> MailError {
-    MailError::Backend(error.to_string())
+    MailError::Transient(error.to_string())
 }
 
 /// One mailbox, `addr@example.com` or `Display Name <addr@example.com>`.
@@ -62,7 +63,12 @@ impl Mail for EmbeddedMail {
                 "an email needs at least one recipient".into(),
             ));
         }
-        let from = mailbox(&email.from, "sender")?;
+        let from = match (mailbox(&email.from, "sender")?, email.from_name.as_deref()) {
+            (Address::Address(address), Some(name)) if !name.trim().is_empty() => {
+                Address::from((name.trim().to_owned(), address.email.into_owned()))
+            }
+            (from, _) => from,
+        };
         let to = email
             .to
             .iter()

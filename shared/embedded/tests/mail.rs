@@ -16,7 +16,8 @@ fn outbox_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 fn email() -> Email {
     Email {
-        from: "武威市质量奖评审办公室 <award-office@example.com>".into(),
+        from: "award-office@example.com".into(),
+        from_name: Some("武威市质量奖评审办公室".into()),
         to: vec![
             "applicant@example.com".into(),
             "王经理 <manager@example.org>".into(),

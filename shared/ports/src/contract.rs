@@ -1409,10 +1409,14 @@ pub async fn blobs_contract(
 /// The sender the mail suite uses (verify it first on SES).
 pub const CONTRACT_MAIL_FROM: &str = "award-office@example.com";
 
+/// The sender's display name in the mail suite: Chinese, so every adapter must encode it.
+pub const CONTRACT_MAIL_FROM_NAME: &str = "武威市质量奖评审委员会办公室";
+
 /// Runs every Mail rule.
 pub async fn mail_contract(mail: &dyn Mail) {
     let email = Email {
         from: CONTRACT_MAIL_FROM.into(),
+        from_name: Some(CONTRACT_MAIL_FROM_NAME.into()),
         to: vec!["applicant@example.com".into()],
         subject: "武威市人民政府质量奖：申报材料已收到".into(),
         text: "您好：\n\n我们已收到贵单位的申报材料。\n\n武威市质量奖评审办公室".into(),

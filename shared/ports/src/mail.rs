@@ -5,19 +5,41 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
+    /// The sender's bare address (`award@example.gov.cn`), ASCII.
     pub from: String,
+    /// The sender's display name, in any script (`武威市质量奖评审办公室`). Each adapter puts it in
+    /// the `From` header encoded per RFC 2047, so a Chinese name survives every hop.
+    pub from_name: Option<String>,
+    /// Bare ASCII addresses (internationalised domains already in punycode).
     pub to: Vec<String>,
     pub subject: String,
     pub text: String,
     pub html: String,
 }
 
+/// Why an email was not sent. The outbox acts on the variant: a [`Permanent`](Self::Permanent)
+/// or [`Invalid`](Self::Invalid) failure will fail again however often it is retried, so the
+/// notice is given up at once; a [`Transient`](Self::Transient) one is retried after a back-off.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
+    /// The email itself is malformed (no recipient, an unparseable address); nothing was sent.
     #[error("invalid email: {0}")]
     Invalid(String),
-    #[error("mail backend error: {0}")]
-    Backend(String),
+    /// The backend refused this email for good: SES `MessageRejected`,
+    /// `MailFromDomainNotVerified`; an SMTP 5xx reply (RFC 5321 §4.2.1).
+    #[error("mail refused permanently: {0}")]
+    Permanent(String),
+    /// The backend could not take it now: throttling, a 5xx of the SES API, a network error,
+    /// an SMTP 4xx reply. Worth retrying later.
+    #[error("mail failed transiently: {0}")]
+    Transient(String),
+}
+
+impl MailError {
+    /// Whether retrying the same email can succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Transient(_))
+    }
 }
 
 #[async_trait]
