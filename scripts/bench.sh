@@ -6,12 +6,16 @@
 #   OPT_LEVELS="s" RUNS=20 scripts/bench.sh
 #
 # Writes target/bench/report.md (and prints it). Slow: one LTO release build per opt-level.
+#
+#   CALLS_ONLY=1 scripts/bench.sh     the table calls only (no release build, no moto)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 levels="${OPT_LEVELS:-s 3 z}"
 runs="${RUNS:-10}"
+# Cargo's own output folder: CARGO_TARGET_DIR when set (e.g. one per worktree), else ./target.
+target="${CARGO_TARGET_DIR:-target}"
 out=target/bench
 mkdir -p "$out"
 report="$out/report.md"
@@ -21,14 +25,20 @@ cargo build -q -p award-bench
   echo "## Table calls per operation"
   echo
   cargo run -q -p award-bench -- calls
-  echo
-  echo "## Cold start and memory ($(nproc) cores, $(date -u +%Y-%m-%d))"
 } >"$report"
 
+if [ -n "${CALLS_ONLY:-}" ]; then
+  cat "$report"
+  exit 0
+fi
+{
+  echo
+  echo "## Cold start and memory ($(nproc) cores, $(date -u +%Y-%m-%d))"
+} >>"$report"
 for level in $levels; do
   CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --release -p fn-upload -p fn-notify
   mkdir -p "$out/opt-$level"
-  cp target/release/upload-api target/release/upload-received target/release/notify "$out/opt-$level/"
+  cp "$target/release/upload-api" "$target/release/upload-received" "$target/release/notify" "$out/opt-$level/"
   {
     echo
     echo "### opt-level = $level"

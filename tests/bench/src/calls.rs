@@ -9,13 +9,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
+use award_app::usecases::cycles;
 use award_app::{App, AppConfig, events, http};
+use award_domain::time::china_start_of_day;
+use award_e2e::{
+    complete_form, declaration_of, liangzhou_office, new_application, new_cycle,
+    required_categories, uscc,
+};
 use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
 use award_local::gateway::{GatewayRequest, to_event, to_lambda_request};
 use award_local::s3_event::{CreatedObject, object_created};
 use award_ports::{Item, Key, Page, Query, Table, TableError, Transaction};
-use chrono::{DateTime, Utc};
-use sha2::Digest;
+use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Default)]
 struct Counters {
@@ -74,17 +79,82 @@ impl Table for CountingTable {
 
 type BenchError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The recommending unit's account (token subject) in every scenario.
+const UNIT_ACCOUNT: &str = "recommender-bench";
+
+/// One application, as far as the scenario needs to know it.
+struct Applicant<'a> {
+    /// Token subject of the applicant account.
+    sub: &'a str,
+    name: &'a str,
+    /// The 9-character organisation code inside the USCC (`award_e2e::uscc`).
+    code: &'a str,
+}
+
+/// The applicant of the main scenario (its USCC's organisation code as in the e2e suites).
+const FIRST: Applicant<'static> = Applicant {
+    sub: "applicant-bench",
+    name: "武威市示例质量有限公司",
+    code: "MA74XY8Q0",
+};
+
+/// A world of its own: the app over a counting embedded table, a clock the scenario sets, and
+/// the rows measured so far. Steps taken while `recording` is off are setup and leave no row.
 struct Scenario {
+    _folder: tempfile::TempDir,
     app: App,
     table: Arc<CountingTable>,
     blobs: Arc<EmbeddedBlobs>,
     feed: EmbeddedTable,
     feed_position: u64,
+    uploads: u64,
     now: DateTime<Utc>,
+    recording: bool,
     rows: Vec<(String, Calls)>,
 }
 
 impl Scenario {
+    fn new(now: DateTime<Utc>) -> Result<Self, BenchError> {
+        let folder = tempfile::tempdir()?;
+        let feed = EmbeddedTable::open(folder.path().join("table.redb"))?;
+        let table = Arc::new(CountingTable {
+            inner: feed.clone(),
+            counters: Counters::default(),
+        });
+        let blobs = Arc::new(EmbeddedBlobs::new(
+            folder.path().join("blobs"),
+            "http://127.0.0.1:9".into(),
+            b"bench-secret-bench-secret-bench!".to_vec(),
+        )?);
+        let app = App {
+            table: table.clone(),
+            blobs: blobs.clone(),
+            mail: Arc::new(EmbeddedMail::new(folder.path().join("outbox"))?),
+            config: AppConfig::new(
+                "award@bench.example",
+                award_app::Mailboxes {
+                    office: "office@bench.example".into(),
+                    committee: "committee@bench.example".into(),
+                    finance: "finance@bench.example".into(),
+                },
+                "https://award.bench.example",
+            ),
+        };
+        Ok(Self {
+            _folder: folder,
+            app,
+            table,
+            blobs,
+            feed,
+            feed_position: 0,
+            uploads: 0,
+            now,
+            recording: true,
+            rows: Vec::new(),
+        })
+    }
+
+    /// An API call as `role` with the subject `{role}-bench`.
     async fn call(
         &mut self,
         label: &str,
@@ -93,9 +163,23 @@ impl Scenario {
         role: &str,
         body: Option<serde_json::Value>,
     ) -> Result<serde_json::Value, BenchError> {
+        let sub = format!("{role}-bench");
+        self.call_as(label, method, path, (role, &sub), body).await
+    }
+
+    /// An API call through API Gateway's payload, as `(role, sub)` with a verified email.
+    async fn call_as(
+        &mut self,
+        label: &str,
+        method: &str,
+        path: &str,
+        (role, sub): (&str, &str),
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, BenchError> {
         let claims = HashMap::from([
-            ("sub".to_owned(), format!("{role}-bench")),
-            ("email".to_owned(), format!("{role}@bench.example")),
+            ("sub".to_owned(), sub.to_owned()),
+            ("email".to_owned(), format!("{sub}@bench.example")),
+            ("email_verified".to_owned(), "true".to_owned()),
             ("cognito:groups".to_owned(), format!("[{role}]")),
         ]);
         let mut headers = axum::http::HeaderMap::new();
@@ -113,6 +197,7 @@ impl Scenario {
             request_id: ulid::Ulid::new().to_string(),
             received_at: self.now,
         });
+        self.table.take();
         let response = http::handle(&self.app, to_lambda_request(&event)?, self.now).await;
         let status = response.status();
         let json: serde_json::Value = serde_json::from_slice(response.body().as_ref())?;
@@ -123,11 +208,15 @@ impl Scenario {
         Ok(json)
     }
 
+    /// Takes the counters; keeps them as a row when recording.
     fn record(&mut self, label: &str) {
-        self.rows.push((label.to_owned(), self.table.take()));
+        let calls = self.table.take();
+        if self.recording {
+            self.rows.push((label.to_owned(), calls));
+        }
     }
 
-    /// Delivers the change feed to `notify`, as the stream would.
+    /// Delivers the change feed so far to `notify`, as the stream would.
     async fn notify(&mut self, label: &str) -> Result<(), BenchError> {
         let changes = self.feed.changes_after(self.feed_position, 1000)?;
         if let Some((last, _)) = changes.last() {
@@ -139,76 +228,207 @@ impl Scenario {
         self.record(label);
         Ok(())
     }
-}
 
-/// Runs the scenario and returns one row per operation.
-pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
-    let folder = tempfile::tempdir()?;
-    let feed = EmbeddedTable::open(folder.path().join("table.redb"))?;
-    let table = Arc::new(CountingTable {
-        inner: feed.clone(),
-        counters: Counters::default(),
-    });
-    let blobs = Arc::new(EmbeddedBlobs::new(
-        folder.path().join("blobs"),
-        "http://127.0.0.1:9".into(),
-        b"bench-secret-bench-secret-bench!".to_vec(),
-    )?);
-    let app = App {
-        table: table.clone(),
-        blobs: blobs.clone(),
-        mail: Arc::new(EmbeddedMail::new(folder.path().join("outbox"))?),
-        config: AppConfig::new(
-            "award@bench.example",
-            award_app::Mailboxes {
-                office: "office@bench.example".into(),
-                committee: "committee@bench.example".into(),
-                finance: "finance@bench.example".into(),
-            },
-            "https://award.bench.example",
-        ),
-    };
-    let now: DateTime<Utc> = "2026-03-02T02:00:00Z".parse()?;
-    let mut scenario = Scenario {
-        app,
-        table,
-        blobs,
-        feed,
-        feed_position: 0,
-        now,
-        rows: Vec::new(),
-    };
+    /// Puts `content` through a declaration's presigned link; returns the S3 event it causes.
+    fn upload(
+        &mut self,
+        declared: &serde_json::Value,
+        content: &[u8],
+    ) -> Result<aws_lambda_events::s3::S3Event, BenchError> {
+        let url = declared["upload"]["url"]
+            .as_str()
+            .ok_or("the declaration has no upload url")?;
+        let (path, query) = url.split_once('?').ok_or("upload url without a query")?;
+        let key = path
+            .split_once("/blobs/")
+            .ok_or("upload url outside /blobs/")?
+            .1;
+        self.blobs
+            .accept_upload(key, query, Some("application/pdf"), content, self.now)
+            .map_err(|rejection| format!("upload rejected: {}", rejection.code()))?;
+        self.uploads += 1;
+        Ok(object_created(&CreatedObject {
+            bucket: "bench",
+            key,
+            size: content.len() as u64,
+            sequence: self.uploads,
+            source_ip: None,
+            at: self.now,
+        }))
+    }
 
-    scenario
-        .call(
+    /// Declares, uploads and has `upload-received` check one PDF of `category` (no rows).
+    async fn evidence(
+        &mut self,
+        who: &Applicant<'_>,
+        application: &str,
+        category: &str,
+    ) -> Result<(), BenchError> {
+        let recording = std::mem::replace(&mut self.recording, false);
+        let content = format!("%PDF-1.4\n% {category}\n%%EOF\n").into_bytes();
+        let declared = self
+            .call_as(
+                "declare evidence",
+                "POST",
+                &format!("/applications/{application}/documents"),
+                ("applicant", who.sub),
+                Some(declaration_of(
+                    category,
+                    &format!("{category}.pdf"),
+                    "application/pdf",
+                    &content,
+                )),
+            )
+            .await;
+        let outcome = async {
+            let event = self.upload(&declared?, &content)?;
+            events::object_created(&self.app, event, self.now).await?;
+            Ok::<_, BenchError>(())
+        }
+        .await;
+        self.record("evidence received");
+        self.recording = recording;
+        outcome
+    }
+
+    /// The cycle of the scenario's year, created, approved and opened; its application deadline.
+    async fn open_cycle(&mut self) -> Result<NaiveDate, BenchError> {
+        let cycle = new_cycle(self.now);
+        let id = cycle["id"].as_str().ok_or("a cycle without id")?.to_owned();
+        self.call(
             "create a cycle (office)",
             "POST",
             "/cycles",
             "office",
-            Some(serde_json::json!({
-                "id": "2026", "title": "2026年度武威市人民政府质量奖",
-                "application_deadline": "2026-06-30", "recommendation_deadline": "2026-07-31"
-            })),
+            Some(cycle.clone()),
         )
         .await?;
-    scenario
-        .call(
+        self.call(
             "approve the review rules (committee)",
             "POST",
-            "/cycles/2026/rules/approve",
+            &format!("/cycles/{id}/rules/approve"),
             "committee",
             None,
         )
         .await?;
-    scenario
-        .call(
+        self.call(
             "open the cycle (office)",
             "POST",
-            "/cycles/2026/open",
+            &format!("/cycles/{id}/open"),
             "office",
             None,
         )
         .await?;
+        Ok(cycle["application_deadline"]
+            .as_str()
+            .ok_or("a cycle without deadline")?
+            .parse()?)
+    }
+
+    /// A county office for 620602 acting through [`UNIT_ACCOUNT`]; its id.
+    async fn create_unit(&mut self) -> Result<String, BenchError> {
+        let unit = self
+            .call(
+                "create a recommending unit (office)",
+                "POST",
+                "/recommenders",
+                "office",
+                Some(liangzhou_office(UNIT_ACCOUNT, "unit@bench.example")),
+            )
+            .await?;
+        Ok(unit["id"].as_str().ok_or("a unit without id")?.to_owned())
+    }
+
+    /// Creates `who`'s application; its id.
+    async fn create_application(&mut self, who: &Applicant<'_>) -> Result<String, BenchError> {
+        let contact = format!("{}@bench.example", who.sub);
+        let created = self
+            .call_as(
+                "create an application",
+                "POST",
+                "/applications",
+                ("applicant", who.sub),
+                Some(new_application(who.name, &uscc(who.code), &contact)),
+            )
+            .await?;
+        Ok(created["id"]
+            .as_str()
+            .ok_or("the created application has no id")?
+            .to_owned())
+    }
+
+    /// `PUT /applications/{id}/form`: the complete form and the unit, from version 1.
+    async fn save_form(
+        &mut self,
+        who: &Applicant<'_>,
+        application: &str,
+        unit: &str,
+        deadline: NaiveDate,
+    ) -> Result<(), BenchError> {
+        let contact = format!("{}@bench.example", who.sub);
+        self.call_as(
+            "save the whole form (PUT, unit chosen)",
+            "PUT",
+            &format!("/applications/{application}/form"),
+            ("applicant", who.sub),
+            Some(serde_json::json!({
+                "version": 1,
+                "form": complete_form(deadline, who.name, &uscc(who.code), &contact),
+                "recommender_id": unit,
+            })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn submit(&mut self, who: &Applicant<'_>, application: &str) -> Result<(), BenchError> {
+        self.call_as(
+            "submit (form complete, 6 documents received)",
+            "POST",
+            &format!("/applications/{application}/submit"),
+            ("applicant", who.sub),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Runs the daily cycle job at `at`; returns what it did.
+    async fn advance_cycles(
+        &mut self,
+        label: &str,
+        at: DateTime<Utc>,
+    ) -> Result<cycles::CycleRun, BenchError> {
+        self.now = at;
+        self.table.take();
+        let run = cycles::advance_cycles(&self.app, at).await?;
+        self.record(label);
+        Ok(run)
+    }
+}
+
+/// 00:00 China time on the day after `day`: the first instant the deadline day has ended.
+fn after(day: NaiveDate) -> Result<DateTime<Utc>, BenchError> {
+    Ok(china_start_of_day(day.succ_opt().ok_or("no next day")?))
+}
+
+fn start() -> Result<DateTime<Utc>, BenchError> {
+    Ok("2026-03-02T02:00:00Z".parse()?)
+}
+
+/// Runs the scenarios and returns one row per operation.
+pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
+    let mut rows = applicants_scenario().await?;
+    for waiting in [1, 10] {
+        rows.push(review_start_closing(waiting).await?);
+    }
+    Ok(rows)
+}
+
+/// One application from creation to recommendation, then the call closing and review starting.
+async fn applicants_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
+    let mut scenario = Scenario::new(start()?)?;
+    let deadline = scenario.open_cycle().await?;
     scenario
         .call(
             "read the open cycle (public)",
@@ -218,66 +438,35 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
             None,
         )
         .await?;
-    let uscc = award_domain::uscc::Uscc::with_check_character("91620602MA7XQ1B2C")?;
-    let application = scenario
-        .call(
-            "create an application",
-            "POST",
-            "/applications",
-            "applicant",
-            Some(serde_json::json!({
-                "organisation_name": "武威示范企业有限公司", "uscc": uscc.as_str(),
-                "registration_date": "2015-04-01", "division_code": "620602",
-                "contact_email": "contact@bench.example"
-            })),
-        )
-        .await?;
-    let application_id = application["id"]
-        .as_str()
-        .ok_or("the created application has no id")?
-        .to_owned();
-    let content = b"%PDF-1.7 bench evidence".to_vec();
-    let sha256 = hex::encode(sha2::Sha256::digest(&content));
-    let declared = scenario
-        .call(
-            "declare a document (presigned upload)",
-            "POST",
-            &format!("/applications/{application_id}/documents"),
-            "applicant",
-            Some(serde_json::json!({
-                "file_name": "质量管理体系证书.pdf", "content_type": "application/pdf",
-                "size": content.len(), "sha256": sha256
-            })),
-        )
-        .await?;
-    let url = declared["upload"]["url"]
-        .as_str()
-        .ok_or("the declaration has no upload url")?;
-    let (path, query) = url.split_once('?').ok_or("upload url without a query")?;
-    let key = path
-        .split_once("/blobs/")
-        .ok_or("upload url outside /blobs/")?
-        .1;
-    scenario
-        .blobs
-        .accept_upload(key, query, Some("application/pdf"), &content, now)
-        .map_err(|rejection| format!("upload rejected: {}", rejection.code()))?;
+    let unit = scenario.create_unit().await?;
+    let application_id = scenario.create_application(&FIRST).await?;
     scenario
         .notify("notify: application-received notice")
         .await?;
+    scenario
+        .save_form(&FIRST, &application_id, &unit, deadline)
+        .await?;
 
-    let event = object_created(&CreatedObject {
-        bucket: "bench",
-        key,
-        size: content.len() as u64,
-        sequence: 1,
-        source_ip: None,
-        at: now,
-    });
+    let content = b"%PDF-1.7 bench evidence".to_vec();
+    let declared = scenario
+        .call_as(
+            "declare a document (presigned upload)",
+            "POST",
+            &format!("/applications/{application_id}/documents"),
+            ("applicant", FIRST.sub),
+            Some(declaration_of(
+                "management_system_certificate",
+                "质量管理体系证书.pdf",
+                "application/pdf",
+                &content,
+            )),
+        )
+        .await?;
+    let event = scenario.upload(&declared, &content)?;
     scenario.table.take();
-    events::object_created(&scenario.app, event.clone(), now).await?;
+    events::object_created(&scenario.app, event.clone(), scenario.now).await?;
     scenario.record("S3 object created (upload-received)");
-    events::object_created(&scenario.app, event, now).await?;
+    events::object_created(&scenario.app, event, scenario.now).await?;
     scenario.record("same S3 event again (idempotent)");
     scenario.notify("notify: document-received notice").await?;
     scenario
@@ -312,7 +501,113 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         )
         .await?;
     scenario.table.take();
-    events::redrive_pending_notices(&scenario.app, now).await?;
+    events::redrive_pending_notices(&scenario.app, scenario.now).await?;
     scenario.record("scheduled redrive, nothing pending");
+
+    for category in required_categories() {
+        if category != "management_system_certificate" {
+            scenario.evidence(&FIRST, &application_id, category).await?;
+        }
+    }
+    scenario.recording = false;
+    scenario.notify("the other documents' notices").await?;
+    scenario.recording = true;
+    scenario.submit(&FIRST, &application_id).await?;
+    scenario
+        .notify("notify: submission notices (applicant, Office, unit)")
+        .await?;
+    let inbox = scenario
+        .call_as(
+            "recommendation inbox (recommender, 1 cycle)",
+            "GET",
+            "/recommendations",
+            ("recommender", UNIT_ACCOUNT),
+            None,
+        )
+        .await?;
+    if inbox["applications"].as_array().map(Vec::len) != Some(1) {
+        return Err(format!("the unit's inbox should hold the submission: {inbox}").into());
+    }
+    scenario
+        .call_as(
+            "recommend (recommender)",
+            "POST",
+            &format!("/applications/{application_id}/recommend"),
+            ("recommender", UNIT_ACCOUNT),
+            Some(serde_json::json!({"opinion": "经审核，同意推荐。", "signer_name": "赵六"})),
+        )
+        .await?;
+    scenario
+        .notify("notify: recommendation notices (applicant, Office)")
+        .await?;
+
+    let run = scenario
+        .advance_cycles(
+            "advance_cycles before any deadline (nothing to do)",
+            scenario.now,
+        )
+        .await?;
+    if run != cycles::CycleRun::default() {
+        return Err(format!("nothing was due, yet the run did {run:?}").into());
+    }
+    let run = scenario
+        .advance_cycles(
+            "advance_cycles: the call closes (application deadline passed)",
+            after(deadline)?,
+        )
+        .await?;
+    if run.closed.len() != 1 {
+        return Err(format!("the call should have closed: {run:?}").into());
+    }
     Ok(scenario.rows)
+}
+
+/// A closed cycle with `waiting` submitted applications no unit recommended; the row is the run
+/// of `advance_cycles` after the recommendation deadline that closes them and starts review.
+async fn review_start_closing(waiting: usize) -> Result<(String, Calls), BenchError> {
+    let mut scenario = Scenario::new(start()?)?;
+    scenario.recording = false;
+    let cycle = new_cycle(scenario.now);
+    let deadline = scenario.open_cycle().await?;
+    let recommendation_deadline: NaiveDate = cycle["recommendation_deadline"]
+        .as_str()
+        .ok_or("a cycle without recommendation deadline")?
+        .parse()?;
+    let unit = scenario.create_unit().await?;
+    for index in 0..waiting {
+        let sub = format!("applicant-{index}");
+        let name = format!("武威市第{}示例有限公司", index + 1);
+        // Distinct organisation codes: one application per organisation and cycle.
+        let code = format!("MA74XY{index:03}");
+        let who = Applicant {
+            sub: &sub,
+            name: &name,
+            code: &code,
+        };
+        let application = scenario.create_application(&who).await?;
+        scenario
+            .save_form(&who, &application, &unit, deadline)
+            .await?;
+        for category in required_categories() {
+            scenario.evidence(&who, &application, category).await?;
+        }
+        scenario.submit(&who, &application).await?;
+    }
+    scenario
+        .advance_cycles("close the call", after(deadline)?)
+        .await?;
+    scenario.recording = true;
+    let run = scenario
+        .advance_cycles(
+            &format!(
+                "advance_cycles: review starts, {waiting} unrecommended application{} closed",
+                if waiting == 1 { "" } else { "s" }
+            ),
+            after(recommendation_deadline)?,
+        )
+        .await?;
+    if run.unrecommended != waiting || run.reviewing.len() != 1 {
+        return Err(format!("{waiting} applications should have closed: {run:?}").into());
+    }
+    scenario.rows.pop().ok_or_else(|| "no row recorded".into())
 }
