@@ -541,3 +541,63 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
             .contains(&format!("不通过（复核：{reason}）"))
     );
 }
+
+/// Counts what screening asks of the table (each `get` is one GetItem, each `query` one Query
+/// page, each `transact` one TransactWriteItems on AWS).
+struct CountingTable {
+    inner: std::sync::Arc<award_embedded::EmbeddedTable>,
+    calls: std::sync::Mutex<[u64; 3]>,
+}
+
+#[async_trait::async_trait]
+impl award_ports::Table for CountingTable {
+    async fn get(
+        &self,
+        key: &award_ports::Key,
+    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
+        self.calls.lock().unwrap()[0] += 1;
+        self.inner.get(key).await
+    }
+
+    async fn query(
+        &self,
+        query: &award_ports::Query,
+    ) -> Result<award_ports::Page, award_ports::TableError> {
+        self.calls.lock().unwrap()[1] += 1;
+        self.inner.query(query).await
+    }
+
+    async fn transact_items(
+        &self,
+        transaction: award_ports::Transaction,
+    ) -> Result<(), award_ports::TableError> {
+        self.calls.lock().unwrap()[2] += 1;
+        self.inner.transact_items(transaction).await
+    }
+}
+
+#[tokio::test]
+async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, _) = recommended_application(&h, sample()).await;
+    let counting = std::sync::Arc::new(CountingTable {
+        inner: h.table.clone(),
+        calls: std::sync::Mutex::new([0; 3]),
+    });
+    let app = award_app::App {
+        table: counting.clone(),
+        ..h.app.clone()
+    };
+    let id: ulid::Ulid = id.parse().unwrap();
+    let at = china(2026, 7, 10, 11);
+    let first = screening::run(&app, id, "system", at).await.unwrap();
+    assert!(first.changed);
+    // The application, its cycle, its recommending unit; the register's one partition; one
+    // transaction (the application and its audit record).
+    assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 1]);
+    *counting.calls.lock().unwrap() = [0; 3];
+    let again = screening::run(&app, id, "system", at).await.unwrap();
+    assert!(!again.changed);
+    assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 0]);
+}
