@@ -601,3 +601,77 @@ async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
     assert!(!again.changed);
     assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 0]);
 }
+
+/// Whether an event matches a Lambda event-filter pattern of exact values (the subset the
+/// template uses: nested objects, lists of allowed strings).
+fn filter_matches(pattern: &Value, event: &Value) -> bool {
+    pattern
+        .as_object()
+        .unwrap()
+        .iter()
+        .all(|(name, wanted)| match (wanted, event.get(name)) {
+            (Value::Array(allowed), Some(value)) => allowed.contains(value),
+            (Value::Object(_), Some(value)) => filter_matches(wanted, value),
+            _ => false,
+        })
+}
+
+#[tokio::test]
+async fn the_stream_filter_passes_exactly_the_applications_becoming_recommended() {
+    let template = include_str!("../../../infra/template.yaml");
+    let start = template.find("  ScreeningFunction:").unwrap();
+    let pattern = template[start..]
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("- Pattern: '"))
+        .and_then(|rest| rest.strip_suffix('\''))
+        .expect("the screening function's filter pattern");
+    let pattern: Value = serde_json::from_str(pattern).unwrap();
+
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, _) = recommended_application(&h, sample()).await;
+    // Confirming before any screening is refused, with nothing written.
+    let before = h.last_sequence();
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{id}/screening/confirm"),
+            Some(OFFICE),
+            None,
+            china(2026, 7, 20, 10),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("not_screened"))
+    );
+    assert_eq!(h.last_sequence(), before);
+    let mut passed = Vec::new();
+    for change in h.changes_after(0) {
+        let Some(image) = change.new_image else {
+            continue;
+        };
+        let state = image
+            .as_ref()
+            .get("lifecycle")
+            .map(|_| award_app::store::from_item::<award_app::model::Application>(image.clone()))
+            .transpose()
+            .unwrap()
+            .map(|stored| stored.record.state().as_str().to_owned());
+        let event = json!({
+            "eventName": match change.kind {
+                award_ports::ChangeKind::Insert => "INSERT",
+                award_ports::ChangeKind::Modify => "MODIFY",
+                award_ports::ChangeKind::Remove => "REMOVE",
+            },
+            "dynamodb": {"NewImage": serde_json::to_value(&image).unwrap()},
+        });
+        if filter_matches(&pattern, &event) {
+            passed.push(state);
+        }
+    }
+    // Of every item written (cycle, units, application drafts to recommended, documents,
+    // notices, audit records), only the recommended application's image passes.
+    assert_eq!(passed, vec![Some("recommended".to_owned())]);
+    assert!(h.changes_after(0).len() > 20);
+}
