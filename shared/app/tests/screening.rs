@@ -531,6 +531,15 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
         .expect("the applicant's ineligible notice");
     assert!(told.2.contains("第十条第五项"), "{}", told.2);
     assert!(told.2.contains(reason), "{}", told.2);
+    // The recommending unit and the Office are told as well.
+    for copied in ["liangzhou-qo-1@wuwei.example.cn", OFFICE_MAILBOX] {
+        assert!(
+            mails
+                .iter()
+                .any(|(to, subject, _)| to == copied && subject.contains("资格审查未通过")),
+            "{copied}: {mails:?}"
+        );
+    }
     let (status, csv) = h
         .request("GET", "/cycles/2026/screening.csv", Some(OFFICE), None)
         .await;
