@@ -188,6 +188,13 @@ async fn the_register_import_reports_every_bad_row_and_writes_only_a_valid_file_
         "{report}"
     );
     assert_eq!(report["rows"], 5);
+    // A file without a column is refused as a whole, naming the column on the header row.
+    let (status, headless) = import(&h, &bad.replace(",情形发生日期", ""), true).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headless["errors"],
+        json!([{"row": 1, "column": "情形发生日期", "reason": "缺少该列"}])
+    );
     let (status, refused) = import(&h, &bad, false).await;
     assert_eq!(
         (status, refused["code"].as_str()),

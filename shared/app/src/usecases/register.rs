@@ -150,13 +150,11 @@ pub async fn import(
             max: MAX_IMPORT_BYTES,
         });
     }
-    let (entries, mut errors) = parse(body, caller.sub(), now);
-    let rows = entries.len()
-        + errors
-            .iter()
-            .map(|e| e.row)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+    let Parsed {
+        rows,
+        entries,
+        issues: mut errors,
+    } = parse(body, caller.sub(), now);
 
     let existing: BTreeMap<(String, String), RegisterEntry> = all_entries(app)
         .await?
@@ -249,8 +247,15 @@ fn kind_zh(fact: &RegisterFact) -> &'static str {
     }
 }
 
-/// The file's valid rows as entries (with their line numbers) and the issues of the others.
-fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> (Vec<(u64, RegisterEntry)>, Vec<RowIssue>) {
+/// A file read: how many data rows it has, the valid ones as entries (with their line numbers),
+/// and the issues of the others.
+struct Parsed {
+    rows: usize,
+    entries: Vec<(u64, RegisterEntry)>,
+    issues: Vec<RowIssue>,
+}
+
+fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
     // Excel writes UTF-8 CSV with a byte-order mark; the csv crate would read it into the first
     // header.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
@@ -268,7 +273,11 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> (Vec<(u64, RegisterEntry)
                 column: String::new(),
                 reason: csv_reason(&error),
             });
-            return (Vec::new(), issues);
+            return Parsed {
+                rows: 0,
+                entries: Vec::new(),
+                issues,
+            };
         }
     };
     let positions: BTreeMap<&str, usize> = column::ALL
@@ -290,15 +299,21 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> (Vec<(u64, RegisterEntry)
         }
     }
     if !issues.is_empty() {
-        return (Vec::new(), issues);
+        return Parsed {
+            rows: 0,
+            entries: Vec::new(),
+            issues,
+        };
     }
     let mut entries = Vec::new();
+    let mut rows = 0;
     for (index, record) in reader.records().enumerate() {
         // Line numbers as a spreadsheet shows them: the header is 1, the first row 2.
         let fallback = index as u64 + 2;
         let record = match record {
             Ok(record) => record,
             Err(error) => {
+                rows += 1;
                 let row = error.position().map(|p| p.line()).unwrap_or(fallback);
                 issues.push(RowIssue {
                     row,
@@ -315,21 +330,25 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> (Vec<(u64, RegisterEntry)
                 .and_then(|index| record.get(*index))
                 .unwrap_or_default()
         };
+        // A blank line (a spreadsheet's trailing rows) is no row.
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let mut row_issues = Vec::new();
+        rows += 1;
         match entry_of(&cell, by, now) {
             Ok(entry) => entries.push((row, entry)),
-            Err(found) => row_issues.extend(found),
+            Err(found) => issues.extend(found.into_iter().map(|(column, reason)| RowIssue {
+                row,
+                column: column.into(),
+                reason,
+            })),
         }
-        issues.extend(row_issues.into_iter().map(|(column, reason)| RowIssue {
-            row,
-            column: column.into(),
-            reason,
-        }));
     }
-    (entries, issues)
+    Parsed {
+        rows,
+        entries,
+        issues,
+    }
 }
 
 fn csv_reason(error: &csv::Error) -> String {
