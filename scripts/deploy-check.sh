@@ -39,6 +39,7 @@ code_bucket="deploy-check-code-$run_id"
 
 .venv-cfnlint/bin/python - "$MOTO_URL" "$work/template.json" "$run_id" "$code_bucket" <<'PY'
 import io
+import json
 import sys
 import time
 import zipfile
@@ -149,7 +150,7 @@ expect(f"{name_prefix}-access-logs-123456789012-us-east-1" in existing, "access-
 
 # The functions: the runtime SAM builds for, and the environment the binaries read.
 lambda_client = client("lambda")
-for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction"):
+for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction"):
     function = lambda_client.get_function(FunctionName=physical[logical])["Configuration"]
     expect(function["Runtime"] == "provided.al2023", f"{logical} runtime {function['Runtime']}")
     expect(function["Handler"] == "bootstrap", f"{logical} handler {function['Handler']}")
@@ -172,9 +173,20 @@ for mapping in mappings:
     destination = mapping.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
     expect(destination == failure_queue, f"mapping on-failure destination {destination}")
 
+# The stream feeds screening too, filtered to applications becoming recommended (Art. 11(4)).
+mappings = lambda_client.list_event_source_mappings(FunctionName=physical["ScreeningFunction"])["EventSourceMappings"]
+expect(len(mappings) == 1, f"screening has {len(mappings)} event source mappings")
+for mapping in mappings:
+    expect(mapping["EventSourceArn"] == table.get("LatestStreamArn"), f"screening mapping source {mapping['EventSourceArn']}")
+    patterns = [f.get("Pattern", "") for f in mapping.get("FilterCriteria", {}).get("Filters", [])]
+    expect(
+        len(patterns) == 1 and json.loads(patterns[0])["dynamodb"]["NewImage"]["lifecycle"]["M"]["state"]["S"] == ["recommended"],
+        f"screening mapping filter {patterns}",
+    )
+
 for message in failures:
     print(f"deploy-check: {message}", file=sys.stderr)
 if failures:
     sys.exit(1)
-print(f"deploy-check: stack {stack} CREATE_COMPLETE on moto; table, buckets, functions and stream mapping as declared")
+print(f"deploy-check: stack {stack} CREATE_COMPLETE on moto; table, buckets, functions and stream mappings as declared")
 PY

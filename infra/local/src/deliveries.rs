@@ -1,6 +1,6 @@
 //! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
-//! stream → `notify`, the schedule → `redrive_pending_notices`. Deliveries are at-least-once, as on
-//! AWS; the handlers are idempotent.
+//! stream → `notify` and `screening`, the schedule → `redrive_pending_notices`. Deliveries are
+//! at-least-once, as on AWS; the handlers are idempotent.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -215,8 +215,18 @@ pub(crate) async fn tail_changes(
         };
 
         let records: Vec<ChangeRecord> = batch.into_iter().map(|(_, record)| record).collect();
+        // On AWS each function's event source mapping reads the stream on its own; here both read
+        // each batch in turn, each retried and given up on its own, from one shared position.
+        // `screening` gets every record, its handler skipping what the mapping's filter would.
         let outcome = with_retries("table change batch", retry, &shutdown, || {
             events::table_changes(&app, &records, clock.now())
+        })
+        .await;
+        if let Outcome::Stopped = outcome {
+            return;
+        }
+        let outcome = with_retries("table change batch (screening)", retry, &shutdown, || {
+            award_app::usecases::screening::table_changes(&app, &records, clock.now())
         })
         .await;
         if let Outcome::Stopped = outcome {

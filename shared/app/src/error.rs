@@ -138,6 +138,12 @@ app_errors! {
     RecommenderNotApplicable => 422, "recommender_not_applicable",
         "the chosen unit recommends neither this division nor this industry (Art. 11(3))",
         "所选推荐单位不负责本单位所在县（区）或所属行业，请重新选择（办法第十一条第三项）。";
+    InvalidRegisterRows { issues: Vec<crate::usecases::register::RowIssue> } => 422, "invalid_register_rows",
+        "the register import has invalid rows; nothing was imported; see details", "登记簿导入文件有错误，未导入任何记录，错误所在的行、列及原因详见 details。";
+    InvalidSettlement { detail: award_domain::eligibility::EligibilityError } => 422, "invalid_settlement",
+        "the settlement is refused: {detail}", "复核结论无效：只能对“待复核”的条件作出“通过”或“不通过”的结论，并须写明理由。";
+    NotScreened => 409, "not_screened",
+        "the application has not been screened yet", "该申报尚未进行资格审查。";
     RecommenderNotChosen => 422, "recommender_not_chosen",
         "choose the recommending unit before submitting (Art. 11(3))", "提交前请选择推荐单位（办法第十一条第三项）。";
 
@@ -199,8 +205,8 @@ app_errors! {
         "{command}: the deadline {deadline} has passed", "截止日期 {deadline} 已过，不能再办理。";
     DeadlineNotPassed { command: String, deadline: NaiveDate } => 409, "deadline_not_passed",
         "{command}: the deadline {deadline} has not passed yet", "截止日期 {deadline} 尚未届满。";
-    ScreeningUnsettled => 422, "screening_unsettled",
-        "the screening still has conditions that need review", "资格审查仍有待复核的条件，请先逐项确认。";
+    ScreeningUnsettled { conditions: Vec<award_domain::eligibility::Condition> } => 422, "screening_unsettled",
+        "the screening still has conditions that need review: {conditions:?}", "资格审查仍有待复核的条件，请先逐项确认（详见 details）。";
     ScreeningDate { as_of: NaiveDate, deadline: NaiveDate } => 422, "screening_date",
         "the screening is as of {as_of}, not the application deadline {deadline}", "资格审查应以申报截止日 {deadline} 为准。";
     NoScores => 409, "no_scores",
@@ -271,6 +277,8 @@ impl AppError {
         match self {
             Self::InvalidForm { issues } => serde_json::to_value(issues).ok(),
             Self::SubmissionIncomplete { missing } => serde_json::to_value(missing).ok(),
+            Self::InvalidRegisterRows { issues } => serde_json::to_value(issues).ok(),
+            Self::ScreeningUnsettled { conditions } => serde_json::to_value(conditions).ok(),
             _ => None,
         }
     }
@@ -393,7 +401,9 @@ impl From<TransitionError> for AppError {
             TransitionError::DeadlineNotPassed { command, deadline } => {
                 Self::DeadlineNotPassed { command, deadline }
             }
-            TransitionError::ScreeningUnsettled => Self::ScreeningUnsettled,
+            TransitionError::ScreeningUnsettled => Self::ScreeningUnsettled {
+                conditions: Vec::new(),
+            },
             TransitionError::ScreeningDate { as_of, deadline } => {
                 Self::ScreeningDate { as_of, deadline }
             }

@@ -25,15 +25,42 @@ use crate::usecases::documents::RequestMeta;
 /// The largest JSON body accepted, in bytes (an application form is well under this).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 
-/// A status and a JSON body.
-pub type Reply = (StatusCode, serde_json::Value);
+/// A status and a body.
+pub type Reply = (StatusCode, ReplyBody);
+
+/// What a route answers: JSON, or a CSV file for a spreadsheet (the screening export).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplyBody {
+    Json(serde_json::Value),
+    /// `text` already starts with the UTF-8 BOM Excel needs to read it as UTF-8.
+    Csv {
+        file_name: String,
+        text: String,
+    },
+}
 
 /// Handles one request; never fails: errors become JSON error responses.
 pub async fn handle(app: &App, request: Request, now: DateTime<Utc>) -> Response<Body> {
     let method = request.method().as_str().to_owned();
     let path = request_path(&request);
     match dispatch(app, &request, &method, &path, now).await {
-        Ok((status, body)) => json_response(status, body),
+        Ok((status, ReplyBody::Json(body))) => json_response(status, body),
+        Ok((status, ReplyBody::Csv { file_name, text })) => {
+            let mut response = Response::new(Body::Text(text));
+            *response.status_mut() = status;
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            // File names are built by the app from validated ids, so they are plain ASCII.
+            if let Ok(value) =
+                HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+            {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
         Err(error) => {
             if error.status() >= 500 {
                 tracing::error!(%method, %path, %error, "request failed");
@@ -83,7 +110,7 @@ async fn dispatch(
 pub fn reply(status: StatusCode, value: &impl Serialize) -> Result<Reply, AppError> {
     let value = serde_json::to_value(value)
         .map_err(|error| AppError::corrupt(format!("response does not serialise: {error}")))?;
-    Ok((status, value))
+    Ok((status, ReplyBody::Json(value)))
 }
 
 fn json_response(status: StatusCode, body: serde_json::Value) -> Response<Body> {
@@ -209,6 +236,16 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> 
             detail: error.to_string(),
         },
     })
+}
+
+/// The body's bytes as sent (API Gateway's base64 undone), for uploads that are not JSON (the
+/// register's CSV); larger than `max` bytes is `BodyTooLarge`.
+pub fn raw_body(request: &Request, max: usize) -> Result<&[u8], AppError> {
+    let bytes: &[u8] = request.body().as_ref();
+    if bytes.len() > max {
+        return Err(AppError::BodyTooLarge { max });
+    }
+    Ok(bytes)
 }
 
 /// JWT authorizers pass claims through as the token had them: `email_verified` is a JSON

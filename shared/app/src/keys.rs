@@ -24,6 +24,7 @@ pub mod item_type {
     pub const BOARD_ENTRY: &str = "board_entry";
     pub const DUE: &str = "due";
     pub const DOCUMENT_SLOT: &str = "document_slot";
+    pub const REGISTER_ENTRY: &str = "register_entry";
 }
 
 /// The `type` attribute name.
@@ -173,6 +174,24 @@ pub fn audit(subject_partition: &str, at: DateTime<Utc>, id: Ulid) -> Key {
         subject_partition,
         format!("{AUDIT_PREFIX}{}#{id}", instant(at)),
     )
+}
+
+// --- the register of awards and debarments (Arts. 5, 17, 18) -----------------------------------
+
+/// The partition of one organisation's register entries: screening reads it with one query.
+pub fn register_partition(uscc: &str) -> String {
+    format!("REG#{uscc}")
+}
+
+/// GSI1 partition listing the whole register (`GET /register`), sorted by `<uscc>#<entry>`.
+pub const REGISTER: &str = "REGISTER";
+
+/// An award (`AWARD#<approved_on>`) or a debarment (`BAR#<revoked_on>`) of an organisation: an
+/// organisation is awarded at most once and revoked at most once on one day, so the date is the
+/// entry's identity and a re-imported row lands on the same item.
+pub fn register_entry_item_keys(uscc: &str, entry: &str) -> ItemKeys {
+    ItemKeys::primary(Key::new(register_partition(uscc), entry))
+        .with_gsi1(REGISTER.to_owned(), format!("{uscc}#{entry}"))
 }
 
 // --- notices and due dates ----------------------------------------------------------------------

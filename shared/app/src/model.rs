@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use award_domain::award::{Debarment, Validity};
 use award_domain::cycle::Cycle;
+use award_domain::eligibility::Screening;
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use award_domain::lifecycle::{ApplicationState, Lifecycle, NoticeKind, Recipient, ScheduleKind};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,6 +77,10 @@ pub struct Application {
     pub recommender_id: Option<Ulid>,
     /// Art. 11(3): the unit's opinion and signer, once it recommended.
     pub recommendation: Option<Recommendation>,
+    /// Art. 11(4): the Office's eligibility screening while it is under review, with the
+    /// settlements made so far (`usecases::screening`); once confirmed, the lifecycle keeps it.
+    #[serde(default)]
+    pub screening: Option<ScreeningRecord>,
     pub contact: ContactAddresses,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -104,6 +110,70 @@ impl Record for Application {
             &self.cycle_id,
             self.state().as_str(),
         )
+    }
+}
+
+/// Art. 11(4): the screening of an application as it stands, and when and by whom it was last
+/// run (the `screening` function, or the Office re-running it after a correction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningRecord {
+    #[serde(flatten)]
+    pub screening: Screening,
+    pub screened_at: DateTime<Utc>,
+    pub screened_by: String,
+}
+
+/// What the register knows of an organisation (Arts. 5, 17, 18): an award with its validity, or
+/// a debarment counted from a revocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RegisterFact {
+    /// Art. 5: awarded in `cycle_id`, valid for 5 years from the approval (Art. 11(9)).
+    Award {
+        cycle_id: String,
+        validity: Validity,
+    },
+    /// Arts. 17, 18: the award approved on `award_approved_on` was revoked; the bar runs from
+    /// the revocation.
+    Debarment {
+        award_approved_on: NaiveDate,
+        debarment: Debarment,
+    },
+}
+
+/// One entry of the register of awards and debarments, kept by the Office (imported from its
+/// history) until the later stages write it when they award or revoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    /// GB 32100 code as written in the Office's records (trimmed, upper case).
+    pub uscc: String,
+    pub organisation_name: String,
+    pub fact: RegisterFact,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl RegisterEntry {
+    /// The entry's sort key: `AWARD#<approved_on>` or `BAR#<revoked_on>` (China dates).
+    pub fn entry_key(&self) -> String {
+        match &self.fact {
+            RegisterFact::Award { validity, .. } => format!("AWARD#{}", validity.approved_on),
+            RegisterFact::Debarment { debarment, .. } => format!("BAR#{}", debarment.revoked_on),
+        }
+    }
+
+    /// Whether `other` records the same fact (who recorded it, and when, aside).
+    pub fn same_fact(&self, other: &RegisterEntry) -> bool {
+        self.uscc == other.uscc
+            && self.organisation_name == other.organisation_name
+            && self.fact == other.fact
+    }
+}
+
+impl Record for RegisterEntry {
+    const TYPE: &'static str = item_type::REGISTER_ENTRY;
+    fn keys(&self) -> ItemKeys {
+        keys::register_entry_item_keys(&self.uscc, &self.entry_key())
     }
 }
 

@@ -19,13 +19,14 @@ use ulid::Ulid;
 
 use crate::App;
 use crate::error::AppError;
-use crate::http::{self, Reply};
+use crate::http::{self, Reply, ReplyBody};
 use crate::identity::Caller;
 use crate::keys;
 use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    applications, board, contact, cycles, documents, recommendations, recommenders,
+    applications, board, contact, cycles, documents, recommendations, recommenders, register,
+    screening,
 };
 
 /// Who may call a route.
@@ -114,6 +115,22 @@ impl Call<'_> {
 
 fn ok(value: &impl Serialize) -> Result<Reply, AppError> {
     http::reply(StatusCode::OK, value)
+}
+
+/// A CSV file (the screening export), UTF-8 with its BOM.
+fn csv_file((file_name, text): (String, String)) -> Result<Reply, AppError> {
+    Ok((StatusCode::OK, ReplyBody::Csv { file_name, text }))
+}
+
+/// `?dry_run=true|false` (absent: false).
+fn dry_run(call: &Call<'_>) -> Result<bool, AppError> {
+    match call.query("dry_run").as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(AppError::InvalidQuery {
+            detail: format!("dry_run: {other:?} is neither true nor false"),
+        }),
+    }
 }
 
 fn created(value: &impl Serialize) -> Result<Reply, AppError> {
@@ -257,6 +274,38 @@ pub static ROUTES: &[RouteSpec] = &[
                 applications::list_for_cycle(app, call.caller()?, call.param(0), state.as_deref())
                     .await?;
             ok(&serde_json::json!({ "applications": list }))
+        })
+    ),
+    route!(
+        "ExportCycleScreening",
+        "GET",
+        "/cycles/{id}/screening.csv",
+        OFFICE,
+        handler!(|app, call| csv_file(
+            screening::export_csv(app, call.caller()?, call.param(0)).await?
+        ))
+    ),
+    // --- the register of awards and debarments (Arts. 5, 17, 18) -------------------------------
+    route!(
+        "ListRegister",
+        "GET",
+        "/register",
+        STAFF,
+        handler!(|app, call| {
+            let uscc = call.query("uscc");
+            let entries = register::list(app, call.caller()?, uscc.as_deref()).await?;
+            ok(&serde_json::json!({ "entries": entries }))
+        })
+    ),
+    route!(
+        "ImportRegister",
+        "POST",
+        "/register/import",
+        OFFICE,
+        handler!(|app, call| {
+            let dry_run = dry_run(call)?;
+            let body = http::raw_body(call.request, register::MAX_IMPORT_BYTES)?;
+            ok(&register::import(app, call.caller()?, body, dry_run, call.now).await?)
         })
     ),
     // --- recommending units (Art. 11(3)) --------------------------------------------------------
@@ -430,6 +479,56 @@ pub static ROUTES: &[RouteSpec] = &[
             call.caller()?,
             call.application_id(0)?,
             call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    // --- eligibility screening (Arts. 5, 10, 11(4), 17, 18) ------------------------------------
+    route!(
+        "ScreenApplication",
+        "POST",
+        "/applications/{id}/screening",
+        OFFICE,
+        handler!(|app, call| ok(&screening::rescreen(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "GetScreening",
+        "GET",
+        "/applications/{id}/screening",
+        OFFICE,
+        handler!(|app, call| ok(
+            &screening::view(app, call.caller()?, call.application_id(0)?).await?
+        ))
+    ),
+    route!(
+        "SettleScreeningCondition",
+        "POST",
+        "/applications/{id}/screening/settlements",
+        OFFICE,
+        handler!(|app, call| ok(&screening::settle(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ConfirmScreening",
+        "POST",
+        "/applications/{id}/screening/confirm",
+        OFFICE,
+        handler!(|app, call| ok(&screening::confirm(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
             call.now
         )
         .await?))

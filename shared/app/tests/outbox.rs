@@ -190,8 +190,14 @@ async fn an_internationalised_contact_domain_is_stored_and_mailed_as_punycode() 
         )
         .await;
     assert_eq!(status, 201, "{created}");
-    assert_eq!(created["form"]["contact"]["email"], "li@xn--fsqu00a.xn--fiqs8s");
-    assert_eq!(created["contact"]["pending_email"], "li@xn--fsqu00a.xn--fiqs8s");
+    assert_eq!(
+        created["form"]["contact"]["email"],
+        "li@xn--fsqu00a.xn--fiqs8s"
+    );
+    assert_eq!(
+        created["contact"]["pending_email"],
+        "li@xn--fsqu00a.xn--fiqs8s"
+    );
     // The new contact address is sent its confirmation link, as punycode.
     let confirmation: Vec<_> = notices_in(&h)
         .into_iter()
@@ -203,7 +209,9 @@ async fn an_internationalised_contact_domain_is_stored_and_mailed_as_punycode() 
     let emails = h.emails();
     assert_eq!(emails.len(), 2);
     assert!(
-        emails.iter().any(|email| email.contains("li@xn--fsqu00a.xn--fiqs8s")),
+        emails
+            .iter()
+            .any(|email| email.contains("li@xn--fsqu00a.xn--fiqs8s")),
         "{emails:?}"
     );
 }

@@ -666,6 +666,8 @@ pub fn decide(
                 Overall::Ineligible => {
                     events.push(notice(R::Applicant, N::Ineligible));
                     events.push(notice(R::Recommender, N::Ineligible));
+                    // Issue 8: the Office is copied on every refusal it confirmed.
+                    events.push(notice(R::Office, N::Ineligible));
                     S::Ineligible
                 }
             };
@@ -1427,6 +1429,7 @@ mod tests {
             .unwrap();
         assert_eq!(failed.lifecycle.state, S::Ineligible);
         assert!(notices(&failed).contains(&(Recipient::Applicant, NoticeKind::Ineligible)));
+        assert!(notices(&failed).contains(&(Recipient::Office, NoticeKind::Ineligible)));
         let mut wrong_date = screening(Outcome::Pass);
         wrong_date.as_of = d(2026, 7, 20);
         assert!(matches!(

@@ -221,6 +221,19 @@ async fn notify(
         .expect("notify handles the batch")
 }
 
+/// Delivers a stream event to `screening` as its event source mapping would (the filter aside:
+/// the handler skips what the filter would not pass).
+async fn screen(
+    app: &App,
+    event: aws_lambda_events::dynamodb::Event,
+    now: DateTime<Utc>,
+) -> EventReport {
+    let records = events::change_records(event).expect("stream records convert");
+    award_app::usecases::screening::table_changes(app, &records, now)
+        .await
+        .expect("screening handles the batch")
+}
+
 /// The emails moto's SES accepted from `sender`: (subject, to addresses).
 async fn sent_emails(
     http: &reqwest::Client,
@@ -608,7 +621,8 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     assert_eq!(recommended["lifecycle"]["state"], "recommended");
 
     // The stream → notify: 5 documents received, 3 for the submission, 2 for the recommendation.
-    let report = notify(&app, stream.read_event().await, now).await;
+    let batch = stream.read_event().await;
+    let report = notify(&app, batch.clone(), now).await;
     assert_eq!(report.changed, 10, "{report:?}");
     let emails = sent_emails(&http, &moto, &sender).await;
     assert_eq!(emails.len(), 12, "{emails:?}");
@@ -631,6 +645,56 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
             .iter()
             .any(|(subject, to)| subject.contains("申报已提交")
                 && to == &[format!("office-{suffix}@wuwei.example.cn")]),
+        "{emails:?}"
+    );
+
+    // --- screening (Art. 11(4)) ---
+    // The same stream records → `screening`: the recommended application is screened once.
+    let report = screen(&app, batch.clone(), now).await;
+    assert_eq!(report.changed, 1, "{report:?}");
+    // The records since (notify's marks, and the screening's own write of the application and
+    // its audit record), then the whole batch redelivered: nothing written.
+    let own = stream.read_event().await;
+    let report = screen(&app, own, now).await;
+    assert_eq!((report.changed, report.unchanged), (0, 1), "{report:?}");
+    let report = screen(&app, batch, now).await;
+    assert_eq!(report.changed, 0, "{report:?}");
+    assert!(stream.read_event().await.records.is_empty());
+
+    let (status, screened) = invoke_api(
+        &app,
+        &office,
+        Method::GET,
+        &format!("{application_path}/screening"),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{screened}");
+    assert_eq!(screened["overall"], "eligible", "{screened}");
+    assert_eq!(
+        screened["screening"]["verdicts"].as_array().unwrap().len(),
+        14
+    );
+    let (status, confirmed) = invoke_api(
+        &app,
+        &office,
+        Method::POST,
+        &format!("{application_path}/screening/confirm"),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["lifecycle"]["state"], "eligible");
+    let report = notify(&app, stream.read_event().await, now).await;
+    assert_eq!(report.changed, 1, "{report:?}");
+    let emails = sent_emails(&http, &moto, &sender).await;
+    assert!(
+        emails
+            .iter()
+            .any(|(subject, to)| subject.contains("资格审查通过")
+                && to == std::slice::from_ref(&contact)),
         "{emails:?}"
     );
 }

@@ -112,6 +112,25 @@ impl Client {
         (status, json)
     }
 
+    /// A file download (the screening export): the status, the content type and the text.
+    async fn download(&self, path: &str, token: &str) -> (StatusCode, String, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the runner answers");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, content_type, response.text().await.unwrap())
+    }
+
     /// Performs a presigned request as the API returned it, sending exactly its headers.
     async fn presigned(&self, link: &Value, url: &str, body: Vec<u8>) -> (StatusCode, Value) {
         let method = Method::from_bytes(link["method"].as_str().unwrap().as_bytes()).unwrap();
@@ -799,6 +818,55 @@ async fn applications_are_submitted_recommended_and_the_call_closes_by_itself() 
         emails.iter().any(|email| email.to == ["two@example.cn"]
             && email.subject.contains("申报未获通过")
             && email.text.contains("推荐截止日期")),
+        "{emails:#?}"
+    );
+
+    // The runner's stream screened the recommended application (Art. 11(4)); the Office reads
+    // the verdicts, the export, and confirms: eligible, and the applicant is told.
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let (status, screened) = client
+        .call(
+            Method::GET,
+            &format!("{recommended}/screening"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{screened}");
+    assert_eq!(screened["screened_by"], "system", "{screened}");
+    assert_eq!(screened["screening"]["as_of"], deadline.to_string());
+    assert_eq!(screened["overall"], "eligible", "{screened}");
+    let (status, content_type, export) = client
+        .download(&format!("/cycles/{cycle_id}/screening.csv"), &office)
+        .await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "text/csv; charset=utf-8")
+    );
+    assert!(export.starts_with("\u{FEFF}申报编号,"), "{export}");
+    assert_eq!(export.lines().count(), 3, "{export}");
+    let (status, confirmed) = client
+        .call(
+            Method::POST,
+            &format!("{recommended}/screening/confirm"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    assert_eq!(confirmed["lifecycle"]["state"], "eligible");
+    settled(&server).await;
+    let emails = outbox_emails(&server.outbox());
+    assert!(
+        emails
+            .iter()
+            .any(|email| email.to == ["one@example.cn"] && email.subject.contains("资格审查通过")),
         "{emails:#?}"
     );
     server.shutdown().await.expect("a clean shutdown");

@@ -106,6 +106,7 @@ pub async fn create_application(
             form: form.clone(),
             recommender_id: None,
             recommendation: None,
+            screening: None,
             contact: ContactAddresses {
                 account_email: account_email.clone(),
                 confirmed_email: None,
@@ -571,6 +572,9 @@ pub struct ApplicationSummary {
     pub recommender_id: Option<Ulid>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// Art. 11(4): the screening's outcome and what failed or waits for the Office, once screened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening: Option<crate::usecases::screening::ScreeningSummary>,
 }
 
 impl From<&Application> for ApplicationSummary {
@@ -584,6 +588,7 @@ impl From<&Application> for ApplicationSummary {
             recommender_id: application.recommender_id,
             submitted_at: application.lifecycle.submitted_at,
             updated_at: application.updated_at,
+            screening: crate::usecases::screening::ScreeningSummary::of(application),
         }
     }
 }

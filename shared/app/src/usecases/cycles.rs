@@ -313,7 +313,7 @@ pub async fn get_cycle(app: &App, caller: &Caller, id: &str) -> Result<CycleView
 
 /// Staff: the Office, the Committee, experts and recommending units (who read the calls they
 /// work on); never an applicant, who reads the public call.
-fn require_staff(caller: &Caller) -> Result<(), AppError> {
+pub(crate) fn require_staff(caller: &Caller) -> Result<(), AppError> {
     if [
         Role::Office,
         Role::Committee,

@@ -17,6 +17,8 @@ pub mod cycles;
 pub mod documents;
 pub mod recommendations;
 pub mod recommenders;
+pub mod register;
+pub mod screening;
 
 /// The audit record of one state change (Art. 3: who, when, what).
 pub(crate) fn audit(
