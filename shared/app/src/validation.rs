@@ -1,6 +1,6 @@
 //! Checks on what callers send, each failing with its own [`AppError`].
 
-use award_domain::uscc::Uscc;
+use award_domain::uscc::UsccScreening;
 use chrono::NaiveDate;
 use email_address::{EmailAddress, Options};
 
@@ -46,8 +46,15 @@ pub fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
-pub fn uscc(text: &str) -> Result<Uscc, AppError> {
-    Ok(Uscc::parse(text)?)
+/// A unified social credit code as stored (trimmed, upper case). A code whose only fault is its
+/// check character is accepted: some legacy codes fail it, and screening puts it to the Office
+/// (Art. 11(4), `eligibility` condition `uscc_check_character`), never an automatic refusal.
+pub fn uscc(text: &str) -> Result<String, AppError> {
+    match award_domain::uscc::screen(text) {
+        UsccScreening::Valid { uscc } => Ok(uscc.into_string()),
+        UsccScreening::CheckCharacterMismatch { text, .. } => Ok(text),
+        UsccScreening::Malformed { error } => Err(error.into()),
+    }
 }
 
 /// An administrative division code (GB/T 2260): six digits.

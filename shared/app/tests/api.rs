@@ -536,11 +536,6 @@ async fn bad_applications_are_refused_and_change_nothing() {
         ("".to_owned(), 400, "invalid_json"),
         (with("extra", Value::from("x")), 400, "invalid_field"),
         (with("uscc", Value::from(12)), 400, "invalid_field"),
-        (
-            with("uscc", Value::from(wrong_check_character())),
-            422,
-            "invalid_uscc",
-        ),
         (with("uscc", Value::from("916206")), 422, "invalid_uscc"),
         (
             with("organisation_name", Value::from("   ")),

@@ -439,6 +439,29 @@ async fn bars_and_valid_awards_on_the_deadline_make_it_ineligible_with_the_artic
 }
 
 #[tokio::test]
+async fn a_legacy_code_failing_its_check_character_is_accepted_and_put_to_the_office() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let mut form = sample();
+    // The sample's code with another check character: well-formed, but GB 32100 disagrees.
+    let mut code = form.organisation.uscc.clone();
+    let last = code.pop().unwrap();
+    code.push(if last == '0' { '1' } else { '0' });
+    form.organisation.uscc = code.clone();
+    let (id, before) = recommended_application(&h, form).await;
+    screening::table_changes(&h.app, &h.changes_after(before), china(2026, 7, 10, 11))
+        .await
+        .unwrap();
+    let view = screening_of(&h, &id).await;
+    assert_eq!(view["overall"], "needs_review", "{view}");
+    assert_eq!(view["needs_review"], json!(["uscc_check_character"]));
+    let (_, read) = h
+        .request("GET", &format!("/applications/{id}"), Some(OFFICE), None)
+        .await;
+    assert_eq!(read["uscc"], code.as_str());
+}
+
+#[tokio::test]
 async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation() {
     let h = Harness::new();
     h.open_cycle().await;

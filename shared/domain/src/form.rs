@@ -616,15 +616,9 @@ impl ApplicationForm {
         if !org.uscc.trim().is_empty() {
             match Uscc::parse(&org.uscc) {
                 Ok(_) => {}
-                Err(UsccError::CheckCharacter { .. }) => issues.push(
-                    "organisation.uscc",
-                    "uscc_check_character",
-                    "The check character (the 18th) of the unified social credit code does not \
-                     match the other 17 (GB 32100): compare the code with the business licence."
-                        .into(),
-                    "统一社会信用代码校验码（第18位）与前17位不符（GB 32100），请对照营业执照核对。"
-                        .into(),
-                ),
+                // Some legacy codes fail their check character: screening flags it for the
+                // Office's review (Art. 11(4)); it is never a reason to refuse the form.
+                Err(UsccError::CheckCharacter { .. }) => {}
                 Err(error) => issues.push(
                     "organisation.uscc",
                     "invalid_uscc",
@@ -633,8 +627,10 @@ impl ApplicationForm {
                         "统一社会信用代码格式不正确：{}。",
                         match error {
                             UsccError::Length { found } => format!("应为18位，现为{found}位"),
-                            UsccError::Character { position, character } =>
-                                format!("第{position}位字符“{character}”不是有效字符"),
+                            UsccError::Character {
+                                position,
+                                character,
+                            } => format!("第{position}位字符“{character}”不是有效字符"),
                             UsccError::DivisionCode { found } =>
                                 format!("第3至8位应为6位数字的行政区划代码，现为“{found}”"),
                             UsccError::CheckCharacter { .. } => "校验码不符".into(),
@@ -1740,8 +1736,9 @@ mod tests {
         only_issue(&form, "organisation.uscc", "invalid_uscc");
         let zh = &form.check_fields(&rubric(), today())[0].message_zh;
         assert!(zh.contains("应为18位，现为17位"), "{zh}");
+        // A wrong check character is screening's "needs review", not a field error.
         form.organisation.uscc = "91620602224305118X".into();
-        only_issue(&form, "organisation.uscc", "uscc_check_character");
+        assert_eq!(field_issues(&form), vec![]);
         form.organisation.uscc = "9162O602224305118Y".into();
         only_issue(&form, "organisation.uscc", "invalid_uscc");
         // Lower case and surrounding spaces are how people type a valid code.

@@ -14,7 +14,7 @@ use award_aws::{DynamoTable, S3Blobs, SesMail};
 use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
     document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
-    required_categories, uscc, uscc_with_wrong_check_character,
+    required_categories, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
@@ -349,7 +349,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     let (status, body) = invoke_api(&app, &office, Method::POST, &open_path, None, now).await;
     assert_eq!(status, 200, "{body}");
 
-    // An invalid USCC changes nothing; a valid one creates the application.
+    // A malformed USCC (17 characters) changes nothing; a valid one creates the application.
     let (status, body) = invoke_api(
         &app,
         &applicant,
@@ -357,7 +357,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         "/applications",
         Some(&new_application(
             "武威市示例质量有限公司",
-            &uscc_with_wrong_check_character("MA74XY8Q0"),
+            &uscc("MA74XY8Q0")[..17],
             &contact,
         )),
         now,

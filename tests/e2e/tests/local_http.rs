@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
     document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
-    outbox_emails, required_categories, uscc, uscc_with_wrong_check_character,
+    outbox_emails, required_categories, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -366,7 +366,7 @@ async fn bad_inputs_get_a_4xx_json_error_and_change_nothing() {
                 Some(&applicant),
                 Some(&new_application(
                     "武威市示例质量有限公司",
-                    &uscc_with_wrong_check_character("MA74XY8Q0"),
+                    &uscc("MA74XY8Q0")[..17],
                     "a1@example.cn",
                 )),
             )

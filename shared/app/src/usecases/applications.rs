@@ -84,7 +84,7 @@ pub async fn create_application(
 
     let mut form = ApplicationForm::default();
     form.organisation.name = organisation_name;
-    form.organisation.uscc = uscc.as_str().to_owned();
+    form.organisation.uscc = uscc;
     form.organisation.registration_date = Some(registration_date);
     form.organisation.division_code = division_code;
     form.contact.email = contact_email.clone();
@@ -357,7 +357,7 @@ pub async fn save_form(
             form.organisation.uscc = application.uscc.clone();
         }
         if validation::uscc(&form.organisation.uscc)
-            .map(|uscc| uscc.as_str() != application.uscc)
+            .map(|uscc| uscc != application.uscc)
             .unwrap_or(true)
         {
             return Err(AppError::UsccImmutable);
