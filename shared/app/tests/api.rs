@@ -646,6 +646,25 @@ fn wrong_check_character() -> String {
 }
 
 #[tokio::test]
+async fn a_code_failing_only_its_check_character_is_accepted_for_screening_to_flag() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+    body["uscc"] = Value::from(wrong_check_character().to_lowercase());
+    let (status, created) = h
+        .request(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    // Stored as written on the licence (upper case), not corrected.
+    assert_eq!(created["uscc"], wrong_check_character());
+}
+
+#[tokio::test]
 async fn one_application_per_organisation_per_cycle() {
     let h = Harness::new();
     h.open_cycle().await;
