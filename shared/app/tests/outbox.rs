@@ -92,12 +92,20 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
         notices::list_failed(&h.app, &applicant).await,
         Err(AppError::Forbidden)
     ));
-    let [listed] = notices::list_failed(&h.app, &office())
-        .await
-        .unwrap()
-        .try_into()
-        .unwrap();
-    assert_eq!(listed.id, notice.id);
+    // Through the API, as the Office's pages call it.
+    let (status, listed) = h
+        .request("GET", "/notices?status=failed", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["notices"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["notices"][0]["id"], notice.id.to_string());
+    let (status, refused) = h
+        .request("GET", "/notices?status=sent", Some(OFFICE), None)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
     assert!(matches!(
         notices::resend(&h.app, &applicant, notice.id, later).await,
         Err(AppError::Forbidden)
@@ -107,10 +115,20 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
     let mut h = h;
     h.app.mail = Arc::new(award_embedded::EmbeddedMail::new(h.outbox.clone()).unwrap());
     let before = h.last_sequence();
-    let resent = notices::resend(&h.app, &office(), notice.id, later)
-        .await
-        .unwrap();
-    assert_eq!((resent.status, resent.attempts), (NoticeStatus::Pending, 0));
+    let (status, resent) = h
+        .request_at(
+            "POST",
+            &format!("/notices/{}/resend", notice.id),
+            Some(OFFICE),
+            None,
+            later,
+        )
+        .await;
+    assert_eq!(status, 200, "{resent}");
+    assert_eq!(
+        (resent["status"].as_str(), resent["attempts"].as_u64()),
+        (Some("pending"), Some(0))
+    );
     let written = h.changes_after(before);
     let audit = written
         .iter()
@@ -161,12 +179,20 @@ async fn a_notice_still_unsent_when_it_leaves_the_redrive_window_becomes_failed(
     let [notice] = notices_in(&h).try_into().unwrap();
     assert_eq!(notice.status, NoticeStatus::Failed);
     assert!(notice.last_error.as_deref().unwrap().contains("window"));
-    let [listed] = notices::list_failed(&h.app, &office())
-        .await
-        .unwrap()
-        .try_into()
-        .unwrap();
-    assert_eq!(listed.id, notice.id);
+    // Through the API, as the Office's pages call it.
+    let (status, listed) = h
+        .request("GET", "/notices?status=failed", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["notices"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["notices"][0]["id"], notice.id.to_string());
+    let (status, refused) = h
+        .request("GET", "/notices?status=sent", Some(OFFICE), None)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
 
     // Given up is final until the Office resends it: the next runs change nothing.
     let report = events::redrive_pending_notices(&h.app, left).await.unwrap();
