@@ -436,6 +436,14 @@ async fn bars_and_valid_awards_on_the_deadline_make_it_ineligible_with_the_artic
     assert!(told.2.contains("第十七条"), "{}", told.2);
     assert!(told.2.contains("第五条"), "{}", told.2);
     assert!(told.2.contains("不持有仍在有效期内的质量奖"), "{}", told.2);
+    // Why, in Chinese too: the bar's ground and end, the award's validity — no English words.
+    assert!(told.2.contains("以不正当手段获取荣誉"), "{}", told.2);
+    assert!(told.2.contains("有效期内不得再次申报"), "{}", told.2);
+    assert!(
+        !told.2.contains("valid through") && !told.2.contains("debarred"),
+        "{}",
+        told.2
+    );
 }
 
 #[tokio::test]

@@ -228,6 +228,9 @@ pub struct Verdict {
     pub condition: Condition,
     pub outcome: Outcome,
     pub reason: String,
+    /// The same reason in Chinese, as the applicant and the Office read it (Art. 11(4)).
+    #[serde(default)]
+    pub reason_zh: String,
     pub article: String,
     /// Set when the Office settled a "needs review" verdict.
     pub settled: Option<Settlement>,
@@ -328,15 +331,17 @@ pub fn screen(
     let window_start = lookback_window_start(deadline);
     let in_window = |date: NaiveDate| window_start < date && date <= deadline;
     let mut verdicts = Vec::new();
-    let mut add = |condition: Condition, outcome: Outcome, reason: String| {
-        verdicts.push(Verdict {
-            condition,
-            outcome,
-            reason,
-            article: condition.article().to_owned(),
-            settled: None,
-        });
-    };
+    let mut add =
+        |condition: Condition, outcome: Outcome, (reason, reason_zh): (String, String)| {
+            verdicts.push(Verdict {
+                condition,
+                outcome,
+                reason,
+                reason_zh,
+                article: condition.article().to_owned(),
+                settled: None,
+            });
+        };
 
     let uscc = uscc::screen(&facts.declared_uscc);
     // Registration in Wuwei (Art. 2, 10(1)).
@@ -344,29 +349,47 @@ pub fn screen(
     let (outcome, reason) = match (uscc.division_code(), address) {
         (Some(code), _) if is_wuwei_division(code) => (
             Outcome::Pass,
-            format!("USCC division code {code} is in Wuwei"),
+            (
+                format!("USCC division code {code} is in Wuwei"),
+                format!("统一社会信用代码中的登记管理机关行政区划码 {code} 属武威市"),
+            ),
         ),
         (code, Some(address)) if is_wuwei_division(address) => match code {
             // Province-level (xx0000) or national registrations cover organisations anywhere.
             Some(code) if code.ends_with("0000") => (
                 Outcome::Pass,
-                format!(
-                    "registered by a province-level or national authority ({code}), address in Wuwei ({address})"
+                (
+                    format!(
+                        "registered by a province-level or national authority ({code}), address in Wuwei ({address})"
+                    ),
+                    format!("由省级或国家级登记机关（{code}）登记，注册地址在武威市（{address}）"),
                 ),
             ),
             _ => (
                 Outcome::NeedsReview,
-                format!(
-                    "address in Wuwei ({address}) but the USCC division code is {}: confirm the registration",
-                    code.unwrap_or("unreadable")
+                (
+                    format!(
+                        "address in Wuwei ({address}) but the USCC division code is {}: confirm the registration",
+                        code.unwrap_or("unreadable")
+                    ),
+                    format!(
+                        "注册地址在武威市（{address}），但统一社会信用代码中的行政区划码为 {}，请核实登记情况",
+                        code.unwrap_or("无法识别")
+                    ),
                 ),
             ),
         },
         (code, _) => (
             Outcome::Fail,
-            format!(
-                "neither the USCC division code ({}) nor the address is in Wuwei",
-                code.unwrap_or("unreadable")
+            (
+                format!(
+                    "neither the USCC division code ({}) nor the address is in Wuwei",
+                    code.unwrap_or("unreadable")
+                ),
+                format!(
+                    "统一社会信用代码中的行政区划码（{}）和注册地址均不在武威市",
+                    code.unwrap_or("无法识别")
+                ),
             ),
         ),
     };
@@ -381,16 +404,28 @@ pub fn screen(
             _ => Outcome::Fail,
         },
         if !operated {
-            format!(
-                "registered on {}, less than 3 years before {deadline}",
-                facts.registration_date
+            (
+                format!(
+                    "registered on {}, less than 3 years before {deadline}",
+                    facts.registration_date
+                ),
+                format!(
+                    "于 {} 登记注册，至申报截止日 {deadline} 不满3年",
+                    facts.registration_date
+                ),
             )
         } else if !facts.operating_normally {
-            "not declared to be operating normally".into()
+            (
+                "not declared to be operating normally".into(),
+                "未声明正常运行".into(),
+            )
         } else {
-            format!(
-                "registered on {}, operating normally",
-                facts.registration_date
+            (
+                format!(
+                    "registered on {}, operating normally",
+                    facts.registration_date
+                ),
+                format!("于 {} 登记注册，正常运行", facts.registration_date),
             )
         },
     );
@@ -406,37 +441,70 @@ pub fn screen(
             Outcome::Fail
         },
         if all_declared {
-            "industry, environmental, energy, safety and quality compliance declared".into()
+            (
+                "industry, environmental, energy, safety and quality compliance declared".into(),
+                "已声明符合产业、环保、能源、安全生产、质量等法律法规及政策".into(),
+            )
         } else {
-            "a compliance declaration is missing".into()
+            (
+                "a compliance declaration is missing".into(),
+                "缺少合规声明".into(),
+            )
         },
     );
 
     let (outcome, reason) = match &facts.quality_certificate {
-        None => (Outcome::Fail, "no management-system certificate".into()),
+        None => (
+            Outcome::Fail,
+            (
+                "no management-system certificate".into(),
+                "未提供管理体系认证证书".into(),
+            ),
+        ),
         Some(cert) if cert.number.trim().is_empty() || cert.issuer.trim().is_empty() => (
             Outcome::NeedsReview,
-            "certificate number or issuer missing".into(),
+            (
+                "certificate number or issuer missing".into(),
+                "认证证书编号或发证机构缺失".into(),
+            ),
         ),
         Some(cert) if cert.valid_from <= deadline && deadline <= cert.valid_until => (
             Outcome::Pass,
-            format!(
-                "certificate {} by {} valid through {}",
-                cert.number, cert.issuer, cert.valid_until
+            (
+                format!(
+                    "certificate {} by {} valid through {}",
+                    cert.number, cert.issuer, cert.valid_until
+                ),
+                format!(
+                    "{}颁发的认证证书 {} 有效期至 {}",
+                    cert.issuer, cert.number, cert.valid_until
+                ),
             ),
         ),
         Some(cert) => (
             Outcome::Fail,
-            format!(
-                "certificate {} is valid {}–{}, not on {deadline}",
-                cert.number, cert.valid_from, cert.valid_until
+            (
+                format!(
+                    "certificate {} is valid {}–{}, not on {deadline}",
+                    cert.number, cert.valid_from, cert.valid_until
+                ),
+                format!(
+                    "认证证书 {} 有效期为 {} 至 {}，申报截止日 {deadline} 不在有效期内",
+                    cert.number, cert.valid_from, cert.valid_until
+                ),
             ),
         ),
     };
     add(Condition::QualitySystem, outcome, reason);
 
     let (outcome, reason) = match &facts.self_assessed_items {
-        None => (Outcome::Fail, "no GB/T 19580 self-assessment".into()),
+        None => (
+            Outcome::Fail,
+            (
+                "no GB/T 19580 self-assessment".into(),
+                "未按 GB/T 19580 开展自我评价".into(),
+            ),
+        ),
         Some(items) => {
             let missing: Vec<&str> = rubric
                 .items()
@@ -444,11 +512,20 @@ pub fn screen(
                 .map(|item| item.id.as_str())
                 .collect();
             if missing.is_empty() {
-                (Outcome::Pass, "self-assessment covers every item".into())
+                (
+                    Outcome::Pass,
+                    (
+                        "self-assessment covers every item".into(),
+                        "自我评价覆盖全部评价条款".into(),
+                    ),
+                )
             } else {
                 (
                     Outcome::NeedsReview,
-                    format!("self-assessment misses items {}", missing.join(", ")),
+                    (
+                        format!("self-assessment misses items {}", missing.join(", ")),
+                        format!("自我评价缺少条款 {}", missing.join("、")),
+                    ),
                 )
             }
         }
@@ -469,13 +546,19 @@ pub fn screen(
             Outcome::Fail
         },
         if missing.is_empty() {
-            format!(
-                "key indicators for {}–{}",
+            let (first, last) = (
                 needed.first().copied().unwrap_or_default(),
-                needed.last().copied().unwrap_or_default()
+                needed.last().copied().unwrap_or_default(),
+            );
+            (
+                format!("key indicators for {first}–{last}"),
+                format!("已提供 {first}—{last} 年主要指标"),
             )
         } else {
-            format!("key indicators missing for {}", missing.join(", "))
+            (
+                format!("key indicators missing for {}", missing.join(", ")),
+                format!("缺少 {} 年主要指标", missing.join("、")),
+            )
         },
     );
 
@@ -488,23 +571,35 @@ pub fn screen(
     let (outcome, reason) = if !failed.is_empty() {
         (
             Outcome::Fail,
-            format!("failed inspection on {}", failed.join(", ")),
+            (
+                format!("failed inspection on {}", failed.join(", ")),
+                format!("{} 的质量监督抽查或出口检验不合格", failed.join("、")),
+            ),
         )
     } else if facts.declares_all_inspections_passed {
         (
             Outcome::Pass,
-            "every sampling and export inspection in 3 years passed".into(),
+            (
+                "every sampling and export inspection in 3 years passed".into(),
+                "近3年各级质量监督抽查和出口商品检验全部合格".into(),
+            ),
         )
     } else {
         (
             Outcome::NeedsReview,
-            "no declaration that every inspection passed".into(),
+            (
+                "no declaration that every inspection passed".into(),
+                "未声明近3年抽查检验全部合格".into(),
+            ),
         )
     };
     add(Condition::Inspections, outcome, reason);
 
     let (outcome, reason) = if !facts.construction_firm {
-        (Outcome::Pass, "not a construction firm".into())
+        (
+            Outcome::Pass,
+            ("not a construction firm".into(), "非施工企业".into()),
+        )
     } else if let Some(award) = facts
         .project_awards
         .iter()
@@ -512,20 +607,44 @@ pub fn screen(
     {
         (
             Outcome::Pass,
-            format!("holds {} ({:?})", award.name, award.level),
+            (
+                format!("holds {} ({:?})", award.name, award.level),
+                format!("获得{}", award.name),
+            ),
         )
     } else {
         (
             Outcome::Fail,
-            "construction firm without a provincial-or-higher quality-project award".into(),
+            (
+                "construction firm without a provincial-or-higher quality-project award".into(),
+                "施工企业未获得省级以上优质工程表彰".into(),
+            ),
         )
     };
     add(Condition::ConstructionAward, outcome, reason);
 
     let (outcome, reason) = match &facts.credit {
-        CreditRecord::Good => (Outcome::Pass, "good quality-credit record".into()),
-        CreditRecord::Blemished { detail } => (Outcome::Fail, format!("credit record: {detail}")),
-        CreditRecord::NotChecked => (Outcome::NeedsReview, "credit record not checked".into()),
+        CreditRecord::Good => (
+            Outcome::Pass,
+            (
+                "good quality-credit record".into(),
+                "质量诚信记录良好".into(),
+            ),
+        ),
+        CreditRecord::Blemished { detail } => (
+            Outcome::Fail,
+            (
+                format!("credit record: {detail}"),
+                format!("质量诚信记录：{detail}"),
+            ),
+        ),
+        CreditRecord::NotChecked => (
+            Outcome::NeedsReview,
+            (
+                "credit record not checked".into(),
+                "尚未核查质量诚信记录".into(),
+            ),
+        ),
     };
     add(Condition::Credit, outcome, reason);
 
@@ -535,26 +654,57 @@ pub fn screen(
         .filter(|incident| in_window(incident.date))
         .map(|incident| format!("{} {:?}", incident.date, incident.kind))
         .collect();
+    let incidents_zh: Vec<String> = facts
+        .incidents
+        .iter()
+        .filter(|incident| in_window(incident.date))
+        .map(|incident| {
+            let kind = match incident.kind {
+                IncidentKind::QualityAccident => "质量事故",
+                IncidentKind::SafetyAccident => "安全事故",
+                IncidentKind::EnvironmentalAccident => "环保事故",
+                IncidentKind::PublicHealthAccident => "公共卫生事故",
+                IncidentKind::MajorComplaint => "重大投诉",
+                IncidentKind::Violation => "违法违规行为",
+            };
+            format!("{} {kind}", incident.date)
+        })
+        .collect();
     let (outcome, reason) = if !incidents.is_empty() {
         (
             Outcome::Fail,
-            format!("within 3 years: {}", incidents.join(", ")),
+            (
+                format!("within 3 years: {}", incidents.join(", ")),
+                format!("近3年内发生：{}", incidents_zh.join("、")),
+            ),
         )
     } else if facts.declares_no_incidents {
         (
             Outcome::Pass,
-            "no accident, major complaint or violation in 3 years".into(),
+            (
+                "no accident, major complaint or violation in 3 years".into(),
+                "近3年未发生事故、重大投诉和违法违规行为".into(),
+            ),
         )
     } else {
         (
             Outcome::NeedsReview,
-            "no declaration of a clean record".into(),
+            (
+                "no declaration of a clean record".into(),
+                "未声明近3年无事故、重大投诉和违法违规行为".into(),
+            ),
         )
     };
     add(Condition::Incidents, outcome, reason);
 
     let (outcome, reason) = match &uscc {
-        UsccScreening::Valid { uscc } => (Outcome::Pass, format!("{uscc} is a valid USCC")),
+        UsccScreening::Valid { uscc } => (
+            Outcome::Pass,
+            (
+                format!("{uscc} is a valid USCC"),
+                format!("{uscc} 为有效的统一社会信用代码"),
+            ),
+        ),
         UsccScreening::CheckCharacterMismatch {
             text,
             expected,
@@ -562,11 +712,22 @@ pub fn screen(
             ..
         } => (
             Outcome::NeedsReview,
-            format!(
-                "{text}: check character {found}, expected {expected}; verify against the licence"
+            (
+                format!(
+                    "{text}: check character {found}, expected {expected}; verify against the licence"
+                ),
+                format!(
+                    "{text} 的校验码为 {found}，按 GB 32100 应为 {expected}，请对照营业执照核实"
+                ),
             ),
         ),
-        UsccScreening::Malformed { error } => (Outcome::Fail, format!("not a USCC: {error}")),
+        UsccScreening::Malformed { error } => (
+            Outcome::Fail,
+            (
+                format!("not a USCC: {error}"),
+                "不是有效的统一社会信用代码".into(),
+            ),
+        ),
     };
     add(Condition::UsccCheckCharacter, outcome, reason);
 
@@ -579,12 +740,24 @@ pub fn screen(
             Outcome::Pass
         },
         match bar {
-            Some(bar) => format!(
-                "debarred under {} through {}",
-                bar.ground.article(),
-                bar.last_day
+            Some(bar) => (
+                format!(
+                    "debarred under {} through {}",
+                    bar.ground.article(),
+                    bar.last_day
+                ),
+                format!(
+                    "因{}被撤销奖项，至 {} 不得参加评审",
+                    match bar.ground {
+                        crate::award::RevocationGround::Fraud =>
+                            "以不正当手段获取荣誉（办法第十七条）",
+                        crate::award::RevocationGround::Cause { .. } =>
+                            "获奖后发生办法第十八条所列情形",
+                    },
+                    bar.last_day
+                ),
             ),
-            None => "not debarred".into(),
+            None => ("not debarred".into(), "不在禁止申报期内".into()),
         },
     );
 
@@ -600,22 +773,43 @@ pub fn screen(
             Outcome::Pass
         },
         match held {
-            Some(validity) => format!("holds an award valid through {}", validity.last_valid_day),
-            None => "holds no valid award".into(),
+            Some(validity) => (
+                format!("holds an award valid through {}", validity.last_valid_day),
+                format!(
+                    "持有有效期至 {} 的市政府质量奖，有效期内不得再次申报",
+                    validity.last_valid_day
+                ),
+            ),
+            None => (
+                "holds no valid award".into(),
+                "不持有在有效期内的质量奖".into(),
+            ),
         },
     );
 
     let (outcome, reason) = match &facts.recommendation {
-        None => (Outcome::Fail, "no recommendation".into()),
+        None => (
+            Outcome::Fail,
+            ("no recommendation".into(), "无推荐意见".into()),
+        ),
         Some(r) if r.signed_on <= recommendation_deadline => (
             Outcome::Pass,
-            format!("recommended by {} on {}", r.recommender, r.signed_on),
+            (
+                format!("recommended by {} on {}", r.recommender, r.signed_on),
+                format!("{} 于 {} 签署推荐意见", r.recommender, r.signed_on),
+            ),
         ),
         Some(r) => (
             Outcome::Fail,
-            format!(
-                "recommendation signed {} after the deadline {recommendation_deadline}",
-                r.signed_on
+            (
+                format!(
+                    "recommendation signed {} after the deadline {recommendation_deadline}",
+                    r.signed_on
+                ),
+                format!(
+                    "推荐意见于 {} 签署，晚于推荐截止日期 {recommendation_deadline}",
+                    r.signed_on
+                ),
             ),
         ),
     };
@@ -713,12 +907,12 @@ pub(crate) mod tests {
         let screening = run(&good_facts(), &OrganisationHistory::default());
         assert_eq!(screening.overall(), Overall::Eligible, "{screening:#?}");
         assert_eq!(screening.verdicts.len(), 14);
-        assert!(
-            screening
-                .verdicts
-                .iter()
-                .all(|v| !v.article.is_empty() && !v.reason.is_empty())
-        );
+        assert!(screening.verdicts.iter().all(|v| {
+            !v.article.is_empty()
+                    && !v.reason.is_empty()
+                    // The Chinese reason is Chinese, not the English one again.
+                    && v.reason_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        }));
     }
 
     #[test]

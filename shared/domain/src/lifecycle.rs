@@ -962,6 +962,7 @@ mod tests {
                 condition: Condition::Credit,
                 outcome,
                 reason: "r".into(),
+                reason_zh: "理由".into(),
                 article: Condition::Credit.article().into(),
                 settled: None,
             }],

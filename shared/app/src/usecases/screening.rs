@@ -364,6 +364,16 @@ pub async fn settle(
     view(app, caller, id).await
 }
 
+/// A verdict's reason in Chinese; verdicts stored before the domain gave one fall back to its
+/// English words.
+fn reason_zh(verdict: &award_domain::eligibility::Verdict) -> &str {
+    if verdict.reason_zh.is_empty() {
+        &verdict.reason
+    } else {
+        &verdict.reason_zh
+    }
+}
+
 /// The failed conditions with their articles and reasons, in Chinese, for the `ineligible`
 /// notice: the Office's written reason where it settled the condition, else the rule's words.
 fn failures_zh(screening: &Screening) -> String {
@@ -375,7 +385,7 @@ fn failures_zh(screening: &Screening) -> String {
             let (name, article) = condition_zh(verdict.condition);
             match &verdict.settled {
                 Some(settlement) => format!("办法{article}（{name}）：{}", settlement.reason),
-                None => format!("办法{article}（{name}）：不符合（{}）", verdict.reason),
+                None => format!("办法{article}（{name}）：不符合（{}）", reason_zh(verdict)),
             }
         })
         .collect::<Vec<_>>()
@@ -535,7 +545,7 @@ pub async fn export_csv(
                     match (&verdict.settled, verdict.outcome) {
                         (Some(settled), _) => format!("{outcome}（复核：{}）", settled.reason),
                         (None, Outcome::Pass) => outcome.to_owned(),
-                        (None, _) => format!("{outcome}：{}", verdict.reason),
+                        (None, _) => format!("{outcome}：{}", reason_zh(verdict)),
                     }
                 }
             }
