@@ -159,7 +159,7 @@ pub(crate) mod tests {
                     ("email", "quality@example.cn"),
                     (
                         "confirm_url",
-                        "https://award.example.cn/confirm-email?token=x",
+                        "https://award.example.cn/email-confirmations/x",
                     ),
                     ("expires_at", "2026-03-03 18:30（北京时间）"),
                 ],

@@ -203,6 +203,15 @@ async fn the_register_import_reports_every_bad_row_and_writes_only_a_valid_file_
     assert_eq!(refused["details"].as_array().unwrap().len(), 5);
     assert_eq!(h.last_sequence(), before, "a bad file wrote to the table");
 
+    // CRLF line ends (Excel's "CSV UTF-8") do not shift the row numbers reported.
+    let crlf = format!(
+        "\u{FEFF}{HEADER}\r\n获奖,{uscc},甲,2014,2014-10-20,,,,\r\n获奖,{uscc},甲,14,2014-10-20,,,,\r\n"
+    );
+    let (status, report) = import(&h, &crlf, true).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["errors"][0]["row"], 3, "{report}");
+    assert_eq!(report["errors"][0]["column"], "评选周期", "{report}");
+
     // Excel's UTF-8 CSV: a BOM, CRLF line ends, quoted names.
     let good = format!(
         "\u{FEFF}{HEADER}\r\n\

@@ -31,8 +31,8 @@ fn token_hash(token: &str) -> String {
 
 /// The writes that start confirming `email` for `application` (and mark it pending there), or
 /// none when notices already go to it or a confirmation for it is already waiting. The link is
-/// `<PUBLIC_BASE_URL>/confirm-email?token=<token>`; the token (128 random bits) is sent, only its
-/// SHA-256 is stored.
+/// `<PUBLIC_BASE_URL>/email-confirmations/<token>` (the public `GET` route that confirms); the
+/// token (128 random bits) is sent, only its SHA-256 is stored.
 pub(crate) fn confirm_if_needed(
     app: &App,
     application: &mut Application,
@@ -69,7 +69,7 @@ pub(crate) fn confirm_if_needed(
         ("email".to_owned(), email.clone()),
         (
             "confirm_url".to_owned(),
-            format!("{}/confirm-email?token={token}", app.config.public_base_url),
+            format!("{}/email-confirmations/{token}", app.config.public_base_url),
         ),
         ("expires_at".to_owned(), china_time(confirmation.expires_at)),
     ]);

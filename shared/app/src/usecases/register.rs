@@ -308,13 +308,14 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
     let mut entries = Vec::new();
     let mut rows = 0;
     for (index, record) in reader.records().enumerate() {
-        // Line numbers as a spreadsheet shows them: the header is 1, the first row 2.
+        // Row numbers as a spreadsheet shows them: the header is 1, the first row 2. The record
+        // index (not the line, which CRLF endings and blank lines would shift) is that row.
         let fallback = index as u64 + 2;
         let record = match record {
             Ok(record) => record,
             Err(error) => {
                 rows += 1;
-                let row = error.position().map(|p| p.line()).unwrap_or(fallback);
+                let row = error.position().map(|p| p.record() + 1).unwrap_or(fallback);
                 issues.push(RowIssue {
                     row,
                     column: String::new(),
@@ -323,7 +324,10 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
                 continue;
             }
         };
-        let row = record.position().map(|p| p.line()).unwrap_or(fallback);
+        let row = record
+            .position()
+            .map(|p| p.record() + 1)
+            .unwrap_or(fallback);
         let cell = |name: &str| {
             positions
                 .get(name)

@@ -501,6 +501,16 @@ pub async fn table_changes(
     Ok(report)
 }
 
+/// A cell as text a spreadsheet will not evaluate: what applicants typed (a name starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) would otherwise run as a formula when the
+/// Office opens the export (CSV injection); a leading `'` makes Excel and WPS show it as text.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// `GET /cycles/{id}/screening.csv` (office): one row per application of the cycle, one column
 /// per condition (its outcome, and the reason unless it passed), UTF-8 with a BOM so that Excel
 /// opens it in Chinese. Returns the file name and the text. Errors: `CycleNotFound`.
@@ -550,7 +560,9 @@ pub async fn export_csv(
                 }
             }
         }));
-        writer.write_record(&row).map_err(csv_failed)?;
+        writer
+            .write_record(row.iter().map(|cell| inert(cell).into_owned()))
+            .map_err(csv_failed)?;
     }
     let bytes = writer
         .into_inner()
@@ -565,4 +577,18 @@ pub async fn export_csv(
 
 fn csv_failed(error: csv::Error) -> AppError {
     AppError::corrupt(format!("the export could not be written: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn applicant_text_never_runs_as_a_formula_in_the_export() {
+        assert_eq!(
+            super::inert("=HYPERLINK(\"http://x\",\"点\")"),
+            "'=HYPERLINK(\"http://x\",\"点\")"
+        );
+        assert_eq!(super::inert("+1"), "'+1");
+        assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::inert("武威甲公司"), "武威甲公司");
+    }
 }
