@@ -476,6 +476,14 @@ async fn a_legacy_code_failing_its_check_character_is_accepted_and_put_to_the_of
         .request("GET", &format!("/applications/{id}"), Some(OFFICE), None)
         .await;
     assert_eq!(read["uscc"], code.as_str());
+    assert_eq!(read["screening"]["verdicts"].as_array().unwrap().len(), 14);
+    // Until the Office confirms the outcome, the screening is its working file.
+    let (_, own) = h
+        .request("GET", &format!("/applications/{id}"), Some(ALICE), None)
+        .await;
+    assert_eq!(own["screening"], Value::Null, "{own}");
+    let (_, mine) = h.request("GET", "/applications", Some(ALICE), None).await;
+    assert_eq!(mine["applications"][0]["screening"], Value::Null);
 }
 
 #[tokio::test]

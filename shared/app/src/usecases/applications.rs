@@ -230,7 +230,7 @@ pub async fn get_application(
     }
     match application {
         Some(stored) if visible_to(caller, &stored.record, &units) => Ok(ApplicationView {
-            application: stored.record,
+            application: for_caller(caller, stored.record),
             version: stored.version,
             documents,
         }),
@@ -252,8 +252,18 @@ pub async fn list_own(app: &App, caller: &Caller) -> Result<Vec<Application>, Ap
     .await?;
     items
         .into_iter()
-        .map(|item| from_item::<Application>(item).map(|stored| stored.record))
+        .map(|item| from_item::<Application>(item).map(|stored| for_caller(caller, stored.record)))
         .collect()
+}
+
+/// The application as `caller` may read it: the screening stays the Office's working file until
+/// it confirms the outcome (Art. 11(4)); the applicant and its unit learn the result from the
+/// `eligible` / `ineligible` notice, and see the verdicts once the outcome is recorded.
+fn for_caller(caller: &Caller, mut application: Application) -> Application {
+    if !caller.has(Role::Office) && application.state() == ApplicationState::Recommended {
+        application.screening = None;
+    }
+    application
 }
 
 /// `PUT /applications/{id}/form` (the whole form) and `PATCH` (a JSON merge patch, RFC 7396, of
