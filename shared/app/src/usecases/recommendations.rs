@@ -37,7 +37,17 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<ApplicationSummary>
         );
     }
     found.sort_by_key(|application| std::cmp::Reverse(application.lifecycle.submitted_at));
-    Ok(found.iter().map(ApplicationSummary::from).collect())
+    // The screening is the Office's working file until it confirms the outcome (Art. 11(4)).
+    Ok(found
+        .into_iter()
+        .map(|application| {
+            let mut summary = ApplicationSummary::from(&application);
+            if application.state() == ApplicationState::Recommended {
+                summary.screening = None;
+            }
+            summary
+        })
+        .collect())
 }
 
 /// `POST /applications/{id}/recommend`.
