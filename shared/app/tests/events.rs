@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use award_app::events::{self, NotifyEvent, decode_s3_key, sequencer_cmp};
 use award_app::model::{Notice, NoticeStatus};
-use award_app::store::{from_item, type_of};
+use award_app::store::type_of;
 use award_ports::{
     BlobError, BlobMeta, Blobs, ChangeKind, Email, Mail, MailError, PresignedRequest, UploadSpec,
 };
@@ -47,19 +47,6 @@ async fn document_status(h: &Harness, application: &str, document: &str) -> Valu
         .clone()
 }
 
-fn notices(h: &Harness) -> Vec<Notice> {
-    let mut latest = std::collections::BTreeMap::new();
-    for change in h.changes_after(0) {
-        if let Some(image) = change.new_image
-            && type_of(&image) == Some("notice")
-        {
-            let notice = from_item::<Notice>(image).unwrap().record;
-            latest.insert(notice.id, notice);
-        }
-    }
-    latest.into_values().collect()
-}
-
 #[tokio::test]
 async fn an_upload_matching_its_declaration_is_received_once() {
     let h = Harness::new();
@@ -88,7 +75,7 @@ async fn an_upload_matching_its_declaration_is_received_once() {
     h.deliver_stream(now()).await.unwrap();
     let emails = h.emails();
     assert_eq!(emails.len(), 2, "application received + document received");
-    let sent = notices(&h);
+    let sent = h.notices();
     assert_eq!(sent.len(), 2);
     assert!(
         sent.iter()
@@ -213,7 +200,7 @@ async fn lying_upload(
 }
 
 fn rejection_notices(h: &Harness) -> usize {
-    notices(h)
+    h.notices()
         .iter()
         .filter(|n| n.kind == award_domain::lifecycle::NoticeKind::DocumentRejected)
         .count()
@@ -461,7 +448,7 @@ async fn a_failed_send_is_released_and_redriven_after_its_back_off() {
     // The failure is recorded on the notice, so the stream record itself is done with.
     let report = h.deliver_stream(now()).await.unwrap();
     assert_eq!((report.retrying, report.failed, report.gave_up), (1, 0, 0));
-    let [notice] = notices(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     assert_eq!(notice.status, NoticeStatus::Pending);
     assert_eq!(notice.attempts, 1);
     assert!(notice.last_error.as_deref().unwrap().contains("throttled"));
@@ -482,7 +469,7 @@ async fn a_failed_send_is_released_and_redriven_after_its_back_off() {
         .unwrap();
     assert_eq!(report.changed, 1);
     assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
-    let [notice] = notices(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     assert_eq!((notice.status, notice.attempts), (NoticeStatus::Sent, 2));
 
     // Everything again: nothing more is sent.
@@ -647,7 +634,7 @@ async fn a_claim_left_by_a_dead_sender_is_taken_over_after_fifteen_minutes() {
     let h = Harness::new();
     h.open_cycle().await;
     h.create_application(ALICE, 1).await;
-    let [notice] = notices(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     // A sender claims the notice and dies before sending.
     let key = award_app::keys::notice(notice.id);
     let loaded = award_app::store::load::<Notice>(h.app.table.as_ref(), &key)

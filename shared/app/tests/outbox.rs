@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use award_app::events::{self, NotifyEvent, NotifyOutcome, REDRIVE_WINDOW_DAYS};
-use award_app::model::{Notice, NoticeStatus};
+use award_app::model::NoticeStatus;
 use award_app::notices;
-use award_app::store::{from_item, type_of};
+use award_app::store::type_of;
 use award_app::{AppError, Caller};
 use award_ports::{Email, Item, Mail, MailError};
 use common::*;
@@ -46,20 +46,6 @@ fn office() -> Caller {
     caller(OFFICE.sub, OFFICE.groups)
 }
 
-/// The newest image of every notice, from the change feed.
-fn notices_in(h: &Harness) -> Vec<Notice> {
-    let mut latest = std::collections::BTreeMap::new();
-    for change in h.changes_after(0) {
-        if let Some(image) = change.new_image
-            && type_of(&image) == Some("notice")
-        {
-            let notice = from_item::<Notice>(image).unwrap().record;
-            latest.insert(notice.id, notice);
-        }
-    }
-    latest.into_values().collect()
-}
-
 #[tokio::test]
 async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it() {
     let refusing = Arc::new(RefusingMail::default());
@@ -69,7 +55,7 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
 
     let report = h.deliver_stream(now()).await.unwrap();
     assert_eq!((report.gave_up, report.retrying, report.failed), (1, 0, 0));
-    let [notice] = notices_in(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     assert_eq!((notice.status, notice.attempts), (NoticeStatus::Failed, 1));
     assert!(
         notice
@@ -152,7 +138,7 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
         .unwrap();
     assert_eq!(report.changed, 1);
     assert_eq!(h.emails().len(), 1);
-    let [notice] = notices_in(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     assert_eq!(notice.status, NoticeStatus::Sent);
 
     // A notice that is not failed cannot be resent; an unknown one is not found.
@@ -176,7 +162,7 @@ async fn a_notice_still_unsent_when_it_leaves_the_redrive_window_becomes_failed(
     let report = events::redrive_pending_notices(&h.app, left).await.unwrap();
     assert_eq!((report.changed, report.gave_up), (0, 1));
     assert!(h.emails().is_empty());
-    let [notice] = notices_in(&h).try_into().unwrap();
+    let [notice] = h.notices().try_into().unwrap();
     assert_eq!(notice.status, NoticeStatus::Failed);
     assert!(notice.last_error.as_deref().unwrap().contains("window"));
     // Through the API, as the Office's pages call it.
@@ -225,7 +211,8 @@ async fn an_internationalised_contact_domain_is_stored_and_mailed_as_punycode() 
         "li@xn--fsqu00a.xn--fiqs8s"
     );
     // The new contact address is sent its confirmation link, as punycode.
-    let confirmation: Vec<_> = notices_in(&h)
+    let confirmation: Vec<_> = h
+        .notices()
         .into_iter()
         .filter(|notice| notice.kind == award_domain::lifecycle::NoticeKind::EmailConfirmation)
         .collect();

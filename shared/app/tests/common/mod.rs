@@ -168,6 +168,22 @@ impl Harness {
             .collect()
     }
 
+    /// The newest image of every notice written so far, from the change feed.
+    pub fn notices(&self) -> Vec<award_app::model::Notice> {
+        let mut latest = std::collections::BTreeMap::new();
+        for change in self.changes_after(0) {
+            if let Some(image) = change.new_image
+                && award_app::store::type_of(&image) == Some("notice")
+            {
+                let notice = award_app::store::from_item::<award_app::model::Notice>(image)
+                    .unwrap()
+                    .record;
+                latest.insert(notice.id, notice);
+            }
+        }
+        latest.into_values().collect()
+    }
+
     /// How many emails the outbox holds.
     pub fn emails(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(&self.outbox) else {
