@@ -231,6 +231,13 @@ pub fn industry_section(code: &str) -> Option<char> {
         .map(|(letter, ..)| *letter)
 }
 
+/// Whether `letter` is a GB/T 4754-2017 section letter (A–T).
+pub fn is_industry_section(letter: char) -> bool {
+    INDUSTRY_SECTIONS
+        .iter()
+        .any(|(section, ..)| *section == letter)
+}
+
 /// A mainland China mobile number: 11 digits, the first 1 and the second 3–9.
 pub fn is_mainland_mobile(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -265,7 +272,7 @@ fn is_decimal(text: &str) -> bool {
 
 /// How a missing field is asked for.
 #[derive(Clone, Copy)]
-enum Ask {
+pub(crate) enum Ask {
     /// A text, number or date: 请填写….
     Fill,
     /// A yes/no question: 请选择….
@@ -278,13 +285,13 @@ enum Ask {
 
 /// A field's name in English (lower case, mid-sentence) and Chinese, and how it is asked for.
 #[derive(Clone, Copy)]
-struct Label {
+pub(crate) struct Label {
     en: &'static str,
     zh: &'static str,
     ask: Ask,
 }
 
-const fn label(en: &'static str, zh: &'static str, ask: Ask) -> Label {
+pub(crate) const fn label(en: &'static str, zh: &'static str, ask: Ask) -> Label {
     Label { en, zh, ask }
 }
 
@@ -427,12 +434,26 @@ const INTEGRITY_PLEDGE: Label = label(
     Ask::Confirm,
 );
 
+/// Whether a USCC whose check character fails is accepted: the applicant's own code is (legacy
+/// codes, screening puts it to the Office), a code the Office enters is not.
+#[derive(Clone, Copy)]
+pub(crate) enum CheckCharacter {
+    Tolerated,
+    Required,
+}
+
 /// Collects issues; each method is one kind of issue with its code and both messages.
 #[derive(Default)]
-struct Issues(Vec<FieldIssue>);
+pub(crate) struct Issues(pub(crate) Vec<FieldIssue>);
 
 impl Issues {
-    fn push(&mut self, field: &str, code: &'static str, message: String, message_zh: String) {
+    pub(crate) fn push(
+        &mut self,
+        field: &str,
+        code: &'static str,
+        message: String,
+        message_zh: String,
+    ) {
         self.0.push(FieldIssue {
             field: field.to_owned(),
             code,
@@ -441,7 +462,7 @@ impl Issues {
         });
     }
 
-    fn required(&mut self, field: &str, label: Label) {
+    pub(crate) fn required(&mut self, field: &str, label: Label) {
         let (en, zh) = match label.ask {
             Ask::Fill => (
                 format!("Enter the {}.", label.en),
@@ -463,14 +484,21 @@ impl Issues {
         self.push(field, "required", en, zh);
     }
 
-    fn required_if_blank(&mut self, field: &str, label: Label, text: &str) {
+    pub(crate) fn required_if_blank(&mut self, field: &str, label: Label, text: &str) {
         if text.trim().is_empty() {
             self.required(field, label);
         }
     }
 
     /// Length in characters and no control characters (`multiline` allows line breaks and tabs).
-    fn text(&mut self, field: &str, label: Label, text: &str, max: usize, multiline: bool) {
+    pub(crate) fn text(
+        &mut self,
+        field: &str,
+        label: Label,
+        text: &str,
+        max: usize,
+        multiline: bool,
+    ) {
         let count = text.chars().count();
         if count > max {
             self.push(
@@ -494,7 +522,64 @@ impl Issues {
         }
     }
 
-    fn not_future(&mut self, field: &str, label: Label, date: NaiveDate, today: NaiveDate) {
+    /// A non-empty USCC that GB 32100 parsing refuses (surrounding spaces and lower case are read).
+    pub(crate) fn uscc(&mut self, field: &str, text: &str, check_character: CheckCharacter) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let error = match Uscc::parse(text) {
+            Ok(_) => return,
+            Err(UsccError::CheckCharacter { .. })
+                if matches!(check_character, CheckCharacter::Tolerated) =>
+            {
+                return;
+            }
+            Err(error) => error,
+        };
+        self.push(
+            field,
+            "invalid_uscc",
+            format!("Not a unified social credit code: {error}."),
+            format!(
+                "统一社会信用代码格式不正确：{}。",
+                match error {
+                    UsccError::Length { found } => format!("应为18位，现为{found}位"),
+                    UsccError::Character {
+                        position,
+                        character,
+                    } => format!("第{position}位字符“{character}”不是有效字符"),
+                    UsccError::DivisionCode { found } =>
+                        format!("第3至8位应为6位数字的行政区划代码，现为“{found}”"),
+                    UsccError::CheckCharacter { .. } => "校验码不符".into(),
+                }
+            ),
+        );
+    }
+
+    /// A non-empty email address too long or not of the shape [`is_email_address`] accepts.
+    pub(crate) fn email(&mut self, field: &str, label: Label, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if text.chars().count() > MAX_EMAIL_CHARS {
+            self.text(field, label, text, MAX_EMAIL_CHARS, false);
+        } else if !is_email_address(text) {
+            self.push(
+                field,
+                "invalid_email",
+                "Not an email address of the form name@domain.cn.".into(),
+                "电子邮箱格式不正确，应形如name@domain.cn。".into(),
+            );
+        }
+    }
+
+    pub(crate) fn not_future(
+        &mut self,
+        field: &str,
+        label: Label,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) {
         if date > today {
             self.push(
                 field,
@@ -521,7 +606,7 @@ impl Issues {
         }
     }
 
-    fn too_many(&mut self, field: &str, label: Label, count: usize, max: usize) {
+    pub(crate) fn too_many(&mut self, field: &str, label: Label, count: usize, max: usize) {
         if count > max {
             self.push(
                 field,
@@ -613,32 +698,9 @@ impl ApplicationForm {
             MAX_NAME_CHARS,
             false,
         );
-        if !org.uscc.trim().is_empty() {
-            match Uscc::parse(&org.uscc) {
-                Ok(_) => {}
-                // Some legacy codes fail their check character: screening flags it for the
-                // Office's review (Art. 11(4)); it is never a reason to refuse the form.
-                Err(UsccError::CheckCharacter { .. }) => {}
-                Err(error) => issues.push(
-                    "organisation.uscc",
-                    "invalid_uscc",
-                    format!("Not a unified social credit code: {error}."),
-                    format!(
-                        "统一社会信用代码格式不正确：{}。",
-                        match error {
-                            UsccError::Length { found } => format!("应为18位，现为{found}位"),
-                            UsccError::Character {
-                                position,
-                                character,
-                            } => format!("第{position}位字符“{character}”不是有效字符"),
-                            UsccError::DivisionCode { found } =>
-                                format!("第3至8位应为6位数字的行政区划代码，现为“{found}”"),
-                            UsccError::CheckCharacter { .. } => "校验码不符".into(),
-                        }
-                    ),
-                ),
-            }
-        }
+        // Some legacy codes fail their check character: screening flags it for the Office's review
+        // (Art. 11(4)); it is never a reason to refuse the form.
+        issues.uscc("organisation.uscc", &org.uscc, CheckCharacter::Tolerated);
         if let Some(date) = org.registration_date {
             issues.not_future(
                 "organisation.registration_date",
@@ -709,24 +771,7 @@ impl ApplicationForm {
                 "手机号码应为以13—19开头的11位数字。".into(),
             );
         }
-        if !contact.email.is_empty() {
-            if contact.email.chars().count() > MAX_EMAIL_CHARS {
-                issues.text(
-                    "contact.email",
-                    EMAIL,
-                    &contact.email,
-                    MAX_EMAIL_CHARS,
-                    false,
-                );
-            } else if !is_email_address(&contact.email) {
-                issues.push(
-                    "contact.email",
-                    "invalid_email",
-                    "Not an email address of the form name@domain.cn.".into(),
-                    "电子邮箱格式不正确，应形如name@domain.cn。".into(),
-                );
-            }
-        }
+        issues.email("contact.email", EMAIL, &contact.email);
     }
 
     fn check_certificates(&self, issues: &mut Issues, today: NaiveDate) {

@@ -16,6 +16,7 @@
 //! | [`form`] | the application form, its field and submission checks, its eligibility facts, evidence categories (Arts. 10, 11(2), 17) |
 //! | [`lifecycle`] | the application state machine and the notices it owes (Arts. 4, 5, 11–18) |
 //! | [`award`] | validity, reminders, visits, revocation, debarment (Arts. 5, 16, 17, 18) |
+//! | [`review`] | the expert pool's profiles, recusal, the optimised random draw of experts (Arts. 8, 9(2), 19) |
 //! | [`money`] | the reward in fen (Arts. 12, 13) |
 //! | [`period`] | periods in years (Civil Code Arts. 201–203), leap days |
 
@@ -27,6 +28,7 @@ pub mod form;
 pub mod lifecycle;
 pub mod money;
 pub mod period;
+pub mod review;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
