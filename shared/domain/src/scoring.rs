@@ -38,7 +38,18 @@ pub enum ScoringError {
     DuplicateExpert { expert: String },
     #[error("satisfaction {value} is outside 0–100")]
     BadSatisfaction { value: Centi },
+    #[error("category {category} is not in the rubric")]
+    UnknownCategory { category: String },
+    #[error("the comment on category {category} has {chars} characters; at most {max} are allowed")]
+    CommentTooLong {
+        category: String,
+        chars: usize,
+        max: usize,
+    },
 }
+
+/// An expert's comment on one GB/T 19580 category, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
 
 /// Art. 11(5)–(6): a percentage of an item's points is 0–100 in steps of [`PERCENT_STEP`]; the
 /// applicant's self-assessment (Art. 11(2)) uses the same scale.
@@ -56,14 +67,51 @@ fn check_percent(item: &str, percent: u8) -> Result<(), ScoringError> {
     Ok(())
 }
 
-/// Art. 11(5): a sheet must score every rubric item, and nothing else, in 5% steps.
-pub fn validate_sheet(rules: &ReviewRules, sheet: &ScoreSheet) -> Result<(), ScoringError> {
-    for (item, percent) in &sheet.items {
+/// Art. 11(5): a draft score sheet (item id → percentage) may be partial, but every item given
+/// must be in the rubric and scored 0–100 in 5 % steps. Errors: the first `UnknownItem` or
+/// `BadPercent`, items in id order.
+pub fn validate_draft(
+    rules: &ReviewRules,
+    items: &BTreeMap<String, u8>,
+) -> Result<(), ScoringError> {
+    for (item, percent) in items {
         if rules.rubric.item(item).is_none() {
             return Err(ScoringError::UnknownItem { item: item.clone() });
         }
         check_percent(item, *percent)?;
     }
+    Ok(())
+}
+
+/// Art. 11(5)–(6): an expert's comments, one per GB/T 19580 category (keys are the ids of
+/// `rules.rubric.categories`, e.g. `"4.1"`; a category may be left without one), each at most
+/// [`MAX_COMMENT_CHARS`] characters. Errors: `UnknownCategory`, `CommentTooLong`, the first in
+/// category id order.
+pub fn validate_comments(
+    rules: &ReviewRules,
+    comments: &BTreeMap<String, String>,
+) -> Result<(), ScoringError> {
+    for (category, comment) in comments {
+        if !rules.rubric.categories.iter().any(|c| &c.id == category) {
+            return Err(ScoringError::UnknownCategory {
+                category: category.clone(),
+            });
+        }
+        let chars = comment.chars().count();
+        if chars > MAX_COMMENT_CHARS {
+            return Err(ScoringError::CommentTooLong {
+                category: category.clone(),
+                chars,
+                max: MAX_COMMENT_CHARS,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Art. 11(5): a sheet must score every rubric item, and nothing else, in 5% steps.
+pub fn validate_sheet(rules: &ReviewRules, sheet: &ScoreSheet) -> Result<(), ScoringError> {
+    validate_draft(rules, &sheet.items)?;
     if let Some(missing) = rules
         .rubric
         .items()
@@ -578,6 +626,56 @@ mod tests {
         assert_eq!(
             settled.category_total(&rules, "4.7"),
             Centi(20_000 - 4000 + 4800)
+        );
+    }
+
+    #[test]
+    fn a_draft_may_be_partial_but_never_wrong() {
+        let rules = rules();
+        assert_eq!(validate_draft(&rules, &BTreeMap::new()), Ok(()));
+        let partial = BTreeMap::from([("4.1.2".to_string(), 35u8), ("4.7.7".to_string(), 100)]);
+        assert_eq!(validate_draft(&rules, &partial), Ok(()));
+        let mut off_step = partial.clone();
+        off_step.insert("4.2.2".into(), 33);
+        assert_eq!(
+            validate_draft(&rules, &off_step),
+            Err(ScoringError::BadPercent {
+                item: "4.2.2".into(),
+                percent: 33
+            })
+        );
+        let mut unknown = partial;
+        unknown.insert("4.1".into(), 50);
+        assert_eq!(
+            validate_draft(&rules, &unknown),
+            Err(ScoringError::UnknownItem { item: "4.1".into() })
+        );
+    }
+
+    #[test]
+    fn comments_are_per_category_and_bounded() {
+        let rules = rules();
+        let mut comments = BTreeMap::from([
+            ("4.1".to_string(), "领导作用突出。".to_string()),
+            ("4.7".to_string(), "结".repeat(MAX_COMMENT_CHARS)),
+        ]);
+        assert_eq!(validate_comments(&rules, &comments), Ok(()));
+        comments.insert("4.7".into(), "结".repeat(MAX_COMMENT_CHARS + 1));
+        assert_eq!(
+            validate_comments(&rules, &comments),
+            Err(ScoringError::CommentTooLong {
+                category: "4.7".into(),
+                chars: MAX_COMMENT_CHARS + 1,
+                max: MAX_COMMENT_CHARS
+            })
+        );
+        // An item id is not a category.
+        let item = BTreeMap::from([("4.1.2".to_string(), "x".to_string())]);
+        assert_eq!(
+            validate_comments(&rules, &item),
+            Err(ScoringError::UnknownCategory {
+                category: "4.1.2".into()
+            })
         );
     }
 
