@@ -199,9 +199,10 @@ impl ExpertProfile {
 }
 
 /// Who an expert would judge: the applicant and its recommending unit (USCCs as stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party<'a> {
     pub uscc: &'a str,
+    #[serde(borrow)]
     pub recommender_uscc: Option<&'a str>,
 }
 
@@ -427,7 +428,7 @@ pub fn draw_order(
         .collect()
 }
 
-fn sorted_by<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+fn sorted_by<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_by(|a, b| key(a).cmp(key(b)));
     sorted
@@ -969,9 +970,12 @@ mod tests {
         assert_eq!(profile().check(today()), vec![]);
     }
 
+    /// An edit to a valid profile that makes exactly one issue.
+    type Change = fn(&mut ExpertProfile);
+
     #[test]
     fn each_profile_issue_alone() {
-        let cases: Vec<(fn(&mut ExpertProfile), &str, &str)> = vec![
+        let cases: Vec<(Change, &str, &str)> = vec![
             (|p| p.name = " ".into(), "name", "required"),
             (|p| p.name = "名".repeat(51), "name", "too_long"),
             (|p| p.name = "王\u{7}".into(), "name", "invalid_characters"),
