@@ -150,7 +150,7 @@ expect(f"{name_prefix}-access-logs-123456789012-us-east-1" in existing, "access-
 
 # The functions: the runtime SAM builds for, and the environment the binaries read.
 lambda_client = client("lambda")
-for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction"):
+for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction", "AggregateFunction"):
     function = lambda_client.get_function(FunctionName=physical[logical])["Configuration"]
     expect(function["Runtime"] == "provided.al2023", f"{logical} runtime {function['Runtime']}")
     expect(function["Handler"] == "bootstrap", f"{logical} handler {function['Handler']}")
@@ -183,6 +183,15 @@ for mapping in mappings:
         len(patterns) == 1 and json.loads(patterns[0])["dynamodb"]["NewImage"]["lifecycle"]["M"]["state"]["S"] == ["recommended"],
         f"screening mapping filter {patterns}",
     )
+
+# And aggregate, filtered to submitted score sheets and received review reports (Art. 11(5)-(6)).
+mappings = lambda_client.list_event_source_mappings(FunctionName=physical["AggregateFunction"])["EventSourceMappings"]
+expect(len(mappings) == 1, f"aggregate has {len(mappings)} event source mappings")
+for mapping in mappings:
+    expect(mapping["EventSourceArn"] == table.get("LatestStreamArn"), f"aggregate mapping source {mapping['EventSourceArn']}")
+    patterns = [json.loads(f.get("Pattern", "{}")) for f in mapping.get("FilterCriteria", {}).get("Filters", [])]
+    types = sorted(p["dynamodb"]["NewImage"]["type"]["S"][0] for p in patterns)
+    expect(types == ["assignment", "document"], f"aggregate mapping filter {patterns}")
 
 for message in failures:
     print(f"deploy-check: {message}", file=sys.stderr)

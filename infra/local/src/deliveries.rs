@@ -217,7 +217,8 @@ pub(crate) async fn tail_changes(
         let records: Vec<ChangeRecord> = batch.into_iter().map(|(_, record)| record).collect();
         // On AWS each function's event source mapping reads the stream on its own; here both read
         // each batch in turn, each retried and given up on its own, from one shared position.
-        // `screening` gets every record, its handler skipping what the mapping's filter would.
+        // `screening` and `aggregate` get every record, their handlers skipping what the mappings'
+        // filters would.
         let outcome = with_retries("table change batch", retry, &shutdown, || {
             events::table_changes(&app, &records, clock.now())
         })
@@ -227,6 +228,13 @@ pub(crate) async fn tail_changes(
         }
         let outcome = with_retries("table change batch (screening)", retry, &shutdown, || {
             award_app::usecases::screening::table_changes(&app, &records, clock.now())
+        })
+        .await;
+        if let Outcome::Stopped = outcome {
+            return;
+        }
+        let outcome = with_retries("table change batch (aggregate)", retry, &shutdown, || {
+            award_app::usecases::reviews::table_changes(&app, &records, clock.now())
         })
         .await;
         if let Outcome::Stopped = outcome {

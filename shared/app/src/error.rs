@@ -225,6 +225,50 @@ app_errors! {
         "a date in the future is not allowed here ({date} after {today})", "日期不能晚于今天。";
     MissingCertificate => 422, "missing_certificate", "a certificate number is required", "请填写证书编号。";
 
+    // --- expert review (Arts. 8, 11(5)–(7), 19, 20) ---
+    InvalidExpert { issues: Vec<award_domain::form::FieldIssue> } => 422, "invalid_expert",
+        "the expert's record has invalid fields; see details", "专家信息有误，详见 details。";
+    ExpertNotFound => 404, "expert_not_found", "no such expert", "专家不存在。";
+    ExpertAccountTaken => 409, "expert_account_taken",
+        "this account already belongs to another expert", "该登录账号已绑定其他专家。";
+    ExpertInactive => 409, "expert_inactive",
+        "the expert is suspended or disqualified", "该专家已暂停或已取消评审资格。";
+    PhaseNotFound { phase: String } => 404, "phase_not_found",
+        "no review phase {phase:?} (document or onsite)", "评审阶段不存在（资料评审或现场评审）。";
+    AssignmentNotFound => 404, "assignment_not_found", "no such assignment", "评审任务不存在。";
+    ExpertConflicted { grounds: Vec<award_domain::review::ConflictGround> } => 409, "expert_conflicted",
+        "the expert has a conflict of interest with this applicant (Art. 19); see details",
+        "该专家与申报单位存在利害关系，应当回避（办法第十九条），详见 details。";
+    AlreadyOnPanel => 409, "already_on_panel",
+        "the expert is already on this panel, or was withdrawn from it", "该专家已在本评审组，或已从本评审组撤出。";
+    AssignmentInfeasible { lacking: Vec<award_domain::review::Shortfall> } => 409, "assignment_infeasible",
+        "no assignment meets every rule: some applications lack eligible experts; see details",
+        "无法按规则完成专家抽取：部分申报可回避后的专家人数不足，详见 details。";
+    NoExperts => 409, "no_experts", "no active expert can be drawn", "专家库中没有可抽取的专家。";
+    ReviewNotOpen { phase: String, state: ApplicationState } => 409, "review_not_open",
+        "the {phase} review is not open for an application that is {state}", "该申报当前所处阶段（{state}）不在此评审环节。";
+    DeclarationRequired => 409, "declaration_required",
+        "declare any conflict and accept the confidentiality pledge first (Art. 19)",
+        "请先申报有无利害关系并签署保密承诺（办法第十九条）。";
+    AlreadyDeclared => 409, "already_declared", "the declaration was already made", "已作出回避声明，不能重复声明。";
+    PledgeRequired => 422, "pledge_required",
+        "without a conflict, the confidentiality pledge must be accepted (Art. 19)", "未申报利害关系的，须签署保密承诺（办法第十九条）。";
+    InvalidScores { detail: award_domain::scoring::ScoringError } => 422, "invalid_scores",
+        "invalid scores: {detail}", "评分有误：每个评分项须按其分值的百分比（0–100，以5%为一档）打分，评语须对应评分类目且不超过2000字。";
+    SheetSubmitted => 409, "sheet_submitted",
+        "the scores were submitted; only the Office can reopen them", "评分已提交，如需修改请联系评审委员会办公室退回。";
+    SheetNotSubmitted => 409, "sheet_not_submitted", "the scores have not been submitted", "该专家尚未提交评分。";
+    AssignmentWithdrawn => 409, "assignment_withdrawn", "the assignment was withdrawn", "该评审任务已撤回。";
+    NotPanelLeader => 403, "not_panel_leader", "only the panel leader records a consensus", "只有评审组组长可以录入合议结果。";
+    ConsensusNotNeeded { items: Vec<String> } => 422, "consensus_not_needed",
+        "these items need no consensus: {items:?}", "所列评分项无需合议。";
+    ReviewIncomplete { pending: Vec<String> } => 409, "review_incomplete",
+        "some applications have no final result yet; see details", "仍有申报尚未完成评审，详见 details。";
+    ListChanged { expected: Vec<String> } => 409, "list_changed",
+        "the list differs from the one the rules give now; see details", "名单与按评审细则计算的结果不一致，请刷新后确认，详见 details。";
+    InvalidSurvey { detail: &'static str } => 422, "invalid_survey",
+        "invalid satisfaction survey: {detail}", "满意度测评结果有误：分数为0–100，受访人数至少为1，并写明测评方法。";
+
     // --- our side ---
     Table { source: TableError } => 500, "internal", "table: {source}", "系统内部错误，请稍后重试。";
     Blobs { source: BlobError } => 500, "internal", "evidence storage: {source}", "系统内部错误，请稍后重试。";
@@ -279,6 +323,11 @@ impl AppError {
             Self::SubmissionIncomplete { missing } => serde_json::to_value(missing).ok(),
             Self::InvalidRegisterRows { issues } => serde_json::to_value(issues).ok(),
             Self::ScreeningUnsettled { conditions } => serde_json::to_value(conditions).ok(),
+            Self::InvalidExpert { issues } => serde_json::to_value(issues).ok(),
+            Self::ExpertConflicted { grounds } => serde_json::to_value(grounds).ok(),
+            Self::AssignmentInfeasible { lacking } => serde_json::to_value(lacking).ok(),
+            Self::ReviewIncomplete { pending } => serde_json::to_value(pending).ok(),
+            Self::ListChanged { expected } => serde_json::to_value(expected).ok(),
             _ => None,
         }
     }

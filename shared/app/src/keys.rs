@@ -25,6 +25,9 @@ pub mod item_type {
     pub const DUE: &str = "due";
     pub const DOCUMENT_SLOT: &str = "document_slot";
     pub const REGISTER_ENTRY: &str = "register_entry";
+    pub const EXPERT: &str = "expert";
+    pub const EXPERT_ACCOUNT: &str = "expert_account";
+    pub const ASSIGNMENT: &str = "assignment";
 }
 
 /// The `type` attribute name.
@@ -266,6 +269,63 @@ pub fn failed_notice_item_keys(notice_id: Ulid, created_at: DateTime<Utc>) -> It
         FAILED_NOTICES.to_owned(),
         format!("{}#{notice_id}", instant(created_at)),
     )
+}
+
+// --- the expert pool and review panels (Arts. 8, 11(5)–(6), 19) --------------------------------
+
+pub fn expert(id: Ulid) -> Key {
+    Key::new(format!("EXPERT#{id}"), "EXPERT")
+}
+
+/// GSI1 partition listing the expert pool (a city's pool is tens to a few hundred).
+pub const EXPERTS: &str = "EXPERTS";
+
+pub fn expert_item_keys(id: Ulid) -> ItemKeys {
+    ItemKeys::primary(expert(id)).with_gsi1(EXPERTS.to_owned(), id.to_string())
+}
+
+/// The account → expert item. A subject is whatever the identity provider issued; it is the
+/// last part of the key, so a `#` in it cannot be confused with a separator.
+pub fn expert_account(account: &str) -> Key {
+    Key::new(format!("EXPERTACCOUNT#{account}"), "EXPERTACCOUNT")
+}
+
+pub const ASSIGNMENT_PREFIX: &str = "ASSIGN#";
+
+/// One expert on one application's panel: `APP#<app>` / `ASSIGN#<phase>#<expert>` (the panel is
+/// one query of the application's partition), listed for the expert under GSI1
+/// `EXPERT#<expert>` / `ASSIGN#<cycle>#<phase>#<app>` and for the cycle under GSI2
+/// `CYCLE#<cycle>#ASSIGN` / `<phase>#<app>#<expert>`.
+pub fn assignment(application: Ulid, phase: &str, expert: Ulid) -> Key {
+    Key::new(
+        application_partition(application),
+        format!("{ASSIGNMENT_PREFIX}{phase}#{expert}"),
+    )
+}
+
+/// Sort-key prefix of one phase's panel in an application's partition.
+pub fn panel_prefix(phase: &str) -> String {
+    format!("{ASSIGNMENT_PREFIX}{phase}#")
+}
+
+pub fn expert_assignments_partition(expert: Ulid) -> String {
+    format!("EXPERT#{expert}")
+}
+
+pub fn cycle_assignments_partition(cycle: &str) -> String {
+    format!("{}#ASSIGN", cycle_partition(cycle))
+}
+
+pub fn assignment_item_keys(application: Ulid, cycle: &str, phase: &str, expert: Ulid) -> ItemKeys {
+    ItemKeys::primary(self::assignment(application, phase, expert))
+        .with_gsi1(
+            expert_assignments_partition(expert),
+            format!("{ASSIGNMENT_PREFIX}{cycle}#{phase}#{application}"),
+        )
+        .with_gsi2(
+            cycle_assignments_partition(cycle),
+            format!("{phase}#{application}#{expert}"),
+        )
 }
 
 // --- evidence objects ---------------------------------------------------------------------------

@@ -82,6 +82,10 @@ pub struct Application {
     #[serde(default)]
     pub screening: Option<ScreeningRecord>,
     pub contact: ContactAddresses,
+    /// Arts. 11(5)–(6): the document and on-site reviews' aggregated results, consensus, visit
+    /// and survey (`usecases::reviews`). The Office's working file: only the Office reads it.
+    #[serde(default)]
+    pub reviews: BTreeMap<ReviewPhase, PhaseReview>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -226,6 +230,10 @@ pub struct Recommender {
     pub name: String,
     pub scope: RecommenderScope,
     pub mailbox: String,
+    /// The unit's own USCC, for the recusal rule (Art. 19): an expert employed by the unit that
+    /// recommended an applicant does not judge it.
+    #[serde(default)]
+    pub uscc: Option<String>,
     pub accounts: Vec<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -496,4 +504,244 @@ impl Record for Notice {
 /// A new opaque id whose time part is `now` (ids sort by creation; the clock is never read here).
 pub fn new_id(now: DateTime<Utc>) -> Ulid {
     Ulid::from_datetime(now.into())
+}
+
+// --- expert review (Arts. 8, 9(2), 11(5)–(7), 19, 20) -------------------------------------------
+
+/// A review phase: the document review (资料评审, Art. 11(5)) or the on-site review (现场评审,
+/// Art. 11(6)). Each has its own panels, score sheets and aggregated result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewPhase {
+    Document,
+    Onsite,
+}
+
+impl ReviewPhase {
+    pub const ALL: [ReviewPhase; 2] = [Self::Document, Self::Onsite];
+
+    /// The serde name, used inside table keys and paths.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Document => "document",
+            Self::Onsite => "onsite",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|phase| phase.as_str() == text)
+    }
+
+    /// The Chinese name, for notices and exports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Document => "资料评审",
+            Self::Onsite => "现场评审",
+        }
+    }
+
+    /// The state an application waits in while this phase's panel scores it.
+    pub fn scoring_state(self) -> ApplicationState {
+        match self {
+            Self::Document => ApplicationState::Eligible,
+            Self::Onsite => ApplicationState::Shortlisted,
+        }
+    }
+}
+
+/// One consensus score the panel leader recorded for a disputed item (Art. 11(5)–(6)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsensusEntry {
+    /// Percentage of the item's points, in 5 % steps.
+    pub percent: u8,
+    pub note: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Art. 11(6): the on-site visit as the Office recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnsiteVisit {
+    /// China date of the visit.
+    pub date: NaiveDate,
+    pub notes: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Art. 11(6): the customer/public satisfaction survey of one applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SatisfactionSurvey {
+    /// 0–100, in hundredths (`Centi`).
+    pub score: award_domain::rules::Centi,
+    pub respondents: u32,
+    pub method: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One phase's review of one application.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseReview {
+    /// The last aggregation of the counted sheets, with the consensus applied.
+    #[serde(default)]
+    pub result: Option<award_domain::scoring::ReviewResult>,
+    /// Item id → the leader's consensus.
+    #[serde(default)]
+    pub consensus: BTreeMap<String, ConsensusEntry>,
+    #[serde(default)]
+    pub aggregated_at: Option<DateTime<Utc>>,
+    /// When the leader was asked for a consensus (the notice is owed once).
+    #[serde(default)]
+    pub consensus_requested_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub visit: Option<OnsiteVisit>,
+    #[serde(default)]
+    pub survey: Option<SatisfactionSurvey>,
+}
+
+/// Art. 19: an expert's standing in the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ExpertStatus {
+    Active,
+    /// Not drawn for now; keeps its assignments.
+    Suspended {
+        reason: String,
+    },
+    /// Art. 19: its unsubmitted assignments were withdrawn and its submitted scores excluded.
+    Disqualified {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// An expert of the pool (Arts. 8, 9(2)) as the Office keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expert {
+    pub id: Ulid,
+    #[serde(flatten)]
+    pub profile: award_domain::review::ExpertProfile,
+    /// The token subject the expert signs in with.
+    pub account: String,
+    #[serde(flatten)]
+    pub status: ExpertStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Expert {
+    pub fn is_active(&self) -> bool {
+        matches!(self.status, ExpertStatus::Active)
+    }
+}
+
+impl Record for Expert {
+    const TYPE: &'static str = item_type::EXPERT;
+    fn keys(&self) -> ItemKeys {
+        keys::expert_item_keys(self.id)
+    }
+}
+
+/// One account is one expert: the item whose existence makes it so, and the way from a token
+/// subject to the expert (one `GetItem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpertAccount {
+    pub account: String,
+    pub expert_id: Ulid,
+}
+
+impl Record for ExpertAccount {
+    const TYPE: &'static str = item_type::EXPERT_ACCOUNT;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::expert_account(&self.account))
+    }
+}
+
+/// Where an assignment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentStatus {
+    /// Drawn; the expert sees only the organisation's name until it declares (Art. 19).
+    Assigned,
+    /// No conflict declared and the confidentiality pledge accepted: the evidence is open to it
+    /// and it scores (a draft sheet).
+    Accepted,
+    /// Its sheet is final (until the Office reopens it).
+    Submitted,
+    /// Off the panel: a declared conflict, the Office's change, or disqualification.
+    Withdrawn,
+}
+
+/// Art. 19: what the expert declared before seeing the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    pub conflict: bool,
+    pub reason: Option<String>,
+    /// The confidentiality pledge (保密承诺) was accepted.
+    pub pledge: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// The Office reopened a submitted sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One expert on one application's panel in one phase, with its score sheet (Arts. 11(5)–(6),
+/// 19). Each expert writes only its own item, so concurrent scoring never collides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub application_id: Ulid,
+    pub cycle_id: String,
+    pub phase: ReviewPhase,
+    pub expert_id: Ulid,
+    pub expert_account: String,
+    /// What the expert may know before its declaration.
+    pub organisation_name: String,
+    /// The panel leader records the consensus (Art. 11(5)–(6)).
+    pub leader: bool,
+    pub status: AssignmentStatus,
+    /// How it came about: `draw` (with `seed`) or `office`.
+    pub assigned_by: String,
+    pub seed: Option<u64>,
+    pub assigned_at: DateTime<Utc>,
+    pub declaration: Option<Declaration>,
+    /// Rubric item id → percentage (5 % steps); a draft until submitted.
+    #[serde(default)]
+    pub items: BTreeMap<String, u8>,
+    /// GB/T 19580 category id → the expert's comment.
+    #[serde(default)]
+    pub comments: BTreeMap<String, String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Art. 19: the sheet of a disqualified expert no longer counts.
+    #[serde(default)]
+    pub excluded: bool,
+    pub withdrawn_reason: Option<String>,
+    #[serde(default)]
+    pub reopenings: Vec<Reopening>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Assignment {
+    /// Whether its sheet counts towards the panel's result (Art. 19: not a withdrawn or
+    /// disqualified expert's).
+    pub fn counts(&self) -> bool {
+        self.status != AssignmentStatus::Withdrawn && !self.excluded
+    }
+}
+
+impl Record for Assignment {
+    const TYPE: &'static str = item_type::ASSIGNMENT;
+    fn keys(&self) -> ItemKeys {
+        keys::assignment_item_keys(
+            self.application_id,
+            &self.cycle_id,
+            self.phase.as_str(),
+            self.expert_id,
+        )
+    }
 }

@@ -9,6 +9,7 @@
 //! | office | `OFFICE_MAILBOX` (Art. 9) |
 //! | committee | `COMMITTEE_MAILBOX` (Art. 7) |
 //! | finance bureau | `FINANCE_MAILBOX` (Art. 13) |
+//! | expert | the expert's own email in the pool (written by the review use cases, [`expert`]) |
 //! | public | a [`BoardEntry`] the public API lists |
 
 use std::collections::BTreeMap;
@@ -48,6 +49,16 @@ pub fn applicant(application: &Application) -> Addressee {
         audience: Recipient::Applicant,
         address: application.contact.notice_address().to_owned(),
         salutation: application.organisation_name().to_owned(),
+    }
+}
+
+/// An expert of the pool, at its own address (Arts. 8, 19): only the review use cases write to
+/// experts, because only they know which expert a notice is for.
+pub fn expert(expert: &crate::model::Expert) -> Addressee {
+    Addressee {
+        audience: Recipient::Expert,
+        address: expert.profile.email.clone(),
+        salutation: format!("{}专家", expert.profile.name),
     }
 }
 
@@ -126,7 +137,8 @@ impl About<'_> {
                 address: mailboxes.finance.clone(),
                 salutation: "武威市财政局".into(),
             }),
-            Recipient::Public => None,
+            // Which expert is the review use case's to say (`expert`), never the lifecycle's.
+            Recipient::Public | Recipient::Expert => None,
         }
     }
 

@@ -22,11 +22,12 @@ use crate::error::AppError;
 use crate::http::{self, Reply, ReplyBody};
 use crate::identity::Caller;
 use crate::keys;
+use crate::model::ReviewPhase;
 use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    applications, board, contact, cycles, documents, recommendations, recommenders, register,
-    screening,
+    applications, assignments, board, contact, cycles, documents, experts, recommendations,
+    recommenders, register, reviews, screening,
 };
 
 /// Who may call a route.
@@ -100,6 +101,26 @@ impl Call<'_> {
         keys::parse_id(self.param(index)).ok_or(AppError::ApplicationNotFound)
     }
 
+    /// Path parameter `index` as a review phase (`document`, `onsite`).
+    fn phase(&self, index: usize) -> Result<ReviewPhase, AppError> {
+        let text = self.param(index);
+        ReviewPhase::parse(text).ok_or_else(|| AppError::PhaseNotFound {
+            phase: text.to_owned(),
+        })
+    }
+
+    fn expert_id(&self, index: usize) -> Result<Ulid, AppError> {
+        keys::parse_id(self.param(index)).ok_or(AppError::ExpertNotFound)
+    }
+
+    /// `?phase=` (required).
+    fn phase_query(&self) -> Result<ReviewPhase, AppError> {
+        let text = self.query("phase").unwrap_or_default();
+        ReviewPhase::parse(&text).ok_or_else(|| AppError::InvalidQuery {
+            detail: format!("phase must be document or onsite, not {text:?}"),
+        })
+    }
+
     fn recommender_id(&self, index: usize) -> Result<Ulid, AppError> {
         keys::parse_id(self.param(index)).ok_or(AppError::RecommenderNotFound)
     }
@@ -167,15 +188,24 @@ const OFFICE: Access = Access::Roles(&[Role::Office]);
 const COMMITTEE: Access = Access::Roles(&[Role::Committee]);
 const APPLICANT: Access = Access::Roles(&[Role::Applicant]);
 const RECOMMENDER: Access = Access::Roles(&[Role::Recommender]);
+const EXPERT: Access = Access::Roles(&[Role::Expert]);
+const OFFICE_OR_EXPERT: Access = Access::Roles(&[Role::Office, Role::Expert]);
+/// Evidence is declared by the applicant (its own) or the Office (staff reports).
+const UPLOADERS: Access = Access::Roles(&[Role::Applicant, Role::Office]);
 const STAFF: Access = Access::Roles(&[
     Role::Office,
     Role::Committee,
     Role::Expert,
     Role::Recommender,
 ]);
-/// Those who may read an application (the use case narrows it to the owner, the Office and the
-/// chosen recommending unit).
-const READERS: Access = Access::Roles(&[Role::Applicant, Role::Office, Role::Recommender]);
+/// Those who may read an application (the use case narrows it to the owner, the Office, the
+/// chosen recommending unit and the experts of its panels who accepted the pledge).
+const READERS: Access = Access::Roles(&[
+    Role::Applicant,
+    Role::Office,
+    Role::Recommender,
+    Role::Expert,
+]);
 
 /// Every route of the API.
 pub static ROUTES: &[RouteSpec] = &[
@@ -551,7 +581,7 @@ pub static ROUTES: &[RouteSpec] = &[
         "DeclareDocument",
         "POST",
         "/applications/{id}/documents",
-        APPLICANT,
+        UPLOADERS,
         handler!(|app, call| created(
             &documents::declare_document(
                 app,
@@ -583,6 +613,335 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&serde_json::json!({
             "access_log": documents::access_log(app, call.caller()?, call.application_id(0)?).await?
         })))
+    ),
+    // --- the expert pool (Arts. 8, 9(2), 19) ------------------------------------------------------
+    route!(
+        "CreateExpert",
+        "POST",
+        "/experts",
+        OFFICE,
+        handler!(|app, call| created(
+            &experts::create(app, call.caller()?, call.json()?, call.now).await?
+        ))
+    ),
+    route!(
+        "ListExperts",
+        "GET",
+        "/experts",
+        OFFICE,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "experts": experts::list(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "GetExpert",
+        "GET",
+        "/experts/{id}",
+        OFFICE_OR_EXPERT,
+        handler!(|app, call| ok(&experts::get(app, call.caller()?, call.expert_id(0)?).await?))
+    ),
+    route!(
+        "UpdateExpert",
+        "PUT",
+        "/experts/{id}",
+        OFFICE,
+        handler!(|app, call| ok(&experts::update(
+            app,
+            call.caller()?,
+            call.expert_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "SetExpertStatus",
+        "POST",
+        "/experts/{id}/status",
+        OFFICE,
+        handler!(|app, call| ok(&experts::set_status(
+            app,
+            call.caller()?,
+            call.expert_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    // --- panels (Arts. 11(5)–(6), 19) -------------------------------------------------------------
+    route!(
+        "DrawExperts",
+        "POST",
+        "/cycles/{id}/assignments",
+        OFFICE,
+        handler!(|app, call| ok(&assignments::draw(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ListCycleAssignments",
+        "GET",
+        "/cycles/{id}/assignments",
+        OFFICE,
+        handler!(|app, call| ok(&serde_json::json!({
+            "experts": assignments::progress(app, call.caller()?, call.param(0), call.phase_query()?).await?
+        })))
+    ),
+    route!(
+        "AssignExpert",
+        "POST",
+        "/applications/{id}/assignments",
+        OFFICE,
+        handler!(|app, call| created(
+            &assignments::assign(
+                app,
+                call.caller()?,
+                call.application_id(0)?,
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "WithdrawExpert",
+        "POST",
+        "/applications/{id}/assignments/{phase}/{expert}/withdraw",
+        OFFICE,
+        handler!(|app, call| ok(&assignments::withdraw(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.expert_id(2)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ReopenScores",
+        "POST",
+        "/applications/{id}/assignments/{phase}/{expert}/reopen",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::reopen(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.expert_id(2)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    // --- the expert's reviews (Arts. 11(5)–(6), 19, 20) -----------------------------------------
+    route!(
+        "ListMyReviews",
+        "GET",
+        "/reviews",
+        EXPERT,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "reviews": assignments::mine(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "GetMyReview",
+        "GET",
+        "/reviews/{id}/{phase}",
+        EXPERT,
+        handler!(|app, call| ok(&reviews::my_review(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?
+        )
+        .await?))
+    ),
+    route!(
+        "DeclareConflict",
+        "POST",
+        "/reviews/{id}/{phase}/declaration",
+        EXPERT,
+        handler!(|app, call| ok(&assignments::declare(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "SaveScoreSheet",
+        "PUT",
+        "/reviews/{id}/{phase}/sheet",
+        EXPERT,
+        handler!(|app, call| ok(&reviews::save_sheet(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.json()?,
+            false,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "SubmitScoreSheet",
+        "POST",
+        "/reviews/{id}/{phase}/submit",
+        EXPERT,
+        handler!(|app, call| ok(&reviews::save_sheet(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.json()?,
+            true,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordConsensus",
+        "POST",
+        "/reviews/{id}/{phase}/consensus",
+        EXPERT,
+        handler!(|app, call| ok(&reviews::record_consensus(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    // --- results, on-site, shortlist, combined evaluation (Art. 11(5)–(7)) ----------------------
+    route!(
+        "GetPhaseReview",
+        "GET",
+        "/applications/{id}/reviews/{phase}",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::phase_view(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?
+        )
+        .await?))
+    ),
+    route!(
+        "AggregateReview",
+        "POST",
+        "/applications/{id}/reviews/{phase}/aggregate",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::aggregate_on_demand(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordOnsiteVisit",
+        "PUT",
+        "/applications/{id}/onsite-visit",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::record_visit(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordSurvey",
+        "PUT",
+        "/applications/{id}/survey",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::record_survey(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "GetShortlist",
+        "GET",
+        "/cycles/{id}/shortlist",
+        OFFICE,
+        handler!(|app, call| ok(
+            &reviews::shortlist_proposal(app, call.caller()?, call.param(0)).await?
+        ))
+    ),
+    route!(
+        "ConfirmShortlist",
+        "POST",
+        "/cycles/{id}/shortlist/confirm",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::confirm_shortlist(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "GetRanking",
+        "GET",
+        "/cycles/{id}/ranking",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::ranking(app, call.caller()?, call.param(0)).await?))
+    ),
+    route!(
+        "SendCandidates",
+        "POST",
+        "/cycles/{id}/candidates",
+        OFFICE,
+        handler!(|app, call| ok(&reviews::send_candidates(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ExportScores",
+        "GET",
+        "/cycles/{id}/scores.csv",
+        OFFICE,
+        handler!(|app, call| csv_file(
+            reviews::scores_csv(app, call.caller()?, call.param(0), call.phase_query()?).await?
+        ))
+    ),
+    route!(
+        "ExportRanking",
+        "GET",
+        "/cycles/{id}/ranking.csv",
+        OFFICE,
+        handler!(|app, call| csv_file(
+            reviews::ranking_csv(app, call.caller()?, call.param(0)).await?
+        ))
     ),
     // --- the outbox ------------------------------------------------------------------------------
     route!(

@@ -181,6 +181,19 @@ pub(crate) mod tests {
                     ("reason", "材料不全"),
                 ],
                 NoticeKind::Withdrawn | NoticeKind::Rejected => vec![("reason", "主动撤回")],
+                NoticeKind::ExpertAssigned => vec![("phase", "资料评审")],
+                NoticeKind::AssignmentWithdrawn | NoticeKind::ScoresReopened => {
+                    vec![("phase", "资料评审"), ("reason", "专家申请回避")]
+                }
+                NoticeKind::ConflictDeclared => vec![
+                    ("phase", "资料评审"),
+                    ("expert_name", "李四"),
+                    ("reason", "曾在该单位任职"),
+                ],
+                NoticeKind::ConsensusRequested => {
+                    vec![("phase", "资料评审"), ("items", "4.1.2 高层领导的作用")]
+                }
+                NoticeKind::OnsiteVisitScheduled => vec![("visit_date", "2027-05-12")],
                 _ => vec![],
             }
         };

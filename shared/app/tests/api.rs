@@ -499,7 +499,18 @@ async fn applicants_see_only_their_own_applications() {
     )
     .await;
     refused(&h, "GET", &path, None, None, 401, "unauthenticated").await;
-    refused(&h, "GET", &path, Some(EXPERT), None, 403, "forbidden").await;
+    // An expert reads only what its own panel opened to it (Art. 19): to any other, the
+    // application does not exist.
+    refused(
+        &h,
+        "GET",
+        &path,
+        Some(EXPERT),
+        None,
+        404,
+        "application_not_found",
+    )
+    .await;
     refused(
         &h,
         "GET",

@@ -666,20 +666,6 @@ async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
     assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 0]);
 }
 
-/// Whether an event matches a Lambda event-filter pattern of exact values (the subset the
-/// template uses: nested objects, lists of allowed strings).
-fn filter_matches(pattern: &Value, event: &Value) -> bool {
-    pattern
-        .as_object()
-        .unwrap()
-        .iter()
-        .all(|(name, wanted)| match (wanted, event.get(name)) {
-            (Value::Array(allowed), Some(value)) => allowed.contains(value),
-            (Value::Object(_), Some(value)) => filter_matches(wanted, value),
-            _ => false,
-        })
-}
-
 #[tokio::test]
 async fn the_stream_filter_passes_exactly_the_applications_becoming_recommended() {
     let template = include_str!("../../../infra/template.yaml");

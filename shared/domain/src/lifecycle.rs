@@ -126,6 +126,8 @@ pub enum Recipient {
     Public,
     /// The city finance bureau, which pays and reclaims the reward (Arts. 13, 17).
     FinanceBureau,
+    /// An expert of the pool, about its own assignment (Arts. 8, 11(5)–(6), 19).
+    Expert,
 }
 
 /// What a notice says; the application layer keys its templates by [`NoticeKind::as_str`].
@@ -168,12 +170,24 @@ pub enum NoticeKind {
     Revoked,
     RevocationAnnouncement,
     ReclaimReward,
+    /// An expert was drawn for a review panel (Arts. 8, 11(5)–(6)).
+    ExpertAssigned,
+    /// An expert's assignment was withdrawn: a declared conflict, the Office's change or disqualification (Art. 19).
+    AssignmentWithdrawn,
+    /// An assigned expert declared a conflict of interest; the Office is told and a replacement drawn (Art. 19).
+    ConflictDeclared,
+    /// The Office reopened an expert's submitted scores, with its reason (Art. 11(5)–(6)).
+    ScoresReopened,
+    /// The panel's scores disagree on some items: the leader records a consensus (Art. 11(5)–(6)).
+    ConsensusRequested,
+    /// The on-site review's date, told to the applicant (Art. 11(6)).
+    OnsiteVisitScheduled,
     Withdrawn,
     Rejected,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 33] = [
+    pub const ALL: [NoticeKind; 39] = [
         Self::ApplicationCreated,
         Self::DocumentReceived,
         Self::DocumentRejected,
@@ -205,6 +219,12 @@ impl NoticeKind {
         Self::Revoked,
         Self::RevocationAnnouncement,
         Self::ReclaimReward,
+        Self::ExpertAssigned,
+        Self::AssignmentWithdrawn,
+        Self::ConflictDeclared,
+        Self::ScoresReopened,
+        Self::ConsensusRequested,
+        Self::OnsiteVisitScheduled,
         Self::Withdrawn,
         Self::Rejected,
     ];
@@ -242,6 +262,12 @@ impl NoticeKind {
             Self::Revoked => "revoked",
             Self::RevocationAnnouncement => "revocation_announcement",
             Self::ReclaimReward => "reclaim_reward",
+            Self::ExpertAssigned => "expert_assigned",
+            Self::AssignmentWithdrawn => "assignment_withdrawn",
+            Self::ConflictDeclared => "conflict_declared",
+            Self::ScoresReopened => "scores_reopened",
+            Self::ConsensusRequested => "consensus_requested",
+            Self::OnsiteVisitScheduled => "onsite_visit_scheduled",
             Self::Withdrawn => "withdrawn",
             Self::Rejected => "rejected",
         }
@@ -676,7 +702,10 @@ pub fn decide(
         }
         // Art. 11(5); Art. 20: a review is only complete once scores exist, which froze the rules.
         (S::Eligible, Command::CompleteDocumentReview) => {
-            step.require(Role::Office)?;
+            // The `aggregate` function completes it when the panel's result is final.
+            if !actor.has(Role::System) {
+                step.require(Role::Office)?;
+            }
             if cycle.rules_frozen_at.is_none() {
                 return Err(TransitionError::NoScores);
             }
@@ -696,7 +725,9 @@ pub fn decide(
         }
         // Art. 11(6)
         (S::Shortlisted, Command::CompleteOnsiteReview) => {
-            step.require(Role::Office)?;
+            if !actor.has(Role::System) {
+                step.require(Role::Office)?;
+            }
             events.push(notice(R::Applicant, N::OnsiteReviewCompleted));
             S::OnsiteReviewed
         }

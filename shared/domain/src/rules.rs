@@ -231,6 +231,23 @@ pub struct ReviewRules {
     /// The bar for the candidate list: minimum combined score out of 100, in hundredths.
     pub candidate_min_combined: Centi,
     pub publicity_working_days: u32,
+    /// Experts drawn per application for the document review (Art. 11(5)), 1–[`MAX_PANEL_SIZE`].
+    #[serde(default = "default_document_panel_size")]
+    pub document_panel_size: u32,
+    /// The on-site panel (Art. 11(6)), one of them its leader, 1–[`MAX_PANEL_SIZE`].
+    #[serde(default = "default_onsite_panel_size")]
+    pub onsite_panel_size: u32,
+}
+
+/// The largest review panel a cycle may ask for.
+pub const MAX_PANEL_SIZE: u32 = 15;
+
+fn default_document_panel_size() -> u32 {
+    5
+}
+
+fn default_onsite_panel_size() -> u32 {
+    3
 }
 
 impl Default for ReviewRules {
@@ -254,6 +271,8 @@ impl Default for ReviewRules {
             },
             candidate_min_combined: Centi::from_whole(60),
             publicity_working_days: MIN_PUBLICITY_WORKING_DAYS,
+            document_panel_size: default_document_panel_size(),
+            onsite_panel_size: default_onsite_panel_size(),
         }
     }
 }
@@ -287,6 +306,8 @@ pub enum RulesError {
     CandidateBar { min: Centi },
     #[error("publicity must last at least 5 working days (Art. 11(8)), not {days}")]
     PublicityTooShort { days: u32 },
+    #[error("a review panel has 1 to 15 experts, not {size}")]
+    PanelSize { size: u32 },
 }
 
 impl ReviewRules {
@@ -371,6 +392,11 @@ impl ReviewRules {
             return Err(RulesError::PublicityTooShort {
                 days: self.publicity_working_days,
             });
+        }
+        for size in [self.document_panel_size, self.onsite_panel_size] {
+            if !(1..=MAX_PANEL_SIZE).contains(&size) {
+                return Err(RulesError::PanelSize { size });
+            }
         }
         Ok(())
     }
@@ -477,6 +503,14 @@ mod tests {
             rules.validate(),
             Err(RulesError::ShortlistMinimum { .. })
         ));
+        for size in [0, MAX_PANEL_SIZE + 1] {
+            let mut rules = default_rules();
+            rules.onsite_panel_size = size;
+            assert_eq!(rules.validate(), Err(RulesError::PanelSize { size }));
+            let mut rules = default_rules();
+            rules.document_panel_size = size;
+            assert_eq!(rules.validate(), Err(RulesError::PanelSize { size }));
+        }
         let mut rules = default_rules();
         rules.publicity_working_days = 4;
         assert_eq!(

@@ -112,6 +112,7 @@ pub async fn create_application(
                 confirmed_email: None,
                 pending_email: None,
             },
+            reviews: BTreeMap::new(),
             created_at: now,
             updated_at: now,
         };
@@ -168,8 +169,9 @@ pub async fn create_application(
 }
 
 /// Who may read an application: its owner; the Office (Art. 9(4)); the recommending unit the
-/// applicant chose, once it was sent to it (Art. 11(3)). Anyone else learns nothing, not even
-/// that it exists. `units` are the recommending units the caller acts for.
+/// applicant chose, once it was sent to it (Art. 11(3)); and (checked by the callers, since it
+/// needs the table) an expert of its panel once it accepted the pledge (Art. 19). Anyone else
+/// learns nothing, not even that it exists. `units` are the recommending units the caller acts for.
 pub(crate) fn visible_to(caller: &Caller, application: &Application, units: &[Ulid]) -> bool {
     (caller.has(Role::Applicant) && application.owner() == caller.sub())
         || caller.has(Role::Office)
@@ -200,7 +202,9 @@ pub(crate) async fn load_readable(
 ) -> Result<Stored<Application>, AppError> {
     let units = units_of(app, caller).await?;
     let loaded = load_application(app, id).await?;
-    if visible_to(caller, &loaded.record, &units) {
+    if visible_to(caller, &loaded.record, &units)
+        || crate::usecases::assignments::expert_may_read(app, caller, id).await?
+    {
         Ok(loaded)
     } else {
         Err(AppError::ApplicationNotFound)
@@ -228,12 +232,20 @@ pub async fn get_application(
             _ => {}
         }
     }
+    let expert = match &application {
+        Some(stored) if !visible_to(caller, &stored.record, &units) => {
+            crate::usecases::assignments::expert_may_read(app, caller, id).await?
+        }
+        _ => false,
+    };
     match application {
-        Some(stored) if visible_to(caller, &stored.record, &units) => Ok(ApplicationView {
-            application: for_caller(caller, stored.record),
-            version: stored.version,
-            documents,
-        }),
+        Some(stored) if expert || visible_to(caller, &stored.record, &units) => {
+            Ok(ApplicationView {
+                application: for_caller(caller, stored.record),
+                version: stored.version,
+                documents,
+            })
+        }
         _ => Err(AppError::ApplicationNotFound),
     }
 }
@@ -259,9 +271,15 @@ pub async fn list_own(app: &App, caller: &Caller) -> Result<Vec<Application>, Ap
 /// The application as `caller` may read it: the screening stays the Office's working file until
 /// it confirms the outcome (Art. 11(4)); the applicant and its unit learn the result from the
 /// `eligible` / `ineligible` notice, and see the verdicts once the outcome is recorded.
+///
+/// The reviews' scores are the Office's working file too (Arts. 11(5)–(7), 19): nobody else reads
+/// them through the application, not even an expert of its panel.
 fn for_caller(caller: &Caller, mut application: Application) -> Application {
     if !caller.has(Role::Office) && application.state() == ApplicationState::Recommended {
         application.screening = None;
+    }
+    if !caller.has(Role::Office) {
+        application.reviews.clear();
     }
     application
 }
@@ -610,6 +628,19 @@ pub async fn in_cycle(
     cycle_id: &str,
     state: Option<ApplicationState>,
 ) -> Result<Vec<Application>, AppError> {
+    Ok(in_cycle_stored(app, cycle_id, state)
+        .await?
+        .into_iter()
+        .map(|stored| stored.record)
+        .collect())
+}
+
+/// [`in_cycle`], with the versions loaded (for the writes they guard).
+pub async fn in_cycle_stored(
+    app: &App,
+    cycle_id: &str,
+    state: Option<ApplicationState>,
+) -> Result<Vec<Stored<Application>>, AppError> {
     let mut query = Query::partition(
         Index::Gsi2,
         format!("{}#APPS", keys::cycle_partition(cycle_id)),
@@ -620,7 +651,7 @@ pub async fn in_cycle(
     query_all(app.table.as_ref(), query)
         .await?
         .into_iter()
-        .map(|item| from_item::<Application>(item).map(|stored| stored.record))
+        .map(from_item::<Application>)
         .collect()
 }
 

@@ -87,19 +87,25 @@ pub async fn declare_document(
     input: DocumentDeclaration,
     now: DateTime<Utc>,
 ) -> Result<DeclaredDocument, AppError> {
-    caller.require(Role::Applicant)?;
+    // Staff evidence (the on-site panel's review report, visit reports, minutes) is the Office's
+    // to upload, on an application past its draft; everything else is the owner's, on its draft.
+    let staff_upload = caller.has(Role::Office) && input.category.staff_only();
+    if !staff_upload {
+        caller.require(Role::Applicant)?;
+    }
     let input = &input;
     let document = retry_on_conflict(|| async move {
         let application =
             store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
                 .await?
-                .filter(|loaded| loaded.record.owner() == caller.sub())
+                .filter(|loaded| staff_upload || loaded.record.owner() == caller.sub())
                 .ok_or(AppError::ApplicationNotFound)?;
         // After submission nothing of the application or its evidence changes (Art. 11(2)-(3)).
-        if application.record.state() != ApplicationState::Draft {
+        let draft = application.record.state() == ApplicationState::Draft;
+        if draft == staff_upload {
             return Err(AppError::ApplicationNotEditable);
         }
-        if input.category.staff_only() {
+        if input.category.staff_only() && !staff_upload {
             return Err(AppError::invalid_field(format!(
                 "category: {} documents are uploaded by staff",
                 input.category.as_str()

@@ -11,13 +11,17 @@ use crate::model::{AuditRecord, new_id};
 use crate::store;
 
 pub mod applications;
+pub mod assignments;
 pub mod board;
 pub mod contact;
 pub mod cycles;
 pub mod documents;
+pub mod experts;
+pub mod export;
 pub mod recommendations;
 pub mod recommenders;
 pub mod register;
+pub mod reviews;
 pub mod screening;
 
 /// The audit record of one state change (Art. 3: who, when, what).

@@ -32,6 +32,9 @@ pub struct RecommenderInput {
     pub name: String,
     pub scope: RecommenderScope,
     pub mailbox: String,
+    /// The unit's own USCC (Art. 19 recusal: its staff do not judge what it recommended).
+    #[serde(default)]
+    pub uscc: Option<String>,
     #[serde(default)]
     pub accounts: Vec<String>,
     #[serde(default = "active_by_default")]
@@ -68,6 +71,7 @@ fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
         }
     };
     let mailbox = validation::email(&input.mailbox)?;
+    let uscc = input.uscc.as_deref().map(validation::uscc).transpose()?;
     let mut accounts = Vec::new();
     for account in &input.accounts {
         let account = account.trim();
@@ -89,6 +93,7 @@ fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
         name,
         scope,
         mailbox,
+        uscc,
         accounts,
         active: input.active,
     })
@@ -168,6 +173,7 @@ pub async fn create(
         name: input.name,
         scope: input.scope,
         mailbox: input.mailbox,
+        uscc: input.uscc,
         accounts: input.accounts,
         active: input.active,
         created_at: now,
@@ -201,6 +207,7 @@ pub async fn update(
         name: input.name,
         scope: input.scope,
         mailbox: input.mailbox,
+        uscc: input.uscc,
         accounts: input.accounts,
         active: input.active,
         updated_at: now,

@@ -501,16 +501,6 @@ pub async fn table_changes(
     Ok(report)
 }
 
-/// A cell as text a spreadsheet will not evaluate: what applicants typed (a name starting with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return) would otherwise run as a formula when the
-/// Office opens the export (CSV injection); a leading `'` makes Excel and WPS show it as text.
-fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
 /// `GET /cycles/{id}/screening.csv` (office): one row per application of the cycle, one column
 /// per condition (its outcome, and the reason unless it passed), UTF-8 with a BOM so that Excel
 /// opens it in Chinese. Returns the file name and the text. Errors: `CycleNotFound`.
@@ -523,7 +513,6 @@ pub async fn export_csv(
     cycles::load_cycle(app, cycle_id).await?;
     let mut rows = applications::in_cycle(app, cycle_id, None).await?;
     rows.sort_by_key(|application| application.id);
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "申报编号".to_owned(),
         "单位名称".to_owned(),
@@ -535,7 +524,7 @@ pub async fn export_csv(
         let (name, article) = condition_zh(*condition);
         format!("{name}（{article}）")
     }));
-    writer.write_record(&header).map_err(csv_failed)?;
+    let mut table = vec![header];
     for application in &rows {
         let screening = current(application);
         let mut row = vec![
@@ -560,35 +549,7 @@ pub async fn export_csv(
                 }
             }
         }));
-        writer
-            .write_record(row.iter().map(|cell| inert(cell).into_owned()))
-            .map_err(csv_failed)?;
+        table.push(row);
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| AppError::corrupt(format!("the export did not finish: {error}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|error| AppError::corrupt(format!("the export is not UTF-8: {error}")))?;
-    Ok((
-        format!("screening-{cycle_id}.csv"),
-        format!("\u{FEFF}{text}"),
-    ))
-}
-
-fn csv_failed(error: csv::Error) -> AppError {
-    AppError::corrupt(format!("the export could not be written: {error}"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn applicant_text_never_runs_as_a_formula_in_the_export() {
-        assert_eq!(
-            super::inert("=HYPERLINK(\"http://x\",\"点\")"),
-            "'=HYPERLINK(\"http://x\",\"点\")"
-        );
-        assert_eq!(super::inert("+1"), "'+1");
-        assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::inert("武威甲公司"), "武威甲公司");
-    }
+    crate::usecases::export::csv_file(format!("screening-{cycle_id}.csv"), &table)
 }

@@ -476,3 +476,17 @@ fn url_encode_key(key: &str) -> String {
         })
         .collect()
 }
+
+/// Whether an event matches a Lambda event-filter pattern of exact values (the subset the
+/// template uses: nested objects, lists of allowed strings).
+pub fn filter_matches(pattern: &Value, event: &Value) -> bool {
+    pattern
+        .as_object()
+        .unwrap()
+        .iter()
+        .all(|(name, wanted)| match (wanted, event.get(name)) {
+            (Value::Array(allowed), Some(value)) => allowed.contains(value),
+            (Value::Object(_), Some(value)) => filter_matches(wanted, value),
+            _ => false,
+        })
+}

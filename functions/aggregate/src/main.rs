@@ -1,0 +1,27 @@
+//! Lambda `aggregate`: the table's stream, filtered by the event source mapping to submitted score
+//! sheets and received on-site review reports (Art. 11(5)–(6)). Each record aggregates its panel;
+//! once every counted sheet is in (and, on site, the survey and the report), the result is final
+//! and the application moves on. A redelivered record finds nothing changed and writes nothing
+//! (`award_app::usecases::reviews::table_changes`).
+
+use award_app::events::change_records;
+use award_app::usecases::reviews::table_changes;
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use chrono::Utc;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    award_lambda::init_tracing();
+    let app = award_lambda::aws_app().await?;
+    let app = &app;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<StreamEvent>| async move {
+            let records = change_records(event.payload)?;
+            let report = table_changes(app, &records, Utc::now()).await?;
+            tracing::info!(?report, "aggregate invocation handled");
+            Ok::<_, Error>(report)
+        },
+    ))
+    .await
+}
