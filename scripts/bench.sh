@@ -8,6 +8,7 @@
 # Writes target/bench/report.md (and prints it). Slow: one LTO release build per opt-level.
 #
 #   CALLS_ONLY=1 scripts/bench.sh     the table calls only (no release build, no moto)
+#   cargo run --release -p award-bench -- review    the review's aggregation and draw at scale
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,6 +32,12 @@ if [ -n "${CALLS_ONLY:-}" ]; then
   cat "$report"
   exit 0
 fi
+{
+  echo
+  echo "## Expert review at scale ($(nproc) cores, $(date -u +%Y-%m-%d))"
+  echo
+  cargo run -q --release -p award-bench -- review
+} >>"$report"
 {
   echo
   echo "## Cold start and memory ($(nproc) cores, $(date -u +%Y-%m-%d))"

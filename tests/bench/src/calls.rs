@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use award_app::usecases::cycles;
+use award_app::usecases::{cycles, reviews, screening};
 use award_app::{App, AppConfig, events, http};
 use award_domain::time::china_start_of_day;
 use award_e2e::{
@@ -422,6 +422,7 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
     for waiting in [1, 10] {
         rows.push(review_start_closing(waiting).await?);
     }
+    rows.extend(review_scenario().await?);
     Ok(rows)
 }
 
@@ -610,4 +611,201 @@ async fn review_start_closing(waiting: usize) -> Result<(String, Calls), BenchEr
         return Err(format!("{waiting} applications should have closed: {run:?}").into());
     }
     scenario.rows.pop().ok_or_else(|| "no row recorded".into())
+}
+
+/// The experts of the review scenario's pool.
+const PANEL: usize = 5;
+
+impl Scenario {
+    /// Moves the change-feed position to now: what came before is not the next step's business.
+    fn skip_feed(&mut self) -> Result<(), BenchError> {
+        if let Some((last, _)) = self.feed.changes_after(self.feed_position, 100_000)?.last() {
+            self.feed_position = *last;
+        }
+        Ok(())
+    }
+
+    /// Delivers the change feed since the last delivery to `aggregate`, as the stream would.
+    async fn aggregate(&mut self, label: &str) -> Result<(), BenchError> {
+        let changes = self.feed.changes_after(self.feed_position, 1000)?;
+        if let Some((last, _)) = changes.last() {
+            self.feed_position = *last;
+        }
+        let records: Vec<_> = changes.into_iter().map(|(_, record)| record).collect();
+        self.table.take();
+        reviews::table_changes(&self.app, &records, self.now).await?;
+        self.record(label);
+        Ok(())
+    }
+}
+
+/// Every rubric item at `percent`.
+fn full_sheet(percent: u8) -> serde_json::Value {
+    award_domain::rules::ReviewRules::default()
+        .rubric
+        .items()
+        .map(|item| (item.id.clone(), serde_json::json!(percent)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// One eligible application and a pool of [`PANEL`] experts: the draw, each expert's declaration,
+/// draft and submission, and the `aggregate` stream handler after each submission (the last one
+/// completes the document review), then the whole feed delivered again.
+async fn review_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
+    let mut scenario = Scenario::new(start()?)?;
+    scenario.recording = false;
+    let cycle = new_cycle(scenario.now);
+    let cycle_id = cycle["id"].as_str().ok_or("a cycle without id")?.to_owned();
+    let recommendation_deadline: NaiveDate = cycle["recommendation_deadline"]
+        .as_str()
+        .ok_or("a cycle without recommendation deadline")?
+        .parse()?;
+    let deadline = scenario.open_cycle().await?;
+    let unit = scenario.create_unit().await?;
+    let application = scenario.create_application(&FIRST).await?;
+    scenario
+        .save_form(&FIRST, &application, &unit, deadline)
+        .await?;
+    for category in required_categories() {
+        scenario.evidence(&FIRST, &application, category).await?;
+    }
+    scenario.submit(&FIRST, &application).await?;
+    scenario
+        .call_as(
+            "recommend",
+            "POST",
+            &format!("/applications/{application}/recommend"),
+            ("recommender", UNIT_ACCOUNT),
+            Some(serde_json::json!({"opinion": "同意推荐。", "signer_name": "赵六"})),
+        )
+        .await?;
+    scenario
+        .advance_cycles("close the call", after(deadline)?)
+        .await?;
+    scenario
+        .advance_cycles("start review", after(recommendation_deadline)?)
+        .await?;
+    let id = application.parse()?;
+    screening::run(&scenario.app, id, "system", scenario.now).await?;
+    scenario
+        .call(
+            "confirm the screening",
+            "POST",
+            &format!("/applications/{application}/screening/confirm"),
+            "office",
+            None,
+        )
+        .await?;
+    for index in 0..PANEL {
+        scenario.recording = index == 0;
+        scenario
+            .call(
+                "create an expert (office)",
+                "POST",
+                "/experts",
+                "office",
+                Some(serde_json::json!({
+                    "account": format!("expert-{index}"),
+                    "profile": {
+                        "name": format!("专家{index}"),
+                        "sector": "university",
+                        "employer": format!("第{index}大学"),
+                        "employer_uscc": uscc(&format!("MA7EX{index:04}")),
+                        "history": [],
+                        "specialities": ["C"],
+                        "email": format!("expert-{index}@bench.example"),
+                        "relations": [],
+                    }
+                })),
+            )
+            .await?;
+    }
+    scenario.recording = true;
+    scenario
+        .call(
+            "draw experts: 1 application x 5 of a pool of 5 (office)",
+            "POST",
+            &format!("/cycles/{cycle_id}/assignments"),
+            "office",
+            Some(serde_json::json!({"phase": "document", "seed": 1})),
+        )
+        .await?;
+    for index in 0..PANEL {
+        let sub = format!("expert-{index}");
+        let who = ("expert", sub.as_str());
+        // One expert's steps are the rows; the first and last submissions are rows of their own.
+        scenario.recording = index == 1;
+        scenario
+            .call_as(
+                "declare no conflict, accept the pledge (expert)",
+                "POST",
+                &format!("/reviews/{application}/document/declaration"),
+                who,
+                Some(serde_json::json!({"conflict": false, "pledge": true})),
+            )
+            .await?;
+        let mine = scenario
+            .call_as(
+                "read my review (expert)",
+                "GET",
+                &format!("/reviews/{application}/document"),
+                who,
+                None,
+            )
+            .await?;
+        let draft = scenario
+            .call_as(
+                "save a draft sheet (expert)",
+                "PUT",
+                &format!("/reviews/{application}/document/sheet"),
+                who,
+                Some(serde_json::json!({"version": mine["version"], "items": {"4.1.2": 60}})),
+            )
+            .await?;
+        scenario.skip_feed()?;
+        scenario.recording = index != 2 && index != 3;
+        let label = match index {
+            0 => "submit a sheet: the cycle's first (freezes the rules)",
+            _ => "submit a sheet (expert)",
+        };
+        scenario
+            .call_as(
+                label,
+                "POST",
+                &format!("/reviews/{application}/document/submit"),
+                who,
+                Some(serde_json::json!({
+                    "version": draft["version"],
+                    "items": full_sheet(60),
+                    "comments": {"4.1": "领导作用发挥充分。"},
+                })),
+            )
+            .await?;
+        let label = if index + 1 < PANEL {
+            "aggregate: a sheet submitted, the panel not complete (stream)"
+        } else {
+            "aggregate: the last sheet completes the document review (stream)"
+        };
+        scenario.recording = index == 1 || index + 1 == PANEL;
+        scenario.aggregate(label).await?;
+    }
+    scenario.feed_position = 0;
+    scenario.recording = true;
+    scenario
+        .aggregate("aggregate: the whole feed redelivered (nothing written)")
+        .await?;
+    let state = scenario
+        .call(
+            "the Office's view of a panel",
+            "GET",
+            &format!("/applications/{application}/reviews/document"),
+            "office",
+            None,
+        )
+        .await?;
+    if state["state"] != "document_reviewed" {
+        return Err(format!("the review should be complete: {state}").into());
+    }
+    Ok(scenario.rows)
 }

@@ -3,11 +3,14 @@
 //! * `award-bench calls` — table calls per operation (no AWS needed).
 //! * `award-bench cold-start --bin-dir DIR [--runs N]` — cold start, warm invocation and peak
 //!   memory of the release function binaries, against the local AWS at `MOTO_URL`.
+//! * `award-bench review` — the review's pure work at scale: aggregation of 10 000 applications ×
+//!   15 experts, the draw of 200 applications × 60 experts (time and peak memory).
 //!
 //! Nothing here asserts a speed: it measures and writes.
 
 mod calls;
 mod cold_start;
+mod review;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,6 +24,7 @@ async fn main() -> Result<(), BenchError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("calls") => print_calls().await,
+        Some("review") => review::print(),
         Some("cold-start") => {
             let bin_dir = flag(&args, "--bin-dir")
                 .map(PathBuf::from)
@@ -31,9 +35,7 @@ async fn main() -> Result<(), BenchError> {
             };
             print_cold_start(&bin_dir, runs).await
         }
-        _ => {
-            Err("usage: award-bench calls | award-bench cold-start --bin-dir DIR [--runs N]".into())
-        }
+        _ => Err("usage: award-bench calls | review | cold-start --bin-dir DIR [--runs N]".into()),
     }
 }
 
