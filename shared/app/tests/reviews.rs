@@ -1053,3 +1053,131 @@ async fn the_aggregate_stream_filter_passes_submitted_sheets_and_received_review
     // frozen), only the submitted sheet's image passes.
     assert_eq!(passed.len(), 1, "{passed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_submissions_all_land_and_freeze_the_rules_once() {
+    let h = std::sync::Arc::new(Harness::new());
+    let apps = eligible_applications(&h, 1).await;
+    let experts = pool(&h).await;
+    let day = china(2026, 8, 5, 10);
+    h.request_at(
+        "POST",
+        "/cycles/2026/assignments",
+        Some(OFFICE),
+        Some(r#"{"phase": "document", "seed": 9}"#),
+        day,
+    )
+    .await;
+    let panel = panel_of(&h, &experts, &apps[0], "document").await;
+    let mut versions = Vec::new();
+    for expert in &panel {
+        let caller = expert_caller(*expert);
+        let path = format!("/reviews/{}/document", apps[0]);
+        h.request_at(
+            "POST",
+            &format!("{path}/declaration"),
+            Some(caller),
+            Some(r#"{"conflict": false, "pledge": true}"#),
+            day,
+        )
+        .await;
+        let (_, mine) = h.request_at("GET", &path, Some(caller), None, day).await;
+        versions.push((*expert, mine["version"].clone()));
+    }
+    // The evidence is open to a panel member who accepted the pledge, and every link is logged.
+    let (_, application) = h
+        .request_at(
+            "GET",
+            &format!("/applications/{}", apps[0]),
+            Some(expert_caller(panel[0])),
+            None,
+            day,
+        )
+        .await;
+    let document = application["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let download = format!("/applications/{}/documents/{document}/download", apps[0]);
+    let (status, link) = h
+        .request_at("GET", &download, Some(expert_caller(panel[0])), None, day)
+        .await;
+    assert_eq!(status, 200, "{link}");
+    let outsider = (1..=8).find(|e| !panel.contains(e)).unwrap();
+    let (status, _) = h
+        .request_at("GET", &download, Some(expert_caller(outsider)), None, day)
+        .await;
+    assert_eq!(status, 404);
+    let (_, log) = h
+        .request(
+            "GET",
+            &format!("/applications/{}/access-log", apps[0]),
+            Some(OFFICE),
+            None,
+        )
+        .await;
+    assert!(
+        log["access_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["actor_sub"] == expert_caller(panel[0]).sub),
+        "{log}"
+    );
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for (expert, version) in versions {
+        let h = h.clone();
+        let app = apps[0].clone();
+        tasks.spawn(async move {
+            let body = json!({"version": version, "items": sheet(60, &[])});
+            h.request_at(
+                "POST",
+                &format!("/reviews/{app}/document/submit"),
+                Some(expert_caller(expert)),
+                Some(&body.to_string()),
+                day,
+            )
+            .await
+            .0
+        });
+    }
+    let statuses = tasks.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let (_, view) = h
+        .request(
+            "GET",
+            &format!("/applications/{}/reviews/document", apps[0]),
+            Some(OFFICE),
+            None,
+        )
+        .await;
+    let submitted = view["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|sheet| sheet["status"] == "submitted")
+        .count();
+    assert_eq!(submitted, 5, "{view}");
+    let frozen = h
+        .changes_after(0)
+        .into_iter()
+        .filter_map(|change| change.new_image)
+        .filter(|image| {
+            image
+                .as_ref()
+                .get("action")
+                .and_then(|action| match action {
+                    award_ports::table::AttributeValue::S(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                == Some("rules_frozen")
+        })
+        .count();
+    assert_eq!(frozen, 1, "the first submission alone freezes the rules");
+    // The stream then completes the review once.
+    let report = reviews::table_changes(&h.app, &h.changes_after(0), day)
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1, "{report:?}");
+}
