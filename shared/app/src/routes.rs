@@ -725,6 +725,21 @@ pub static ROUTES: &[RouteSpec] = &[
         .await?))
     ),
     route!(
+        "SetPanelLeader",
+        "POST",
+        "/applications/{id}/assignments/{phase}/{expert}/leader",
+        OFFICE,
+        handler!(|app, call| ok(&assignments::make_leader(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.phase(1)?,
+            call.expert_id(2)?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
         "ReopenScores",
         "POST",
         "/applications/{id}/assignments/{phase}/{expert}/reopen",

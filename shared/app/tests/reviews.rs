@@ -772,6 +772,30 @@ async fn a_disqualified_experts_scores_stop_counting_and_its_open_work_is_withdr
         accept_and_submit(&h, *expert, &apps[0], "document", sheet(60, &[]), day).await;
     }
     let last = panel[4];
+    // The Office hands the lead to another member; a withdrawn or unknown expert cannot lead.
+    let leader_path = |expert: u32| {
+        format!(
+            "/applications/{}/assignments/document/{}/leader",
+            apps[0],
+            experts[expert as usize - 1]
+        )
+    };
+    let (status, led) = h
+        .request_at("POST", &leader_path(panel[1]), Some(OFFICE), None, day)
+        .await;
+    assert_eq!((status, &led["leader"]), (200, &json!(true)), "{led}");
+    assert_eq!(
+        panel_of(&h, &experts, &apps[0], "document").await[0],
+        panel[1]
+    );
+    let stranger = (1..=8).find(|e| !panel.contains(e)).unwrap();
+    let (status, refused) = h
+        .request_at("POST", &leader_path(stranger), Some(OFFICE), None, day)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (404, Some("assignment_not_found"))
+    );
     // Disqualified before submitting: its assignment is withdrawn; with 4 counted sheets all in,
     // the panel's result is final.
     let status_body = json!({"status": "disqualified", "reason": "泄露评审信息"});

@@ -587,6 +587,7 @@ pub async fn withdraw(
         |_| Ok(()),
     )
     .await
+    .map(|application| for_caller(caller, application))
 }
 
 /// An application as the Office's lists show it.

@@ -510,6 +510,68 @@ pub async fn assign(
     .await
 }
 
+/// `POST /applications/{id}/assignments/{phase}/{expert}/leader` (office): makes a member of the
+/// panel its leader (the one who records a consensus), e.g. after the leader was withdrawn or
+/// disqualified. Errors: `AssignmentNotFound`, `AssignmentWithdrawn` (not a counted member),
+/// `ReviewNotOpen`.
+pub async fn make_leader(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    phase: ReviewPhase,
+    expert_id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Assignment, AppError> {
+    caller.require(Role::Office)?;
+    retry_on_conflict(|| async move {
+        let loaded = load_application(app, application_id).await?;
+        require_scoring(&loaded.record, phase)?;
+        let current = panel(app, application_id, phase).await?;
+        let target = current
+            .iter()
+            .find(|stored| stored.record.expert_id == expert_id)
+            .ok_or(AppError::AssignmentNotFound)?;
+        if !target.record.counts() {
+            return Err(AppError::AssignmentWithdrawn);
+        }
+        let mut tx = Tx::new();
+        let mut touched = loaded.record.clone();
+        touched.updated_at = now;
+        tx.guard(store::replace(&touched, loaded.version)?, || {
+            AppError::from(TableError::Conflict)
+        });
+        let mut leader = target.record.clone();
+        for stored in &current {
+            let should_lead = stored.record.expert_id == expert_id;
+            if stored.record.leader == should_lead {
+                continue;
+            }
+            let mut member = stored.record.clone();
+            member.leader = should_lead;
+            member.updated_at = now;
+            tx.guard(store::replace(&member, stored.version)?, || {
+                AppError::from(TableError::Conflict)
+            });
+            if should_lead {
+                leader = member;
+            }
+        }
+        tx.push(audit(
+            keys::application_partition(application_id),
+            caller.sub(),
+            "panel_leader_set",
+            &[
+                ("phase", phase.as_str().to_owned()),
+                ("expert_id", expert_id.to_string()),
+            ],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(leader)
+    })
+    .await
+}
+
 /// The application must be waiting for `phase`'s scores.
 pub(crate) fn require_scoring(
     application: &Application,
