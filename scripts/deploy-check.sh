@@ -150,7 +150,7 @@ expect(f"{name_prefix}-access-logs-123456789012-us-east-1" in existing, "access-
 
 # The functions: the runtime SAM builds for, and the environment the binaries read.
 lambda_client = client("lambda")
-for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction", "AggregateFunction"):
+for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction", "AggregateFunction", "PublicityFunction"):
     function = lambda_client.get_function(FunctionName=physical[logical])["Configuration"]
     expect(function["Runtime"] == "provided.al2023", f"{logical} runtime {function['Runtime']}")
     expect(function["Handler"] == "bootstrap", f"{logical} handler {function['Handler']}")

@@ -267,9 +267,10 @@ async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), Tab
         .map_err(|error| TableError::Backend(error.to_string()))?
 }
 
-/// The scheduled functions: `redrive_pending_notices` (notify's schedule) and `advance_cycles`
-/// (the `reminders` function's daily schedule), now and then every `every`; both do only what is
-/// due, so running them more often than on AWS changes nothing but latency.
+/// The scheduled functions: `redrive_pending_notices` (notify's schedule), `advance_cycles` (the
+/// `reminders` function's daily schedule) and `decision::run_daily` (the `publicity` function's),
+/// now and then every `every`; each does only what is due, so running them more often than on AWS
+/// changes nothing but latency.
 pub(crate) async fn run_schedule(
     app: Arc<App>,
     clock: Arc<dyn Clock>,
@@ -297,6 +298,13 @@ pub(crate) async fn run_schedule(
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cycle schedule failed"),
+        }
+        match award_app::usecases::decision::run_daily(&app, clock.now()).await {
+            Ok(run) if !run.closed.is_empty() || !run.waiting.is_empty() => {
+                tracing::info!(?run, "publicity schedule closed or reminded");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "publicity schedule failed"),
         }
     }
 }

@@ -269,6 +269,39 @@ app_errors! {
     InvalidSurvey { detail: &'static str } => 422, "invalid_survey",
         "invalid satisfaction survey: {detail}", "满意度测评结果有误：分数为0–100，受访人数至少为1，并写明测评方法。";
 
+    // --- decision, publicity and award (Arts. 3, 4, 11(8)–(9), 12–14) ---
+    DeliberationRecorded => 409, "deliberation_recorded",
+        "the Committee's deliberation of this cycle is already recorded, with other decisions", "本届评审委员会审议结果已录入，且与本次提交不一致。";
+    DeliberationMissing => 409, "deliberation_missing",
+        "the Committee's deliberation is not recorded yet", "评审委员会尚未审议候选名单。";
+    ConsultationMissing => 409, "consultation_missing",
+        "record the vice-mayors' consultation before the publicity (Art. 11(8))", "公示前须先征求分管副市长意见并录入（办法第十一条第八项）。";
+    NothingToPublish => 409, "nothing_to_publish", "no proposed application to publish", "没有待公示的拟奖名单。";
+    PublicityStarted => 409, "publicity_started",
+        "the publicity of this cycle started on another day", "本届公示已按其他日期开始。";
+    PublicityNotStarted => 404, "publicity_not_started", "no publicity in this cycle", "本届尚未公示。";
+    ObjectionPeriodOver { last_day: NaiveDate } => 409, "objection_period_over",
+        "objections are accepted during the publicity only (through {last_day}, 24:00 China time)",
+        "异议只能在公示期内提出（截至 {last_day} 24时，北京时间）。";
+    InvalidObjection { detail: &'static str } => 422, "invalid_objection",
+        "invalid objection: {detail}", "异议信息有误：联系方式应为手机号码（11位）或电子邮箱。";
+    TooManyObjections => 429, "too_many_objections",
+        "too many objections from this contact or address today", "同一联系方式或网络地址当日提交的异议过多，请明日再试。";
+    ObjectionNotFound => 404, "objection_not_found", "no such objection", "异议不存在。";
+    ObjectionDecided => 409, "objection_decided", "the objection was already decided", "该异议已处理。";
+    ObjectionOpen => 409, "objection_open",
+        "an objection against this application is still open", "该单位尚有未处理完毕的异议，暂不能报批。";
+    ExecutiveMeetingMissing => 409, "executive_meeting_missing",
+        "record the executive meeting before approving (Art. 11(9))", "请先录入市政府常务会议审定情况（办法第十一条第九项）。";
+    InvalidApproval { detail: &'static str } => 422, "invalid_approval", "invalid approval: {detail}", "批准日期不得早于市政府常务会议日期。";
+    CertificateNumberTaken => 409, "certificate_number_taken",
+        "this certificate number was already given", "该证书编号已被使用。";
+    RewardAlreadyPaid => 409, "reward_already_paid", "the reward's payment is already recorded", "奖金发放情况已录入。";
+    InvalidHolidayNotice { detail: String } => 422, "invalid_holiday_notice",
+        "invalid holiday notice: {detail}", "节假日安排有误：请按国务院办公厅通知录入当年的放假日期和调休上班日期。";
+    HolidayYearLoaded { year: i32 } => 409, "holiday_year_loaded",
+        "the calendar already holds the notice for {year}", "{year}年的节假日安排已录入。";
+
     // --- our side ---
     Table { source: TableError } => 500, "internal", "table: {source}", "系统内部错误，请稍后重试。";
     Blobs { source: BlobError } => 500, "internal", "evidence storage: {source}", "系统内部错误，请稍后重试。";

@@ -12,12 +12,13 @@ pub const GROUPS_CLAIM: &str = "cognito:groups";
 
 /// The roles a token can carry, one Cognito group each. `public` needs no token and `system` is
 /// the scheduled jobs, never a person, so neither is ever read from a token.
-pub const GROUP_ROLES: [Role; 5] = [
+pub const GROUP_ROLES: [Role; 6] = [
     Role::Applicant,
     Role::Recommender,
     Role::Office,
     Role::Expert,
     Role::Committee,
+    Role::Finance,
 ];
 
 /// The role a group name grants, if it is one of [`GROUP_ROLES`].

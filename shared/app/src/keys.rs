@@ -28,6 +28,11 @@ pub mod item_type {
     pub const EXPERT: &str = "expert";
     pub const EXPERT_ACCOUNT: &str = "expert_account";
     pub const ASSIGNMENT: &str = "assignment";
+    pub const QUOTA_COUNTER: &str = "quota_counter";
+    pub const HOLIDAY_NOTICE: &str = "holiday_notice";
+    pub const OBJECTION: &str = "objection";
+    pub const RATE_COUNTER: &str = "rate_counter";
+    pub const CERTIFICATE_GUARD: &str = "certificate_guard";
 }
 
 /// The `type` attribute name.
@@ -326,6 +331,46 @@ pub fn assignment_item_keys(application: Ulid, cycle: &str, phase: &str, expert:
             cycle_assignments_partition(cycle),
             format!("{phase}#{application}#{expert}"),
         )
+}
+
+// --- decision, publicity and award (Arts. 4, 11(8)–(9), 12–14) ---------------------------------
+
+/// Art. 4: the count of a cycle's approvals.
+pub fn quota_counter(cycle: &str) -> Key {
+    Key::new(cycle_partition(cycle), "QUOTA")
+}
+
+/// The partition of the holiday notices the Office loaded, one item per year.
+pub const CALENDAR: &str = "CALENDAR";
+
+pub fn holiday_notice(year: i32) -> Key {
+    Key::new(CALENDAR, format!("{year:04}"))
+}
+
+pub fn objection(id: Ulid) -> Key {
+    Key::new(format!("OBJECTION#{id}"), "OBJECTION")
+}
+
+/// GSI1 partition of a cycle's objections, by arrival.
+pub fn cycle_objections_partition(cycle: &str) -> String {
+    format!("{}#OBJECTIONS", cycle_partition(cycle))
+}
+
+pub fn objection_item_keys(id: Ulid, cycle: &str, received_at: DateTime<Utc>) -> ItemKeys {
+    ItemKeys::primary(objection(id)).with_gsi1(
+        cycle_objections_partition(cycle),
+        format!("{}#{id}", instant(received_at)),
+    )
+}
+
+/// One day's objection count of a contact or a source address.
+pub fn rate_counter(day: NaiveDate, subject: &str) -> Key {
+    Key::new(format!("LIMIT#{}", day.format("%Y-%m-%d")), subject)
+}
+
+/// A certificate number can be given once.
+pub fn certificate_guard(number: &str) -> Key {
+    Key::new(format!("CERTIFICATE#{number}"), "CERTIFICATE")
 }
 
 // --- evidence objects ---------------------------------------------------------------------------

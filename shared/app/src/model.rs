@@ -25,6 +25,171 @@ pub struct CycleRecord {
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub opened_at: Option<DateTime<Utc>>,
+    /// Arts. 7(3), 11(8)–(9): the Committee's deliberation, the consultation, the publicity and
+    /// the executive meeting of this cycle (`usecases::decision`).
+    #[serde(default)]
+    pub decision: CycleDecision,
+}
+
+/// The cycle's decision records (Arts. 7(3), 11(8)–(9)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleDecision {
+    #[serde(default)]
+    pub deliberation: Option<Deliberation>,
+    #[serde(default)]
+    pub consultation: Option<Consultation>,
+    #[serde(default)]
+    pub publicity: Option<CyclePublicity>,
+    #[serde(default)]
+    pub executive_meeting: Option<ExecutiveMeeting>,
+}
+
+/// Art. 11(8): the Committee's review of the candidate list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deliberation {
+    /// China date of the meeting.
+    pub meeting_date: NaiveDate,
+    /// The minutes' reference (文号 or file number) as the Committee keeps them.
+    pub minutes_reference: String,
+    pub decisions: Vec<CandidateDecision>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One candidate's outcome in the deliberation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateDecision {
+    pub application_id: Ulid,
+    pub include: bool,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+    /// Required when the candidate is left out.
+    pub reason: Option<String>,
+}
+
+/// Art. 11(8): the vice-mayors' consultation (征求分管副市长意见), before publicity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consultation {
+    pub date: NaiveDate,
+    pub opinions: String,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Art. 11(8): the cycle's publicity period, both ends inclusive (China dates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CyclePublicity {
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub working_days: u32,
+    pub started_by: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Art. 11(9): the municipal executive meeting that approved the awards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutiveMeeting {
+    pub date: NaiveDate,
+    /// e.g. 市政府第35次常务会议.
+    pub session: String,
+    pub minutes_reference: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Art. 4: the approvals of a cycle so far; written with every approval under a version guard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaCounter {
+    pub cycle_id: String,
+    pub approved: u32,
+}
+
+impl Record for QuotaCounter {
+    const TYPE: &'static str = item_type::QUOTA_COUNTER;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::quota_counter(&self.cycle_id))
+    }
+}
+
+/// A State Council holiday notice the Office loaded for a year the embedded calendar lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayNoticeRecord {
+    pub notice: award_domain::calendar::HolidayNotice,
+    pub loaded_by: String,
+    pub loaded_at: DateTime<Utc>,
+}
+
+impl Record for HolidayNoticeRecord {
+    const TYPE: &'static str = item_type::HOLIDAY_NOTICE;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::holiday_notice(self.notice.year))
+    }
+}
+
+/// Where an objection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionStatus {
+    Open,
+    Upheld,
+    Dismissed,
+}
+
+/// An objection from the public during publicity (Art. 3). The objector's identity is the
+/// Office's alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    /// Also the receipt number given to the objector.
+    pub id: Ulid,
+    pub cycle_id: String,
+    pub application_id: Ulid,
+    pub organisation_name: String,
+    pub objector_name: String,
+    /// A mobile number or an email address.
+    pub contact: String,
+    pub content: String,
+    pub status: ObjectionStatus,
+    pub received_at: DateTime<Utc>,
+    pub source_ip: Option<String>,
+    pub reply: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl Record for Objection {
+    const TYPE: &'static str = item_type::OBJECTION;
+    fn keys(&self) -> ItemKeys {
+        keys::objection_item_keys(self.id, &self.cycle_id, self.received_at)
+    }
+}
+
+/// One day's count of objections from one contact or one source address (the abuse bound).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateCounter {
+    pub day: NaiveDate,
+    /// `contact#<sha256>` or `ip#<address>`.
+    pub subject: String,
+    pub count: u32,
+}
+
+impl Record for RateCounter {
+    const TYPE: &'static str = item_type::RATE_COUNTER;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::rate_counter(self.day, &self.subject))
+    }
+}
+
+/// Arts. 12, 13: the reward's payment (its amount is the award record's, in fen) and the
+/// plaque's handover, as recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardRecord {
+    pub paid_on: Option<NaiveDate>,
+    pub voucher: Option<String>,
+    pub paid_recorded_by: Option<String>,
+    /// The plaque and certificate handed over (China date).
+    pub handed_over_on: Option<NaiveDate>,
 }
 
 impl Record for CycleRecord {
@@ -86,6 +251,15 @@ pub struct Application {
     /// and survey (`usecases::reviews`). The Office's working file: only the Office reads it.
     #[serde(default)]
     pub reviews: BTreeMap<ReviewPhase, PhaseReview>,
+    /// Art. 11(8): the day the publicity was closed with no objection open (the `publicity`
+    /// function), and the last day the Office was reminded of an open one.
+    #[serde(default)]
+    pub publicity_closed_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub objection_reminded_on: Option<NaiveDate>,
+    /// Arts. 12, 13: the reward and the plaque, once awarded.
+    #[serde(default)]
+    pub reward: Option<RewardRecord>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -743,5 +917,19 @@ impl Record for Assignment {
             self.phase.as_str(),
             self.expert_id,
         )
+    }
+}
+
+/// A certificate number is given once (Art. 12): the item whose existence says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateGuard {
+    pub number: String,
+    pub application_id: Ulid,
+}
+
+impl Record for CertificateGuard {
+    const TYPE: &'static str = item_type::CERTIFICATE_GUARD;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::certificate_guard(&self.number))
     }
 }

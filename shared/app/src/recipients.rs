@@ -137,8 +137,9 @@ impl About<'_> {
                 address: mailboxes.finance.clone(),
                 salutation: "武威市财政局".into(),
             }),
-            // Which expert is the review use case's to say (`expert`), never the lifecycle's.
-            Recipient::Public | Recipient::Expert => None,
+            // Which expert or objector is the use case's to say (`expert`, `objector`), never the
+            // lifecycle's.
+            Recipient::Public | Recipient::Expert | Recipient::Objector => None,
         }
     }
 

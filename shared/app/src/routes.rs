@@ -26,8 +26,8 @@ use crate::model::ReviewPhase;
 use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    applications, assignments, board, contact, cycles, documents, experts, recommendations,
-    recommenders, register, reviews, screening,
+    applications, assignments, board, calendar, contact, cycles, decision, documents, experts,
+    recommendations, recommenders, register, reviews, screening,
 };
 
 /// Who may call a route.
@@ -189,6 +189,7 @@ const COMMITTEE: Access = Access::Roles(&[Role::Committee]);
 const APPLICANT: Access = Access::Roles(&[Role::Applicant]);
 const RECOMMENDER: Access = Access::Roles(&[Role::Recommender]);
 const EXPERT: Access = Access::Roles(&[Role::Expert]);
+const FINANCE: Access = Access::Roles(&[Role::Finance]);
 const OFFICE_OR_EXPERT: Access = Access::Roles(&[Role::Office, Role::Expert]);
 /// Evidence is declared by the applicant (its own) or the Office (staff reports).
 const UPLOADERS: Access = Access::Roles(&[Role::Applicant, Role::Office]);
@@ -956,6 +957,177 @@ pub static ROUTES: &[RouteSpec] = &[
         OFFICE,
         handler!(|app, call| csv_file(
             reviews::ranking_csv(app, call.caller()?, call.param(0)).await?
+        ))
+    ),
+    // --- decision, publicity and award (Arts. 3, 4, 7(3), 11(8)–(9), 12–14) --------------------
+    route!(
+        "RecordDeliberation",
+        "POST",
+        "/cycles/{id}/deliberation",
+        COMMITTEE,
+        handler!(|app, call| ok(&decision::deliberate(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordConsultation",
+        "POST",
+        "/cycles/{id}/consultation",
+        OFFICE,
+        handler!(|app, call| ok(&decision::consult(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "StartPublicity",
+        "POST",
+        "/cycles/{id}/publicity",
+        OFFICE,
+        handler!(|app, call| ok(&decision::start_publicity(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "GetPublicity",
+        "GET",
+        "/public/publicity/{id}",
+        Access::Public,
+        handler!(|app, call| ok(&decision::public_publicity(app, call.param(0)).await?))
+    ),
+    route!(
+        "LodgeObjection",
+        "POST",
+        "/public/publicity/{id}/objections",
+        Access::Public,
+        handler!(|app, call| {
+            let meta = http::request_meta(call.request);
+            created(&decision::object(app, call.param(0), call.json()?, meta, call.now).await?)
+        })
+    ),
+    route!(
+        "ListObjections",
+        "GET",
+        "/cycles/{id}/objections",
+        OFFICE,
+        handler!(|app, call| ok(&serde_json::json!({
+            "objections": decision::list_objections(app, call.caller()?, call.param(0)).await?
+        })))
+    ),
+    route!(
+        "DecideObjection",
+        "POST",
+        "/objections/{id}/decision",
+        OFFICE,
+        handler!(|app, call| {
+            let id = keys::parse_id(call.param(0)).ok_or(AppError::ObjectionNotFound)?;
+            ok(
+                &decision::decide_objection(app, call.caller()?, id, call.json()?, call.now)
+                    .await?,
+            )
+        })
+    ),
+    route!(
+        "RecordExecutiveMeeting",
+        "POST",
+        "/cycles/{id}/executive-meeting",
+        OFFICE,
+        handler!(|app, call| ok(&decision::record_executive_meeting(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ApproveApplication",
+        "POST",
+        "/applications/{id}/approve",
+        OFFICE,
+        handler!(|app, call| ok(&decision::approve(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "AwardApplication",
+        "POST",
+        "/applications/{id}/award",
+        OFFICE,
+        handler!(|app, call| ok(&decision::award(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordRewardPayment",
+        "POST",
+        "/applications/{id}/reward/payment",
+        FINANCE,
+        handler!(|app, call| ok(&decision::record_payment(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordHandover",
+        "POST",
+        "/applications/{id}/handover",
+        OFFICE,
+        handler!(|app, call| ok(&decision::record_handover(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ListCalendarYears",
+        "GET",
+        "/calendar",
+        STAFF,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "years": calendar::covered(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "LoadHolidayNotice",
+        "POST",
+        "/calendar/{year}",
+        OFFICE,
+        handler!(|app, call| created(
+            &calendar::load_year(app, call.caller()?, call.param(0), call.json()?, call.now)
+                .await?
         ))
     ),
     // --- the outbox ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::keys;
-use crate::model::{Application, CycleRecord, DueItem, Recommender};
+use crate::model::{Application, CycleRecord, DueItem, QuotaCounter, Recommender};
 use crate::recipients::About;
 use crate::store::{self, Stored, Tx, retry_on_conflict};
 use crate::usecases::audit;
@@ -64,7 +64,25 @@ pub async fn advance(
     visible: impl Fn(&Application) -> Result<(), AppError>,
     amend: impl Fn(&mut Application) -> Result<(), AppError>,
 ) -> Result<Application, AppError> {
-    let (visible, amend) = (&visible, &amend);
+    advance_with(app, request, visible, amend, |_, _| Ok(Tx::new())).await
+}
+
+/// [`advance`], plus the writes a stage keeps beside the application in the same transaction
+/// (`extra`, given the amended application and its cycle: e.g. the award's register entry and
+/// its certificate number's guard), each with the refusal its condition stands for.
+///
+/// The approval (Art. 4) is counted here for every stage that approves: the cycle's quota
+/// counter (`CYCLE#<cycle>` / `QUOTA`) is read, given to the domain as `approved_in_cycle`, and
+/// written back incremented under a version guard in the same transaction, so concurrent
+/// approvals are decided one after the other and never exceed the quota.
+pub async fn advance_with(
+    app: &App,
+    request: &StageCommand<'_>,
+    visible: impl Fn(&Application) -> Result<(), AppError>,
+    amend: impl Fn(&mut Application) -> Result<(), AppError>,
+    extra: impl Fn(&Application, &award_domain::cycle::Cycle) -> Result<Tx, AppError>,
+) -> Result<Application, AppError> {
+    let (visible, amend, extra) = (&visible, &amend, &extra);
     retry_on_conflict(|| async move {
         let loaded = load_application(app, request.application_id).await?;
         visible(&loaded.record)?;
@@ -83,12 +101,32 @@ pub async fn advance(
             WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
                 detail: error.to_string(),
             })?;
-        // The Art. 4 count of approvals belongs to the approval stage, which guards it with a
-        // counter item in this same transaction; no stage before it reads the count.
+        // Only the publicity counts working days: it alone reads the years the Office loaded.
+        let calendar = match request.command {
+            Command::StartPublicity { .. } => {
+                std::borrow::Cow::Owned(crate::usecases::calendar::effective(app, calendar).await?)
+            }
+            _ => std::borrow::Cow::Borrowed(calendar),
+        };
+        // Art. 4: only an approval reads (and bumps) the cycle's count of approvals.
+        let quota = match request.command {
+            Command::Approve { .. } => Some(
+                store::load::<QuotaCounter>(
+                    app.table.as_ref(),
+                    &keys::quota_counter(&loaded.record.cycle_id),
+                )
+                .await?,
+            ),
+            _ => None,
+        };
+        let approved_in_cycle = quota
+            .as_ref()
+            .and_then(|counter| counter.as_ref().map(|stored| stored.record.approved))
+            .unwrap_or(0);
         let context = Context {
             cycle: &cycle,
-            calendar,
-            approved_in_cycle: 0,
+            calendar: calendar.as_ref(),
+            approved_in_cycle,
             aftercare: &aftercare,
         };
         let decision = lifecycle::decide(
@@ -125,6 +163,19 @@ pub async fn advance(
             recommender: recommender.as_ref(),
         };
         tx.extend(about.owed(app, &decision.events, &request.notice_data, request.now)?);
+        if let Some(counter) = quota {
+            let next = QuotaCounter {
+                cycle_id: application.cycle_id.clone(),
+                approved: approved_in_cycle + 1,
+            };
+            // Another approval landed since the count was read: decide again on the new count.
+            let write = match counter {
+                Some(stored) => store::replace(&next, stored.version)?,
+                None => store::create(&next)?,
+            };
+            tx.guard(write, || AppError::from(TableError::Conflict));
+        }
+        tx.append(extra(&application, &cycle)?);
         for event in &decision.events {
             if let Event::Scheduled { kind, date } = event {
                 // Re-scheduling the same work for the same day is the same item: no guard.

@@ -172,6 +172,13 @@ impl Tx {
         self
     }
 
+    /// Appends every write of `other`, each with its refusal.
+    pub fn append(&mut self, other: Tx) -> &mut Self {
+        self.writes.extend(other.writes);
+        self.refusals.extend(other.refusals);
+        self
+    }
+
     pub fn len(&self) -> usize {
         self.writes.len()
     }

@@ -194,6 +194,13 @@ pub(crate) mod tests {
                     vec![("phase", "资料评审"), ("items", "4.1.2 高层领导的作用")]
                 }
                 NoticeKind::OnsiteVisitScheduled => vec![("visit_date", "2027-05-12")],
+                NoticeKind::PublicityClosed => vec![("publicity_last_day", "2026-10-12")],
+                NoticeKind::ObjectionReceived => vec![("receipt", "01J0000000000000000000000B")],
+                NoticeKind::ObjectionAnswered => vec![
+                    ("receipt", "01J0000000000000000000000B"),
+                    ("finding", "异议不成立"),
+                    ("reply", "经核实，反映的问题不属实。"),
+                ],
                 _ => vec![],
             }
         };

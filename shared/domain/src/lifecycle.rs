@@ -128,6 +128,8 @@ pub enum Recipient {
     FinanceBureau,
     /// An expert of the pool, about its own assignment (Arts. 8, 11(5)–(6), 19).
     Expert,
+    /// A member of the public who objected during publicity, at the email it gave (Art. 3).
+    Objector,
 }
 
 /// What a notice says; the application layer keys its templates by [`NoticeKind::as_str`].
@@ -182,12 +184,20 @@ pub enum NoticeKind {
     ConsensusRequested,
     /// The on-site review's date, told to the applicant (Art. 11(6)).
     OnsiteVisitScheduled,
+    /// The publicity period ended with no objection open: the Office may submit the name for approval (Art. 11(8)–(9)).
+    PublicityClosed,
+    /// An objection was lodged during publicity (Art. 3): the Office investigates; the objector gets its receipt.
+    ObjectionReceived,
+    /// The publicity ended but an objection is still open: the Office is reminded each day until it decides (Art. 11(8)).
+    ObjectionPending,
+    /// The Office's answer to an objection (upheld or not), sent to the objector when it gave an email (Art. 3).
+    ObjectionAnswered,
     Withdrawn,
     Rejected,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 39] = [
+    pub const ALL: [NoticeKind; 43] = [
         Self::ApplicationCreated,
         Self::DocumentReceived,
         Self::DocumentRejected,
@@ -225,6 +235,10 @@ impl NoticeKind {
         Self::ScoresReopened,
         Self::ConsensusRequested,
         Self::OnsiteVisitScheduled,
+        Self::PublicityClosed,
+        Self::ObjectionReceived,
+        Self::ObjectionPending,
+        Self::ObjectionAnswered,
         Self::Withdrawn,
         Self::Rejected,
     ];
@@ -268,6 +282,10 @@ impl NoticeKind {
             Self::ScoresReopened => "scores_reopened",
             Self::ConsensusRequested => "consensus_requested",
             Self::OnsiteVisitScheduled => "onsite_visit_scheduled",
+            Self::PublicityClosed => "publicity_closed",
+            Self::ObjectionReceived => "objection_received",
+            Self::ObjectionPending => "objection_pending",
+            Self::ObjectionAnswered => "objection_answered",
             Self::Withdrawn => "withdrawn",
             Self::Rejected => "rejected",
         }

@@ -16,6 +16,8 @@ pub enum Role {
     Expert,
     /// Art. 7: the Review Committee.
     Committee,
+    /// Arts. 12, 13, 17: the city finance bureau, which pays and reclaims the reward.
+    Finance,
     /// Art. 3, 11(8): anyone, e.g. commenting during publicity.
     Public,
     /// Scheduled jobs acting on dates (expiry), never a person.
@@ -30,6 +32,7 @@ impl Role {
             Self::Office => "office",
             Self::Expert => "expert",
             Self::Committee => "committee",
+            Self::Finance => "finance",
             Self::Public => "public",
             Self::System => "system",
         }

@@ -113,6 +113,9 @@ pub async fn create_application(
                 pending_email: None,
             },
             reviews: BTreeMap::new(),
+            publicity_closed_on: None,
+            objection_reminded_on: None,
+            reward: None,
             created_at: now,
             updated_at: now,
         };

@@ -77,6 +77,7 @@ pub async fn create_cycle(
         created_at: now,
         created_by: caller.sub().to_owned(),
         opened_at: None,
+        decision: crate::model::CycleDecision::default(),
     };
     // The listing above comes from an index that may lag; the neighbours' absence is checked
     // again inside the write, so two concurrent creations cannot both pass Art. 4.

@@ -1,0 +1,633 @@
+//! Decision, publicity and award (Arts. 3, 4, 7(3), 11(8)–(9), 12–14) over the embedded
+//! adapters, through the same entry points as the Lambda functions. The applications start as the
+//! review leaves them (candidates): created through the API, then moved to the review's outcome
+//! in the table, as `reviews.rs` proves the way there.
+
+mod common;
+
+use award_app::model::{Application, CycleRecord};
+use award_app::store::{self, Stored};
+use award_app::usecases::decision;
+use award_app::{keys, model::ReviewPhase};
+use award_domain::lifecycle::{ApplicationState, Publicity};
+use award_ports::Table;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use common::*;
+use serde_json::{Value, json};
+
+const FINANCE: As<'static> = As {
+    sub: "finance-1",
+    groups: "[finance]",
+};
+
+fn china(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, hour, minute, 0).unwrap() - chrono::Duration::hours(8)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn applicant(i: u32) -> As<'static> {
+    As {
+        sub: Box::leak(format!("applicant-{i}").into_boxed_str()),
+        groups: "[applicant]",
+    }
+}
+
+async fn load(h: &Harness, id: &str) -> Stored<Application> {
+    store::load::<Application>(
+        h.table.as_ref(),
+        &keys::application(keys::parse_id(id).unwrap()),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+/// Moves an application to `state` in the table (the fixture), with `publicity` when given.
+async fn set_state(h: &Harness, id: &str, state: ApplicationState, publicity: Option<Publicity>) {
+    let stored = load(h, id).await;
+    let mut application = stored.record;
+    application.lifecycle.state = state;
+    application.lifecycle.publicity = publicity;
+    application
+        .reviews
+        .insert(ReviewPhase::Document, Default::default());
+    h.table
+        .transact(vec![store::replace(&application, stored.version).unwrap()])
+        .await
+        .unwrap();
+}
+
+/// Cycle 2026 open, `count` applications created by their organisations and moved to `state`.
+async fn applications_in(h: &Harness, count: u32, state: ApplicationState) -> Vec<String> {
+    h.open_cycle().await;
+    let mut ids = Vec::new();
+    for i in 1..=count {
+        let id = h.create_application(applicant(i), i).await;
+        set_state(h, &id, state, None).await;
+        ids.push(id);
+    }
+    ids
+}
+
+/// The cycle's decision records in the table (the fixture for the stages after them).
+async fn set_cycle(h: &Harness, change: impl Fn(&mut CycleRecord)) {
+    let stored = store::load::<CycleRecord>(h.table.as_ref(), &keys::cycle("2026"))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut record = stored.record;
+    change(&mut record);
+    h.table
+        .transact(vec![store::replace(&record, stored.version).unwrap()])
+        .await
+        .unwrap();
+}
+
+async fn office(h: &Harness, method: &str, path: &str, body: Value, at: DateTime<Utc>) -> Value {
+    let (status, reply) = h
+        .request_at(method, path, Some(OFFICE), Some(&body.to_string()), at)
+        .await;
+    assert!(
+        (200..300).contains(&status),
+        "{method} {path}: {status} {reply}"
+    );
+    reply
+}
+
+async fn objection(
+    h: &Harness,
+    application: &str,
+    contact: &str,
+    at: DateTime<Utc>,
+) -> (u16, Value) {
+    let body = json!({
+        "application_id": application,
+        "objector_name": "张三",
+        "contact": contact,
+        "content": "该企业去年发生过产品质量投诉，请核实。",
+    });
+    h.request_at(
+        "POST",
+        "/public/publicity/2026/objections",
+        None,
+        Some(&body.to_string()),
+        at,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn from_three_candidates_to_three_awards_through_publicity_over_national_day() {
+    let h = Harness::new();
+    let apps = applications_in(&h, 3, ApplicationState::Candidate).await;
+    let september = china(2026, 9, 20, 10, 0);
+
+    // The Committee's deliberation: the list must be exactly the candidates.
+    let decisions: Vec<Value> = apps
+        .iter()
+        .map(|id| json!({"application_id": id, "include": true, "votes_for": 9, "votes_against": 0, "abstentions": 1}))
+        .collect();
+    let partial = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": decisions[..2]});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&partial.to_string()),
+            september,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("list_changed"))
+    );
+    // Publicity before the consultation is refused.
+    let before = h.last_sequence();
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/publicity",
+            Some(OFFICE),
+            Some(r#"{"first_day": "2026-09-30"}"#),
+            september,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("consultation_missing"))
+    );
+    assert_eq!(h.last_sequence(), before);
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": decisions});
+    let (status, recorded) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&body.to_string()),
+            september,
+        )
+        .await;
+    assert_eq!(status, 200, "{recorded}");
+    for id in &apps {
+        assert_eq!(
+            load(&h, id).await.record.state(),
+            ApplicationState::Proposed
+        );
+    }
+    office(
+        &h,
+        "POST",
+        "/cycles/2026/consultation",
+        json!({"date": "2026-09-19", "opinions": "各副市长均无不同意见。"}),
+        september,
+    )
+    .await;
+
+    // Publicity from 30 September: 5 working days across National Day end on 12 October.
+    let publicity = office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-09-30"}),
+        september,
+    )
+    .await;
+    assert_eq!(publicity["last_day"], "2026-10-12", "{publicity}");
+    let (status, public) = h
+        .request_at("GET", "/public/publicity/2026", None, None, september)
+        .await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["entries"].as_array().unwrap().len(), 3);
+    let text = public.to_string();
+    assert!(
+        !text.contains("applicant-1") && !text.contains("reviews") && !text.contains("total"),
+        "{text}"
+    );
+
+    // An objection during the period gets a receipt; one minute after the end it is refused.
+    let (status, receipt) = objection(
+        &h,
+        &apps[0],
+        "zhangsan@example.cn",
+        china(2026, 10, 12, 23, 59),
+    )
+    .await;
+    assert_eq!(status, 201, "{receipt}");
+    let (status, refused) = objection(&h, &apps[0], "13800000000", china(2026, 10, 13, 0, 1)).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("objection_period_over"))
+    );
+
+    // The daily run after the last day: two names close, the third waits for its objection.
+    let run = decision::run_daily(&h.app, china(2026, 10, 13, 0, 45))
+        .await
+        .unwrap();
+    assert_eq!(run.closed.len(), 2, "{run:?}");
+    assert_eq!(run.waiting.len(), 1);
+    let after = h.last_sequence();
+    let again = decision::run_daily(&h.app, china(2026, 10, 13, 9, 0))
+        .await
+        .unwrap();
+    assert_eq!(again, decision::PublicityRun::default());
+    assert_eq!(
+        h.last_sequence(),
+        after,
+        "a second run the same day writes nothing"
+    );
+    // The next day the Office is reminded again.
+    let next = decision::run_daily(&h.app, china(2026, 10, 14, 0, 45))
+        .await
+        .unwrap();
+    assert_eq!(next.waiting.len(), 1);
+
+    // The executive meeting, then approval: refused while the objection is open.
+    let day = china(2026, 10, 20, 10, 0);
+    office(&h, "POST", "/cycles/2026/executive-meeting", json!({"date": "2026-10-20", "session": "市政府第35次常务会议", "minutes_reference": "武政常〔2026〕35号"}), day).await;
+    let approval = json!({"approved_on": "2026-10-20"}).to_string();
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{}/approve", apps[0]),
+            Some(OFFICE),
+            Some(&approval),
+            day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("objection_open"))
+    );
+    let (_, listed) = h
+        .request_at("GET", "/cycles/2026/objections", Some(OFFICE), None, day)
+        .await;
+    let objection_id = listed["objections"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed["objections"][0]["objector_name"], "张三");
+    office(
+        &h,
+        "POST",
+        &format!("/objections/{objection_id}/decision"),
+        json!({"upheld": false, "reply": "经核实，所反映问题已于2025年整改完毕。"}),
+        day,
+    )
+    .await;
+    for id in &apps {
+        let approved = office(
+            &h,
+            "POST",
+            &format!("/applications/{id}/approve"),
+            json!({"approved_on": "2026-10-20"}),
+            day,
+        )
+        .await;
+        assert_eq!(approved["lifecycle"]["state"], "approved");
+        assert_eq!(
+            approved["lifecycle"]["validity"]["last_valid_day"],
+            "2031-10-20"
+        );
+    }
+    // The award: certificate numbers in the Office's format, the register, the board.
+    let mut numbers = Vec::new();
+    for id in &apps {
+        let awarded = office(
+            &h,
+            "POST",
+            &format!("/applications/{id}/award"),
+            json!({}),
+            day,
+        )
+        .await;
+        assert_eq!(awarded["lifecycle"]["state"], "awarded");
+        assert_eq!(awarded["lifecycle"]["award"]["reward"], 15_000_000);
+        numbers.push(
+            awarded["lifecycle"]["award"]["certificate_number"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        numbers,
+        [
+            "武质奖〔2026〕第1号",
+            "武质奖〔2026〕第2号",
+            "武质奖〔2026〕第3号"
+        ]
+    );
+    let (_, register) = h
+        .request_at("GET", "/register", Some(OFFICE), None, day)
+        .await;
+    assert_eq!(
+        register["entries"].as_array().map(Vec::len),
+        Some(3),
+        "{register}"
+    );
+    let (_, board) = h
+        .request_at("GET", "/public/notices", None, None, day)
+        .await;
+    let announcements = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "award_announcement")
+        .count();
+    assert_eq!(announcements, 3);
+    h.deliver_stream(day).await.unwrap();
+    let mails = h.mails();
+    assert!(
+        mails
+            .iter()
+            .any(|(to, subject, _)| to == FINANCE_MAILBOX && subject.contains("请拨付质量奖奖金"))
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|(to, subject, body)| to == "applicant-1@example.cn"
+                && subject.contains("荣获")
+                && body.contains("第十四条"))
+    );
+    assert!(mails.iter().any(|(to, subject, _)| to == "zhangsan@example.cn" && subject.contains("异议处理结果")));
+
+    // The finance bureau pays, once; the Office hands over the plaque.
+    let payment = json!({"paid_on": "2026-11-02", "voucher": "财付〔2026〕118号"}).to_string();
+    let later = china(2026, 11, 3, 10, 0);
+    let path = format!("/applications/{}/reward/payment", apps[0]);
+    let (status, paid) = h
+        .request_at("POST", &path, Some(FINANCE), Some(&payment), later)
+        .await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(paid["voucher"], "财付〔2026〕118号");
+    let (status, refused) = h
+        .request_at("POST", &path, Some(FINANCE), Some(&payment), later)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("reward_already_paid"))
+    );
+    let (status, _) = h
+        .request_at("POST", &path, Some(OFFICE), Some(&payment), later)
+        .await;
+    assert_eq!(status, 403, "only the finance bureau records the payment");
+    office(
+        &h,
+        "POST",
+        &format!("/applications/{}/handover", apps[0]),
+        json!({"date": "2026-11-03"}),
+        later,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_upheld_objection_removes_the_name_from_the_list() {
+    let h = Harness::new();
+    let apps = applications_in(&h, 2, ApplicationState::Proposed).await;
+    set_cycle(&h, |record| {
+        record.decision.deliberation = Some(award_app::model::Deliberation {
+            meeting_date: date(2026, 9, 18),
+            minutes_reference: "评委会〔2026〕3号".into(),
+            decisions: Vec::new(),
+            recorded_by: "committee-1".into(),
+            recorded_at: china(2026, 9, 18, 10, 0),
+        });
+        record.decision.consultation = Some(award_app::model::Consultation {
+            date: date(2026, 9, 22),
+            opinions: "无不同意见".into(),
+            note: String::new(),
+            recorded_by: "office-1".into(),
+            recorded_at: china(2026, 9, 22, 10, 0),
+        });
+    })
+    .await;
+    let at = china(2026, 9, 28, 10, 0);
+    office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-09-28"}),
+        at,
+    )
+    .await;
+    let (status, receipt) = objection(&h, &apps[1], "13800000000", at).await;
+    assert_eq!(status, 201, "{receipt}");
+    // The bound: three a day from one contact.
+    for _ in 0..2 {
+        assert_eq!(objection(&h, &apps[1], "13800000000", at).await.0, 201);
+    }
+    let before = h.last_sequence();
+    let (status, refused) = objection(&h, &apps[1], "13800000000", at).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (429, Some("too_many_objections"))
+    );
+    assert_eq!(h.last_sequence(), before);
+
+    let id = receipt["receipt"].as_str().unwrap();
+    office(
+        &h,
+        "POST",
+        &format!("/objections/{id}/decision"),
+        json!({"upheld": true, "reply": "经核实，该单位存在申报材料不实的情形。"}),
+        at,
+    )
+    .await;
+    let rejected = load(&h, &apps[1]).await.record;
+    assert_eq!(rejected.state(), ApplicationState::Rejected);
+    let (_, public) = h
+        .request_at("GET", "/public/publicity/2026", None, None, at)
+        .await;
+    let names: Vec<&str> = public["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["application_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec![apps[0].as_str()]);
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/objections/{id}/decision"),
+            Some(OFFICE),
+            Some(r#"{"upheld": false, "reply": "再议"}"#),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("objection_decided"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn six_concurrent_approvals_for_four_names_never_exceed_the_quota() {
+    let h = std::sync::Arc::new(Harness::new());
+    let apps = applications_in(&h, 4, ApplicationState::Candidate).await;
+    for id in &apps {
+        set_state(
+            &h,
+            id,
+            ApplicationState::InPublicity,
+            Some(Publicity {
+                first_day: date(2026, 9, 28),
+                last_day: date(2026, 10, 12),
+            }),
+        )
+        .await;
+    }
+    set_cycle(&h, |record| {
+        record.decision.executive_meeting = Some(award_app::model::ExecutiveMeeting {
+            date: date(2026, 10, 20),
+            session: "市政府第35次常务会议".into(),
+            minutes_reference: "武政常〔2026〕35号".into(),
+            recorded_by: "office-1".into(),
+            recorded_at: china(2026, 10, 20, 9, 0),
+        });
+    })
+    .await;
+    let day = china(2026, 10, 20, 10, 0);
+    let mut tasks = tokio::task::JoinSet::new();
+    for index in 0..6 {
+        let h = h.clone();
+        let id = apps[index % 4].clone();
+        tasks.spawn(async move {
+            let (status, reply) = h
+                .request_at(
+                    "POST",
+                    &format!("/applications/{id}/approve"),
+                    Some(OFFICE),
+                    Some(r#"{"approved_on": "2026-10-20"}"#),
+                    day,
+                )
+                .await;
+            (
+                status,
+                reply["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    let approved = outcomes.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(approved, 3, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .filter(|(status, _)| *status != 200)
+            .all(|(status, code)| *status == 409
+                && ["quota_reached", "illegal_transition", "concurrent_update"]
+                    .contains(&code.as_str())),
+        "{outcomes:?}"
+    );
+    let mut states = Vec::new();
+    for id in &apps {
+        states.push(load(&h, id).await.record.state());
+    }
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| **s == ApplicationState::Approved)
+            .count(),
+        3,
+        "{states:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
+    let h = Harness::new();
+    applications_in(&h, 1, ApplicationState::Proposed).await;
+    set_cycle(&h, |record| {
+        record.decision.deliberation = Some(award_app::model::Deliberation {
+            meeting_date: date(2026, 12, 1),
+            minutes_reference: "评委会〔2026〕9号".into(),
+            decisions: Vec::new(),
+            recorded_by: "committee-1".into(),
+            recorded_at: china(2026, 12, 1, 10, 0),
+        });
+        record.decision.consultation = Some(award_app::model::Consultation {
+            date: date(2026, 12, 2),
+            opinions: "无不同意见".into(),
+            note: String::new(),
+            recorded_by: "office-1".into(),
+            recorded_at: china(2026, 12, 2, 10, 0),
+        });
+    })
+    .await;
+    let at = china(2026, 12, 28, 9, 0);
+    let before = h.last_sequence();
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/publicity",
+            Some(OFFICE),
+            Some(r#"{"first_day": "2026-12-28"}"#),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("calendar_unavailable")),
+        "{refused}"
+    );
+    assert_eq!(h.last_sequence(), before, "nothing written on refusal");
+    // A notice that does not validate is refused; the State Council's 2027 notice loads.
+    let bad = json!({"year": 2027, "notice": "x", "published": "2026-11-01", "source": "https://www.gov.cn/",
+        "off": [], "working_days": ["2027-01-04"]});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&bad.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_holiday_notice")),
+        "{refused}"
+    );
+    let notice = json!({
+        "year": 2027,
+        "notice": "国务院办公厅关于2027年部分节假日安排的通知",
+        "published": "2026-11-10",
+        "source": "https://www.gov.cn/zhengce/content/2027-holidays.htm",
+        "off": [{"name": "元旦", "first": "2027-01-01", "last": "2027-01-03"}],
+        "working_days": [],
+    });
+    let (status, loaded) = h
+        .request_at(
+            "POST",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&notice.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 201, "{loaded}");
+    let (status, again) = h
+        .request_at(
+            "POST",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&notice.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (409, Some("holiday_year_loaded"))
+    );
+    // 28–31 December, then 4 January (1–3 January are the New Year holiday).
+    let publicity = office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-12-28"}),
+        at,
+    )
+    .await;
+    assert_eq!(publicity["last_day"], "2027-01-04", "{publicity}");
+}
