@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use award_app::usecases::{cycles, reviews, screening};
+use award_app::usecases::{cycles, decision, reviews, screening};
 use award_app::{App, AppConfig, events, http};
 use award_domain::time::china_start_of_day;
 use award_e2e::{
@@ -423,6 +423,7 @@ pub async fn measure() -> Result<Vec<(String, Calls)>, BenchError> {
         rows.push(review_start_closing(waiting).await?);
     }
     rows.extend(review_scenario().await?);
+    rows.extend(decision_scenario().await?);
     Ok(rows)
 }
 
@@ -807,5 +808,144 @@ async fn review_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
     if state["state"] != "document_reviewed" {
         return Err(format!("the review should be complete: {state}").into());
     }
+    Ok(scenario.rows)
+}
+
+/// One candidate (the review's outcome, set in the table as `shared/app/tests/decision.rs` does)
+/// from the Committee's deliberation to the reward's payment.
+async fn decision_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
+    let mut scenario = Scenario::new(start()?)?;
+    scenario.recording = false;
+    let cycle = new_cycle(scenario.now);
+    let cycle_id = cycle["id"].as_str().ok_or("a cycle without id")?.to_owned();
+    scenario.open_cycle().await?;
+    let application = scenario.create_application(&FIRST).await?;
+    let key = award_app::keys::application(application.parse()?);
+    let stored = award_app::store::load::<award_app::model::Application>(&scenario.feed, &key)
+        .await?
+        .ok_or("the application is not stored")?;
+    let mut candidate = stored.record;
+    candidate.lifecycle.state = award_domain::lifecycle::ApplicationState::Candidate;
+    scenario
+        .feed
+        .transact(vec![award_app::store::replace(&candidate, stored.version)?])
+        .await?;
+    scenario.recording = true;
+    let today = award_domain::china_date(scenario.now).to_string();
+    scenario
+        .call(
+            "deliberation: 1 candidate included (committee)",
+            "POST",
+            &format!("/cycles/{cycle_id}/deliberation"),
+            "committee",
+            Some(serde_json::json!({
+                "meeting_date": today,
+                "minutes_reference": "评委会〔2026〕3号",
+                "decisions": [{"application_id": application, "include": true, "votes_for": 9, "votes_against": 0}],
+            })),
+        )
+        .await?;
+    scenario
+        .call(
+            "the vice-mayors' consultation (office)",
+            "POST",
+            &format!("/cycles/{cycle_id}/consultation"),
+            "office",
+            Some(serde_json::json!({"date": today, "opinions": "无不同意见。"})),
+        )
+        .await?;
+    let publicity = scenario
+        .call(
+            "start the publicity: 1 name (office)",
+            "POST",
+            &format!("/cycles/{cycle_id}/publicity"),
+            "office",
+            Some(serde_json::json!({"first_day": today})),
+        )
+        .await?;
+    scenario
+        .call(
+            "the public list (anyone)",
+            "GET",
+            &format!("/public/publicity/{cycle_id}"),
+            "applicant",
+            None,
+        )
+        .await?;
+    let receipt = scenario
+        .call(
+            "an objection (anyone)",
+            "POST",
+            &format!("/public/publicity/{cycle_id}/objections"),
+            "applicant",
+            Some(serde_json::json!({
+                "application_id": application,
+                "objector_name": "张三",
+                "contact": "zhangsan@bench.example",
+                "content": "请核实该企业的质量投诉处理情况。",
+            })),
+        )
+        .await?;
+    let receipt = receipt["receipt"].as_str().ok_or("no receipt")?.to_owned();
+    scenario
+        .call(
+            "the Office's finding: not upheld",
+            "POST",
+            &format!("/objections/{receipt}/decision"),
+            "office",
+            Some(serde_json::json!({"upheld": false, "reply": "经核实，问题已整改。"})),
+        )
+        .await?;
+    scenario.table.take();
+    decision::run_daily(&scenario.app, scenario.now).await?;
+    scenario.record("publicity run: nothing ended (15 days read)");
+    let last_day: NaiveDate = publicity["last_day"]
+        .as_str()
+        .ok_or("no last day")?
+        .parse()?;
+    scenario.now = after(last_day)?;
+    scenario.table.take();
+    let run = decision::run_daily(&scenario.app, scenario.now).await?;
+    scenario.record("publicity run: one period closes");
+    if run.closed.len() != 1 {
+        return Err(format!("the publicity should have closed: {run:?}").into());
+    }
+    let day = award_domain::china_date(scenario.now).to_string();
+    scenario
+        .call(
+            "record the executive meeting (office)",
+            "POST",
+            &format!("/cycles/{cycle_id}/executive-meeting"),
+            "office",
+            Some(serde_json::json!({"date": day, "session": "市政府第35次常务会议", "minutes_reference": "武政常〔2026〕35号"})),
+        )
+        .await?;
+    scenario
+        .call(
+            "approve (the quota counter in the transaction)",
+            "POST",
+            &format!("/applications/{application}/approve"),
+            "office",
+            Some(serde_json::json!({"approved_on": day})),
+        )
+        .await?;
+    scenario
+        .call(
+            "award (certificate guard, register entry, announcement, notices)",
+            "POST",
+            &format!("/applications/{application}/award"),
+            "office",
+            Some(serde_json::json!({})),
+        )
+        .await?;
+    scenario
+        .call(
+            "the reward paid (finance)",
+            "POST",
+            &format!("/applications/{application}/reward/payment"),
+            "finance",
+            Some(serde_json::json!({"paid_on": day, "voucher": "财付〔2026〕118号"})),
+        )
+        .await?;
     Ok(scenario.rows)
 }
