@@ -502,8 +502,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // Office creates the cycle, the Committee approves its rules, the Office opens it.
     let cycle = new_cycle(now);
-    let (status, body) =
-        invoke_api(&app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
+    let (status, body) = invoke_api(app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
     assert_eq!(status, 201, "{body}");
     let committee = Caller {
         sub: format!("committee-{suffix}"),
@@ -511,15 +510,15 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         groups: "[committee]",
     };
     let approve_path = format!("/cycles/{}/rules/approve", cycle["id"].as_str().unwrap());
-    let (status, body) = invoke_api(&app, &committee, Method::POST, &approve_path, None, now).await;
+    let (status, body) = invoke_api(app, &committee, Method::POST, &approve_path, None, now).await;
     assert_eq!(status, 200, "{body}");
     let open_path = format!("/cycles/{}/open", cycle["id"].as_str().unwrap());
-    let (status, body) = invoke_api(&app, &office, Method::POST, &open_path, None, now).await;
+    let (status, body) = invoke_api(app, &office, Method::POST, &open_path, None, now).await;
     assert_eq!(status, 200, "{body}");
 
     // A malformed USCC (17 characters) changes nothing; a valid one creates the application.
     let (status, body) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         "/applications",
@@ -537,7 +536,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         "{body}"
     );
     let (status, application) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         "/applications",
@@ -555,7 +554,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // Another applicant cannot see it.
     let (status, body) =
-        invoke_api(&app, &stranger, Method::GET, &application_path, None, now).await;
+        invoke_api(app, &stranger, Method::GET, &application_path, None, now).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (404, Some("application_not_found")),
@@ -566,7 +565,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     let pdf = evidence_pdf();
     let file_name = "质量管理体系认证证书.pdf";
     let (status, declared) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         &format!("{application_path}/documents"),
@@ -610,14 +609,14 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // S3 → upload-received.
     let object_created: S3Event = s3_event::object_created(&CreatedObject {
-        bucket: &bucket,
+        bucket,
         key: &key,
         size: pdf.len() as u64,
         sequence: 1,
         source_ip: Some("203.0.113.7".into()),
         at: now,
     });
-    let report = events::object_created(&app, object_created.clone(), now)
+    let report = events::object_created(app, object_created.clone(), now)
         .await
         .unwrap();
     assert_eq!(report.changed, 1, "{report:?}");
@@ -625,9 +624,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     // The stream → notify: the two notices are sent.
     let batch = stream.read_event().await;
     assert!(!batch.records.is_empty());
-    let report = notify(&app, batch.clone(), now).await;
+    let report = notify(app, batch.clone(), now).await;
     assert_eq!(report.changed, 2, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert_eq!(emails.len(), 2, "{emails:?}");
     assert!(
         emails
@@ -646,25 +645,25 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     }
 
     let (status, read) =
-        invoke_api(&app, &applicant, Method::GET, &application_path, None, now).await;
+        invoke_api(app, &applicant, Method::GET, &application_path, None, now).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["documents"][0]["status"], "received", "{read}");
 
     // Redelivery: the same S3 event and the same stream records, then whatever they (and the
     // notices marked sent) wrote to the stream. Nothing new is sent.
-    let report = events::object_created(&app, object_created, now)
+    let report = events::object_created(app, object_created, now)
         .await
         .unwrap();
     assert_eq!(report.changed, 0, "{report:?}");
-    let report = notify(&app, batch, now).await;
+    let report = notify(app, batch, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
-    let report = notify(&app, stream.read_event().await, now).await;
+    let report = notify(app, stream.read_event().await, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
-    assert_eq!(sent_emails(&http, &moto, &sender).await.len(), 2);
+    assert_eq!(sent_emails(http, moto, sender).await.len(), 2);
 
     // --- the form, the other evidence, submission and recommendation (Art. 11(2)-(3)) ---
     let (status, unit) = invoke_api(
-        &app,
+        app,
         &office,
         Method::POST,
         "/recommenders",
@@ -692,7 +691,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         "recommender_id": unit["id"],
     });
     let (status, saved) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::PUT,
         &format!("{application_path}/form"),
@@ -711,7 +710,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
             .await;
     }
     let (status, submitted) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         &format!("{application_path}/submit"),
@@ -722,7 +721,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     assert_eq!(status, 200, "{submitted}");
     assert_eq!(submitted["lifecycle"]["state"], "submitted");
     let (status, recommended) = invoke_api(
-        &app,
+        app,
         &recommender,
         Method::POST,
         &format!("{application_path}/recommend"),
@@ -735,9 +734,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // The stream → notify: 5 documents received, 3 for the submission, 2 for the recommendation.
     let batch = stream.read_event().await;
-    let report = notify(&app, batch.clone(), now).await;
+    let report = notify(app, batch.clone(), now).await;
     assert_eq!(report.changed, 10, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert_eq!(emails.len(), 12, "{emails:?}");
     assert!(
         emails
@@ -763,19 +762,19 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // --- screening (Art. 11(4)) ---
     // The same stream records → `screening`: the recommended application is screened once.
-    let report = screen(&app, batch.clone(), now).await;
+    let report = screen(app, batch.clone(), now).await;
     assert_eq!(report.changed, 1, "{report:?}");
     // The records since (notify's marks, and the screening's own write of the application and
     // its audit record), then the whole batch redelivered: nothing written.
     let own = stream.read_event().await;
-    let report = screen(&app, own, now).await;
+    let report = screen(app, own, now).await;
     assert_eq!((report.changed, report.unchanged), (0, 1), "{report:?}");
-    let report = screen(&app, batch, now).await;
+    let report = screen(app, batch, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
     assert!(stream.read_event().await.records.is_empty());
 
     let (status, screened) = invoke_api(
-        &app,
+        app,
         &office,
         Method::GET,
         &format!("{application_path}/screening"),
@@ -790,7 +789,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         14
     );
     let (status, confirmed) = invoke_api(
-        &app,
+        app,
         &office,
         Method::POST,
         &format!("{application_path}/screening/confirm"),
@@ -800,9 +799,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     .await;
     assert_eq!(status, 200, "{confirmed}");
     assert_eq!(confirmed["lifecycle"]["state"], "eligible");
-    let report = notify(&app, stream.read_event().await, now).await;
+    let report = notify(app, stream.read_event().await, now).await;
     assert_eq!(report.changed, 1, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert!(
         emails
             .iter()
@@ -1053,7 +1052,7 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
     let run = award_app::usecases::cycles::advance_cycles(app, day)
         .await
         .unwrap();
-    assert_eq!(run.reviewing, [cycle_id.clone()], "{run:?}");
+    assert_eq!(run.reviewing, std::slice::from_ref(&cycle_id), "{run:?}");
     for id in &apps {
         let (status, confirmed) = invoke_api(
             app,
