@@ -235,11 +235,23 @@ async fn invoke_api(
     (status, serde_json::from_slice(body).unwrap_or(Value::Null))
 }
 
-/// Reads a DynamoDB stream from where it last stopped, shard by shard.
+/// Reads a DynamoDB stream from where it last stopped, shard by shard, as a consumer resuming from
+/// its checkpoint does: each read takes a fresh iterator after the last sequence number read. A
+/// held `NextShardIterator` would go stale on moto, which answers a cancelled TransactWriteItems
+/// by putting back a copy of the whole table, stream included, so iterators taken before it read
+/// the discarded copy and never see a later record.
 struct StreamReader {
     client: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
-    iterators: HashMap<String, Option<String>>,
+    positions: HashMap<String, ShardPosition>,
+}
+
+/// Where the reader stands in one shard (no entry: nothing read yet, start at its trim horizon).
+enum ShardPosition {
+    /// After this sequence number.
+    After(String),
+    /// A closed shard read to its end.
+    Closed,
 }
 
 impl StreamReader {
@@ -262,7 +274,7 @@ impl StreamReader {
         Self {
             client,
             stream_arn,
-            iterators: HashMap::new(),
+            positions: HashMap::new(),
         }
     }
 
@@ -284,23 +296,25 @@ impl StreamReader {
             .collect();
         let mut records = Vec::new();
         for shard in shards {
-            let iterator = match self.iterators.get(&shard) {
-                Some(Some(iterator)) => iterator.clone(),
-                // A closed shard read to its end.
-                Some(None) => continue,
-                None => self
-                    .client
-                    .get_shard_iterator()
-                    .stream_arn(&self.stream_arn)
-                    .shard_id(&shard)
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .unwrap()
-                    .shard_iterator()
-                    .expect("a shard iterator")
-                    .to_owned(),
+            let request = self
+                .client
+                .get_shard_iterator()
+                .stream_arn(&self.stream_arn)
+                .shard_id(&shard);
+            let request = match self.positions.get(&shard) {
+                Some(ShardPosition::Closed) => continue,
+                Some(ShardPosition::After(sequence)) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(sequence),
+                None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
             };
+            let iterator = request
+                .send()
+                .await
+                .unwrap()
+                .shard_iterator()
+                .expect("a shard iterator")
+                .to_owned();
             let output = self
                 .client
                 .get_records()
@@ -314,8 +328,16 @@ impl StreamReader {
                     .iter()
                     .map(|record| self.lambda_record(record)),
             );
-            self.iterators
-                .insert(shard, output.next_shard_iterator().map(str::to_owned));
+            let last = output
+                .records()
+                .last()
+                .and_then(|record| record.dynamodb()?.sequence_number());
+            if output.next_shard_iterator().is_none() {
+                self.positions.insert(shard, ShardPosition::Closed);
+            } else if let Some(last) = last {
+                self.positions
+                    .insert(shard, ShardPosition::After(last.to_owned()));
+            }
         }
         serde_json::from_value(json!({ "Records": records }))
             .expect("the records make a Lambda DynamoDB stream event")
