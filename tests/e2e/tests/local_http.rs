@@ -949,13 +949,12 @@ async fn expert_reviews(
         .unwrap();
     assert_eq!(fetched.status(), StatusCode::OK);
     let bytes = fetched.bytes().await.unwrap();
+    // The applicant's evidence, as `submitted_application` uploaded it.
     let category = document["category"].as_str().unwrap();
-    if category != "review_report" {
-        assert_eq!(
-            bytes.as_ref(),
-            format!("%PDF-1.4\n% {category}\n%%EOF\n").as_bytes()
-        );
-    }
+    assert_eq!(
+        bytes.as_ref(),
+        format!("%PDF-1.4\n% {category}\n%%EOF\n").as_bytes()
+    );
     let (status, mine) = client
         .call(
             Method::GET,
