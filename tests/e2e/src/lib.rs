@@ -167,6 +167,183 @@ pub fn liangzhou_office(account: &str, mailbox: &str) -> Value {
     })
 }
 
+// --- the expert-review scenario (Arts. 8, 11(5)–(7), 19, 20) -------------------------------------
+
+/// The scenario's applications: 6 eligible, 8 experts in the pool.
+pub const REVIEW_APPLICATIONS: u32 = 6;
+pub const POOL_SIZE: u32 = 8;
+
+/// The rubric item (GB/T 19580 4.1.2) on which one expert of applicant 1's panel disagrees.
+pub const DISPUTED_ITEM: &str = "4.1.2";
+
+/// The subjects of the review stage's notices the scenario checks (templates
+/// `expert_assigned`, `consensus_requested`, `shortlisted`, `not_shortlisted`, `candidate_listed`,
+/// `not_selected`).
+pub const DOCUMENT_REVIEW_ASSIGNED: &str = "武威市人民政府质量奖：评审任务（资料评审）";
+pub const DOCUMENT_REVIEW_CONSENSUS_REQUESTED: &str =
+    "武威市人民政府质量奖：请组织合议（资料评审）";
+pub const SHORTLISTED: &str = "武威市人民政府质量奖：进入现场评审";
+pub const NOT_SHORTLISTED: &str = "武威市人民政府质量奖：未进入现场评审";
+pub const CANDIDATE_LISTED: &str = "武威市人民政府质量奖：列入候选获奖名单";
+pub const NOT_SELECTED: &str = "武威市人民政府质量奖：未列入候选获奖名单";
+
+/// Organisation code of the scenario's applicant `number` (1–6): its USCC is `uscc` of it.
+pub fn applicant_code(number: u32) -> String {
+    format!("MA74XY8{number:02}")
+}
+
+/// The organisation name of the scenario's applicant `number`.
+pub fn applicant_name(number: u32) -> String {
+    format!("武威市第{number}质量示范有限公司")
+}
+
+/// The account (token subject) of expert `number` (1–8) of the scenario's pool.
+pub fn expert_account(number: u32) -> String {
+    format!("expert-{number}")
+}
+
+/// The email of expert `number` of the pool, where its notices go.
+pub fn expert_email(number: u32) -> String {
+    format!("expert-{number}@example.cn")
+}
+
+/// The body of `POST /experts` for expert `number` (1–8) of the scenario's pool (Arts. 8, 19).
+/// Two are conflicted: expert 7 works for applicant 1 (same USCC); expert 8 left applicant 2 a
+/// year before `today` (a China date), inside the 3-year recusal window. The others work for
+/// unrelated employers.
+pub fn pool_expert(number: u32, today: NaiveDate) -> Value {
+    let left = today - Duration::days(365);
+    let (employer_uscc, history) = match number {
+        7 => (uscc(&applicant_code(1)), json!([])),
+        8 => (
+            uscc("MB5000900"),
+            json!([{
+                "employer": applicant_name(2),
+                "uscc": uscc(&applicant_code(2)),
+                "from": (left - Duration::days(5 * 365)).to_string(),
+                "until": left.to_string(),
+            }]),
+        ),
+        _ => (uscc(&format!("MB5{number:06}")), json!([])),
+    };
+    json!({
+        "account": expert_account(number),
+        "profile": {
+            "name": format!("专家{number}"),
+            "sector": if number.is_multiple_of(2) { "university" } else { "association" },
+            "employer": format!("第{number}评审专家单位"),
+            "employer_uscc": employer_uscc,
+            "history": history,
+            // GB/T 4754-2017 sections: C manufacturing, M research and technical services.
+            "specialities": if number <= 4 { json!(["C"]) } else { json!(["C", "M"]) },
+            "email": expert_email(number),
+            "relations": [],
+        }
+    })
+}
+
+/// The percentage every document-review expert gives the application at `index` (0-based):
+/// applications 1–4 from 70 % up in 5 % steps, 5–6 at 40 %, so the shortlist (≥ 500 of 1000
+/// points under the default rules) holds the first four.
+pub fn document_review_percent(index: usize) -> u8 {
+    match index {
+        0..4 => 70 + 5 * index as u8,
+        _ => 40,
+    }
+}
+
+/// The on-site percentage of the shortlisted application at `index`: 90 % down in 5 % steps.
+pub fn onsite_percent(index: usize) -> u8 {
+    90 - 5 * index as u8
+}
+
+/// The body of `PUT /applications/{id}/survey` for the shortlisted application at `index`: the
+/// score in hundredths (90.00 down by 1.00), its respondents and method.
+pub fn survey(index: usize) -> Value {
+    json!({"score": 9000 - 100 * index as i64, "respondents": 120, "method": "问卷调查"})
+}
+
+/// A score sheet's `items`: every rubric item of the default review rules at `percent`, except
+/// `overrides` (item id → percentage).
+pub fn sheet_items(percent: u8, overrides: &[(&str, u8)]) -> Value {
+    let rules = award_domain::rules::ReviewRules::default();
+    let mut items = serde_json::Map::new();
+    for item in rules.rubric.items() {
+        items.insert(item.id.clone(), json!(percent));
+    }
+    for (id, percent) in overrides {
+        items.insert((*id).to_owned(), json!(percent));
+    }
+    Value::Object(items)
+}
+
+/// The body of `POST /reviews/{id}/{phase}/submit` at the assignment's `version`.
+pub fn submission(version: &Value, items: Value) -> Value {
+    json!({"version": version, "items": items, "comments": {"4.1": "领导作用发挥充分。"}})
+}
+
+/// The members of an application's panel, by pool number (1-based position of their expert id in
+/// `pool`), leader first, from the Office's phase view (`GET /applications/{id}/reviews/{phase}`);
+/// withdrawn members (not counted) are left out.
+pub fn panel_numbers(view: &Value, pool: &[String]) -> Vec<u32> {
+    let mut panel: Vec<(bool, u32)> = view["sheets"]
+        .as_array()
+        .expect("the phase view lists its sheets")
+        .iter()
+        .filter(|sheet| sheet["counts"] == true)
+        .map(|sheet| {
+            let id = sheet["expert_id"].as_str().expect("an expert id");
+            let position = pool
+                .iter()
+                .position(|expert| expert == id)
+                .expect("a panel member is in the pool");
+            (sheet["leader"] != true, position as u32 + 1)
+        })
+        .collect();
+    panel.sort();
+    panel.into_iter().map(|(_, number)| number).collect()
+}
+
+/// Checks a draw's answer (`POST /cycles/{id}/assignments`): `applications` panels of `size`,
+/// the load bound, no expert over it, and never expert 7 on applicant 1 or expert 8 on applicant 2
+/// (`applications[0]`, `[1]`). Panics with the draw on a breach.
+pub fn assert_fair_draw(draw: &Value, applications: &[String], pool: &[String], size: usize) {
+    let panels = draw["panels"].as_object().expect("the draw's panels");
+    assert_eq!(panels.len(), applications.len(), "{draw}");
+    let bound = draw["load_bound"].as_u64().expect("the load bound") as usize;
+    let mut loads = std::collections::BTreeMap::<&str, usize>::new();
+    for (application, drawn) in panels {
+        assert!(applications.contains(application), "{draw}");
+        let drawn: Vec<&str> = drawn
+            .as_array()
+            .expect("a panel")
+            .iter()
+            .map(|expert| expert.as_str().expect("an expert id"))
+            .collect();
+        assert_eq!(drawn.len(), size, "{draw}");
+        for expert in &drawn {
+            *loads.entry(expert).or_default() += 1;
+        }
+        if application == &applications[0] {
+            assert!(
+                !drawn.contains(&pool[6].as_str()),
+                "expert 7 works for applicant 1: {draw}"
+            );
+        }
+        if applications.len() > 1 && application == &applications[1] {
+            assert!(
+                !drawn.contains(&pool[7].as_str()),
+                "expert 8 worked for applicant 2: {draw}"
+            );
+        }
+    }
+    assert!(
+        loads.values().all(|load| *load <= bound),
+        "{loads:?} over {bound}"
+    );
+    assert_eq!(loads.values().sum::<usize>(), applications.len() * size);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,15 +12,19 @@ use award_app::events::{self, EventReport};
 use award_app::{App, AppConfig};
 use award_aws::{DynamoTable, S3Blobs, SesMail};
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
-    document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
-    required_categories, uscc,
+    APPLICATION_RECEIVED_SUBJECT, CANDIDATE_LISTED, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
+    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, NOT_SELECTED, NOT_SHORTLISTED, POOL_SIZE,
+    REVIEW_APPLICATIONS, SHORTLISTED, applicant_code, applicant_name, assert_fair_draw,
+    complete_form, declaration, declaration_of, document_received_subject, document_review_percent,
+    evidence_pdf, expert_account, expert_email, liangzhou_office, new_application, new_cycle,
+    onsite_percent, panel_numbers, pool_expert, required_categories, sheet_items, submission,
+    survey, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
 use aws_lambda_events::s3::S3Event;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lambda_http::http::{HeaderMap, HeaderValue, Method, header};
 use serde_json::{Value, json};
 
@@ -52,6 +56,143 @@ impl Caller {
             ("cognito:groups".to_owned(), self.groups.to_owned()),
             ("token_use".to_owned(), "id".to_owned()),
         ])
+    }
+}
+
+/// One scenario's own resources on moto: a table with its stream, a versioned bucket, a verified
+/// sender (names suffixed so scenarios sharing one moto server never meet), and the `App` over them.
+struct Moto {
+    url: String,
+    suffix: String,
+    dynamo: aws_sdk_dynamodb::Client,
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    sender: String,
+    app: App,
+    http: reqwest::Client,
+}
+
+impl Moto {
+    /// The resources, and a reader of the table's stream from its start.
+    async fn start() -> (Self, StreamReader) {
+        let url = moto_url();
+        let suffix = ulid::Ulid::new().to_string().to_lowercase();
+        let config = award_aws::sdk_config(Some(&url)).await;
+        let dynamo = aws_sdk_dynamodb::Client::new(&config);
+        let s3 = award_aws::s3_client(&config, true);
+        let ses = aws_sdk_ses::Client::new(&config);
+        let table_name = format!("award-e2e-{suffix}");
+        let bucket = format!("award-e2e-{suffix}");
+        let sender = format!("award-{suffix}@wuwei.example.cn");
+        award_aws::create_table(&dynamo, &table_name).await.unwrap();
+        award_aws::create_bucket(&s3, &bucket).await.unwrap();
+        award_aws::verify_sender(&ses, &sender).await.unwrap();
+        let app = App {
+            table: Arc::new(DynamoTable::new(dynamo.clone(), &table_name)),
+            blobs: Arc::new(S3Blobs::new(s3.clone(), &bucket)),
+            mail: Arc::new(SesMail::new(ses)),
+            config: AppConfig::new(
+                &sender,
+                award_app::Mailboxes {
+                    office: format!("office-{suffix}@wuwei.example.cn"),
+                    committee: format!("committee-{suffix}@wuwei.example.cn"),
+                    finance: format!("finance-{suffix}@wuwei.example.cn"),
+                },
+                "https://award.wuwei.example.cn",
+            ),
+        };
+        let stream = StreamReader::new(
+            aws_sdk_dynamodbstreams::Client::new(&config),
+            &dynamo,
+            &table_name,
+        )
+        .await;
+        let moto = Self {
+            url,
+            suffix,
+            dynamo,
+            s3,
+            bucket,
+            sender,
+            app,
+            http: reqwest::Client::new(),
+        };
+        (moto, stream)
+    }
+
+    /// Declares `bytes` as evidence of `category` (`<category>.pdf`), PUTs them to S3 with the
+    /// presigned request's headers, and hands `upload-received` the `ObjectCreated:Put` event S3
+    /// sends, with the stored object's `versionId` and the key's `sequence`. Returns the
+    /// declaration's answer; panics unless the document is then received.
+    async fn upload_evidence(
+        &self,
+        caller: &Caller,
+        application_id: &str,
+        category: &str,
+        bytes: &[u8],
+        sequence: u64,
+        now: DateTime<Utc>,
+    ) -> Value {
+        let (status, declared) = invoke_api(
+            &self.app,
+            caller,
+            Method::POST,
+            &format!("/applications/{application_id}/documents"),
+            Some(&declaration_of(
+                category,
+                &format!("{category}.pdf"),
+                "application/pdf",
+                bytes,
+            )),
+            now,
+        )
+        .await;
+        assert_eq!(status, 201, "{declared}");
+        let upload = &declared["upload"];
+        let mut put = self.http.put(upload["url"].as_str().unwrap());
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            // reqwest derives Content-Length from the body.
+            if !name.eq_ignore_ascii_case("content-length") {
+                put = put.header(name, value.as_str().unwrap());
+            }
+        }
+        let stored = put.body(bytes.to_vec()).send().await.unwrap();
+        assert!(
+            stored.status().is_success(),
+            "{}",
+            stored.text().await.unwrap()
+        );
+        let key = format!(
+            "applications/{application_id}/{}",
+            declared["document"]["id"].as_str().unwrap()
+        );
+        let version_id = self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .send()
+            .await
+            .unwrap()
+            .version_id()
+            .map(str::to_owned);
+        let mut event: Value = serde_json::to_value(s3_event::object_created(&CreatedObject {
+            bucket: &self.bucket,
+            key: &key,
+            size: bytes.len() as u64,
+            sequence,
+            source_ip: Some("203.0.113.7".into()),
+            at: now,
+        }))
+        .unwrap();
+        if let Some(version_id) = version_id {
+            event["Records"][0]["s3"]["object"]["versionId"] = json!(version_id);
+        }
+        let report = events::object_created(&self.app, serde_json::from_value(event).unwrap(), now)
+            .await
+            .unwrap();
+        assert_eq!(report.changed, 1, "{report:?}");
+        declared
     }
 }
 
@@ -94,11 +235,23 @@ async fn invoke_api(
     (status, serde_json::from_slice(body).unwrap_or(Value::Null))
 }
 
-/// Reads a DynamoDB stream from where it last stopped, shard by shard.
+/// Reads a DynamoDB stream from where it last stopped, shard by shard, as a consumer resuming from
+/// its checkpoint does: each read takes a fresh iterator after the last sequence number read. A
+/// held `NextShardIterator` would go stale on moto, which answers a cancelled TransactWriteItems
+/// by putting back a copy of the whole table, stream included, so iterators taken before it read
+/// the discarded copy and never see a later record.
 struct StreamReader {
     client: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
-    iterators: HashMap<String, Option<String>>,
+    positions: HashMap<String, ShardPosition>,
+}
+
+/// Where the reader stands in one shard (no entry: nothing read yet, start at its trim horizon).
+enum ShardPosition {
+    /// After this sequence number.
+    After(String),
+    /// A closed shard read to its end.
+    Closed,
 }
 
 impl StreamReader {
@@ -121,7 +274,7 @@ impl StreamReader {
         Self {
             client,
             stream_arn,
-            iterators: HashMap::new(),
+            positions: HashMap::new(),
         }
     }
 
@@ -143,23 +296,25 @@ impl StreamReader {
             .collect();
         let mut records = Vec::new();
         for shard in shards {
-            let iterator = match self.iterators.get(&shard) {
-                Some(Some(iterator)) => iterator.clone(),
-                // A closed shard read to its end.
-                Some(None) => continue,
-                None => self
-                    .client
-                    .get_shard_iterator()
-                    .stream_arn(&self.stream_arn)
-                    .shard_id(&shard)
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .unwrap()
-                    .shard_iterator()
-                    .expect("a shard iterator")
-                    .to_owned(),
+            let request = self
+                .client
+                .get_shard_iterator()
+                .stream_arn(&self.stream_arn)
+                .shard_id(&shard);
+            let request = match self.positions.get(&shard) {
+                Some(ShardPosition::Closed) => continue,
+                Some(ShardPosition::After(sequence)) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(sequence),
+                None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
             };
+            let iterator = request
+                .send()
+                .await
+                .unwrap()
+                .shard_iterator()
+                .expect("a shard iterator")
+                .to_owned();
             let output = self
                 .client
                 .get_records()
@@ -173,11 +328,32 @@ impl StreamReader {
                     .iter()
                     .map(|record| self.lambda_record(record)),
             );
-            self.iterators
-                .insert(shard, output.next_shard_iterator().map(str::to_owned));
+            let last = output
+                .records()
+                .last()
+                .and_then(|record| record.dynamodb()?.sequence_number());
+            if output.next_shard_iterator().is_none() {
+                self.positions.insert(shard, ShardPosition::Closed);
+            } else if let Some(last) = last {
+                self.positions
+                    .insert(shard, ShardPosition::After(last.to_owned()));
+            }
         }
         serde_json::from_value(json!({ "Records": records }))
             .expect("the records make a Lambda DynamoDB stream event")
+    }
+
+    /// Every record written since the last read, however many reads it takes (GetRecords
+    /// returns at most 1000 records a call), as one Lambda stream event.
+    async fn read_all(&mut self) -> aws_lambda_events::dynamodb::Event {
+        let mut event = self.read_event().await;
+        loop {
+            let more = self.read_event().await;
+            if more.records.is_empty() {
+                return event;
+            }
+            event.records.extend(more.records);
+        }
     }
 
     /// One stream record in the JSON shape Lambda delivers it.
@@ -234,6 +410,43 @@ async fn screen(
         .expect("screening handles the batch")
 }
 
+/// Delivers a stream event to `aggregate` as its event source mapping would (the filter aside:
+/// the handler skips what the filter would not pass).
+async fn aggregate(
+    app: &App,
+    event: aws_lambda_events::dynamodb::Event,
+    now: DateTime<Utc>,
+) -> EventReport {
+    let records = events::change_records(event).expect("stream records convert");
+    award_app::usecases::reviews::table_changes(app, &records, now)
+        .await
+        .expect("aggregate handles the batch")
+}
+
+/// The three stream functions' reports for one batch.
+#[derive(Debug)]
+struct StreamReports {
+    notify: EventReport,
+    screening: EventReport,
+    aggregate: EventReport,
+}
+
+/// Reads what the table's stream holds since the last read and delivers it to each function whose
+/// event source mapping reads it (`notify`, `screening`, `aggregate`), in turn, as one batch.
+async fn run_stream_functions(
+    app: &App,
+    stream: &mut StreamReader,
+    now: DateTime<Utc>,
+) -> (aws_lambda_events::dynamodb::Event, StreamReports) {
+    let batch = stream.read_all().await;
+    let reports = StreamReports {
+        notify: notify(app, batch.clone(), now).await,
+        screening: screen(app, batch.clone(), now).await,
+        aggregate: aggregate(app, batch.clone(), now).await,
+    };
+    (batch, reports)
+}
+
 /// The emails moto's SES accepted from `sender`: (subject, to addresses).
 async fn sent_emails(
     http: &reqwest::Client,
@@ -280,41 +493,18 @@ async fn sent_emails(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_upload_scenario_runs_on_the_aws_adapters() {
-    let moto = moto_url();
-    let suffix = ulid::Ulid::new().to_string().to_lowercase();
-    let config = award_aws::sdk_config(Some(&moto)).await;
-    let dynamo = aws_sdk_dynamodb::Client::new(&config);
-    let s3 = award_aws::s3_client(&config, true);
-    let ses = aws_sdk_ses::Client::new(&config);
-    let table_name = format!("award-e2e-{suffix}");
-    let bucket = format!("award-e2e-{suffix}");
-    let sender = format!("award-{suffix}@wuwei.example.cn");
+    let (env, mut stream) = Moto::start().await;
+    let Moto {
+        url: moto,
+        suffix,
+        s3,
+        bucket,
+        sender,
+        app,
+        http,
+        ..
+    } = &env;
     let contact = format!("contact-{suffix}@example.cn");
-    award_aws::create_table(&dynamo, &table_name).await.unwrap();
-    award_aws::create_bucket(&s3, &bucket).await.unwrap();
-    award_aws::verify_sender(&ses, &sender).await.unwrap();
-
-    let app = App {
-        table: Arc::new(DynamoTable::new(dynamo.clone(), &table_name)),
-        blobs: Arc::new(S3Blobs::new(s3.clone(), &bucket)),
-        mail: Arc::new(SesMail::new(ses)),
-        config: AppConfig::new(
-            &sender,
-            award_app::Mailboxes {
-                office: format!("office-{suffix}@wuwei.example.cn"),
-                committee: format!("committee-{suffix}@wuwei.example.cn"),
-                finance: format!("finance-{suffix}@wuwei.example.cn"),
-            },
-            "https://award.wuwei.example.cn",
-        ),
-    };
-    let mut stream = StreamReader::new(
-        aws_sdk_dynamodbstreams::Client::new(&config),
-        &dynamo,
-        &table_name,
-    )
-    .await;
-    let http = reqwest::Client::new();
     let now = Utc::now();
     let office = Caller {
         sub: format!("office-{suffix}"),
@@ -334,8 +524,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // Office creates the cycle, the Committee approves its rules, the Office opens it.
     let cycle = new_cycle(now);
-    let (status, body) =
-        invoke_api(&app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
+    let (status, body) = invoke_api(app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
     assert_eq!(status, 201, "{body}");
     let committee = Caller {
         sub: format!("committee-{suffix}"),
@@ -343,15 +532,15 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         groups: "[committee]",
     };
     let approve_path = format!("/cycles/{}/rules/approve", cycle["id"].as_str().unwrap());
-    let (status, body) = invoke_api(&app, &committee, Method::POST, &approve_path, None, now).await;
+    let (status, body) = invoke_api(app, &committee, Method::POST, &approve_path, None, now).await;
     assert_eq!(status, 200, "{body}");
     let open_path = format!("/cycles/{}/open", cycle["id"].as_str().unwrap());
-    let (status, body) = invoke_api(&app, &office, Method::POST, &open_path, None, now).await;
+    let (status, body) = invoke_api(app, &office, Method::POST, &open_path, None, now).await;
     assert_eq!(status, 200, "{body}");
 
     // A malformed USCC (17 characters) changes nothing; a valid one creates the application.
     let (status, body) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         "/applications",
@@ -369,7 +558,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         "{body}"
     );
     let (status, application) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         "/applications",
@@ -387,7 +576,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // Another applicant cannot see it.
     let (status, body) =
-        invoke_api(&app, &stranger, Method::GET, &application_path, None, now).await;
+        invoke_api(app, &stranger, Method::GET, &application_path, None, now).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (404, Some("application_not_found")),
@@ -398,7 +587,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     let pdf = evidence_pdf();
     let file_name = "质量管理体系认证证书.pdf";
     let (status, declared) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         &format!("{application_path}/documents"),
@@ -429,7 +618,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     assert!(url.starts_with(&format!("{moto}/{bucket}/{key}?")), "{url}");
     let head = s3
         .head_object()
-        .bucket(&bucket)
+        .bucket(bucket)
         .key(&key)
         .send()
         .await
@@ -442,14 +631,14 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // S3 → upload-received.
     let object_created: S3Event = s3_event::object_created(&CreatedObject {
-        bucket: &bucket,
+        bucket,
         key: &key,
         size: pdf.len() as u64,
         sequence: 1,
         source_ip: Some("203.0.113.7".into()),
         at: now,
     });
-    let report = events::object_created(&app, object_created.clone(), now)
+    let report = events::object_created(app, object_created.clone(), now)
         .await
         .unwrap();
     assert_eq!(report.changed, 1, "{report:?}");
@@ -457,9 +646,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     // The stream → notify: the two notices are sent.
     let batch = stream.read_event().await;
     assert!(!batch.records.is_empty());
-    let report = notify(&app, batch.clone(), now).await;
+    let report = notify(app, batch.clone(), now).await;
     assert_eq!(report.changed, 2, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert_eq!(emails.len(), 2, "{emails:?}");
     assert!(
         emails
@@ -478,25 +667,25 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     }
 
     let (status, read) =
-        invoke_api(&app, &applicant, Method::GET, &application_path, None, now).await;
+        invoke_api(app, &applicant, Method::GET, &application_path, None, now).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(read["documents"][0]["status"], "received", "{read}");
 
     // Redelivery: the same S3 event and the same stream records, then whatever they (and the
     // notices marked sent) wrote to the stream. Nothing new is sent.
-    let report = events::object_created(&app, object_created, now)
+    let report = events::object_created(app, object_created, now)
         .await
         .unwrap();
     assert_eq!(report.changed, 0, "{report:?}");
-    let report = notify(&app, batch, now).await;
+    let report = notify(app, batch, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
-    let report = notify(&app, stream.read_event().await, now).await;
+    let report = notify(app, stream.read_event().await, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
-    assert_eq!(sent_emails(&http, &moto, &sender).await.len(), 2);
+    assert_eq!(sent_emails(http, moto, sender).await.len(), 2);
 
     // --- the form, the other evidence, submission and recommendation (Art. 11(2)-(3)) ---
     let (status, unit) = invoke_api(
-        &app,
+        app,
         &office,
         Method::POST,
         "/recommenders",
@@ -524,7 +713,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         "recommender_id": unit["id"],
     });
     let (status, saved) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::PUT,
         &format!("{application_path}/form"),
@@ -539,66 +728,11 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
             .filter(|category| *category != "management_system_certificate"),
     ) {
         let bytes = format!("%PDF-1.4\n% {category}\n%%EOF\n").into_bytes();
-        let (status, declared) = invoke_api(
-            &app,
-            &applicant,
-            Method::POST,
-            &format!("{application_path}/documents"),
-            Some(&declaration_of(
-                category,
-                &format!("{category}.pdf"),
-                "application/pdf",
-                &bytes,
-            )),
-            now,
-        )
-        .await;
-        assert_eq!(status, 201, "{declared}");
-        let upload = &declared["upload"];
-        let mut put = http.put(upload["url"].as_str().unwrap());
-        for (name, value) in upload["headers"].as_object().unwrap() {
-            if !name.eq_ignore_ascii_case("content-length") {
-                put = put.header(name, value.as_str().unwrap());
-            }
-        }
-        let stored = put.body(bytes.clone()).send().await.unwrap();
-        assert!(
-            stored.status().is_success(),
-            "{}",
-            stored.text().await.unwrap()
-        );
-        let key = format!(
-            "applications/{application_id}/{}",
-            declared["document"]["id"].as_str().unwrap()
-        );
-        let version_id = s3
-            .head_object()
-            .bucket(&bucket)
-            .key(&key)
-            .send()
-            .await
-            .unwrap()
-            .version_id()
-            .map(str::to_owned);
-        let mut event: Value = serde_json::to_value(s3_event::object_created(&CreatedObject {
-            bucket: &bucket,
-            key: &key,
-            size: bytes.len() as u64,
-            sequence,
-            source_ip: Some("203.0.113.7".into()),
-            at: now,
-        }))
-        .unwrap();
-        if let Some(version_id) = version_id {
-            event["Records"][0]["s3"]["object"]["versionId"] = json!(version_id);
-        }
-        let report = events::object_created(&app, serde_json::from_value(event).unwrap(), now)
-            .await
-            .unwrap();
-        assert_eq!(report.changed, 1, "{report:?}");
+        env.upload_evidence(&applicant, &application_id, category, &bytes, sequence, now)
+            .await;
     }
     let (status, submitted) = invoke_api(
-        &app,
+        app,
         &applicant,
         Method::POST,
         &format!("{application_path}/submit"),
@@ -609,7 +743,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     assert_eq!(status, 200, "{submitted}");
     assert_eq!(submitted["lifecycle"]["state"], "submitted");
     let (status, recommended) = invoke_api(
-        &app,
+        app,
         &recommender,
         Method::POST,
         &format!("{application_path}/recommend"),
@@ -622,9 +756,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // The stream → notify: 5 documents received, 3 for the submission, 2 for the recommendation.
     let batch = stream.read_event().await;
-    let report = notify(&app, batch.clone(), now).await;
+    let report = notify(app, batch.clone(), now).await;
     assert_eq!(report.changed, 10, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert_eq!(emails.len(), 12, "{emails:?}");
     assert!(
         emails
@@ -650,19 +784,19 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
 
     // --- screening (Art. 11(4)) ---
     // The same stream records → `screening`: the recommended application is screened once.
-    let report = screen(&app, batch.clone(), now).await;
+    let report = screen(app, batch.clone(), now).await;
     assert_eq!(report.changed, 1, "{report:?}");
     // The records since (notify's marks, and the screening's own write of the application and
     // its audit record), then the whole batch redelivered: nothing written.
     let own = stream.read_event().await;
-    let report = screen(&app, own, now).await;
+    let report = screen(app, own, now).await;
     assert_eq!((report.changed, report.unchanged), (0, 1), "{report:?}");
-    let report = screen(&app, batch, now).await;
+    let report = screen(app, batch, now).await;
     assert_eq!(report.changed, 0, "{report:?}");
     assert!(stream.read_event().await.records.is_empty());
 
     let (status, screened) = invoke_api(
-        &app,
+        app,
         &office,
         Method::GET,
         &format!("{application_path}/screening"),
@@ -677,7 +811,7 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
         14
     );
     let (status, confirmed) = invoke_api(
-        &app,
+        app,
         &office,
         Method::POST,
         &format!("{application_path}/screening/confirm"),
@@ -687,9 +821,9 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
     .await;
     assert_eq!(status, 200, "{confirmed}");
     assert_eq!(confirmed["lifecycle"]["state"], "eligible");
-    let report = notify(&app, stream.read_event().await, now).await;
+    let report = notify(app, stream.read_event().await, now).await;
     assert_eq!(report.changed, 1, "{report:?}");
-    let emails = sent_emails(&http, &moto, &sender).await;
+    let emails = sent_emails(http, moto, sender).await;
     assert!(
         emails
             .iter()
@@ -697,4 +831,617 @@ async fn the_upload_scenario_runs_on_the_aws_adapters() {
                 && to == std::slice::from_ref(&contact)),
         "{emails:?}"
     );
+}
+
+fn expert(number: u32) -> Caller {
+    Caller {
+        sub: expert_account(number),
+        email: expert_email(number),
+        groups: "[expert]",
+    }
+}
+
+/// 00:00 China time on the day after `day`.
+fn china_midnight_after(day: NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap();
+    next.and_utc() - chrono::Duration::hours(8)
+}
+
+/// The actions of the audit records in a partition, read straight from DynamoDB.
+async fn audit_actions(env: &Moto, table: &str, partition: &str) -> Vec<String> {
+    let output = env
+        .dynamo
+        .query()
+        .table_name(table)
+        .key_condition_expression("PK = :pk AND begins_with(SK, :audit)")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(partition.to_owned()),
+        )
+        .expression_attribute_values(
+            ":audit",
+            aws_sdk_dynamodb::types::AttributeValue::S("AUDIT#".to_owned()),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    output
+        .items()
+        .iter()
+        .filter_map(|item| item.get("action")?.as_s().ok().cloned())
+        .collect()
+}
+
+/// The Office's phase view of an application.
+async fn phase_view(
+    app: &App,
+    office: &Caller,
+    application: &str,
+    phase: &str,
+    now: DateTime<Utc>,
+) -> Value {
+    let (status, view) = invoke_api(
+        app,
+        office,
+        Method::GET,
+        &format!("/applications/{application}/reviews/{phase}"),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    view
+}
+
+/// An assigned expert declares no conflict and accepts the pledge (Art. 19); its assignment's
+/// version after that.
+async fn declare_and_pledge(
+    app: &App,
+    caller: &Caller,
+    application: &str,
+    phase: &str,
+    now: DateTime<Utc>,
+) -> Value {
+    let (status, declared) = invoke_api(
+        app,
+        caller,
+        Method::POST,
+        &format!("/reviews/{application}/{phase}/declaration"),
+        Some(&json!({"conflict": false, "pledge": true})),
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{declared}");
+    let (status, mine) = invoke_api(
+        app,
+        caller,
+        Method::GET,
+        &format!("/reviews/{application}/{phase}"),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{mine}");
+    mine["version"].clone()
+}
+
+async fn submit_sheet(
+    app: &App,
+    caller: &Caller,
+    application: &str,
+    phase: &str,
+    version: &Value,
+    items: Value,
+    now: DateTime<Utc>,
+) -> (u16, Value) {
+    invoke_api(
+        app,
+        caller,
+        Method::POST,
+        &format!("/reviews/{application}/{phase}/submit"),
+        Some(&submission(version, items)),
+        now,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn experts_review_six_applications_on_the_aws_adapters() {
+    let (env, mut stream) = Moto::start().await;
+    let app = &env.app;
+    let suffix = &env.suffix;
+    let table = format!("award-e2e-{suffix}");
+    let now = Utc::now();
+    let office = Caller {
+        sub: format!("office-{suffix}"),
+        email: "office@wuwei.example.cn".into(),
+        groups: "[office]",
+    };
+    let committee = Caller {
+        sub: format!("committee-{suffix}"),
+        email: "committee@wuwei.example.cn".into(),
+        groups: "[committee]",
+    };
+    let recommender = Caller {
+        sub: format!("liangzhou-{suffix}"),
+        email: format!("liangzhou-{suffix}@wuwei.example.cn"),
+        groups: "[recommender]",
+    };
+    let applicant = |number: u32| Caller {
+        sub: format!("applicant-{number}-{suffix}"),
+        email: format!("applicant-{number}-{suffix}@example.cn"),
+        groups: "[applicant]",
+    };
+
+    // --- the cycle, the unit, 6 applications submitted and recommended (as the upload scenario).
+    let cycle = new_cycle(now);
+    let cycle_id = cycle["id"].as_str().unwrap().to_owned();
+    let (status, body) = invoke_api(app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
+    assert_eq!(status, 201, "{body}");
+    for (caller, path) in [
+        (&committee, format!("/cycles/{cycle_id}/rules/approve")),
+        (&office, format!("/cycles/{cycle_id}/open")),
+    ] {
+        let (status, body) = invoke_api(app, caller, Method::POST, &path, None, now).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, unit) = invoke_api(
+        app,
+        &office,
+        Method::POST,
+        "/recommenders",
+        Some(&liangzhou_office(&recommender.sub, &recommender.email)),
+        now,
+    )
+    .await;
+    assert_eq!(status, 201, "{unit}");
+    let deadline: NaiveDate = cycle["application_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let recommendation_deadline: NaiveDate = cycle["recommendation_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut apps = Vec::new();
+    for number in 1..=REVIEW_APPLICATIONS {
+        let caller = applicant(number);
+        let name = applicant_name(number);
+        let code = uscc(&applicant_code(number));
+        let (status, created) = invoke_api(
+            app,
+            &caller,
+            Method::POST,
+            "/applications",
+            Some(&new_application(&name, &code, &caller.email)),
+            now,
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        let update = json!({
+            "version": 1,
+            "form": complete_form(deadline, &name, &code, &caller.email),
+            "recommender_id": unit["id"],
+        });
+        let (status, saved) = invoke_api(
+            app,
+            &caller,
+            Method::PUT,
+            &format!("/applications/{id}/form"),
+            Some(&update),
+            now,
+        )
+        .await;
+        assert_eq!(status, 200, "{saved}");
+        for category in required_categories() {
+            let bytes = format!("%PDF-1.4\n% {category} {number}\n%%EOF\n").into_bytes();
+            env.upload_evidence(&caller, &id, category, &bytes, 1, now)
+                .await;
+        }
+        let (status, submitted) = invoke_api(
+            app,
+            &caller,
+            Method::POST,
+            &format!("/applications/{id}/submit"),
+            None,
+            now,
+        )
+        .await;
+        assert_eq!(status, 200, "{submitted}");
+        let (status, recommended) = invoke_api(
+            app,
+            &recommender,
+            Method::POST,
+            &format!("/applications/{id}/recommend"),
+            Some(&json!({"opinion": "同意推荐。", "signer_name": "赵六"})),
+            now,
+        )
+        .await;
+        assert_eq!(status, 200, "{recommended}");
+        apps.push(id);
+    }
+    let (_, reports) = run_stream_functions(app, &mut stream, now).await;
+    assert_eq!(reports.screening.changed, 6, "{reports:?}");
+    assert_eq!(reports.aggregate.changed, 0, "{reports:?}");
+
+    // --- `reminders` after the recommendation deadline: the cycle moves to review; the Office
+    // confirms each screening.
+    let day = china_midnight_after(recommendation_deadline) + chrono::Duration::hours(9);
+    let run = award_app::usecases::cycles::advance_cycles(app, day)
+        .await
+        .unwrap();
+    assert_eq!(run.reviewing, std::slice::from_ref(&cycle_id), "{run:?}");
+    for id in &apps {
+        let (status, confirmed) = invoke_api(
+            app,
+            &office,
+            Method::POST,
+            &format!("/applications/{id}/screening/confirm"),
+            None,
+            day,
+        )
+        .await;
+        assert_eq!(status, 200, "{confirmed}");
+        assert_eq!(confirmed["lifecycle"]["state"], "eligible");
+    }
+
+    // --- the pool (two conflicted experts) and the seeded draw.
+    let today = award_domain::china_date(day);
+    let mut pool = Vec::new();
+    for number in 1..=POOL_SIZE {
+        let (status, created) = invoke_api(
+            app,
+            &office,
+            Method::POST,
+            "/experts",
+            Some(&pool_expert(number, today)),
+            day,
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        pool.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let (status, draw) = invoke_api(
+        app,
+        &office,
+        Method::POST,
+        &format!("/cycles/{cycle_id}/assignments"),
+        Some(&json!({"phase": "document", "seed": 20260805})),
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{draw}");
+    assert_fair_draw(&draw, &apps, &pool, 5);
+    let mut panels = Vec::new();
+    for id in &apps {
+        panels.push(panel_numbers(
+            &phase_view(app, &office, id, "document", day).await,
+            &pool,
+        ));
+    }
+
+    // --- every expert declares and takes the pledge; one of applicant 1's panel downloads a
+    // document (a 5-minute S3 link); an expert off the panel gets 404.
+    let mut versions = Vec::new();
+    for (id, panel) in apps.iter().zip(&panels) {
+        let mut panel_versions = Vec::new();
+        for member in panel {
+            panel_versions
+                .push(declare_and_pledge(app, &expert(*member), id, "document", day).await);
+        }
+        versions.push(panel_versions);
+    }
+    let (status, read) = invoke_api(
+        app,
+        &expert(panels[0][0]),
+        Method::GET,
+        &format!("/applications/{}", apps[0]),
+        None,
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    let document = read["documents"][0]["id"].as_str().unwrap().to_owned();
+    let download_path = format!("/applications/{}/documents/{document}/download", apps[0]);
+    let (status, download) = invoke_api(
+        app,
+        &expert(panels[0][0]),
+        Method::GET,
+        &download_path,
+        None,
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{download}");
+    let fetched = env
+        .http
+        .get(download["download"]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert!(fetched.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+    let outsider = (1..=POOL_SIZE)
+        .find(|number| !panels[0].contains(number))
+        .unwrap();
+    let (status, refused) = invoke_api(
+        app,
+        &expert(outsider),
+        Method::GET,
+        &download_path,
+        None,
+        day,
+    )
+    .await;
+    assert_eq!(status, 404, "{refused}");
+
+    // --- applicant 1's panel submits at the same moment: every sheet lands, and the first of them
+    // freezes the cycle's rules (Art. 20) exactly once. The last member disagrees on one item.
+    let start = Arc::new(tokio::sync::Barrier::new(panels[0].len()));
+    let submissions: Vec<_> = panels[0]
+        .iter()
+        .zip(&versions[0])
+        .enumerate()
+        .map(|(position, (member, version))| {
+            let app = app.clone();
+            let caller = expert(*member);
+            let version = version.clone();
+            let id = apps[0].clone();
+            let start = Arc::clone(&start);
+            let items = if position == panels[0].len() - 1 {
+                sheet_items(document_review_percent(0), &[(DISPUTED_ITEM, 10)])
+            } else {
+                sheet_items(document_review_percent(0), &[])
+            };
+            tokio::spawn(async move {
+                start.wait().await;
+                submit_sheet(&app, &caller, &id, "document", &version, items, day).await
+            })
+        })
+        .collect();
+    for submitted in submissions {
+        let (status, body) = submitted.await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["assignment"]["status"], "submitted");
+    }
+    let view = phase_view(app, &office, &apps[0], "document", day).await;
+    let submitted = view["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|sheet| sheet["status"] == "submitted")
+        .count();
+    assert_eq!(submitted, 5, "{view}");
+    let frozen = audit_actions(&env, &table, &format!("CYCLE#{cycle_id}"))
+        .await
+        .into_iter()
+        .filter(|action| action == "rules_frozen")
+        .count();
+    assert_eq!(frozen, 1);
+    let (_, read_cycle) = invoke_api(
+        app,
+        &office,
+        Method::GET,
+        &format!("/cycles/{cycle_id}"),
+        None,
+        day,
+    )
+    .await;
+    assert!(read_cycle["rules_frozen_at"].is_string(), "{read_cycle}");
+
+    for (index, ((id, panel), panel_versions)) in
+        apps.iter().zip(&panels).zip(&versions).enumerate().skip(1)
+    {
+        for (member, version) in panel.iter().zip(panel_versions) {
+            let items = sheet_items(document_review_percent(index), &[]);
+            let (status, body) =
+                submit_sheet(app, &expert(*member), id, "document", version, items, day).await;
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+
+    // --- the stream → `aggregate`: one result per application; redelivered, nothing more.
+    let (batch, reports) = run_stream_functions(app, &mut stream, day).await;
+    assert_eq!(reports.aggregate.changed, 6, "{reports:?}");
+    assert_eq!(reports.aggregate.failed, 0, "{reports:?}");
+    assert_eq!(aggregate(app, batch, day).await.changed, 0);
+    let view = phase_view(app, &office, &apps[0], "document", day).await;
+    assert_eq!(view["state"], "eligible", "{view}");
+    assert_eq!(
+        view["review"]["result"]["needs_consensus"],
+        json!([DISPUTED_ITEM])
+    );
+    for id in &apps[1..] {
+        let view = phase_view(app, &office, id, "document", day).await;
+        assert_eq!(view["state"], "document_reviewed", "{view}");
+    }
+    let leader = panels[0][0];
+    let (status, done) = invoke_api(
+        app,
+        &expert(leader),
+        Method::POST,
+        &format!("/reviews/{}/document/consensus", apps[0]),
+        Some(&json!({"items": {DISPUTED_ITEM: {"percent": 70, "note": "合议后统一为70%。"}}})),
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["outcome"], "completed", "{done}");
+
+    // --- the shortlist of 4, confirmed.
+    let (status, proposal) = invoke_api(
+        app,
+        &office,
+        Method::GET,
+        &format!("/cycles/{cycle_id}/shortlist"),
+        None,
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{proposal}");
+    let shortlisted: Vec<Value> = proposal["shortlisted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["application_id"].clone())
+        .collect();
+    assert_eq!(shortlisted.len(), 4, "{proposal}");
+    assert!(
+        shortlisted
+            .iter()
+            .all(|id| apps[..4].iter().any(|app| id == app.as_str()))
+    );
+    let (status, decided) = invoke_api(
+        app,
+        &office,
+        Method::POST,
+        &format!("/cycles/{cycle_id}/shortlist/confirm"),
+        Some(&json!({"applications": shortlisted})),
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{decided}");
+
+    // --- on-site: the draw, the visit, the panel's sheets, the report through S3, the survey.
+    let (status, draw) = invoke_api(
+        app,
+        &office,
+        Method::POST,
+        &format!("/cycles/{cycle_id}/assignments"),
+        Some(&json!({"phase": "onsite", "seed": 7})),
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{draw}");
+    assert_fair_draw(&draw, &apps[..4], &pool, 3);
+    for (index, id) in apps[..4].iter().enumerate() {
+        let visit = json!({"date": (today + chrono::Duration::days(5)).to_string()});
+        let (status, recorded) = invoke_api(
+            app,
+            &office,
+            Method::PUT,
+            &format!("/applications/{id}/onsite-visit"),
+            Some(&visit),
+            day,
+        )
+        .await;
+        assert_eq!(status, 200, "{recorded}");
+        let panel = panel_numbers(&phase_view(app, &office, id, "onsite", day).await, &pool);
+        assert_eq!(panel.len(), 3);
+        for member in panel {
+            let version = declare_and_pledge(app, &expert(member), id, "onsite", day).await;
+            let items = sheet_items(onsite_percent(index), &[]);
+            let (status, body) =
+                submit_sheet(app, &expert(member), id, "onsite", &version, items, day).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let report = format!("%PDF-1.4\n% 现场评审报告 {index}\n%%EOF\n").into_bytes();
+        env.upload_evidence(&office, id, "review_report", &report, 1, day)
+            .await;
+    }
+    // The stream → `aggregate`: each panel's result is recorded, waiting for its survey.
+    let (_, reports) = run_stream_functions(app, &mut stream, day).await;
+    assert_eq!(reports.aggregate.changed, 4, "{reports:?}");
+    for (index, id) in apps[..4].iter().enumerate() {
+        let (status, outcome) = invoke_api(
+            app,
+            &office,
+            Method::PUT,
+            &format!("/applications/{id}/survey"),
+            Some(&survey(index)),
+            day,
+        )
+        .await;
+        assert_eq!(status, 200, "{outcome}");
+        assert_eq!(outcome["outcome"], "completed", "{outcome}");
+    }
+
+    // --- the combined evaluation: 3 candidates, sent to the Committee.
+    let (status, ranking) = invoke_api(
+        app,
+        &office,
+        Method::GET,
+        &format!("/cycles/{cycle_id}/ranking"),
+        None,
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{ranking}");
+    assert_eq!(ranking["candidates"], json!(apps[..3]), "{ranking}");
+    let (status, sent) = invoke_api(
+        app,
+        &office,
+        Method::POST,
+        &format!("/cycles/{cycle_id}/candidates"),
+        Some(&json!({"applications": apps[..3]})),
+        day,
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+
+    // --- the stream → `notify`: the key notices went out through SES.
+    let (_, reports) = run_stream_functions(app, &mut stream, day).await;
+    assert!(reports.notify.changed > 0, "{reports:?}");
+    assert_eq!(
+        (reports.notify.retrying, reports.notify.gave_up),
+        (0, 0),
+        "{reports:?}"
+    );
+    let emails = sent_emails(&env.http, &env.url, &env.sender).await;
+    let told = |to: &str, subject: &str| {
+        emails
+            .iter()
+            .filter(|(sent, addresses)| sent == subject && addresses == &[to.to_owned()])
+            .count()
+    };
+    for number in 1..=POOL_SIZE {
+        let assigned = panels
+            .iter()
+            .filter(|panel| panel.contains(&number))
+            .count();
+        assert_eq!(
+            told(&expert_email(number), DOCUMENT_REVIEW_ASSIGNED),
+            assigned,
+            "expert {number}: {emails:?}"
+        );
+    }
+    assert_eq!(
+        told(&expert_email(leader), DOCUMENT_REVIEW_CONSENSUS_REQUESTED),
+        1,
+        "{emails:?}"
+    );
+    assert_eq!(
+        emails
+            .iter()
+            .filter(|(subject, _)| subject == DOCUMENT_REVIEW_CONSENSUS_REQUESTED)
+            .count(),
+        1
+    );
+    for number in 1..=REVIEW_APPLICATIONS {
+        let contact = applicant(number).email;
+        assert_eq!(
+            told(&contact, SHORTLISTED),
+            usize::from(number <= 4),
+            "{emails:?}"
+        );
+        assert_eq!(
+            told(&contact, CANDIDATE_LISTED),
+            usize::from(number <= 3),
+            "{emails:?}"
+        );
+        assert_eq!(
+            told(&contact, NOT_SHORTLISTED),
+            usize::from(number > 4),
+            "{emails:?}"
+        );
+        assert_eq!(
+            told(&contact, NOT_SELECTED),
+            usize::from(number == 4),
+            "{emails:?}"
+        );
+    }
 }

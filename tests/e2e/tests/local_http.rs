@@ -6,9 +6,13 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, complete_form, declaration, declaration_of,
-    document_received_subject, evidence_pdf, liangzhou_office, new_application, new_cycle,
-    outbox_emails, required_categories, uscc,
+    APPLICATION_RECEIVED_SUBJECT, CANDIDATE_LISTED, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
+    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, NOT_SELECTED, NOT_SHORTLISTED, POOL_SIZE,
+    REVIEW_APPLICATIONS, SHORTLISTED, applicant_code, applicant_name, assert_fair_draw,
+    complete_form, declaration, declaration_of, document_received_subject, document_review_percent,
+    evidence_pdf, expert_account, expert_email, liangzhou_office, new_application, new_cycle,
+    onsite_percent, outbox_emails, panel_numbers, pool_expert, required_categories, sheet_items,
+    submission, survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -769,39 +773,12 @@ async fn applications_are_submitted_recommended_and_the_call_closes_by_itself() 
 
     // The clock passes the application deadline, then the recommendation deadline: the
     // runner's own schedule closes the call, then closes the application still waiting.
-    let reads_as = |status: &'static str| {
-        let client = &client;
-        // Tokens live a working day: mint one at the clock's new time.
-        let office = token(
-            &data,
-            &clock,
-            "office",
-            "office-1",
-            "office@wuwei.example.cn",
-        );
-        let path = format!("/cycles/{cycle_id}");
-        async move {
-            let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
-            loop {
-                let (_, cycle) = client.call(Method::GET, &path, Some(&office), None).await;
-                if cycle["status"] == status {
-                    return;
-                }
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "the cycle stayed {}",
-                    cycle["status"]
-                );
-                tokio::task::yield_now().await;
-            }
-        }
-    };
     clock.set(china_midnight_after(deadline));
-    reads_as("closed").await;
+    cycle_reaches(&client, &data, &clock, &cycle_id, "closed").await;
     let (status, _) = client.call(Method::GET, "/cycles/open", None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     clock.set(china_midnight_after(recommendation_deadline));
-    reads_as("reviewing").await;
+    cycle_reaches(&client, &data, &clock, &cycle_id, "reviewing").await;
     settled(&server).await;
     let second = token(&data, &clock, "applicant", "applicant-2", "two@example.cn");
     let first = token(&data, &clock, "applicant", "applicant-1", "one@example.cn");
@@ -872,8 +849,579 @@ async fn applications_are_submitted_recommended_and_the_call_closes_by_itself() 
     server.shutdown().await.expect("a clean shutdown");
 }
 
+/// Waits until the cycle reads `status`: the runner's schedule moves it on its own ticks, which no
+/// event announces, so the Office reads it until it changes (bounded by `SETTLE_TIMEOUT`).
+async fn cycle_reaches(
+    client: &Client,
+    data: &Path,
+    clock: &ManualClock,
+    cycle_id: &str,
+    status: &str,
+) {
+    // Tokens live a working day: mint one at the clock's current time.
+    let office = token(data, clock, "office", "office-1", "office@wuwei.example.cn");
+    let path = format!("/cycles/{cycle_id}");
+    let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
+    loop {
+        let (_, cycle) = client.call(Method::GET, &path, Some(&office), None).await;
+        if cycle["status"] == status {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cycle stayed {}",
+            cycle["status"]
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
 /// 00:00 China time on the day after `day`.
 fn china_midnight_after(day: chrono::NaiveDate) -> DateTime<Utc> {
     let next = day.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap();
     next.and_utc() - Duration::hours(8)
+}
+
+/// The Office's phase view of an application: its state, result and sheets.
+async fn phase_view(client: &Client, office: &str, application: &str, phase: &str) -> Value {
+    let (status, view) = client
+        .call(
+            Method::GET,
+            &format!("/applications/{application}/reviews/{phase}"),
+            Some(office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view
+}
+
+/// An assigned expert declares no conflict and accepts the pledge (Art. 19), reads the
+/// application, downloads one document through its link, and submits `items`. Returns the
+/// downloaded document's id.
+async fn expert_reviews(
+    client: &Client,
+    expert: &str,
+    application: &str,
+    phase: &str,
+    items: Value,
+) -> String {
+    let (status, declared) = client
+        .call(
+            Method::POST,
+            &format!("/reviews/{application}/{phase}/declaration"),
+            Some(expert),
+            Some(&json!({"conflict": false, "pledge": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{declared}");
+    assert_eq!(declared["assignment"]["status"], "accepted", "{declared}");
+    let (status, read) = client
+        .call(
+            Method::GET,
+            &format!("/applications/{application}"),
+            Some(expert),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let document = read["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|document| document["status"] == "received")
+        .unwrap_or_else(|| panic!("no received evidence: {read}"));
+    let document_id = document["id"].as_str().unwrap().to_owned();
+    let (status, download) = client
+        .call(
+            Method::GET,
+            &format!("/applications/{application}/documents/{document_id}/download"),
+            Some(expert),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{download}");
+    let fetched = client
+        .http
+        .get(download["download"]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    let bytes = fetched.bytes().await.unwrap();
+    // The applicant's evidence, as `submitted_application` uploaded it.
+    let category = document["category"].as_str().unwrap();
+    assert_eq!(
+        bytes.as_ref(),
+        format!("%PDF-1.4\n% {category}\n%%EOF\n").as_bytes()
+    );
+    let (status, mine) = client
+        .call(
+            Method::GET,
+            &format!("/reviews/{application}/{phase}"),
+            Some(expert),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert!(
+        mine["rubric"].is_object(),
+        "the pledge opened the rubric: {mine}"
+    );
+    let (status, submitted) = client
+        .call(
+            Method::POST,
+            &format!("/reviews/{application}/{phase}/submit"),
+            Some(expert),
+            Some(&submission(&mine["version"], items)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["assignment"]["status"], "submitted");
+    document_id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn experts_review_six_applications_down_to_three_candidates() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let clock = ManualClock::new(start_of_test());
+    let server = start_runner_with(&data, &clock, Some(StdDuration::from_millis(50))).await;
+    let client = Client::new(&server);
+    let office = open_cycle(&client, &data, &clock).await;
+    let (_, cycle) = client.call(Method::GET, "/cycles/open", None, None).await;
+    let cycle_id = cycle["id"].as_str().unwrap().to_owned();
+    let deadline: chrono::NaiveDate = cycle["application_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let recommendation_deadline: chrono::NaiveDate = cycle["recommendation_deadline"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (status, unit) = client
+        .call(
+            Method::POST,
+            "/recommenders",
+            Some(&office),
+            Some(&liangzhou_office(
+                "liangzhou-1",
+                "liangzhou@wuwei.example.cn",
+            )),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+    let unit = unit["id"].as_str().unwrap().to_owned();
+    let recommender = token(
+        &data,
+        &clock,
+        "recommender",
+        "liangzhou-1",
+        "liangzhou@wuwei.example.cn",
+    );
+    let contact = |number: u32| format!("applicant-{number}@example.cn");
+
+    // --- 6 applications submitted and recommended (Art. 11(1)–(3)).
+    let mut apps = Vec::new();
+    for number in 1..=REVIEW_APPLICATIONS {
+        let applicant = token(
+            &data,
+            &clock,
+            "applicant",
+            &format!("applicant-{number}"),
+            &contact(number),
+        );
+        let path = submitted_application(
+            &client,
+            &server,
+            &applicant,
+            (
+                &applicant_name(number),
+                &applicant_code(number),
+                &contact(number),
+            ),
+            &unit,
+            deadline,
+        )
+        .await;
+        let (status, answer) = client
+            .call(
+                Method::POST,
+                &format!("{path}/recommend"),
+                Some(&recommender),
+                Some(&json!({"opinion": "经审核，同意推荐。", "signer_name": "赵六"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        apps.push(path.trim_start_matches("/applications/").to_owned());
+    }
+
+    // --- the runner's clock passes the recommendation deadline: its schedule moves the cycle to
+    // review; its change feed screened each application (Art. 11(4)); the Office confirms.
+    clock.set(china_midnight_after(recommendation_deadline) + Duration::hours(9));
+    cycle_reaches(&client, &data, &clock, &cycle_id, "reviewing").await;
+    settled(&server).await;
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let expert = |number: u32| {
+        token(
+            &data,
+            &clock,
+            "expert",
+            &expert_account(number),
+            &expert_email(number),
+        )
+    };
+    for app in &apps {
+        let (status, screened) = client
+            .call(
+                Method::GET,
+                &format!("/applications/{app}/screening"),
+                Some(&office),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{screened}");
+        assert_eq!(
+            (&screened["screened_by"], &screened["overall"]),
+            (&json!("system"), &json!("eligible")),
+            "{screened}"
+        );
+        let (status, confirmed) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/screening/confirm"),
+                Some(&office),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{confirmed}");
+        assert_eq!(confirmed["lifecycle"]["state"], "eligible");
+    }
+
+    // --- the expert pool: 8 experts, two of them conflicted (Art. 19).
+    let today = award_domain::china_date(clock.now());
+    let mut pool = Vec::new();
+    for number in 1..=POOL_SIZE {
+        let (status, created) = client
+            .call(
+                Method::POST,
+                "/experts",
+                Some(&office),
+                Some(&pool_expert(number, today)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        pool.push(created["id"].as_str().unwrap().to_owned());
+    }
+
+    // --- the seeded draw: 5 per application, load ≤ ⌈30 / 8⌉ + 1 = 5, no conflicted pair.
+    let (status, draw) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/assignments"),
+            Some(&office),
+            Some(&json!({"phase": "document", "seed": 20260805})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{draw}");
+    assert_eq!(
+        (&draw["seed"], &draw["load_bound"]),
+        (&json!(20260805), &json!(5))
+    );
+    assert_fair_draw(&draw, &apps, &pool, 5);
+    let mut panels = Vec::new();
+    for app in &apps {
+        let panel = panel_numbers(&phase_view(&client, &office, app, "document").await, &pool);
+        assert_eq!(panel.len(), 5);
+        panels.push(panel);
+    }
+
+    // --- every expert declares, takes the pledge, reads one document, scores; on applicant 1
+    // the last panel member disagrees on one item. An expert off the panel reads nothing.
+    let outsider = (1..=POOL_SIZE)
+        .find(|number| !panels[0].contains(number))
+        .unwrap();
+    for (index, (app, panel)) in apps.iter().zip(&panels).enumerate() {
+        for (position, member) in panel.iter().enumerate() {
+            let items = if index == 0 && position == panel.len() - 1 {
+                sheet_items(document_review_percent(0), &[(DISPUTED_ITEM, 10)])
+            } else {
+                sheet_items(document_review_percent(index), &[])
+            };
+            let document = expert_reviews(&client, &expert(*member), app, "document", items).await;
+            if index == 0 && position == 0 {
+                let (status, refused) = client
+                    .call(
+                        Method::GET,
+                        &format!("/applications/{app}/documents/{document}/download"),
+                        Some(&expert(outsider)),
+                        None,
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{refused}");
+                let (status, _) = client
+                    .call(
+                        Method::GET,
+                        &format!("/reviews/{app}/document"),
+                        Some(&expert(outsider)),
+                        None,
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::NOT_FOUND);
+            }
+        }
+    }
+    // The first submitted sheet froze the cycle's rules (Art. 20).
+    let (_, frozen) = client
+        .call(
+            Method::GET,
+            &format!("/cycles/{cycle_id}"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert!(frozen["rules_frozen_at"].is_string(), "{frozen}");
+
+    // --- the runner's change feed ran `aggregate` on the submitted sheets: applicant 1 waits for
+    // its consensus, the others have their document-review result.
+    settled(&server).await;
+    let first = phase_view(&client, &office, &apps[0], "document").await;
+    assert_eq!(first["state"], "eligible", "{first}");
+    assert_eq!(
+        first["review"]["result"]["needs_consensus"],
+        json!([DISPUTED_ITEM]),
+        "{first}"
+    );
+    for app in &apps[1..] {
+        let view = phase_view(&client, &office, app, "document").await;
+        assert_eq!(view["state"], "document_reviewed", "{view}");
+    }
+
+    // --- the leader records the consensus on the disputed item.
+    let leader = panels[0][0];
+    let (status, round) = client
+        .call(
+            Method::GET,
+            &format!("/reviews/{}/document", apps[0]),
+            Some(&expert(leader)),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{round}");
+    assert_eq!(round["consensus_round"]["items"], json!([DISPUTED_ITEM]));
+    let (status, done) = client
+        .call(
+            Method::POST,
+            &format!("/reviews/{}/document/consensus", apps[0]),
+            Some(&expert(leader)),
+            Some(&json!({"items": {DISPUTED_ITEM: {"percent": 70, "note": "合议后统一为70%。"}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["outcome"], "completed", "{done}");
+
+    // --- the shortlist of 4 (Art. 11(5)), confirmed by the Office.
+    let (status, proposal) = client
+        .call(
+            Method::GET,
+            &format!("/cycles/{cycle_id}/shortlist"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{proposal}");
+    let shortlisted: Vec<String> = proposal["shortlisted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["application_id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut expected = apps[..4].to_vec();
+    let mut sorted = shortlisted.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected, "{proposal}");
+    let (status, decided) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/shortlist/confirm"),
+            Some(&office),
+            Some(&json!({"applications": shortlisted})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    assert_eq!(decided["not_selected"].as_array().unwrap().len(), 2);
+
+    // --- the on-site review (Art. 11(6)): panels of 3, the visit, the scores, the panel's report
+    // uploaded by the Office through its presigned link, the satisfaction survey.
+    let (status, draw) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/assignments"),
+            Some(&office),
+            Some(&json!({"phase": "onsite", "seed": 7})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{draw}");
+    assert_fair_draw(&draw, &apps[..4], &pool, 3);
+    let visit_date = (today + Duration::days(5)).to_string();
+    for (index, app) in apps[..4].iter().enumerate() {
+        let (status, recorded) = client
+            .call(
+                Method::PUT,
+                &format!("/applications/{app}/onsite-visit"),
+                Some(&office),
+                Some(&json!({"date": visit_date, "notes": "现场查看生产线。"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{recorded}");
+        let panel = panel_numbers(&phase_view(&client, &office, app, "onsite").await, &pool);
+        assert_eq!(panel.len(), 3);
+        for member in panel {
+            expert_reviews(
+                &client,
+                &expert(member),
+                app,
+                "onsite",
+                sheet_items(onsite_percent(index), &[]),
+            )
+            .await;
+        }
+        let report = format!("%PDF-1.4\n% 现场评审报告 {index}\n%%EOF\n").into_bytes();
+        let (status, declared) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/documents"),
+                Some(&office),
+                Some(&declaration_of(
+                    "review_report",
+                    "现场评审报告.pdf",
+                    "application/pdf",
+                    &report,
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{declared}");
+        let upload = &declared["upload"];
+        let (status, refusal) = client
+            .presigned(upload, upload["url"].as_str().unwrap(), report)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{refusal}");
+        // The feed aggregated the sheets and the received report: only the survey is missing.
+        settled(&server).await;
+        let view = phase_view(&client, &office, app, "onsite").await;
+        assert_eq!(view["state"], "shortlisted", "{view}");
+        let (status, outcome) = client
+            .call(
+                Method::PUT,
+                &format!("/applications/{app}/survey"),
+                Some(&office),
+                Some(&survey(index)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{outcome}");
+        assert_eq!(outcome["outcome"], "completed", "{outcome}");
+    }
+
+    // --- the combined evaluation (Art. 11(7)): 3 candidates, the quota, sent to the Committee.
+    let (status, ranking) = client
+        .call(
+            Method::GET,
+            &format!("/cycles/{cycle_id}/ranking"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ranking}");
+    let candidates: Vec<String> = ranking["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|candidate| candidate.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(candidates, apps[..3].to_vec(), "{ranking}");
+    let (status, sent) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/candidates"),
+            Some(&office),
+            Some(&json!({"applications": candidates})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    let (_, listed) = client
+        .call(
+            Method::GET,
+            &format!("/cycles/{cycle_id}/applications?state=candidate"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(
+        listed["applications"].as_array().unwrap().len(),
+        3,
+        "{listed}"
+    );
+
+    // --- the emails the runner sent for the key notices.
+    settled(&server).await;
+    let emails = outbox_emails(&server.outbox());
+    for number in 1..=POOL_SIZE {
+        let assigned = panels
+            .iter()
+            .filter(|panel| panel.contains(&number))
+            .count();
+        let told = emails
+            .iter()
+            .filter(|email| {
+                email.to == [expert_email(number)]
+                    && email.subject.contains(DOCUMENT_REVIEW_ASSIGNED)
+            })
+            .count();
+        assert_eq!(told, assigned, "expert {number}: {emails:#?}");
+    }
+    let consensus: Vec<_> = emails
+        .iter()
+        .filter(|email| email.subject == DOCUMENT_REVIEW_CONSENSUS_REQUESTED)
+        .collect();
+    assert_eq!(consensus.len(), 1, "{emails:#?}");
+    assert_eq!(consensus[0].to, [expert_email(leader)]);
+    assert!(consensus[0].text.contains(DISPUTED_ITEM), "{consensus:#?}");
+    for number in 1..=REVIEW_APPLICATIONS {
+        let told = |subject: &str| {
+            emails
+                .iter()
+                .filter(|email| email.to == [contact(number)] && email.subject == subject)
+                .count()
+        };
+        assert_eq!(
+            told(SHORTLISTED),
+            usize::from(number <= 4),
+            "applicant {number}"
+        );
+        assert_eq!(
+            told(NOT_SHORTLISTED),
+            usize::from(number > 4),
+            "applicant {number}"
+        );
+        assert_eq!(
+            told(NOT_SELECTED),
+            usize::from(number == 4),
+            "applicant {number}"
+        );
+        assert_eq!(
+            told(CANDIDATE_LISTED),
+            usize::from(number <= 3),
+            "applicant {number}"
+        );
+    }
+    server.shutdown().await.expect("a clean shutdown");
 }
