@@ -19,6 +19,21 @@ impl Clock for SystemClock {
     }
 }
 
+/// The machine's clock shifted by a fixed offset: a demonstration or a rehearsal of later stages
+/// (a deadline passed, a publicity ended) without waiting for the calendar. The runner's schedule,
+/// its handlers and the tokens it verifies all read it, so `award-local token` must be given the
+/// same offset (both read `AWARD_CLOCK_OFFSET_DAYS`).
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    pub offset: Duration,
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
 /// A clock that only moves when told to; shared between a test and the server it drives.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
@@ -52,6 +67,16 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_offset_clock_is_the_machines_shifted() {
+        let offset = Duration::days(160);
+        let clock = OffsetClock { offset };
+        let before = Utc::now() + offset;
+        let now = clock.now();
+        let after = Utc::now() + offset;
+        assert!(before <= now && now <= after, "{before} {now} {after}");
+    }
 
     #[test]
     fn manual_clock_moves_only_when_told() {

@@ -32,7 +32,7 @@ use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, OffsetClock, SystemClock};
 pub use data_dir::DataDir;
 pub use deliveries::RetryPolicy;
 pub use token::Identity;

@@ -14,8 +14,9 @@ usage:
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data.
-Roles: applicant, recommender, office, expert, committee.
-Environment: MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
+Roles: applicant, recommender, office, expert, committee, finance.
+Environment: AWARD_CLOCK_OFFSET_DAYS (shift the runner's clock and the tokens' by N days, e.g. 160
+to act after a deadline without waiting; give serve and token the same value), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
 OFFICE_MAILBOX, COMMITTEE_MAILBOX, FINANCE_MAILBOX (default office@, committee@, finance@award.wuwei.local),
 PUBLIC_BASE_URL (links in emails; default this runner's address), MAX_UPLOAD_BYTES (default 50 MiB),
 MAX_DOCUMENTS (default 30), RUST_LOG.";
@@ -55,14 +56,17 @@ async fn main() -> ExitCode {
             identity,
             ttl_minutes,
             data,
-        } => award_local::mint_token(
-            &DataDir::resolve(data),
-            &identity,
-            chrono::Utc::now(),
-            chrono::Duration::minutes(ttl_minutes),
-        )
-        .map(|token| println!("{token}"))
-        .map_err(|error| error.to_string()),
+        } => clock_offset()
+            .and_then(|offset| {
+                award_local::mint_token(
+                    &DataDir::resolve(data),
+                    &identity,
+                    chrono::Utc::now() + offset,
+                    chrono::Duration::minutes(ttl_minutes),
+                )
+                .map_err(|error| error.to_string())
+            })
+            .map(|token| println!("{token}")),
         Command::Serve {
             addr,
             data,
@@ -111,6 +115,10 @@ async fn serve(
     if let Some(every) = redrive_every {
         config.redrive_every = every;
     }
+    let offset = clock_offset()?;
+    if !offset.is_zero() {
+        config.clock = std::sync::Arc::new(award_local::OffsetClock { offset });
+    }
 
     let server = award_local::start(config)
         .await
@@ -126,12 +134,35 @@ async fn serve(
         "  mint a token:  award-local token --data {} --role applicant --sub SUB --email ADDRESS",
         data.display()
     );
+    if !offset.is_zero() {
+        println!(
+            "  clock:         shifted by {} days (AWARD_CLOCK_OFFSET_DAYS); mint tokens with the same value",
+            offset.num_days()
+        );
+    }
     println!("Press Ctrl-C to stop.");
 
     let interrupted = tokio::signal::ctrl_c().await;
     println!("stopping…");
     server.shutdown().await.map_err(|error| error.to_string())?;
     interrupted.map_err(|error| format!("cannot wait for Ctrl-C: {error}"))
+}
+
+/// `AWARD_CLOCK_OFFSET_DAYS`: whole days, possibly negative; absent or empty is no shift.
+fn clock_offset() -> Result<chrono::Duration, String> {
+    match std::env::var("AWARD_CLOCK_OFFSET_DAYS") {
+        Err(_) => Ok(chrono::Duration::zero()),
+        Ok(text) if text.trim().is_empty() => Ok(chrono::Duration::zero()),
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|days| days.abs() <= 36_500)
+            .map(chrono::Duration::days)
+            .ok_or_else(|| {
+                format!("AWARD_CLOCK_OFFSET_DAYS must be a whole number of days, not {text:?}")
+            }),
+    }
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {

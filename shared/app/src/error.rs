@@ -245,6 +245,9 @@ app_errors! {
         "no assignment meets every rule: some applications lack eligible experts; see details",
         "无法按规则完成专家抽取：部分申报可回避后的专家人数不足，详见 details。";
     NoExperts => 409, "no_experts", "no active expert can be drawn", "专家库中没有可抽取的专家。";
+    NothingToDraw { phase: String } => 409, "nothing_to_draw",
+        "no application of the cycle waits for a {phase} panel (document: eligible ones; onsite: shortlisted ones), or every panel is full",
+        "本届没有等待抽取评审专家的申报（资料评审为资格审查合格者，现场评审为进入现场评审者），或各评审组均已满员。";
     ReviewNotOpen { phase: String, state: ApplicationState } => 409, "review_not_open",
         "the {phase} review is not open for an application that is {state}", "该申报当前所处阶段（{state}）不在此评审环节。";
     DeclarationRequired => 409, "declaration_required",
@@ -253,8 +256,8 @@ app_errors! {
     AlreadyDeclared => 409, "already_declared", "the declaration was already made", "已作出回避声明，不能重复声明。";
     PledgeRequired => 422, "pledge_required",
         "without a conflict, the confidentiality pledge must be accepted (Art. 19)", "未申报利害关系的，须签署保密承诺（办法第十九条）。";
-    InvalidScores { detail: award_domain::scoring::ScoringError } => 422, "invalid_scores",
-        "invalid scores: {detail}", "评分有误：每个评分项须按其分值的百分比（0–100，以5%为一档）打分，评语须对应评分类目且不超过2000字。";
+    InvalidScores { detail: award_domain::scoring::ScoringError, detail_zh: String } => 422, "invalid_scores",
+        "invalid scores: {detail}", "评分有误：{detail_zh}";
     SheetSubmitted => 409, "sheet_submitted",
         "the scores were submitted; only the Office can reopen them", "评分已提交，如需修改请联系评审委员会办公室退回。";
     SheetNotSubmitted => 409, "sheet_not_submitted", "the scores have not been submitted", "该专家尚未提交评分。";
@@ -266,8 +269,10 @@ app_errors! {
         "some applications have no final result yet; see details", "仍有申报尚未完成评审，详见 details。";
     ListChanged { expected: Vec<String> } => 409, "list_changed",
         "the list differs from the one the rules give now; see details", "名单与按评审细则计算的结果不一致，请刷新后确认，详见 details。";
+    InvalidVisitDate { date: NaiveDate, after: NaiveDate } => 422, "invalid_visit_date",
+        "the on-site visit of {date} is not after the recommendation deadline {after}", "现场评审日期应在推荐截止日期（{after}）之后。";
     InvalidSurvey { detail: &'static str } => 422, "invalid_survey",
-        "invalid satisfaction survey: {detail}", "满意度测评结果有误：分数为0–100，受访人数至少为1，并写明测评方法。";
+        "invalid satisfaction survey: {detail}", "满意度测评结果有误：分数为0至100（最多两位小数），受访人数至少为1，并写明测评方法（不超过500字）。";
 
     // --- decision, publicity and award (Arts. 3, 4, 11(8)–(9), 12–14) ---
     DeliberationRecorded => 409, "deliberation_recorded",
@@ -321,6 +326,29 @@ impl std::fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+impl From<award_domain::scoring::ScoringError> for AppError {
+    fn from(detail: award_domain::scoring::ScoringError) -> Self {
+        use award_domain::scoring::ScoringError as E;
+        let detail_zh = match &detail {
+            E::UnknownItem { item } => format!("评分项 {item} 不在评分细则中。"),
+            E::MissingItem { item } => {
+                format!("评分项 {item} 尚未评分，提交前须对每个评分项评分。")
+            }
+            E::BadPercent { item, percent } => {
+                format!("评分项 {item} 的得分率 {percent}% 无效：应为0至100之间5的倍数。")
+            }
+            E::NoSheets => "尚无提交的评分表。".to_owned(),
+            E::DuplicateExpert { expert } => format!("专家 {expert} 提交了两份评分表。"),
+            E::BadSatisfaction { value } => format!("满意度 {value} 超出0至100的范围。"),
+            E::UnknownCategory { category } => format!("评分类目 {category} 不在评分细则中。"),
+            E::CommentTooLong { category, max, .. } => {
+                format!("评分类目 {category} 的评语超过{max}字。")
+            }
+        };
+        Self::InvalidScores { detail, detail_zh }
+    }
+}
 
 impl AppError {
     pub fn config(detail: impl Into<String>) -> Self {

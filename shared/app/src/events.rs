@@ -244,7 +244,12 @@ async fn check_upload(
         store::replace(&document, loaded.version)?,
         notices::owe(
             template,
-            &crate::recipients::applicant(&application),
+            // A staff report's receipt is the Office's business, never the applicant's (Art. 19).
+            &if document.category.staff_only() {
+                crate::recipients::office(app)
+            } else {
+                crate::recipients::applicant(&application)
+            },
             data,
             Some(application.id),
             now,

@@ -324,7 +324,7 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
             );
         }
     }
-    // A second draw finds every panel full and writes nothing.
+    // A second draw finds every panel full: refused, nothing written.
     let before = h.last_sequence();
     let (status, again) = h
         .request_at(
@@ -336,8 +336,8 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
         )
         .await;
     assert_eq!(
-        (status, again["panels"].as_object().unwrap().len()),
-        (200, 0)
+        (status, again["code"].as_str()),
+        (409, Some("nothing_to_draw"))
     );
     assert_eq!(h.last_sequence(), before);
     // The Office cannot put a conflicted expert on a panel by hand either.
@@ -655,6 +655,42 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
         .await;
     assert_eq!(status, 200, "{draw}");
     assert_eq!(draw["panels"].as_object().unwrap().len(), 4);
+    // The conflict declared in the document review bars the expert from the on-site panel too,
+    // whether drawn or assigned by hand (Art. 19).
+    assert!(
+        !panel_of(&h, &experts, &apps[0], "onsite")
+            .await
+            .contains(&member)
+    );
+    let manual = json!({"phase": "onsite", "expert_id": experts[member as usize - 1]});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{}/assignments", apps[0]),
+            Some(OFFICE),
+            Some(&manual.to_string()),
+            onsite_day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("expert_conflicted")),
+        "{refused}"
+    );
+    // A visit dated before the review is refused.
+    let (status, refused) = h
+        .request_at(
+            "PUT",
+            &format!("/applications/{}/onsite-visit", apps[0]),
+            Some(OFFICE),
+            Some(r#"{"date": "2020-01-01"}"#),
+            onsite_day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_visit_date"))
+    );
     for (index, app) in apps[..4].iter().enumerate() {
         let visit = json!({"date": "2026-09-15", "notes": "现场查看生产线。"});
         let (status, recorded) = h
@@ -702,8 +738,34 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
         events::object_created(&h.app, s3_event(&key, content.len()), now())
             .await
             .unwrap();
-        let survey =
-            json!({"score": 9000 - 100 * index as i64, "respondents": 120, "method": "问卷调查"});
+        // The panel's report is the Office's: the applicant neither sees it listed nor downloads it.
+        let report = declared["document"]["id"].as_str().unwrap();
+        let (_, own) = h
+            .request(
+                "GET",
+                &format!("/applications/{app}"),
+                Some(applicant(index as u32 + 1)),
+                None,
+            )
+            .await;
+        assert!(
+            own["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|document| document["id"] != report),
+            "{own}"
+        );
+        let (status, _) = h
+            .request(
+                "GET",
+                &format!("/applications/{app}/documents/{report}/download"),
+                Some(applicant(index as u32 + 1)),
+                None,
+            )
+            .await;
+        assert_eq!(status, 404);
+        let survey = json!({"score": 90 - index as i64, "respondents": 120, "method": "问卷调查"});
         let (status, outcome) = h
             .request_at(
                 "PUT",

@@ -258,9 +258,9 @@ pub fn onsite_percent(index: usize) -> u8 {
 }
 
 /// The body of `PUT /applications/{id}/survey` for the shortlisted application at `index`: the
-/// score in hundredths (90.00 down by 1.00), its respondents and method.
+/// score out of 100 (90 down by 1), its respondents and method.
 pub fn survey(index: usize) -> Value {
-    json!({"score": 9000 - 100 * index as i64, "respondents": 120, "method": "问卷调查"})
+    json!({"score": 90 - index as i64, "respondents": 120, "method": "问卷调查"})
 }
 
 /// A score sheet's `items`: every rubric item of the default review rules at `percent`, except

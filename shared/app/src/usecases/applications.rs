@@ -246,7 +246,11 @@ pub async fn get_application(
             Ok(ApplicationView {
                 application: for_caller(caller, stored.record),
                 version: stored.version,
-                documents,
+                // Staff reports are the Office's alone (Art. 19).
+                documents: documents
+                    .into_iter()
+                    .filter(|document| caller.has(Role::Office) || !document.category.staff_only())
+                    .collect(),
             })
         }
         _ => Err(AppError::ApplicationNotFound),

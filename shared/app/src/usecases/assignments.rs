@@ -230,6 +230,22 @@ async fn draw_for(
     let pool = experts::all(app).await?;
     let units = recommenders::all(app).await?;
     let existing = of_cycle(app, cycle_id, phase).await?;
+    // Art. 19: a conflict an expert declared in one phase bars it from the applicant in every
+    // phase.
+    let mut declared = Vec::new();
+    for other in ReviewPhase::ALL {
+        let assignments = if other == phase {
+            existing.clone()
+        } else {
+            of_cycle(app, cycle_id, other).await?
+        };
+        declared.extend(
+            assignments
+                .into_iter()
+                .filter(|assignment| assignment.declaration.as_ref().is_some_and(|d| d.conflict))
+                .map(|assignment| (assignment.application_id, assignment.expert_id)),
+        );
+    }
     let mut needs = Vec::new();
     for stored in &applications {
         let application = &stored.record;
@@ -257,6 +273,12 @@ async fn draw_for(
                 })
                 .map(|expert| expert.id.to_string()),
         );
+        excluded.extend(
+            declared
+                .iter()
+                .filter(|(application_id, _)| *application_id == application.id)
+                .map(|(_, expert)| expert.to_string()),
+        );
         needs.push(Need {
             application: application.id.to_string(),
             section: application
@@ -271,12 +293,8 @@ async fn draw_for(
         });
     }
     if needs.is_empty() {
-        return Ok(DrawReport {
-            phase,
-            seed,
-            load_bound: 0,
-            speciality_matches: 0,
-            panels: BTreeMap::new(),
+        return Err(AppError::NothingToDraw {
+            phase: phase.as_str().into(),
         });
     }
     let candidates: Vec<Candidate> = pool
@@ -447,6 +465,33 @@ pub async fn assign(
         );
         if !found.is_empty() {
             return Err(AppError::ExpertConflicted { grounds: found });
+        }
+        for other in ReviewPhase::ALL {
+            let declared = panel(app, application_id, other)
+                .await?
+                .into_iter()
+                .find(|stored| {
+                    stored.record.expert_id == expert.id
+                        && stored
+                            .record
+                            .declaration
+                            .as_ref()
+                            .is_some_and(|d| d.conflict)
+                });
+            if let Some(stored) = declared {
+                return Err(AppError::ExpertConflicted {
+                    grounds: vec![review::ConflictGround::Recorded {
+                        reason: format!(
+                            "declared by the expert: {}",
+                            stored
+                                .record
+                                .declaration
+                                .and_then(|d| d.reason)
+                                .unwrap_or_default()
+                        ),
+                    }],
+                });
+            }
         }
         let current = panel(app, application_id, input.phase).await?;
         if current

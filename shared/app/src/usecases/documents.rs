@@ -236,6 +236,11 @@ pub async fn download_document(
     .await?
     .ok_or(AppError::DocumentNotFound)?
     .record;
+    // Staff reports (the on-site panel's review report, visit reports, minutes) are the
+    // Office's working file (Art. 19): nobody else learns they exist.
+    if document.category.staff_only() && !caller.has(Role::Office) {
+        return Err(AppError::DocumentNotFound);
+    }
     if document.status != DocumentStatus::Received {
         return Err(AppError::DocumentNotReceived);
     }

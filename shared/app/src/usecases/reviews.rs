@@ -185,7 +185,7 @@ pub async fn save_sheet(
                 .filter(|(_, text)| !text.is_empty())
                 .collect();
         }
-        let invalid = |detail| AppError::InvalidScores { detail };
+        let invalid = AppError::from;
         scoring::validate_draft(rules, &assignment.items).map_err(invalid)?;
         scoring::validate_comments(rules, &assignment.comments).map_err(invalid)?;
         let mut tx = Tx::new();
@@ -409,7 +409,7 @@ pub async fn aggregate(
             .map(|(item, entry)| (item.clone(), entry.percent))
             .collect();
         let result = scoring::review_result(&cycle.cycle.rules, &sheets, &consensus)
-            .map_err(|detail| AppError::InvalidScores { detail })?;
+            .map_err(AppError::from)?;
         let mut waiting_for = Vec::new();
         if phase == ReviewPhase::Onsite {
             if review.survey.is_none() {
@@ -677,8 +677,7 @@ pub async fn record_consensus(
         let cycle = cycles::load_cycle(app, &loaded.record.cycle_id)
             .await?
             .record;
-        scoring::validate_draft(&cycle.cycle.rules, &percents)
-            .map_err(|detail| AppError::InvalidScores { detail })?;
+        scoring::validate_draft(&cycle.cycle.rules, &percents).map_err(AppError::from)?;
         let mut application = loaded.record.clone();
         let review = application.reviews.entry(phase).or_default();
         for (item, score) in &input.items {
@@ -742,6 +741,49 @@ pub struct PhaseView {
     pub state: ApplicationState,
     pub review: PhaseReview,
     pub sheets: Vec<SheetView>,
+    /// Per rubric item, over the counted submitted sheets: mean, median, spread.
+    pub item_stats: Vec<ItemStats>,
+}
+
+/// One rubric item's statistics over the counted submitted sheets, in hundredths of a point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemStats {
+    pub item: String,
+    pub points: u32,
+    pub sheets: usize,
+    pub mean: Option<Centi>,
+    pub median: Option<Centi>,
+    pub min: Option<Centi>,
+    pub max: Option<Centi>,
+    /// max − min.
+    pub spread: Option<Centi>,
+}
+
+/// [`ItemStats`] of every rubric item over `sheets` (each an item → percentage map).
+pub fn item_stats(rules: &ReviewRules, sheets: &[&BTreeMap<String, u8>]) -> Vec<ItemStats> {
+    use award_domain::rules::AggregationMethod;
+    rules
+        .rubric
+        .items()
+        .map(|item| {
+            let scores: Vec<Centi> = sheets
+                .iter()
+                .filter_map(|sheet| sheet.get(&item.id))
+                .map(|percent| scoring::item_score(*percent, item.points))
+                .collect();
+            let (min, max) = (scores.iter().min().copied(), scores.iter().max().copied());
+            ItemStats {
+                item: item.id.clone(),
+                points: item.points,
+                sheets: scores.len(),
+                mean: scoring::aggregate(AggregationMethod::Mean, &scores),
+                median: scoring::aggregate(AggregationMethod::Median, &scores),
+                min,
+                max,
+                spread: min.zip(max).map(|(min, max)| Centi(max.0 - min.0)),
+            }
+        })
+        .collect()
 }
 
 pub async fn phase_view(
@@ -754,7 +796,18 @@ pub async fn phase_view(
     let partition = load_partition(app, application_id, phase).await?;
     let pool = experts::all(app).await?;
     let application = partition.application.record;
+    let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+    let counted: Vec<&BTreeMap<String, u8>> = partition
+        .panel
+        .iter()
+        .filter(|assignment| {
+            assignment.counts() && assignment.status == AssignmentStatus::Submitted
+        })
+        .map(|assignment| &assignment.items)
+        .collect();
+    let item_stats = item_stats(&cycle.cycle.rules, &counted);
     Ok(PhaseView {
+        item_stats,
         application_id,
         phase,
         state: application.state(),
@@ -791,8 +844,9 @@ pub struct VisitInput {
     pub notes: String,
 }
 
-/// Records the on-site visit of a shortlisted application and tells the applicant its date.
-/// Errors: `ReviewNotOpen`, `InvalidText` (notes over 2000 characters).
+/// Records the on-site visit of a shortlisted application and tells the applicant its date (again
+/// only when the date changes). Errors: `ReviewNotOpen`, `InvalidVisitDate` (on or before the
+/// recommendation deadline), `InvalidText` (notes over 2000 characters).
 pub async fn record_visit(
     app: &App,
     caller: &Caller,
@@ -814,7 +868,19 @@ pub async fn record_visit(
         let cycle = cycles::load_cycle(app, &loaded.record.cycle_id)
             .await?
             .record;
+        // The visit belongs to this cycle's review: after its recommendation deadline.
+        if input.date <= cycle.cycle.recommendation_deadline {
+            return Err(AppError::InvalidVisitDate {
+                date: input.date,
+                after: cycle.cycle.recommendation_deadline,
+            });
+        }
         let mut application = loaded.record.clone();
+        let rescheduled = application
+            .reviews
+            .get(&ReviewPhase::Onsite)
+            .and_then(|review| review.visit.as_ref())
+            .is_none_or(|visit| visit.date != input.date);
         let review = application.reviews.entry(ReviewPhase::Onsite).or_default();
         review.visit = Some(OnsiteVisit {
             date: input.date,
@@ -833,16 +899,19 @@ pub async fn record_visit(
             cycle: &cycle.cycle,
             recommender: None,
         };
-        tx.push(notices::owe(
-            NoticeKind::OnsiteVisitScheduled,
-            &recipients::applicant(&application),
-            about.data(&BTreeMap::from([(
-                "visit_date".to_owned(),
-                input.date.to_string(),
-            )])),
-            Some(application_id),
-            now,
-        )?);
+        // The applicant is told of a new date, not of every correction of the notes.
+        if rescheduled {
+            tx.push(notices::owe(
+                NoticeKind::OnsiteVisitScheduled,
+                &recipients::applicant(&application),
+                about.data(&BTreeMap::from([(
+                    "visit_date".to_owned(),
+                    input.date.to_string(),
+                )])),
+                Some(application_id),
+                now,
+            )?);
+        }
         tx.push(audit(
             keys::application_partition(application_id),
             caller.sub(),
@@ -856,14 +925,32 @@ pub async fn record_visit(
     .await
 }
 
-/// `PUT /applications/{id}/survey` (office): `{"score": 8650, "respondents": 120, "method": "…"}`,
-/// the score 0–100 in hundredths.
+/// `PUT /applications/{id}/survey` (office): `{"score": 86.5, "respondents": 120, "method": "…"}`,
+/// the score 0–100 with at most two decimals (stored in hundredths, `Centi`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyInput {
-    pub score: Centi,
+    pub score: serde_json::Number,
     pub respondents: u32,
     pub method: String,
+}
+
+/// A score 0–100 with at most two decimals, in hundredths; read from the JSON number's digits, so
+/// no binary fraction rounds it.
+pub fn score_hundredths(number: &serde_json::Number) -> Option<Centi> {
+    let text = number.to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || fraction.len() > 2
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = format!("{fraction:0<2}").parse().ok()?;
+    let value = whole.checked_mul(100)?.checked_add(fraction)?;
+    (0..=10_000).contains(&value).then_some(Centi(value))
 }
 
 /// Records the satisfaction survey, then aggregates the on-site phase (the survey may be the last
@@ -876,11 +963,9 @@ pub async fn record_survey(
     now: DateTime<Utc>,
 ) -> Result<AggregateOutcome, AppError> {
     caller.require(Role::Office)?;
-    if !(0..=10_000).contains(&input.score.0) {
-        return Err(AppError::InvalidSurvey {
-            detail: "the score is 0-100 in hundredths (0-10000)",
-        });
-    }
+    let score = score_hundredths(&input.score).ok_or(AppError::InvalidSurvey {
+        detail: "the score is a number from 0 to 100 with at most two decimals",
+    })?;
     if input.respondents == 0 {
         return Err(AppError::InvalidSurvey {
             detail: "at least one respondent",
@@ -902,7 +987,7 @@ pub async fn record_survey(
             .entry(ReviewPhase::Onsite)
             .or_default()
             .survey = Some(SatisfactionSurvey {
-            score: input.score,
+            score,
             respondents: input.respondents,
             method: method.to_owned(),
             recorded_by: caller.sub().to_owned(),
@@ -918,7 +1003,7 @@ pub async fn record_survey(
             caller.sub(),
             "survey_recorded",
             &[
-                ("score", input.score.to_string()),
+                ("score", score.to_string()),
                 ("respondents", input.respondents.to_string()),
             ],
             now,
@@ -1193,7 +1278,7 @@ pub async fn ranking(app: &App, caller: &Caller, cycle_id: &str) -> Result<Ranki
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let invalid = |detail| AppError::InvalidScores { detail };
+    let invalid = AppError::from;
     let ranked = scoring::rank(rules, &inputs).map_err(invalid)?;
     let candidates: Vec<String> = scoring::candidate_list(rules, cycle.quota, &inputs)
         .map_err(invalid)?
@@ -1288,6 +1373,18 @@ pub async fn scores_csv(
         assignment.counts() && assignment.status == AssignmentStatus::Submitted
     });
     sheets.sort_by_key(|assignment| (assignment.application_id, assignment.expert_id));
+    let mut panel_stats: BTreeMap<Ulid, Vec<ItemStats>> = BTreeMap::new();
+    for application_id in sheets.iter().map(|sheet| sheet.application_id) {
+        if panel_stats.contains_key(&application_id) {
+            continue;
+        }
+        let panel: Vec<&BTreeMap<String, u8>> = sheets
+            .iter()
+            .filter(|sheet| sheet.application_id == application_id)
+            .map(|sheet| &sheet.items)
+            .collect();
+        panel_stats.insert(application_id, item_stats(&cycle.rules, &panel));
+    }
     let mut rows = vec![
         [
             "申报编号",
@@ -1299,8 +1396,11 @@ pub async fn scores_csv(
             "得分率(%)",
             "专家得分",
             "汇总得分",
+            "平均",
+            "中位数",
             "最低",
             "最高",
+            "极差",
             "分歧",
             "合议",
         ]
@@ -1320,6 +1420,10 @@ pub async fn scores_csv(
         for item in cycle.rules.rubric.items() {
             let percent = sheet.items.get(&item.id).copied().unwrap_or_default();
             let aggregated = result.and_then(|r| r.items.iter().find(|i| i.item == item.id));
+            let stats = panel_stats
+                .get(&sheet.application_id)
+                .and_then(|stats| stats.iter().find(|s| s.item == item.id));
+            let cell = |value: Option<Centi>| value.map(|v| v.to_string()).unwrap_or_default();
             rows.push(vec![
                 sheet.application_id.to_string(),
                 application
@@ -1332,8 +1436,11 @@ pub async fn scores_csv(
                 percent.to_string(),
                 scoring::item_score(percent, item.points).to_string(),
                 aggregated.map(|i| i.score.to_string()).unwrap_or_default(),
-                aggregated.map(|i| i.min.to_string()).unwrap_or_default(),
-                aggregated.map(|i| i.max.to_string()).unwrap_or_default(),
+                cell(stats.and_then(|s| s.mean)),
+                cell(stats.and_then(|s| s.median)),
+                cell(stats.and_then(|s| s.min)),
+                cell(stats.and_then(|s| s.max)),
+                cell(stats.and_then(|s| s.spread)),
                 aggregated
                     .map(|i| if i.disagreement { "是" } else { "否" }.to_owned())
                     .unwrap_or_default(),
@@ -1398,4 +1505,25 @@ pub async fn ranking_csv(
         ]);
     }
     crate::usecases::export::csv_file(format!("ranking-{cycle_id}.csv"), &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> serde_json::Number {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn survey_scores_are_0_to_100_with_two_decimals_at_most() {
+        assert_eq!(score_hundredths(&number("86.5")), Some(Centi(8650)));
+        assert_eq!(score_hundredths(&number("88")), Some(Centi(8800)));
+        assert_eq!(score_hundredths(&number("0")), Some(Centi(0)));
+        assert_eq!(score_hundredths(&number("100")), Some(Centi(10_000)));
+        assert_eq!(score_hundredths(&number("99.99")), Some(Centi(9999)));
+        for bad in ["101", "100.01", "-1", "86.555"] {
+            assert_eq!(score_hundredths(&number(bad)), None, "{bad}");
+        }
+    }
 }
