@@ -299,6 +299,9 @@ app_errors! {
     ExecutiveMeetingMissing => 409, "executive_meeting_missing",
         "record the executive meeting before approving (Art. 11(9))", "请先录入市政府常务会议审定情况（办法第十一条第九项）。";
     InvalidApproval { detail: &'static str } => 422, "invalid_approval", "invalid approval: {detail}", "批准日期不得早于市政府常务会议日期。";
+    AttachmentNotFound => 404, "attachment_not_found", "no such attachment", "附件不存在。";
+    MinutesNotReceived => 409, "minutes_not_received",
+        "the minutes named are not a received file of this cycle's minutes", "所指会议纪要文件不存在或尚未上传完成。";
     CertificateNumberTaken => 409, "certificate_number_taken",
         "this certificate number was already given", "该证书编号已被使用。";
     RewardAlreadyPaid => 409, "reward_already_paid", "the reward's payment is already recorded", "奖金发放情况已录入。";

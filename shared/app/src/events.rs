@@ -92,6 +92,27 @@ pub async fn object_created(
     let mut report = EventReport::default();
     for record in event.records {
         let raw = record.s3.object.key.unwrap_or_default();
+        if let Some((key, attachment_id)) =
+            decode_s3_key(&raw).and_then(|key| keys::parse_attachment_key(&key).map(|id| (key, id)))
+        {
+            let object = CheckedObject {
+                version_id: record.s3.object.version_id.filter(|v| !v.is_empty()),
+                sequencer: record.s3.object.sequencer.filter(|v| !v.is_empty()),
+            };
+            match check_attachment(app, &key, &object, attachment_id, now).await {
+                Ok(Checked::Changed) => report.changed += 1,
+                Ok(Checked::Unchanged) => report.unchanged += 1,
+                Ok(Checked::Skipped(reason)) => {
+                    tracing::warn!(%key, %reason, "object skipped");
+                    report.skipped.push(format!("{key}: {reason}"));
+                }
+                Err(error) => {
+                    tracing::error!(%key, %error, "checking an attachment failed");
+                    report.failed += 1;
+                }
+            }
+            continue;
+        }
         let parsed =
             decode_s3_key(&raw).and_then(|key| keys::parse_object_key(&key).map(|ids| (key, ids)));
         let Some((key, (application_id, document_id))) = parsed else {
@@ -123,6 +144,31 @@ pub async fn object_created(
 /// Why a stored object does not match its declaration, in English (kept on the document) and in
 /// Chinese (sent to the applicant).
 fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> {
+    declared_mismatch(
+        document.size,
+        &document.content_type,
+        &document.sha256,
+        stored,
+    )
+}
+
+/// [`mismatch`] for anything declared with a size (bytes), a content type and a SHA-256.
+fn declared_mismatch(
+    size: u64,
+    content_type: &str,
+    sha256_hex: &str,
+    stored: &BlobMeta,
+) -> Option<(String, String)> {
+    struct Declared<'a> {
+        size: u64,
+        content_type: &'a str,
+        sha256: &'a str,
+    }
+    let document = Declared {
+        size,
+        content_type,
+        sha256: sha256_hex,
+    };
     if stored.content_length != document.size {
         return Some((
             format!(
@@ -143,7 +189,7 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
             .trim()
             .to_ascii_lowercase()
     });
-    if stored_type.as_deref() != Some(document.content_type.as_str()) {
+    if stored_type.as_deref() != Some(document.content_type) {
         return Some((
             format!(
                 "stored content type {:?} differs from the declared {}",
@@ -153,7 +199,7 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
         ));
     }
     match &stored.sha256_hex {
-        Some(sha256) if sha256.eq_ignore_ascii_case(&document.sha256) => None,
+        Some(sha256) if sha256.eq_ignore_ascii_case(document.sha256) => None,
         Some(_) => Some((
             "stored SHA-256 differs from the declared one".to_owned(),
             "上传文件的 SHA-256 校验值与登记的不符".to_owned(),
@@ -165,6 +211,70 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
             "无法读取上传文件的 SHA-256 校验值，文件无法核验".to_owned(),
         )),
     }
+}
+
+/// The check of an uploaded attachment: the same rules as evidence, no notice (the Office reads
+/// attachments where they are named: the objection, the deliberation).
+async fn check_attachment(
+    app: &App,
+    key: &str,
+    object: &CheckedObject,
+    attachment_id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Checked, AppError> {
+    let table = app.table.as_ref();
+    let Some(loaded) =
+        store::load::<crate::model::Attachment>(table, &keys::attachment(attachment_id)).await?
+    else {
+        return Ok(Checked::Skipped("no attachment was declared for it".into()));
+    };
+    if loaded.record.status != DocumentStatus::Declared {
+        if loaded.record.status == DocumentStatus::Rejected {
+            remove_rejected(app, key, object.version_id.as_deref()).await?;
+        }
+        return Ok(Checked::Unchanged);
+    }
+    let Some(stored) = app.blobs.head(key).await? else {
+        return Ok(Checked::Skipped("the object is no longer stored".into()));
+    };
+    let mut attachment = loaded.record;
+    attachment.checked_at = Some(now);
+    attachment.checked_object = Some(object.clone());
+    let outcome = declared_mismatch(
+        attachment.size,
+        &attachment.content_type,
+        &attachment.sha256,
+        &stored,
+    );
+    attachment.status = if outcome.is_some() {
+        DocumentStatus::Rejected
+    } else {
+        DocumentStatus::Received
+    };
+    attachment.rejection_reason = outcome.map(|(reason, _)| reason);
+    let mut detail = vec![("attachment_id", attachment.id.to_string())];
+    if let Some(reason) = &attachment.rejection_reason {
+        detail.push(("reason", reason.clone()));
+    }
+    let writes = vec![
+        store::replace(&attachment, loaded.version)?,
+        audit(
+            attachment.owner.audit_partition(),
+            SYSTEM_ACTOR,
+            if attachment.status == DocumentStatus::Received {
+                "attachment_received"
+            } else {
+                "attachment_rejected"
+            },
+            &detail,
+            now,
+        )?,
+    ];
+    app.table.transact(writes).await?;
+    if attachment.status == DocumentStatus::Rejected {
+        remove_rejected(app, key, object.version_id.as_deref()).await?;
+    }
+    Ok(Checked::Changed)
 }
 
 async fn check_upload(

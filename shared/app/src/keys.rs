@@ -33,6 +33,7 @@ pub mod item_type {
     pub const OBJECTION: &str = "objection";
     pub const RATE_COUNTER: &str = "rate_counter";
     pub const CERTIFICATE_GUARD: &str = "certificate_guard";
+    pub const ATTACHMENT: &str = "attachment";
 }
 
 /// The `type` attribute name.
@@ -378,6 +379,20 @@ pub fn certificate_guard(number: &str) -> Key {
 /// The S3 object key of a document: under its application's prefix.
 pub fn object_key(application: Ulid, document: Ulid) -> String {
     format!("applications/{application}/{document}")
+}
+
+pub fn attachment(id: Ulid) -> Key {
+    Key::new(format!("ATTACH#{id}"), "ATTACHMENT")
+}
+
+/// The S3 object key of an attachment (an objection's evidence, a cycle's minutes).
+pub fn attachment_object_key(id: Ulid) -> String {
+    format!("attachments/{id}")
+}
+
+/// The inverse of [`attachment_object_key`]; `None` for any other key.
+pub fn parse_attachment_key(key: &str) -> Option<Ulid> {
+    parse_id(key.strip_prefix("attachments/")?)
 }
 
 /// The inverse of [`object_key`]; `None` for any other key.

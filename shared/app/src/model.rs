@@ -51,6 +51,9 @@ pub struct Deliberation {
     pub meeting_date: NaiveDate,
     /// The minutes' reference (文号 or file number) as the Committee keeps them.
     pub minutes_reference: String,
+    /// The minutes as an uploaded file (`POST /cycles/{id}/minutes`), once received.
+    #[serde(default)]
+    pub minutes_attachment_id: Option<Ulid>,
     pub decisions: Vec<CandidateDecision>,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
@@ -150,6 +153,9 @@ pub struct Objection {
     /// A mobile number or an email address.
     pub contact: String,
     pub content: String,
+    /// A supporting file (PDF, JPEG or PNG) uploaded with the objection.
+    #[serde(default)]
+    pub attachment_id: Option<Ulid>,
     pub status: ObjectionStatus,
     pub received_at: DateTime<Utc>,
     pub source_ip: Option<String>,
@@ -931,5 +937,62 @@ impl Record for CertificateGuard {
     const TYPE: &'static str = item_type::CERTIFICATE_GUARD;
     fn keys(&self) -> ItemKeys {
         ItemKeys::primary(keys::certificate_guard(&self.number))
+    }
+}
+
+/// Who an attachment belongs to: a public objection's evidence (Art. 3), or a cycle's Committee
+/// minutes (Art. 11(8)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AttachmentOwner {
+    Objection {
+        objection_id: Ulid,
+        cycle_id: String,
+    },
+    Minutes {
+        cycle_id: String,
+    },
+}
+
+impl AttachmentOwner {
+    /// The partition its audit records go to.
+    pub fn audit_partition(&self) -> String {
+        match self {
+            Self::Objection { objection_id, .. } => format!("OBJECTION#{objection_id}"),
+            Self::Minutes { cycle_id } => keys::cycle_partition(cycle_id),
+        }
+    }
+}
+
+/// A file that is not an applicant's evidence: declared (upload link issued), then received or
+/// rejected by `upload-received` on the same checks as evidence (size, type, SHA-256). Stored at
+/// `attachments/<id>`; only the Office (and, for minutes, the Committee) downloads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: Ulid,
+    pub owner: AttachmentOwner,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub status: DocumentStatus,
+    pub declared_by: String,
+    pub declared_at: DateTime<Utc>,
+    pub checked_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_object: Option<CheckedObject>,
+}
+
+impl Attachment {
+    pub fn object_key(&self) -> String {
+        keys::attachment_object_key(self.id)
+    }
+}
+
+impl Record for Attachment {
+    const TYPE: &'static str = item_type::ATTACHMENT;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::attachment(self.id))
     }
 }

@@ -26,8 +26,8 @@ use crate::model::ReviewPhase;
 use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    applications, assignments, board, calendar, contact, cycles, decision, documents, experts,
-    recommendations, recommenders, register, reviews, screening,
+    applications, assignments, attachments, board, calendar, contact, cycles, decision, documents,
+    experts, recommendations, recommenders, register, reviews, screening,
 };
 
 /// Who may call a route.
@@ -973,6 +973,32 @@ pub static ROUTES: &[RouteSpec] = &[
             call.now
         )
         .await?))
+    ),
+    route!(
+        "DeclareMinutes",
+        "POST",
+        "/cycles/{id}/minutes",
+        Access::Roles(&[Role::Committee, Role::Office]),
+        handler!(|app, call| created(
+            &attachments::declare_minutes(
+                app,
+                call.caller()?,
+                call.param(0),
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "DownloadAttachment",
+        "GET",
+        "/attachments/{id}/download",
+        Access::Roles(&[Role::Committee, Role::Office]),
+        handler!(|app, call| {
+            let id = keys::parse_id(call.param(0)).ok_or(AppError::AttachmentNotFound)?;
+            ok(&attachments::download(app, call.caller()?, id, call.now).await?)
+        })
     ),
     route!(
         "RecordConsultation",

@@ -389,6 +389,7 @@ async fn an_upheld_objection_removes_the_name_from_the_list() {
         record.decision.deliberation = Some(award_app::model::Deliberation {
             meeting_date: date(2026, 9, 18),
             minutes_reference: "评委会〔2026〕3号".into(),
+            minutes_attachment_id: None,
             decisions: Vec::new(),
             recorded_by: "committee-1".into(),
             recorded_at: china(2026, 9, 18, 10, 0),
@@ -542,6 +543,7 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         record.decision.deliberation = Some(award_app::model::Deliberation {
             meeting_date: date(2026, 12, 1),
             minutes_reference: "评委会〔2026〕9号".into(),
+            minutes_attachment_id: None,
             decisions: Vec::new(),
             recorded_by: "committee-1".into(),
             recorded_at: china(2026, 12, 1, 10, 0),
@@ -630,4 +632,174 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
     )
     .await;
     assert_eq!(publicity["last_day"], "2027-01-04", "{publicity}");
+}
+
+/// A declaration body for `content` (a PDF).
+fn attachment_body(content: &[u8]) -> Value {
+    json!({
+        "file_name": "会议纪要.pdf",
+        "content_type": "application/pdf",
+        "size": content.len(),
+        "sha256": sha256_hex(content),
+    })
+}
+
+#[tokio::test]
+async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_by_the_office() {
+    let h = Harness::new();
+    let apps = applications_in(&h, 2, ApplicationState::Candidate).await;
+    let at = china(2026, 9, 20, 10, 0);
+
+    // The Committee uploads its minutes; naming them before they are received is refused.
+    let minutes = b"%PDF-1.4 minutes of the Committee";
+    let (status, declared) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/minutes",
+            Some(COMMITTEE),
+            Some(&attachment_body(minutes).to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 201, "{declared}");
+    let minutes_id = declared["attachment"]["id"].as_str().unwrap().to_owned();
+    let decisions = json!([
+        {"application_id": apps[0], "include": true, "votes_for": 9, "votes_against": 0},
+        {"application_id": apps[1], "include": false, "votes_for": 2, "votes_against": 7, "reason": "综合评价与其他候选单位差距较大。"},
+    ]);
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号",
+        "minutes_attachment_id": minutes_id, "decisions": decisions});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&body.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("minutes_not_received"))
+    );
+    let key = h.upload(&declared["upload"], minutes);
+    assert!(key.starts_with("attachments/"), "{key}");
+    award_app::events::object_created(&h.app, s3_event(&key, minutes.len()), at)
+        .await
+        .unwrap();
+    let (status, recorded) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&body.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 200, "{recorded}");
+    assert_eq!(recorded["minutes_attachment_id"], minutes_id.as_str());
+    // The candidate left out is told it was not selected, with the Committee's reason.
+    assert_eq!(
+        load(&h, &apps[1]).await.record.state(),
+        ApplicationState::Rejected
+    );
+    h.deliver_stream(at).await.unwrap();
+    assert!(
+        h.mails()
+            .iter()
+            .any(|(to, subject, body)| to == "applicant-2@example.cn"
+                && subject.contains("未列入建议获奖名单")
+                && body.contains("差距较大")),
+        "{:?}",
+        h.mails()
+    );
+    let download = format!("/attachments/{minutes_id}/download");
+    assert_eq!(
+        h.request_at("GET", &download, Some(COMMITTEE), None, at)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        h.request_at("GET", &download, Some(EXPERT), None, at)
+            .await
+            .0,
+        403
+    );
+
+    // An objection with its supporting file: the Office downloads it, the Committee cannot.
+    set_cycle(&h, |record| {
+        record.decision.consultation = Some(award_app::model::Consultation {
+            date: date(2026, 9, 19),
+            opinions: "无不同意见".into(),
+            note: String::new(),
+            recorded_by: "office-1".into(),
+            recorded_at: china(2026, 9, 19, 10, 0),
+        });
+    })
+    .await;
+    office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-09-21"}),
+        at,
+    )
+    .await;
+    let scan = b"\x89PNG\r\n\x1a\n a scan of a complaint";
+    let body = json!({
+        "application_id": apps[0],
+        "objector_name": "李四",
+        "contact": "13900000000",
+        "content": "附投诉材料。",
+        "attachment": {"file_name": "投诉.png", "content_type": "image/png", "size": scan.len(), "sha256": sha256_hex(scan)},
+    });
+    let (status, receipt) = h
+        .request_at(
+            "POST",
+            "/public/publicity/2026/objections",
+            None,
+            Some(&body.to_string()),
+            china(2026, 9, 22, 10, 0),
+        )
+        .await;
+    assert_eq!(status, 201, "{receipt}");
+    let key = h.upload(&receipt["upload"], scan);
+    award_app::events::object_created(&h.app, s3_event(&key, scan.len()), at)
+        .await
+        .unwrap();
+    let (_, listed) = h
+        .request_at("GET", "/cycles/2026/objections", Some(OFFICE), None, at)
+        .await;
+    let file = listed["objections"][0]["attachment_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let download = format!("/attachments/{file}/download");
+    let (status, link) = h.request_at("GET", &download, Some(OFFICE), None, at).await;
+    assert_eq!(status, 200, "{link}");
+    assert_eq!(link["attachment"]["status"], "received");
+    let (status, refused) = h
+        .request_at("GET", &download, Some(COMMITTEE), None, at)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (404, Some("attachment_not_found"))
+    );
+    // A file of another type is refused at the declaration, and nothing is written.
+    let before = h.last_sequence();
+    let mut bad = body.clone();
+    bad["attachment"]["content_type"] = json!("application/x-msdownload");
+    bad["attachment"]["file_name"] = json!("x.exe");
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/public/publicity/2026/objections",
+            None,
+            Some(&bad.to_string()),
+            china(2026, 9, 22, 11, 0),
+        )
+        .await;
+    assert_eq!(status, 415, "{refused}");
+    assert_eq!(h.last_sequence(), before);
 }

@@ -950,8 +950,14 @@ pub fn decide(
                 by: actor.subject.clone(),
                 at: now,
             });
-            events.push(notice(R::Applicant, N::Rejected));
-            events.push(notice(R::Office, N::Rejected));
+            // Art. 11(8): a candidate the Committee leaves out is not selected, with the reason.
+            let kind = if current.state == S::Candidate {
+                N::NotSelected
+            } else {
+                N::Rejected
+            };
+            events.push(notice(R::Applicant, kind));
+            events.push(notice(R::Office, kind));
             if current.state == S::InPublicity {
                 events.push(notice(R::Public, N::Rejected));
             }

@@ -25,6 +25,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
+use crate::model::AttachmentOwner;
 use crate::model::{
     Application, CandidateDecision, Consultation, CyclePublicity, CycleRecord, Deliberation,
     ExecutiveMeeting, Objection, ObjectionStatus, RateCounter, RegisterEntry, RegisterFact,
@@ -34,6 +35,7 @@ use crate::notices;
 use crate::recipients::{self, About, Addressee};
 use crate::stage::{self, StageCommand, load_application};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
+use crate::usecases::attachments::{self, AttachmentDeclaration};
 use crate::usecases::documents::RequestMeta;
 use crate::usecases::{applications, audit, calendar, cycles};
 use crate::validation;
@@ -124,6 +126,9 @@ async fn advance_all(
 pub struct DeliberationInput {
     pub meeting_date: NaiveDate,
     pub minutes_reference: String,
+    /// The minutes uploaded with `POST /cycles/{id}/minutes`, received.
+    #[serde(default)]
+    pub minutes_attachment_id: Option<Ulid>,
     pub decisions: Vec<DecisionInput>,
 }
 
@@ -182,6 +187,15 @@ pub async fn deliberate(
         });
     }
     decisions.sort_by_key(|decision| decision.application_id);
+    if let Some(id) = input.minutes_attachment_id {
+        let minutes = attachments::load(app, id)
+            .await
+            .map_err(|_| AppError::MinutesNotReceived)?;
+        let ours = matches!(&minutes.owner, AttachmentOwner::Minutes { cycle_id: owner } if owner == cycle_id);
+        if !ours || minutes.status != crate::model::DocumentStatus::Received {
+            return Err(AppError::MinutesNotReceived);
+        }
+    }
     let loaded = cycles::load_cycle(app, cycle_id).await?;
     let deliberation = match &loaded.record.decision.deliberation {
         Some(existing) if existing.decisions == decisions => existing.clone(),
@@ -203,6 +217,7 @@ pub async fn deliberate(
             let deliberation = Deliberation {
                 meeting_date: input.meeting_date,
                 minutes_reference,
+                minutes_attachment_id: input.minutes_attachment_id,
                 decisions: decisions.clone(),
                 recorded_by: caller.sub().to_owned(),
                 recorded_at: now,
@@ -233,14 +248,17 @@ pub async fn deliberate(
         .decisions
         .iter()
         .map(|decision| {
-            let command = if decision.include {
-                Command::Propose
+            let (command, data) = if decision.include {
+                (Command::Propose, BTreeMap::new())
             } else {
-                Command::Reject {
-                    reason: decision.reason.clone().unwrap_or_default(),
-                }
+                (
+                    Command::Reject {
+                        reason: decision.reason.clone().unwrap_or_default(),
+                    },
+                    BTreeMap::from([("by_committee".to_owned(), "true".to_owned())]),
+                )
             };
-            (decision.application_id, command, BTreeMap::new())
+            (decision.application_id, command, data)
         })
         .collect();
     advance_all(app, caller, &commands, ApplicationState::Candidate, now).await?;
@@ -486,13 +504,18 @@ pub struct ObjectionInput {
     /// A mainland mobile number (11 digits, starting with 1) or an email address.
     pub contact: String,
     pub content: String,
+    /// One supporting file (PDF, JPEG or PNG, ≤ 10 MiB), uploaded through the link answered.
+    #[serde(default)]
+    pub attachment: Option<AttachmentDeclaration>,
 }
 
-/// The objector's receipt.
+/// The objector's receipt, and the link to upload its file (15 minutes) when it declared one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Receipt {
     pub receipt: Ulid,
     pub received_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload: Option<crate::usecases::documents::Link>,
 }
 
 fn contact(text: &str) -> Result<(String, bool), AppError> {
@@ -588,8 +611,22 @@ pub async fn object(
                 || AppError::from(TableError::Conflict),
             );
         }
+        let objection_id = new_id(now);
+        let attachment = match &input.attachment {
+            Some(declaration) => Some(attachments::declare(
+                AttachmentOwner::Objection {
+                    objection_id,
+                    cycle_id: cycle_id.to_owned(),
+                },
+                declaration,
+                "public",
+                now,
+            )?),
+            None => None,
+        };
         let objection = Objection {
-            id: new_id(now),
+            id: objection_id,
+            attachment_id: attachment.as_ref().map(|(attachment, _)| attachment.id),
             cycle_id: cycle_id.to_owned(),
             application_id: application.id,
             organisation_name: application.organisation_name().to_owned(),
@@ -604,6 +641,9 @@ pub async fn object(
             decided_at: None,
         };
         tx.guard(store::create(&objection)?, || AppError::ConcurrentUpdate);
+        if let Some((_, write)) = &attachment {
+            tx.guard(write.clone(), || AppError::ConcurrentUpdate);
+        }
         let about = About {
             application: &application,
             cycle: &cycle.cycle,
@@ -638,9 +678,14 @@ pub async fn object(
             now,
         )?);
         tx.commit(app.table.as_ref()).await?;
+        let upload = match &attachment {
+            Some((attachment, _)) => Some(attachments::upload_link(app, attachment, now).await?),
+            None => None,
+        };
         Ok(Receipt {
             receipt: objection.id,
             received_at: now,
+            upload,
         })
     })
     .await

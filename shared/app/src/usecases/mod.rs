@@ -12,6 +12,7 @@ use crate::store;
 
 pub mod applications;
 pub mod assignments;
+pub mod attachments;
 pub mod board;
 pub mod calendar;
 pub mod contact;
