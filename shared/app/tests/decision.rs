@@ -803,3 +803,55 @@ async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_b
     assert_eq!(status, 415, "{refused}");
     assert_eq!(h.last_sequence(), before);
 }
+
+/// The last day the API gives a publicity starting on `first_day` (one proposed name, the
+/// deliberation and consultation set in the table), asked the day before.
+async fn last_day_from(first_day: NaiveDate) -> Value {
+    let h = Harness::new();
+    applications_in(&h, 1, ApplicationState::Proposed).await;
+    set_cycle(&h, |record| {
+        record.decision.deliberation = Some(award_app::model::Deliberation {
+            meeting_date: date(2026, 1, 5),
+            minutes_reference: "评委会〔2026〕1号".into(),
+            minutes_attachment_id: None,
+            decisions: Vec::new(),
+            recorded_by: "committee-1".into(),
+            recorded_at: china(2026, 1, 5, 10, 0),
+        });
+        record.decision.consultation = Some(award_app::model::Consultation {
+            date: date(2026, 1, 6),
+            opinions: "无不同意见".into(),
+            note: String::new(),
+            recorded_by: "office-1".into(),
+            recorded_at: china(2026, 1, 6, 10, 0),
+        });
+    })
+    .await;
+    let day_before = first_day.pred_opt().unwrap();
+    let at = china(
+        chrono::Datelike::year(&day_before),
+        chrono::Datelike::month(&day_before),
+        chrono::Datelike::day(&day_before),
+        10,
+        0,
+    );
+    let started = office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": first_day.to_string()}),
+        at,
+    )
+    .await;
+    started["last_day"].clone()
+}
+
+#[tokio::test]
+async fn publicity_counts_official_working_days_across_the_2026_holidays() {
+    // Spring Festival: Fri 13 Feb, the adjusted working Saturday 14 Feb, 15–23 Feb off, 24–26 Feb.
+    assert_eq!(last_day_from(date(2026, 2, 13)).await, "2026-02-26");
+    // Qingming: 2–3 Apr, 4–6 Apr off, 7–9 Apr.
+    assert_eq!(last_day_from(date(2026, 4, 2)).await, "2026-04-09");
+    // Labour Day: 30 Apr, 1–5 May off, 6–8 May, and the adjusted working Saturday 9 May.
+    assert_eq!(last_day_from(date(2026, 4, 30)).await, "2026-05-09");
+}
