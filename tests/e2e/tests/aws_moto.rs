@@ -1,4 +1,4 @@
-//! The upload scenario over the AWS adapters, against moto's server (`MOTO_URL`, set by
+//! The upload, review and decision scenarios over the AWS adapters, against moto's server (`MOTO_URL`, set by
 //! `make test` / `scripts/test.sh`). The functions are invoked as AWS would invoke them: the HTTP
 //! handler with API Gateway (payload 2.0) requests carrying JWT claims, `upload-received` with the
 //! S3 `ObjectCreated:Put` event, `notify` with the records read from the table's DynamoDB stream,
@@ -1770,9 +1770,8 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
         )
         .await;
     assert_eq!(decided["status"], "dismissed", "{decided}");
-    let run = decision::run_daily(&app, at("2026-10-14", 0, 45))
-        .await
-        .unwrap();
+    let fourteenth = at("2026-10-14", 0, 45);
+    let run = decision::run_daily(&app, fourteenth).await.unwrap();
     assert_eq!(
         run.closed
             .iter()
@@ -1782,7 +1781,7 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
         "{run:?}"
     );
     assert!(run.waiting.is_empty(), "{run:?}");
-    let (_, reports) = run_stream_functions(&app, &mut scenario.stream, thirteenth).await;
+    let (_, reports) = run_stream_functions(&app, &mut scenario.stream, fourteenth).await;
     assert_eq!(
         (reports.notify.retrying, reports.notify.gave_up),
         (0, 0),

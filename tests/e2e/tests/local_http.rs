@@ -1,4 +1,4 @@
-//! The upload scenario over real HTTP against the local runner (started in-process on port 0 with
+//! The upload, review and decision scenarios over real HTTP against the local runner (started in-process on port 0 with
 //! a temporary data folder and a clock the test controls).
 
 use std::path::Path;
