@@ -344,6 +344,170 @@ pub fn assert_fair_draw(draw: &Value, applications: &[String], pool: &[String], 
     assert_eq!(loads.values().sum::<usize>(), applications.len() * size);
 }
 
+// --- the decision scenario (Arts. 3, 4, 7(3), 11(8)–(9), 12–14) ----------------------------------
+
+/// The cycle of the decision scenario: the runner's clock starts in March 2026, so the review's
+/// cycle is 2026 and its certificates read 武质奖〔2026〕第n号.
+pub const DECISION_CYCLE: &str = "2026";
+
+/// The publicity's first day: the 5 official working days counted from it cross National Day
+/// (the State Council's 2026 notice: 1–7 October off, Saturday 10 October worked) — 30 September,
+/// 8, 9, 10 and 12 October — and end on [`PUBLICITY_LAST_DAY`] (Art. 11(8)).
+pub const PUBLICITY_FIRST_DAY: &str = "2026-09-30";
+pub const PUBLICITY_LAST_DAY: &str = "2026-10-12";
+
+/// The executive meeting's date (Art. 11(9)), which is also the approval date.
+pub const EXECUTIVE_MEETING_DAY: &str = "2026-10-20";
+
+/// The instant at `hour:minute` China time (UTC+8) on `date`, as UTC.
+pub fn china_time(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    award_domain::time::china_start_of_day(date)
+        + Duration::hours(i64::from(hour))
+        + Duration::minutes(i64::from(minute))
+}
+
+/// `date` written as the API writes dates (`YYYY-MM-DD`), parsed.
+pub fn day(date: &str) -> NaiveDate {
+    date.parse().expect("a YYYY-MM-DD date")
+}
+
+/// The body of `POST /cycles/{id}/deliberation`: the Committee includes every one of
+/// `candidates` (9 for, none against, 1 abstention) at its meeting of 2026-09-18.
+pub fn deliberation(candidates: &[String]) -> Value {
+    let decisions: Vec<Value> = candidates
+        .iter()
+        .map(|id| {
+            json!({"application_id": id, "include": true, "votes_for": 9, "votes_against": 0, "abstentions": 1})
+        })
+        .collect();
+    json!({
+        "meeting_date": "2026-09-18",
+        "minutes_reference": "评委会〔2026〕3号",
+        "decisions": decisions,
+    })
+}
+
+/// The body of `POST /cycles/{id}/consultation` (the vice-mayors' opinions, 2026-09-22).
+pub fn consultation() -> Value {
+    json!({"date": "2026-09-22", "opinions": "各副市长均无不同意见。", "note": "已书面征求意见。"})
+}
+
+/// The body of `POST /cycles/{id}/executive-meeting` on [`EXECUTIVE_MEETING_DAY`].
+pub fn executive_meeting() -> Value {
+    json!({
+        "date": EXECUTIVE_MEETING_DAY,
+        "session": "市政府第35次常务会议",
+        "minutes_reference": "武政常〔2026〕35号",
+    })
+}
+
+/// The body of `POST /applications/{id}/approve` on [`EXECUTIVE_MEETING_DAY`].
+pub fn approval() -> Value {
+    json!({"approved_on": EXECUTIVE_MEETING_DAY})
+}
+
+/// The objector of the scenario and what it writes.
+pub const OBJECTOR_NAME: &str = "张三";
+pub const OBJECTION_CONTENT: &str = "该企业去年发生过产品质量投诉，请核实。";
+
+/// The body of `POST /public/publicity/{cycle}/objections` against `application_id`, from
+/// [`OBJECTOR_NAME`] reachable at `contact` (a mobile number or an email).
+pub fn objection(application_id: &str, contact: &str) -> Value {
+    json!({
+        "application_id": application_id,
+        "objector_name": OBJECTOR_NAME,
+        "contact": contact,
+        "content": OBJECTION_CONTENT,
+    })
+}
+
+/// The Office's finding on the objection: not upheld, with its reply.
+pub const OBJECTION_REPLY: &str = "经核实，所反映问题已于2025年整改完毕，异议不成立。";
+
+/// The certificate number of the `n`-th award of [`DECISION_CYCLE`] (the Office's format).
+pub fn certificate_number(n: usize) -> String {
+    format!("武质奖〔{DECISION_CYCLE}〕第{n}号")
+}
+
+/// The reward of Art. 13: RMB 150 000 in fen.
+pub const REWARD_FEN: i64 = 15_000_000;
+
+/// The body of `POST /applications/{id}/reward/payment` (the finance bureau, 2026-11-02).
+pub fn payment() -> Value {
+    json!({"paid_on": "2026-11-02", "voucher": "财付〔2026〕118号"})
+}
+
+/// The subjects of the decision stage's notices the scenario checks (templates
+/// `publicity_closed`, `objection_pending`, `objection_answered`, `awarded`, `reward_payable`).
+pub fn publicity_closed_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：公示期满无异议：{organisation_name}")
+}
+pub fn objection_pending_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：公示期满但异议尚未处理：{organisation_name}")
+}
+pub fn objection_answered_subject(receipt: &str) -> String {
+    format!("武威市人民政府质量奖：异议处理结果（受理编号 {receipt}）")
+}
+pub const AWARDED: &str = "武威市人民政府质量奖：荣获武威市人民政府质量奖";
+pub fn reward_payable_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：请拨付质量奖奖金：{organisation_name}")
+}
+
+/// Checks the public list (`GET /public/publicity/{cycle}`): exactly `names` (organisation
+/// names), each entry carrying only its id, name, USCC and division, the period
+/// [`PUBLICITY_FIRST_DAY`]–[`PUBLICITY_LAST_DAY`], and nothing personal anywhere (the sample
+/// form's contact person, mobile and legal representative, the applicants' emails) nor any score.
+pub fn assert_public_list(public: &Value, names: &[String], emails: &[String]) {
+    assert_eq!(
+        (&public["first_day"], &public["last_day"]),
+        (&json!(PUBLICITY_FIRST_DAY), &json!(PUBLICITY_LAST_DAY)),
+        "{public}"
+    );
+    let entries = public["entries"].as_array().expect("the public entries");
+    let mut listed: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["organisation_name"].as_str().expect("a name"))
+        .collect();
+    listed.sort();
+    let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(listed, expected, "{public}");
+    for entry in entries {
+        let mut fields: Vec<&str> = entry
+            .as_object()
+            .expect("an entry")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [
+                "application_id",
+                "division_code",
+                "organisation_name",
+                "uscc"
+            ],
+            "{entry}"
+        );
+    }
+    let text = public.to_string();
+    let sample = award_domain::form::ApplicationForm::sample_complete(day(PUBLICITY_FIRST_DAY));
+    for private in [
+        sample.contact.name.as_str(),
+        sample.contact.mobile.as_str(),
+        sample.organisation.legal_representative.as_str(),
+        "score",
+        "percent",
+        "review",
+    ]
+    .into_iter()
+    .chain(emails.iter().map(String::as_str))
+    {
+        assert!(!text.contains(private), "{private:?} is public: {text}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

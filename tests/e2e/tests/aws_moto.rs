@@ -1,4 +1,4 @@
-//! The upload scenario over the AWS adapters, against moto's server (`MOTO_URL`, set by
+//! The upload, review and decision scenarios over the AWS adapters, against moto's server (`MOTO_URL`, set by
 //! `make test` / `scripts/test.sh`). The functions are invoked as AWS would invoke them: the HTTP
 //! handler with API Gateway (payload 2.0) requests carrying JWT claims, `upload-received` with the
 //! S3 `ObjectCreated:Put` event, `notify` with the records read from the table's DynamoDB stream,
@@ -9,16 +9,22 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use award_app::events::{self, EventReport};
+use award_app::usecases::decision;
 use award_app::{App, AppConfig};
 use award_aws::{DynamoTable, S3Blobs, SesMail};
+use award_domain::lifecycle::ApplicationState;
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, CANDIDATE_LISTED, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
-    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, NOT_SELECTED, NOT_SHORTLISTED, POOL_SIZE,
-    REVIEW_APPLICATIONS, SHORTLISTED, applicant_code, applicant_name, assert_fair_draw,
-    complete_form, declaration, declaration_of, document_received_subject, document_review_percent,
-    evidence_pdf, expert_account, expert_email, liangzhou_office, new_application, new_cycle,
-    onsite_percent, panel_numbers, pool_expert, required_categories, sheet_items, submission,
-    survey, uscc,
+    APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
+    DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
+    NOT_SELECTED, NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
+    PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
+    applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
+    complete_form, consultation, day, declaration, declaration_of, deliberation,
+    document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
+    expert_account, expert_email, liangzhou_office, new_application, new_cycle, objection,
+    objection_answered_subject, objection_pending_subject, onsite_percent, panel_numbers, payment,
+    pool_expert, publicity_closed_subject, required_categories, reward_payable_subject,
+    sheet_items, submission, survey, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
@@ -205,6 +211,29 @@ async fn invoke_api(
     body: Option<&Value>,
     now: DateTime<Utc>,
 ) -> (u16, Value) {
+    invoke_with_claims(app, Some(caller.claims()), method, path, body, now).await
+}
+
+/// Invokes the HTTP handler on a public route, as API Gateway sends it with no authorizer: no
+/// JWT claims.
+async fn invoke_public(
+    app: &App,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    now: DateTime<Utc>,
+) -> (u16, Value) {
+    invoke_with_claims(app, None, method, path, body, now).await
+}
+
+async fn invoke_with_claims(
+    app: &App,
+    claims: Option<HashMap<String, String>>,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    now: DateTime<Utc>,
+) -> (u16, Value) {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::HOST,
@@ -224,7 +253,7 @@ async fn invoke_api(
             .map(|body| body.to_string().into_bytes())
             .unwrap_or_default(),
         source: Some("203.0.113.7:443".parse().unwrap()),
-        claims: Some(caller.claims()),
+        claims,
         request_id: ulid::Ulid::new().to_string(),
         received_at: now,
     });
@@ -1444,4 +1473,564 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
             "{emails:?}"
         );
     }
+}
+
+// --- decision, publicity and award (Arts. 3, 4, 7(3), 11(8)–(9), 12–14) -------------------------
+
+/// The decision scenario's fixture on its own table: cycle 2026 created and opened through the
+/// API on 2 March 2026, `count` applications created by their organisations, then each moved to
+/// `state` (with `publicity` when given) by the app's `store` functions over the DynamoDB
+/// adapter, as the review leaves them: the review's way there is
+/// `experts_review_six_applications_on_the_aws_adapters`. The cycle's dates are fixed, unlike
+/// that test's: the publicity must fall in a year whose holiday notice ships with the domain.
+struct Decision {
+    env: Moto,
+    stream: StreamReader,
+    office: Caller,
+    committee: Caller,
+    finance: Caller,
+    applicants: Vec<Caller>,
+    apps: Vec<String>,
+}
+
+impl Decision {
+    async fn start(
+        count: u32,
+        state: ApplicationState,
+        publicity: Option<award_domain::lifecycle::Publicity>,
+    ) -> Self {
+        let (env, stream) = Moto::start().await;
+        let suffix = env.suffix.clone();
+        let caller = |role: &str, groups: &'static str| Caller {
+            sub: format!("{role}-{suffix}"),
+            email: format!("{role}-{suffix}@wuwei.example.cn"),
+            groups,
+        };
+        let (office, committee, finance) = (
+            caller("office", "[office]"),
+            caller("committee", "[committee]"),
+            caller("finance", "[finance]"),
+        );
+        let applicants: Vec<Caller> = (1..=count)
+            .map(|number| Caller {
+                sub: format!("applicant-{number}-{suffix}"),
+                email: format!("applicant-{number}-{suffix}@example.cn"),
+                groups: "[applicant]",
+            })
+            .collect();
+        let app = &env.app;
+        let march = china_time(day("2026-03-02"), 9, 0);
+        let cycle = new_cycle(march);
+        assert_eq!(cycle["id"], DECISION_CYCLE);
+        let (status, body) =
+            invoke_api(app, &office, Method::POST, "/cycles", Some(&cycle), march).await;
+        assert_eq!(status, 201, "{body}");
+        for (caller, path) in [
+            (
+                &committee,
+                format!("/cycles/{DECISION_CYCLE}/rules/approve"),
+            ),
+            (&office, format!("/cycles/{DECISION_CYCLE}/open")),
+        ] {
+            let (status, body) = invoke_api(app, caller, Method::POST, &path, None, march).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let mut apps = Vec::new();
+        for (number, applicant) in (1..).zip(&applicants) {
+            let (status, created) = invoke_api(
+                app,
+                applicant,
+                Method::POST,
+                "/applications",
+                Some(&new_application(
+                    &applicant_name(number),
+                    &uscc(&applicant_code(number)),
+                    &applicant.email,
+                )),
+                march,
+            )
+            .await;
+            assert_eq!(status, 201, "{created}");
+            let id = created["id"].as_str().unwrap().to_owned();
+            let key = award_app::keys::application(award_app::keys::parse_id(&id).unwrap());
+            let stored =
+                award_app::store::load::<award_app::model::Application>(app.table.as_ref(), &key)
+                    .await
+                    .unwrap()
+                    .unwrap();
+            let mut application = stored.record;
+            application.lifecycle.state = state;
+            application.lifecycle.publicity = publicity;
+            application
+                .reviews
+                .insert(award_app::model::ReviewPhase::Document, Default::default());
+            let mut tx = award_app::store::Tx::new();
+            tx.push(award_app::store::replace(&application, stored.version).unwrap());
+            tx.commit(app.table.as_ref()).await.unwrap();
+            apps.push(id);
+        }
+        Self {
+            env,
+            stream,
+            office,
+            committee,
+            finance,
+            applicants,
+            apps,
+        }
+    }
+
+    /// Changes the cycle's decision records in the table (the fixture for the stages after them).
+    async fn set_cycle(&self, change: impl Fn(&mut award_app::model::CycleRecord)) {
+        let table = self.env.app.table.as_ref();
+        let stored = award_app::store::load::<award_app::model::CycleRecord>(
+            table,
+            &award_app::keys::cycle(DECISION_CYCLE),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let mut record = stored.record;
+        change(&mut record);
+        let mut tx = award_app::store::Tx::new();
+        tx.push(award_app::store::replace(&record, stored.version).unwrap());
+        tx.commit(table).await.unwrap();
+    }
+
+    /// A request the Office (or `caller`) makes that must succeed; its JSON answer.
+    async fn ok(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        now: DateTime<Utc>,
+    ) -> Value {
+        let (status, answer) = invoke_api(&self.env.app, caller, method, path, body, now).await;
+        assert!((200..300).contains(&status), "{path}: {status} {answer}");
+        answer
+    }
+
+    /// The emails SES accepted for this scenario, as (subject, to).
+    async fn emails(&self) -> Vec<(String, Vec<String>)> {
+        sent_emails(&self.env.http, &self.env.url, &self.env.sender).await
+    }
+}
+
+/// The states of `apps`, read from the table.
+async fn states(app: &App, apps: &[String]) -> Vec<ApplicationState> {
+    let mut states = Vec::new();
+    for id in apps {
+        let key = award_app::keys::application(award_app::keys::parse_id(id).unwrap());
+        let stored =
+            award_app::store::load::<award_app::model::Application>(app.table.as_ref(), &key)
+                .await
+                .unwrap()
+                .unwrap();
+        states.push(stored.record.state());
+    }
+    states
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_candidates_become_three_awards_on_the_aws_adapters() {
+    let mut scenario = Decision::start(3, ApplicationState::Candidate, None).await;
+    let app = scenario.env.app.clone();
+    let office = &scenario.office;
+    let apps = scenario.apps.clone();
+    let names: Vec<String> = (1..=3).map(applicant_name).collect();
+    let emails: Vec<String> = scenario
+        .applicants
+        .iter()
+        .map(|a| a.email.clone())
+        .collect();
+    let mailboxes = app.config.mailboxes.clone();
+    let at = |date: &str, hour: u32, minute: u32| china_time(day(date), hour, minute);
+
+    // --- the Committee's deliberation, the consultation, the publicity across National Day.
+    let september = at("2026-09-23", 10, 0);
+    scenario
+        .ok(
+            &scenario.committee,
+            Method::POST,
+            &format!("/cycles/{DECISION_CYCLE}/deliberation"),
+            Some(&deliberation(&apps)),
+            september,
+        )
+        .await;
+    assert_eq!(states(&app, &apps).await, [ApplicationState::Proposed; 3]);
+    scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/cycles/{DECISION_CYCLE}/consultation"),
+            Some(&consultation()),
+            september,
+        )
+        .await;
+    let publicity = scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/cycles/{DECISION_CYCLE}/publicity"),
+            Some(&json!({"first_day": PUBLICITY_FIRST_DAY})),
+            september,
+        )
+        .await;
+    assert_eq!(publicity["last_day"], PUBLICITY_LAST_DAY, "{publicity}");
+    assert_eq!(
+        states(&app, &apps).await,
+        [ApplicationState::InPublicity; 3]
+    );
+
+    // --- the public list and the objections, without claims (no authorizer on these routes).
+    let public_path = format!("/public/publicity/{DECISION_CYCLE}");
+    let (status, public) = invoke_public(
+        &app,
+        Method::GET,
+        &public_path,
+        None,
+        at(PUBLICITY_FIRST_DAY, 9, 0),
+    )
+    .await;
+    assert_eq!(status, 200, "{public}");
+    assert_public_list(&public, &names, &emails);
+    let objector_email = format!("zhangsan-{}@example.cn", scenario.env.suffix);
+    let objections_path = format!("{public_path}/objections");
+    let (status, receipt) = invoke_public(
+        &app,
+        Method::POST,
+        &objections_path,
+        Some(&objection(&apps[0], &objector_email)),
+        at(PUBLICITY_LAST_DAY, 23, 59),
+    )
+    .await;
+    assert_eq!(status, 201, "{receipt}");
+    let receipt = receipt["receipt"].as_str().unwrap().to_owned();
+    let (status, refused) = invoke_public(
+        &app,
+        Method::POST,
+        &objections_path,
+        Some(&objection(&apps[1], "13800000000")),
+        china_midnight_after(day(PUBLICITY_LAST_DAY)) + chrono::Duration::minutes(1),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("objection_period_over")),
+        "{refused}"
+    );
+
+    // --- the `publicity` function's daily run on 13 October: two close, one waits; run again
+    // the same day, nothing.
+    let morning = at("2026-10-13", 0, 45);
+    let run = decision::run_daily(&app, morning).await.unwrap();
+    let mut closed = run
+        .closed
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    closed.sort();
+    let mut expected = apps[1..].to_vec();
+    expected.sort();
+    assert_eq!(closed, expected, "{run:?}");
+    assert_eq!(run.waiting.len(), 1, "{run:?}");
+    assert_eq!(run.waiting[0].to_string(), apps[0]);
+    let again = decision::run_daily(&app, at("2026-10-13", 9, 0))
+        .await
+        .unwrap();
+    assert_eq!(again, decision::PublicityRun::default());
+    let (_, reports) = run_stream_functions(&app, &mut scenario.stream, morning).await;
+    assert_eq!(
+        (reports.notify.retrying, reports.notify.gave_up),
+        (0, 0),
+        "{reports:?}"
+    );
+
+    // --- the Office's finding (not upheld); the next day's run closes the third name.
+    let thirteenth = at("2026-10-13", 10, 0);
+    let listed = scenario
+        .ok(
+            office,
+            Method::GET,
+            &format!("/cycles/{DECISION_CYCLE}/objections"),
+            None,
+            thirteenth,
+        )
+        .await;
+    assert_eq!(listed["objections"][0]["id"], receipt.as_str(), "{listed}");
+    assert_eq!(listed["objections"][0]["objector_name"], OBJECTOR_NAME);
+    let decided = scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/objections/{receipt}/decision"),
+            Some(&json!({"upheld": false, "reply": OBJECTION_REPLY})),
+            thirteenth,
+        )
+        .await;
+    assert_eq!(decided["status"], "dismissed", "{decided}");
+    let fourteenth = at("2026-10-14", 0, 45);
+    let run = decision::run_daily(&app, fourteenth).await.unwrap();
+    assert_eq!(
+        run.closed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        apps[..1],
+        "{run:?}"
+    );
+    assert!(run.waiting.is_empty(), "{run:?}");
+    let (_, reports) = run_stream_functions(&app, &mut scenario.stream, fourteenth).await;
+    assert_eq!(
+        (reports.notify.retrying, reports.notify.gave_up),
+        (0, 0),
+        "{reports:?}"
+    );
+    let sent = scenario.emails().await;
+    let count = |to: &str, subject: &str| {
+        sent.iter()
+            .filter(|(sent, addresses)| sent == subject && addresses == &[to.to_owned()])
+            .count()
+    };
+    for name in &names {
+        assert_eq!(
+            count(&mailboxes.office, &publicity_closed_subject(name)),
+            1,
+            "{name}: {sent:?}"
+        );
+    }
+    assert_eq!(
+        count(&mailboxes.office, &objection_pending_subject(&names[0])),
+        1,
+        "{sent:?}"
+    );
+    assert_eq!(
+        count(&objector_email, &objection_answered_subject(&receipt)),
+        1,
+        "{sent:?}"
+    );
+
+    // --- the executive meeting, three approvals, three awards.
+    let meeting_day = at(EXECUTIVE_MEETING_DAY, 10, 0);
+    scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/cycles/{DECISION_CYCLE}/executive-meeting"),
+            Some(&executive_meeting()),
+            meeting_day,
+        )
+        .await;
+    for id in &apps {
+        let approved = scenario
+            .ok(
+                office,
+                Method::POST,
+                &format!("/applications/{id}/approve"),
+                Some(&approval()),
+                meeting_day,
+            )
+            .await;
+        assert_eq!(approved["lifecycle"]["state"], "approved");
+    }
+    for (index, id) in apps.iter().enumerate() {
+        let awarded = scenario
+            .ok(
+                office,
+                Method::POST,
+                &format!("/applications/{id}/award"),
+                Some(&json!({})),
+                meeting_day,
+            )
+            .await;
+        assert_eq!(
+            (
+                &awarded["lifecycle"]["state"],
+                &awarded["lifecycle"]["award"]["certificate_number"],
+                &awarded["lifecycle"]["award"]["reward"],
+            ),
+            (
+                &json!("awarded"),
+                &json!(certificate_number(index + 1)),
+                &json!(REWARD_FEN)
+            ),
+            "{awarded}"
+        );
+    }
+    let register = scenario
+        .ok(office, Method::GET, "/register", None, meeting_day)
+        .await;
+    assert_eq!(
+        register["entries"].as_array().map(Vec::len),
+        Some(3),
+        "{register}"
+    );
+    let (status, board) =
+        invoke_public(&app, Method::GET, "/public/notices", None, meeting_day).await;
+    assert_eq!(status, 200, "{board}");
+    let announced = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "award_announcement")
+        .count();
+    assert_eq!(announced, 3, "{board}");
+    let (_, reports) = run_stream_functions(&app, &mut scenario.stream, meeting_day).await;
+    assert_eq!(
+        (reports.notify.retrying, reports.notify.gave_up),
+        (0, 0),
+        "{reports:?}"
+    );
+    let sent = scenario.emails().await;
+    let count = |to: &str, subject: &str| {
+        sent.iter()
+            .filter(|(sent, addresses)| sent == subject && addresses == &[to.to_owned()])
+            .count()
+    };
+    for (applicant, name) in scenario.applicants.iter().zip(&names) {
+        assert_eq!(count(&applicant.email, AWARDED), 1, "{sent:?}");
+        assert_eq!(
+            count(&mailboxes.finance, &reward_payable_subject(name)),
+            1,
+            "{sent:?}"
+        );
+    }
+
+    // --- the finance bureau pays each reward once; the Office hands over the plaques.
+    let november = at("2026-11-03", 10, 0);
+    for id in &apps {
+        let path = format!("/applications/{id}/reward/payment");
+        let paid = scenario
+            .ok(
+                &scenario.finance,
+                Method::POST,
+                &path,
+                Some(&payment()),
+                november,
+            )
+            .await;
+        assert_eq!(paid["voucher"], payment()["voucher"], "{paid}");
+        let (status, refused) = invoke_api(
+            &app,
+            &scenario.finance,
+            Method::POST,
+            &path,
+            Some(&payment()),
+            november,
+        )
+        .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (409, Some("reward_already_paid"))
+        );
+        let handed = scenario
+            .ok(
+                office,
+                Method::POST,
+                &format!("/applications/{id}/handover"),
+                Some(&json!({"date": "2026-11-03"})),
+                november,
+            )
+            .await;
+        assert_eq!(
+            (&handed["paid_on"], &handed["handed_over_on"]),
+            (&json!("2026-11-02"), &json!("2026-11-03")),
+            "{handed}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn six_concurrent_approvals_for_four_names_on_dynamodb_land_exactly_three() {
+    let publicity = award_domain::lifecycle::Publicity {
+        first_day: day("2026-09-28"),
+        last_day: day(PUBLICITY_LAST_DAY),
+    };
+    let scenario = Decision::start(4, ApplicationState::InPublicity, Some(publicity)).await;
+    scenario
+        .set_cycle(|record| {
+            record.decision.executive_meeting = Some(award_app::model::ExecutiveMeeting {
+                date: day(EXECUTIVE_MEETING_DAY),
+                session: "市政府第35次常务会议".into(),
+                minutes_reference: "武政常〔2026〕35号".into(),
+                recorded_by: scenario.office.sub.clone(),
+                recorded_at: china_time(day(EXECUTIVE_MEETING_DAY), 9, 0),
+            });
+        })
+        .await;
+    let app = scenario.env.app.clone();
+    let meeting_day = china_time(day(EXECUTIVE_MEETING_DAY), 10, 0);
+    // Every request waits at the barrier, so all six reach DynamoDB together.
+    let start = Arc::new(tokio::sync::Barrier::new(6));
+    let mut tasks = tokio::task::JoinSet::new();
+    for index in 0..6 {
+        let app = app.clone();
+        let start = Arc::clone(&start);
+        let office = Caller {
+            sub: scenario.office.sub.clone(),
+            email: scenario.office.email.clone(),
+            groups: "[office]",
+        };
+        let id = scenario.apps[index % 4].clone();
+        tasks.spawn(async move {
+            start.wait().await;
+            let (status, answer) = invoke_api(
+                &app,
+                &office,
+                Method::POST,
+                &format!("/applications/{id}/approve"),
+                Some(&approval()),
+                meeting_day,
+            )
+            .await;
+            (
+                status,
+                answer["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    let approved = outcomes.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(approved, 3, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .filter(|(status, _)| *status != 200)
+            .all(|(status, code)| *status == 409
+                && ["quota_reached", "illegal_transition", "concurrent_update"]
+                    .contains(&code.as_str())),
+        "{outcomes:?}"
+    );
+    let states = states(&app, &scenario.apps).await;
+    assert_eq!(
+        states
+            .iter()
+            .filter(|state| **state == ApplicationState::Approved)
+            .count(),
+        3,
+        "{states:?}"
+    );
+    // The fourth name stays in publicity, and a later attempt is refused by the quota.
+    let waiting = scenario
+        .apps
+        .iter()
+        .zip(&states)
+        .find(|(_, state)| **state == ApplicationState::InPublicity)
+        .map(|(id, _)| id.clone())
+        .unwrap_or_else(|| panic!("one name is left: {states:?}"));
+    let (status, refused) = invoke_api(
+        &app,
+        &scenario.office,
+        Method::POST,
+        &format!("/applications/{waiting}/approve"),
+        Some(&approval()),
+        meeting_day,
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("quota_reached")),
+        "{refused}"
+    );
 }

@@ -1,4 +1,4 @@
-//! The upload scenario over real HTTP against the local runner (started in-process on port 0 with
+//! The upload, review and decision scenarios over real HTTP against the local runner (started in-process on port 0 with
 //! a temporary data folder and a clock the test controls).
 
 use std::path::Path;
@@ -6,13 +6,17 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, CANDIDATE_LISTED, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
-    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, NOT_SELECTED, NOT_SHORTLISTED, POOL_SIZE,
-    REVIEW_APPLICATIONS, SHORTLISTED, applicant_code, applicant_name, assert_fair_draw,
-    complete_form, declaration, declaration_of, document_received_subject, document_review_percent,
-    evidence_pdf, expert_account, expert_email, liangzhou_office, new_application, new_cycle,
-    onsite_percent, outbox_emails, panel_numbers, pool_expert, required_categories, sheet_items,
-    submission, survey, uscc,
+    APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
+    DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
+    NOT_SELECTED, NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
+    PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
+    applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
+    complete_form, consultation, day, declaration, declaration_of, deliberation,
+    document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
+    expert_account, expert_email, liangzhou_office, new_application, new_cycle, objection,
+    objection_answered_subject, objection_pending_subject, onsite_percent, outbox_emails,
+    panel_numbers, payment, pool_expert, publicity_closed_subject, required_categories,
+    reward_payable_subject, sheet_items, submission, survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -981,8 +985,31 @@ async fn expert_reviews(
     document_id
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn experts_review_six_applications_down_to_three_candidates() {
+/// Where the expert review leaves the cycle: three candidates sent to the Committee, the runner
+/// still serving on the test's clock (its schedule every 50 ms).
+struct Reviewed {
+    /// Kept so that the data folder outlives the runner.
+    _folder: tempfile::TempDir,
+    data: std::path::PathBuf,
+    clock: ManualClock,
+    server: RunningServer,
+    client: Client,
+    cycle_id: String,
+    /// The 6 applications in applicant order; the first 3 are the candidates.
+    apps: Vec<String>,
+    /// Each application's document-review panel, by pool number, leader first.
+    panels: Vec<Vec<u32>>,
+}
+
+/// The email of the scenario's applicant `number`.
+fn contact(number: u32) -> String {
+    format!("applicant-{number}@example.cn")
+}
+
+/// The review scenario (Arts. 8, 11(1)–(7), 19, 20) over HTTP: 6 applications submitted and
+/// recommended, screened, reviewed on documents by drawn panels (one consensus), 4 shortlisted,
+/// reviewed on site, 3 candidates ranked and sent to the Committee.
+async fn review_to_three_candidates() -> Reviewed {
     let folder = tempfile::tempdir().unwrap();
     let data = folder.path().join("data");
     let clock = ManualClock::new(start_of_test());
@@ -1021,7 +1048,6 @@ async fn experts_review_six_applications_down_to_three_candidates() {
         "liangzhou-1",
         "liangzhou@wuwei.example.cn",
     );
-    let contact = |number: u32| format!("applicant-{number}@example.cn");
 
     // --- 6 applications submitted and recommended (Art. 11(1)–(3)).
     let mut apps = Vec::new();
@@ -1371,6 +1397,27 @@ async fn experts_review_six_applications_down_to_three_candidates() {
         "{listed}"
     );
 
+    Reviewed {
+        _folder: folder,
+        data,
+        clock,
+        server,
+        client,
+        cycle_id,
+        apps,
+        panels,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn experts_review_six_applications_down_to_three_candidates() {
+    let Reviewed {
+        _folder,
+        server,
+        panels,
+        ..
+    } = review_to_three_candidates().await;
+    let leader = panels[0][0];
     // --- the emails the runner sent for the key notices.
     settled(&server).await;
     let emails = outbox_emails(&server.outbox());
@@ -1423,5 +1470,506 @@ async fn experts_review_six_applications_down_to_three_candidates() {
             "applicant {number}"
         );
     }
+    server.shutdown().await.expect("a clean shutdown");
+}
+
+/// Reads an application as the Office sees it.
+async fn office_reads(client: &Client, office: &str, application: &str) -> Value {
+    let (status, read) = client
+        .call(
+            Method::GET,
+            &format!("/applications/{application}"),
+            Some(office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    read
+}
+
+/// Waits until `field` of each of `applications` reads `value` as the Office sees it: the
+/// runner's schedule (the `publicity` function's daily run) writes it on its own ticks, which no
+/// event announces (bounded by `SETTLE_TIMEOUT`).
+async fn applications_reach(
+    client: &Client,
+    office: &str,
+    applications: &[String],
+    field: &str,
+    value: &Value,
+) {
+    let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
+    for application in applications {
+        loop {
+            let read = office_reads(client, office, application).await;
+            if &read[field] == value {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{application}: {field} stayed {}",
+                read[field]
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_candidates_become_three_awards_with_the_reward_paid() {
+    let Reviewed {
+        _folder,
+        data,
+        clock,
+        server,
+        client,
+        cycle_id,
+        apps,
+        ..
+    } = review_to_three_candidates().await;
+    assert_eq!(cycle_id, DECISION_CYCLE);
+    let candidates = &apps[..3];
+    let names: Vec<String> = (1..=3).map(applicant_name).collect();
+    let emails: Vec<String> = (1..=REVIEW_APPLICATIONS).map(contact).collect();
+    let mailboxes = award_local::default_mailboxes();
+    let at = |date: &str, hour: u32, minute: u32| china_time(day(date), hour, minute);
+
+    // --- the Committee's deliberation (Arts. 7(3), 11(8)): the list must be exactly the
+    // candidates; then the vice-mayors' consultation.
+    clock.set(at("2026-09-23", 10, 0));
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let committee = token(
+        &data,
+        &clock,
+        "committee",
+        "committee-1",
+        "committee@wuwei.example.cn",
+    );
+    let deliberation_path = format!("/cycles/{cycle_id}/deliberation");
+    let mut partial = deliberation(candidates);
+    partial["decisions"].as_array_mut().unwrap().pop();
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &deliberation_path,
+                Some(&committee),
+                Some(&partial),
+            )
+            .await,
+        StatusCode::CONFLICT,
+        "list_changed",
+    );
+    let (status, recorded) = client
+        .call(
+            Method::POST,
+            &deliberation_path,
+            Some(&committee),
+            Some(&deliberation(candidates)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    for app in candidates {
+        assert_eq!(
+            office_reads(&client, &office, app).await["lifecycle"]["state"],
+            "proposed"
+        );
+    }
+    let (status, consulted) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/consultation"),
+            Some(&office),
+            Some(&consultation()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{consulted}");
+
+    // --- the publicity (Art. 11(8)) from 30 September: 5 working days across National Day.
+    let (status, publicity) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/publicity"),
+            Some(&office),
+            Some(&json!({"first_day": PUBLICITY_FIRST_DAY})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{publicity}");
+    assert_eq!(publicity["last_day"], PUBLICITY_LAST_DAY, "{publicity}");
+    for app in candidates {
+        assert_eq!(
+            office_reads(&client, &office, app).await["lifecycle"]["state"],
+            "in_publicity"
+        );
+    }
+
+    // --- the public list, read without a token during the period.
+    clock.set(at(PUBLICITY_FIRST_DAY, 9, 0));
+    let public_path = format!("/public/publicity/{cycle_id}");
+    let (status, public) = client.call(Method::GET, &public_path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{public}");
+    assert_public_list(&public, &names, &emails);
+
+    // --- objections (Art. 3), without an account: one at 23:59 China time on the last day is
+    // received; one two minutes later, after 24:00, is refused.
+    let objections_path = format!("{public_path}/objections");
+    let objector_email = "zhangsan@example.cn";
+    clock.set(at(PUBLICITY_LAST_DAY, 23, 59));
+    let (status, receipt) = client
+        .call(
+            Method::POST,
+            &objections_path,
+            None,
+            Some(&objection(&candidates[0], objector_email)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let receipt = receipt["receipt"].as_str().unwrap().to_owned();
+    clock.set(china_midnight_after(day(PUBLICITY_LAST_DAY)) + Duration::minutes(1));
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &objections_path,
+                None,
+                Some(&objection(&candidates[1], "13800000000")),
+            )
+            .await,
+        StatusCode::CONFLICT,
+        "objection_period_over",
+    );
+
+    // --- the runner's schedule on 13 October: the two names without an objection close; the
+    // third waits, and the Office is reminded (once, however often the schedule runs that day).
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let first_day_after = json!("2026-10-13");
+    applications_reach(
+        &client,
+        &office,
+        &candidates[1..],
+        "publicity_closed_on",
+        &first_day_after,
+    )
+    .await;
+    applications_reach(
+        &client,
+        &office,
+        &candidates[..1],
+        "objection_reminded_on",
+        &first_day_after,
+    )
+    .await;
+    assert_eq!(
+        office_reads(&client, &office, &candidates[0]).await["publicity_closed_on"],
+        Value::Null
+    );
+
+    // --- the Office's finding (not upheld): the objector is answered by email; the next run
+    // closes the third name.
+    clock.set(at("2026-10-13", 10, 0));
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let (status, listed) = client
+        .call(
+            Method::GET,
+            &format!("/cycles/{cycle_id}/objections"),
+            Some(&office),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let listed = listed["objections"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(
+        (
+            listed[0]["id"].as_str(),
+            &listed[0]["objector_name"],
+            &listed[0]["contact"],
+            &listed[0]["status"],
+        ),
+        (
+            Some(receipt.as_str()),
+            &json!(OBJECTOR_NAME),
+            &json!(objector_email),
+            &json!("open"),
+        )
+    );
+    let (status, decided) = client
+        .call(
+            Method::POST,
+            &format!("/objections/{receipt}/decision"),
+            Some(&office),
+            Some(&json!({"upheld": false, "reply": OBJECTION_REPLY})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    assert_eq!(decided["status"], "dismissed", "{decided}");
+    applications_reach(
+        &client,
+        &office,
+        &candidates[..1],
+        "publicity_closed_on",
+        &first_day_after,
+    )
+    .await;
+    settled(&server).await;
+    let sent = outbox_emails(&server.outbox());
+    let count = |to: &str, subject: &str| {
+        sent.iter()
+            .filter(|email| email.to == [to] && email.subject == subject)
+            .count()
+    };
+    for name in &names {
+        assert_eq!(
+            count(&mailboxes.office, &publicity_closed_subject(name)),
+            1,
+            "{name}: {sent:#?}"
+        );
+    }
+    assert_eq!(
+        count(&mailboxes.office, &objection_pending_subject(&names[0])),
+        1,
+        "{sent:#?}"
+    );
+    assert_eq!(
+        sent.iter()
+            .filter(|email| email.subject.contains("异议尚未处理"))
+            .count(),
+        1,
+        "only the name with an objection waited: {sent:#?}"
+    );
+    let answered: Vec<_> = sent
+        .iter()
+        .filter(|email| email.subject == objection_answered_subject(&receipt))
+        .collect();
+    assert_eq!(answered.len(), 1, "{sent:#?}");
+    assert_eq!(answered[0].to, [objector_email]);
+    assert!(
+        answered[0].text.contains("异议不成立") && answered[0].text.contains(OBJECTION_REPLY),
+        "{answered:#?}"
+    );
+
+    // --- the executive meeting and the approvals (Arts. 4, 11(9)): 3 approved, valid 5 years.
+    clock.set(at(EXECUTIVE_MEETING_DAY, 10, 0));
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let (status, meeting) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/executive-meeting"),
+            Some(&office),
+            Some(&executive_meeting()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{meeting}");
+    for app in candidates {
+        let (status, approved) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/approve"),
+                Some(&office),
+                Some(&approval()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!(approved["lifecycle"]["state"], "approved");
+        assert_eq!(
+            approved["lifecycle"]["validity"]["last_valid_day"],
+            "2031-10-20"
+        );
+    }
+    // A fourth name can never come up for approval: the fourth shortlisted application never
+    // entered publicity (the quota itself under concurrency is the moto test's and the
+    // in-process test's).
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &format!("/applications/{}/approve", apps[3]),
+                Some(&office),
+                Some(&approval()),
+            )
+            .await,
+        StatusCode::CONFLICT,
+        "illegal_transition",
+    );
+
+    // --- the awards (Arts. 12–14): certificate numbers in the Office's format, the register,
+    // the public board.
+    for (index, app) in candidates.iter().enumerate() {
+        let (status, awarded) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/award"),
+                Some(&office),
+                Some(&json!({})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{awarded}");
+        assert_eq!(awarded["lifecycle"]["state"], "awarded");
+        assert_eq!(
+            (
+                &awarded["lifecycle"]["award"]["certificate_number"],
+                &awarded["lifecycle"]["award"]["reward"],
+            ),
+            (&json!(certificate_number(index + 1)), &json!(REWARD_FEN)),
+            "{awarded}"
+        );
+    }
+    let (status, register) = client
+        .call(Method::GET, "/register", Some(&office), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{register}");
+    let mut registered: Vec<&str> = register["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["fact"]["kind"] == "award" && entry["fact"]["cycle_id"] == cycle_id)
+        .map(|entry| entry["uscc"].as_str().unwrap())
+        .collect();
+    registered.sort();
+    let mut winners: Vec<String> = (1..=3).map(|n| uscc(&applicant_code(n))).collect();
+    winners.sort();
+    assert_eq!(registered, winners, "{register}");
+    let (status, board) = client
+        .call(Method::GET, "/public/notices", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    let announcements: Vec<&Value> = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "award_announcement")
+        .collect();
+    assert_eq!(announcements.len(), 3, "{board}");
+    for name in &names {
+        assert!(
+            announcements
+                .iter()
+                .any(|entry| entry["body"].as_str().unwrap().contains(name.as_str())),
+            "{name}: {board}"
+        );
+    }
+    settled(&server).await;
+    let sent = outbox_emails(&server.outbox());
+    for (number, name) in (1..=3).zip(&names) {
+        assert!(
+            sent.iter().any(|email| email.to == [contact(number)]
+                && email.subject == AWARDED
+                && email.text.contains(&certificate_number(number as usize))
+                && email.text.contains("第十四条")),
+            "applicant {number}: {sent:#?}"
+        );
+        assert_eq!(
+            sent.iter()
+                .filter(|email| email.to == [mailboxes.finance.as_str()]
+                    && email.subject == reward_payable_subject(name))
+                .count(),
+            1,
+            "{name}: {sent:#?}"
+        );
+    }
+
+    // --- the reward (Arts. 12, 13): the finance bureau records each payment, once; the Office
+    // may not; the Office records the plaque's handover.
+    clock.set(at("2026-11-03", 10, 0));
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let finance = token(
+        &data,
+        &clock,
+        "finance",
+        "finance-1",
+        "finance@wuwei.example.cn",
+    );
+    let first_payment = format!("/applications/{}/reward/payment", candidates[0]);
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &first_payment,
+                Some(&office),
+                Some(&payment()),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    for app in candidates {
+        let (status, paid) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/reward/payment"),
+                Some(&finance),
+                Some(&payment()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{paid}");
+        assert_eq!(
+            (&paid["paid_on"], &paid["voucher"]),
+            (&payment()["paid_on"], &payment()["voucher"])
+        );
+        let (status, handed) = client
+            .call(
+                Method::POST,
+                &format!("/applications/{app}/handover"),
+                Some(&office),
+                Some(&json!({"date": "2026-11-03"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{handed}");
+        let read = office_reads(&client, &office, app).await;
+        assert_eq!(
+            (
+                &read["lifecycle"]["state"],
+                &read["reward"]["paid_on"],
+                &read["reward"]["handed_over_on"],
+            ),
+            (
+                &json!("awarded"),
+                &json!("2026-11-02"),
+                &json!("2026-11-03")
+            ),
+            "{read}"
+        );
+    }
+    assert_error(
+        &client
+            .call(
+                Method::POST,
+                &first_payment,
+                Some(&finance),
+                Some(&payment()),
+            )
+            .await,
+        StatusCode::CONFLICT,
+        "reward_already_paid",
+    );
     server.shutdown().await.expect("a clean shutdown");
 }
