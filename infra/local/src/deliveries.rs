@@ -58,6 +58,9 @@ pub(crate) struct Activity {
     pending_objects: Arc<watch::Sender<usize>>,
     /// The change-feed sequence `notify` has consumed up to.
     feed_position: Arc<watch::Sender<u64>>,
+    /// A scheduled run (the redrive, the daily jobs) is in progress: it may be sending a notice
+    /// it claimed before the change feed reached it.
+    schedule_busy: Arc<watch::Sender<bool>>,
 }
 
 impl Activity {
@@ -65,6 +68,7 @@ impl Activity {
         Self {
             pending_objects: Arc::new(watch::channel(0).0),
             feed_position: Arc::new(watch::channel(feed_position).0),
+            schedule_busy: Arc::new(watch::channel(false).0),
         }
     }
 
@@ -81,19 +85,22 @@ impl Activity {
         let mut pending = self.pending_objects.subscribe();
         let mut position = self.feed_position.subscribe();
         let mut newest = table.subscribe();
+        let mut busy = self.schedule_busy.subscribe();
         loop {
             // Read in this order: an S3 event's table writes land before it stops being pending,
             // so they are seen in `newest` whenever `pending` reads zero.
             let no_object_event = *pending.borrow_and_update() == 0;
             let newest_change = *newest.borrow_and_update();
             let consumed = *position.borrow_and_update();
-            if no_object_event && consumed >= newest_change {
+            let scheduled_run = *busy.borrow_and_update();
+            if no_object_event && !scheduled_run && consumed >= newest_change {
                 return;
             }
             let stopped = tokio::select! {
                 changed = pending.changed() => changed.is_err(),
                 changed = position.changed() => changed.is_err(),
                 changed = newest.changed() => changed.is_err(),
+                changed = busy.changed() => changed.is_err(),
             };
             if stopped {
                 return;
@@ -272,6 +279,7 @@ async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), Tab
 /// now and then every `every`; each does only what is due, so running them more often than on AWS
 /// changes nothing but latency.
 pub(crate) async fn run_schedule(
+    activity: Activity,
     app: Arc<App>,
     clock: Arc<dyn Clock>,
     every: Duration,
@@ -285,6 +293,7 @@ pub(crate) async fn run_schedule(
             () = stopped(shutdown.clone()) => return,
             _ = ticks.tick() => {}
         }
+        activity.schedule_busy.send_replace(true);
         match events::redrive_pending_notices(&app, clock.now()).await {
             Ok(report) if report.changed > 0 => {
                 tracing::info!(sent = report.changed, "redrive sent pending notices");
@@ -306,6 +315,7 @@ pub(crate) async fn run_schedule(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "publicity schedule failed"),
         }
+        activity.schedule_busy.send_replace(false);
     }
 }
 

@@ -227,6 +227,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         shutdown.subscribe(),
     ));
     let schedule = tokio::spawn(deliveries::run_schedule(
+        activity.clone(),
         app,
         config.clock.clone(),
         config.redrive_every,
