@@ -302,6 +302,11 @@ app_errors! {
     AttachmentNotFound => 404, "attachment_not_found", "no such attachment", "附件不存在。";
     MinutesNotReceived => 409, "minutes_not_received",
         "the minutes named are not a received file of this cycle's minutes", "所指会议纪要文件不存在或尚未上传完成。";
+    InvalidDecision { detail: &'static str } => 422, "invalid_decision",
+        "invalid decision record: {detail}", "决策记录有误：须经半数以上赞成方可列入建议名单，征求意见不得早于审议，常务会议须在公示期满后，奖金发放和颁奖不得早于批准日期。";
+    DecisionFinal => 409, "decision_final",
+        "a name was approved on this record; it can no longer be changed", "已据此批准获奖，该记录不能再修改。";
+    HandoverRecorded => 409, "handover_recorded", "the handover is already recorded", "颁奖（奖牌、证书交付）情况已录入。";
     CertificateNumberTaken => 409, "certificate_number_taken",
         "this certificate number was already given", "该证书编号已被使用。";
     RewardAlreadyPaid => 409, "reward_already_paid", "the reward's payment is already recorded", "奖金发放情况已录入。";

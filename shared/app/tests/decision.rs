@@ -160,6 +160,24 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         (409, Some("consultation_missing"))
     );
     assert_eq!(h.last_sequence(), before);
+    // An inclusion the vote does not carry is refused.
+    let mut lost = decisions.clone();
+    lost[0]["votes_for"] = json!(3);
+    lost[0]["votes_against"] = json!(6);
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": lost});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&body.to_string()),
+            september,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_decision"))
+    );
     let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": decisions});
     let (status, recorded) = h
         .request_at(
@@ -246,6 +264,21 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
 
     // The executive meeting, then approval: refused while the objection is open.
     let day = china(2026, 10, 20, 10, 0);
+    // A meeting dated inside the publicity is refused.
+    let early = json!({"date": "2026-10-09", "session": "市政府第34次常务会议", "minutes_reference": "武政常〔2026〕34号"});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/executive-meeting",
+            Some(OFFICE),
+            Some(&early.to_string()),
+            day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_decision"))
+    );
     office(&h, "POST", "/cycles/2026/executive-meeting", json!({"date": "2026-10-20", "session": "市政府第35次常务会议", "minutes_reference": "武政常〔2026〕35号"}), day).await;
     let approval = json!({"approved_on": "2026-10-20"}).to_string();
     let (status, refused) = h
@@ -379,6 +412,51 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         later,
     )
     .await;
+    // Recorded once; nothing before the approval; the meeting's record is final once it approved.
+    let handover = format!("/applications/{}/handover", apps[0]);
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &handover,
+            Some(OFFICE),
+            Some(r#"{"date": "2026-11-02"}"#),
+            later,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("handover_recorded"))
+    );
+    let early_payment =
+        json!({"paid_on": "2026-10-01", "voucher": "财付〔2026〕119号"}).to_string();
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{}/reward/payment", apps[1]),
+            Some(FINANCE),
+            Some(&early_payment),
+            later,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_decision"))
+    );
+    let rewrite =
+        json!({"date": "2026-10-21", "session": "改写", "minutes_reference": "武政常〔2026〕99号"});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/executive-meeting",
+            Some(OFFICE),
+            Some(&rewrite.to_string()),
+            later,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("decision_final"))
+    );
 }
 
 #[tokio::test]

@@ -683,7 +683,7 @@ pub fn decide(
             }
             next.rejection = Some(Rejection {
                 gate: Gate::Recommendation,
-                reason: "no recommendation by the deadline".into(),
+                reason: "推荐截止日期前未获推荐单位推荐（办法第十一条第三项）".into(),
                 by: actor.subject.clone(),
                 at: now,
             });
@@ -759,7 +759,7 @@ pub fn decide(
             } else {
                 next.rejection = Some(Rejection {
                     gate: Gate::CombinedEvaluation,
-                    reason: "not on the candidate list of the combined evaluation".into(),
+                    reason: "综合评价结果未列入候选获奖名单（办法第十一条第七项）".into(),
                     by: actor.subject.clone(),
                     at: now,
                 });

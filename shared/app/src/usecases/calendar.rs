@@ -107,6 +107,12 @@ pub async fn load_year(
             detail: format!("the path names {year}, the notice {}", notice.year),
         });
     }
+    // A year without holidays would count every festival as a working day: never accepted.
+    if notice.off.is_empty() {
+        return Err(AppError::InvalidHolidayNotice {
+            detail: "the notice lists no holiday period".into(),
+        });
+    }
     let current = effective(app, official()?).await?;
     if current.notice(notice.year).is_some() {
         return Err(AppError::HolidayYearLoaded { year: notice.year });

@@ -168,6 +168,12 @@ pub async fn deliberate(
         validation::text("minutes_reference", &input.minutes_reference, 200, false)?;
     let mut decisions = Vec::new();
     for decision in &input.decisions {
+        // Art. 7(3): the Committee includes a candidate by a majority of the votes cast.
+        if decision.include && decision.votes_for <= decision.votes_against {
+            return Err(AppError::InvalidDecision {
+                detail: "a candidate is included only with more votes for than against",
+            });
+        }
         let reason = match (&decision.reason, decision.include) {
             (Some(reason), _) => Some(validation::text("reason", reason, 1000, true)?),
             (None, false) => {
@@ -302,8 +308,17 @@ pub async fn consult(
     let (opinions, note) = (&opinions, &note);
     retry_on_conflict(|| async move {
         let loaded = cycles::load_cycle(app, cycle_id).await?;
-        if loaded.record.decision.deliberation.is_none() {
+        let Some(deliberation) = &loaded.record.decision.deliberation else {
             return Err(AppError::DeliberationMissing);
+        };
+        // Art. 11(8): the consultation comes between the deliberation and the publicity.
+        if loaded.record.decision.publicity.is_some() {
+            return Err(AppError::PublicityStarted);
+        }
+        if input.date < deliberation.meeting_date {
+            return Err(AppError::InvalidDecision {
+                detail: "the consultation cannot precede the Committee's deliberation",
+            });
         }
         let consultation = Consultation {
             date: input.date,
@@ -988,8 +1003,24 @@ pub async fn record_executive_meeting(
     let (session, minutes_reference, input) = (&session, &minutes_reference, &input);
     retry_on_conflict(|| async move {
         let loaded = cycles::load_cycle(app, cycle_id).await?;
-        if loaded.record.decision.publicity.is_none() {
+        let Some(publicity) = &loaded.record.decision.publicity else {
             return Err(AppError::PublicityNotStarted);
+        };
+        // Art. 11(9): the executive meeting decides on names that passed publicity.
+        if input.date <= publicity.last_day {
+            return Err(AppError::InvalidDecision {
+                detail: "the executive meeting comes after the publicity's last day",
+            });
+        }
+        // Once a name is approved on it, the meeting's record is final.
+        let approved = store::load::<crate::model::QuotaCounter>(
+            app.table.as_ref(),
+            &keys::quota_counter(cycle_id),
+        )
+        .await?
+        .is_some_and(|counter| counter.record.approved > 0);
+        if approved {
+            return Err(AppError::DecisionFinal);
         }
         let meeting = ExecutiveMeeting {
             date: input.date,
@@ -1220,7 +1251,8 @@ pub async fn record_payment(
     .await
 }
 
-/// The Office records the plaque and certificate handed over (Art. 12).
+/// The Office records the plaque and certificate handed over (Art. 12), once, not before the
+/// approval. Errors: `HandoverRecorded`, `InvalidDecision`, `FutureDate`, `IllegalTransition`.
 pub async fn record_handover(
     app: &App,
     caller: &Caller,
@@ -1237,6 +1269,9 @@ pub async fn record_handover(
         now,
         "plaque_handed_over",
         |reward| {
+            if reward.handed_over_on.is_some() {
+                return Err(AppError::HandoverRecorded);
+            }
             reward.handed_over_on = Some(input.date);
             Ok(())
         },
@@ -1266,6 +1301,14 @@ async fn update_reward(
             return Err(AppError::IllegalTransition {
                 state: loaded.record.state(),
                 command: action.into(),
+            });
+        }
+        // Nothing is paid or handed over before the approval it follows (Art. 11(9)).
+        if let Some(validity) = loaded.record.lifecycle.validity
+            && date < validity.approved_on
+        {
+            return Err(AppError::InvalidDecision {
+                detail: "a payment or handover cannot precede the approval",
             });
         }
         let mut application = loaded.record.clone();
