@@ -1124,6 +1124,15 @@ pub static ROUTES: &[RouteSpec] = &[
         .await?))
     ),
     route!(
+        "ListRewards",
+        "GET",
+        "/rewards",
+        Access::Roles(&[Role::Finance, Role::Office]),
+        handler!(|app, call| ok(
+            &serde_json::json!({ "rewards": decision::rewards(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
         "RecordHandover",
         "POST",
         "/applications/{id}/handover",

@@ -384,6 +384,34 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     );
     assert!(mails.iter().any(|(to, subject, _)| to == "zhangsan@example.cn" && subject.contains("异议处理结果")));
 
+    // The announcement names the decision; the finance bureau finds what it has to pay.
+    let announcement = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["kind"] == "award_announcement")
+        .unwrap()
+        .to_string();
+    assert!(
+        announcement.contains("市政府第35次常务会议（武政常〔2026〕35号）"),
+        "{announcement}"
+    );
+    let (status, owed) = h
+        .request_at("GET", "/rewards", Some(FINANCE), None, day)
+        .await;
+    assert_eq!(status, 200, "{owed}");
+    let owed = owed["rewards"].as_array().unwrap().clone();
+    assert_eq!(owed.len(), 3);
+    assert!(
+        owed.iter()
+            .all(|line| line["reward_fen"] == 15_000_000 && line["paid_on"].is_null())
+    );
+    assert_eq!(
+        h.request_at("GET", "/rewards", Some(applicant(1)), None, day)
+            .await
+            .0,
+        403
+    );
     // The finance bureau pays, once; the Office hands over the plaque.
     let payment = json!({"paid_on": "2026-11-02", "voucher": "财付〔2026〕118号"}).to_string();
     let later = china(2026, 11, 3, 10, 0);

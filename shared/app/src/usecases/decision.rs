@@ -1130,6 +1130,11 @@ pub async fn award(
 ) -> Result<Application, AppError> {
     caller.require(Role::Office)?;
     let application = load_application(app, application_id).await?.record;
+    let meeting = cycles::load_cycle(app, &application.cycle_id)
+        .await?
+        .record
+        .decision
+        .executive_meeting;
     let number = match &input.certificate_number {
         Some(number) => validation::text("certificate_number", number, 100, false)?,
         None => {
@@ -1151,13 +1156,23 @@ pub async fn award(
             },
             actor: &caller.actor,
             now,
-            notice_data: BTreeMap::from([
-                ("certificate_number".to_owned(), number.clone()),
-                (
-                    "reward".to_owned(),
-                    award_domain::money::AWARD_REWARD.to_string(),
-                ),
-            ]),
+            notice_data: {
+                let mut data = BTreeMap::from([
+                    ("certificate_number".to_owned(), number.clone()),
+                    (
+                        "reward".to_owned(),
+                        award_domain::money::AWARD_REWARD.to_string(),
+                    ),
+                ]);
+                // The announcement names the decision it publishes (Art. 11(9)).
+                if let Some(meeting) = &meeting {
+                    data.insert(
+                        "decision_reference".to_owned(),
+                        format!("{}（{}）", meeting.session, meeting.minutes_reference),
+                    );
+                }
+                data
+            },
         },
         |_| Ok(()),
         |application| {
@@ -1331,4 +1346,57 @@ async fn update_reward(
         Ok(reward)
     })
     .await
+}
+
+/// One award as the finance bureau and the Office follow it (Arts. 12, 13).
+#[derive(Debug, Clone, Serialize)]
+pub struct RewardLine {
+    pub application_id: Ulid,
+    pub cycle_id: String,
+    pub organisation_name: String,
+    pub uscc: String,
+    pub certificate_number: String,
+    /// Integer fen.
+    pub reward_fen: i64,
+    pub approved_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub voucher: Option<String>,
+    pub handed_over_on: Option<NaiveDate>,
+}
+
+/// `GET /rewards` (finance, office): every award of every cycle with its reward's payment and the
+/// handover, unpaid first — what the finance bureau has to pay, by the application id its payment
+/// is recorded under.
+pub async fn rewards(app: &App, caller: &Caller) -> Result<Vec<RewardLine>, AppError> {
+    if !(caller.has(Role::Finance) || caller.has(Role::Office)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut lines = Vec::new();
+    for cycle_id in cycles::cycle_ids(app).await? {
+        for application in applications::in_cycle(app, &cycle_id, None).await? {
+            let Some(award) = &application.lifecycle.award else {
+                continue;
+            };
+            let reward = application.reward.clone().unwrap_or_default();
+            lines.push(RewardLine {
+                application_id: application.id,
+                cycle_id: application.cycle_id.clone(),
+                organisation_name: application.organisation_name().to_owned(),
+                uscc: application.uscc.clone(),
+                certificate_number: award.certificate_number.clone(),
+                reward_fen: award.reward.0,
+                approved_on: application.lifecycle.validity.map(|v| v.approved_on),
+                paid_on: reward.paid_on,
+                voucher: reward.voucher,
+                handed_over_on: reward.handed_over_on,
+            });
+        }
+    }
+    lines.sort_by(|a, b| {
+        a.paid_on
+            .is_some()
+            .cmp(&b.paid_on.is_some())
+            .then(a.certificate_number.cmp(&b.certificate_number))
+    });
+    Ok(lines)
 }
