@@ -67,6 +67,38 @@ pub async fn advance(
     advance_with(app, request, visible, amend, |_, _| Ok(Tx::new())).await
 }
 
+/// [`advance`] when the stored application is still in `from`, else nothing: a list decision
+/// (the shortlist, the candidates, the deliberation, the publicity) repeated after an interruption
+/// finishes what was left without moving anything twice. The state is checked on the record the
+/// stage path loads, so it costs no extra read.
+pub async fn advance_if_in(
+    app: &App,
+    request: &StageCommand<'_>,
+    from: award_domain::lifecycle::ApplicationState,
+) -> Result<(), AppError> {
+    let skip = |state| AppError::IllegalTransition {
+        state,
+        command: request.command.name().into(),
+    };
+    let outcome = advance(
+        app,
+        request,
+        |application| {
+            if application.state() == from {
+                Ok(())
+            } else {
+                Err(skip(application.state()))
+            }
+        },
+        |_| Ok(()),
+    )
+    .await;
+    match outcome {
+        Ok(_) | Err(AppError::IllegalTransition { .. }) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 /// [`advance`], plus the writes a stage keeps beside the application in the same transaction
 /// (`extra`, given the amended application and its cycle: e.g. the award's register entry and
 /// its certificate number's guard), each with the refusal its condition stands for.

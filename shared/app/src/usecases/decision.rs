@@ -94,26 +94,7 @@ async fn advance_all(
             now,
             notice_data: notice_data.clone(),
         };
-        match stage::advance(
-            app,
-            &request,
-            |application| {
-                if application.state() == from {
-                    Ok(())
-                } else {
-                    Err(AppError::IllegalTransition {
-                        state: application.state(),
-                        command: command.name().into(),
-                    })
-                }
-            },
-            |_| Ok(()),
-        )
-        .await
-        {
-            Ok(_) | Err(AppError::IllegalTransition { .. }) => {}
-            Err(error) => return Err(error),
-        }
+        stage::advance_if_in(app, &request, from).await?;
     }
     Ok(())
 }

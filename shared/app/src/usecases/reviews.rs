@@ -1195,14 +1195,6 @@ async fn decide(
 ) -> Result<(), AppError> {
     let application_id =
         keys::parse_id(id).ok_or_else(|| AppError::corrupt("a listed id is not a ULID"))?;
-    if stage::load_application(app, application_id)
-        .await?
-        .record
-        .state()
-        != from
-    {
-        return Ok(());
-    }
     let request = StageCommand {
         application_id,
         command,
@@ -1210,8 +1202,7 @@ async fn decide(
         now,
         notice_data: BTreeMap::new(),
     };
-    stage::advance(app, &request, |_| Ok(()), |_| Ok(())).await?;
-    Ok(())
+    stage::advance_if_in(app, &request, from).await
 }
 
 /// One line of the combined ranking (Art. 11(7)).
