@@ -109,6 +109,8 @@ pub struct LocalConfig {
     /// How a failing event delivery is retried (S3 events and change-feed batches).
     pub retry: RetryPolicy,
     pub bucket: String,
+    /// The built pages (`web/dist`), served at `/` beside the API; `None` serves the API alone.
+    pub web_dir: Option<PathBuf>,
 }
 
 impl LocalConfig {
@@ -127,6 +129,7 @@ impl LocalConfig {
             redrive_every: DEFAULT_REDRIVE_EVERY,
             retry: RetryPolicy::default(),
             bucket: DEFAULT_BUCKET.to_owned(),
+            web_dir: None,
         }
     }
 }
@@ -200,7 +203,8 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
 
     let server = {
         let stop = shutdown.subscribe();
-        let service = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let service = routes::router(state, config.web_dir.as_deref())
+            .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move {
             let serving = axum::serve(listener, service)
                 .with_graceful_shutdown(deliveries::stopped(stop))

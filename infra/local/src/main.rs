@@ -10,10 +10,12 @@ use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 
 const USAGE: &str = "\
 usage:
-  award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N]
+  award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
-The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data.
+The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
+--web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
+(POST /local/sign-in) is the runner's alone.
 Roles: applicant, recommender, office, expert, committee, finance.
 Environment: AWARD_CLOCK_OFFSET_DAYS (shift the runner's clock and the tokens' by N days, e.g. 160
 to act after a deadline without waiting; give serve and token the same value), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
@@ -29,6 +31,7 @@ enum Command {
         addr: SocketAddr,
         data: Option<PathBuf>,
         redrive_every: Option<Duration>,
+        web: Option<PathBuf>,
     },
     Token {
         identity: Identity,
@@ -71,7 +74,8 @@ async fn main() -> ExitCode {
             addr,
             data,
             redrive_every,
-        } => serve(addr, DataDir::resolve(data), redrive_every).await,
+            web,
+        } => serve(addr, DataDir::resolve(data), redrive_every, web).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,6 +90,7 @@ async fn serve(
     addr: SocketAddr,
     data_dir: PathBuf,
     redrive_every: Option<Duration>,
+    web: Option<PathBuf>,
 ) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -96,6 +101,7 @@ async fn serve(
 
     let mut config = LocalConfig::new(data_dir);
     config.addr = addr;
+    config.web_dir = web_dir(web)?;
     // Every setting has a local default; PUBLIC_BASE_URL's is replaced by the bound address.
     let mailboxes = award_local::default_mailboxes();
     let default_base = config.app.public_base_url.clone();
@@ -120,6 +126,7 @@ async fn serve(
         config.clock = std::sync::Arc::new(award_local::OffsetClock { offset });
     }
 
+    let config_web = config.web_dir.clone();
     let server = award_local::start(config)
         .await
         .map_err(|error| error.to_string())?;
@@ -128,6 +135,13 @@ async fn serve(
         "award-local is serving the award API on {}",
         server.base_url()
     );
+    if let Some(web) = &config_web {
+        println!(
+            "  pages:         {}/ (from {})",
+            server.base_url(),
+            web.display()
+        );
+    }
     println!("  data folder:   {}", data.display());
     println!("  outbox folder: {}", data.join("outbox").display());
     println!(
@@ -172,6 +186,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut addr = award_local::DEFAULT_ADDR;
     let mut data = None;
     let mut redrive_every = None;
+    let mut web = None;
     let mut roles = Vec::new();
     let mut sub = None;
     let mut email = None;
@@ -189,6 +204,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             (_, "--help" | "-h") => return Ok(Command::Help),
             (_, "--data") => data = Some(PathBuf::from(value()?)),
             (true, "--addr") => addr = parse_addr(&value()?)?,
+            (true, "--web") => web = Some(PathBuf::from(value()?)),
             (true, "--redrive-minutes") => {
                 let minutes = parse_positive(&flag, &value()?)?;
                 redrive_every = Some(Duration::from_secs(minutes.saturating_mul(60)));
@@ -209,6 +225,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             addr,
             data,
             redrive_every,
+            web,
         });
     }
     if roles.is_empty() {
@@ -223,6 +240,21 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         ttl_minutes,
         data,
     })
+}
+
+/// The built pages: `--web DIR` (which must hold `index.html`), else `./web/dist` if built, else none.
+fn web_dir(web: Option<PathBuf>) -> Result<Option<PathBuf>, String> {
+    match web {
+        Some(dir) if dir.join("index.html").is_file() => Ok(Some(dir)),
+        Some(dir) => Err(format!(
+            "--web {} has no index.html (build the pages: npm run build in web/)",
+            dir.display()
+        )),
+        None => {
+            let built = PathBuf::from("web/dist");
+            Ok(built.join("index.html").is_file().then_some(built))
+        }
+    }
 }
 
 /// `127.0.0.1:8787`, `[::1]:8787` or a bare port on 127.0.0.1.

@@ -13,10 +13,11 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::put;
+use axum::routing::{post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
+use tower_http::services::{ServeDir, ServeFile};
 use ulid::Ulid;
 
 use crate::clock::Clock;
@@ -36,14 +37,71 @@ pub(crate) struct Shared {
     pub activity: Activity,
 }
 
-pub(crate) fn router(state: Arc<Shared>) -> Router {
-    Router::new()
+/// How long a development sign-in lasts: a working day, like `award-local token`.
+const SIGN_IN_HOURS: i64 = 8;
+
+pub(crate) fn router(state: Arc<Shared>, web_dir: Option<&std::path::Path>) -> Router {
+    let mut router = Router::new()
         .route(
             "/blobs/{*key}",
             put(upload).get(download).fallback(blob_method_not_allowed),
         )
-        .fallback(api)
-        .with_state(state)
+        .route("/local/sign-in", post(sign_in));
+    // The pages use hash routes, so `/` and `/assets/…` are all they need; every other path stays
+    // the API's, as behind CloudFront and API Gateway.
+    if let Some(dir) = web_dir {
+        router = router
+            .route_service("/", ServeFile::new(dir.join("index.html")))
+            .nest_service("/assets", ServeDir::new(dir.join("assets")));
+    }
+    router.fallback(api).with_state(state)
+}
+
+/// `POST /local/sign-in` `{"roles": ["applicant"], "sub": "ent-1", "email": "a@b.cn"}` →
+/// `{"token": JWT, "expires_at": UTC instant}`: the development sign-in page's only call. Only the
+/// local runner has it; deployed, Cognito signs people in. 400 `invalid_sign_in` names what is wrong.
+async fn sign_in(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SignIn {
+        roles: Vec<String>,
+        sub: String,
+        email: String,
+    }
+    let refused = |detail: String| {
+        gateway::api_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_sign_in",
+            &format!("cannot sign in: {detail}"),
+            &format!("无法登录：{detail}"),
+        )
+    };
+    let request: SignIn = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(error) => return refused(error.to_string()),
+    };
+    let now = shared.clock.now();
+    let lifetime = chrono::Duration::hours(SIGN_IN_HOURS);
+    let identity = token::Identity {
+        sub: request.sub,
+        email: request.email,
+        roles: request.roles,
+    };
+    match token::mint(&shared.token_secret, &identity, now, lifetime) {
+        Ok(jwt) => {
+            let body = serde_json::json!({
+                "token": jwt,
+                "expires_at": (now + lifetime).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            });
+            let mut response = (StatusCode::OK, body.to_string()).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(error) => refused(error.to_string()),
+    }
 }
 
 /// The routes the template leaves without an authorizer (`Auth: { Authorizer: NONE }`): the

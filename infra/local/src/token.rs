@@ -38,7 +38,9 @@ struct Claims {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
-    #[error("{0:?} is not a role of the award (applicant, recommender, office, expert, committee)")]
+    #[error(
+        "{0:?} is not a role of the award (applicant, recommender, office, expert, committee, finance)"
+    )]
     UnknownRole(String),
     #[error("a token needs at least one role")]
     NoRole,

@@ -1973,3 +1973,111 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
     );
     server.shutdown().await.expect("a clean shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runner_serves_the_pages_and_signs_people_in_beside_the_api() {
+    let data = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    std::fs::write(
+        web.path().join("index.html"),
+        "<!doctype html><title>质量奖</title>",
+    )
+    .unwrap();
+    std::fs::create_dir(web.path().join("assets")).unwrap();
+    std::fs::write(web.path().join("assets/app.js"), "console.log(1)").unwrap();
+    std::fs::write(data.path().join("secret.txt"), "not a page").unwrap();
+    let clock = ManualClock::new(start_of_test());
+    let mut config = LocalConfig::new(data.path());
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.clock = Arc::new(clock.clone());
+    config.web_dir = Some(web.path().to_owned());
+    let server = award_local::start(config).await.unwrap();
+    let http = reqwest::Client::new();
+    let base = server.base_url();
+
+    let page = http.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.text().await.unwrap().contains("质量奖"));
+    let script = http
+        .get(format!("{base}/assets/app.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    // Nothing outside the pages' folder, and the API keeps every other path.
+    let escape = http
+        .get(format!("{base}/assets/..%2f..%2fsecret.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(escape.status(), StatusCode::OK);
+    let notices = http
+        .get(format!("{base}/public/notices"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notices.status(), StatusCode::OK);
+
+    let client = Client::new(&server);
+    let (status, signed_in) = client
+        .call(
+            Method::POST,
+            "/local/sign-in",
+            None,
+            Some(&json!({"roles": ["office"], "sub": "office-1", "email": "office@award.wuwei.local"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    assert_eq!(signed_in["expires_at"], "2026-03-02T09:00:00Z");
+    let office = signed_in["token"].as_str().unwrap();
+    let (status, _) = client
+        .call(Method::GET, "/cycles", Some(office), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The token carries the role asked for, no more.
+    let (status, signed_in) = client
+        .call(
+            Method::POST,
+            "/local/sign-in",
+            None,
+            Some(&json!({"roles": ["applicant"], "sub": "ent-1", "email": "ent@example.cn"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let applicant = signed_in["token"].as_str().unwrap();
+    let (status, _) = client
+        .call(Method::GET, "/experts", Some(applicant), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    for bad in [
+        json!({"roles": ["mayor"], "sub": "x", "email": "x@y.cn"}),
+        json!({"roles": [], "sub": "x", "email": "x@y.cn"}),
+        json!({"roles": ["office"], "sub": " ", "email": "x@y.cn"}),
+        json!({"roles": ["office"], "sub": "x"}),
+    ] {
+        let answer = client
+            .call(Method::POST, "/local/sign-in", None, Some(&bad))
+            .await;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_sign_in");
+        assert!(
+            answer.1["message_zh"]
+                .as_str()
+                .unwrap()
+                .starts_with("无法登录")
+        );
+    }
+    server.shutdown().await.unwrap();
+}
