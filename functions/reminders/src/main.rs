@@ -1,7 +1,12 @@
 //! Lambda `reminders`: run once a day by EventBridge Scheduler (China morning). Each run does the
-//! dated work that is due by today — it reads current statuses, so a missed day is caught up and
-//! a second run the same day changes nothing (`award_app::usecases::cycles::advance_cycles`).
+//! dated work that is due by today:
+//! - the cycles' (`award_app::usecases::cycles::advance_cycles`): it reads current statuses, so a
+//!   missed day is caught up and a second run the same day changes nothing;
+//! - aftercare (`award_app::usecases::aftercare::run_daily`): the `DUE#<day>` items from the day
+//!   after its watermark up to today (expiry reminders, follow-up visits, expiry, the end of a
+//!   debarment), each handled once.
 
+use award_app::usecases::aftercare;
 use award_app::usecases::cycles::advance_cycles;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
@@ -13,9 +18,12 @@ async fn main() -> Result<(), Error> {
     let app = &app;
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
-            let run = advance_cycles(app, Utc::now()).await?;
-            tracing::info!(?run, "daily schedule handled");
-            Ok::<_, Error>(run)
+            let now = Utc::now();
+            let cycles = advance_cycles(app, now).await?;
+            tracing::info!(?cycles, "cycle schedule handled");
+            let aftercare = aftercare::run_daily(app, now).await?;
+            tracing::info!(?aftercare, "aftercare schedule handled");
+            Ok::<_, Error>(serde_json::json!({ "cycles": cycles, "aftercare": aftercare }))
         },
     ))
     .await

@@ -274,8 +274,9 @@ async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), Tab
         .map_err(|error| TableError::Backend(error.to_string()))?
 }
 
-/// The scheduled functions: `redrive_pending_notices` (notify's schedule), `advance_cycles` (the
-/// `reminders` function's daily schedule) and `decision::run_daily` (the `publicity` function's),
+/// The scheduled functions: `redrive_pending_notices` (notify's schedule), `advance_cycles` and
+/// `aftercare::run_daily` (the `reminders` function's daily schedule) and `decision::run_daily`
+/// (the `publicity` function's),
 /// now and then every `every`; each does only what is due, so running them more often than on AWS
 /// changes nothing but latency.
 pub(crate) async fn run_schedule(
@@ -307,6 +308,18 @@ pub(crate) async fn run_schedule(
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cycle schedule failed"),
+        }
+        match award_app::usecases::aftercare::run_daily(&app, clock.now()).await {
+            Ok(run)
+                if !run.reminded.is_empty()
+                    || !run.visits_due.is_empty()
+                    || !run.expired.is_empty()
+                    || !run.debarments_ended.is_empty() =>
+            {
+                tracing::info!(?run, "aftercare schedule handled dated items");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "aftercare schedule failed"),
         }
         match award_app::usecases::decision::run_daily(&app, clock.now()).await {
             Ok(run) if !run.closed.is_empty() || !run.waiting.is_empty() => {

@@ -78,8 +78,8 @@ app_errors! {
     BodyTooLarge { max: usize } => 413, "body_too_large",
         "the request body is larger than {max} bytes", "请求体过大，不得超过 {max} 字节。";
     InvalidJson { detail: String } => 400, "invalid_json", "malformed JSON: {detail}", "请求体不是有效的 JSON。";
-    InvalidField { detail: String } => 400, "invalid_field", "invalid field: {detail}", "字段有误：{detail}";
-    InvalidQuery { detail: String } => 400, "invalid_query", "invalid query parameter: {detail}", "查询参数有误：{detail}";
+    InvalidField { detail: String, detail_zh: String } => 400, "invalid_field", "invalid field: {detail}", "字段有误：{detail_zh}";
+    InvalidQuery { detail: String, detail_zh: String } => 400, "invalid_query", "invalid query parameter: {detail}", "查询参数有误：{detail_zh}";
 
     // --- validation of what was asked ---
     InvalidUscc { detail: UsccError, detail_zh: &'static str } => 422, "invalid_uscc",
@@ -114,9 +114,9 @@ app_errors! {
     InvalidRules { detail: RulesError } => 422, "invalid_rules",
         "invalid review rules: {detail}", "评审细则不符合要求（分值、权重、阈值或公示期）。";
     InvalidFileName => 422, "invalid_file_name", "invalid file name", "文件名无效。";
-    UnsupportedDocumentType { content_type: String } => 415, "unsupported_document_type",
-        "document type {content_type:?} is not accepted (PDF, JPEG, PNG, DOCX, XLSX)",
-        "不支持的材料类型，仅接受 PDF、JPEG、PNG、DOCX、XLSX。";
+    UnsupportedDocumentType { content_type: String, accepted: &'static str } => 415, "unsupported_document_type",
+        "file type {content_type:?} is not accepted here ({accepted})",
+        "不支持该文件类型，此处仅接受 {accepted}。";
     ExtensionMismatch { content_type: String } => 422, "extension_mismatch",
         "the file name's extension does not match the content type {content_type}", "文件扩展名与文件类型不一致。";
     DocumentTooLarge { max: u64 } => 413, "document_too_large",
@@ -285,6 +285,11 @@ app_errors! {
     PublicityStarted => 409, "publicity_started",
         "the publicity of this cycle started on another day", "本届公示已按其他日期开始。";
     PublicityNotStarted => 404, "publicity_not_started", "no publicity in this cycle", "本届尚未公示。";
+    ObjectionPeriodNotStarted { first_day: NaiveDate } => 409, "objection_period_not_started",
+        "the publicity starts on {first_day} (China time); objections are accepted from then",
+        "公示期自 {first_day}（北京时间）开始，届时方可提出异议。";
+    NotOnPublicityList => 404, "not_on_publicity_list",
+        "the application named is not on this publicity list", "所提异议对象不在本期公示名单中。";
     ObjectionPeriodOver { last_day: NaiveDate } => 409, "objection_period_over",
         "objections are accepted during the publicity only (through {last_day}, 24:00 China time)",
         "异议只能在公示期内提出（截至 {last_day} 24时，北京时间）。";
@@ -313,7 +318,41 @@ app_errors! {
     InvalidHolidayNotice { detail: String } => 422, "invalid_holiday_notice",
         "invalid holiday notice: {detail}", "节假日安排有误：请按国务院办公厅通知录入当年的放假日期和调休上班日期。";
     HolidayYearLoaded { year: i32 } => 409, "holiday_year_loaded",
-        "the calendar already holds the notice for {year}", "{year}年的节假日安排已录入。";
+        "the calendar already holds the notice for {year}; replace it with PUT /calendar/{year} while no publicity counts on it",
+        "{year}年的节假日安排已录入；如需更正，请在尚无公示期使用该年安排前重新录入（PUT）。";
+    InvalidAftercarePolicy => 422, "invalid_aftercare_policy",
+        "reminder offsets must be 1 to 1830 days (at least one) and the visit interval 1 to 60 months",
+        "到期提醒天数应为 1 至 1830 天（至少一项），巡访间隔应为 1 至 60 个月。";
+    NotAWinner => 409, "not_a_winner", "the application holds no award (awarded or expired)", "该申报未获奖（或奖项已撤销），不能办理此项。";
+    NoVisitScheduled => 409, "no_visit_scheduled", "no follow-up visit is scheduled after today", "今后没有已安排的巡访。";
+    InvalidGround => 422, "invalid_ground",
+        "the ground is fraud (Art. 17, no cause or date) or cause (Art. 18, with cause 1-5 and occurred_on)",
+        "撤销依据应为 fraud（第十七条，无需情形和日期）或 cause（第十八条，须写明情形序号 1 至 5 及发生日期）。";
+    OutsideArt18Window { occurred_on: NaiveDate, last_valid_day: NaiveDate } => 422, "outside_art18_window",
+        "an Art. 18 cause must occur within the award's 5 years; {occurred_on} is after {last_valid_day}",
+        "第十八条所列情形须发生在获奖后5年内：{occurred_on} 已超过有效期（至 {last_valid_day}）。";
+    CaseOpen => 409, "case_open", "a revocation case is already open against this award", "该奖项已有正在办理的撤销案件。";
+    CaseNotFound => 404, "case_not_found", "no such revocation case", "撤销案件不存在。";
+    CaseDecided => 409, "case_decided", "the case is no longer open", "该案件已作出决定，不能再修改。";
+    CaseNotProposed => 409, "case_not_proposed",
+        "the Committee has not decided to revoke in this case", "评审委员会尚未作出撤销决定，不能报批。";
+    CaseNotRevoked => 409, "case_not_revoked", "the award of this case is not revoked", "该案件尚未撤销奖项，无需收回。";
+    NoRewardToReclaim => 409, "no_reward_to_reclaim",
+        "Art. 18 reclaims the plaque and certificate, not the reward", "依第十八条撤销的只收回奖牌和证书，不收回奖金。";
+    InvalidAmount { max: i64 } => 422, "invalid_amount",
+        "the amount must be 1 to {max} fen", "金额应为 1 至 {max} 分。";
+    InvalidReclaimDate { date: NaiveDate, revoked_on: NaiveDate } => 422, "invalid_reclaim_date",
+        "{date} is before the revocation of {revoked_on}", "收回日期（{date}）不能早于撤销日期（{revoked_on}）。";
+    AlreadyRecorded => 409, "already_recorded", "this was already recorded with other details", "该事项已按其他内容登记。";
+    NothingToRecord => 422, "nothing_to_record", "give at least one date", "请至少填写一个日期。";
+    NotAnnounced => 404, "not_announced",
+        "no award of this cycle has been announced yet", "本届评选尚未公告获奖名单。";
+    HolidayYearNotLoaded { year: i32 } => 404, "holiday_year_not_loaded",
+        "no loaded notice for {year} to replace (a year built into the software is corrected by a release)",
+        "{year}年的节假日安排未经录入，无法更正（系统内置年份随版本更新）。";
+    HolidayYearInUse { year: i32, cycles: Vec<String> } => 409, "holiday_year_in_use",
+        "the notice for {year} cannot be replaced: the publicity of cycle(s) {cycles:?} counted on it",
+        "{year}年的节假日安排已用于公示期计算，不能更正。";
 
     // --- our side ---
     Table { source: TableError } => 500, "internal", "table: {source}", "系统内部错误，请稍后重试。";
@@ -371,9 +410,33 @@ impl AppError {
         }
     }
 
-    pub fn invalid_field(detail: impl Into<String>) -> Self {
+    /// `invalid_field` with the English and the Chinese account of what is wrong.
+    pub fn invalid_field(detail: impl Into<String>, detail_zh: impl Into<String>) -> Self {
         Self::InvalidField {
             detail: detail.into(),
+            detail_zh: detail_zh.into(),
+        }
+    }
+
+    /// `invalid_query` with the English and the Chinese account of what is wrong.
+    pub fn invalid_query(detail: impl Into<String>, detail_zh: impl Into<String>) -> Self {
+        Self::InvalidQuery {
+            detail: detail.into(),
+            detail_zh: detail_zh.into(),
+        }
+    }
+
+    /// A request's data that did not deserialise (a missing, unknown or mistyped field), as
+    /// `invalid_field`: the field's path (`decisions[0].votes_for`) and serde's account in
+    /// English, its meaning in Chinese.
+    pub fn from_deserialize(error: &serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = error.path().to_string();
+        let inner = error.inner().to_string();
+        let zh = deserialize_error_zh(&inner);
+        if path == "." || path.is_empty() {
+            Self::invalid_field(inner, zh)
+        } else {
+            Self::invalid_field(format!("{path}: {inner}"), format!("{path}：{zh}"))
         }
     }
 
@@ -397,6 +460,7 @@ impl AppError {
             Self::AssignmentInfeasible { lacking } => serde_json::to_value(lacking).ok(),
             Self::ReviewIncomplete { pending } => serde_json::to_value(pending).ok(),
             Self::ListChanged { expected } => serde_json::to_value(expected).ok(),
+            Self::HolidayYearInUse { cycles, .. } => serde_json::to_value(cycles).ok(),
             _ => None,
         }
     }
@@ -556,6 +620,32 @@ pub struct ErrorBody {
     pub message_zh: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
+}
+
+/// What serde's (English) account of a deserialisation error means, in Chinese.
+fn deserialize_error_zh(message: &str) -> String {
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or_default().to_owned();
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        format!("缺少必填字段 {}", quoted(rest))
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
+        format!("不接受字段 {}", quoted(rest))
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let options: Vec<&str> = rest
+            .split_once("expected")
+            .map(|(_, expected)| expected.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        format!(
+            "取值 {} 不在可选范围内（{}）",
+            quoted(rest),
+            options.join("、")
+        )
+    } else if message.starts_with("invalid type") {
+        "类型不正确".to_owned()
+    } else if message.starts_with("invalid length") {
+        "数量不正确".to_owned()
+    } else {
+        "取值无效".to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -230,12 +230,21 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> 
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|error| match error.classify() {
-        serde_json::error::Category::Data => AppError::invalid_field(error.to_string()),
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| match error
+        .inner()
+        .classify()
+    {
+        serde_json::error::Category::Data => AppError::from_deserialize(&error),
         _ => AppError::InvalidJson {
-            detail: error.to_string(),
+            detail: error.inner().to_string(),
         },
-    })
+    })?;
+    // Trailing characters after the value are malformed JSON, as `from_slice` would say.
+    deserializer.end().map_err(|error| AppError::InvalidJson {
+        detail: error.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// The body's bytes as sent (API Gateway's base64 undone), for uploads that are not JSON (the

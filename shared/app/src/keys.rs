@@ -34,6 +34,10 @@ pub mod item_type {
     pub const RATE_COUNTER: &str = "rate_counter";
     pub const CERTIFICATE_GUARD: &str = "certificate_guard";
     pub const ATTACHMENT: &str = "attachment";
+    pub const AFTERCARE_WATERMARK: &str = "aftercare_watermark";
+    pub const AFTERCARE_POLICY: &str = "aftercare_policy";
+    pub const VISIT: &str = "visit";
+    pub const REVOCATION_CASE: &str = "revocation_case";
 }
 
 /// The `type` attribute name.
@@ -202,6 +206,36 @@ pub fn register_entry_item_keys(uscc: &str, entry: &str) -> ItemKeys {
     ItemKeys::primary(Key::new(register_partition(uscc), entry))
         .with_gsi1(REGISTER.to_owned(), format!("{uscc}#{entry}"))
 }
+
+// --- aftercare (Arts. 5, 16, 17, 18) ------------------------------------------------------------
+
+/// The `reminders` run's watermark: the last China day whose dated items were all handled.
+pub fn aftercare_watermark() -> Key {
+    Key::new("SCHEDULE", "AFTERCARE")
+}
+
+/// The Office's aftercare policy (reminder offsets, visit interval).
+pub fn aftercare_policy() -> Key {
+    Key::new("SETTINGS", "AFTERCARE")
+}
+
+/// A follow-up visit: `APP#<app>` / `VISIT#<date>#<id>` (the holder's visits in one query).
+pub fn visit(application: Ulid, date: NaiveDate, id: Ulid) -> Key {
+    Key::new(
+        application_partition(application),
+        format!("VISIT#{}#{id}", date.format("%Y-%m-%d")),
+    )
+}
+
+pub const VISIT_PREFIX: &str = "VISIT#";
+
+/// A revocation case: `CASE#<id>` / `CASE`, listed under GSI1 `CASES` by opening time.
+pub fn revocation_case(id: Ulid) -> Key {
+    Key::new(format!("CASE#{id}"), "CASE")
+}
+
+/// GSI1 partition listing the revocation cases (`GET /revocation-cases`).
+pub const CASES: &str = "CASES";
 
 // --- notices and due dates ----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ pub struct Deliberation {
     pub minutes_reference: String,
     /// The minutes as an uploaded file (`POST /cycles/{id}/minutes`), once received.
     #[serde(default)]
-    pub minutes_attachment_id: Option<Ulid>,
+    pub minutes_attachment_id: Ulid,
     pub decisions: Vec<CandidateDecision>,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
@@ -122,6 +122,10 @@ pub struct HolidayNoticeRecord {
     pub notice: award_domain::calendar::HolidayNotice,
     pub loaded_by: String,
     pub loaded_at: DateTime<Utc>,
+    /// The cycles whose publicity period counted on this notice (set in the publicity's start
+    /// transaction); while any does, the notice can no longer be replaced.
+    #[serde(default)]
+    pub used_by: Vec<String>,
 }
 
 impl Record for HolidayNoticeRecord {
@@ -266,6 +270,9 @@ pub struct Application {
     /// Arts. 12, 13: the reward and the plaque, once awarded.
     #[serde(default)]
     pub reward: Option<RewardRecord>,
+    /// The revocation case open against this award, if any (Arts. 17, 18): one at a time.
+    #[serde(default)]
+    pub open_case: Option<Ulid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -952,6 +959,10 @@ pub enum AttachmentOwner {
     Minutes {
         cycle_id: String,
     },
+    /// Evidence of a revocation case (Arts. 17, 18).
+    RevocationCase {
+        case_id: Ulid,
+    },
 }
 
 impl AttachmentOwner {
@@ -960,6 +971,7 @@ impl AttachmentOwner {
         match self {
             Self::Objection { objection_id, .. } => format!("OBJECTION#{objection_id}"),
             Self::Minutes { cycle_id } => keys::cycle_partition(cycle_id),
+            Self::RevocationCase { case_id } => format!("CASE#{case_id}"),
         }
     }
 }
@@ -994,5 +1006,152 @@ impl Record for Attachment {
     const TYPE: &'static str = item_type::ATTACHMENT;
     fn keys(&self) -> ItemKeys {
         ItemKeys::primary(keys::attachment(self.id))
+    }
+}
+
+// --- aftercare (Arts. 5, 16, 17, 18) ------------------------------------------------------------
+
+/// The `reminders` run's progress: every dated item up to `last_completed_day` (China date) was
+/// handled; the next run starts the day after, so a missed day is caught up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AftercareWatermark {
+    pub last_completed_day: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for AftercareWatermark {
+    const TYPE: &'static str = item_type::AFTERCARE_WATERMARK;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::aftercare_watermark())
+    }
+}
+
+/// The Office's aftercare policy as stored (`PUT /aftercare/policy`); the award reads it to
+/// schedule its reminders and visits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AftercarePolicyRecord {
+    pub policy: award_domain::award::AftercarePolicy,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}
+
+impl Record for AftercarePolicyRecord {
+    const TYPE: &'static str = item_type::AFTERCARE_POLICY;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::aftercare_policy())
+    }
+}
+
+/// A follow-up visit to a winner (Art. 16, 定期巡访).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpVisit {
+    pub id: Ulid,
+    pub application_id: Ulid,
+    /// China date of the visit.
+    pub date: NaiveDate,
+    pub visitors: Vec<String>,
+    pub findings: String,
+    /// The application's documents of category `visit_report` that record it.
+    pub document_ids: Vec<Ulid>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Record for FollowUpVisit {
+    const TYPE: &'static str = item_type::VISIT;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::visit(self.application_id, self.date, self.id))
+    }
+}
+
+/// Where a revocation case stands (Arts. 17, 18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Opened by the Office; investigated; waiting for the Committee.
+    Open,
+    /// The Committee decided to revoke; waiting for the city government's approval.
+    RevocationProposed,
+    /// Approved: the award is revoked and the bar runs.
+    Revoked,
+    /// Closed without revocation (the Office's or the Committee's reason).
+    Closed,
+}
+
+/// The Committee's decision on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDecision {
+    /// China date of the meeting.
+    pub date: NaiveDate,
+    pub minutes_reference: String,
+    pub revoke: bool,
+    pub reason: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The city government's approval of a revocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GovernmentApproval {
+    /// China date of the approval: the revocation date, from which the bar runs.
+    pub date: NaiveDate,
+    /// e.g. 武政函〔2028〕12号.
+    pub reference: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The reward money returned (Art. 17), as the finance bureau records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardReturned {
+    pub amount_fen: award_domain::money::Fen,
+    /// China date the money was received.
+    pub received_on: NaiveDate,
+    /// The finance bureau's receipt reference.
+    pub receipt: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What Arts. 17, 18 reclaim, as it comes back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reclaim {
+    /// China dates.
+    pub plaque_returned_on: Option<NaiveDate>,
+    pub certificate_returned_on: Option<NaiveDate>,
+    /// Art. 17 only.
+    pub reward: Option<RewardReturned>,
+}
+
+/// A revocation case against an award (Arts. 17, 18): opened by the Office with its ground and
+/// facts, decided by the Committee, approved by the city government, then reclaimed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationCase {
+    pub id: Ulid,
+    pub application_id: Ulid,
+    pub cycle_id: String,
+    pub uscc: String,
+    pub organisation_name: String,
+    pub ground: award_domain::award::RevocationGround,
+    pub facts: String,
+    /// Attachments (`attachments/<id>`, owner `revocation_case`).
+    pub evidence: Vec<Ulid>,
+    pub status: CaseStatus,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub decision: Option<CaseDecision>,
+    pub approval: Option<GovernmentApproval>,
+    /// Why the case closed without revocation.
+    pub closing_reason: Option<String>,
+    pub reclaim: Reclaim,
+}
+
+impl Record for RevocationCase {
+    const TYPE: &'static str = item_type::REVOCATION_CASE;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::revocation_case(self.id)).with_gsi1(
+            keys::CASES.to_owned(),
+            format!("{}#{}", keys::instant(self.opened_at), self.id),
+        )
     }
 }

@@ -111,6 +111,18 @@ impl About<'_> {
             );
             data.insert("publicity_last_day".into(), publicity.last_day.to_string());
         }
+        if let Some(validity) = application.lifecycle.validity {
+            data.insert("approved_on".into(), validity.approved_on.to_string());
+            data.insert("last_valid_day".into(), validity.last_valid_day.to_string());
+        }
+        if let Some(debarment) = application.lifecycle.revocation {
+            data.insert("revoked_on".into(), debarment.revoked_on.to_string());
+            data.insert("debarment_last_day".into(), debarment.last_day.to_string());
+            data.insert(
+                "may_apply_again_from".into(),
+                debarment.may_apply_again_from.to_string(),
+            );
+        }
         data.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         data
     }

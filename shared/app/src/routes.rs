@@ -26,8 +26,8 @@ use crate::model::ReviewPhase;
 use crate::notices;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    applications, assignments, attachments, board, calendar, contact, cycles, decision, documents,
-    experts, recommendations, recommenders, register, reviews, screening,
+    aftercare, applications, assignments, attachments, board, calendar, contact, cycles, decision,
+    documents, experts, recommendations, recommenders, register, reviews, screening,
 };
 
 /// Who may call a route.
@@ -109,6 +109,10 @@ impl Call<'_> {
         })
     }
 
+    fn case_id(&self, index: usize) -> Result<Ulid, AppError> {
+        keys::parse_id(self.param(index)).ok_or(AppError::CaseNotFound)
+    }
+
     fn expert_id(&self, index: usize) -> Result<Ulid, AppError> {
         keys::parse_id(self.param(index)).ok_or(AppError::ExpertNotFound)
     }
@@ -116,8 +120,11 @@ impl Call<'_> {
     /// `?phase=` (required).
     fn phase_query(&self) -> Result<ReviewPhase, AppError> {
         let text = self.query("phase").unwrap_or_default();
-        ReviewPhase::parse(&text).ok_or_else(|| AppError::InvalidQuery {
-            detail: format!("phase must be document or onsite, not {text:?}"),
+        ReviewPhase::parse(&text).ok_or_else(|| {
+            AppError::invalid_query(
+                format!("phase must be document or onsite, not {text:?}"),
+                "phase 应为 document（资料评审）或 onsite（现场评审）",
+            )
         })
     }
 
@@ -148,9 +155,10 @@ fn dry_run(call: &Call<'_>) -> Result<bool, AppError> {
     match call.query("dry_run").as_deref() {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(other) => Err(AppError::InvalidQuery {
-            detail: format!("dry_run: {other:?} is neither true nor false"),
-        }),
+        Some(other) => Err(AppError::invalid_query(
+            format!("dry_run: {other:?} is neither true nor false"),
+            "dry_run 应为 true 或 false",
+        )),
     }
 }
 
@@ -190,6 +198,9 @@ const APPLICANT: Access = Access::Roles(&[Role::Applicant]);
 const RECOMMENDER: Access = Access::Roles(&[Role::Recommender]);
 const EXPERT: Access = Access::Roles(&[Role::Expert]);
 const FINANCE: Access = Access::Roles(&[Role::Finance]);
+/// Who reads revocation cases: the Office, the Committee (it decides), the finance bureau (it
+/// reclaims).
+const CASE_READERS: Access = Access::Roles(&[Role::Office, Role::Committee, Role::Finance]);
 const OFFICE_OR_EXPERT: Access = Access::Roles(&[Role::Office, Role::Expert]);
 /// Evidence is declared by the applicant (its own) or the Office (staff reports).
 const UPLOADERS: Access = Access::Roles(&[Role::Applicant, Role::Office]);
@@ -1036,6 +1047,13 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&decision::public_publicity(app, call.param(0)).await?))
     ),
     route!(
+        "GetAnnouncedAwards",
+        "GET",
+        "/public/awards/{id}",
+        Access::Public,
+        handler!(|app, call| ok(&decision::public_awards(app, call.param(0)).await?))
+    ),
+    route!(
         "LodgeObjection",
         "POST",
         "/public/publicity/{id}/objections",
@@ -1165,6 +1183,207 @@ pub static ROUTES: &[RouteSpec] = &[
                 .await?
         ))
     ),
+    route!(
+        "ReplaceHolidayNotice",
+        "PUT",
+        "/calendar/{year}",
+        OFFICE,
+        handler!(|app, call| ok(&calendar::replace_year(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    // --- aftercare (Arts. 5, 16, 17, 18) ------------------------------------------------------
+    route!(
+        "GetAftercarePolicy",
+        "GET",
+        "/aftercare/policy",
+        STAFF,
+        handler!(|app, call| ok(&aftercare::read_policy(app, call.caller()?).await?))
+    ),
+    route!(
+        "SetAftercarePolicy",
+        "PUT",
+        "/aftercare/policy",
+        OFFICE,
+        handler!(|app, call| ok(&aftercare::set_policy(
+            app,
+            call.caller()?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordVisit",
+        "POST",
+        "/applications/{id}/visits",
+        OFFICE,
+        handler!(|app, call| created(
+            &aftercare::record_visit(
+                app,
+                call.caller()?,
+                call.application_id(0)?,
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "ListVisits",
+        "GET",
+        "/applications/{id}/visits",
+        Access::Roles(&[Role::Office, Role::Applicant]),
+        handler!(|app, call| ok(
+            &aftercare::visits(app, call.caller()?, call.application_id(0)?).await?
+        ))
+    ),
+    route!(
+        "RescheduleVisit",
+        "PUT",
+        "/applications/{id}/next-visit",
+        OFFICE,
+        handler!(|app, call| ok(&aftercare::reschedule_visit(
+            app,
+            call.caller()?,
+            call.application_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "OpenRevocationCase",
+        "POST",
+        "/applications/{id}/revocation-cases",
+        OFFICE,
+        handler!(|app, call| created(
+            &aftercare::open_case(
+                app,
+                call.caller()?,
+                call.application_id(0)?,
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "ListRevocationCases",
+        "GET",
+        "/revocation-cases",
+        CASE_READERS,
+        handler!(|app, call| ok(
+            &serde_json::json!({ "cases": aftercare::list_cases(app, call.caller()?).await? })
+        ))
+    ),
+    route!(
+        "GetRevocationCase",
+        "GET",
+        "/revocation-cases/{id}",
+        CASE_READERS,
+        handler!(|app, call| ok(
+            &aftercare::read_case(app, call.caller()?, call.case_id(0)?).await?
+        ))
+    ),
+    route!(
+        "DeclareCaseEvidence",
+        "POST",
+        "/revocation-cases/{id}/evidence",
+        OFFICE,
+        handler!(|app, call| created(
+            &aftercare::declare_evidence(
+                app,
+                call.caller()?,
+                call.case_id(0)?,
+                call.json()?,
+                call.now
+            )
+            .await?
+        ))
+    ),
+    route!(
+        "DecideRevocationCase",
+        "POST",
+        "/revocation-cases/{id}/committee-decision",
+        COMMITTEE,
+        handler!(|app, call| ok(&aftercare::decide_case(
+            app,
+            call.caller()?,
+            call.case_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "CloseRevocationCase",
+        "POST",
+        "/revocation-cases/{id}/close",
+        OFFICE,
+        handler!(|app, call| ok(&aftercare::close_case(
+            app,
+            call.caller()?,
+            call.case_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "ApproveRevocation",
+        "POST",
+        "/revocation-cases/{id}/approval",
+        OFFICE,
+        handler!(|app, call| ok(&aftercare::approve_revocation(
+            app,
+            call.caller()?,
+            call.case_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordReturns",
+        "POST",
+        "/revocation-cases/{id}/returns",
+        OFFICE,
+        handler!(|app, call| ok(&aftercare::record_returns(
+            app,
+            call.caller()?,
+            call.case_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "RecordRewardReturned",
+        "POST",
+        "/revocation-cases/{id}/reward-returned",
+        FINANCE,
+        handler!(|app, call| ok(&aftercare::record_reward_returned(
+            app,
+            call.caller()?,
+            call.case_id(0)?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
+        "GetPublicRegister",
+        "GET",
+        "/public/register",
+        Access::Public,
+        handler!(|app, call| ok(&aftercare::public_register(app, call.now).await?))
+    ),
     // --- the outbox ------------------------------------------------------------------------------
     route!(
         "ListNotices",
@@ -1176,9 +1395,10 @@ pub static ROUTES: &[RouteSpec] = &[
             match call.query("status").as_deref() {
                 Some("failed") => {}
                 other => {
-                    return Err(AppError::InvalidQuery {
-                        detail: format!("status must be failed, not {other:?}"),
-                    });
+                    return Err(AppError::invalid_query(
+                        format!("status must be failed, not {other:?}"),
+                        "status 应为 failed（仅列出发送失败的通知）",
+                    ));
                 }
             }
             ok(&serde_json::json!({ "notices": notices::list_failed(app, call.caller()?).await? }))

@@ -128,7 +128,11 @@ pub async fn advance_with(
             Some(id) => Some(load_recommender(app, id).await?.record),
             None => None,
         };
-        let aftercare = AftercarePolicy::default();
+        // Only the award schedules aftercare: it alone reads the Office's policy.
+        let aftercare = match request.command {
+            Command::Award { .. } => crate::usecases::aftercare::policy(app).await?,
+            _ => AftercarePolicy::default(),
+        };
         let calendar =
             WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
                 detail: error.to_string(),

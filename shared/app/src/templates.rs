@@ -195,7 +195,13 @@ pub(crate) mod tests {
                 }
                 NoticeKind::OnsiteVisitScheduled => vec![("visit_date", "2027-05-12")],
                 NoticeKind::PublicityClosed => vec![("publicity_last_day", "2026-10-12")],
-                NoticeKind::ObjectionReceived => vec![("receipt", "01J0000000000000000000000B")],
+                NoticeKind::ObjectionReceived | NoticeKind::ObjectionToInvestigate => {
+                    vec![("receipt", "01J0000000000000000000000B")]
+                }
+                NoticeKind::DebarmentEnded => vec![
+                    ("debarment_last_day", "2036-10-19"),
+                    ("may_apply_again_from", "2036-10-20"),
+                ],
                 NoticeKind::ObjectionAnswered => vec![
                     ("receipt", "01J0000000000000000000000B"),
                     ("finding", "异议不成立"),

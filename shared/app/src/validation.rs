@@ -123,6 +123,9 @@ pub fn file_name(raw: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
+/// The evidence types, as [`AppError::UnsupportedDocumentType`] names them.
+pub const DOCUMENT_TYPE_NAMES: &str = "PDF / JPEG / PNG / DOCX / XLSX";
+
 /// The declared content type, checked against the allowlist and the file name's extension.
 pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppError> {
     let content_type = content_type.trim().to_ascii_lowercase();
@@ -131,6 +134,7 @@ pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppE
         .find(|(allowed, _)| *allowed == content_type)
         .ok_or_else(|| AppError::UnsupportedDocumentType {
             content_type: content_type.clone(),
+            accepted: DOCUMENT_TYPE_NAMES,
         })?;
     let extension = file_name
         .rsplit_once('.')

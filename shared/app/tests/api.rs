@@ -533,6 +533,64 @@ async fn applicants_see_only_their_own_applications() {
     .await;
 }
 
+/// A body of the wrong shape says which field and what is wrong, in both languages: serde's
+/// English words never stand in for the Chinese message.
+#[tokio::test]
+async fn a_misshapen_body_names_the_field_in_both_languages() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let with = |field: &str, value: Value| {
+        let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+        body[field] = value;
+        body.to_string()
+    };
+    let without = |field: &str| {
+        let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+        body.as_object_mut().unwrap().remove(field);
+        body.to_string()
+    };
+    for (body, english, chinese) in [
+        (with("extra", Value::from("x")), "extra", "不接受字段 extra"),
+        (
+            with("uscc", Value::from(12)),
+            "uscc: invalid type",
+            "uscc：类型不正确",
+        ),
+        (without("uscc"), "missing field `uscc`", "缺少必填字段 uscc"),
+    ] {
+        let reply = refused(
+            &h,
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body),
+            400,
+            "invalid_field",
+        )
+        .await;
+        let message = reply["message"].as_str().unwrap();
+        let message_zh = reply["message_zh"].as_str().unwrap();
+        assert!(message.contains(english), "{message}");
+        assert!(message_zh.contains(chinese), "{message_zh}");
+        assert!(
+            !message_zh.contains("invalid") && !message_zh.contains("expected"),
+            "{message_zh}"
+        );
+    }
+    // Anything after the value is malformed JSON, as before.
+    let trailing = format!("{} x", application_body(1));
+    refused(
+        &h,
+        "POST",
+        "/applications",
+        Some(ALICE),
+        Some(&trailing),
+        400,
+        "invalid_json",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn bad_applications_are_refused_and_change_nothing() {
     let h = Harness::new();

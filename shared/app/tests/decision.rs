@@ -5,97 +5,11 @@
 
 mod common;
 
-use award_app::model::{Application, CycleRecord};
-use award_app::store::{self, Stored};
 use award_app::usecases::decision;
-use award_app::{keys, model::ReviewPhase};
 use award_domain::lifecycle::{ApplicationState, Publicity};
-use award_ports::Table;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use common::*;
 use serde_json::{Value, json};
-
-const FINANCE: As<'static> = As {
-    sub: "finance-1",
-    groups: "[finance]",
-};
-
-fn china(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, hour, minute, 0).unwrap() - chrono::Duration::hours(8)
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn applicant(i: u32) -> As<'static> {
-    As {
-        sub: Box::leak(format!("applicant-{i}").into_boxed_str()),
-        groups: "[applicant]",
-    }
-}
-
-async fn load(h: &Harness, id: &str) -> Stored<Application> {
-    store::load::<Application>(
-        h.table.as_ref(),
-        &keys::application(keys::parse_id(id).unwrap()),
-    )
-    .await
-    .unwrap()
-    .unwrap()
-}
-
-/// Moves an application to `state` in the table (the fixture), with `publicity` when given.
-async fn set_state(h: &Harness, id: &str, state: ApplicationState, publicity: Option<Publicity>) {
-    let stored = load(h, id).await;
-    let mut application = stored.record;
-    application.lifecycle.state = state;
-    application.lifecycle.publicity = publicity;
-    application
-        .reviews
-        .insert(ReviewPhase::Document, Default::default());
-    h.table
-        .transact(vec![store::replace(&application, stored.version).unwrap()])
-        .await
-        .unwrap();
-}
-
-/// Cycle 2026 open, `count` applications created by their organisations and moved to `state`.
-async fn applications_in(h: &Harness, count: u32, state: ApplicationState) -> Vec<String> {
-    h.open_cycle().await;
-    let mut ids = Vec::new();
-    for i in 1..=count {
-        let id = h.create_application(applicant(i), i).await;
-        set_state(h, &id, state, None).await;
-        ids.push(id);
-    }
-    ids
-}
-
-/// The cycle's decision records in the table (the fixture for the stages after them).
-async fn set_cycle(h: &Harness, change: impl Fn(&mut CycleRecord)) {
-    let stored = store::load::<CycleRecord>(h.table.as_ref(), &keys::cycle("2026"))
-        .await
-        .unwrap()
-        .unwrap();
-    let mut record = stored.record;
-    change(&mut record);
-    h.table
-        .transact(vec![store::replace(&record, stored.version).unwrap()])
-        .await
-        .unwrap();
-}
-
-async fn office(h: &Harness, method: &str, path: &str, body: Value, at: DateTime<Utc>) -> Value {
-    let (status, reply) = h
-        .request_at(method, path, Some(OFFICE), Some(&body.to_string()), at)
-        .await;
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {reply}"
-    );
-    reply
-}
 
 async fn objection(
     h: &Harness,
@@ -119,18 +33,39 @@ async fn objection(
     .await
 }
 
+/// The Committee's minutes of cycle 2026, uploaded and received: their attachment id.
+async fn received_minutes(h: &Harness, at: DateTime<Utc>) -> String {
+    let minutes = b"%PDF-1.4 minutes of the Committee";
+    let (status, declared) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/minutes",
+            Some(COMMITTEE),
+            Some(&attachment_body(minutes).to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 201, "{declared}");
+    let key = h.upload(&declared["upload"], minutes);
+    award_app::events::object_created(&h.app, s3_event(&key, minutes.len()), at)
+        .await
+        .unwrap();
+    declared["attachment"]["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn from_three_candidates_to_three_awards_through_publicity_over_national_day() {
     let h = Harness::new();
     let apps = applications_in(&h, 3, ApplicationState::Candidate).await;
-    let september = china(2026, 9, 20, 10, 0);
+    let september = china_time(2026, 9, 20, 10, 0);
+    let minutes = received_minutes(&h, september).await;
 
     // The Committee's deliberation: the list must be exactly the candidates.
     let decisions: Vec<Value> = apps
         .iter()
         .map(|id| json!({"application_id": id, "include": true, "votes_for": 9, "votes_against": 0, "abstentions": 1}))
         .collect();
-    let partial = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": decisions[..2]});
+    let partial = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "minutes_attachment_id": minutes, "decisions": decisions[..2]});
     let (status, refused) = h
         .request_at(
             "POST",
@@ -164,7 +99,7 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     let mut lost = decisions.clone();
     lost[0]["votes_for"] = json!(3);
     lost[0]["votes_against"] = json!(6);
-    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": lost});
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "minutes_attachment_id": minutes, "decisions": lost});
     let (status, refused) = h
         .request_at(
             "POST",
@@ -178,7 +113,7 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         (status, refused["code"].as_str()),
         (422, Some("invalid_decision"))
     );
-    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "decisions": decisions});
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号", "minutes_attachment_id": minutes, "decisions": decisions});
     let (status, recorded) = h
         .request_at(
             "POST",
@@ -225,29 +160,98 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         "{text}"
     );
 
+    // Before the first day (China time), an objection is early, not late; a name the list does
+    // not hold, or an editable file, is refused for what it is; nothing is written.
+    let before = h.last_sequence();
+    let (status, early) =
+        objection(&h, &apps[0], "13800000000", china_time(2026, 9, 29, 23, 59)).await;
+    assert_eq!(
+        (status, early["code"].as_str()),
+        (409, Some("objection_period_not_started")),
+        "{early}"
+    );
+    assert!(early["message_zh"].as_str().unwrap().contains("2026-09-30"));
+    let (status, stranger) = objection(
+        &h,
+        &ulid::Ulid::new().to_string(),
+        "13800000000",
+        china_time(2026, 10, 8, 9, 0),
+    )
+    .await;
+    assert_eq!(
+        (status, stranger["code"].as_str()),
+        (404, Some("not_on_publicity_list"))
+    );
+    let with_docx = json!({
+        "application_id": apps[0], "objector_name": "张三", "contact": "13800000000",
+        "content": "见附件。",
+        "attachment": {"file_name": "说明.docx",
+            "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "size": 100, "sha256": "0".repeat(64)},
+    });
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/public/publicity/2026/objections",
+            None,
+            Some(&with_docx.to_string()),
+            china_time(2026, 10, 8, 9, 0),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (415, Some("unsupported_document_type"))
+    );
+    let said = format!("{} {}", refused["message"], refused["message_zh"]);
+    assert!(
+        said.contains("PDF / JPEG / PNG") && !said.contains("DOCX"),
+        "{said}"
+    );
+    assert_eq!(h.last_sequence(), before, "nothing written on refusal");
+
     // An objection during the period gets a receipt; one minute after the end it is refused.
     let (status, receipt) = objection(
         &h,
         &apps[0],
         "zhangsan@example.cn",
-        china(2026, 10, 12, 23, 59),
+        china_time(2026, 10, 12, 23, 59),
     )
     .await;
     assert_eq!(status, 201, "{receipt}");
-    let (status, refused) = objection(&h, &apps[0], "13800000000", china(2026, 10, 13, 0, 1)).await;
+    let (status, refused) =
+        objection(&h, &apps[0], "13800000000", china_time(2026, 10, 13, 0, 1)).await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (409, Some("objection_period_over"))
     );
 
     // The daily run after the last day: two names close, the third waits for its objection.
-    let run = decision::run_daily(&h.app, china(2026, 10, 13, 0, 45))
+    // The objector gets its receipt; the Office is asked to investigate, in its own words.
+    h.deliver_stream(china_time(2026, 10, 12, 23, 59))
+        .await
+        .unwrap();
+    let receipt_id = receipt["receipt"].as_str().unwrap();
+    let mails = h.mails();
+    assert!(
+        mails
+            .iter()
+            .any(|(to, subject, _)| to == "zhangsan@example.cn"
+                && subject.contains("收到公示异议")
+                && subject.contains(receipt_id))
+    );
+    assert!(
+        mails.iter().any(|(to, subject, body)| to == OFFICE_MAILBOX
+            && subject.contains("公示异议待调查")
+            && body.contains("调查核实")),
+        "{mails:?}"
+    );
+    let run = decision::run_daily(&h.app, china_time(2026, 10, 13, 0, 45))
         .await
         .unwrap();
     assert_eq!(run.closed.len(), 2, "{run:?}");
     assert_eq!(run.waiting.len(), 1);
     let after = h.last_sequence();
-    let again = decision::run_daily(&h.app, china(2026, 10, 13, 9, 0))
+    let again = decision::run_daily(&h.app, china_time(2026, 10, 13, 9, 0))
         .await
         .unwrap();
     assert_eq!(again, decision::PublicityRun::default());
@@ -257,13 +261,13 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         "a second run the same day writes nothing"
     );
     // The next day the Office is reminded again.
-    let next = decision::run_daily(&h.app, china(2026, 10, 14, 0, 45))
+    let next = decision::run_daily(&h.app, china_time(2026, 10, 14, 0, 45))
         .await
         .unwrap();
     assert_eq!(next.waiting.len(), 1);
 
     // The executive meeting, then approval: refused while the objection is open.
-    let day = china(2026, 10, 20, 10, 0);
+    let day = china_time(2026, 10, 20, 10, 0);
     // A meeting dated inside the publicity is refused.
     let early = json!({"date": "2026-10-09", "session": "市政府第34次常务会议", "minutes_reference": "武政常〔2026〕34号"});
     let (status, refused) = h
@@ -323,6 +327,13 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         );
     }
     // The award: certificate numbers in the Office's format, the register, the board.
+    let (status, none_yet) = h
+        .request_at("GET", "/public/awards/2026", None, None, day)
+        .await;
+    assert_eq!(
+        (status, none_yet["code"].as_str()),
+        (404, Some("not_announced"))
+    );
     let mut numbers = Vec::new();
     for id in &apps {
         let awarded = office(
@@ -368,6 +379,28 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         .filter(|entry| entry["kind"] == "award_announcement")
         .count();
     assert_eq!(announcements, 3);
+    // The cycle's winners in one list, with the decision: what the announcements published.
+    let (status, winners) = h
+        .request_at("GET", "/public/awards/2026", None, None, day)
+        .await;
+    assert_eq!(status, 200, "{winners}");
+    assert_eq!(
+        winners["decision_reference"],
+        "市政府第35次常务会议（武政常〔2026〕35号）"
+    );
+    let listed: Vec<&str> = winners["winners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|winner| winner["certificate_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, numbers);
+    assert_eq!(winners["winners"][0]["last_valid_day"], "2031-10-20");
+    assert_eq!(winners["winners"][0]["status"], "awarded");
+    let published = winners.to_string();
+    for private in ["score", "contact", "email", "evidence", "reward"] {
+        assert!(!published.contains(private), "{private} in {published}");
+    }
     h.deliver_stream(day).await.unwrap();
     let mails = h.mails();
     assert!(
@@ -414,7 +447,7 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     );
     // The finance bureau pays, once; the Office hands over the plaque.
     let payment = json!({"paid_on": "2026-11-02", "voucher": "财付〔2026〕118号"}).to_string();
-    let later = china(2026, 11, 3, 10, 0);
+    let later = china_time(2026, 11, 3, 10, 0);
     let path = format!("/applications/{}/reward/payment", apps[0]);
     let (status, paid) = h
         .request_at("POST", &path, Some(FINANCE), Some(&payment), later)
@@ -495,21 +528,21 @@ async fn an_upheld_objection_removes_the_name_from_the_list() {
         record.decision.deliberation = Some(award_app::model::Deliberation {
             meeting_date: date(2026, 9, 18),
             minutes_reference: "评委会〔2026〕3号".into(),
-            minutes_attachment_id: None,
+            minutes_attachment_id: ulid::Ulid::new(),
             decisions: Vec::new(),
             recorded_by: "committee-1".into(),
-            recorded_at: china(2026, 9, 18, 10, 0),
+            recorded_at: china_time(2026, 9, 18, 10, 0),
         });
         record.decision.consultation = Some(award_app::model::Consultation {
             date: date(2026, 9, 22),
             opinions: "无不同意见".into(),
             note: String::new(),
             recorded_by: "office-1".into(),
-            recorded_at: china(2026, 9, 22, 10, 0),
+            recorded_at: china_time(2026, 9, 22, 10, 0),
         });
     })
     .await;
-    let at = china(2026, 9, 28, 10, 0);
+    let at = china_time(2026, 9, 28, 10, 0);
     office(
         &h,
         "POST",
@@ -590,11 +623,11 @@ async fn six_concurrent_approvals_for_four_names_never_exceed_the_quota() {
             session: "市政府第35次常务会议".into(),
             minutes_reference: "武政常〔2026〕35号".into(),
             recorded_by: "office-1".into(),
-            recorded_at: china(2026, 10, 20, 9, 0),
+            recorded_at: china_time(2026, 10, 20, 9, 0),
         });
     })
     .await;
-    let day = china(2026, 10, 20, 10, 0);
+    let day = china_time(2026, 10, 20, 10, 0);
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..6 {
         let h = h.clone();
@@ -649,21 +682,21 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         record.decision.deliberation = Some(award_app::model::Deliberation {
             meeting_date: date(2026, 12, 1),
             minutes_reference: "评委会〔2026〕9号".into(),
-            minutes_attachment_id: None,
+            minutes_attachment_id: ulid::Ulid::new(),
             decisions: Vec::new(),
             recorded_by: "committee-1".into(),
-            recorded_at: china(2026, 12, 1, 10, 0),
+            recorded_at: china_time(2026, 12, 1, 10, 0),
         });
         record.decision.consultation = Some(award_app::model::Consultation {
             date: date(2026, 12, 2),
             opinions: "无不同意见".into(),
             note: String::new(),
             recorded_by: "office-1".into(),
-            recorded_at: china(2026, 12, 2, 10, 0),
+            recorded_at: china_time(2026, 12, 2, 10, 0),
         });
     })
     .await;
-    let at = china(2026, 12, 28, 9, 0);
+    let at = china_time(2026, 12, 28, 9, 0);
     let before = h.last_sequence();
     let (status, refused) = h
         .request_at(
@@ -697,6 +730,15 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         (422, Some("invalid_holiday_notice")),
         "{refused}"
     );
+    // The Office first types the notice wrong (1 January only, and the Saturday as a working day).
+    let mistyped = json!({
+        "year": 2027,
+        "notice": "国务院办公厅关于2027年部分节假日安排的通知",
+        "published": "2026-11-10",
+        "source": "https://www.gov.cn/zhengce/content/2027-holidays.htm",
+        "off": [{"name": "元旦", "first": "2027-01-01", "last": "2027-01-01"}],
+        "working_days": ["2027-01-02"],
+    });
     let notice = json!({
         "year": 2027,
         "notice": "国务院办公厅关于2027年部分节假日安排的通知",
@@ -710,7 +752,7 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
             "POST",
             "/calendar/2027",
             Some(OFFICE),
-            Some(&notice.to_string()),
+            Some(&mistyped.to_string()),
             at,
         )
         .await;
@@ -728,7 +770,49 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         (status, again["code"].as_str()),
         (409, Some("holiday_year_loaded"))
     );
-    // 28–31 December, then 4 January (1–3 January are the New Year holiday).
+    // Corrected before any period counts on it; a year built in, or never loaded, is not.
+    for (path, code) in [
+        ("/calendar/2026", "holiday_year_not_loaded"),
+        ("/calendar/2028", "holiday_year_not_loaded"),
+    ] {
+        let mut other = notice.clone();
+        other["year"] = json!(path[10..].parse::<i32>().unwrap());
+        let (status, refused) = h
+            .request_at("PUT", path, Some(OFFICE), Some(&other.to_string()), at)
+            .await;
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (404, Some(code)),
+            "{path}"
+        );
+    }
+    let before = h.last_sequence();
+    let (status, refused) = h
+        .request_at(
+            "PUT",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&bad.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_holiday_notice"))
+    );
+    assert_eq!(h.last_sequence(), before, "nothing written on refusal");
+    let (status, replaced) = h
+        .request_at(
+            "PUT",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&notice.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 200, "{replaced}");
+    // 28–31 December, then 4 January (1–3 January are the New Year holiday): the corrected notice
+    // counts, not the mistyped one (which would end on Saturday 2 January).
     let publicity = office(
         &h,
         "POST",
@@ -738,6 +822,22 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
     )
     .await;
     assert_eq!(publicity["last_day"], "2027-01-04", "{publicity}");
+    // Once a period has counted on it, the notice stays as it was.
+    let (status, refused) = h
+        .request_at(
+            "PUT",
+            "/calendar/2027",
+            Some(OFFICE),
+            Some(&mistyped.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("holiday_year_in_use")),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("2026"), "{refused}");
 }
 
 /// A declaration body for `content` (a PDF).
@@ -754,7 +854,7 @@ fn attachment_body(content: &[u8]) -> Value {
 async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_by_the_office() {
     let h = Harness::new();
     let apps = applications_in(&h, 2, ApplicationState::Candidate).await;
-    let at = china(2026, 9, 20, 10, 0);
+    let at = china_time(2026, 9, 20, 10, 0);
 
     // The Committee uploads its minutes; naming them before they are received is refused.
     let minutes = b"%PDF-1.4 minutes of the Committee";
@@ -840,7 +940,7 @@ async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_b
             opinions: "无不同意见".into(),
             note: String::new(),
             recorded_by: "office-1".into(),
-            recorded_at: china(2026, 9, 19, 10, 0),
+            recorded_at: china_time(2026, 9, 19, 10, 0),
         });
     })
     .await;
@@ -866,7 +966,7 @@ async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_b
             "/public/publicity/2026/objections",
             None,
             Some(&body.to_string()),
-            china(2026, 9, 22, 10, 0),
+            china_time(2026, 9, 22, 10, 0),
         )
         .await;
     assert_eq!(status, 201, "{receipt}");
@@ -903,7 +1003,7 @@ async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_b
             "/public/publicity/2026/objections",
             None,
             Some(&bad.to_string()),
-            china(2026, 9, 22, 11, 0),
+            china_time(2026, 9, 22, 11, 0),
         )
         .await;
     assert_eq!(status, 415, "{refused}");
@@ -919,22 +1019,22 @@ async fn last_day_from(first_day: NaiveDate) -> Value {
         record.decision.deliberation = Some(award_app::model::Deliberation {
             meeting_date: date(2026, 1, 5),
             minutes_reference: "评委会〔2026〕1号".into(),
-            minutes_attachment_id: None,
+            minutes_attachment_id: ulid::Ulid::new(),
             decisions: Vec::new(),
             recorded_by: "committee-1".into(),
-            recorded_at: china(2026, 1, 5, 10, 0),
+            recorded_at: china_time(2026, 1, 5, 10, 0),
         });
         record.decision.consultation = Some(award_app::model::Consultation {
             date: date(2026, 1, 6),
             opinions: "无不同意见".into(),
             note: String::new(),
             recorded_by: "office-1".into(),
-            recorded_at: china(2026, 1, 6, 10, 0),
+            recorded_at: china_time(2026, 1, 6, 10, 0),
         });
     })
     .await;
     let day_before = first_day.pred_opt().unwrap();
-    let at = china(
+    let at = china_time(
         chrono::Datelike::year(&day_before),
         chrono::Datelike::month(&day_before),
         chrono::Datelike::day(&day_before),

@@ -21,13 +21,6 @@ fn china(y: i32, m: u32, d: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, hour, 0, 0).unwrap() - chrono::Duration::hours(8)
 }
 
-fn applicant(i: u32) -> As<'static> {
-    As {
-        sub: Box::leak(format!("applicant-{i}").into_boxed_str()),
-        groups: "[applicant]",
-    }
-}
-
 fn expert_caller(i: u32) -> As<'static> {
     As {
         sub: Box::leak(format!("expert-{i}").into_boxed_str()),

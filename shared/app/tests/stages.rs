@@ -973,13 +973,14 @@ async fn the_role_matrix_of_every_route() {
     let h = Harness::new();
     h.open_cycle().await;
     let id = h.create_application(ALICE, 1).await;
-    let callers: [(Option<Role>, Option<As<'static>>); 6] = [
+    let callers: [(Option<Role>, Option<As<'static>>); 7] = [
         (None, None),
         (Some(Role::Applicant), Some(BOB)),
         (Some(Role::Recommender), Some(OTHER_UNIT)),
         (Some(Role::Office), Some(OFFICE)),
         (Some(Role::Expert), Some(EXPERT)),
         (Some(Role::Committee), Some(COMMITTEE)),
+        (Some(Role::Finance), Some(FINANCE)),
     ];
     for route in ROUTES {
         let path = route

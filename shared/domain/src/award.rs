@@ -124,6 +124,19 @@ pub enum Art18Cause {
 }
 
 impl Art18Cause {
+    /// The cause of Art. 18's item `number` (1 to 5).
+    pub fn from_number(number: u8) -> Option<Self> {
+        [
+            Self::SeriousAccident,
+            Self::SeriousQualityProblem,
+            Self::FailedSamplingInspection,
+            Self::SeriousOperatingLosses,
+            Self::OtherSeriousViolation,
+        ]
+        .into_iter()
+        .find(|cause| cause.number() == number)
+    }
+
     /// The item number in Art. 18.
     pub fn number(self) -> u8 {
         match self {

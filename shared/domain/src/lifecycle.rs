@@ -172,6 +172,8 @@ pub enum NoticeKind {
     Revoked,
     RevocationAnnouncement,
     ReclaimReward,
+    /// Arts. 17, 18: a debarment has run its course; the organisation may apply again.
+    DebarmentEnded,
     /// An expert was drawn for a review panel (Arts. 8, 11(5)–(6)).
     ExpertAssigned,
     /// An expert's assignment was withdrawn: a declared conflict, the Office's change or disqualification (Art. 19).
@@ -186,8 +188,10 @@ pub enum NoticeKind {
     OnsiteVisitScheduled,
     /// The publicity period ended with no objection open: the Office may submit the name for approval (Art. 11(8)–(9)).
     PublicityClosed,
-    /// An objection was lodged during publicity (Art. 3): the Office investigates; the objector gets its receipt.
+    /// An objection was lodged during publicity (Art. 3): the objector's receipt.
     ObjectionReceived,
+    /// The same objection as the Office reads it: what to investigate and where (Art. 3).
+    ObjectionToInvestigate,
     /// The publicity ended but an objection is still open: the Office is reminded each day until it decides (Art. 11(8)).
     ObjectionPending,
     /// The Office's answer to an objection (upheld or not), sent to the objector when it gave an email (Art. 3).
@@ -197,7 +201,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 43] = [
+    pub const ALL: [NoticeKind; 45] = [
         Self::ApplicationCreated,
         Self::DocumentReceived,
         Self::DocumentRejected,
@@ -229,6 +233,7 @@ impl NoticeKind {
         Self::Revoked,
         Self::RevocationAnnouncement,
         Self::ReclaimReward,
+        Self::DebarmentEnded,
         Self::ExpertAssigned,
         Self::AssignmentWithdrawn,
         Self::ConflictDeclared,
@@ -237,6 +242,7 @@ impl NoticeKind {
         Self::OnsiteVisitScheduled,
         Self::PublicityClosed,
         Self::ObjectionReceived,
+        Self::ObjectionToInvestigate,
         Self::ObjectionPending,
         Self::ObjectionAnswered,
         Self::Withdrawn,
@@ -276,6 +282,7 @@ impl NoticeKind {
             Self::Revoked => "revoked",
             Self::RevocationAnnouncement => "revocation_announcement",
             Self::ReclaimReward => "reclaim_reward",
+            Self::DebarmentEnded => "debarment_ended",
             Self::ExpertAssigned => "expert_assigned",
             Self::AssignmentWithdrawn => "assignment_withdrawn",
             Self::ConflictDeclared => "conflict_declared",
@@ -284,6 +291,7 @@ impl NoticeKind {
             Self::OnsiteVisitScheduled => "onsite_visit_scheduled",
             Self::PublicityClosed => "publicity_closed",
             Self::ObjectionReceived => "objection_received",
+            Self::ObjectionToInvestigate => "objection_to_investigate",
             Self::ObjectionPending => "objection_pending",
             Self::ObjectionAnswered => "objection_answered",
             Self::Withdrawn => "withdrawn",
@@ -304,6 +312,8 @@ pub enum ScheduleKind {
     FollowUpVisit,
     /// Art. 5: the first day the award is no longer valid; the `Expire` command is due.
     Expiry,
+    /// Arts. 17, 18: the first day after a debarment; the organisation and the Office are told.
+    DebarmentEnd,
 }
 
 impl ScheduleKind {
@@ -313,6 +323,7 @@ impl ScheduleKind {
             Self::ExpiryReminder => "expiry_reminder",
             Self::FollowUpVisit => "follow_up_visit",
             Self::Expiry => "expiry",
+            Self::DebarmentEnd => "debarment_end",
         }
     }
 }
@@ -897,7 +908,12 @@ pub fn decide(
                 .ok_or_else(|| TransitionError::Inconsistent {
                     what: "awarded without a validity".into(),
                 })?;
-            next.revocation = Some(Debarment::for_revocation(*ground, *revoked_on, &validity)?);
+            let debarment = Debarment::for_revocation(*ground, *revoked_on, &validity)?;
+            next.revocation = Some(debarment);
+            events.push(Event::Scheduled {
+                kind: ScheduleKind::DebarmentEnd,
+                date: debarment.may_apply_again_from,
+            });
             events.push(notice(R::Applicant, N::Revoked));
             events.push(notice(R::Public, N::RevocationAnnouncement));
             events.push(notice(R::Office, N::Revoked));

@@ -830,6 +830,27 @@ async fn decision_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
         .feed
         .transact(vec![award_app::store::replace(&candidate, stored.version)?])
         .await?;
+    let minutes = b"%PDF-1.4 minutes of the Committee".to_vec();
+    let declared = scenario
+        .call(
+            "declare the minutes (committee)",
+            "POST",
+            &format!("/cycles/{cycle_id}/minutes"),
+            "committee",
+            Some(serde_json::json!({
+                "file_name": "会议纪要.pdf",
+                "content_type": "application/pdf",
+                "size": minutes.len(),
+                "sha256": award_e2e::sha256_hex(&minutes),
+            })),
+        )
+        .await?;
+    let event = scenario.upload(&declared, &minutes)?;
+    events::object_created(&scenario.app, event, scenario.now).await?;
+    let minutes_id = declared["attachment"]["id"]
+        .as_str()
+        .ok_or("the minutes have no id")?
+        .to_owned();
     scenario.recording = true;
     let today = award_domain::china_date(scenario.now).to_string();
     scenario
@@ -841,6 +862,7 @@ async fn decision_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
             Some(serde_json::json!({
                 "meeting_date": today,
                 "minutes_reference": "评委会〔2026〕3号",
+                "minutes_attachment_id": minutes_id,
                 "decisions": [{"application_id": application, "include": true, "votes_for": 9, "votes_against": 0}],
             })),
         )

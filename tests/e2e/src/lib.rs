@@ -371,9 +371,27 @@ pub fn day(date: &str) -> NaiveDate {
     date.parse().expect("a YYYY-MM-DD date")
 }
 
+/// The Committee's minutes of its deliberation (a small real PDF).
+pub fn minutes_pdf() -> Vec<u8> {
+    let mut pdf = evidence_pdf();
+    pdf.extend_from_slice("% 评委会〔2026〕3号 会议纪要\n".as_bytes());
+    pdf
+}
+
+/// The body of `POST /cycles/{id}/minutes` for `bytes`.
+pub fn minutes_declaration(bytes: &[u8]) -> Value {
+    json!({
+        "file_name": "评审委员会会议纪要.pdf",
+        "content_type": "application/pdf",
+        "size": bytes.len(),
+        "sha256": sha256_hex(bytes),
+    })
+}
+
 /// The body of `POST /cycles/{id}/deliberation`: the Committee includes every one of
-/// `candidates` (9 for, none against, 1 abstention) at its meeting of 2026-09-18.
-pub fn deliberation(candidates: &[String]) -> Value {
+/// `candidates` (9 for, none against, 1 abstention) at its meeting of 2026-09-18, with
+/// its received minutes.
+pub fn deliberation(candidates: &[String], minutes_attachment_id: &str) -> Value {
     let decisions: Vec<Value> = candidates
         .iter()
         .map(|id| {
@@ -383,6 +401,7 @@ pub fn deliberation(candidates: &[String]) -> Value {
     json!({
         "meeting_date": "2026-09-18",
         "minutes_reference": "评委会〔2026〕3号",
+        "minutes_attachment_id": minutes_attachment_id,
         "decisions": decisions,
     })
 }

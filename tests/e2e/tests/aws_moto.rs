@@ -21,10 +21,10 @@ use award_e2e::{
     applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
     complete_form, consultation, day, declaration, declaration_of, deliberation,
     document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
-    expert_account, expert_email, liangzhou_office, new_application, new_cycle, objection,
-    objection_answered_subject, objection_pending_subject, onsite_percent, panel_numbers, payment,
-    pool_expert, publicity_closed_subject, required_categories, reward_payable_subject,
-    sheet_items, submission, survey, uscc,
+    expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
+    new_application, new_cycle, objection, objection_answered_subject, objection_pending_subject,
+    onsite_percent, panel_numbers, payment, pool_expert, publicity_closed_subject,
+    required_categories, reward_payable_subject, sheet_items, submission, survey, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
@@ -154,7 +154,26 @@ impl Moto {
         )
         .await;
         assert_eq!(status, 201, "{declared}");
-        let upload = &declared["upload"];
+        let key = format!(
+            "applications/{application_id}/{}",
+            declared["document"]["id"].as_str().unwrap()
+        );
+        self.upload_object(&declared["upload"], &key, bytes, sequence, now)
+            .await;
+        declared
+    }
+
+    /// PUTs `bytes` to S3 through the presigned `upload` (its headers) and hands `upload-received`
+    /// the `ObjectCreated:Put` event S3 sends for `key`, with the stored object's `versionId` and
+    /// the key's `sequence`; panics unless the object is then received.
+    async fn upload_object(
+        &self,
+        upload: &Value,
+        key: &str,
+        bytes: &[u8],
+        sequence: u64,
+        now: DateTime<Utc>,
+    ) {
         let mut put = self.http.put(upload["url"].as_str().unwrap());
         for (name, value) in upload["headers"].as_object().unwrap() {
             // reqwest derives Content-Length from the body.
@@ -168,15 +187,11 @@ impl Moto {
             "{}",
             stored.text().await.unwrap()
         );
-        let key = format!(
-            "applications/{application_id}/{}",
-            declared["document"]["id"].as_str().unwrap()
-        );
         let version_id = self
             .s3
             .head_object()
             .bucket(&self.bucket)
-            .key(&key)
+            .key(key)
             .send()
             .await
             .unwrap()
@@ -184,7 +199,7 @@ impl Moto {
             .map(str::to_owned);
         let mut event: Value = serde_json::to_value(s3_event::object_created(&CreatedObject {
             bucket: &self.bucket,
-            key: &key,
+            key,
             size: bytes.len() as u64,
             sequence,
             source_ip: Some("203.0.113.7".into()),
@@ -198,7 +213,6 @@ impl Moto {
             .await
             .unwrap();
         assert_eq!(report.changed, 1, "{report:?}");
-        declared
     }
 }
 
@@ -1649,12 +1663,33 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
 
     // --- the Committee's deliberation, the consultation, the publicity across National Day.
     let september = at("2026-09-23", 10, 0);
+    let minutes = minutes_pdf();
+    let declared = scenario
+        .ok(
+            &scenario.committee,
+            Method::POST,
+            &format!("/cycles/{DECISION_CYCLE}/minutes"),
+            Some(&minutes_declaration(&minutes)),
+            september,
+        )
+        .await;
+    let minutes_id = declared["attachment"]["id"].as_str().unwrap();
+    scenario
+        .env
+        .upload_object(
+            &declared["upload"],
+            &format!("attachments/{minutes_id}"),
+            &minutes,
+            1,
+            september,
+        )
+        .await;
     scenario
         .ok(
             &scenario.committee,
             Method::POST,
             &format!("/cycles/{DECISION_CYCLE}/deliberation"),
-            Some(&deliberation(&apps)),
+            Some(&deliberation(&apps, minutes_id)),
             september,
         )
         .await;

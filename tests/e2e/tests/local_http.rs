@@ -13,10 +13,10 @@ use award_e2e::{
     applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
     complete_form, consultation, day, declaration, declaration_of, deliberation,
     document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
-    expert_account, expert_email, liangzhou_office, new_application, new_cycle, objection,
-    objection_answered_subject, objection_pending_subject, onsite_percent, outbox_emails,
-    panel_numbers, payment, pool_expert, publicity_closed_subject, required_categories,
-    reward_payable_subject, sheet_items, submission, survey, uscc,
+    expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
+    new_application, new_cycle, objection, objection_answered_subject, objection_pending_subject,
+    onsite_percent, outbox_emails, panel_numbers, payment, pool_expert, publicity_closed_subject,
+    required_categories, reward_payable_subject, sheet_items, submission, survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -1550,8 +1550,26 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
         "committee-1",
         "committee@wuwei.example.cn",
     );
+    // The Committee uploads its minutes; the deliberation names them once received.
+    let minutes = minutes_pdf();
+    let (status, declared) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/minutes"),
+            Some(&committee),
+            Some(&minutes_declaration(&minutes)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{declared}");
+    let upload = &declared["upload"];
+    let (status, refusal) = client
+        .presigned(upload, upload["url"].as_str().unwrap(), minutes)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{refusal}");
+    settled(&server).await;
+    let minutes_id = declared["attachment"]["id"].as_str().unwrap();
     let deliberation_path = format!("/cycles/{cycle_id}/deliberation");
-    let mut partial = deliberation(candidates);
+    let mut partial = deliberation(candidates, minutes_id);
     partial["decisions"].as_array_mut().unwrap().pop();
     assert_error(
         &client
@@ -1570,7 +1588,7 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
             Method::POST,
             &deliberation_path,
             Some(&committee),
-            Some(&deliberation(candidates)),
+            Some(&deliberation(candidates, minutes_id)),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{recorded}");

@@ -116,6 +116,7 @@ pub async fn create_application(
             publicity_closed_on: None,
             objection_reminded_on: None,
             reward: None,
+            open_case: None,
             created_at: now,
             updated_at: now,
         };
@@ -386,8 +387,8 @@ pub async fn save_form(
                 max: award_domain::form::MAX_FORM_JSON_BYTES,
             });
         }
-        let mut form: ApplicationForm = serde_json::from_value(merged)
-            .map_err(|error| AppError::invalid_field(format!("form: {error}")))?;
+        let mut form: ApplicationForm = serde_path_to_error::deserialize(merged)
+            .map_err(|error| AppError::from_deserialize(&error))?;
         if form.organisation.uscc.trim().is_empty() {
             form.organisation.uscc = application.uscc.clone();
         }
@@ -678,8 +679,11 @@ pub async fn list_for_cycle(
             ApplicationState::ALL
                 .into_iter()
                 .find(|state| state.as_str() == name)
-                .ok_or_else(|| AppError::InvalidQuery {
-                    detail: format!("state: no state {name:?}"),
+                .ok_or_else(|| {
+                    AppError::invalid_query(
+                        format!("state: no state {name:?}"),
+                        format!("state：没有状态 {name}"),
+                    )
                 })?,
         ),
     };

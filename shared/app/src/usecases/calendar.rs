@@ -4,8 +4,8 @@
 //! is refused by the domain (`calendar_unavailable`), never guessed from weekdays.
 
 use award_domain::calendar::{HolidayNotice, WorkingCalendar};
-use award_ports::{Index, Query};
-use chrono::{DateTime, Utc};
+use award_ports::{Index, Query, TableError, Write};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::App;
@@ -13,11 +13,11 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::HolidayNoticeRecord;
-use crate::store::{self, Tx, from_item, query_all};
+use crate::store::{self, Stored, Tx, from_item, query_all};
 use crate::usecases::audit;
 
-/// The notices the Office loaded (one `Query` of the `CALENDAR` partition).
-async fn loaded(app: &App) -> Result<Vec<HolidayNoticeRecord>, AppError> {
+/// The notices the Office loaded, with their versions (one `Query` of the `CALENDAR` partition).
+pub async fn loaded(app: &App) -> Result<Vec<Stored<HolidayNoticeRecord>>, AppError> {
     query_all(
         app.table.as_ref(),
         Query::partition(Index::Primary, keys::CALENDAR),
@@ -26,24 +26,59 @@ async fn loaded(app: &App) -> Result<Vec<HolidayNoticeRecord>, AppError> {
     .into_iter()
     // The partition holds the loads' audit records too.
     .filter(|item| store::type_of(item) == Some(keys::item_type::HOLIDAY_NOTICE))
-    .map(|item| from_item::<HolidayNoticeRecord>(item).map(|stored| stored.record))
+    .map(from_item::<HolidayNoticeRecord>)
     .collect()
 }
 
-/// `official` plus every year the Office loaded that it lacks. Errors: `CalendarUnavailable` when
-/// a stored notice no longer validates (it did when it was loaded).
-pub async fn effective(app: &App, official: &WorkingCalendar) -> Result<WorkingCalendar, AppError> {
+/// `official` plus every year of `loaded` that it lacks. Errors: `CalendarUnavailable` when a
+/// stored notice no longer validates (it did when it was loaded).
+pub fn combine(
+    official: &WorkingCalendar,
+    loaded: &[Stored<HolidayNoticeRecord>],
+) -> Result<WorkingCalendar, AppError> {
     let mut calendar = official.clone();
-    for record in loaded(app).await? {
-        if calendar.notice(record.notice.year).is_none() {
-            calendar = calendar.with_notice(record.notice).map_err(|error| {
-                AppError::CalendarUnavailable {
+    for stored in loaded {
+        if calendar.notice(stored.record.notice.year).is_none() {
+            calendar = calendar
+                .with_notice(stored.record.notice.clone())
+                .map_err(|error| AppError::CalendarUnavailable {
                     detail: error.to_string(),
-                }
-            })?;
+                })?;
         }
     }
     Ok(calendar)
+}
+
+/// `official` plus every year the Office loaded that it lacks. Errors: as [`combine`].
+pub async fn effective(app: &App, official: &WorkingCalendar) -> Result<WorkingCalendar, AppError> {
+    combine(official, &loaded(app).await?)
+}
+
+/// The writes that mark the loaded notices of the years `first_day..=last_day` touches as used by
+/// `cycle_id`'s publicity, each guarded by the version read: committed with the publicity's start,
+/// a notice replaced in between fails the start (re-run on the new notice), and a notice once
+/// counted on can no longer be replaced.
+pub fn mark_used(
+    loaded: &[Stored<HolidayNoticeRecord>],
+    official: &WorkingCalendar,
+    cycle_id: &str,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> Result<Vec<Write>, AppError> {
+    let mut writes = Vec::new();
+    for stored in loaded {
+        let year = stored.record.notice.year;
+        if official.notice(year).is_some() || !(first_day.year()..=last_day.year()).contains(&year)
+        {
+            continue;
+        }
+        let mut record = stored.record.clone();
+        if !record.used_by.iter().any(|id| id == cycle_id) {
+            record.used_by.push(cycle_id.to_owned());
+        }
+        writes.push(store::replace(&record, stored.version)?);
+    }
+    Ok(writes)
 }
 
 /// A year the calendar covers, and where its notice comes from.
@@ -70,7 +105,7 @@ pub async fn covered(app: &App, caller: &Caller) -> Result<Vec<CoveredYear>, App
             origin: "embedded",
         })
         .collect();
-    for record in loaded(app).await? {
+    for record in loaded(app).await?.into_iter().map(|stored| stored.record) {
         if official.notice(record.notice.year).is_none() {
             years.push(CoveredYear {
                 year: record.notice.year,
@@ -90,6 +125,22 @@ fn official() -> Result<&'static WorkingCalendar, AppError> {
     })
 }
 
+/// The checks every notice passes before the domain validates it: the path's year is the
+/// notice's, and it lists holidays (a year without would count every festival as a working day).
+fn check_notice(year: &str, notice: &HolidayNotice) -> Result<(), AppError> {
+    if year.parse::<i32>().ok() != Some(notice.year) {
+        return Err(AppError::InvalidHolidayNotice {
+            detail: format!("the path names {year}, the notice {}", notice.year),
+        });
+    }
+    if notice.off.is_empty() {
+        return Err(AppError::InvalidHolidayNotice {
+            detail: "the notice lists no holiday period".into(),
+        });
+    }
+    Ok(())
+}
+
 /// `POST /calendar/{year}` (office): the State Council's notice for `year` (the format of one
 /// entry of `award-domain/data/holidays.json`: periods off, adjusted working weekend days, the
 /// notice's title, date and source). Errors: `InvalidHolidayNotice` (the domain's validation:
@@ -102,17 +153,7 @@ pub async fn load_year(
     now: DateTime<Utc>,
 ) -> Result<CoveredYear, AppError> {
     caller.require(Role::Office)?;
-    if year.parse::<i32>().ok() != Some(notice.year) {
-        return Err(AppError::InvalidHolidayNotice {
-            detail: format!("the path names {year}, the notice {}", notice.year),
-        });
-    }
-    // A year without holidays would count every festival as a working day: never accepted.
-    if notice.off.is_empty() {
-        return Err(AppError::InvalidHolidayNotice {
-            detail: "the notice lists no holiday period".into(),
-        });
-    }
+    check_notice(year, &notice)?;
     let current = effective(app, official()?).await?;
     if current.notice(notice.year).is_some() {
         return Err(AppError::HolidayYearLoaded { year: notice.year });
@@ -126,6 +167,7 @@ pub async fn load_year(
         notice,
         loaded_by: caller.sub().to_owned(),
         loaded_at: now,
+        used_by: Vec::new(),
     };
     let mut tx = Tx::new();
     tx.guard(store::create(&record)?, {
@@ -139,6 +181,71 @@ pub async fn load_year(
         &[
             ("year", record.notice.year.to_string()),
             ("notice", record.notice.notice.clone()),
+        ],
+        now,
+    )?);
+    tx.commit(app.table.as_ref()).await?;
+    Ok(CoveredYear {
+        year: record.notice.year,
+        notice: record.notice.notice,
+        source: record.notice.source,
+        origin: "loaded",
+    })
+}
+
+/// `PUT /calendar/{year}` (office): corrects a notice the Office loaded (a mistyped date, a
+/// notice the State Council amended) while no publicity period has counted on it; the previous
+/// notice stays in the audit trail. Errors: `InvalidHolidayNotice`, `HolidayYearNotLoaded` (never
+/// loaded, or built into the software), `HolidayYearInUse` (with the cycles that counted on it),
+/// `Conflict` (replaced or used concurrently; re-read and retry).
+pub async fn replace_year(
+    app: &App,
+    caller: &Caller,
+    year: &str,
+    notice: HolidayNotice,
+    now: DateTime<Utc>,
+) -> Result<CoveredYear, AppError> {
+    caller.require(Role::Office)?;
+    check_notice(year, &notice)?;
+    let official = official()?;
+    let mut loaded = loaded(app).await?;
+    let Some(position) = loaded
+        .iter()
+        .position(|stored| stored.record.notice.year == notice.year)
+        .filter(|_| official.notice(notice.year).is_none())
+    else {
+        return Err(AppError::HolidayYearNotLoaded { year: notice.year });
+    };
+    let stored = loaded.remove(position);
+    if !stored.record.used_by.is_empty() {
+        return Err(AppError::HolidayYearInUse {
+            year: notice.year,
+            cycles: stored.record.used_by,
+        });
+    }
+    combine(official, &loaded)?
+        .with_notice(notice.clone())
+        .map_err(|error| AppError::InvalidHolidayNotice {
+            detail: error.to_string(),
+        })?;
+    let record = HolidayNoticeRecord {
+        notice,
+        loaded_by: caller.sub().to_owned(),
+        loaded_at: now,
+        used_by: Vec::new(),
+    };
+    let mut tx = Tx::new();
+    tx.guard(store::replace(&record, stored.version)?, || {
+        AppError::from(TableError::Conflict)
+    });
+    tx.push(audit(
+        keys::CALENDAR.to_owned(),
+        caller.sub(),
+        "holiday_notice_replaced",
+        &[
+            ("year", record.notice.year.to_string()),
+            ("notice", record.notice.notice.clone()),
+            ("replaced", stored.record.notice.notice.clone()),
         ],
         now,
     )?);

@@ -63,10 +63,29 @@ async fn save_cycle(
     detail: &[(&str, String)],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    save_cycle_with(app, loaded, record, actor, action, detail, Vec::new(), now).await
+}
+
+/// [`save_cycle`] with `extra` guarded writes in the same transaction (a lost guard is a
+/// `Conflict`).
+#[allow(clippy::too_many_arguments)]
+async fn save_cycle_with(
+    app: &App,
+    loaded: &Stored<CycleRecord>,
+    record: &CycleRecord,
+    actor: &str,
+    action: &str,
+    detail: &[(&str, String)],
+    extra: Vec<Write>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let mut tx = Tx::new();
     tx.guard(store::replace(record, loaded.version)?, || {
         AppError::from(TableError::Conflict)
     });
+    for write in extra {
+        tx.guard(write, || AppError::from(TableError::Conflict));
+    }
     tx.push(audit(
         keys::cycle_partition(&record.cycle.id),
         actor,
@@ -107,9 +126,9 @@ async fn advance_all(
 pub struct DeliberationInput {
     pub meeting_date: NaiveDate,
     pub minutes_reference: String,
-    /// The minutes uploaded with `POST /cycles/{id}/minutes`, received.
-    #[serde(default)]
-    pub minutes_attachment_id: Option<Ulid>,
+    /// The minutes uploaded with `POST /cycles/{id}/minutes`, received (Art. 11(8): the
+    /// Committee's review is on record, not only referred to).
+    pub minutes_attachment_id: Ulid,
     pub decisions: Vec<DecisionInput>,
 }
 
@@ -174,14 +193,13 @@ pub async fn deliberate(
         });
     }
     decisions.sort_by_key(|decision| decision.application_id);
-    if let Some(id) = input.minutes_attachment_id {
-        let minutes = attachments::load(app, id)
-            .await
-            .map_err(|_| AppError::MinutesNotReceived)?;
-        let ours = matches!(&minutes.owner, AttachmentOwner::Minutes { cycle_id: owner } if owner == cycle_id);
-        if !ours || minutes.status != crate::model::DocumentStatus::Received {
-            return Err(AppError::MinutesNotReceived);
-        }
+    let minutes = attachments::load(app, input.minutes_attachment_id)
+        .await
+        .map_err(|_| AppError::MinutesNotReceived)?;
+    let ours =
+        matches!(&minutes.owner, AttachmentOwner::Minutes { cycle_id: owner } if owner == cycle_id);
+    if !ours || minutes.status != crate::model::DocumentStatus::Received {
+        return Err(AppError::MinutesNotReceived);
     }
     let loaded = cycles::load_cycle(app, cycle_id).await?;
     let deliberation = match &loaded.record.decision.deliberation {
@@ -366,8 +384,8 @@ pub async fn start_publicity(
     let official = WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
         detail: error.to_string(),
     })?;
-    let last_day = calendar::effective(app, official)
-        .await?
+    let notices = calendar::loaded(app).await?;
+    let last_day = calendar::combine(official, &notices)?
         .publicity_last_day(input.first_day, days)
         .map_err(|error| AppError::CalendarUnavailable {
             detail: error.to_string(),
@@ -390,7 +408,7 @@ pub async fn start_publicity(
             };
             let mut record = loaded.record.clone();
             record.decision.publicity = Some(publicity.clone());
-            save_cycle(
+            save_cycle_with(
                 app,
                 &loaded,
                 &record,
@@ -400,6 +418,7 @@ pub async fn start_publicity(
                     ("first_day", input.first_day.to_string()),
                     ("last_day", last_day.to_string()),
                 ],
+                calendar::mark_used(&notices, official, cycle_id, input.first_day, last_day)?,
                 now,
             )
             .await?;
@@ -555,8 +574,8 @@ fn objector(objection: &Objection) -> Option<Addressee> {
 
 /// Lodges an objection during the publicity (until 24:00 China time of its last day) against a
 /// name on the list; answered with a receipt. Bounded per contact and per source address per day.
-/// Errors: `PublicityNotStarted`, `ObjectionPeriodOver`, `ApplicationNotFound` (not on the
-/// list), `InvalidObjection`, `InvalidText`, `TooManyObjections`.
+/// Errors: `PublicityNotStarted`, `ObjectionPeriodNotStarted`, `ObjectionPeriodOver`,
+/// `NotOnPublicityList`, `InvalidObjection`, `InvalidText`, `TooManyObjections`.
 pub async fn object(
     app: &App,
     cycle_id: &str,
@@ -576,17 +595,26 @@ pub async fn object(
             .publicity
             .as_ref()
             .ok_or(AppError::PublicityNotStarted)?;
-        if now < china_start_of_day(publicity.first_day)
-            || now >= china_end_of_day_exclusive(publicity.last_day)
-        {
+        if now < china_start_of_day(publicity.first_day) {
+            return Err(AppError::ObjectionPeriodNotStarted {
+                first_day: publicity.first_day,
+            });
+        }
+        if now >= china_end_of_day_exclusive(publicity.last_day) {
             return Err(AppError::ObjectionPeriodOver {
                 last_day: publicity.last_day,
             });
         }
-        let application = load_application(app, input.application_id).await?.record;
+        // Any id that is not a name in this publicity gets the same answer: the board reveals
+        // nothing about applications it does not list.
+        let application = match load_application(app, input.application_id).await {
+            Ok(stored) => stored.record,
+            Err(AppError::ApplicationNotFound) => return Err(AppError::NotOnPublicityList),
+            Err(other) => return Err(other),
+        };
         if application.cycle_id != cycle_id || application.state() != ApplicationState::InPublicity
         {
-            return Err(AppError::ApplicationNotFound);
+            return Err(AppError::NotOnPublicityList);
         }
         let day = today(now);
         let contact_hash = hex::encode(Sha256::digest(contact.to_lowercase().as_bytes()));
@@ -650,7 +678,7 @@ pub async fn object(
             objection.id.to_string(),
         )]));
         tx.push(notices::owe(
-            NoticeKind::ObjectionReceived,
+            NoticeKind::ObjectionToInvestigate,
             &recipients::office(app),
             data.clone(),
             Some(application.id),
@@ -1199,6 +1227,88 @@ pub async fn award(
         },
     )
     .await
+}
+
+/// One winner as the announcement publishes it (Arts. 11(9), 12): no score, no evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicWinner {
+    pub organisation_name: String,
+    pub uscc: String,
+    pub division_code: String,
+    pub certificate_number: String,
+    /// China date of the executive meeting's approval.
+    pub approved_on: NaiveDate,
+    /// The last China date of the 5-year validity (Art. 5).
+    pub last_valid_day: NaiveDate,
+    /// `awarded`, or what became of the award since (`expired`, `revoked`).
+    pub status: ApplicationState,
+}
+
+/// `GET /public/awards/{cycle}` (anyone).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicAwards {
+    pub cycle_id: String,
+    pub title: String,
+    /// The decision the announcement publishes: e.g. 市政府第35次常务会议（武政常〔2026〕35号）.
+    pub decision_reference: String,
+    /// China date of the executive meeting.
+    pub decided_on: NaiveDate,
+    /// In certificate-number order.
+    pub winners: Vec<PublicWinner>,
+}
+
+/// The cycle's winners in one list with the decision that made them (Art. 11(9): 予以公告):
+/// only what the award announcements already published. Errors: `CycleNotFound`,
+/// `NotAnnounced` (no award announced in the cycle yet).
+pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, AppError> {
+    let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+    let meeting = cycle
+        .decision
+        .executive_meeting
+        .ok_or(AppError::NotAnnounced)?;
+    let mut winners: Vec<(usize, PublicWinner)> = applications::in_cycle(app, cycle_id, None)
+        .await?
+        .into_iter()
+        .filter_map(|application| {
+            let award = application.lifecycle.award.as_ref()?;
+            let validity = application.lifecycle.validity?;
+            Some((
+                certificate_sequence(&award.certificate_number),
+                PublicWinner {
+                    organisation_name: application.organisation_name().to_owned(),
+                    uscc: application.uscc.clone(),
+                    division_code: application.form.organisation.division_code.clone(),
+                    certificate_number: award.certificate_number.clone(),
+                    approved_on: validity.approved_on,
+                    last_valid_day: validity.last_valid_day,
+                    status: application.state(),
+                },
+            ))
+        })
+        .collect();
+    if winners.is_empty() {
+        return Err(AppError::NotAnnounced);
+    }
+    winners.sort_by(|(a, x), (b, y)| {
+        a.cmp(b)
+            .then_with(|| x.certificate_number.cmp(&y.certificate_number))
+    });
+    Ok(PublicAwards {
+        cycle_id: cycle_id.to_owned(),
+        title: cycle.cycle.title,
+        decision_reference: format!("{}（{}）", meeting.session, meeting.minutes_reference),
+        decided_on: meeting.date,
+        winners: winners.into_iter().map(|(_, winner)| winner).collect(),
+    })
+}
+
+/// The `<n>` of 武质奖〔…〕第<n>号 (so that 第10号 follows 第9号); other formats sort last.
+fn certificate_sequence(number: &str) -> usize {
+    number
+        .rsplit_once('第')
+        .and_then(|(_, rest)| rest.strip_suffix('号'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX)
 }
 
 /// `POST /applications/{id}/reward/payment` (finance): `{"paid_on": "…", "voucher": "…"}`.

@@ -106,10 +106,13 @@ pub async fn declare_document(
             return Err(AppError::ApplicationNotEditable);
         }
         if input.category.staff_only() && !staff_upload {
-            return Err(AppError::invalid_field(format!(
-                "category: {} documents are uploaded by staff",
-                input.category.as_str()
-            )));
+            return Err(AppError::invalid_field(
+                format!(
+                    "category: {} documents are uploaded by staff",
+                    input.category.as_str()
+                ),
+                format!("category：{} 类材料由工作人员上传", input.category.as_str()),
+            ));
         }
         // Each document holds one of `max_documents` numbered slots (a guard item created with
         // the document), so the limit holds under concurrency; a random free slot keeps

@@ -51,6 +51,7 @@ fn account(text: &str) -> Result<String, AppError> {
     {
         return Err(AppError::invalid_field(
             "account: a token subject of 1-128 characters",
+            "account：应为 1 至 128 个字符的登录账号",
         ));
     }
     Ok(account.to_owned())
@@ -227,9 +228,10 @@ pub async fn set_status(
             });
         }
         (other, _) => {
-            return Err(AppError::invalid_field(format!(
-                "status: {other:?} is not active, suspended or disqualified"
-            )));
+            return Err(AppError::invalid_field(
+                format!("status: {other:?} is not active, suspended or disqualified"),
+                "status 应为 active（在库）、suspended（暂停）或 disqualified（取消资格）",
+            ));
         }
     };
     let loaded = load(app, id).await?;

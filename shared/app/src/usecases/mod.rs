@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::model::{AuditRecord, new_id};
 use crate::store;
 
+pub mod aftercare;
 pub mod applications;
 pub mod assignments;
 pub mod attachments;

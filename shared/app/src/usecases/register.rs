@@ -113,11 +113,12 @@ pub async fn list(
     cycles::require_staff(caller)?;
     match uscc {
         Some(uscc) => entries_of(app, &normalise_uscc(uscc)).await,
-        None => all_entries(app).await,
+        None => all(app).await,
     }
 }
 
-async fn all_entries(app: &App) -> Result<Vec<RegisterEntry>, AppError> {
+/// Every entry of the register (one query of GSI1 `REGISTER`).
+pub(crate) async fn all(app: &App) -> Result<Vec<RegisterEntry>, AppError> {
     query_all(
         app.table.as_ref(),
         Query::partition(Index::Gsi1, keys::REGISTER),
@@ -156,7 +157,7 @@ pub async fn import(
         issues: mut errors,
     } = parse(body, caller.sub(), now);
 
-    let existing: BTreeMap<(String, String), RegisterEntry> = all_entries(app)
+    let existing: BTreeMap<(String, String), RegisterEntry> = all(app)
         .await?
         .into_iter()
         .map(|entry| ((entry.uscc.clone(), entry.entry_key()), entry))
@@ -436,11 +437,15 @@ fn entry_of<'r>(
                 Some("第十七条") => Some(RevocationGround::Fraud),
                 Some("第十八条") => {
                     let cause = match required(column::CAUSE, &mut issues) {
-                        Some("1") => Some(Art18Cause::SeriousAccident),
-                        Some("2") => Some(Art18Cause::SeriousQualityProblem),
-                        Some("3") => Some(Art18Cause::FailedSamplingInspection),
-                        Some("4") => Some(Art18Cause::SeriousOperatingLosses),
-                        Some("5") => Some(Art18Cause::OtherSeriousViolation),
+                        Some(text)
+                            if text
+                                .parse()
+                                .ok()
+                                .and_then(Art18Cause::from_number)
+                                .is_some() =>
+                        {
+                            text.parse().ok().and_then(Art18Cause::from_number)
+                        }
                         Some(other) => {
                             issues.push((
                                 column::CAUSE,

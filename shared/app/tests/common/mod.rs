@@ -9,9 +9,9 @@ use award_app::events::{self, EventReport};
 use award_app::{App, AppConfig, Mailboxes};
 use award_domain::uscc::Uscc;
 use award_embedded::{EmbeddedBlobs, EmbeddedMail, EmbeddedTable};
-use award_ports::{Blobs, ChangeRecord, Mail};
+use award_ports::{Blobs, ChangeRecord, Mail, Table};
 use aws_lambda_events::event::s3::S3Event;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -489,4 +489,113 @@ pub fn filter_matches(pattern: &Value, event: &Value) -> bool {
             (Value::Object(_), Some(value)) => filter_matches(wanted, value),
             _ => false,
         })
+}
+
+// --- the fixtures of the decision and aftercare tests ------------------------------------------
+
+pub const FINANCE: As<'static> = As {
+    sub: "finance-1",
+    groups: "[finance]",
+};
+
+pub fn china_time(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, hour, minute, 0).unwrap() - chrono::Duration::hours(8)
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn applicant(i: u32) -> As<'static> {
+    As {
+        sub: Box::leak(format!("applicant-{i}").into_boxed_str()),
+        groups: "[applicant]",
+    }
+}
+
+pub async fn load(
+    h: &Harness,
+    id: &str,
+) -> award_app::store::Stored<award_app::model::Application> {
+    award_app::store::load::<award_app::model::Application>(
+        h.table.as_ref(),
+        &award_app::keys::application(award_app::keys::parse_id(id).unwrap()),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+/// Moves an application to `state` in the table (the fixture), with `publicity` when given.
+pub async fn set_state(
+    h: &Harness,
+    id: &str,
+    state: award_domain::lifecycle::ApplicationState,
+    publicity: Option<award_domain::lifecycle::Publicity>,
+) {
+    let stored = load(h, id).await;
+    let mut application = stored.record;
+    application.lifecycle.state = state;
+    application.lifecycle.publicity = publicity;
+    application
+        .reviews
+        .insert(award_app::model::ReviewPhase::Document, Default::default());
+    h.table
+        .transact(vec![
+            award_app::store::replace(&application, stored.version).unwrap(),
+        ])
+        .await
+        .unwrap();
+}
+
+/// Cycle 2026 open, `count` applications created by their organisations and moved to `state`.
+pub async fn applications_in(
+    h: &Harness,
+    count: u32,
+    state: award_domain::lifecycle::ApplicationState,
+) -> Vec<String> {
+    h.open_cycle().await;
+    let mut ids = Vec::new();
+    for i in 1..=count {
+        let id = h.create_application(applicant(i), i).await;
+        set_state(h, &id, state, None).await;
+        ids.push(id);
+    }
+    ids
+}
+
+/// The cycle's decision records in the table (the fixture for the stages after them).
+pub async fn set_cycle(h: &Harness, change: impl Fn(&mut award_app::model::CycleRecord)) {
+    let stored = award_app::store::load::<award_app::model::CycleRecord>(
+        h.table.as_ref(),
+        &award_app::keys::cycle("2026"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut record = stored.record;
+    change(&mut record);
+    h.table
+        .transact(vec![
+            award_app::store::replace(&record, stored.version).unwrap(),
+        ])
+        .await
+        .unwrap();
+}
+
+pub async fn office(
+    h: &Harness,
+    method: &str,
+    path: &str,
+    body: Value,
+    at: DateTime<Utc>,
+) -> Value {
+    let (status, reply) = h
+        .request_at(method, path, Some(OFFICE), Some(&body.to_string()), at)
+        .await;
+    assert!(
+        (200..300).contains(&status),
+        "{method} {path}: {status} {reply}"
+    );
+    reply
 }
