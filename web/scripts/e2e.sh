@@ -6,8 +6,7 @@
 #
 # AWARD_LOCAL_BIN: the runner (default: the repository's target/{release,debug}/award-local,
 # else `award-local` on PATH). CHROMIUM: the browser (default /usr/bin/chromium).
-# A runner with `serve --web DIR` serves the pages itself; an older one is fronted by
-# `vite preview`, which proxies the API to it and signs in through `award-local token`.
+# The runner serves the pages (`serve --web DIR`) and the development sign-in (`POST /local/sign-in`).
 set -euo pipefail
 
 web="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,35 +52,18 @@ wait_for() {
   done
 }
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
 data="$work/data"
-serve_args=(serve --addr 127.0.0.1:0 --data "$data" --redrive-minutes 1)
 # Read whole before matching: `grep -q` closing the pipe early would fail it under pipefail.
 help="$("$bin" --help 2>&1 || true)"
-if [[ "$help" == *"--web"* ]]; then
-  "$bin" "${serve_args[@]}" --web "$web/dist" >"$work/runner.log" 2>&1 &
-  pids+=($!)
-  wait_for "grep -q 'serving the award API on' '$work/runner.log'" 30
-  base="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/runner.log" | head -n 1)"
-  export E2E_MINT_WITH_CLI=0
-else
-  # The page origin must be the preview's: presigned links point at PUBLIC_BASE_URL, which the
-  # preview proxies back to the runner, so uploads stay same-origin as in production.
-  port="$(free_port)"
-  base="http://127.0.0.1:$port"
-  PUBLIC_BASE_URL="$base" "$bin" "${serve_args[@]}" >"$work/runner.log" 2>&1 &
-  pids+=($!)
-  wait_for "grep -q 'serving the award API on' '$work/runner.log'" 30
-  api="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/runner.log" | head -n 1)"
-  AWARD_API_ORIGIN="$api" AWARD_LOCAL_MINT_BIN="$bin" AWARD_LOCAL_MINT_DATA="$data" \
-    npx vite preview --host 127.0.0.1 --port "$port" --strictPort >"$work/preview.log" 2>&1 &
-  pids+=($!)
-  export E2E_MINT_WITH_CLI=1
+if [[ "$help" != *"--web"* ]]; then
+  echo "e2e: $bin cannot serve the pages (no serve --web); rebuild it (cargo build -p award-local)" >&2
+  exit 1
 fi
-trap 'status=$?; if ((status != 0)); then tail -n 20 "$work"/*.log >&2; fi; cleanup' EXIT
+"$bin" serve --addr 127.0.0.1:0 --data "$data" --redrive-minutes 1 --web "$web/dist" >"$work/runner.log" 2>&1 &
+pids+=($!)
+trap 'status=$?; if ((status != 0)); then tail -n 20 "$work/runner.log" >&2 || true; fi; cleanup' EXIT
+wait_for "grep -q 'serving the award API on' '$work/runner.log'" 30
+base="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/runner.log" | head -n 1)"
 wait_for "curl -s -o /dev/null '$base/cycles/open'" 90
 wait_for "curl -sf -o /dev/null '$base/'" 90
 echo "e2e: pages and API at $base (runner: $bin)"
@@ -90,8 +72,4 @@ export E2E_BASE_URL="$base" AWARD_LOCAL_BIN="$bin" AWARD_DATA_DIR="$data"
 mkdir -p test-results
 status=0
 npx vitest run --config vitest.e2e.config.ts || status=$?
-if ((status != 0)); then
-  echo "--- runner log (tail) ---" >&2
-  tail -n 40 "$work/runner.log" >&2 || true
-fi
 exit "$status"
