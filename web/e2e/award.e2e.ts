@@ -1,0 +1,271 @@
+// One enterprise's way from the call to its recommendation, in Debian's Chromium against the
+// local runner (scripts/e2e.sh starts both): the Office opens a cycle and names a unit through
+// the API; the enterprise signs in on the development sign-in page, fills the wizard, uploads a
+// real PDF per required category with the progress reaching 100 %, and submits; the unit
+// recommends from its inbox; the public reads the call and the notice board. Every page visited
+// is saved under test-results/.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+const base = process.env.E2E_BASE_URL ?? ''
+const shots = join(import.meta.dirname, '..', 'test-results')
+let browser: Browser
+let shot = 0
+
+async function screenshot(page: Page, name: string) {
+  shot += 1
+  await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+}
+
+/** A token from the runner's development sign-in, for the setup the Office does by API. */
+async function token(role: string, sub: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/local/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ roles: [role], sub, email }),
+  })
+  expect(response.status).toBe(200)
+  return ((await response.json()) as { token: string }).token
+}
+
+async function call(method: string, path: string, bearer: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  expect(response.ok, `${method} ${path}: ${response.status} ${text}`).toBe(true)
+  return JSON.parse(text)
+}
+
+/** China's date `days` from now, `YYYY-MM-DD`. */
+function chinaDate(days: number): string {
+  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** A small well-formed one-page PDF whose text is `label` (ASCII), with a correct xref table. */
+function pdf(label: string): Buffer {
+  const stream = `BT /F1 18 Tf 40 100 Td (${label}) Tj ET`
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]
+  let body = '%PDF-1.4\n'
+  const offsets: number[] = []
+  objects.forEach((object, index) => {
+    offsets.push(Buffer.byteLength(body))
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`
+  })
+  const xref = Buffer.byteLength(body)
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(body, 'latin1')
+}
+
+function field(page: Page, path: string) {
+  return page.locator(`[data-field="${path}"]`)
+}
+
+async function fillDate(page: Page, path: string, date: string) {
+  const input = field(page, path).locator('input')
+  await input.fill(date)
+  await input.press('Enter')
+}
+
+async function signIn(page: Page, roleZh: string, sub: string, email: string) {
+  await page.goto(`${base}/#/sign-in`)
+  await page.locator('[data-testid="role"]').getByText(roleZh, { exact: true }).click()
+  await page.locator('input[data-testid="sub"]').fill(sub)
+  await page.locator('input[data-testid="email"]').fill(email)
+  await screenshot(page, `sign-in-${sub}`)
+  await page.locator('[data-testid="sign-in"]').click()
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+}
+
+const year = chinaDate(0).slice(0, 4)
+const organisation = '武威市示例质量有限公司'
+
+beforeAll(async () => {
+  expect(base, 'E2E_BASE_URL (run through scripts/e2e.sh)').not.toBe('')
+  mkdirSync(shots, { recursive: true })
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  // The Office's setup (Arts. 7(2), 11(1), 11(3)): a cycle, its rules approved, opened; a unit.
+  const office = await token('office', 'office-1', 'office@wuwei.example.cn')
+  const committee = await token('committee', 'committee-1', 'committee@wuwei.example.cn')
+  await call('POST', '/cycles', office, {
+    id: year,
+    title: `${year}年度武威市人民政府质量奖`,
+    application_deadline: chinaDate(30),
+    recommendation_deadline: chinaDate(45),
+  })
+  await call('POST', `/cycles/${year}/rules/approve`, committee)
+  await call('POST', `/cycles/${year}/open`, office)
+  await call('POST', '/recommenders', office, {
+    name: '凉州区质量发展领导小组办公室',
+    scope: { kind: 'county', division_code: '620602' },
+    mailbox: 'liangzhou@wuwei.example.cn',
+    accounts: ['liangzhou-1'],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('an enterprise applies and its unit recommends it', () => {
+  it('shows the open call to the public', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await page.goto(`${base}/`)
+    await expect.poll(() => page.locator('[data-testid="open-cycle"]').textContent()).toContain(`${year}年度武威市人民政府质量奖`)
+    const deadline = chinaDate(30)
+    expect(await page.locator('[data-testid="application-deadline"]').textContent()).toBe(
+      `${deadline.slice(0, 4)}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日`,
+    )
+    await screenshot(page, 'public-call')
+  })
+
+  it('takes the application from the wizard to its submission', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '申报单位', 'ent-1', 'contact@example.cn')
+    await expect.poll(() => page.url()).toContain('#/applicant')
+
+    // A USCC whose check character is wrong is refused beside its field, before any request.
+    await field(page, 'organisation_name').locator('input').fill(organisation)
+    await field(page, 'uscc').locator('input').fill('91620602MA74XY8Q09')
+    await fillDate(page, 'registration_date', '2015-06-01')
+    await field(page, 'division_code').locator('input').fill('620602')
+    await page.locator('[data-testid="create-application"]').click()
+    await expect.poll(() => field(page, 'uscc').textContent()).toContain('统一社会信用代码校验位错误')
+    await screenshot(page, 'applicant-new-refused')
+    await field(page, 'uscc').locator('input').fill('91620602MA74XY8Q08')
+    await page.locator('[data-testid="create-application"]').click()
+    await page.locator('[data-testid="wizard-steps"]').waitFor()
+
+    // Step 1: a missing field stops "next" and is named beside the field.
+    await field(page, 'organisation.registered_address').locator('input').fill('甘肃省武威市凉州区黄羊镇工业园区8号')
+    await field(page, 'organisation.legal_representative').locator('input').fill('张建国')
+    await field(page, 'organisation.industry_code').locator('input').fill('C1515')
+    await field(page, 'organisation.employee_count').locator('input').fill('486')
+    await field(page, 'organisation.construction_enterprise').locator('.el-radio', { hasText: '否' }).click()
+    await field(page, 'contact.name').locator('input').fill('李梅')
+    await field(page, 'contact.email').locator('input').fill('contact@example.cn')
+    await page.locator('[data-testid="next"]').click()
+    await expect.poll(() => field(page, 'contact.mobile').textContent()).toContain('请填写联系人手机号码。')
+    await screenshot(page, 'applicant-wizard-missing')
+    await field(page, 'contact.mobile').locator('input').fill('13919351234')
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 2: a management-system certificate.
+    await field(page, 'certificates').getByText('添加证书').click()
+    await field(page, 'certificates.0.standard').locator('input').fill('GB/T 19001-2016')
+    await field(page, 'certificates.0.number').locator('input').fill('00124Q31234R2M')
+    await field(page, 'certificates.0.issuer').locator('input').fill('中国质量认证中心')
+    await fillDate(page, 'certificates.0.valid_from', chinaDate(-400))
+    await fillDate(page, 'certificates.0.valid_until', chinaDate(700))
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 3: every GB/T 19580 item of the cycle's rubric.
+    const scores = page.locator('[data-field^="self_assessment."][data-field$=".score"] input')
+    await scores.first().waitFor()
+    const items = await scores.count()
+    expect(items).toBe(23)
+    for (let i = 0; i < items; i += 1) {
+      await scores.nth(i).fill('60')
+      await scores.nth(i).press('Tab')
+    }
+    const narratives = page.locator('[data-field^="self_assessment."][data-field$=".narrative"] textarea')
+    for (let i = 0; i < items; i += 1) await narratives.nth(i).fill('按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。')
+    await screenshot(page, 'applicant-wizard-self-assessment')
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 4: three years of key indicators, typed in 元.
+    for (let index = 0; index < 3; index += 1) {
+      await field(page, `key_indicators.${index}.revenue`).locator('input').fill('286,000,000.00')
+      await field(page, `key_indicators.${index}.profit`).locator('input').fill('31400000')
+      await field(page, `key_indicators.${index}.taxes`).locator('input').fill('18650000.5')
+      const indicator = field(page, `key_indicators.${index}.quality_indicators.0`).locator('input')
+      await indicator.nth(0).fill('产品监督抽查合格率')
+      await indicator.nth(1).fill('100')
+      await indicator.nth(2).fill('%')
+    }
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 5: inspections, credit, incidents.
+    await field(page, 'declares_all_inspections_passed').locator('.el-radio', { hasText: '是' }).click()
+    await field(page, 'credit').locator('.el-radio', { hasText: '良好' }).click()
+    await field(page, 'declares_no_incidents').locator('.el-radio', { hasText: '是' }).click()
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 6: declarations and the recommending unit.
+    for (const key of ['industry_policy', 'environmental', 'energy', 'work_safety', 'quality']) {
+      await field(page, `compliance.${key}`).locator('.el-checkbox').click()
+    }
+    await field(page, 'operating_normally').locator('.el-checkbox').click()
+    await field(page, 'integrity_pledge').locator('.el-checkbox').click()
+    await field(page, 'recommender_id').locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item', { hasText: '凉州区质量发展领导小组办公室' }).click()
+    await screenshot(page, 'applicant-wizard-declarations')
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 7: evidence. A file of the wrong type is refused with the reason, nothing uploaded.
+    await page.locator('[data-upload-input="other"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not evidence') })
+    await expect.poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent()).toContain('不支持的文件类型')
+    for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report']) {
+      await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${category}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
+      const row = page.locator(`[data-category="${category}"]`)
+      await expect.poll(() => row.locator('[data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100')
+      await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
+    }
+    await screenshot(page, 'applicant-evidence')
+    await page.locator('[data-testid="next"]').click()
+
+    // Step 8: nothing is missing any more; submit.
+    expect(await page.locator('[data-testid="missing-preview"]').count()).toBe(0)
+    await page.locator('[data-testid="submit"]').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
+    await screenshot(page, 'applicant-submitted')
+  })
+
+  it('lets the unit recommend it from its inbox', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '推荐单位', 'liangzhou-1', 'liangzhou@wuwei.example.cn')
+    await expect.poll(() => page.locator('[data-testid="inbox"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    await screenshot(page, 'recommender-inbox')
+    await page.locator('[data-testid="inbox"]').getByText('审核推荐').click()
+    await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('business_licence.pdf')
+    await field(page, 'opinion').locator('textarea').fill('经审核，该单位申报材料齐全，符合《实施办法》第十条规定的申报条件，同意推荐。')
+    await field(page, 'signer_name').locator('input').fill('赵六')
+    await page.locator('[data-testid="recommend"]').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
+    expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
+    await screenshot(page, 'recommender-recommended')
+  })
+
+  it('shows the public the notice board', async () => {
+    const page = await (await browser.newContext()).newPage()
+    const board = page.waitForResponse((response) => response.url().endsWith('/public/notices'))
+    await page.goto(`${base}/#/notices`)
+    const answer = await board
+    expect(answer.status()).toBe(200)
+    const { notices } = (await answer.json()) as { notices: unknown[] }
+    await page.locator('[data-testid="notice-board"]').waitFor()
+    // No publicity yet in this scenario: the board says so, or lists what the API gave.
+    if (notices.length === 0) {
+      await expect.poll(() => page.locator('[data-testid="notice-board"]').textContent()).toContain('暂无公告')
+    } else {
+      await expect.poll(() => page.locator('[data-testid="notice"]').count()).toBe(notices.length)
+    }
+    await screenshot(page, 'public-notices')
+  })
+})

@@ -1,0 +1,24 @@
+// Money is integer fen everywhere in the API; people read and type 元 with two decimals.
+
+/** `28600000000` → `"286,000,000.00"` (元, thousands separated). Errors on a non-integer. */
+export function formatYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount of fen: ${fen}`)
+  const negative = fen < 0
+  const absolute = Math.abs(fen)
+  const yuan = Math.trunc(absolute / 100)
+  const cents = absolute % 100
+  const grouped = yuan.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${negative ? '-' : ''}${grouped}.${cents.toString().padStart(2, '0')}`
+}
+
+/** `"286,000,000.00"`, `"1234.5"`, `"-3"` (元) → fen, without floating point; null when the text
+ * is not an amount with at most two decimals. */
+export function parseYuan(text: string): number | null {
+  const cleaned = text.replace(/[,\s，]/g, '')
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(cleaned)
+  if (!match) return null
+  const [, sign, whole = '0', fraction = ''] = match
+  const fen = Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
+  if (!Number.isSafeInteger(fen)) return null
+  return sign === '-' && fen !== 0 ? -fen : fen
+}
