@@ -3,6 +3,7 @@
 #
 #   scripts/test.sh                       the whole suite: cargo test --workspace, then the infra
 #                                         checks (scripts/lint-infra.sh, scripts/deploy-check.sh)
+#                                         and the pages (scripts/web-test.sh: unit and browser)
 #   scripts/test.sh cargo test -p award-aws   only this command, under the same moto server
 #
 # Installs moto's server in a project-local venv (.venv-moto, pinned in scripts/requirements/moto.txt;
@@ -17,7 +18,7 @@ cd "$root"
 
 # The whole suite's steps after `cargo test`. A named step that is missing fails the run, before
 # anything is installed or started: skipping it would report a suite that did not run as passed.
-steps=(scripts/lint-infra.sh scripts/deploy-check.sh)
+steps=(scripts/lint-infra.sh scripts/deploy-check.sh scripts/web-test.sh)
 if [[ $# -eq 0 ]]; then
   missing=()
   for script in "${steps[@]}"; do
