@@ -971,3 +971,105 @@ async fn decision_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
         .await?;
     Ok(scenario.rows)
 }
+
+/// One run of the `reminders` function's aftercare pass (Arts. 5, 16): 10 awards with an expiry
+/// reminder due today, in a table that also holds `filler` dated items of other days (other
+/// applications' reminders and visits over the next ten years). The run reads only today's
+/// partition, so its calls and its time should not grow with `filler`.
+pub async fn aftercare_run(
+    filler: usize,
+) -> Result<
+    (
+        Calls,
+        std::time::Duration,
+        award_app::usecases::aftercare::AftercareRun,
+    ),
+    BenchError,
+> {
+    use award_app::model::{AftercareWatermark, Application, DueItem};
+    use award_app::store;
+    use award_domain::award::Validity;
+    use award_domain::lifecycle::{ApplicationState, ScheduleKind};
+    use award_ports::{Condition, Write};
+
+    let mut scenario = Scenario::new(start()?)?;
+    scenario.recording = false;
+    scenario.open_cycle().await?;
+    let first = scenario.create_application(&FIRST).await?;
+    let template = store::load::<Application>(
+        &scenario.feed,
+        &award_app::keys::application(first.parse()?),
+    )
+    .await?
+    .ok_or("the application is not stored")?
+    .record;
+    let today = award_domain::china_date(scenario.now);
+    let validity = Validity::from_approval(
+        today
+            .checked_sub_days(chrono::Days::new(5 * 365 - 100))
+            .ok_or("date")?,
+    )?;
+    let mut writes = Vec::new();
+    for _ in 0..10 {
+        let mut winner = template.clone();
+        winner.id = ulid::Ulid::new();
+        winner.lifecycle.state = ApplicationState::Awarded;
+        winner.lifecycle.validity = Some(validity);
+        writes.push(Write::Put {
+            item: store::to_item(&winner, 1)?,
+            condition: Condition::None,
+        });
+        writes.push(Write::Put {
+            item: store::to_item(
+                &DueItem {
+                    kind: ScheduleKind::ExpiryReminder,
+                    date: today,
+                    application_id: winner.id,
+                    created_at: scenario.now,
+                },
+                1,
+            )?,
+            condition: Condition::None,
+        });
+    }
+    for n in 0..filler {
+        let date = today
+            .checked_add_days(chrono::Days::new(1 + (n % 3650) as u64))
+            .ok_or("date")?;
+        writes.push(Write::Put {
+            item: store::to_item(
+                &DueItem {
+                    kind: if n % 2 == 0 {
+                        ScheduleKind::ExpiryReminder
+                    } else {
+                        ScheduleKind::FollowUpVisit
+                    },
+                    date,
+                    application_id: ulid::Ulid::new(),
+                    created_at: scenario.now,
+                },
+                1,
+            )?,
+            condition: Condition::None,
+        });
+    }
+    // The run of yesterday happened: this one reads today only.
+    writes.push(Write::Put {
+        item: store::to_item(
+            &AftercareWatermark {
+                last_completed_day: today.pred_opt().ok_or("date")?,
+                updated_at: scenario.now,
+            },
+            1,
+        )?,
+        condition: Condition::None,
+    });
+    for chunk in Transaction::bulk(writes)? {
+        scenario.feed.transact_items(chunk).await?;
+    }
+    scenario.table.take();
+    let started = std::time::Instant::now();
+    let run = award_app::usecases::aftercare::run_daily(&scenario.app, scenario.now).await?;
+    let elapsed = started.elapsed();
+    Ok((scenario.table.take(), elapsed, run))
+}

@@ -3,6 +3,8 @@
 //! * `award-bench calls` — table calls per operation (no AWS needed).
 //! * `award-bench cold-start --bin-dir DIR [--runs N]` — cold start, warm invocation and peak
 //!   memory of the release function binaries, against the local AWS at `MOTO_URL`.
+//! * `award-bench aftercare` — the `reminders` function's daily aftercare run with 10 items due,
+//!   in a table of ~40 items and in one with 100 000 more dated items of other days.
 //! * `award-bench review` — the review's pure work at scale: aggregation of 10 000 applications ×
 //!   15 experts, the draw of 200 applications × 60 experts (time and peak memory).
 //!
@@ -25,6 +27,7 @@ async fn main() -> Result<(), BenchError> {
     match args.first().map(String::as_str) {
         Some("calls") => print_calls().await,
         Some("review") => review::print(),
+        Some("aftercare") => print_aftercare().await,
         Some("cold-start") => {
             let bin_dir = flag(&args, "--bin-dir")
                 .map(PathBuf::from)
@@ -35,7 +38,10 @@ async fn main() -> Result<(), BenchError> {
             };
             print_cold_start(&bin_dir, runs).await
         }
-        _ => Err("usage: award-bench calls | review | cold-start --bin-dir DIR [--runs N]".into()),
+        _ => Err(
+            "usage: award-bench calls | review | aftercare | cold-start --bin-dir DIR [--runs N]"
+                .into(),
+        ),
     }
 }
 
@@ -52,6 +58,26 @@ async fn print_calls() -> Result<(), BenchError> {
         println!(
             "| {operation} | {} | {} | {} | {} |",
             calls.gets, calls.queries, calls.transacts, calls.written_items
+        );
+    }
+    Ok(())
+}
+
+async fn print_aftercare() -> Result<(), BenchError> {
+    println!(
+        "| dated items of other days | due today | GetItem | Query | TransactWriteItems | items written | time |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for filler in [0, 100_000] {
+        let (calls, elapsed, run) = calls::aftercare_run(filler).await?;
+        println!(
+            "| {filler} | {} | {} | {} | {} | {} | {:.1} ms |",
+            run.reminded.len(),
+            calls.gets,
+            calls.queries,
+            calls.transacts,
+            calls.written_items,
+            elapsed.as_secs_f64() * 1000.0
         );
     }
     Ok(())

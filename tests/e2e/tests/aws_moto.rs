@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use award_app::events::{self, EventReport};
-use award_app::usecases::decision;
+use award_app::usecases::{aftercare, decision};
 use award_app::{App, AppConfig};
 use award_aws::{DynamoTable, S3Blobs, SesMail};
+use award_domain::award::Validity;
 use award_domain::lifecycle::ApplicationState;
 use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
@@ -1974,6 +1975,116 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
             "{handed}"
         );
     }
+
+    // --- aftercare on the AWS adapters: the `reminders` function's daily run (first run the day
+    // before the 180-day reminder, then three days missed), a visit, a revocation for cause and
+    // the end of its bar, each told once.
+    let validity = Validity::from_approval(day(EXECUTIVE_MEETING_DAY)).unwrap();
+    let before_expiry = |days: u64| validity.last_valid_day - chrono::Days::new(days);
+    let morning = |day: chrono::NaiveDate| at(&day.to_string(), 9, 0);
+    let reminder = |sent: &[(String, Vec<String>)], to: &str| {
+        sent.iter()
+            .filter(|(subject, addresses)| {
+                subject.contains("有效期即将届满") && addresses == &[to.to_owned()]
+            })
+            .count()
+    };
+    aftercare::run_daily(&app, morning(before_expiry(181)))
+        .await
+        .unwrap();
+    let late = morning(before_expiry(177));
+    let run = aftercare::run_daily(&app, late).await.unwrap();
+    assert_eq!(run.days.len(), 4, "{run:?}");
+    assert_eq!(run.reminded.len(), 3, "{run:?}");
+    assert_eq!(
+        aftercare::run_daily(&app, late).await.unwrap(),
+        aftercare::AftercareRun::default()
+    );
+    let run = aftercare::run_daily(&app, morning(before_expiry(90)))
+        .await
+        .unwrap();
+    assert_eq!(run.reminded.len(), 3, "{run:?}");
+    run_stream_functions(&app, &mut scenario.stream, late).await;
+    let sent = scenario.emails().await;
+    for applicant in &scenario.applicants {
+        assert_eq!(reminder(&sent, &applicant.email), 2, "{sent:?}");
+    }
+    assert_eq!(reminder(&sent, &mailboxes.office), 6, "{sent:?}");
+
+    let today = morning(before_expiry(90));
+    let visit = scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/applications/{}/visits", apps[0]),
+            Some(&json!({"date": before_expiry(95).to_string(), "visitors": ["王五"], "findings": "运行有效。"})),
+            today,
+        )
+        .await;
+    assert_eq!(visit["visitors"], json!(["王五"]));
+    let case = scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/applications/{}/revocation-cases", apps[2]),
+            Some(&json!({"ground": "cause", "cause": 3, "occurred_on": before_expiry(120).to_string(),
+                "facts": "产品在省级监督抽查中不合格。"})),
+            today,
+        )
+        .await;
+    let case_id = case["id"].as_str().unwrap();
+    scenario
+        .ok(
+            &scenario.committee,
+            Method::POST,
+            &format!("/revocation-cases/{case_id}/committee-decision"),
+            Some(&json!({"date": before_expiry(90).to_string(), "minutes_reference": "评委会〔2031〕2号", "revoke": true})),
+            today,
+        )
+        .await;
+    let revoked = scenario
+        .ok(
+            office,
+            Method::POST,
+            &format!("/revocation-cases/{case_id}/approval"),
+            Some(
+                &json!({"date": before_expiry(90).to_string(), "reference": "武政函〔2031〕12号"}),
+            ),
+            today,
+        )
+        .await;
+    assert_eq!(revoked["status"], "revoked");
+    assert_eq!(states(&app, &apps[2..]).await, [ApplicationState::Revoked]);
+    let bar = award_domain::award::Debarment::for_revocation(
+        award_domain::award::RevocationGround::Cause {
+            cause: award_domain::award::Art18Cause::FailedSamplingInspection,
+            occurred_on: before_expiry(120),
+        },
+        before_expiry(90),
+        &validity,
+    )
+    .unwrap();
+    // The bar ends five years on: the next run catches up those years and tells the holder once.
+    let ended = aftercare::run_daily(&app, morning(bar.may_apply_again_from))
+        .await
+        .unwrap();
+    assert_eq!(ended.debarments_ended.len(), 1, "{ended:?}");
+    run_stream_functions(
+        &app,
+        &mut scenario.stream,
+        morning(bar.may_apply_again_from),
+    )
+    .await;
+    let sent = scenario.emails().await;
+    let told = |to: &str| {
+        sent.iter()
+            .filter(|(subject, addresses)| {
+                subject.contains("禁止申报期限已届满") && addresses == &[to.to_owned()]
+            })
+            .count()
+    };
+    assert_eq!(told(&scenario.applicants[2].email), 1, "{sent:?}");
+    assert_eq!(told(&mailboxes.office), 1, "{sent:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

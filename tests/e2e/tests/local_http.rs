@@ -1989,7 +1989,157 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
         StatusCode::CONFLICT,
         "reward_already_paid",
     );
+
+    // --- aftercare (Arts. 5, 16, 17, 18), on the runner's own schedule: two expiry reminders to
+    // each winner, a follow-up visit, a revocation for cause and the end of its bar.
+    let read = office_reads(&client, &office, &candidates[0]).await;
+    let last_valid_day = day(read["lifecycle"]["validity"]["last_valid_day"]
+        .as_str()
+        .unwrap());
+    let before_expiry = |days: u64| last_valid_day - chrono::Days::new(days);
+    for (reminders, on) in [(1, before_expiry(180)), (2, before_expiry(90))] {
+        clock.set(at(&on.to_string(), 10, 0));
+        outbox_reaches(&server, |sent| {
+            (1..=3).all(|number| {
+                sent.iter()
+                    .filter(|email| {
+                        email.to == [contact(number)] && email.subject.contains("有效期即将届满")
+                    })
+                    .count()
+                    == reminders
+            })
+        })
+        .await;
+    }
+    let office = token(
+        &data,
+        &clock,
+        "office",
+        "office-1",
+        "office@wuwei.example.cn",
+    );
+    let visit_day = before_expiry(95).to_string();
+    let (status, visit) = client
+        .call(
+            Method::POST,
+            &format!("/applications/{}/visits", candidates[0]),
+            Some(&office),
+            Some(&json!({"date": visit_day, "visitors": ["王五", "赵六"], "findings": "质量管理体系运行有效。"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    let holder = token(&data, &clock, "applicant", "applicant-1", &contact(1));
+    let (status, visits) = client
+        .call(
+            Method::GET,
+            &format!("/applications/{}/visits", candidates[0]),
+            Some(&holder),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{visits}");
+    assert_eq!(visits["visits"][0]["date"], json!(visit_day), "{visits}");
+
+    // Art. 18(3): a failed sampling inspection within the 5 years; the Committee decides, the city
+    // government approves; the bar runs 5 years from the approval.
+    let revoked_app = &candidates[2];
+    let (status, case) = client
+        .call(
+            Method::POST,
+            &format!("/applications/{revoked_app}/revocation-cases"),
+            Some(&office),
+            Some(&json!({"ground": "cause", "cause": 3, "occurred_on": before_expiry(120).to_string(),
+                "facts": "产品在省级监督抽查中不合格。"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let case_id = case["id"].as_str().unwrap();
+    let committee = token(
+        &data,
+        &clock,
+        "committee",
+        "committee-1",
+        "committee@wuwei.example.cn",
+    );
+    let (status, decided) = client
+        .call(
+            Method::POST,
+            &format!("/revocation-cases/{case_id}/committee-decision"),
+            Some(&committee),
+            Some(&json!({"date": before_expiry(90).to_string(), "minutes_reference": "评委会〔2031〕2号", "revoke": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    let revoked_on = before_expiry(90);
+    let (status, revoked) = client
+        .call(
+            Method::POST,
+            &format!("/revocation-cases/{case_id}/approval"),
+            Some(&office),
+            Some(&json!({"date": revoked_on.to_string(), "reference": "武政函〔2031〕12号"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    let read = office_reads(&client, &office, revoked_app).await;
+    assert_eq!(read["lifecycle"]["state"], "revoked", "{read}");
+    let bar_ends = day(read["lifecycle"]["revocation"]["may_apply_again_from"]
+        .as_str()
+        .unwrap());
+    let (status, register) = client
+        .call(Method::GET, "/public/register", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{register}");
+    assert_eq!(
+        register["debarments"].as_array().map(Vec::len),
+        Some(1),
+        "{register}"
+    );
+    assert_eq!(register["debarments"][0]["article"], "第十八条");
+
+    // The day the bar ends, the organisation and the Office are told; the register drops it.
+    clock.set(at(&bar_ends.to_string(), 10, 0));
+    let sent = outbox_reaches(&server, |sent| {
+        sent.iter()
+            .any(|email| email.to == [contact(3)] && email.subject.contains("禁止申报期限已届满"))
+    })
+    .await;
+    assert_eq!(
+        sent.iter()
+            .filter(|email| email.subject.contains("禁止申报期限已届满"))
+            .count(),
+        2,
+        "the holder and the Office, once: {sent:#?}"
+    );
+    let (_, register) = client
+        .call(Method::GET, "/public/register", None, None)
+        .await;
+    assert_eq!(
+        register["debarments"].as_array().map(Vec::len),
+        Some(0),
+        "{register}"
+    );
     server.shutdown().await.expect("a clean shutdown");
+}
+
+/// Waits until the outbox satisfies `done`: the runner's schedule sends on its own ticks, which no
+/// event announces (bounded by `SETTLE_TIMEOUT`).
+async fn outbox_reaches(
+    server: &RunningServer,
+    done: impl Fn(&[award_e2e::ReceivedEmail]) -> bool,
+) -> Vec<award_e2e::ReceivedEmail> {
+    let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
+    loop {
+        settled(server).await;
+        let sent = outbox_emails(&server.outbox());
+        if done(&sent) {
+            return sent;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox never got there: {sent:#?}"
+        );
+        tokio::task::yield_now().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
