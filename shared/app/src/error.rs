@@ -197,8 +197,8 @@ app_errors! {
         "the recommending unit is no longer active", "该推荐单位已停用。";
 
     // --- refusals of the Art. 11 procedure (award_domain::lifecycle::TransitionError) ---
-    IllegalTransition { state: ApplicationState, command: String } => 409, "illegal_transition",
-        "cannot {command} an application that is {state}", "申报当前所处阶段（{state}）不能执行此操作。";
+    IllegalTransition { state: ApplicationState, command: String, state_zh: &'static str } => 409, "illegal_transition",
+        "{command} does not apply to an application that is {state}", "申报当前处于“{state_zh}”阶段，不能办理此项。";
     ReasonRequired { command: String } => 422, "reason_required",
         "a reason is required to {command}", "请填写理由。";
     DeadlinePassed { command: String, deadline: NaiveDate } => 409, "deadline_passed",
@@ -216,8 +216,8 @@ app_errors! {
     PublicityRunning { command: String, last_day: NaiveDate } => 409, "publicity_running",
         "publicity runs through {last_day}; {command} is possible from the next day", "公示期至 {last_day} 止，公示期满后方可办理。";
     QuotaReached { detail: QuotaReached } => 409, "quota_reached", "{detail}", "本届获奖名额已满（办法第四条）。";
-    CalendarUnavailable { detail: String } => 409, "calendar_unavailable",
-        "the working-day calendar cannot answer: {detail}", "工作日历缺少所需年份的节假日安排，请先录入国务院办公厅通知。";
+    CalendarUnavailable { detail: String, detail_zh: String } => 409, "calendar_unavailable",
+        "the working-day calendar cannot answer: {detail}", "{detail_zh}";
     InvalidAwardDates { detail: String } => 422, "invalid_award_dates", "{detail}", "获奖、撤销或禁止申报日期不符合规定。";
     StillValid { last_valid_day: NaiveDate } => 409, "still_valid",
         "the award is valid through {last_valid_day}", "奖项有效期至 {last_valid_day}，尚未届满。";
@@ -267,6 +267,9 @@ app_errors! {
         "these items need no consensus: {items:?}", "所列评分项无需合议。";
     ReviewIncomplete { pending: Vec<String> } => 409, "review_incomplete",
         "some applications have no final result yet; see details", "仍有申报尚未完成评审，详见 details。";
+    DeliberationListMismatch { missing: Vec<String>, not_candidates: Vec<String> } => 409, "deliberation_list_mismatch",
+        "decide every candidate exactly once: {missing:?} are not decided, {not_candidates:?} are not candidates",
+        "审议结果须逐一对应候选名单：details.missing 所列候选单位未作决定，details.not_candidates 所列单位不是候选单位。";
     ListChanged { expected: Vec<String> } => 409, "list_changed",
         "the list differs from the one the rules give now; see details", "名单与按评审细则计算的结果不一致，请刷新后确认，详见 details。";
     InvalidVisitDate { date: NaiveDate, after: NaiveDate } => 422, "invalid_visit_date",
@@ -299,6 +302,9 @@ app_errors! {
         "too many objections from this contact or address today", "同一联系方式或网络地址当日提交的异议过多，请明日再试。";
     ObjectionNotFound => 404, "objection_not_found", "no such objection", "异议不存在。";
     ObjectionDecided => 409, "objection_decided", "the objection was already decided", "该异议已处理。";
+    PublicityNotClosed => 409, "publicity_not_closed",
+        "the publicity of this name has not closed yet (the daily run closes it the day after the last day, or the last finding on an objection does)",
+        "该单位的公示尚未结束（公示期满次日由系统结束公示，或异议处理完毕时结束），暂不能审定。";
     ObjectionOpen => 409, "objection_open",
         "an objection against this application is still open", "该单位尚有未处理完毕的异议，暂不能报批。";
     ExecutiveMeetingMissing => 409, "executive_meeting_missing",
@@ -318,8 +324,8 @@ app_errors! {
     InvalidHolidayNotice { detail: String } => 422, "invalid_holiday_notice",
         "invalid holiday notice: {detail}", "节假日安排有误：请按国务院办公厅通知录入当年的放假日期和调休上班日期。";
     HolidayYearLoaded { year: i32 } => 409, "holiday_year_loaded",
-        "the calendar already holds the notice for {year}; replace it with PUT /calendar/{year} while no publicity counts on it",
-        "{year}年的节假日安排已录入；如需更正，请在尚无公示期使用该年安排前重新录入（PUT）。";
+        "the calendar already holds the notice for {year} (GET /calendar/{year} shows it; a loaded one is corrected with PUT while no publicity counts on it)",
+        "{year}年的节假日安排已在系统中（可查看 GET /calendar/{year}；录入的安排在尚无公示期使用前可用 PUT 更正）。";
     InvalidAftercarePolicy => 422, "invalid_aftercare_policy",
         "reminder offsets must be 1 to 1830 days (at least one) and the visit interval 1 to 60 months",
         "到期提醒天数应为 1 至 1830 天（至少一项），巡访间隔应为 1 至 60 个月。";
@@ -347,6 +353,8 @@ app_errors! {
     NothingToRecord => 422, "nothing_to_record", "give at least one date", "请至少填写一个日期。";
     NotAnnounced => 404, "not_announced",
         "no award of this cycle has been announced yet", "本届评选尚未公告获奖名单。";
+    CalendarYearNotFound { year: String } => 404, "calendar_year_not_found",
+        "the calendar holds no notice for {year}", "工作日历中没有{year}年的节假日安排。";
     HolidayYearNotLoaded { year: i32 } => 404, "holiday_year_not_loaded",
         "no loaded notice for {year} to replace (a year built into the software is corrected by a release)",
         "{year}年的节假日安排未经录入，无法更正（系统内置年份随版本更新）。";
@@ -410,6 +418,30 @@ impl AppError {
         }
     }
 
+    /// `calendar_unavailable` for a calendar error: a year without its notice is named, with the
+    /// route that loads it (Art. 11(8): never a weekday guess).
+    pub fn calendar(error: &award_domain::calendar::CalendarError) -> Self {
+        let detail_zh = match error {
+            award_domain::calendar::CalendarError::YearNotCovered { year, .. } => format!(
+                "工作日历缺少{year}年的节假日安排：请先按国务院办公厅通知录入（POST /calendar/{year}）。"
+            ),
+            _ => "工作日历的节假日安排有误，请联系系统管理员。".to_owned(),
+        };
+        Self::CalendarUnavailable {
+            detail: error.to_string(),
+            detail_zh,
+        }
+    }
+
+    /// `illegal_transition`: `command` does not apply in `state` (Art. 11's order).
+    pub fn illegal(state: ApplicationState, command: impl Into<String>) -> Self {
+        Self::IllegalTransition {
+            state,
+            command: command.into(),
+            state_zh: state.label_zh(),
+        }
+    }
+
     /// `invalid_field` with the English and the Chinese account of what is wrong.
     pub fn invalid_field(detail: impl Into<String>, detail_zh: impl Into<String>) -> Self {
         Self::InvalidField {
@@ -460,6 +492,10 @@ impl AppError {
             Self::AssignmentInfeasible { lacking } => serde_json::to_value(lacking).ok(),
             Self::ReviewIncomplete { pending } => serde_json::to_value(pending).ok(),
             Self::ListChanged { expected } => serde_json::to_value(expected).ok(),
+            Self::DeliberationListMismatch {
+                missing,
+                not_candidates,
+            } => Some(serde_json::json!({ "missing": missing, "not_candidates": not_candidates })),
             Self::HolidayYearInUse { cycles, .. } => serde_json::to_value(cycles).ok(),
             _ => None,
         }
@@ -572,9 +608,7 @@ impl From<CycleError> for AppError {
 impl From<TransitionError> for AppError {
     fn from(error: TransitionError) -> Self {
         match error {
-            TransitionError::Illegal { state, command } => {
-                Self::IllegalTransition { state, command }
-            }
+            TransitionError::Illegal { state, command } => Self::illegal(state, command),
             TransitionError::Forbidden { .. } | TransitionError::NotOwner { .. } => Self::Forbidden,
             TransitionError::MissingReason { command } => Self::ReasonRequired { command },
             TransitionError::DeadlinePassed { command, deadline } => {
@@ -597,9 +631,7 @@ impl From<TransitionError> for AppError {
                 Self::PublicityRunning { command, last_day }
             }
             TransitionError::Quota(detail) => Self::QuotaReached { detail },
-            TransitionError::Calendar(detail) => Self::CalendarUnavailable {
-                detail: detail.to_string(),
-            },
+            TransitionError::Calendar(error) => Self::calendar(&error),
             TransitionError::Award(detail) => Self::InvalidAwardDates {
                 detail: detail.to_string(),
             },
@@ -642,7 +674,7 @@ fn deserialize_error_zh(message: &str) -> String {
     } else if message.starts_with("invalid type") {
         "类型不正确".to_owned()
     } else if message.starts_with("invalid length") {
-        "数量不正确".to_owned()
+        "长度或数量不正确".to_owned()
     } else {
         "取值无效".to_owned()
     }

@@ -1174,6 +1174,13 @@ pub static ROUTES: &[RouteSpec] = &[
         ))
     ),
     route!(
+        "GetCalendarYear",
+        "GET",
+        "/calendar/{year}",
+        STAFF,
+        handler!(|app, call| ok(&calendar::year(app, call.caller()?, call.param(0)).await?))
+    ),
+    route!(
         "LoadHolidayNotice",
         "POST",
         "/calendar/{year}",

@@ -76,10 +76,7 @@ pub async fn advance_if_in(
     request: &StageCommand<'_>,
     from: award_domain::lifecycle::ApplicationState,
 ) -> Result<(), AppError> {
-    let skip = |state| AppError::IllegalTransition {
-        state,
-        command: request.command.name().into(),
-    };
+    let skip = |state| AppError::illegal(state, request.command.name());
     let outcome = advance(
         app,
         request,
@@ -133,10 +130,7 @@ pub async fn advance_with(
             Command::Award { .. } => crate::usecases::aftercare::policy(app).await?,
             _ => AftercarePolicy::default(),
         };
-        let calendar =
-            WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
-                detail: error.to_string(),
-            })?;
+        let calendar = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
         // Only the publicity counts working days: it alone reads the years the Office loaded.
         let calendar = match request.command {
             Command::StartPublicity { .. } => {

@@ -7,6 +7,7 @@ mod common;
 
 use award_app::usecases::decision;
 use award_domain::lifecycle::{ApplicationState, Publicity};
+use award_ports::Table;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::*;
 use serde_json::{Value, json};
@@ -77,8 +78,10 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         .await;
     assert_eq!(
         (status, refused["code"].as_str()),
-        (409, Some("list_changed"))
+        (409, Some("deliberation_list_mismatch"))
     );
+    assert_eq!(refused["details"]["missing"], json!([apps[2]]), "{refused}");
+    assert_eq!(refused["details"]["not_candidates"], json!([]), "{refused}");
     // Publicity before the consultation is refused.
     let before = h.last_sequence();
     let (status, refused) = h
@@ -311,6 +314,18 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         day,
     )
     .await;
+    // The last finding after the period closes the publicity at once: the daily run has passed.
+    assert_eq!(
+        load(&h, &apps[0]).await.record.publicity_closed_on,
+        Some(date(2026, 10, 20))
+    );
+    h.deliver_stream(day).await.unwrap();
+    let closed_mails = h
+        .mails()
+        .iter()
+        .filter(|(to, subject, _)| to == OFFICE_MAILBOX && subject.contains("公示期满，可提请审定"))
+        .count();
+    assert_eq!(closed_mails, 3, "two closed by the run, one by the finding");
     for id in &apps {
         let approved = office(
             &h,
@@ -628,6 +643,31 @@ async fn six_concurrent_approvals_for_four_names_never_exceed_the_quota() {
     })
     .await;
     let day = china_time(2026, 10, 20, 10, 0);
+    // Not before the publicity is closed (the daily run, or the last finding on an objection).
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{}/approve", apps[0]),
+            Some(OFFICE),
+            Some(r#"{"approved_on": "2026-10-20"}"#),
+            day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("publicity_not_closed"))
+    );
+    for id in &apps {
+        let stored = load(&h, id).await;
+        let mut application = stored.record;
+        application.publicity_closed_on = Some(date(2026, 10, 13));
+        h.table
+            .transact(vec![
+                award_app::store::replace(&application, stored.version).unwrap(),
+            ])
+            .await
+            .unwrap();
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..6 {
         let h = h.clone();
@@ -712,7 +752,44 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         (409, Some("calendar_unavailable")),
         "{refused}"
     );
+    assert!(
+        refused["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("2027年的节假日安排：请先按国务院办公厅通知录入（POST /calendar/2027）"),
+        "{refused}"
+    );
     assert_eq!(h.last_sequence(), before, "nothing written on refusal");
+    // A year no publicity can reach any more is not loaded.
+    let ancient = json!({"year": 1999, "notice": "x", "published": "1998-12-01",
+        "source": "https://www.gov.cn/", "off": [{"name": "元旦", "first": "1999-01-01", "last": "1999-01-03"}],
+        "working_days": []});
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            "/calendar/1999",
+            Some(OFFICE),
+            Some(&ancient.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_holiday_notice"))
+    );
+    assert_eq!(
+        h.request_at("GET", "/calendar/2031", Some(OFFICE), None, at)
+            .await
+            .0,
+        404
+    );
+    let (status, embedded) = h
+        .request_at("GET", "/calendar/2026", Some(OFFICE), None, at)
+        .await;
+    assert_eq!(
+        (status, embedded["origin"].as_str()),
+        (200, Some("embedded"))
+    );
     // A notice that does not validate is refused; the State Council's 2027 notice loads.
     let bad = json!({"year": 2027, "notice": "x", "published": "2026-11-01", "source": "https://www.gov.cn/",
         "off": [], "working_days": ["2027-01-04"]});
@@ -838,6 +915,14 @@ async fn a_period_into_an_unloaded_year_waits_for_that_years_notice() {
         "{refused}"
     );
     assert!(refused.to_string().contains("2026"), "{refused}");
+    // The Office reads what is in force: the corrected dates, and the cycle that counted on them.
+    let (status, in_force) = h
+        .request_at("GET", "/calendar/2027", Some(OFFICE), None, at)
+        .await;
+    assert_eq!(status, 200, "{in_force}");
+    assert_eq!(in_force["origin"], "loaded");
+    assert_eq!(in_force["notice"]["off"][0]["last"], "2027-01-03");
+    assert_eq!(in_force["used_by"], json!(["2026"]));
 }
 
 /// A declaration body for `content` (a PDF).

@@ -102,6 +102,30 @@ impl ApplicationState {
             Self::Rejected => "rejected",
         }
     }
+
+    /// The stage's name as the notices and the pages say it (Art. 11).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Draft => "填报中",
+            Self::Submitted => "已提交，待推荐",
+            Self::Recommended => "已推荐，待资格审查",
+            Self::Eligible => "资格审查通过",
+            Self::Ineligible => "资格审查未通过",
+            Self::DocumentReviewed => "资料评审完成",
+            Self::Shortlisted => "进入现场评审",
+            Self::NotShortlisted => "未进入现场评审",
+            Self::OnsiteReviewed => "现场评审完成",
+            Self::Candidate => "候选获奖单位",
+            Self::Proposed => "建议获奖单位",
+            Self::InPublicity => "公示中",
+            Self::Approved => "已审定",
+            Self::Awarded => "已获奖",
+            Self::Expired => "有效期已满",
+            Self::Revoked => "已撤销",
+            Self::Withdrawn => "已撤回",
+            Self::Rejected => "未获通过",
+        }
+    }
 }
 
 impl std::fmt::Display for ApplicationState {

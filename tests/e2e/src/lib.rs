@@ -185,7 +185,10 @@ pub const DOCUMENT_REVIEW_CONSENSUS_REQUESTED: &str =
 pub const SHORTLISTED: &str = "武威市人民政府质量奖：进入现场评审";
 pub const NOT_SHORTLISTED: &str = "武威市人民政府质量奖：未进入现场评审";
 pub const CANDIDATE_LISTED: &str = "武威市人民政府质量奖：列入候选获奖名单";
-pub const NOT_SELECTED: &str = "武威市人民政府质量奖：未列入候选获奖名单";
+/// The subject of `not_selected` after the combined evaluation (Art. 11(7)).
+pub fn not_selected_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：未列入候选获奖名单：{organisation_name}")
+}
 
 /// Organisation code of the scenario's applicant `number` (1–6): its USCC is `uscc` of it.
 pub fn applicant_code(number: u32) -> String {
@@ -459,7 +462,7 @@ pub fn payment() -> Value {
 /// The subjects of the decision stage's notices the scenario checks (templates
 /// `publicity_closed`, `objection_pending`, `objection_answered`, `awarded`, `reward_payable`).
 pub fn publicity_closed_subject(organisation_name: &str) -> String {
-    format!("武威市人民政府质量奖：公示期满无异议：{organisation_name}")
+    format!("武威市人民政府质量奖：公示期满，可提请审定：{organisation_name}")
 }
 pub fn objection_pending_subject(organisation_name: &str) -> String {
     format!("武威市人民政府质量奖：公示期满但异议尚未处理：{organisation_name}")

@@ -17,15 +17,16 @@ use award_domain::lifecycle::ApplicationState;
 use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
     DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
-    NOT_SELECTED, NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
+    NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
     PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
     applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
     complete_form, consultation, day, declaration, declaration_of, deliberation,
     document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
     expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
-    new_application, new_cycle, objection, objection_answered_subject, objection_pending_subject,
-    onsite_percent, panel_numbers, payment, pool_expert, publicity_closed_subject,
-    required_categories, reward_payable_subject, sheet_items, submission, survey, uscc,
+    new_application, new_cycle, not_selected_subject, objection, objection_answered_subject,
+    objection_pending_subject, onsite_percent, panel_numbers, payment, pool_expert,
+    publicity_closed_subject, required_categories, reward_payable_subject, sheet_items, submission,
+    survey, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
 use award_local::s3_event::{self, CreatedObject};
@@ -1483,7 +1484,7 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
             "{emails:?}"
         );
         assert_eq!(
-            told(&contact, NOT_SELECTED),
+            told(&contact, &not_selected_subject(&applicant_name(number))),
             usize::from(number == 4),
             "{emails:?}"
         );
@@ -1576,6 +1577,9 @@ impl Decision {
             let mut application = stored.record;
             application.lifecycle.state = state;
             application.lifecycle.publicity = publicity;
+            // As the daily run leaves a period that ended without objection: closed the next day.
+            application.publicity_closed_on =
+                publicity.and_then(|period| period.last_day.succ_opt());
             application
                 .reviews
                 .insert(award_app::model::ReviewPhase::Document, Default::default());
@@ -1806,17 +1810,10 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
         )
         .await;
     assert_eq!(decided["status"], "dismissed", "{decided}");
+    // The last finding after the period closed the third name at once; the next run has nothing.
     let fourteenth = at("2026-10-14", 0, 45);
     let run = decision::run_daily(&app, fourteenth).await.unwrap();
-    assert_eq!(
-        run.closed
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>(),
-        apps[..1],
-        "{run:?}"
-    );
-    assert!(run.waiting.is_empty(), "{run:?}");
+    assert_eq!(run, decision::PublicityRun::default(), "{run:?}");
     let (_, reports) = run_stream_functions(&app, &mut scenario.stream, fourteenth).await;
     assert_eq!(
         (reports.notify.retrying, reports.notify.gave_up),

@@ -8,15 +8,16 @@ use std::time::Duration as StdDuration;
 use award_e2e::{
     APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
     DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
-    NOT_SELECTED, NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
+    NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
     PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
     applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
     complete_form, consultation, day, declaration, declaration_of, deliberation,
     document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
     expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
-    new_application, new_cycle, objection, objection_answered_subject, objection_pending_subject,
-    onsite_percent, outbox_emails, panel_numbers, payment, pool_expert, publicity_closed_subject,
-    required_categories, reward_payable_subject, sheet_items, submission, survey, uscc,
+    new_application, new_cycle, not_selected_subject, objection, objection_answered_subject,
+    objection_pending_subject, onsite_percent, outbox_emails, panel_numbers, payment, pool_expert,
+    publicity_closed_subject, required_categories, reward_payable_subject, sheet_items, submission,
+    survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -1460,7 +1461,7 @@ async fn experts_review_six_applications_down_to_three_candidates() {
             "applicant {number}"
         );
         assert_eq!(
-            told(NOT_SELECTED),
+            told(&not_selected_subject(&applicant_name(number))),
             usize::from(number == 4),
             "applicant {number}"
         );
@@ -1581,7 +1582,7 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
             )
             .await,
         StatusCode::CONFLICT,
-        "list_changed",
+        "deliberation_list_mismatch",
     );
     let (status, recorded) = client
         .call(
@@ -1693,8 +1694,8 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
         Value::Null
     );
 
-    // --- the Office's finding (not upheld): the objector is answered by email; the next run
-    // closes the third name.
+    // --- the Office's finding (not upheld): the objector is answered by email, and the third
+    // name's publicity, over since yesterday, closes with it.
     clock.set(at("2026-10-13", 10, 0));
     let office = token(
         &data,

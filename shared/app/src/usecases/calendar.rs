@@ -41,9 +41,7 @@ pub fn combine(
         if calendar.notice(stored.record.notice.year).is_none() {
             calendar = calendar
                 .with_notice(stored.record.notice.clone())
-                .map_err(|error| AppError::CalendarUnavailable {
-                    detail: error.to_string(),
-                })?;
+                .map_err(|error| AppError::calendar(&error))?;
         }
     }
     Ok(calendar)
@@ -91,6 +89,46 @@ pub struct CoveredYear {
     pub origin: &'static str,
 }
 
+/// One year's notice as the publicity counts on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarYear {
+    /// `embedded` (built in) or `loaded` (by the Office).
+    pub origin: &'static str,
+    pub notice: HolidayNotice,
+    /// Loaded notices: the cycles whose publicity counted on it (then it can no longer change).
+    pub used_by: Vec<String>,
+}
+
+/// `GET /calendar/{year}` (staff): the dates in force for `year` (days off, adjusted working
+/// days), wherever they come from. Errors: `CalendarYearNotFound`.
+pub async fn year(app: &App, caller: &Caller, year: &str) -> Result<CalendarYear, AppError> {
+    crate::usecases::cycles::require_staff(caller)?;
+    let number: i32 = year.parse().map_err(|_| AppError::CalendarYearNotFound {
+        year: year.to_owned(),
+    })?;
+    let official = official()?;
+    if let Some(notice) = official.notice(number) {
+        return Ok(CalendarYear {
+            origin: "embedded",
+            notice: notice.clone(),
+            used_by: Vec::new(),
+        });
+    }
+    loaded(app)
+        .await?
+        .into_iter()
+        .map(|stored| stored.record)
+        .find(|record| record.notice.year == number)
+        .map(|record| CalendarYear {
+            origin: "loaded",
+            notice: record.notice,
+            used_by: record.used_by,
+        })
+        .ok_or_else(|| AppError::CalendarYearNotFound {
+            year: year.to_owned(),
+        })
+}
+
 /// `GET /calendar` (staff): the years the publicity can count in.
 pub async fn covered(app: &App, caller: &Caller) -> Result<Vec<CoveredYear>, AppError> {
     crate::usecases::cycles::require_staff(caller)?;
@@ -120,17 +158,26 @@ pub async fn covered(app: &App, caller: &Caller) -> Result<Vec<CoveredYear>, App
 }
 
 fn official() -> Result<&'static WorkingCalendar, AppError> {
-    WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
-        detail: error.to_string(),
-    })
+    WorkingCalendar::official().map_err(|error| AppError::calendar(&error))
 }
 
 /// The checks every notice passes before the domain validates it: the path's year is the
 /// notice's, and it lists holidays (a year without would count every festival as a working day).
-fn check_notice(year: &str, notice: &HolidayNotice) -> Result<(), AppError> {
+fn check_notice(year: &str, notice: &HolidayNotice, now: DateTime<Utc>) -> Result<(), AppError> {
     if year.parse::<i32>().ok() != Some(notice.year) {
         return Err(AppError::InvalidHolidayNotice {
             detail: format!("the path names {year}, the notice {}", notice.year),
+        });
+    }
+    // A publicity starts today or later: only this year and the next two can ever be counted.
+    let this_year = award_domain::china_date(now).year();
+    if !(this_year..=this_year + 2).contains(&notice.year) {
+        return Err(AppError::InvalidHolidayNotice {
+            detail: format!(
+                "{} is not a year a publicity can still reach ({this_year} to {})",
+                notice.year,
+                this_year + 2
+            ),
         });
     }
     if notice.off.is_empty() {
@@ -153,7 +200,7 @@ pub async fn load_year(
     now: DateTime<Utc>,
 ) -> Result<CoveredYear, AppError> {
     caller.require(Role::Office)?;
-    check_notice(year, &notice)?;
+    check_notice(year, &notice, now)?;
     let current = effective(app, official()?).await?;
     if current.notice(notice.year).is_some() {
         return Err(AppError::HolidayYearLoaded { year: notice.year });
@@ -206,7 +253,7 @@ pub async fn replace_year(
     now: DateTime<Utc>,
 ) -> Result<CoveredYear, AppError> {
     caller.require(Role::Office)?;
-    check_notice(year, &notice)?;
+    check_notice(year, &notice, now)?;
     let official = official()?;
     let mut loaded = loaded(app).await?;
     let Some(position) = loaded

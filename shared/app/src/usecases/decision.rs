@@ -215,8 +215,19 @@ pub async fn deliberate(
             candidates.sort();
             let given: Vec<Ulid> = decisions.iter().map(|d| d.application_id).collect();
             if candidates.is_empty() || given != candidates {
-                return Err(AppError::ListChanged {
-                    expected: candidates.iter().map(Ulid::to_string).collect(),
+                let missing: Vec<String> = candidates
+                    .iter()
+                    .filter(|id| !given.contains(id))
+                    .map(Ulid::to_string)
+                    .collect();
+                let not_candidates: Vec<String> = given
+                    .iter()
+                    .filter(|id| !candidates.contains(id))
+                    .map(Ulid::to_string)
+                    .collect();
+                return Err(AppError::DeliberationListMismatch {
+                    missing,
+                    not_candidates,
                 });
             }
             let deliberation = Deliberation {
@@ -381,15 +392,11 @@ pub async fn start_publicity(
         .rules
         .publicity_working_days
         .max(MIN_PUBLICITY_WORKING_DAYS);
-    let official = WorkingCalendar::official().map_err(|error| AppError::CalendarUnavailable {
-        detail: error.to_string(),
-    })?;
+    let official = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
     let notices = calendar::loaded(app).await?;
     let last_day = calendar::combine(official, &notices)?
         .publicity_last_day(input.first_day, days)
-        .map_err(|error| AppError::CalendarUnavailable {
-            detail: error.to_string(),
-        })?;
+        .map_err(|error| AppError::calendar(&error))?;
     let publicity = match &loaded.record.decision.publicity {
         Some(existing) if existing.first_day == input.first_day => existing.clone(),
         Some(_) => return Err(AppError::PublicityStarted),
@@ -791,9 +798,8 @@ pub async fn decide_objection(
         objection.reply = Some(reply.clone());
         objection.decided_by = Some(caller.sub().to_owned());
         objection.decided_at = Some(now);
-        let application = load_application(app, objection.application_id)
-            .await?
-            .record;
+        let loaded_application = load_application(app, objection.application_id).await?;
+        let application = loaded_application.record.clone();
         let cycle = cycles::load_cycle(app, &objection.cycle_id).await?.record;
         let answer = |objection: &Objection| -> Result<Tx, AppError> {
             let mut tx = Tx::new();
@@ -858,6 +864,49 @@ pub async fn decide_objection(
                 &[("receipt", objection.id.to_string())],
                 now,
             )?);
+            // The last open objection of a period already over: the publicity closes now (the
+            // daily run has passed it by), in the same transaction as the finding.
+            let day = today(now);
+            let others_open = objections_of(app, &objection.cycle_id)
+                .await?
+                .iter()
+                .any(|other| {
+                    other.record.id != objection.id
+                        && other.record.application_id == application.id
+                        && other.record.status == ObjectionStatus::Open
+                });
+            if let Some(publicity) = application.lifecycle.publicity
+                && application.state() == ApplicationState::InPublicity
+                && application.publicity_closed_on.is_none()
+                && day > publicity.last_day
+                && !others_open
+            {
+                let mut closed = application.clone();
+                closed.publicity_closed_on = Some(day);
+                closed.updated_at = now;
+                tx.guard(store::replace(&closed, loaded_application.version)?, || {
+                    AppError::from(TableError::Conflict)
+                });
+                let about = About {
+                    application: &closed,
+                    cycle: &cycle.cycle,
+                    recommender: None,
+                };
+                tx.push(notices::owe(
+                    NoticeKind::PublicityClosed,
+                    &recipients::office(app),
+                    about.data(&BTreeMap::new()),
+                    Some(application.id),
+                    now,
+                )?);
+                tx.push(audit(
+                    keys::application_partition(application.id),
+                    caller.sub(),
+                    "publicity_closed",
+                    &[("last_day", publicity.last_day.to_string())],
+                    now,
+                )?);
+            }
             tx.commit(app.table.as_ref()).await?;
         }
         Ok(objection)
@@ -1090,6 +1139,12 @@ pub async fn approve(
     }
     if open_objection(app, &application).await? {
         return Err(AppError::ObjectionOpen);
+    }
+    // Art. 11(8)–(9): only a name whose publicity closed goes to approval.
+    if application.state() == ApplicationState::InPublicity
+        && application.publicity_closed_on.is_none()
+    {
+        return Err(AppError::PublicityNotClosed);
     }
     stage::advance(
         app,
@@ -1404,10 +1459,7 @@ async fn update_reward(
     retry_on_conflict(|| async move {
         let loaded = load_application(app, application_id).await?;
         if loaded.record.state() != ApplicationState::Awarded {
-            return Err(AppError::IllegalTransition {
-                state: loaded.record.state(),
-                command: action.into(),
-            });
+            return Err(AppError::illegal(loaded.record.state(), action));
         }
         // Nothing is paid or handed over before the approval it follows (Art. 11(9)).
         if let Some(validity) = loaded.record.lifecycle.validity

@@ -192,10 +192,7 @@ pub async fn run(app: &App, id: Ulid, by: &str, now: DateTime<Utc>) -> Result<Sc
         let loaded = load_application(app, id).await?;
         let mut application = loaded.record;
         if application.state() != ApplicationState::Recommended {
-            return Err(AppError::IllegalTransition {
-                state: application.state(),
-                command: "screen".into(),
-            });
+            return Err(AppError::illegal(application.state(), "screen"));
         }
         let cycle = cycles::load_cycle(app, &application.cycle_id)
             .await?
@@ -327,10 +324,7 @@ pub async fn settle(
         let loaded = load_application(app, id).await?;
         let mut application = loaded.record;
         if application.state() != ApplicationState::Recommended {
-            return Err(AppError::IllegalTransition {
-                state: application.state(),
-                command: "settle_screening".into(),
-            });
+            return Err(AppError::illegal(application.state(), "settle_screening"));
         }
         let mut record = application.screening.take().ok_or(AppError::NotScreened)?;
         record.screening = record
@@ -408,10 +402,10 @@ pub async fn confirm(
     caller.require(Role::Office)?;
     let loaded = load_application(app, id).await?;
     if loaded.record.state() != ApplicationState::Recommended {
-        return Err(AppError::IllegalTransition {
-            state: loaded.record.state(),
-            command: "record_eligibility".into(),
-        });
+        return Err(AppError::illegal(
+            loaded.record.state(),
+            "record_eligibility",
+        ));
     }
     let screening = loaded
         .record
