@@ -269,3 +269,95 @@ describe('an enterprise applies and its unit recommends it', () => {
     await screenshot(page, 'public-notices')
   })
 })
+
+describe('the staff and the public read the cycle', () => {
+  it("renders the Office's dashboard with the scenario's counts in its funnel", async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await expect.poll(() => page.url()).toContain(`#/office/${year}`)
+    // One application, created, submitted and recommended; none past screening yet.
+    const funnel = page.locator('[data-testid="funnel"]')
+    await expect.poll(() => funnel.locator('svg text').allTextContents(), { timeout: 15_000 }).toContain('已推荐，待资格审查 1')
+    const labels = await funnel.locator('svg text').allTextContents()
+    expect(labels).toContain('填写申报表（草稿） 1')
+    expect(labels).toContain('已提交，待推荐 1')
+    expect(labels).toContain('资格审查合格 0')
+    expect(labels).toContain('已获奖 0')
+    const counts = page.locator('[data-testid="stage-counts"] tbody tr')
+    expect(await counts.nth(2).locator('td').allTextContents()).toEqual(['已推荐，待资格审查', '1', '1'])
+    const deadline = chinaDate(30)
+    expect(await page.locator('[data-testid="deadlines"]').textContent()).toContain(`${deadline.slice(0, 4)}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日`)
+    await expect.poll(() => page.locator('[data-testid="actions"]').textContent()).toContain('资格审查待确认')
+    await screenshot(page, 'office-dashboard')
+
+    // The screening page lists the application with the screening function's verdicts.
+    await page.locator('.office-nav').getByText('资格审查').click()
+    await page.locator('[data-testid="screening-list"]').getByText(organisation).click()
+    await expect.poll(() => page.locator('[data-testid="screening-detail"]').textContent(), { timeout: 15_000 }).toContain('统一社会信用代码校验位')
+    await screenshot(page, 'office-screening')
+  })
+
+  it('adds an expert to the pool, refusing a bad USCC beside its field first', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-experts`)
+    await field(page, 'account').locator('input').fill('expert-1')
+    await field(page, 'name').locator('input').fill('李四')
+    await field(page, 'sector').locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item', { hasText: '高等院校' }).click()
+    await field(page, 'employer').locator('input').fill('兰州某大学')
+    await field(page, 'employer_uscc').locator('input').fill('12620000438000000F')
+    await field(page, 'specialities').locator('input').fill('C')
+    await field(page, 'email').locator('input').fill('e1@example.cn')
+    await page.locator('[data-testid="create-expert"]').click()
+    await expect.poll(() => field(page, 'employer_uscc').textContent()).toContain('校验位')
+    await field(page, 'employer_uscc').locator('input').fill('12620000438000000E')
+    await page.locator('[data-testid="create-expert"]').click()
+    await expect.poll(() => page.locator('[data-testid="expert-created"]').textContent(), { timeout: 15_000 }).toContain('李四')
+    const row = page.locator('[data-testid="experts"] tbody tr', { hasText: 'expert-1' })
+    expect(await row.textContent()).toContain('兰州某大学')
+    expect(await row.locator('[data-testid="expert-status"]').textContent()).toBe('在库')
+    await screenshot(page, 'office-experts')
+
+    // Suspending needs a reason; then the pool says so.
+    await page.locator('[data-testid="suspend-expert-1"]').click()
+    await field(page, 'reason').locator('input').fill('本年度借调外地，暂停抽取')
+    await page.locator('[data-testid="set-status"]').click()
+    const problem = page.locator('[data-testid="status-form"] .el-alert')
+    await expect.poll(async () => ((await problem.count()) ? await problem.textContent() : await row.locator('[data-testid="expert-status"]').textContent()), { timeout: 15_000 }).toBe('暂停')
+    expect(await row.locator('[data-testid="expert-status-reason"]').textContent()).toBe('本年度借调外地，暂停抽取')
+  })
+
+  it("shows the expert, the Committee and the finance bureau their main pages", async () => {
+    const expertPage = await (await browser.newContext()).newPage()
+    await signIn(expertPage, '评审专家', 'expert-1', 'e1@example.cn')
+    await expect.poll(() => expertPage.url()).toContain('#/expert')
+    // Nothing drawn yet: the cycle is still before its recommendation deadline.
+    await expect.poll(() => expertPage.locator('[data-testid="my-reviews"]').textContent()).toContain('暂无评审任务')
+    await screenshot(expertPage, 'expert-assignments')
+
+    const committeePage = await (await browser.newContext()).newPage()
+    await signIn(committeePage, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    await expect.poll(() => committeePage.url()).toContain('#/committee')
+    await committeePage.locator('[data-testid="committee"]').waitFor()
+    await screenshot(committeePage, 'committee')
+
+    const financePage = await (await browser.newContext()).newPage()
+    await signIn(financePage, '财政部门', 'finance-1', 'finance@wuwei.example.cn')
+    await expect.poll(() => financePage.url()).toContain('#/finance')
+    await expect.poll(() => financePage.locator('[data-testid="rewards"]').textContent()).toContain('暂无获奖单位')
+    await screenshot(financePage, 'finance')
+  })
+
+  it('renders the public register as of today', async () => {
+    const page = await (await browser.newContext()).newPage()
+    const answer = page.waitForResponse((response) => response.url().endsWith('/public/register'))
+    await page.goto(`${base}/#/register`)
+    const register = (await (await answer).json()) as { as_of: string; awards: unknown[]; debarments: unknown[] }
+    const today = chinaDate(0)
+    expect(register.as_of).toBe(today)
+    await expect.poll(() => page.locator('[data-testid="as-of"]').textContent()).toBe(`${today.slice(0, 4)}年${Number(today.slice(5, 7))}月${Number(today.slice(8, 10))}日`)
+    expect(await page.locator('[data-testid="register-awards"] tbody tr').count()).toBe(register.awards.length)
+    await screenshot(page, 'public-register')
+  })
+})
