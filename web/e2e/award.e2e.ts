@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { callAt, chinaDate, field, fillDate, pdf, tokenAt } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = join(import.meta.dirname, '..', 'test-results')
@@ -19,65 +20,8 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
 }
 
-/** A token from the runner's development sign-in, for the setup the Office does by API. */
-async function token(role: string, sub: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/local/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ roles: [role], sub, email }),
-  })
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { token: string }).token
-}
-
-async function call(method: string, path: string, bearer: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  expect(response.ok, `${method} ${path}: ${response.status} ${text}`).toBe(true)
-  return JSON.parse(text)
-}
-
-/** China's date `days` from now, `YYYY-MM-DD`. */
-function chinaDate(days: number): string {
-  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
-}
-
-/** A small well-formed one-page PDF whose text is `label` (ASCII), with a correct xref table. */
-function pdf(label: string): Buffer {
-  const stream = `BT /F1 18 Tf 40 100 Td (${label}) Tj ET`
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ]
-  let body = '%PDF-1.4\n'
-  const offsets: number[] = []
-  objects.forEach((object, index) => {
-    offsets.push(Buffer.byteLength(body))
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`
-  })
-  const xref = Buffer.byteLength(body)
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
-  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return Buffer.from(body, 'latin1')
-}
-
-function field(page: Page, path: string) {
-  return page.locator(`[data-field="${path}"]`)
-}
-
-async function fillDate(page: Page, path: string, date: string) {
-  const input = field(page, path).locator('input')
-  await input.fill(date)
-  await input.press('Enter')
-}
+const token = (role: string, sub: string, email: string) => tokenAt(base, role, sub, email)
+const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
 
 async function signIn(page: Page, roleZh: string, sub: string, email: string) {
   await page.goto(`${base}/#/sign-in`)
