@@ -272,6 +272,22 @@ describe('the staff and the public read the cycle', () => {
     expect(await row.locator('[data-testid="expert-status-reason"]').textContent()).toBe('本年度借调外地，暂停抽取')
   })
 
+  it('sets the aftercare policy the awards will be scheduled by', async () => {
+    const office = await token('office', 'office-1', 'office@wuwei.example.cn')
+    const before = (await call('GET', '/aftercare/policy', office)) as { reminder_days_before_expiry: number[]; visit_interval_months: number }
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-aftercare`)
+    const reminders = field(page, 'reminders').locator('input')
+    await expect.poll(() => reminders.inputValue()).toBe(before.reminder_days_before_expiry.join('、'))
+    await field(page, 'interval').locator('input').fill('6')
+    await page.locator('[data-testid="save-policy"]').click()
+    await page.locator('[data-testid="policy-saved"]').waitFor()
+    const after = (await call('GET', '/aftercare/policy', office)) as { reminder_days_before_expiry: number[]; visit_interval_months: number }
+    expect(after).toEqual({ reminder_days_before_expiry: before.reminder_days_before_expiry, visit_interval_months: 6 })
+    await screenshot(page, 'office-aftercare')
+  })
+
   it("shows the expert, the Committee and the finance bureau their main pages", async () => {
     const expertPage = await (await browser.newContext()).newPage()
     await signIn(expertPage, '评审专家', 'expert-1', 'e1@example.cn')

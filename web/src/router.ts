@@ -59,6 +59,7 @@ export const router = createRouter({
       ['/office-experts', () => import('./pages/office/ExpertsPage.vue'), '专家库'],
       ['/office-register', () => import('./pages/office/RegisterPage.vue'), '获奖与禁止名录'],
       ['/office-notices', () => import('./pages/office/NoticesPage.vue'), '发送失败的通知'],
+      ['/office-aftercare', () => import('./pages/office/AftercarePage.vue'), '获奖后管理与撤销'],
       ['/office-review/:id/:phase(document|onsite)', () => import('./pages/office/ApplicationReviewPage.vue'), '评分统计'],
       ['/office/:cycle?', () => import('./pages/office/DashboardPage.vue'), '评选概览'],
       ['/office/:cycle/screening', () => import('./pages/office/ScreeningPage.vue'), '资格审查'],
