@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { callAt, chinaDate, field, fillDate, pdf, tokenAt } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = join(import.meta.dirname, '..', 'test-results')
@@ -19,65 +20,8 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
 }
 
-/** A token from the runner's development sign-in, for the setup the Office does by API. */
-async function token(role: string, sub: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/local/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ roles: [role], sub, email }),
-  })
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { token: string }).token
-}
-
-async function call(method: string, path: string, bearer: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  expect(response.ok, `${method} ${path}: ${response.status} ${text}`).toBe(true)
-  return JSON.parse(text)
-}
-
-/** China's date `days` from now, `YYYY-MM-DD`. */
-function chinaDate(days: number): string {
-  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
-}
-
-/** A small well-formed one-page PDF whose text is `label` (ASCII), with a correct xref table. */
-function pdf(label: string): Buffer {
-  const stream = `BT /F1 18 Tf 40 100 Td (${label}) Tj ET`
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ]
-  let body = '%PDF-1.4\n'
-  const offsets: number[] = []
-  objects.forEach((object, index) => {
-    offsets.push(Buffer.byteLength(body))
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`
-  })
-  const xref = Buffer.byteLength(body)
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`
-  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
-  return Buffer.from(body, 'latin1')
-}
-
-function field(page: Page, path: string) {
-  return page.locator(`[data-field="${path}"]`)
-}
-
-async function fillDate(page: Page, path: string, date: string) {
-  const input = field(page, path).locator('input')
-  await input.fill(date)
-  await input.press('Enter')
-}
+const token = (role: string, sub: string, email: string) => tokenAt(base, role, sub, email)
+const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
 
 async function signIn(page: Page, roleZh: string, sub: string, email: string) {
   await page.goto(`${base}/#/sign-in`)
@@ -267,5 +211,113 @@ describe('an enterprise applies and its unit recommends it', () => {
       await expect.poll(() => page.locator('[data-testid="notice"]').count()).toBe(notices.length)
     }
     await screenshot(page, 'public-notices')
+  })
+})
+
+describe('the staff and the public read the cycle', () => {
+  it("renders the Office's dashboard with the scenario's counts in its funnel", async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await expect.poll(() => page.url()).toContain(`#/office/${year}`)
+    // One application, created, submitted and recommended; none past screening yet.
+    const funnel = page.locator('[data-testid="funnel"]')
+    await expect.poll(() => funnel.locator('svg text').allTextContents(), { timeout: 15_000 }).toContain('已推荐，待资格审查 1')
+    const labels = await funnel.locator('svg text').allTextContents()
+    expect(labels).toContain('填写申报表（草稿） 1')
+    expect(labels).toContain('已提交，待推荐 1')
+    expect(labels).toContain('资格审查合格 0')
+    expect(labels).toContain('已获奖 0')
+    const counts = page.locator('[data-testid="stage-counts"] tbody tr')
+    expect(await counts.nth(2).locator('td').allTextContents()).toEqual(['已推荐，待资格审查', '1', '1'])
+    const deadline = chinaDate(30)
+    expect(await page.locator('[data-testid="deadlines"]').textContent()).toContain(`${deadline.slice(0, 4)}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日`)
+    await expect.poll(() => page.locator('[data-testid="actions"]').textContent()).toContain('资格审查待确认')
+    await screenshot(page, 'office-dashboard')
+
+    // The screening page lists the application with the screening function's verdicts.
+    await page.locator('.office-nav').getByText('资格审查').click()
+    await page.locator('[data-testid="screening-list"]').getByText(organisation).click()
+    await expect.poll(() => page.locator('[data-testid="screening-detail"]').textContent(), { timeout: 15_000 }).toContain('统一社会信用代码校验位')
+    await screenshot(page, 'office-screening')
+  })
+
+  it('adds an expert to the pool, refusing a bad USCC beside its field first', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-experts`)
+    await field(page, 'account').locator('input').fill('expert-1')
+    await field(page, 'name').locator('input').fill('李四')
+    await field(page, 'sector').locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item', { hasText: '高等院校' }).click()
+    await field(page, 'employer').locator('input').fill('兰州某大学')
+    await field(page, 'employer_uscc').locator('input').fill('12620000438000000F')
+    await field(page, 'specialities').locator('input').fill('C')
+    await field(page, 'email').locator('input').fill('e1@example.cn')
+    await page.locator('[data-testid="create-expert"]').click()
+    await expect.poll(() => field(page, 'employer_uscc').textContent()).toContain('校验位')
+    await field(page, 'employer_uscc').locator('input').fill('12620000438000000E')
+    await page.locator('[data-testid="create-expert"]').click()
+    await expect.poll(() => page.locator('[data-testid="expert-created"]').textContent(), { timeout: 15_000 }).toContain('李四')
+    const row = page.locator('[data-testid="experts"] tbody tr', { hasText: 'expert-1' })
+    expect(await row.textContent()).toContain('兰州某大学')
+    expect(await row.locator('[data-testid="expert-status"]').textContent()).toBe('在库')
+    await screenshot(page, 'office-experts')
+
+    // Suspending needs a reason; then the pool says so.
+    await page.locator('[data-testid="suspend-expert-1"]').click()
+    await field(page, 'reason').locator('input').fill('本年度借调外地，暂停抽取')
+    await page.locator('[data-testid="set-status"]').click()
+    const problem = page.locator('[data-testid="status-form"] .el-alert')
+    await expect.poll(async () => ((await problem.count()) ? await problem.textContent() : await row.locator('[data-testid="expert-status"]').textContent()), { timeout: 15_000 }).toBe('暂停')
+    expect(await row.locator('[data-testid="expert-status-reason"]').textContent()).toBe('本年度借调外地，暂停抽取')
+  })
+
+  it('sets the aftercare policy the awards will be scheduled by', async () => {
+    const office = await token('office', 'office-1', 'office@wuwei.example.cn')
+    const before = (await call('GET', '/aftercare/policy', office)) as { reminder_days_before_expiry: number[]; visit_interval_months: number }
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-aftercare`)
+    const reminders = field(page, 'reminders').locator('input')
+    await expect.poll(() => reminders.inputValue()).toBe(before.reminder_days_before_expiry.join('、'))
+    await field(page, 'interval').locator('input').fill('6')
+    await page.locator('[data-testid="save-policy"]').click()
+    await page.locator('[data-testid="policy-saved"]').waitFor()
+    const after = (await call('GET', '/aftercare/policy', office)) as { reminder_days_before_expiry: number[]; visit_interval_months: number }
+    expect(after).toEqual({ reminder_days_before_expiry: before.reminder_days_before_expiry, visit_interval_months: 6 })
+    await screenshot(page, 'office-aftercare')
+  })
+
+  it("shows the expert, the Committee and the finance bureau their main pages", async () => {
+    const expertPage = await (await browser.newContext()).newPage()
+    await signIn(expertPage, '评审专家', 'expert-1', 'e1@example.cn')
+    await expect.poll(() => expertPage.url()).toContain('#/expert')
+    // Nothing drawn yet: the cycle is still before its recommendation deadline.
+    await expect.poll(() => expertPage.locator('[data-testid="my-reviews"]').textContent()).toContain('暂无评审任务')
+    await screenshot(expertPage, 'expert-assignments')
+
+    const committeePage = await (await browser.newContext()).newPage()
+    await signIn(committeePage, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    await expect.poll(() => committeePage.url()).toContain('#/committee')
+    await committeePage.locator('[data-testid="committee"]').waitFor()
+    await screenshot(committeePage, 'committee')
+
+    const financePage = await (await browser.newContext()).newPage()
+    await signIn(financePage, '财政部门', 'finance-1', 'finance@wuwei.example.cn')
+    await expect.poll(() => financePage.url()).toContain('#/finance')
+    await expect.poll(() => financePage.locator('[data-testid="rewards"]').textContent()).toContain('暂无获奖单位')
+    await screenshot(financePage, 'finance')
+  })
+
+  it('renders the public register as of today', async () => {
+    const page = await (await browser.newContext()).newPage()
+    const answer = page.waitForResponse((response) => response.url().endsWith('/public/register'))
+    await page.goto(`${base}/#/register`)
+    const register = (await (await answer).json()) as { as_of: string; awards: unknown[]; debarments: unknown[] }
+    const today = chinaDate(0)
+    expect(register.as_of).toBe(today)
+    await expect.poll(() => page.locator('[data-testid="as-of"]').textContent()).toBe(`${today.slice(0, 4)}年${Number(today.slice(5, 7))}月${Number(today.slice(8, 10))}日`)
+    expect(await page.locator('[data-testid="register-awards"] tbody tr').count()).toBe(register.awards.length)
+    await screenshot(page, 'public-register')
   })
 })

@@ -1,7 +1,8 @@
 // Hash history: the pages live at `/` beside the API, whose paths (`/cycles`, `/applications`…)
 // must never be taken for a page. The public pages are one small chunk; each role's pages are
 // loaded only when that role opens them.
-import { createRouter, createWebHashHistory, type RouteLocationNormalized } from 'vue-router'
+import type { Component } from 'vue'
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
 import { hasRole } from './auth/session'
 import HomePage from './pages/public/HomePage.vue'
@@ -14,6 +15,12 @@ declare module 'vue-router' {
   }
 }
 
+type Page = () => Promise<Component>
+
+function office(pages: [string, Page, string][]): RouteRecordRaw[] {
+  return pages.map(([path, component, title]) => ({ path, component, meta: { role: 'office', title } }))
+}
+
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
@@ -24,6 +31,8 @@ export const router = createRouter({
       component: () => import('./pages/public/PublicityPage.vue'),
       meta: { title: '公示与异议' },
     },
+    { path: '/register', component: () => import('./pages/public/RegisterPage.vue'), meta: { title: '获奖名录' } },
+    { path: '/awards/:cycle?', component: () => import('./pages/public/AwardsPage.vue'), meta: { title: '获奖公告' } },
     { path: '/sign-in', component: () => import('./pages/SignInPage.vue'), meta: { title: '登录' } },
     {
       path: '/applicant',
@@ -45,6 +54,29 @@ export const router = createRouter({
       component: () => import('./pages/recommender/RecommendPage.vue'),
       meta: { role: 'recommender', title: '签署推荐意见' },
     },
+    // The Office's pages (one chunk per page, none in the public entry).
+    ...office([
+      ['/office-experts', () => import('./pages/office/ExpertsPage.vue'), '专家库'],
+      ['/office-register', () => import('./pages/office/RegisterPage.vue'), '获奖与禁止名录'],
+      ['/office-notices', () => import('./pages/office/NoticesPage.vue'), '发送失败的通知'],
+      ['/office-aftercare', () => import('./pages/office/AftercarePage.vue'), '获奖后管理与撤销'],
+      ['/office-review/:id/:phase(document|onsite)', () => import('./pages/office/ApplicationReviewPage.vue'), '评分统计'],
+      ['/office/:cycle?', () => import('./pages/office/DashboardPage.vue'), '评选概览'],
+      ['/office/:cycle/screening', () => import('./pages/office/ScreeningPage.vue'), '资格审查'],
+      ['/office/:cycle/assignments', () => import('./pages/office/AssignmentsPage.vue'), '专家抽取'],
+      ['/office/:cycle/reviews', () => import('./pages/office/ReviewsPage.vue'), '评审与入围'],
+      ['/office/:cycle/ranking', () => import('./pages/office/RankingPage.vue'), '综合排名'],
+      ['/office/:cycle/decision', () => import('./pages/office/DecisionPage.vue'), '公示与批准'],
+    ]),
+    { path: '/expert', component: () => import('./pages/expert/AssignmentsPage.vue'), meta: { role: 'expert', title: '我的评审任务' } },
+    {
+      path: '/expert/reviews/:id/:phase(document|onsite)',
+      component: () => import('./pages/expert/ReviewPage.vue'),
+      meta: { role: 'expert', title: '评分' },
+    },
+    { path: '/committee', component: () => import('./pages/committee/CommitteePage.vue'), meta: { role: 'committee', title: '评审委员会审议' } },
+    { path: '/committee/cases', component: () => import('./pages/committee/CasesPage.vue'), meta: { role: 'committee', title: '撤销案件' } },
+    { path: '/finance', component: () => import('./pages/finance/RewardsPage.vue'), meta: { role: 'finance', title: '奖励资金' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

@@ -108,3 +108,27 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
+
+/**
+ * Fetches a file the API answers itself (the CSV exports: UTF-8 with its BOM) with the bearer
+ * token, and hands it to the browser as a download named `fileName`. Rejects with `ApiError` as
+ * `api` does. A plain link cannot carry the token, hence the fetch.
+ */
+export async function downloadFile(path: string, fileName: string): Promise<void> {
+  const headers: Record<string, string> = {}
+  const token = currentToken()
+  if (token) headers.authorization = `Bearer ${token}`
+  let response: Response
+  try {
+    response = await fetch(path, { headers })
+  } catch (error) {
+    throw unexpected(0, String(error))
+  }
+  if (!response.ok) throw errorFromResponse(response.status, await response.text())
+  const href = URL.createObjectURL(await response.blob())
+  const anchor = document.createElement('a')
+  anchor.href = href
+  anchor.download = fileName
+  anchor.click()
+  URL.revokeObjectURL(href)
+}

@@ -419,3 +419,453 @@ export interface LocalToken {
   token: string
   expires_at: Instant | null
 }
+
+// --- the staff's pages (round 2) -----------------------------------------------------------------
+// Scores are integer hundredths ("Centi"): 690 points is 69000, a combined 74.4 of 100 is 7440.
+
+/** Hundredths of a point (or of a percent for the survey and the combined score). */
+export type Centi = number
+
+/** `GET /cycles/{id}` and each of `GET /cycles` (`CycleView`: the record and its version). */
+export interface CycleView {
+  id: string
+  title: string
+  application_deadline: ChinaDate
+  recommendation_deadline: ChinaDate
+  quota: number
+  status: CycleStatus
+  rules: ReviewRules
+  rules_approval: { by: string; at: Instant } | null
+  rules_frozen_at: Instant | null
+  created_at: Instant
+  created_by: string
+  opened_at: Instant | null
+  decision: CycleDecision
+  version: number
+}
+
+export interface CandidateDecision {
+  application_id: Ulid
+  include: boolean
+  votes_for: number
+  votes_against: number
+  abstentions: number
+  reason: string | null
+}
+
+export interface CycleDecision {
+  deliberation?: {
+    meeting_date: ChinaDate
+    minutes_reference: string
+    minutes_attachment_id: Ulid
+    decisions: CandidateDecision[]
+    recorded_by: string
+    recorded_at: Instant
+  } | null
+  consultation?: { date: ChinaDate; opinions: string; note: string; recorded_at: Instant } | null
+  publicity?: { first_day: ChinaDate; last_day: ChinaDate; working_days: number; started_at: Instant } | null
+  executive_meeting?: { date: ChinaDate; session: string; minutes_reference: string; recorded_at: Instant } | null
+}
+
+// --- eligibility screening (shared/domain/src/eligibility.rs) ------------------------------------
+
+export type Condition =
+  | 'registration'
+  | 'operating_years'
+  | 'compliance'
+  | 'quality_system'
+  | 'self_assessment'
+  | 'key_indicators'
+  | 'inspections'
+  | 'construction_award'
+  | 'credit'
+  | 'incidents'
+  | 'uscc_check_character'
+  | 'not_debarred'
+  | 'no_valid_award'
+  | 'recommendation'
+export type Outcome = 'pass' | 'fail' | 'needs_review'
+export type Overall = 'eligible' | 'ineligible' | 'needs_review'
+
+export interface Verdict {
+  condition: Condition
+  outcome: Outcome
+  reason: string
+  reason_zh: string
+  article: string
+  /** The Office's settlement of a "needs review" verdict (the outcome above is then its own). */
+  settled: { reason: string; by: string; at: Instant } | null
+}
+
+/** `GET /applications/{id}/screening`. */
+export interface ScreeningView {
+  application_id: Ulid
+  state: ApplicationState
+  screening: { as_of: ChinaDate; verdicts: Verdict[] } | null
+  overall: Overall | null
+  needs_review: Condition[]
+  screened_at: Instant | null
+  screened_by: string | null
+  version: number
+}
+
+/** `POST /applications/{id}/screening/settlements`. */
+export interface SettlementInput {
+  condition: Condition
+  outcome: Outcome
+  reason: string
+}
+
+/** The Office's list entry carries the screening's summary once screened. */
+export interface OfficeApplicationSummary extends ApplicationSummary {
+  screening?: { overall: Overall; failed: Condition[]; needs_review: Condition[] }
+}
+
+// --- the expert pool and the draw (shared/domain/src/review.rs, app model.rs) ---------------------
+
+export type Sector = 'government' | 'association' | 'media' | 'university' | 'research_institute' | 'enterprise'
+
+export interface Employment {
+  employer: string
+  uscc: string
+  from: ChinaDate
+  until: ChinaDate | null
+}
+
+export interface ExpertProfile {
+  name: string
+  sector: Sector
+  employer: string
+  employer_uscc: string
+  history: Employment[]
+  /** GB/T 4754 sections, one letter each. */
+  specialities: string[]
+  email: string
+  relations: { uscc: string; reason: string }[]
+}
+
+export type ExpertStatus = 'active' | 'suspended' | 'disqualified'
+
+/** `GET /experts` entries, `POST /experts`: the profile and the status flattened in. */
+export interface Expert extends ExpertProfile {
+  id: Ulid
+  account: string
+  status: ExpertStatus
+  reason?: string
+  created_at: Instant
+  updated_at: Instant
+}
+
+export type ReviewPhase = 'document' | 'onsite'
+export type AssignmentStatus = 'assigned' | 'accepted' | 'submitted' | 'withdrawn'
+
+/** `POST /cycles/{id}/assignments`. */
+export interface DrawReport {
+  phase: ReviewPhase
+  seed: number
+  load_bound: number
+  speciality_matches: number
+  /** Application id → expert ids. */
+  panels: Record<string, string[]>
+}
+
+/** `GET /cycles/{id}/assignments?phase=` entries. */
+export interface ExpertProgress {
+  expert_id: Ulid
+  name: string
+  assigned: number
+  accepted: number
+  submitted: number
+  withdrawn: number
+  applications: Ulid[]
+}
+
+export interface Assignment {
+  application_id: Ulid
+  cycle_id: string
+  phase: ReviewPhase
+  expert_id: Ulid
+  expert_account: string
+  organisation_name: string
+  leader: boolean
+  status: AssignmentStatus
+  assigned_at: Instant
+  declaration: { conflict: boolean; reason: string | null; pledge: boolean; at: Instant } | null
+  /** Rubric item id → percent of its points (0–100, steps of 5). */
+  items: Record<string, number>
+  /** Category id (`"4.1"`) → comment. */
+  comments: Record<string, string>
+  submitted_at: Instant | null
+  excluded: boolean
+  withdrawn_reason: string | null
+}
+
+/** `GET /reviews` entries. */
+export interface MyAssignment {
+  application_id: Ulid
+  cycle_id: string
+  phase: ReviewPhase
+  organisation_name: string
+  leader: boolean
+  status: AssignmentStatus
+  submitted_at: Instant | null
+}
+
+/** `GET /reviews/{id}/{phase}`: the rubric once the pledge is given; the round when disputed. */
+export interface MyReview {
+  assignment: Assignment
+  version: number
+  rubric: Rubric | null
+  consensus_round: { items: string[]; percents: Record<string, number[]> } | null
+}
+
+/** `PUT /reviews/{id}/{phase}/sheet`. */
+export interface SheetInput {
+  version: number
+  items: Record<string, number>
+  comments: Record<string, string>
+}
+
+// --- the panel's result (shared/domain/src/scoring.rs, app usecases/reviews.rs) -------------------
+
+export interface ItemResult {
+  item: string
+  points: number
+  score: Centi
+  source: 'independent' | 'consensus'
+  min: Centi
+  max: Centi
+  disagreement: boolean
+}
+
+export interface PhaseReview {
+  result: { experts: number; items: ItemResult[]; total: Centi; needs_consensus: string[] } | null
+  consensus: Record<string, { percent: number; note: string; by: string; at: Instant }>
+  aggregated_at: Instant | null
+  consensus_requested_at: Instant | null
+  visit: { date: ChinaDate; notes: string; recorded_at: Instant } | null
+  survey: { score: Centi; respondents: number; method: string; recorded_at: Instant } | null
+}
+
+export interface SheetView {
+  expert_id: Ulid
+  expert_name: string
+  leader: boolean
+  status: AssignmentStatus
+  counts: boolean
+  items: Record<string, number>
+  comments: Record<string, string>
+  submitted_at: Instant | null
+}
+
+/** Hundredths of a point, over the counted submitted sheets. */
+export interface ItemStats {
+  item: string
+  points: number
+  sheets: number
+  mean: Centi | null
+  median: Centi | null
+  min: Centi | null
+  max: Centi | null
+  spread: Centi | null
+}
+
+/** `GET /applications/{id}/reviews/{phase}`. */
+export interface PhaseView {
+  application_id: Ulid
+  phase: ReviewPhase
+  state: ApplicationState
+  review: PhaseReview
+  sheets: SheetView[]
+  item_stats: ItemStats[]
+}
+
+export type AggregateOutcome =
+  | { outcome: 'waiting'; submitted: number; counted: number }
+  | { outcome: 'unchanged' }
+  | { outcome: 'recorded'; total: Centi; needs_consensus: string[]; waiting_for: string[] }
+  | { outcome: 'completed'; total: Centi }
+
+export interface RankedTotal {
+  application_id: string
+  organisation_name: string
+  total: Centi
+}
+
+/** `GET /cycles/{id}/shortlist`. */
+export interface ShortlistProposal {
+  cycle_id: string
+  shortlisted: RankedTotal[]
+  not_shortlisted: RankedTotal[]
+}
+
+export interface RankingLine {
+  application: string
+  position: number
+  combined: Centi
+  meets_bar: boolean
+  tie_broken_by: string | null
+  organisation_name: string
+  document_review: Centi
+  onsite_review: Centi
+  satisfaction: Centi
+  candidate: boolean
+}
+
+/** `GET /cycles/{id}/ranking`. */
+export interface Ranking {
+  cycle_id: string
+  quota: number
+  lines: RankingLine[]
+  candidates: string[]
+}
+
+// --- decision, publicity, award (usecases/decision.rs) ------------------------------------------
+
+export type ObjectionStatus = 'open' | 'upheld' | 'dismissed'
+
+export interface Objection {
+  id: Ulid
+  cycle_id: string
+  application_id: Ulid
+  organisation_name: string
+  objector_name: string
+  contact: string
+  content: string
+  attachment_id: Ulid | null
+  status: ObjectionStatus
+  received_at: Instant
+  reply: string | null
+  decided_by: string | null
+  decided_at: Instant | null
+}
+
+export interface Attachment {
+  id: Ulid
+  file_name: string
+  content_type: string
+  size: number
+  sha256: string
+  status: DocumentStatus
+  rejection_reason: string | null
+}
+
+export interface DeclaredAttachment {
+  attachment: Attachment
+  upload: Link
+}
+
+export interface PublicWinner {
+  organisation_name: string
+  uscc: string
+  division_code: string
+  certificate_number: string
+  approved_on: ChinaDate
+  last_valid_day: ChinaDate
+  status: ApplicationState
+}
+
+/** `GET /public/awards/{cycle}`. */
+export interface PublicAwards {
+  cycle_id: string
+  title: string
+  decision_reference: string
+  decided_on: ChinaDate
+  winners: PublicWinner[]
+}
+
+/** `GET /rewards` entries. */
+export interface RewardLine {
+  application_id: Ulid
+  cycle_id: string
+  organisation_name: string
+  uscc: string
+  certificate_number: string
+  reward_fen: Fen
+  approved_on: ChinaDate | null
+  paid_on: ChinaDate | null
+  voucher: string | null
+  handed_over_on: ChinaDate | null
+}
+
+// --- the register and aftercare (usecases/aftercare.rs) -----------------------------------------
+
+export interface PublicAward {
+  organisation_name: string
+  uscc: string
+  cycle_id: string
+  approved_on: ChinaDate
+  last_valid_day: ChinaDate
+  /** `valid`, `expired`, `revoked`. */
+  status: string
+  revoked_under: string | null
+  revoked_on: ChinaDate | null
+}
+
+export interface PublicDebarment {
+  organisation_name: string
+  uscc: string
+  article: string
+  revoked_on: ChinaDate
+  until: ChinaDate
+}
+
+/** `GET /public/register`. */
+export interface PublicRegister {
+  as_of: ChinaDate
+  awards: PublicAward[]
+  debarments: PublicDebarment[]
+}
+
+export type Art18Cause =
+  | 'serious_accident'
+  | 'serious_quality_problem'
+  | 'failed_sampling_inspection'
+  | 'serious_operating_losses'
+  | 'other_serious_violation'
+
+export type CaseStatus = 'open' | 'revocation_proposed' | 'revoked' | 'closed'
+
+export interface RevocationCase {
+  id: Ulid
+  application_id: Ulid
+  cycle_id: string
+  uscc: string
+  organisation_name: string
+  ground: { ground: 'fraud' } | { ground: 'cause'; cause: Art18Cause; occurred_on: ChinaDate }
+  facts: string
+  evidence: Ulid[]
+  status: CaseStatus
+  opened_by: string
+  opened_at: Instant
+  decision: { date: ChinaDate; minutes_reference: string; revoke: boolean; reason: string | null } | null
+  approval: { date: ChinaDate; reference: string } | null
+  closing_reason: string | null
+  reclaim: {
+    plaque_returned_on: ChinaDate | null
+    certificate_returned_on: ChinaDate | null
+    reward: { amount_fen: Fen; received_on: ChinaDate; receipt: string } | null
+  }
+}
+
+// --- the outbox ----------------------------------------------------------------------------------
+
+/** `GET /notices?status=failed` entries. */
+export interface FailedNotice {
+  id: Ulid
+  status: 'pending' | 'sending' | 'sent' | 'failed'
+  recipient: string
+  audience: unknown
+  kind: string
+  application_id: Ulid | null
+  due: ChinaDate
+  created_at: Instant
+  attempts: number
+  last_error: string | null
+}
+
+/** `GET /attachments/{id}/download`. */
+export interface AttachmentDownloadLink {
+  attachment: Attachment
+  download: Link
+}

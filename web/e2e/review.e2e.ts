@@ -1,0 +1,331 @@
+// The review in a real browser, past the recommendation deadline: an application is brought to
+// `recommended` by API on a runner at today's clock; that runner stops and a second one starts on
+// the same data folder with its clock 60 days on (AWARD_CLOCK_OFFSET_DAYS, read only at start), so
+// its schedule moves the cycle to review. Then, in Chromium: the Office confirms the screening
+// and draws the document panel; an expert declares no conflict, gives the pledge, reads the
+// evidence and scores every GB/T 19580 item with the running total, saves and submits; the rest
+// of the panel submits by API; the Office reads each item's mean, median and spread and the box
+// plot. Screenshots under test-results/.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { usccCheckCharacter } from '../src/lib/uscc'
+import { callAt, chinaDate, field, pdf, tokenAt } from './support'
+
+const bin = process.env.AWARD_LOCAL_BIN ?? ''
+const web = join(import.meta.dirname, '..', 'dist')
+const shots = join(import.meta.dirname, '..', 'test-results')
+const data = mkdtempSync(join(tmpdir(), 'award-review-'))
+const year = chinaDate(0).slice(0, 4)
+const organisation = '武威市示例质量有限公司'
+const uscc = '91620602MA74XY8Q08'
+let runner: ChildProcess | null = null
+let base = ''
+let browser: Browser
+let applicationId = ''
+
+/** Starts `award-local serve` on the scenario's data folder with its clock `offsetDays` on, and
+ * resolves to its address once it says it is serving. */
+function startRunner(offsetDays: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', data, '--redrive-minutes', '1', '--web', web], {
+      env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    runner = child
+    let output = ''
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
+      const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+      if (address) resolve(address)
+    }
+    child.stdout?.on('data', read)
+    child.stderr?.on('data', read)
+    child.on('exit', (code) => reject(new Error(`award-local exited (${code}) before serving:\n${output}`)))
+  })
+}
+
+function stopRunner(): Promise<void> {
+  const child = runner
+  runner = null
+  if (!child || child.exitCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+let shot = 0
+async function screenshot(page: Page, name: string) {
+  shot += 1
+  await page.screenshot({ path: join(shots, `review-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+}
+
+async function signIn(page: Page, roleZh: string, sub: string, email: string) {
+  await page.goto(`${base}/#/sign-in`)
+  await page.locator('[data-testid="role"]').getByText(roleZh, { exact: true }).click()
+  await page.locator('input[data-testid="sub"]').fill(sub)
+  await page.locator('input[data-testid="email"]').fill(email)
+  await page.locator('[data-testid="sign-in"]').click()
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+}
+
+/** The day `months` before `date` (`YYYY-MM-DD`), for the form's dates counted back from the deadline. */
+function monthsBefore(date: string, months: number): string {
+  const day = new Date(`${date}T00:00:00Z`)
+  day.setUTCMonth(day.getUTCMonth() - months)
+  return day.toISOString().slice(0, 10)
+}
+
+function yearsAfter(date: string, years: number): string {
+  return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`
+}
+
+/** The README's whole application form, with its dates counted back from `deadline`. */
+function completeForm(deadline: string, items: string[]) {
+  const y = Number(deadline.slice(0, 4))
+  const years = [y - 3, y - 2, y - 1].map((year, index) => ({
+    year,
+    revenue: 28_600_000_000 + index * 2_150_000_000,
+    profit: 3_140_000_000 + index * 280_000_000,
+    taxes: 1_865_000_000 + index * 120_000_000,
+    quality_indicators: [{ name: '产品监督抽查合格率', value: '100', unit: '%' }],
+  }))
+  return {
+    organisation: {
+      name: organisation,
+      uscc,
+      registration_date: '2015-06-01',
+      division_code: '620602',
+      registered_address: '甘肃省武威市凉州区黄羊镇工业园区8号',
+      legal_representative: '张建国',
+      industry_code: 'C1515',
+      employee_count: 486,
+      construction_enterprise: false,
+    },
+    contact: { name: '李梅', mobile: '13919351234', email: 'contact@example.cn' },
+    certificates: [
+      {
+        standard: 'GB/T 19001-2016',
+        number: '00124Q31234R2M',
+        issuer: '中国质量认证中心',
+        valid_from: monthsBefore(deadline, 14),
+        valid_until: yearsAfter(monthsBefore(deadline, 14), 3),
+      },
+    ],
+    self_assessment: Object.fromEntries(items.map((item) => [item, { score: 60, narrative: '按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。' }])),
+    key_indicators: years,
+    inspections: [
+      { date: monthsBefore(deadline, 27), kind: 'quality_sampling', passed: true },
+      { date: monthsBefore(deadline, 3), kind: 'quality_sampling', passed: true },
+    ],
+    declares_all_inspections_passed: true,
+    project_awards: [],
+    credit: { status: 'good' },
+    incidents: [],
+    declares_no_incidents: true,
+    compliance: { industry_policy: true, environmental: true, energy: true, work_safety: true, quality: true },
+    operating_normally: true,
+    integrity_pledge: true,
+  }
+}
+
+interface Rubric {
+  total_points: number
+  categories: { id: string; items: { id: string; points: number }[] }[]
+}
+
+let rubric: Rubric
+
+/** Five experts, none employed by the applicant; `expert-1` signs in through the pages. */
+const experts = [1, 2, 3, 4, 5].map((n) => {
+  const first17 = `1262000043800${String(n).padStart(4, '0')}`
+  return { account: `expert-${n}`, name: ['李四', '王五', '赵敏', '陈静', '刘洋'][n - 1] as string, employerUscc: `${first17}${usccCheckCharacter(first17)}` }
+})
+
+beforeAll(async () => {
+  expect(bin, 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await stopRunner()
+  rmSync(data, { recursive: true, force: true })
+})
+
+describe('the document review from the screening to the panel statistics', () => {
+  it('brings an application to review by API, across the clock shift', async () => {
+    // Today: the call, an application with its evidence, submitted and recommended (Art. 11(1)–(3)).
+    base = await startRunner(0)
+    const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
+    const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
+    const committee = await tokenAt(base, 'committee', 'committee-1', 'committee@wuwei.example.cn')
+    const applicant = await tokenAt(base, 'applicant', 'ent-1', 'contact@example.cn')
+    const unit = await tokenAt(base, 'recommender', 'liangzhou-1', 'liangzhou@wuwei.example.cn')
+    const deadline = chinaDate(30)
+    await call('POST', '/cycles', office, { id: year, title: `${year}年度武威市人民政府质量奖`, application_deadline: deadline, recommendation_deadline: chinaDate(45) })
+    await call('POST', `/cycles/${year}/rules/approve`, committee)
+    await call('POST', `/cycles/${year}/open`, office)
+    const open = (await call('GET', '/cycles/open', office)) as { rules: { rubric: Rubric }; required_documents: string[] }
+    rubric = open.rules.rubric
+    const items = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+    const recommender = (await call('POST', '/recommenders', office, {
+      name: '凉州区质量发展领导小组办公室',
+      scope: { kind: 'county', division_code: '620602' },
+      mailbox: 'liangzhou@wuwei.example.cn',
+      accounts: ['liangzhou-1'],
+    })) as { id: string }
+    const created = (await call('POST', '/applications', applicant, {
+      organisation_name: organisation,
+      uscc,
+      registration_date: '2015-06-01',
+      division_code: '620602',
+      contact_email: 'contact@example.cn',
+    })) as { id: string; version: number }
+    applicationId = created.id
+    const read = async () => (await call('GET', `/applications/${applicationId}`, applicant)) as { version: number; documents: { status: string }[]; lifecycle: { state: string } }
+    await call('PUT', `/applications/${applicationId}/form`, applicant, { version: (await read()).version, form: completeForm(deadline, items), recommender_id: recommender.id })
+    for (const category of open.required_documents) {
+      const body = pdf(category)
+      const sha256 = createHash('sha256').update(body).digest('hex')
+      const declared = (await call('POST', `/applications/${applicationId}/documents`, applicant, {
+        category,
+        file_name: `${category}.pdf`,
+        content_type: 'application/pdf',
+        size: body.length,
+        sha256,
+      })) as { upload: { method: string; url: string; headers: Record<string, string> } }
+      const headers = Object.fromEntries(Object.entries(declared.upload.headers).filter(([name]) => !['content-length', 'host'].includes(name)))
+      const stored = await fetch(declared.upload.url, { method: declared.upload.method, headers, body: new Uint8Array(body) })
+      expect(stored.status, await stored.text()).toBeLessThan(300)
+    }
+    await expect.poll(async () => (await read()).documents.filter((d) => d.status === 'received').length, { timeout: 30_000 }).toBe(open.required_documents.length)
+    await call('POST', `/applications/${applicationId}/submit`, applicant)
+    await call('POST', `/applications/${applicationId}/recommend`, unit, { opinion: '经审核，申报材料齐全，同意推荐。', signer_name: '赵六' })
+    // The screening function screens it from the table's feed before this runner stops.
+    await expect
+      .poll(async () => ((await call('GET', `/applications/${applicationId}/screening`, office)) as { screening: unknown }).screening !== null, { timeout: 30_000 })
+      .toBe(true)
+    for (const expert of experts) {
+      await call('POST', '/experts', office, {
+        account: expert.account,
+        profile: { name: expert.name, sector: 'university', employer: '兰州某大学', employer_uscc: expert.employerUscc, history: [], specialities: ['C'], email: `${expert.account}@example.cn`, relations: [] },
+      })
+    }
+    await stopRunner()
+
+    // 60 days on: past the recommendation deadline, so the schedule moves the cycle to review.
+    base = await startRunner(60)
+    const officeLater = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
+    await expect.poll(async () => ((await callAt(base, 'GET', `/cycles/${year}`, officeLater)) as { status: string }).status, { timeout: 30_000 }).toBe('reviewing')
+  })
+
+  it('lets the Office confirm the screening and draw the panel', async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office/${year}/screening`)
+    await page.locator('[data-testid="screening-list"]').getByText(organisation).click()
+    await page.locator('[data-testid="confirm-screening"]').waitFor()
+    // Every condition the screening left to people is settled with a reason first.
+    const settle = page.locator('.settle')
+    for (let index = (await settle.count()) - 1; index >= 0; index -= 1) {
+      const form = settle.nth(index)
+      await form.locator('.el-radio', { hasText: '符合' }).click()
+      await form.locator('textarea').fill('已核对原件，符合要求。')
+      await form.getByText('记录核查结论').click()
+      await expect.poll(() => page.locator('.settle').count()).toBe(index)
+    }
+    await page.locator('[data-testid="confirm-screening"]').click()
+    await expect.poll(() => page.locator('[data-testid="screening-list"]').textContent(), { timeout: 15_000 }).toContain('资格审查合格')
+    await screenshot(page, 'office-screening-confirmed')
+
+    await page.goto(`${base}/#/office/${year}/assignments`)
+    await field(page, 'seed').locator('input').fill('42')
+    await page.locator('[data-testid="draw"]').click()
+    const report = page.locator('[data-testid="draw-report"]')
+    await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('随机种子 42')
+    for (const expert of experts) expect(await report.textContent()).toContain(expert.name)
+    await expect.poll(() => page.locator('[data-testid="progress"] tbody tr').count()).toBe(5)
+    await screenshot(page, 'office-draw')
+  })
+
+  it("takes an expert's sheet from the pledge to its submission with the running total", async () => {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审专家', 'expert-1', 'expert-1@example.cn')
+    await expect.poll(() => page.locator('[data-testid="my-reviews"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    await screenshot(page, 'expert-assignments')
+    await page.locator('[data-testid="my-reviews"]').getByText('进入评审').click()
+
+    // Without the pledge nothing opens; the missing pledge is named beside it.
+    await field(page, 'conflict').locator('.el-radio', { hasText: '无利害关系' }).click()
+    await page.locator('[data-testid="declare"]').click()
+    await expect.poll(() => field(page, 'pledge').textContent()).toContain('请阅读并签署保密与公正承诺')
+    await field(page, 'pledge').locator('.el-checkbox').click()
+    await page.locator('[data-testid="declare"]').click()
+    await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('评审中')
+    await expect.poll(() => page.locator('[data-testid="evidence"] tbody tr').count()).toBe(6)
+
+    const total = page.locator('[data-testid="running-total"]')
+    const score = async (item: string, percent: number) => {
+      const input = field(page, `items.${item}`).locator('input')
+      await input.fill(String(percent))
+      await input.press('Tab')
+    }
+    // 70 % of 4.1.2's 50 points and 60 % of 4.1.3's 30: 35 + 18.
+    await score('4.1.2', 70)
+    await score('4.1.3', 60)
+    await expect.poll(() => total.textContent()).toBe(`合计 53.00 / ${rubric.total_points} 分（已评 2/23 条）`)
+    await page.locator('[data-testid="save-sheet"]').click()
+    await expect.poll(() => page.locator('[data-testid="review-message"]').textContent(), { timeout: 15_000 }).toContain('草稿已保存')
+
+    // Submitting with items unscored is stopped, and each is named.
+    await page.locator('[data-testid="submit-sheet"]').click()
+    await expect.poll(() => field(page, 'items.4.7.7').textContent()).toContain('请评分')
+    const items = rubric.categories.flatMap((category) => category.items)
+    for (const item of items.slice(2)) await score(item.id, 70)
+    const expected = items.reduce((sum, item, index) => sum + item.points * (index === 0 ? 70 : index === 1 ? 60 : 70), 0)
+    await expect.poll(() => total.textContent()).toBe(`合计 ${(expected / 100).toFixed(2)} / ${rubric.total_points} 分（已评 23/23 条）`)
+    await screenshot(page, 'expert-sheet')
+    await page.locator('[data-testid="submit-sheet"]').click()
+    await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('已提交')
+  })
+
+  it("shows the Office each item's mean, median and spread over the panel, with the box plot", async () => {
+    // The other four experts score by API: 4.1.2 at 50, 60, 80 and 90 %, the rest at 70 %.
+    const items = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+    for (const [index, expert] of experts.slice(1).entries()) {
+      const bearer = await tokenAt(base, 'expert', expert.account, `${expert.account}@example.cn`)
+      const path = `/reviews/${applicationId}/document`
+      await callAt(base, 'POST', `${path}/declaration`, bearer, { conflict: false, pledge: true })
+      const percents = Object.fromEntries(items.map((item) => [item, item === '4.1.2' ? [50, 60, 80, 90][index] : 70]))
+      const before = (await callAt(base, 'GET', path, bearer)) as { version: number }
+      await callAt(base, 'PUT', `${path}/sheet`, bearer, { version: before.version, items: percents, comments: {} })
+      const saved = (await callAt(base, 'GET', path, bearer)) as { version: number }
+      await callAt(base, 'POST', `${path}/submit`, bearer, { version: saved.version, items: percents, comments: {} })
+    }
+
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-review/${applicationId}/document`)
+    const row = page.locator('[data-testid="item-stats"] tbody tr', { hasText: '4.1.2' })
+    // 4.1.2 (50 points) at 70, 50, 60, 80, 90 %: 35, 25, 30, 40, 45 points.
+    await expect.poll(async () => (await row.locator('td').allTextContents()).slice(1, 7), { timeout: 15_000 }).toEqual(['50', '5', '35.00', '35.00', '25.00–45.00', '20.00'])
+    // A 20-point spread on a 50-point item is flagged; the unanimous 4.1.3 is not.
+    expect(await row.locator('[data-testid="disagreement"]').count()).toBe(1)
+    expect(await page.locator('[data-testid="item-stats"] tbody tr', { hasText: '4.1.3' }).locator('[data-testid="disagreement"]').count()).toBe(0)
+    const boxplot = page.locator('[data-testid="boxplot"] svg text')
+    await expect.poll(() => boxplot.allTextContents()).toContain('4.7.7')
+    expect(await boxplot.allTextContents()).toContain('4.1.2')
+    expect(await page.locator('[data-testid="sheets"] tbody tr').count()).toBe(5)
+    await screenshot(page, 'office-review-statistics')
+  })
+})

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../src/api/client'
+import { placeError } from '../src/lib/errors'
+
+describe('placing an API refusal', () => {
+  it('puts an invalid_field message beside the field its path names', () => {
+    const error = new ApiError(400, { code: 'invalid_field', message: 'invalid field: decisions[0].votes_for: …', message_zh: '字段有误：decisions[0].votes_for：应为非负整数' })
+    expect(placeError(error, ['votes_for', 'reason'])).toEqual({ byField: { votes_for: '应为非负整数' }, general: null })
+  })
+
+  it('puts field issues beside their fields and keeps the unplaced ones general', () => {
+    const error = new ApiError(422, {
+      code: 'invalid_form',
+      message: 'invalid',
+      message_zh: '表单有误',
+      details: [
+        { field: 'paid_on', code: 'x', message: 'x', message_zh: '日期不得晚于今天' },
+        { field: 'other', code: 'y', message: 'y', message_zh: '别的问题' },
+      ],
+    })
+    expect(placeError(error, ['paid_on', 'voucher'])).toEqual({ byField: { paid_on: '日期不得晚于今天' }, general: '别的问题' })
+  })
+
+  it('shows any other refusal whole, in Chinese', () => {
+    const error = new ApiError(409, { code: 'illegal_transition', message: 'no', message_zh: '当前阶段不能进行此操作' })
+    expect(placeError(error, ['date'])).toEqual({ byField: {}, general: '当前阶段不能进行此操作' })
+  })
+})
