@@ -935,7 +935,7 @@ pub static ROUTES: &[RouteSpec] = &[
         "GetRanking",
         "GET",
         "/cycles/{id}/ranking",
-        OFFICE,
+        Access::Roles(&[Role::Office, Role::Committee]),
         handler!(|app, call| ok(&reviews::ranking(app, call.caller()?, call.param(0)).await?))
     ),
     route!(

@@ -784,6 +784,17 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(candidates, apps[..3].to_vec(), "{ranking}");
+    // The Committee reads the same list with its scores for its deliberation; an expert does not.
+    let (status, committee_view) = h
+        .request("GET", "/cycles/2026/ranking", Some(COMMITTEE), None)
+        .await;
+    assert_eq!((status, &committee_view), (200, &ranking));
+    assert_eq!(
+        h.request("GET", "/cycles/2026/ranking", Some(EXPERT), None)
+            .await
+            .0,
+        403
+    );
     let send = json!({"applications": candidates});
     let (status, sent) = h
         .request(

@@ -1227,10 +1227,13 @@ pub struct Ranking {
     pub candidates: Vec<String>,
 }
 
-/// `GET /cycles/{id}/ranking` (office). Errors: `ReviewIncomplete` (shortlisted applications
+/// `GET /cycles/{id}/ranking` (office, committee). Errors: `ReviewIncomplete` (shortlisted applications
 /// without a final on-site result).
 pub async fn ranking(app: &App, caller: &Caller, cycle_id: &str) -> Result<Ranking, AppError> {
-    caller.require(Role::Office)?;
+    // The Committee deliberates on the candidate list with its scores (Arts. 7(3), 11(8)).
+    if !(caller.has(Role::Office) || caller.has(Role::Committee)) {
+        return Err(AppError::Forbidden);
+    }
     let cycle = cycles::load_cycle(app, cycle_id).await?.record.cycle;
     let pending =
         applications::in_cycle(app, cycle_id, Some(ApplicationState::Shortlisted)).await?;
