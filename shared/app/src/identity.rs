@@ -39,16 +39,21 @@ pub struct Caller {
 
 impl Caller {
     /// The caller from the authorizer's claims; `Unauthenticated` without a subject.
+    ///
+    /// An account in no group at all is an enterprise that registered itself (Cognito self
+    /// sign-up with a verified email): an applicant. Anyone may register as one, so this grants
+    /// nothing a stranger could not have; every other role is a group the Office grants
+    /// (docs/DEPLOY.md). Groups that are none of the award's give no role.
     pub fn from_claims(claims: &HashMap<String, String>) -> Result<Self, AppError> {
         let sub = claims
             .get("sub")
             .map(|sub| sub.trim())
             .filter(|sub| !sub.is_empty())
             .ok_or(AppError::Unauthenticated)?;
-        let roles = claims
-            .get(GROUPS_CLAIM)
-            .map(|groups| parse_groups(groups))
-            .unwrap_or_default();
+        let roles = match claims.get(GROUPS_CLAIM).map(|groups| groups.trim()) {
+            None | Some("" | "[]") => vec![Role::Applicant],
+            Some(groups) => parse_groups(groups),
+        };
         Ok(Self {
             actor: Actor::new(sub, roles),
             email: claims.get("email").cloned(),
@@ -140,6 +145,18 @@ mod tests {
         assert!(matches!(error, AppError::Unauthenticated));
         let blank = Caller::from_claims(&claims(&[("sub", " ")])).unwrap_err();
         assert!(matches!(blank, AppError::Unauthenticated));
+    }
+
+    #[test]
+    fn an_account_in_no_group_is_a_self_registered_applicant() {
+        for claims_of in [
+            claims(&[("sub", "u")]),
+            claims(&[("sub", "u"), (GROUPS_CLAIM, "[]")]),
+            claims(&[("sub", "u"), (GROUPS_CLAIM, "")]),
+        ] {
+            let caller = Caller::from_claims(&claims_of).unwrap();
+            assert_eq!(caller.actor, Actor::new("u", [Role::Applicant]));
+        }
     }
 
     #[test]
