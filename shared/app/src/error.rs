@@ -334,19 +334,27 @@ app_errors! {
     InvalidGround => 422, "invalid_ground",
         "the ground is fraud (Art. 17, no cause or date) or cause (Art. 18, with cause 1-5 and occurred_on)",
         "撤销依据应为 fraud（第十七条，无需情形和日期）或 cause（第十八条，须写明情形序号 1 至 5 及发生日期）。";
-    OutsideArt18Window { occurred_on: NaiveDate, last_valid_day: NaiveDate } => 422, "outside_art18_window",
-        "an Art. 18 cause must occur within the award's 5 years; {occurred_on} is after {last_valid_day}",
-        "第十八条所列情形须发生在获奖后5年内：{occurred_on} 已超过有效期（至 {last_valid_day}）。";
+    OutsideArt18Window { occurred_on: NaiveDate, approved_on: NaiveDate, last_valid_day: NaiveDate } => 422, "outside_art18_window",
+        "an Art. 18 cause must occur within the award's 5 years ({approved_on} to {last_valid_day}), not on {occurred_on}",
+        "第十八条所列情形须发生在获奖有效期内（{approved_on} 至 {last_valid_day}），{occurred_on} 不在此期间。";
+    InvalidFollowUpDate { date: NaiveDate, from: NaiveDate, to: NaiveDate } => 422, "invalid_follow_up_date",
+        "a follow-up visit here must fall from {from} to {to}, not on {date}",
+        "巡访日期应在 {from} 至 {to} 之间（{date} 不在此期间）。";
+    InvalidVisitDocument => 422, "invalid_visit_document",
+        "a visit names only this application's received documents of category visit_report",
+        "巡访记录只能关联本单位已接收的“巡访报告”（visit_report）类材料。";
+    InvalidCaseDate { date: NaiveDate, after: NaiveDate } => 422, "invalid_case_date",
+        "{date} is before {after}, the case's previous step", "{date} 早于本案上一环节的日期（{after}）。";
     CaseOpen => 409, "case_open", "a revocation case is already open against this award", "该奖项已有正在办理的撤销案件。";
     CaseNotFound => 404, "case_not_found", "no such revocation case", "撤销案件不存在。";
-    CaseDecided => 409, "case_decided", "the case is no longer open", "该案件已作出决定，不能再修改。";
+    CaseDecided => 409, "case_decided", "the case is decided", "该案件已作出决定，不能再修改。";
     CaseNotProposed => 409, "case_not_proposed",
         "the Committee has not decided to revoke in this case", "评审委员会尚未作出撤销决定，不能报批。";
     CaseNotRevoked => 409, "case_not_revoked", "the award of this case is not revoked", "该案件尚未撤销奖项，无需收回。";
     NoRewardToReclaim => 409, "no_reward_to_reclaim",
         "Art. 18 reclaims the plaque and certificate, not the reward", "依第十八条撤销的只收回奖牌和证书，不收回奖金。";
-    InvalidAmount { max: i64 } => 422, "invalid_amount",
-        "the amount must be 1 to {max} fen", "金额应为 1 至 {max} 分。";
+    InvalidAmount { expected: i64 } => 422, "invalid_amount",
+        "the amount returned is the reward paid: {expected} fen", "收回金额应为已拨付的奖金：{expected} 分。";
     InvalidReclaimDate { date: NaiveDate, revoked_on: NaiveDate } => 422, "invalid_reclaim_date",
         "{date} is before the revocation of {revoked_on}", "收回日期（{date}）不能早于撤销日期（{revoked_on}）。";
     AlreadyRecorded => 409, "already_recorded", "this was already recorded with other details", "该事项已按其他内容登记。";

@@ -198,6 +198,16 @@ pub(crate) mod tests {
                 NoticeKind::ObjectionReceived | NoticeKind::ObjectionToInvestigate => {
                     vec![("receipt", "01J0000000000000000000000B")]
                 }
+                NoticeKind::Revoked
+                | NoticeKind::RevocationAnnouncement
+                | NoticeKind::ReclaimReward => vec![
+                    ("article", "第十七条"),
+                    ("revocation_reference", "武政函〔2032〕8号"),
+                    ("revoked_on", "2032-03-01"),
+                    ("debarment_last_day", "2042-03-01"),
+                    ("may_apply_again_from", "2042-03-02"),
+                    ("case_id", "01J0000000000000000000000C"),
+                ],
                 NoticeKind::DebarmentEnded => vec![
                     ("debarment_last_day", "2036-10-19"),
                     ("may_apply_again_from", "2036-10-20"),

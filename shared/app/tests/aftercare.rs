@@ -301,12 +301,30 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
         (status, refused["code"].as_str()),
         (409, Some("case_not_proposed"))
     );
+    // A decision dated before the case was opened is refused.
+    let decide = |date: &str| {
+        json!({"date": date, "minutes_reference": "评委会〔2032〕1号", "revoke": true}).to_string()
+    };
+    let path = format!("/revocation-cases/{case_id}/committee-decision");
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &path,
+            Some(COMMITTEE),
+            Some(&decide("2032-02-28")),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_case_date"))
+    );
     let (status, decided) = h
         .request_at(
             "POST",
-            &format!("/revocation-cases/{case_id}/committee-decision"),
+            &path,
             Some(COMMITTEE),
-            Some(&json!({"date": "2032-02-28", "minutes_reference": "评委会〔2032〕1号", "revoke": true}).to_string()),
+            Some(&decide("2032-03-01")),
             at,
         )
         .await;
@@ -332,6 +350,19 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
     h.deliver_stream(at).await.unwrap();
     assert_eq!(mails_about(&h, "请收回质量奖奖金"), [FINANCE_MAILBOX]);
     assert!(mails_about(&h, "质量奖已撤销").contains(&"applicant-1@example.cn".to_owned()));
+    // The holder reads the article, what to return, the approval and until when it is barred.
+    assert!(
+        h.mails()
+            .iter()
+            .any(|(to, subject, body)| to == "applicant-1@example.cn"
+                && subject.contains("质量奖已撤销")
+                && body.contains("第十七条")
+                && body.contains("奖金")
+                && body.contains("武政函〔2032〕8号")
+                && body.contains("2042-03-01")),
+        "{:?}",
+        h.mails()
+    );
     let (_, board) = h.request_at("GET", "/public/notices", None, None, at).await;
     assert!(
         board["notices"]
@@ -384,6 +415,16 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
     assert_eq!(returns["reclaim"]["plaque_returned_on"], "2032-03-01");
     let reward = json!({"received_on": "2032-03-01", "receipt": "财收〔2032〕5号", "amount_fen": 15_000_000});
     let path = format!("/revocation-cases/{case_id}/reward-returned");
+    // 元 typed as fen: refused, nothing recorded, the right amount still accepted after.
+    let mut in_yuan = reward.clone();
+    in_yuan["amount_fen"] = json!(150_000);
+    let (status, refused) = h
+        .request_at("POST", &path, Some(FINANCE), Some(&in_yuan.to_string()), at)
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_amount"))
+    );
     let (status, returned) = h
         .request_at("POST", &path, Some(FINANCE), Some(&reward.to_string()), at)
         .await;
@@ -465,6 +506,37 @@ async fn a_case_closes_without_revocation_and_art_18_reclaims_no_money() {
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["status"], "closed");
     assert_eq!(state(&h, &apps[0]).await, ApplicationState::Awarded);
+
+    // A case the Committee proposed that the city government does not approve is closed by the
+    // Office, and the award is free for another case.
+    let (_, case) = open_case(
+        &h,
+        &apps[0],
+        json!({"ground": "cause", "cause": 2, "occurred_on": "2028-05-01", "facts": "受到行政处罚。"}),
+        at,
+    )
+    .await;
+    let declined = case["id"].as_str().unwrap().to_owned();
+    let (status, _) = h
+        .request_at(
+            "POST",
+            &format!("/revocation-cases/{declined}/committee-decision"),
+            Some(COMMITTEE),
+            Some(&json!({"date": "2028-05-10", "minutes_reference": "评委会〔2028〕2号", "revoke": true}).to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let closed = office(
+        &h,
+        "POST",
+        &format!("/revocation-cases/{declined}/close"),
+        json!({"reason": "市政府未批准撤销。"}),
+        at,
+    )
+    .await;
+    assert_eq!(closed["status"], "closed");
+    assert!(load(&h, &apps[0]).await.record.open_case.is_none());
 
     // A second case for cause runs to revocation: a 5-year bar, and no money reclaimed.
     let (_, case) = open_case(
@@ -549,11 +621,11 @@ async fn the_office_records_visits_the_holder_reads_them_and_the_next_one_moves(
         ),
         (
             json!({"date": "2027-10-24", "visitors": ["王五"], "findings": "良好", "document_ids": [ulid::Ulid::new()]}),
-            "document_not_found",
+            "invalid_visit_document",
         ),
         (
             json!({"date": "2027-10-24", "visitors": [], "findings": "良好"}),
-            "invalid_text",
+            "invalid_field",
         ),
     ] {
         let (_, refused) = h
@@ -568,6 +640,11 @@ async fn the_office_records_visits_the_holder_reads_them_and_the_next_one_moves(
         .request_at("POST", &path, Some(OFFICE), Some(&visit.to_string()), at)
         .await;
     assert_eq!(status, 201, "{recorded}");
+    // The same record sent again is the same visit.
+    let (_, again) = h
+        .request_at("POST", &path, Some(OFFICE), Some(&visit.to_string()), at)
+        .await;
+    assert_eq!(again["id"], recorded["id"]);
     // The holder sees its visits and the next one due; another organisation sees nothing.
     let (status, listed) = h
         .request_at("GET", &path, Some(applicant(1)), None, at)
@@ -584,7 +661,21 @@ async fn the_office_records_visits_the_holder_reads_them_and_the_next_one_moves(
             .0,
         404
     );
-    // The Office moves the next visit; the run sends it on the new day, not the old one.
+    // The Office moves the next visit, not past the one after it; the run sends it on the new
+    // day, not the old one.
+    let (status, refused) = h
+        .request_at(
+            "PUT",
+            &format!("/applications/{id}/next-visit"),
+            Some(OFFICE),
+            Some(r#"{"date": "2029-10-20"}"#),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_follow_up_date"))
+    );
     let moved = office(
         &h,
         "PUT",

@@ -58,6 +58,7 @@ impl Validity {
 
 /// Office settings for reminders and visits (configuration, not law).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AftercarePolicy {
     /// Days before the last valid day on which the holder and the Office are reminded (Art. 5).
     pub reminder_days_before_expiry: Vec<u32>,

@@ -70,6 +70,11 @@ pub async fn set_policy(
     now: DateTime<Utc>,
 ) -> Result<AftercarePolicy, AppError> {
     caller.require(Role::Office)?;
+    let mut policy = policy;
+    policy
+        .reminder_days_before_expiry
+        .sort_unstable_by(|a, b| b.cmp(a));
+    policy.reminder_days_before_expiry.dedup();
     if policy.reminder_days_before_expiry.is_empty()
         || policy
             .reminder_days_before_expiry
@@ -356,8 +361,9 @@ pub struct VisitInput {
 
 /// Records a follow-up visit to a winner (Art. 16): its date (not in the future, not before the
 /// approval), the visitors, the findings, the visit reports uploaded as the application's
-/// documents of category `visit_report`. Errors: `NotAWinner`, `FutureDate`,
-/// `InvalidVisitDate`, `InvalidText`, `DocumentNotFound` (not a received `visit_report` of this
+/// documents of category `visit_report`; the same record sent twice is recorded once. Errors:
+/// `NotAWinner`, `FutureDate`, `InvalidFollowUpDate` (before the approval), `InvalidField`
+/// (visitors), `InvalidText`, `InvalidVisitDocument` (not a received `visit_report` of this
 /// application).
 pub async fn record_visit(
     app: &App,
@@ -377,16 +383,17 @@ pub async fn record_visit(
         });
     }
     if input.date < validity.approved_on {
-        return Err(AppError::InvalidVisitDate {
+        return Err(AppError::InvalidFollowUpDate {
             date: input.date,
-            after: validity.approved_on,
+            from: validity.approved_on,
+            to: today,
         });
     }
     if input.visitors.is_empty() || input.visitors.len() > 20 {
-        return Err(AppError::InvalidText {
-            field: "visitors",
-            max: 20,
-        });
+        return Err(AppError::invalid_field(
+            "visitors: 1 to 20 names",
+            "visitors：应填写 1 至 20 名巡访人员",
+        ));
     }
     let visitors = input
         .visitors
@@ -400,13 +407,32 @@ pub async fn record_visit(
             &keys::document(application_id, *id),
         )
         .await?
-        .ok_or(AppError::DocumentNotFound)?
+        .ok_or(AppError::InvalidVisitDocument)?
         .record;
         if document.category != award_domain::form::DocumentCategory::VisitReport
             || document.status != DocumentStatus::Received
         {
-            return Err(AppError::DocumentNotFound);
+            return Err(AppError::InvalidVisitDocument);
         }
+    }
+    // The same record sent again (a retry) is the visit already recorded.
+    let partition = keys::application_partition(application_id);
+    let recorded = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, partition)
+            .sort(SortCondition::BeginsWith(keys::VISIT_PREFIX.to_owned())),
+    )
+    .await?
+    .into_iter()
+    .map(|item| from_item::<FollowUpVisit>(item).map(|stored| stored.record))
+    .collect::<Result<Vec<_>, _>>()?;
+    if let Some(same) = recorded.into_iter().find(|visit| {
+        visit.date == input.date
+            && visit.visitors == visitors
+            && visit.findings == findings
+            && visit.document_ids == input.document_ids
+    }) {
+        return Ok(same);
     }
     let visit = FollowUpVisit {
         id: new_id(now),
@@ -502,9 +528,9 @@ pub struct NextVisitInput {
     pub date: NaiveDate,
 }
 
-/// Moves the next scheduled follow-up visit to `date` (after today, within the validity): the
-/// due item is replaced in one transaction. Errors: `NotAWinner`, `InvalidVisitDate`,
-/// `NoVisitScheduled`.
+/// Moves the next scheduled follow-up visit to `date` (after today, before the visit scheduled
+/// after it, within the validity): the due item is replaced in one transaction. Errors:
+/// `NotAWinner`, `InvalidFollowUpDate`, `NoVisitScheduled`.
 pub async fn reschedule_visit(
     app: &App,
     caller: &Caller,
@@ -516,17 +542,27 @@ pub async fn reschedule_visit(
     let application = load_application(app, application_id).await?.record;
     let validity = winner_validity(&application)?;
     let today = china_date(now);
-    if input.date <= today || !validity.covers(input.date) {
-        return Err(AppError::InvalidVisitDate {
-            date: input.date,
-            after: today,
-        });
-    }
-    let next = pending_visits(app, application_id)
+    let pending: Vec<DueItem> = pending_visits(app, application_id)
         .await?
         .into_iter()
-        .find(|due| due.date > today)
-        .ok_or(AppError::NoVisitScheduled)?;
+        .filter(|due| due.date > today)
+        .collect();
+    let next = pending.first().cloned().ok_or(AppError::NoVisitScheduled)?;
+    // After today, within the validity, and before the visit scheduled after it: two visits never
+    // fall on one day.
+    let until = pending
+        .get(1)
+        .and_then(|following| following.date.pred_opt())
+        .unwrap_or(validity.last_valid_day)
+        .min(validity.last_valid_day);
+    let from = today.succ_opt().unwrap_or(today);
+    if input.date < from || input.date > until {
+        return Err(AppError::InvalidFollowUpDate {
+            date: input.date,
+            from,
+            to: until,
+        });
+    }
     if next.date != input.date {
         let moved = DueItem {
             date: input.date,
@@ -622,6 +658,7 @@ pub async fn open_case(
         {
             return Err(AppError::OutsideArt18Window {
                 occurred_on: *occurred_on,
+                approved_on: validity.approved_on,
                 last_valid_day: validity.last_valid_day,
             });
         }
@@ -828,6 +865,13 @@ pub async fn decide_case(
         if loaded.record.status != CaseStatus::Open {
             return Err(AppError::CaseDecided);
         }
+        let opened_on = china_date(loaded.record.opened_at);
+        if input.date < opened_on {
+            return Err(AppError::InvalidCaseDate {
+                date: input.date,
+                after: opened_on,
+            });
+        }
         let mut case = loaded.record.clone();
         case.decision = Some(CaseDecision {
             date: input.date,
@@ -886,8 +930,9 @@ pub struct CloseInput {
     pub reason: String,
 }
 
-/// Closes an open case without revocation (the investigation found nothing), with the reason.
-/// Errors: `CaseNotFound`, `CaseDecided`, `InvalidText`.
+/// Closes a case without revocation, with the reason: an open one (the investigation found
+/// nothing), or one the Committee proposed that the city government did not approve. Errors:
+/// `CaseNotFound`, `CaseDecided` (revoked or closed already), `InvalidText`.
 pub async fn close_case(
     app: &App,
     caller: &Caller,
@@ -900,7 +945,10 @@ pub async fn close_case(
     let reason = &reason;
     retry_on_conflict(|| async move {
         let loaded = load_case(app, case_id).await?;
-        if loaded.record.status != CaseStatus::Open {
+        if !matches!(
+            loaded.record.status,
+            CaseStatus::Open | CaseStatus::RevocationProposed
+        ) {
             return Err(AppError::CaseDecided);
         }
         let mut case = loaded.record.clone();
@@ -955,6 +1003,14 @@ pub async fn approve_revocation(
     if case.status != CaseStatus::RevocationProposed {
         return Err(AppError::CaseNotProposed);
     }
+    if let Some(decision) = &case.decision
+        && input.date < decision.date
+    {
+        return Err(AppError::InvalidCaseDate {
+            date: input.date,
+            after: decision.date,
+        });
+    }
     let approval = GovernmentApproval {
         date: input.date,
         reference: reference.clone(),
@@ -978,6 +1034,7 @@ pub async fn approve_revocation(
             notice_data: BTreeMap::from([
                 ("revocation_reference".to_owned(), reference.clone()),
                 ("article".to_owned(), article_zh(case.ground).to_owned()),
+                ("case_id".to_owned(), case.id.to_string()),
             ]),
         },
         |_| Ok(()),
@@ -1146,9 +1203,10 @@ pub async fn record_reward_returned(
         if !loaded.record.ground.reclaims_reward() {
             return Err(AppError::NoRewardToReclaim);
         }
-        let max = award_domain::money::AWARD_REWARD.0;
-        if input.amount_fen.0 <= 0 || input.amount_fen.0 > max {
-            return Err(AppError::InvalidAmount { max });
+        // Art. 17 reclaims the reward, which Art. 12 fixes: the whole of it comes back.
+        let expected = award_domain::money::AWARD_REWARD.0;
+        if input.amount_fen.0 != expected {
+            return Err(AppError::InvalidAmount { expected });
         }
         check_reclaim_date(input.received_on, revoked_on, now)?;
         let mut case = loaded.record.clone();
