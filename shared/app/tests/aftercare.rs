@@ -425,6 +425,21 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
         (status, refused["code"].as_str()),
         (422, Some("invalid_amount"))
     );
+    // The finance bureau's list shows the revoked award and the reward to reclaim.
+    let (_, rewards) = h
+        .request_at("GET", "/rewards", Some(FINANCE), None, at)
+        .await;
+    let line = rewards["rewards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["application_id"] == apps[0].as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&line["revoked_on"], &line["reward_to_reclaim"]),
+        (&json!("2032-03-01"), &json!(true))
+    );
     let (status, returned) = h
         .request_at("POST", &path, Some(FINANCE), Some(&reward.to_string()), at)
         .await;

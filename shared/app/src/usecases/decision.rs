@@ -1505,6 +1505,10 @@ pub struct RewardLine {
     pub paid_on: Option<NaiveDate>,
     pub voucher: Option<String>,
     pub handed_over_on: Option<NaiveDate>,
+    /// The award revoked (Arts. 17, 18) on this China date, if it was.
+    pub revoked_on: Option<NaiveDate>,
+    /// Art. 17: the reward is to come back (the case under `GET /revocation-cases` records it).
+    pub reward_to_reclaim: bool,
 }
 
 /// `GET /rewards` (finance, office): every award of every cycle with its reward's payment and the
@@ -1532,6 +1536,11 @@ pub async fn rewards(app: &App, caller: &Caller) -> Result<Vec<RewardLine>, AppE
                 paid_on: reward.paid_on,
                 voucher: reward.voucher,
                 handed_over_on: reward.handed_over_on,
+                revoked_on: application.lifecycle.revocation.map(|bar| bar.revoked_on),
+                reward_to_reclaim: application
+                    .lifecycle
+                    .revocation
+                    .is_some_and(|bar| bar.ground.reclaims_reward()),
             });
         }
     }
