@@ -1,11 +1,21 @@
 # The project's commands. `make test` is the test command the README names; `make check` is what
 # CI runs (.ci/run).
 
-.PHONY: test check fmt fmt-check clippy lint-infra
+.PHONY: test check fmt fmt-check clippy lint-infra run web
 
 # Every test, against a local moto server (scripts/test.sh installs and stops it).
 test:
 	scripts/test.sh
+
+# The whole system on 127.0.0.1:8787 with its pages: builds the pages when missing or stale, then
+# starts the local runner (data in ./.local-data; sign in on the pages' development sign-in).
+run: web
+	cargo run -p award-local -- serve
+
+# The pages (web/dist), rebuilt only when a source or the lock file is newer than the build.
+web:
+	@cd web && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+	@cd web && if [ ! -f dist/index.html ] || [ -n "$$(find src index.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then npm run build; fi
 
 # What CI checks: formatting, lints, then every test.
 check: fmt-check clippy test
