@@ -220,10 +220,12 @@ pub fn aftercare_policy() -> Key {
 }
 
 /// A follow-up visit: `APP#<app>` / `VISIT#<date>#<id>` (the holder's visits in one query).
-pub fn visit(application: Ulid, date: NaiveDate, id: Ulid) -> Key {
+/// `fingerprint`: the visit's content hashed, so the same record sent twice, even at once, is
+/// one item.
+pub fn visit(application: Ulid, date: NaiveDate, fingerprint: &str) -> Key {
     Key::new(
         application_partition(application),
-        format!("VISIT#{}#{id}", date.format("%Y-%m-%d")),
+        format!("VISIT#{}#{fingerprint}", date.format("%Y-%m-%d")),
     )
 }
 

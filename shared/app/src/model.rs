@@ -200,6 +200,9 @@ pub struct RewardRecord {
     pub paid_recorded_by: Option<String>,
     /// The plaque and certificate handed over (China date).
     pub handed_over_on: Option<NaiveDate>,
+    /// Art. 17: the reward came back (China date), after a revocation for fraud.
+    #[serde(default)]
+    pub returned_on: Option<NaiveDate>,
 }
 
 impl Record for CycleRecord {
@@ -1046,6 +1049,9 @@ impl Record for AftercarePolicyRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpVisit {
     pub id: Ulid,
+    /// SHA-256 (hex, 16 characters) of the date, the visitors in order, the findings and the
+    /// documents: the item's key, so one record is one visit however often it is sent.
+    pub fingerprint: String,
     pub application_id: Ulid,
     /// China date of the visit.
     pub date: NaiveDate,
@@ -1060,7 +1066,11 @@ pub struct FollowUpVisit {
 impl Record for FollowUpVisit {
     const TYPE: &'static str = item_type::VISIT;
     fn keys(&self) -> ItemKeys {
-        ItemKeys::primary(keys::visit(self.application_id, self.date, self.id))
+        ItemKeys::primary(keys::visit(
+            self.application_id,
+            self.date,
+            &self.fingerprint,
+        ))
     }
 }
 

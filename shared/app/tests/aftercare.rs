@@ -196,6 +196,17 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
     let h = Harness::new();
     let approved_on = date(2026, 10, 20);
     let apps = awarded(&h, 2, approved_on, date(2026, 10, 21)).await;
+    // The finance bureau paid the first winner's reward; only a reward paid can come back.
+    let (status, paid) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{}/reward/payment", apps[0]),
+            Some(FINANCE),
+            Some(r#"{"paid_on": "2026-10-21", "voucher": "财付〔2026〕118号"}"#),
+            morning(date(2026, 10, 21)),
+        )
+        .await;
+    assert_eq!(status, 200, "{paid}");
     run(&h, date(2026, 10, 21)).await;
     let after_expiry = date(2032, 3, 1);
     run(&h, after_expiry).await;
@@ -445,6 +456,20 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
         .await;
     assert_eq!(status, 200, "{returned}");
     assert_eq!(returned["reclaim"]["reward"]["amount_fen"], 15_000_000);
+    let (_, rewards) = h
+        .request_at("GET", "/rewards", Some(FINANCE), None, at)
+        .await;
+    let line = rewards["rewards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["application_id"] == apps[0].as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&line["reward_to_reclaim"], &line["returned_on"]),
+        (&json!(false), &json!("2032-03-01"))
+    );
     let mut other = reward.clone();
     other["receipt"] = json!("财收〔2032〕6号");
     let (status, refused) = h
@@ -655,11 +680,20 @@ async fn the_office_records_visits_the_holder_reads_them_and_the_next_one_moves(
         .request_at("POST", &path, Some(OFFICE), Some(&visit.to_string()), at)
         .await;
     assert_eq!(status, 201, "{recorded}");
-    // The same record sent again is the same visit.
-    let (_, again) = h
-        .request_at("POST", &path, Some(OFFICE), Some(&visit.to_string()), at)
-        .await;
-    assert_eq!(again["id"], recorded["id"]);
+    // The same record sent again, even several times at once, is the same visit.
+    let mut sends = tokio::task::JoinSet::new();
+    let h = std::sync::Arc::new(h);
+    for _ in 0..4 {
+        let (h, path, body) = (h.clone(), path.clone(), visit.to_string());
+        sends.spawn(async move {
+            h.request_at("POST", &path, Some(OFFICE), Some(&body), at)
+                .await
+                .1
+        });
+    }
+    while let Some(again) = sends.join_next().await {
+        assert_eq!(again.unwrap()["id"], recorded["id"]);
+    }
     // The holder sees its visits and the next one due; another organisation sees nothing.
     let (status, listed) = h
         .request_at("GET", &path, Some(applicant(1)), None, at)

@@ -382,11 +382,13 @@ pub async fn record_visit(
             today,
         });
     }
-    if input.date < validity.approved_on {
+    // Art. 16 visits the winners: within the award's validity.
+    let latest = today.min(validity.last_valid_day);
+    if input.date < validity.approved_on || input.date > latest {
         return Err(AppError::InvalidFollowUpDate {
             date: input.date,
             from: validity.approved_on,
-            to: today,
+            to: latest,
         });
     }
     if input.visitors.is_empty() || input.visitors.len() > 20 {
@@ -415,32 +417,30 @@ pub async fn record_visit(
             return Err(AppError::InvalidVisitDocument);
         }
     }
-    // The same record sent again (a retry) is the visit already recorded.
-    let partition = keys::application_partition(application_id);
-    let recorded = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Primary, partition)
-            .sort(SortCondition::BeginsWith(keys::VISIT_PREFIX.to_owned())),
-    )
-    .await?
-    .into_iter()
-    .map(|item| from_item::<FollowUpVisit>(item).map(|stored| stored.record))
-    .collect::<Result<Vec<_>, _>>()?;
-    if let Some(same) = recorded.into_iter().find(|visit| {
-        visit.date == input.date
-            && visit.visitors == visitors
-            && visit.findings == findings
-            && visit.document_ids == input.document_ids
-    }) {
-        return Ok(same);
+    // One record is one visit: its key is its content's fingerprint, created only once, so a
+    // retry or a double click, even at the same moment, finds the visit already recorded.
+    let mut visitors = visitors;
+    visitors.sort();
+    let mut document_ids = input.document_ids.clone();
+    document_ids.sort();
+    document_ids.dedup();
+    let fingerprint = {
+        use sha2::{Digest, Sha256};
+        let canonical = serde_json::json!([input.date, visitors, findings, document_ids]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))[..16].to_owned()
+    };
+    let key = keys::visit(application_id, input.date, &fingerprint);
+    if let Some(same) = store::load::<FollowUpVisit>(app.table.as_ref(), &key).await? {
+        return Ok(same.record);
     }
     let visit = FollowUpVisit {
         id: new_id(now),
+        fingerprint,
         application_id,
         date: input.date,
         visitors,
         findings,
-        document_ids: input.document_ids,
+        document_ids,
         recorded_by: caller.sub().to_owned(),
         recorded_at: now,
     };
@@ -456,8 +456,15 @@ pub async fn record_visit(
         ],
         now,
     )?);
-    tx.commit(app.table.as_ref()).await?;
-    Ok(visit)
+    match tx.commit(app.table.as_ref()).await {
+        Ok(()) => Ok(visit),
+        // The same record landed at the same moment: that one is this visit.
+        Err(AppError::ConcurrentUpdate) => store::load::<FollowUpVisit>(app.table.as_ref(), &key)
+            .await?
+            .map(|stored| stored.record)
+            .ok_or(AppError::ConcurrentUpdate),
+        Err(other) => Err(other),
+    }
 }
 
 /// A winner's visits, and the next one scheduled.
@@ -492,10 +499,14 @@ pub async fn visits(app: &App, caller: &Caller, application_id: Ulid) -> Result<
             visit.document_ids.clear();
         }
     }
-    let next_visit_due = pending_visits(app, application_id)
-        .await?
-        .first()
-        .map(|due| due.date);
+    let next_visit_due = if application.state() == ApplicationState::Awarded {
+        pending_visits(app, application_id)
+            .await?
+            .first()
+            .map(|due| due.date)
+    } else {
+        None
+    };
     Ok(Visits {
         visits,
         next_visit_due,
@@ -1000,8 +1011,10 @@ pub async fn approve_revocation(
     {
         return Ok(loaded.record);
     }
-    if case.status != CaseStatus::RevocationProposed {
-        return Err(AppError::CaseNotProposed);
+    match case.status {
+        CaseStatus::RevocationProposed => {}
+        CaseStatus::Open => return Err(AppError::CaseNotProposed),
+        CaseStatus::Closed | CaseStatus::Revoked => return Err(AppError::CaseDecided),
     }
     if let Some(decision) = &case.decision
         && input.date < decision.date
@@ -1203,8 +1216,17 @@ pub async fn record_reward_returned(
         if !loaded.record.ground.reclaims_reward() {
             return Err(AppError::NoRewardToReclaim);
         }
-        // Art. 17 reclaims the reward, which Art. 12 fixes: the whole of it comes back.
-        let expected = award_domain::money::AWARD_REWARD.0;
+        // Art. 17 reclaims the reward paid: nothing when none was paid, else the whole award.
+        let stored_application = load_application(app, loaded.record.application_id).await?;
+        let holder = &stored_application.record;
+        let paid = holder
+            .reward
+            .as_ref()
+            .is_some_and(|reward| reward.paid_on.is_some());
+        let expected = match (&holder.lifecycle.award, paid) {
+            (Some(award), true) => award.reward.0,
+            _ => return Err(AppError::NoRewardToReclaim),
+        };
         if input.amount_fen.0 != expected {
             return Err(AppError::InvalidAmount { expected });
         }
@@ -1228,6 +1250,12 @@ pub async fn record_reward_returned(
             recorded_by: caller.sub().to_owned(),
             recorded_at: now,
         });
+        // The finance bureau's list (`GET /rewards`) reads the return on the award.
+        let mut returned = holder.clone();
+        if let Some(reward) = returned.reward.as_mut() {
+            reward.returned_on = Some(input.received_on);
+        }
+        returned.updated_at = now;
         save_case(
             app,
             &loaded,
@@ -1240,7 +1268,7 @@ pub async fn record_reward_returned(
                     ("receipt", receipt.clone()),
                 ],
             ),
-            Vec::new(),
+            vec![store::replace(&returned, stored_application.version)?],
             now,
         )
         .await?;

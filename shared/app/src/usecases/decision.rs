@@ -1507,8 +1507,11 @@ pub struct RewardLine {
     pub handed_over_on: Option<NaiveDate>,
     /// The award revoked (Arts. 17, 18) on this China date, if it was.
     pub revoked_on: Option<NaiveDate>,
-    /// Art. 17: the reward is to come back (the case under `GET /revocation-cases` records it).
+    /// Art. 17: the reward paid is still to come back (the case under `GET /revocation-cases`
+    /// records the receipt).
     pub reward_to_reclaim: bool,
+    /// China date the reward came back, after a revocation for fraud.
+    pub returned_on: Option<NaiveDate>,
 }
 
 /// `GET /rewards` (finance, office): every award of every cycle with its reward's payment and the
@@ -1540,7 +1543,10 @@ pub async fn rewards(app: &App, caller: &Caller) -> Result<Vec<RewardLine>, AppE
                 reward_to_reclaim: application
                     .lifecycle
                     .revocation
-                    .is_some_and(|bar| bar.ground.reclaims_reward()),
+                    .is_some_and(|bar| bar.ground.reclaims_reward())
+                    && reward.paid_on.is_some()
+                    && reward.returned_on.is_none(),
+                returned_on: reward.returned_on,
             });
         }
     }
