@@ -222,7 +222,7 @@ app_errors! {
     StillValid { last_valid_day: NaiveDate } => 409, "still_valid",
         "the award is valid through {last_valid_day}", "奖项有效期至 {last_valid_day}，尚未届满。";
     FutureDate { date: NaiveDate, today: NaiveDate } => 422, "future_date",
-        "a date in the future is not allowed here ({date} after {today})", "日期不能晚于今天。";
+        "a date in the future is not allowed here ({date} after {today})", "日期（{date}）不能晚于今天（{today}）。";
     MissingCertificate => 422, "missing_certificate", "a certificate number is required", "请填写证书编号。";
 
     // --- expert review (Arts. 8, 11(5)–(7), 19, 20) ---

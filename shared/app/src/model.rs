@@ -1153,6 +1153,11 @@ pub struct RevocationCase {
     pub approval: Option<GovernmentApproval>,
     /// Why the case closed without revocation.
     pub closing_reason: Option<String>,
+    /// Who closed it without revocation, and when (UTC).
+    #[serde(default)]
+    pub closed_by: Option<String>,
+    #[serde(default)]
+    pub closed_at: Option<DateTime<Utc>>,
     pub reclaim: Reclaim,
 }
 

@@ -165,6 +165,28 @@ async fn reminders_visits_and_expiry_each_come_once_on_their_day_even_after_miss
 }
 
 #[tokio::test]
+async fn reminders_and_visits_caught_up_only_after_the_award_ended_are_dropped() {
+    let h = Harness::new();
+    let apps = awarded(&h, 1, date(2026, 10, 20), date(2026, 10, 21)).await;
+    run(&h, date(2026, 10, 21)).await;
+    // No run for five years: the next one expires the award and sends no stale reminder.
+    let late = run(&h, date(2031, 10, 25)).await;
+    assert_eq!(late.expired.len(), 1, "{late:?}");
+    assert!(
+        late.reminded.is_empty() && late.visits_due.is_empty(),
+        "{late:?}"
+    );
+    assert_eq!(
+        late.dropped,
+        3 + 5,
+        "three reminders, five visits: {late:?}"
+    );
+    assert_eq!(state(&h, &apps[0]).await, ApplicationState::Expired);
+    assert!(mails_about(&h, "有效期即将届满").is_empty());
+    assert_eq!(mails_about(&h, "有效期已届满").len(), 2);
+}
+
+#[tokio::test]
 async fn an_award_of_29_february_expires_after_the_last_day_of_february_five_years_on() {
     let h = Harness::new();
     let apps = awarded(&h, 1, date(2024, 2, 29), date(2026, 3, 2)).await;

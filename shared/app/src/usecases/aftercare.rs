@@ -270,15 +270,24 @@ async fn notify(
 ) -> Result<Option<ScheduleKind>, AppError> {
     let application = load_application(app, due.application_id).await?.record;
     let (applies, notices): (bool, &[(NoticeKind, Recipient)]) = match due.kind {
+        // A reminder caught up only after the award ended has nothing left to remind of.
         ScheduleKind::ExpiryReminder => (
-            application.state() == ApplicationState::Awarded,
+            application.state() == ApplicationState::Awarded
+                && application
+                    .lifecycle
+                    .validity
+                    .is_some_and(|validity| validity.covers(china_date(now))),
             &[
                 (NoticeKind::ExpiryReminder, Recipient::Applicant),
                 (NoticeKind::ExpiryReminder, Recipient::Office),
             ],
         ),
         ScheduleKind::FollowUpVisit => (
-            application.state() == ApplicationState::Awarded,
+            application.state() == ApplicationState::Awarded
+                && application
+                    .lifecycle
+                    .validity
+                    .is_some_and(|validity| validity.covers(china_date(now))),
             &[(NoticeKind::FollowUpVisitDue, Recipient::Office)],
         ),
         ScheduleKind::DebarmentEnd => (
@@ -691,6 +700,8 @@ pub async fn open_case(
             decision: None,
             approval: None,
             closing_reason: None,
+            closed_by: None,
+            closed_at: None,
             reclaim: Default::default(),
         };
         let mut updated = application.clone();
@@ -898,6 +909,8 @@ pub async fn decide_case(
         } else {
             case.status = CaseStatus::Closed;
             case.closing_reason = reason.clone();
+            case.closed_by = Some(caller.sub().to_owned());
+            case.closed_at = Some(now);
             extra.push(release_application(app, case.application_id, now).await?);
         }
         save_case(
@@ -965,6 +978,8 @@ pub async fn close_case(
         let mut case = loaded.record.clone();
         case.status = CaseStatus::Closed;
         case.closing_reason = Some(reason.clone());
+        case.closed_by = Some(caller.sub().to_owned());
+        case.closed_at = Some(now);
         let release = release_application(app, case.application_id, now).await?;
         save_case(
             app,
