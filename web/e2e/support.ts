@@ -88,18 +88,20 @@ export function screenshots(prefix: string): (page: Page, name: string) => Promi
 }
 
 /** One `award-local serve` on a scenario's own data folder, its clock `offsetDays` on
- * (AWARD_CLOCK_OFFSET_DAYS, read only at start); `start` resolves to its address once it says it
- * is serving. A second runner on the same folder continues the first's data. */
+ * (AWARD_CLOCK_OFFSET_DAYS, read only at start), serving the pages in `web` (default: the build);
+ * `start` resolves to its address once it says it is serving. A second runner on the same folder
+ * continues the first's data. */
 export class Runner {
   private child: ChildProcess | null = null
 
   constructor(
     private readonly bin: string,
     private readonly data: string,
+    private readonly web: string = join(import.meta.dirname, '..', 'dist'),
   ) {}
 
   start(offsetDays: number): Promise<string> {
-    const web = join(import.meta.dirname, '..', 'dist')
+    const web = this.web
     return new Promise((resolve, reject) => {
       const child = spawn(this.bin, ['serve', '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
         env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
@@ -137,6 +139,8 @@ export async function signIn(page: Page, base: string, roleZh: string, sub: stri
   await page.locator('input[data-testid="email"]').fill(email)
   await page.locator('[data-testid="sign-in"]').click()
   await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  // The sign-in page then opens the role's home page: a later `goto` must not race that.
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
 }
 
 /** The day `months` before `date` (`YYYY-MM-DD`), for the form's dates counted back from the deadline. */
