@@ -6,166 +6,41 @@
 // evidence and scores every GB/T 19580 item with the running total, saves and submits; the rest
 // of the panel submits by API; the Office reads each item's mean, median and spread and the box
 // plot. Screenshots under test-results/.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { usccCheckCharacter } from '../src/lib/uscc'
-import { callAt, chinaDate, field, pdf, tokenAt } from './support'
+import type { Browser, Page } from 'playwright-core'
+import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric } from './support'
 
-const bin = process.env.AWARD_LOCAL_BIN ?? ''
-const web = join(import.meta.dirname, '..', 'dist')
-const shots = join(import.meta.dirname, '..', 'test-results')
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
+const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
 const year = chinaDate(0).slice(0, 4)
 const organisation = '武威市示例质量有限公司'
 const uscc = '91620602MA74XY8Q08'
-let runner: ChildProcess | null = null
 let base = ''
 let browser: Browser
 let applicationId = ''
-
-/** Starts `award-local serve` on the scenario's data folder with its clock `offsetDays` on, and
- * resolves to its address once it says it is serving. */
-function startRunner(offsetDays: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', data, '--redrive-minutes', '1', '--web', web], {
-      env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    runner = child
-    let output = ''
-    const read = (chunk: Buffer) => {
-      output += chunk.toString()
-      const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-      if (address) resolve(address)
-    }
-    child.stdout?.on('data', read)
-    child.stderr?.on('data', read)
-    child.on('exit', (code) => reject(new Error(`award-local exited (${code}) before serving:\n${output}`)))
-  })
-}
-
-function stopRunner(): Promise<void> {
-  const child = runner
-  runner = null
-  if (!child || child.exitCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
-}
-
-let shot = 0
-async function screenshot(page: Page, name: string) {
-  shot += 1
-  await page.screenshot({ path: join(shots, `review-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
-
-async function signIn(page: Page, roleZh: string, sub: string, email: string) {
-  await page.goto(`${base}/#/sign-in`)
-  await page.locator('[data-testid="role"]').getByText(roleZh, { exact: true }).click()
-  await page.locator('input[data-testid="sub"]').fill(sub)
-  await page.locator('input[data-testid="email"]').fill(email)
-  await page.locator('[data-testid="sign-in"]').click()
-  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
-}
-
-/** The day `months` before `date` (`YYYY-MM-DD`), for the form's dates counted back from the deadline. */
-function monthsBefore(date: string, months: number): string {
-  const day = new Date(`${date}T00:00:00Z`)
-  day.setUTCMonth(day.getUTCMonth() - months)
-  return day.toISOString().slice(0, 10)
-}
-
-function yearsAfter(date: string, years: number): string {
-  return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`
-}
-
-/** The README's whole application form, with its dates counted back from `deadline`. */
-function completeForm(deadline: string, items: string[]) {
-  const y = Number(deadline.slice(0, 4))
-  const years = [y - 3, y - 2, y - 1].map((year, index) => ({
-    year,
-    revenue: 28_600_000_000 + index * 2_150_000_000,
-    profit: 3_140_000_000 + index * 280_000_000,
-    taxes: 1_865_000_000 + index * 120_000_000,
-    quality_indicators: [{ name: '产品监督抽查合格率', value: '100', unit: '%' }],
-  }))
-  return {
-    organisation: {
-      name: organisation,
-      uscc,
-      registration_date: '2015-06-01',
-      division_code: '620602',
-      registered_address: '甘肃省武威市凉州区黄羊镇工业园区8号',
-      legal_representative: '张建国',
-      industry_code: 'C1515',
-      employee_count: 486,
-      construction_enterprise: false,
-    },
-    contact: { name: '李梅', mobile: '13919351234', email: 'contact@example.cn' },
-    certificates: [
-      {
-        standard: 'GB/T 19001-2016',
-        number: '00124Q31234R2M',
-        issuer: '中国质量认证中心',
-        valid_from: monthsBefore(deadline, 14),
-        valid_until: yearsAfter(monthsBefore(deadline, 14), 3),
-      },
-    ],
-    self_assessment: Object.fromEntries(items.map((item) => [item, { score: 60, narrative: '按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。' }])),
-    key_indicators: years,
-    inspections: [
-      { date: monthsBefore(deadline, 27), kind: 'quality_sampling', passed: true },
-      { date: monthsBefore(deadline, 3), kind: 'quality_sampling', passed: true },
-    ],
-    declares_all_inspections_passed: true,
-    project_awards: [],
-    credit: { status: 'good' },
-    incidents: [],
-    declares_no_incidents: true,
-    compliance: { industry_policy: true, environmental: true, energy: true, work_safety: true, quality: true },
-    operating_normally: true,
-    integrity_pledge: true,
-  }
-}
-
-interface Rubric {
-  total_points: number
-  categories: { id: string; items: { id: string; points: number }[] }[]
-}
+const screenshot = screenshots('review')
+const signIn = (page: Page, roleZh: string, sub: string, email: string) => signInAt(page, base, roleZh, sub, email)
 
 let rubric: Rubric
 
-/** Five experts, none employed by the applicant; `expert-1` signs in through the pages. */
-const experts = [1, 2, 3, 4, 5].map((n) => {
-  const first17 = `1262000043800${String(n).padStart(4, '0')}`
-  return { account: `expert-${n}`, name: ['李四', '王五', '赵敏', '陈静', '刘洋'][n - 1] as string, employerUscc: `${first17}${usccCheckCharacter(first17)}` }
-})
-
 beforeAll(async () => {
-  expect(bin, 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  expect(process.env.AWARD_LOCAL_BIN ?? '', 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await stopRunner()
+  await runner.stop()
   rmSync(data, { recursive: true, force: true })
 })
 
 describe('the document review from the screening to the panel statistics', () => {
   it('brings an application to review by API, across the clock shift', async () => {
     // Today: the call, an application with its evidence, submitted and recommended (Art. 11(1)–(3)).
-    base = await startRunner(0)
+    base = await runner.start(0)
     const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
     const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
     const committee = await tokenAt(base, 'committee', 'committee-1', 'committee@wuwei.example.cn')
@@ -193,21 +68,8 @@ describe('the document review from the screening to the panel statistics', () =>
     })) as { id: string; version: number }
     applicationId = created.id
     const read = async () => (await call('GET', `/applications/${applicationId}`, applicant)) as { version: number; documents: { status: string }[]; lifecycle: { state: string } }
-    await call('PUT', `/applications/${applicationId}/form`, applicant, { version: (await read()).version, form: completeForm(deadline, items), recommender_id: recommender.id })
-    for (const category of open.required_documents) {
-      const body = pdf(category)
-      const sha256 = createHash('sha256').update(body).digest('hex')
-      const declared = (await call('POST', `/applications/${applicationId}/documents`, applicant, {
-        category,
-        file_name: `${category}.pdf`,
-        content_type: 'application/pdf',
-        size: body.length,
-        sha256,
-      })) as { upload: { method: string; url: string; headers: Record<string, string> } }
-      const headers = Object.fromEntries(Object.entries(declared.upload.headers).filter(([name]) => !['content-length', 'host'].includes(name)))
-      const stored = await fetch(declared.upload.url, { method: declared.upload.method, headers, body: new Uint8Array(body) })
-      expect(stored.status, await stored.text()).toBeLessThan(300)
-    }
+    await call('PUT', `/applications/${applicationId}/form`, applicant, { version: (await read()).version, form: completeForm(deadline, items, { name: organisation, uscc }), recommender_id: recommender.id })
+    await uploadEvidence(base, applicationId, applicant, open.required_documents)
     await expect.poll(async () => (await read()).documents.filter((d) => d.status === 'received').length, { timeout: 30_000 }).toBe(open.required_documents.length)
     await call('POST', `/applications/${applicationId}/submit`, applicant)
     await call('POST', `/applications/${applicationId}/recommend`, unit, { opinion: '经审核，申报材料齐全，同意推荐。', signer_name: '赵六' })
@@ -221,10 +83,10 @@ describe('the document review from the screening to the panel statistics', () =>
         profile: { name: expert.name, sector: 'university', employer: '兰州某大学', employer_uscc: expert.employerUscc, history: [], specialities: ['C'], email: `${expert.account}@example.cn`, relations: [] },
       })
     }
-    await stopRunner()
+    await runner.stop()
 
     // 60 days on: past the recommendation deadline, so the schedule moves the cycle to review.
-    base = await startRunner(60)
+    base = await runner.start(60)
     const officeLater = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
     await expect.poll(async () => ((await callAt(base, 'GET', `/cycles/${year}`, officeLater)) as { status: string }).status, { timeout: 30_000 }).toBe('reviewing')
   })

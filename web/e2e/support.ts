@@ -1,7 +1,12 @@
 // What the browser scenarios share: tokens and calls for the setup done by API, China dates,
-// a small real PDF, and the pages' field locators.
+// a small real PDF, the pages' field locators, the browser, and runners on a scenario's own data
+// folder with their clocks moved on.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
 import { expect } from 'vitest'
-import type { Page } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { usccCheckCharacter } from '../src/lib/uscc'
 
 /** A token from the runner's development sign-in, for the setup the Office does by API. */
 export async function tokenAt(base: string, role: string, sub: string, email: string): Promise<string> {
@@ -63,3 +68,166 @@ export async function fillDate(page: Page, path: string, date: string) {
   await input.press('Enter')
 }
 
+
+/** Debian's Chromium, headless, through playwright-core (no browser is downloaded). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/** Full-page screenshots under `test-results/`, numbered in the order taken, named `prefix-NN-name.png`. */
+export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
+  let shot = 0
+  return async (page, name) => {
+    shot += 1
+    await page.screenshot({ path: join(import.meta.dirname, '..', 'test-results', `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+  }
+}
+
+/** One `award-local serve` on a scenario's own data folder, its clock `offsetDays` on
+ * (AWARD_CLOCK_OFFSET_DAYS, read only at start), serving the pages in `web` (default: the build);
+ * `start` resolves to its address once it says it is serving. A second runner on the same folder
+ * continues the first's data. */
+export class Runner {
+  private child: ChildProcess | null = null
+
+  constructor(
+    private readonly bin: string,
+    private readonly data: string,
+    private readonly web: string = join(import.meta.dirname, '..', 'dist'),
+  ) {}
+
+  start(offsetDays: number): Promise<string> {
+    const web = this.web
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.bin, ['serve', '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
+        env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      this.child = child
+      let output = ''
+      const read = (chunk: Buffer) => {
+        output += chunk.toString()
+        const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+        if (address) resolve(address)
+      }
+      child.stdout?.on('data', read)
+      child.stderr?.on('data', read)
+      child.on('exit', (code) => reject(new Error(`award-local exited (${code}) before serving:\n${output}`)))
+    })
+  }
+
+  stop(): Promise<void> {
+    const child = this.child
+    this.child = null
+    if (!child || child.exitCode !== null) return Promise.resolve()
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  }
+}
+
+/** Signs in on the development sign-in page as `sub` in the role named `roleZh`. */
+export async function signIn(page: Page, base: string, roleZh: string, sub: string, email: string) {
+  await page.goto(`${base}/#/sign-in`)
+  await page.locator('[data-testid="role"]').getByText(roleZh, { exact: true }).click()
+  await page.locator('input[data-testid="sub"]').fill(sub)
+  await page.locator('input[data-testid="email"]').fill(email)
+  await page.locator('[data-testid="sign-in"]').click()
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  // The sign-in page then opens the role's home page: a later `goto` must not race that.
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
+}
+
+/** The day `months` before `date` (`YYYY-MM-DD`), for the form's dates counted back from the deadline. */
+function monthsBefore(date: string, months: number): string {
+  const day = new Date(`${date}T00:00:00Z`)
+  day.setUTCMonth(day.getUTCMonth() - months)
+  return day.toISOString().slice(0, 10)
+}
+
+function yearsAfter(date: string, years: number): string {
+  return `${Number(date.slice(0, 4)) + years}${date.slice(4)}`
+}
+
+export interface Rubric {
+  total_points: number
+  categories: { id: string; items: { id: string; points: number }[] }[]
+}
+
+/** The README's whole application form for `organisation`, its dates counted back from `deadline`. */
+export function completeForm(deadline: string, items: string[], organisation: { name: string; uscc: string }) {
+  const y = Number(deadline.slice(0, 4))
+  const years = [y - 3, y - 2, y - 1].map((year, index) => ({
+    year,
+    revenue: 28_600_000_000 + index * 2_150_000_000,
+    profit: 3_140_000_000 + index * 280_000_000,
+    taxes: 1_865_000_000 + index * 120_000_000,
+    quality_indicators: [{ name: '产品监督抽查合格率', value: '100', unit: '%' }],
+  }))
+  return {
+    organisation: {
+      name: organisation.name,
+      uscc: organisation.uscc,
+      registration_date: '2015-06-01',
+      division_code: '620602',
+      registered_address: '甘肃省武威市凉州区黄羊镇工业园区8号',
+      legal_representative: '张建国',
+      industry_code: 'C1515',
+      employee_count: 486,
+      construction_enterprise: false,
+    },
+    contact: { name: '李梅', mobile: '13919351234', email: 'contact@example.cn' },
+    certificates: [
+      {
+        standard: 'GB/T 19001-2016',
+        number: '00124Q31234R2M',
+        issuer: '中国质量认证中心',
+        valid_from: monthsBefore(deadline, 14),
+        valid_until: yearsAfter(monthsBefore(deadline, 14), 3),
+      },
+    ],
+    self_assessment: Object.fromEntries(items.map((item) => [item, { score: 60, narrative: '按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。' }])),
+    key_indicators: years,
+    inspections: [
+      { date: monthsBefore(deadline, 27), kind: 'quality_sampling', passed: true },
+      { date: monthsBefore(deadline, 3), kind: 'quality_sampling', passed: true },
+    ],
+    declares_all_inspections_passed: true,
+    project_awards: [],
+    credit: { status: 'good' },
+    incidents: [],
+    declares_no_incidents: true,
+    compliance: { industry_policy: true, environmental: true, energy: true, work_safety: true, quality: true },
+    operating_normally: true,
+    integrity_pledge: true,
+  }
+}
+
+/** Five experts, none employed by the applicant (employer USCCs with a valid check character). */
+export const EXPERTS = [1, 2, 3, 4, 5].map((n) => {
+  const first17 = `1262000043800${String(n).padStart(4, '0')}`
+  return { account: `expert-${n}`, name: ['李四', '王五', '赵敏', '陈静', '刘洋'][n - 1] as string, employerUscc: `${first17}${usccCheckCharacter(first17)}` }
+})
+
+/** Declares one evidence file per required category and uploads it through its presigned link. */
+export async function uploadEvidence(base: string, applicationId: string, bearer: string, categories: string[]) {
+  for (const category of categories) {
+    const body = pdf(category)
+    const sha256 = createHash('sha256').update(body).digest('hex')
+    const declared = (await callAt(base, 'POST', `/applications/${applicationId}/documents`, bearer, {
+      category,
+      file_name: `${category}.pdf`,
+      content_type: 'application/pdf',
+      size: body.length,
+      sha256,
+    })) as { upload: { method: string; url: string; headers: Record<string, string> } }
+    const headers = Object.fromEntries(Object.entries(declared.upload.headers).filter(([name]) => !['content-length', 'host'].includes(name)))
+    const stored = await fetch(declared.upload.url, { method: declared.upload.method, headers, body: new Uint8Array(body) })
+    expect(stored.status, await stored.text()).toBeLessThan(300)
+  }
+}

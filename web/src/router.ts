@@ -4,7 +4,7 @@
 import type { Component } from 'vue'
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Role } from './api/types'
-import { hasRole } from './auth/session'
+import { authReady, hasRole } from './auth/session'
 import HomePage from './pages/public/HomePage.vue'
 
 declare module 'vue-router' {
@@ -81,7 +81,9 @@ export const router = createRouter({
   ],
 })
 
-router.beforeEach((to: RouteLocationNormalized) => {
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  // The first page waits for `/config.json` and any return from the hosted UI.
+  await authReady()
   const role = to.meta.role
   if (role && !hasRole(role)) {
     return { path: '/sign-in', query: { role, redirect: to.fullPath } }

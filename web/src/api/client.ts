@@ -73,8 +73,17 @@ export function errorFromResponse(status: number, text: string): ApiError {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
+// The API's origin: `''` (same-origin, as the local runner serves the pages) unless
+// `/config.json` names one (API Gateway's own domain beside CloudFront's).
+let apiBase = ''
+
+/** Points every call at `base` (`https://api.example.cn`, no trailing slash; `''`: same-origin). */
+export function setApiBase(base: string): void {
+  apiBase = base.replace(/\/+$/, '')
+}
+
 /**
- * Calls the API at `path` (relative, e.g. `/cycles/open`). `body` is sent as JSON. Resolves to
+ * Calls the API at `path` (from the API's root, e.g. `/cycles/open`). `body` is sent as JSON. Resolves to
  * the parsed JSON answer typed as `T` (the caller names the shape from `./types`).
  * Rejects with `ApiError` for every non-2xx answer and for network failures (`code: network`).
  */
@@ -89,7 +98,7 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   }
   let response: Response
   try {
-    response = await fetch(path, init)
+    response = await fetch(`${apiBase}${path}`, init)
   } catch (error) {
     throw unexpected(0, String(error))
   }
@@ -120,7 +129,7 @@ export async function downloadFile(path: string, fileName: string): Promise<void
   if (token) headers.authorization = `Bearer ${token}`
   let response: Response
   try {
-    response = await fetch(path, { headers })
+    response = await fetch(`${apiBase}${path}`, { headers })
   } catch (error) {
     throw unexpected(0, String(error))
   }

@@ -70,3 +70,17 @@ export function uploadWithProgress(
     request.send(body)
   })
 }
+
+/**
+ * Reads with `read` until it answers non-null (the record checked: storage's event compares the
+ * stored object with its declaration a moment after the upload), every `intervalMs`, at most
+ * `attempts` times; null when it never did.
+ */
+export async function untilChecked<T>(read: () => Promise<T | null>, attempts = 60, intervalMs = 500): Promise<T | null> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const answer = await read()
+    if (answer !== null) return answer
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  return null
+}

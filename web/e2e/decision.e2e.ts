@@ -1,0 +1,410 @@
+// The later stages in a real browser, from the on-site review to the public register. What comes
+// before (the call, an application recommended, screened, the document and on-site panels' sheets)
+// is set up by API on runners over one data folder, their clocks moved on as the stages need
+// (AWARD_CLOCK_OFFSET_DAYS): the call's deadlines are today, so one day on the cycle is in review;
+// once the publicity has started, a runner past its last day lets the daily run close it. Each
+// browser context's clock is set to the runner's, as a person's would be. In Chromium: the
+// Office records the visit, uploads the panel's report and records the survey; reads the combined
+// ranking and sends the candidates; the Committee uploads its minutes and deliberates; the Office
+// records the consultation and starts the publicity; a member of the public objects through the
+// publicity page with a PDF (progress to 100 %); the Office reads it and records its finding; the
+// executive meeting, the approval and the award; the finance bureau records the payment; the
+// public reads the winners and the register. Screenshots under test-results/.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { formatYuan } from '../src/lib/money'
+import {
+  callAt,
+  chinaDate,
+  completeForm,
+  EXPERTS as experts,
+  field,
+  fillDate,
+  launchChromium,
+  pdf,
+  Runner,
+  screenshots,
+  signIn,
+  tokenAt,
+  uploadEvidence,
+  type Rubric,
+} from './support'
+
+const data = mkdtempSync(join(tmpdir(), 'award-decision-'))
+const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
+const year = chinaDate(0).slice(0, 4)
+const organisation = { name: '武威市示例质量有限公司', uscc: '91620602MA74XY8Q08' }
+const screenshot = screenshots('decision')
+let browser: Browser
+let base = ''
+/** Days the running runner's clock is ahead of this machine's. */
+let offset = 0
+let applicationId = ''
+let rubric: Rubric
+let publicityLastDay = ''
+
+/** China's date on the running runner's clock, `days` from its today. */
+const runnerDate = (days = 0) => chinaDate(offset + days)
+const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
+const token = (role: string, sub: string, email: string) => tokenAt(base, role, sub, email)
+const office = () => token('office', 'office-1', 'office@wuwei.example.cn')
+
+/** The page the running test drives, kept for a screenshot when it fails. */
+let current: Page | null = null
+
+/** A page in a fresh context whose clock reads the runner's time (timers keep running). */
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext()
+  await context.clock.setFixedTime(new Date(Date.now() + offset * 86_400_000))
+  current = await context.newPage()
+  return current
+}
+
+/** `2026-12-01` → `2026年12月1日`, as the pages write China dates. */
+function zh(date: string): string {
+  return `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`
+}
+
+async function restartAt(days: number) {
+  await runner.stop()
+  offset = days
+  base = await runner.start(days)
+}
+
+/** Each expert of `phase`'s panel declares no conflict, pledges and submits every item at `percent`. */
+async function panelScores(phase: 'document' | 'onsite', percent: number) {
+  const items = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+  const percents = Object.fromEntries(items.map((item) => [item, percent]))
+  let scored = 0
+  for (const expert of experts) {
+    const bearer = await token('expert', expert.account, `${expert.account}@example.cn`)
+    const mine = (await call('GET', '/reviews', bearer)) as { reviews: { application_id: string; phase: string }[] }
+    if (!mine.reviews.some((review) => review.application_id === applicationId && review.phase === phase)) continue
+    const path = `/reviews/${applicationId}/${phase}`
+    await call('POST', `${path}/declaration`, bearer, { conflict: false, pledge: true })
+    const before = (await call('GET', path, bearer)) as { version: number }
+    await call('PUT', `${path}/sheet`, bearer, { version: before.version, items: percents, comments: {} })
+    const saved = (await call('GET', path, bearer)) as { version: number }
+    await call('POST', `${path}/submit`, bearer, { version: saved.version, items: percents, comments: {} })
+    scored += 1
+  }
+  return scored
+}
+
+beforeAll(async () => {
+  expect(process.env.AWARD_LOCAL_BIN ?? '', 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
+  browser = await launchChromium()
+})
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && current) await screenshot(current, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`)
+  current = null
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await runner.stop()
+  rmSync(data, { recursive: true, force: true })
+})
+
+describe('from the on-site review to the public register', () => {
+  it('brings an application through both panels by API', async () => {
+    // Today: the call with both deadlines today, an application recommended and screened.
+    base = await runner.start(0)
+    const officeToday = await office()
+    const committee = await token('committee', 'committee-1', 'committee@wuwei.example.cn')
+    const applicant = await token('applicant', 'ent-1', 'contact@example.cn')
+    const unit = await token('recommender', 'liangzhou-1', 'liangzhou@wuwei.example.cn')
+    const deadline = chinaDate(0)
+    await call('POST', '/cycles', officeToday, { id: year, title: `${year}年度武威市人民政府质量奖`, application_deadline: deadline, recommendation_deadline: deadline })
+    await call('POST', `/cycles/${year}/rules/approve`, committee)
+    await call('POST', `/cycles/${year}/open`, officeToday)
+    const open = (await call('GET', '/cycles/open', officeToday)) as { rules: { rubric: Rubric }; required_documents: string[] }
+    rubric = open.rules.rubric
+    const items = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+    const recommender = (await call('POST', '/recommenders', officeToday, {
+      name: '凉州区质量发展领导小组办公室',
+      scope: { kind: 'county', division_code: '620602' },
+      mailbox: 'liangzhou@wuwei.example.cn',
+      accounts: ['liangzhou-1'],
+    })) as { id: string }
+    const created = (await call('POST', '/applications', applicant, {
+      organisation_name: organisation.name,
+      uscc: organisation.uscc,
+      registration_date: '2015-06-01',
+      division_code: '620602',
+      contact_email: 'contact@example.cn',
+    })) as { id: string }
+    applicationId = created.id
+    const read = async () => (await call('GET', `/applications/${applicationId}`, applicant)) as { version: number; documents: { status: string }[] }
+    await call('PUT', `/applications/${applicationId}/form`, applicant, { version: (await read()).version, form: completeForm(deadline, items, organisation), recommender_id: recommender.id })
+    await uploadEvidence(base, applicationId, applicant, open.required_documents)
+    await expect.poll(async () => (await read()).documents.filter((d) => d.status === 'received').length, { timeout: 30_000 }).toBe(open.required_documents.length)
+    await call('POST', `/applications/${applicationId}/submit`, applicant)
+    await call('POST', `/applications/${applicationId}/recommend`, unit, { opinion: '经审核，申报材料齐全，同意推荐。', signer_name: '赵六' })
+    await expect
+      .poll(async () => ((await call('GET', `/applications/${applicationId}/screening`, officeToday)) as { screening: unknown }).screening !== null, { timeout: 30_000 })
+      .toBe(true)
+    for (const expert of experts) {
+      await call('POST', '/experts', officeToday, {
+        account: expert.account,
+        profile: { name: expert.name, sector: 'university', employer: '兰州某大学', employer_uscc: expert.employerUscc, history: [], specialities: ['C'], email: `${expert.account}@example.cn`, relations: [] },
+      })
+    }
+
+    // One day on: past the recommendation deadline, the cycle is in review.
+    await restartAt(1)
+    const staff = await office()
+    await expect.poll(async () => ((await call('GET', `/cycles/${year}`, staff)) as { status: string }).status, { timeout: 30_000 }).toBe('reviewing')
+    const screening = (await call('GET', `/applications/${applicationId}/screening`, staff)) as { needs_review: string[] }
+    for (const condition of screening.needs_review) {
+      await call('POST', `/applications/${applicationId}/screening/settlements`, staff, { condition, outcome: 'pass', reason: '已核对原件，符合要求。' })
+    }
+    await call('POST', `/applications/${applicationId}/screening/confirm`, staff)
+    await call('POST', `/cycles/${year}/assignments`, staff, { phase: 'document', seed: 42 })
+    expect(await panelScores('document', 75)).toBe(5)
+    const documentState = async () => ((await call('GET', `/applications/${applicationId}/reviews/document`, staff)) as { state: string }).state
+    await expect.poll(documentState, { timeout: 30_000 }).toBe('document_reviewed')
+    const shortlist = (await call('GET', `/cycles/${year}/shortlist`, staff)) as { shortlisted: { application_id: string }[] }
+    expect(shortlist.shortlisted.map((entry) => entry.application_id)).toEqual([applicationId])
+    await call('POST', `/cycles/${year}/shortlist/confirm`, staff, { applications: [applicationId] })
+    await call('POST', `/cycles/${year}/assignments`, staff, { phase: 'onsite', seed: 7 })
+  })
+
+  it("records the on-site review's visit, report and survey through the Office's page", async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office-review/${applicationId}/onsite`)
+    await fillDate(page, 'date', runnerDate())
+    await field(page, 'notes').locator('textarea').fill('现场查看生产线和质量检验室，访谈管理层与一线员工。')
+    await page.getByRole('button', { name: '记录现场评审' }).click()
+    await expect.poll(() => page.locator('[data-testid="onsite-visit"]').textContent(), { timeout: 15_000 }).toContain(zh(runnerDate()))
+
+    // The on-site panel (three experts) scores by API at 80 %.
+    expect(await panelScores('onsite', 80)).toBe(3)
+
+    const report = pdf('onsite review report')
+    await page.locator('input[data-upload-input="review-report"]').setInputFiles({ name: '现场评审报告.pdf', mimeType: 'application/pdf', buffer: report })
+    await expect.poll(() => page.locator('[data-testid="review-report"] [data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
+    // The report counts once storage's event has been checked against the declaration.
+    await expect.poll(() => page.locator('[data-testid="reports"]').textContent(), { timeout: 30_000 }).toContain('现场评审报告.pdf（已接收）')
+
+    await field(page, 'score').locator('input').fill('88.5')
+    await field(page, 'respondents').locator('input').fill('120')
+    await field(page, 'method').locator('input').fill('问卷调查')
+    await page.getByRole('button', { name: '记录满意度调查' }).click()
+    await expect.poll(() => page.locator('[data-testid="survey"]').textContent(), { timeout: 15_000 }).toBe('满意度：88.50（120 人，问卷调查）')
+    // Visit, report and survey in, every sheet submitted: the on-site review completes.
+    await page.locator('[data-testid="aggregate"]').click()
+    await expect.poll(() => page.locator('[data-testid="phase-state"]').textContent(), { timeout: 15_000 }).toBe('现场评审完成')
+    await screenshot(page, 'office-onsite')
+  })
+
+  it('ranks the application and sends it to the Committee as its candidate', async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office/${year}/ranking`)
+    const row = page.locator('[data-testid="ranking"] tbody tr', { hasText: organisation.name })
+    // Document 750 and on-site 800 of the rubric's 1000 points, satisfaction 88.5 of 100; weighted
+    // 30/60/10 on the percentages: 22.5 + 48 + 8.85 = 79.35.
+    expect(rubric.total_points).toBe(1000)
+    await expect.poll(async () => (await row.locator('td').allTextContents()).slice(0, 6), { timeout: 15_000 }).toEqual(['1', organisation.name, '750.00', '800.00', '88.50', '79.35'])
+    expect(await row.textContent()).toContain('候选')
+    await page.locator('[data-testid="send-candidates"]').click()
+    await expect.poll(() => page.locator('[data-testid="ranking-message"]').textContent(), { timeout: 15_000 }).toBe('候选名单已报送评审委员会。')
+    const staff = await office()
+    expect(((await call('GET', `/applications/${applicationId}`, staff)) as { lifecycle: { state: string } }).lifecycle.state).toBe('candidate')
+    await screenshot(page, 'office-ranking')
+  })
+
+  it('lets the Committee upload its minutes and record its deliberation', async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    await page.goto(`${base}/#/committee`)
+    const minutes = page.waitForResponse((response) => response.url().endsWith(`/cycles/${year}/minutes`) && response.request().method() === 'POST')
+    await page.locator('input[data-upload-input="minutes"]').setInputFiles({ name: '评审委员会会议纪要.pdf', mimeType: 'application/pdf', buffer: pdf('committee minutes') })
+    const minutesId = ((await (await minutes).json()) as { attachment: { id: string } }).attachment.id
+    await expect.poll(() => page.locator('[data-testid="minutes"] [data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
+    const committee = await token('committee', 'committee-1', 'committee@wuwei.example.cn')
+    // Received once storage's event is checked: the Committee can then read its own minutes.
+    await expect
+      .poll(async () => (await fetch(`${base}/attachments/${minutesId}/download`, { headers: { authorization: `Bearer ${committee}` } })).status, { timeout: 30_000 })
+      .toBe(200)
+
+    // Either the list loads (a runner where the Committee reads the ranking) or its refusal shows.
+    const candidates = page.locator('[data-testid="candidates"]')
+    const refused = page.locator('[data-testid="ranking-error"]')
+    await expect.poll(async () => (await candidates.count()) + (await refused.count()), { timeout: 15_000 }).toBe(1)
+    if ((await candidates.count()) === 1) {
+      expect(await candidates.textContent()).toContain(organisation.name)
+      await field(page, `votes_for-${applicationId}`).locator('input').fill('9')
+      await field(page, `abstentions-${applicationId}`).locator('input').fill('1')
+      await fillDate(page, 'meeting_date', runnerDate())
+      await field(page, 'minutes_reference').locator('input').fill(`评委会〔${year}〕3号`)
+      await page.locator('[data-testid="record-deliberation"]').click()
+    } else {
+      // This runner refuses the Committee the ranking: the record goes in by API with the
+      // minutes uploaded above.
+      expect(await refused.textContent()).toContain('无法读取候选名单')
+      await call('POST', `/cycles/${year}/deliberation`, committee, {
+        meeting_date: runnerDate(),
+        minutes_reference: `评委会〔${year}〕3号`,
+        minutes_attachment_id: minutesId,
+        decisions: [{ application_id: applicationId, include: true, votes_for: 9, votes_against: 0, abstentions: 1 }],
+      })
+      await page.reload()
+    }
+    const recorded = page.locator('[data-testid="deliberation-recorded"]')
+    await expect.poll(() => recorded.textContent(), { timeout: 15_000 }).toContain(`评委会〔${year}〕3号`)
+    expect(await recorded.textContent()).toContain('列入建议名单')
+    expect(await recorded.textContent()).toContain('9/0/1')
+    await screenshot(page, 'committee-deliberation')
+  })
+
+  it('records the consultation and starts the publicity on the working-day calendar', async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office/${year}/decision`)
+    const consultation = page.locator('[data-testid="consultation"]')
+    await consultation.locator('[data-field="date"] input').fill(runnerDate())
+    await consultation.locator('[data-field="date"] input').press('Enter')
+    await consultation.locator('[data-field="opinions"] textarea').fill('同意评审委员会建议名单。')
+    await consultation.getByRole('button', { name: '记录' }).click()
+    await expect.poll(() => page.locator('[data-testid="consultation-recorded"]').textContent(), { timeout: 15_000 }).toContain('同意评审委员会建议名单。')
+
+    await fillDate(page, 'first_day', runnerDate())
+    await page.getByRole('button', { name: '开始公示' }).click()
+    const period = page.locator('[data-testid="publicity-period"]')
+    await expect.poll(() => period.textContent(), { timeout: 15_000 }).toContain(`公示期：${zh(runnerDate())} 至`)
+    const staff = await office()
+    const cycle = (await call('GET', `/cycles/${year}`, staff)) as { decision: { publicity: { last_day: string; working_days: number } } }
+    publicityLastDay = cycle.decision.publicity.last_day
+    expect(cycle.decision.publicity.working_days).toBe(5)
+    expect(await period.textContent()).toContain(`至 ${zh(publicityLastDay)}（5 个工作日）`)
+    // Five working days reach at least four days past the first (a weekend or a holiday may add more).
+    expect(Date.parse(publicityLastDay) - Date.parse(runnerDate())).toBeGreaterThanOrEqual(4 * 86_400_000)
+    expect(await page.locator('[data-testid="decided"]').textContent()).toContain('公示中')
+    await screenshot(page, 'office-publicity')
+  })
+
+  it('takes an objection with its PDF from a member of the public, without an account', async () => {
+    const page = await newPage()
+    await page.goto(`${base}/#/publicity/${year}`)
+    await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
+    // Every field is checked before anything is sent.
+    await page.locator('[data-testid="send-objection"]').click()
+    await expect.poll(() => field(page, 'objector_name').textContent()).toContain('请填写姓名。')
+    expect(await field(page, 'contact').textContent()).toContain('联系方式应为手机号码（11位）或电子邮箱。')
+
+    await field(page, 'application_id').locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item', { hasText: organisation.name }).click()
+    await field(page, 'objector_name').locator('input').fill('张三')
+    await field(page, 'contact').locator('input').fill('zhangsan@example.cn')
+    await field(page, 'content').locator('textarea').fill('该单位2025年曾发生产品质量投诉，请核实。')
+    await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: pdf('complaint record') })
+    await page.locator('[data-testid="send-objection"]').click()
+    await expect.poll(() => page.locator('[data-testid="objection-receipt"]').textContent(), { timeout: 15_000 }).toContain('受理编号：')
+    await expect.poll(() => page.locator('[data-testid="objection-upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
+    expect(await page.locator('[data-testid="objection-upload-refused"]').count()).toBe(0)
+    await screenshot(page, 'public-objection')
+  })
+
+  it("shows the Office the objection and its file, and records the Office's finding", async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office/${year}/decision`)
+    const objection = page.locator('[data-testid="objection"]')
+    await expect.poll(() => objection.textContent(), { timeout: 15_000 }).toContain('张三（zhangsan@example.cn）')
+    expect(await objection.locator('[data-testid="objection-status"]').textContent()).toBe('待核实')
+    // The file opens once storage's event has been checked; the Office's link answers then.
+    const staff = await office()
+    const listed = (await call('GET', `/cycles/${year}/objections`, staff)) as { objections: { attachment_id: string | null }[] }
+    const attachment = listed.objections[0]?.attachment_id ?? ''
+    expect(attachment).not.toBe('')
+    await expect
+      .poll(async () => (await fetch(`${base}/attachments/${attachment}/download`, { headers: { authorization: `Bearer ${staff}` } })).status, { timeout: 30_000 })
+      .toBe(200)
+    const popup = page.context().waitForEvent('page')
+    await objection.getByRole('button', { name: '查看附件' }).click()
+    expect((await popup).url()).toContain(attachment)
+
+    await objection.locator('.el-radio', { hasText: '异议不成立' }).click()
+    await objection.locator('textarea').fill('经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
+    await objection.getByRole('button', { name: '记录核实结论' }).click()
+    await expect.poll(() => objection.locator('[data-testid="objection-status"]').textContent(), { timeout: 15_000 }).toBe('异议不成立')
+    expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toBe('核实答复：经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
+    // Approval waits for the publicity's end: no approval offered while it runs.
+    expect(await page.locator('[data-testid="decided"]').getByRole('button', { name: '批准' }).count()).toBe(0)
+    await screenshot(page, 'office-objection-finding')
+  })
+
+  it('records the executive meeting, approves and awards after the publicity closed', async () => {
+    // Past the publicity's last day: the daily run closes the period (no objection left open).
+    const toLastDay = Math.round((Date.parse(publicityLastDay) - Date.parse(chinaDate(0))) / 86_400_000)
+    await restartAt(toLastDay + 2)
+    const staff = await office()
+    await expect
+      .poll(async () => ((await call('GET', `/applications/${applicationId}`, staff)) as { publicity_closed_on?: string | null }).publicity_closed_on ?? null, { timeout: 30_000 })
+      .not.toBeNull()
+
+    const page = await newPage()
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await page.goto(`${base}/#/office/${year}/decision`)
+    const meeting = page.locator('[data-testid="executive-meeting"]')
+    await meeting.locator('[data-field="date"] input').fill(runnerDate())
+    await meeting.locator('[data-field="date"] input').press('Enter')
+    await meeting.locator('[data-field="session"] input').fill('市政府第35次常务会议')
+    await meeting.locator('[data-field="minutes_reference"] input').fill(`武政常〔${year}〕35号`)
+    await meeting.getByRole('button', { name: '记录常务会议' }).click()
+    await expect.poll(() => page.locator('[data-testid="executive-meeting-recorded"]').textContent(), { timeout: 15_000 }).toContain(`武政常〔${year}〕35号`)
+
+    await fillDate(page, 'approved_on', runnerDate())
+    const row = page.locator('[data-testid="decided"] tbody tr', { hasText: organisation.name })
+    await row.getByRole('button', { name: '批准' }).click()
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('市政府批准')
+    await row.getByRole('button', { name: '颁奖' }).click()
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已获奖')
+    await screenshot(page, 'office-award')
+  })
+
+  it("lets the finance bureau record the reward's payment", async () => {
+    const page = await newPage()
+    await signIn(page, base, '财政部门', 'finance-1', 'finance@wuwei.example.cn')
+    await page.goto(`${base}/#/finance`)
+    const row = page.locator('[data-testid="rewards"] tbody tr', { hasText: organisation.name })
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
+    const finance = await token('finance', 'finance-1', 'finance@wuwei.example.cn')
+    const rewards = (await call('GET', '/rewards', finance)) as { rewards: { reward_fen: number; certificate_number: string }[] }
+    const reward = rewards.rewards[0]
+    expect(reward).toBeDefined()
+    // The amount in 元 with two decimals, from integer fen.
+    expect(reward?.reward_fen ?? 0).toBeGreaterThan(0)
+    expect(await row.textContent()).toContain(formatYuan(reward?.reward_fen ?? 0))
+    await fillDate(page, 'paid_on', runnerDate())
+    await field(page, 'voucher').locator('input').fill(`财付〔${year}〕118号`)
+    await row.getByRole('button', { name: '记录' }).click()
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(`${zh(runnerDate())} 已支付（财付〔${year}〕118号）`)
+    await screenshot(page, 'finance-payment')
+  })
+
+  it('shows the public the winners and the register', async () => {
+    const page = await newPage()
+    await page.goto(`${base}/#/awards/${year}`)
+    const winners = page.locator('[data-testid="winners"] tbody tr', { hasText: organisation.name })
+    await expect.poll(() => winners.count(), { timeout: 15_000 }).toBe(1)
+    expect(await winners.textContent()).toContain(organisation.uscc)
+    expect(await winners.textContent()).toContain(`${zh(runnerDate())} 至`)
+    expect(await page.locator('[data-testid="public-awards"]').textContent()).toContain(`武政常〔${year}〕35号`)
+    await screenshot(page, 'public-winners')
+
+    await page.goto(`${base}/#/register`)
+    const entry = page.locator('[data-testid="register-awards"] tbody tr', { hasText: organisation.name })
+    await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1)
+    expect(await entry.textContent()).toContain('有效')
+    expect(await entry.textContent()).toContain(year)
+    await screenshot(page, 'public-register')
+  })
+})
