@@ -1,4 +1,4 @@
-// The pages' figures for PERFORMANCE.md, after `npm run build`: the gzip sizes of the public entry
+// The pages' figures for docs/PERFORMANCE.md, after `npm run build`: the gzip sizes of the public entry
 // (what the public home page loads: its JS chunks and CSS), of the public pages loaded on demand,
 // and of the staff pages (every role's lazy chunks and what they load, less what the entry already
 // has); then the time to first render (first contentful paint) of the public home page in
