@@ -53,6 +53,9 @@ pub(crate) fn router(state: Arc<Shared>, web_dir: Option<&std::path::Path>) -> R
         router = router
             .route_service("/", ServeFile::new(dir.join("index.html")))
             .nest_service("/assets", ServeDir::new(dir.join("assets")));
+        // The pages' run-time configuration: absent locally (404: the development sign-in), or the
+        // one the operator put beside the pages.
+        router = router.route_service("/config.json", ServeFile::new(dir.join("config.json")));
     }
     router.fallback(api).with_state(state)
 }

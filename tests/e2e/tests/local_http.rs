@@ -2198,6 +2198,13 @@ async fn the_runner_serves_the_pages_and_signs_people_in_beside_the_api() {
         .await
         .unwrap();
     assert_eq!(notices.status(), StatusCode::OK);
+    // No run-time configuration beside the pages: 404, so they use the development sign-in.
+    let config = http
+        .get(format!("{base}/config.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(config.status(), StatusCode::NOT_FOUND);
 
     let client = Client::new(&server);
     let (status, signed_in) = client
