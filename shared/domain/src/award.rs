@@ -176,6 +176,14 @@ impl RevocationGround {
         matches!(self, Self::Fraud)
     }
 
+    /// The article as the Chinese notices name it: `第十七条` or `第十八条`.
+    pub fn article_zh(self) -> &'static str {
+        match self {
+            Self::Fraud => "第十七条",
+            Self::Cause { .. } => "第十八条",
+        }
+    }
+
     pub fn article(self) -> &'static str {
         match self {
             Self::Fraud => "Art. 17",

@@ -269,25 +269,22 @@ async fn notify(
     now: DateTime<Utc>,
 ) -> Result<Option<ScheduleKind>, AppError> {
     let application = load_application(app, due.application_id).await?.record;
+    // A reminder or a visit caught up only after the award ended has nothing left to act on.
+    let valid_today = application.state() == ApplicationState::Awarded
+        && application
+            .lifecycle
+            .validity
+            .is_some_and(|validity| validity.covers(china_date(now)));
     let (applies, notices): (bool, &[(NoticeKind, Recipient)]) = match due.kind {
-        // A reminder caught up only after the award ended has nothing left to remind of.
         ScheduleKind::ExpiryReminder => (
-            application.state() == ApplicationState::Awarded
-                && application
-                    .lifecycle
-                    .validity
-                    .is_some_and(|validity| validity.covers(china_date(now))),
+            valid_today,
             &[
                 (NoticeKind::ExpiryReminder, Recipient::Applicant),
                 (NoticeKind::ExpiryReminder, Recipient::Office),
             ],
         ),
         ScheduleKind::FollowUpVisit => (
-            application.state() == ApplicationState::Awarded
-                && application
-                    .lifecycle
-                    .validity
-                    .is_some_and(|validity| validity.covers(china_date(now))),
+            valid_today,
             &[(NoticeKind::FollowUpVisitDue, Recipient::Office)],
         ),
         ScheduleKind::DebarmentEnd => (
@@ -1061,7 +1058,7 @@ pub async fn approve_revocation(
             now,
             notice_data: BTreeMap::from([
                 ("revocation_reference".to_owned(), reference.clone()),
-                ("article".to_owned(), article_zh(case.ground).to_owned()),
+                ("article".to_owned(), case.ground.article_zh().to_owned()),
                 ("case_id".to_owned(), case.id.to_string()),
             ]),
         },
@@ -1114,14 +1111,6 @@ pub async fn approve_revocation(
     )
     .await?;
     Ok(revoked.clone())
-}
-
-/// The article a ground invokes, as the notices name it.
-fn article_zh(ground: RevocationGround) -> &'static str {
-    match ground {
-        RevocationGround::Fraud => "第十七条",
-        RevocationGround::Cause { .. } => "第十八条",
-    }
 }
 
 /// `POST /revocation-cases/{id}/returns` (office): the plaque and the certificate returned.
@@ -1388,7 +1377,7 @@ pub async fn public_register(app: &App, now: DateTime<Utc>) -> Result<PublicRegi
                     approved_on: validity.approved_on,
                     last_valid_day: validity.last_valid_day,
                     status,
-                    revoked_under: bar.map(|(_, _, debarment)| article_zh(debarment.ground)),
+                    revoked_under: bar.map(|(_, _, debarment)| debarment.ground.article_zh()),
                     revoked_on: bar.map(|(_, _, debarment)| debarment.revoked_on),
                 })
             }
@@ -1406,7 +1395,7 @@ pub async fn public_register(app: &App, now: DateTime<Utc>) -> Result<PublicRegi
         .map(|(entry, _, debarment)| PublicDebarment {
             organisation_name: entry.organisation_name.clone(),
             uscc: entry.uscc.clone(),
-            article: article_zh(debarment.ground),
+            article: debarment.ground.article_zh(),
             revoked_on: debarment.revoked_on,
             until: debarment.last_day,
         })

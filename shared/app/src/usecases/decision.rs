@@ -736,11 +736,21 @@ async fn objections_of(app: &App, cycle_id: &str) -> Result<Vec<Stored<Objection
 
 /// Whether an objection against the application is still open.
 async fn open_objection(app: &App, application: &Application) -> Result<bool, AppError> {
+    open_objection_other_than(app, application, None).await
+}
+
+/// Whether an objection against the application other than `except` is still open.
+async fn open_objection_other_than(
+    app: &App,
+    application: &Application,
+    except: Option<Ulid>,
+) -> Result<bool, AppError> {
     Ok(objections_of(app, &application.cycle_id)
         .await?
         .iter()
         .any(|stored| {
-            stored.record.application_id == application.id
+            Some(stored.record.id) != except
+                && stored.record.application_id == application.id
                 && stored.record.status == ObjectionStatus::Open
         }))
 }
@@ -867,14 +877,8 @@ pub async fn decide_objection(
             // The last open objection of a period already over: the publicity closes now (the
             // daily run has passed it by), in the same transaction as the finding.
             let day = today(now);
-            let others_open = objections_of(app, &objection.cycle_id)
-                .await?
-                .iter()
-                .any(|other| {
-                    other.record.id != objection.id
-                        && other.record.application_id == application.id
-                        && other.record.status == ObjectionStatus::Open
-                });
+            let others_open =
+                open_objection_other_than(app, &application, Some(objection.id)).await?;
             if let Some(publicity) = application.lifecycle.publicity
                 && application.state() == ApplicationState::InPublicity
                 && application.publicity_closed_on.is_none()
