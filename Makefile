@@ -1,7 +1,7 @@
 # The project's commands. `make test` is the test command the README names; `make check` is what
 # CI runs (.ci/run).
 
-.PHONY: test check fmt fmt-check clippy lint-infra run web
+.PHONY: test check fmt fmt-check clippy lint-infra run demo web
 
 # Every test, against a local moto server (scripts/test.sh installs and stops it).
 test:
@@ -11,6 +11,11 @@ test:
 # starts the local runner (data in ./.local-data; sign in on the pages' development sign-in).
 run: web
 	cargo run -p award-local -- serve
+
+# The same with a whole 2026 cycle already played (`award-local serve --demo`): the first run fills
+# ./.demo-data (a few seconds), later runs serve it as it is; remove the folder to play it again.
+demo: web
+	cargo run -p award-local -- serve --demo
 
 # The pages (web/dist), rebuilt only when a source or the lock file is newer than the build.
 web:

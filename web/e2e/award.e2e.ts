@@ -3,21 +3,21 @@
 // the API; the enterprise signs in on the development sign-in page, fills the wizard, uploads a
 // real PDF per required category with the progress reaching 100 %, and submits; the unit
 // recommends from its inbox; the public reads the call and the notice board. Every page visited
-// is saved under test-results/.
+// is saved under target/screenshots/.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { callAt, chinaDate, field, fillDate, pdf, tokenAt } from './support'
+import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
-const shots = join(import.meta.dirname, '..', 'test-results')
+const shots = SCREENSHOT_DIR
 let browser: Browser
 let shot = 0
 
 async function screenshot(page: Page, name: string) {
   shot += 1
-  await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(shots, `award-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
 }
 
 const token = (role: string, sub: string, email: string) => tokenAt(base, role, sub, email)
@@ -79,6 +79,22 @@ describe('an enterprise applies and its unit recommends it', () => {
       `${deadline.slice(0, 4)}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日`,
     )
     await screenshot(page, 'public-call')
+  })
+
+  it('offers no demo accounts where the data folder holds no demo', async () => {
+    const answer = await fetch(`${base}/local/accounts`)
+    expect(answer.status).toBe(200)
+    expect(await answer.json()).toEqual({ accounts: [] })
+    const page = await (await browser.newContext()).newPage()
+    await page.goto(`${base}/#/sign-in?role=expert`)
+    // Once the page has read the (empty) list: no picker, the made-up account as before.
+    await expect.poll(() => page.locator('[data-testid="local-sign-in"]').getAttribute('data-demo-accounts')).toBe('0')
+    expect(await page.locator('[data-testid="demo-account"]').count()).toBe(0)
+    expect(await page.locator('input[data-testid="sub"]').inputValue()).toBe('expert-1')
+    expect(await page.locator('input[data-testid="email"]').inputValue()).toBe('expert@example.cn')
+    await page.locator('[data-testid="role"]').getByText('财政部门', { exact: true }).click()
+    await expect.poll(() => page.locator('input[data-testid="sub"]').inputValue()).toBe('finance-1')
+    expect(await page.locator('input[data-testid="email"]').inputValue()).toBe('finance@example.cn')
   })
 
   it('takes the application from the wizard to its submission', async () => {

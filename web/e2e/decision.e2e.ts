@@ -9,7 +9,7 @@
 // records the consultation and starts the publicity; a member of the public objects through the
 // publicity page with a PDF (progress to 100 %); the Office reads it and records its finding; the
 // executive meeting, the approval and the award; the finance bureau records the payment; the
-// public reads the winners and the register. Screenshots under test-results/.
+// public reads the winners and the register. Screenshots under target/screenshots/.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -5,7 +5,7 @@
 // and draws the document panel; an expert declares no conflict, gives the pledge, reads the
 // evidence and scores every GB/T 19580 item with the running total, saves and submits; the rest
 // of the panel submits by API; the Office reads each item's mean, median and spread and the box
-// plot. Screenshots under test-results/.
+// plot. Screenshots under target/screenshots/.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -78,13 +78,24 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
-/** Full-page screenshots under `test-results/`, numbered in the order taken, named `prefix-NN-name.png`. */
+/** Where the browser tests' screenshots go for people to look at: `$SCREENSHOT_DIR`, else the
+ * repository's `target/screenshots/` (beside the build output, never committed). */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? join(import.meta.dirname, '..', '..', 'target', 'screenshots')
+
+/** Full-page screenshots under [SCREENSHOT_DIR], numbered in the order taken, named `prefix-NN-name.png`. */
 export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
   let shot = 0
   return async (page, name) => {
     shot += 1
-    await page.screenshot({ path: join(import.meta.dirname, '..', 'test-results', `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
   }
+}
+
+/** How a runner starts: `demo` plays the demo's award cycle into an empty data folder first
+ * (`serve --demo`); `withinMs` bounds the wait for its serving line, failing with what it printed. */
+export interface RunnerStart {
+  demo?: boolean
+  withinMs?: number
 }
 
 /** One `award-local serve` on a scenario's own data folder, its clock `offsetDays` on
@@ -100,23 +111,34 @@ export class Runner {
     private readonly web: string = join(import.meta.dirname, '..', 'dist'),
   ) {}
 
-  start(offsetDays: number): Promise<string> {
+  start(offsetDays: number, options: RunnerStart = {}): Promise<string> {
     const web = this.web
+    const demo = options.demo ? ['--demo'] : []
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, ['serve', '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
+      const child = spawn(this.bin, ['serve', ...demo, '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
         env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       this.child = child
       let output = ''
+      let deadline: NodeJS.Timeout | undefined
       const read = (chunk: Buffer) => {
         output += chunk.toString()
         const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-        if (address) resolve(address)
+        if (address) {
+          clearTimeout(deadline)
+          resolve(address)
+        }
       }
       child.stdout?.on('data', read)
       child.stderr?.on('data', read)
-      child.on('exit', (code) => reject(new Error(`award-local exited (${code}) before serving:\n${output}`)))
+      child.on('exit', (code) => {
+        clearTimeout(deadline)
+        reject(new Error(`award-local exited (${code}) before serving:\n${output}`))
+      })
+      if (options.withinMs !== undefined) {
+        deadline = setTimeout(() => reject(new Error(`award-local did not say it was serving within ${options.withinMs} ms:\n${output}`)), options.withinMs)
+      }
     })
   }
 

@@ -6,7 +6,8 @@
 #
 # AWARD_LOCAL_BIN: the runner (default: the repository's target/{release,debug}/award-local,
 # else `award-local` on PATH). CHROMIUM: the browser (default /usr/bin/chromium).
-# The runner serves the pages (`serve --web DIR`) and the development sign-in (`POST /local/sign-in`).
+# The runner serves the pages (`serve --web DIR`) and the development sign-in (`POST /local/sign-in`,
+# `GET /local/accounts`), and plays the demo (`serve --demo`, for e2e/demo.e2e.ts).
 set -euo pipefail
 
 web="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,6 +60,10 @@ if [[ "$help" != *"--web"* ]]; then
   echo "e2e: $bin cannot serve the pages (no serve --web); rebuild it (cargo build -p award-local)" >&2
   exit 1
 fi
+if [[ "$help" != *"--demo"* ]]; then
+  echo "e2e: $bin cannot play the demo (no serve --demo); rebuild it (cargo build -p award-local)" >&2
+  exit 1
+fi
 "$bin" serve --addr 127.0.0.1:0 --data "$data" --redrive-minutes 1 --web "$web/dist" >"$work/runner.log" 2>&1 &
 pids+=($!)
 trap 'status=$?; if ((status != 0)); then tail -n 20 "$work/runner.log" >&2 || true; fi; cleanup' EXIT
@@ -69,7 +74,9 @@ wait_for "curl -sf -o /dev/null '$base/'" 90
 echo "e2e: pages and API at $base (runner: $bin)"
 
 export E2E_BASE_URL="$base" AWARD_LOCAL_BIN="$bin" AWARD_DATA_DIR="$data"
-mkdir -p test-results
+# Screenshots for people to look at, beside the build output (e2e/support.ts reads it).
+export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$repo/target/screenshots}"
+mkdir -p "$SCREENSHOT_DIR"
 status=0
 npx vitest run --config vitest.e2e.config.ts || status=$?
 exit "$status"

@@ -33,6 +33,12 @@ export const router = createRouter({
     },
     { path: '/register', component: () => import('./pages/public/RegisterPage.vue'), meta: { title: '获奖名录' } },
     { path: '/awards/:cycle?', component: () => import('./pages/public/AwardsPage.vue'), meta: { title: '获奖公告' } },
+    // The link emailed to a new contact address (shared/app/src/pages.rs): no sign-in, the token is the proof.
+    {
+      path: '/email-confirmations/:token',
+      component: () => import('./pages/public/EmailConfirmationPage.vue'),
+      meta: { title: '确认电子邮箱' },
+    },
     { path: '/sign-in', component: () => import('./pages/SignInPage.vue'), meta: { title: '登录' } },
     {
       path: '/applicant',

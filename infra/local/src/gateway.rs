@@ -179,13 +179,21 @@ pub fn from_event_response(response: ApiGatewayV2httpResponse) -> Response {
 
 /// An error in the API's own shape: `{"code", "message", "message_zh"}`.
 pub fn api_error(status: StatusCode, code: &str, message: &str, message_zh: &str) -> Response {
+    json_response(
+        status,
+        &json!({ "code": code, "message": message, "message_zh": message_zh }),
+    )
+}
+
+/// `body` as an `application/json` response with `status`.
+pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
     (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        json!({ "code": code, "message": message, "message_zh": message_zh }).to_string(),
+        body.to_string(),
     )
         .into_response()
 }

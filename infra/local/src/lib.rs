@@ -16,6 +16,7 @@
 pub mod clock;
 pub mod data_dir;
 mod deliveries;
+pub mod demo;
 pub mod gateway;
 mod routes;
 pub mod s3_event;
@@ -83,6 +84,8 @@ pub enum LocalError {
     Token(#[from] token::TokenError),
     #[error("a runner task failed: {0}")]
     Task(String),
+    #[error("the demo stopped at {step}: {detail}")]
+    Demo { step: String, detail: String },
 }
 
 impl LocalError {
@@ -199,6 +202,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
             u64::try_from(config.clock.now().timestamp_micros()).unwrap_or_default(),
         ),
         activity: activity.clone(),
+        data_root: data.root().to_owned(),
     });
 
     let server = {

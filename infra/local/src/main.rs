@@ -10,12 +10,18 @@ use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 
 const USAGE: &str = "\
 usage:
-  award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR]
+  award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR] [--demo]
+  award-local demo [--data DIR]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
 --web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
 (POST /local/sign-in) is the runner's alone.
+`demo` fills an empty data folder (--data, else ./.demo-data) with a whole 2026 cycle played through
+the API: eight enterprises, two recommending units, ten experts, screening, review, publicity across
+National Day, three awards and a revocation, every email in the outbox. `serve --demo` does the same
+when the folder is empty (a folder the demo already filled is served as it is), then serves it; the
+development sign-in page then offers the demo's accounts.
 Roles: applicant, recommender, office, expert, committee, finance.
 Environment: AWARD_CLOCK_OFFSET_DAYS (shift the runner's clock and the tokens' by N days, e.g. 160
 to act after a deadline without waiting; give serve and token the same value), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
@@ -32,6 +38,10 @@ enum Command {
         data: Option<PathBuf>,
         redrive_every: Option<Duration>,
         web: Option<PathBuf>,
+        demo: bool,
+    },
+    Demo {
+        data: Option<PathBuf>,
     },
     Token {
         identity: Identity,
@@ -75,7 +85,32 @@ async fn main() -> ExitCode {
             data,
             redrive_every,
             web,
+            demo: false,
         } => serve(addr, DataDir::resolve(data), redrive_every, web).await,
+        Command::Serve {
+            addr,
+            data,
+            redrive_every,
+            web,
+            demo: true,
+        } => {
+            let data = data.unwrap_or_else(award_local::demo::default_data_dir);
+            match fill_with_demo(addr, &data).await {
+                Ok(()) => serve(addr, data, redrive_every, web).await,
+                Err(message) => Err(message),
+            }
+        }
+        Command::Demo { data } => {
+            let data = data.unwrap_or_else(award_local::demo::default_data_dir);
+            fill_with_demo(award_local::DEFAULT_ADDR, &data)
+                .await
+                .map(|()| {
+                    println!(
+                        "serve it: award-local serve --demo --data {} (pages and sign-in at http://127.0.0.1:8787/)",
+                        data.display()
+                    );
+                })
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,22 +121,53 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(
-    addr: SocketAddr,
-    data_dir: PathBuf,
-    redrive_every: Option<Duration>,
-    web: Option<PathBuf>,
-) -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+/// Plays the demo into `data` unless it holds one already; the emails' links point at `addr`.
+async fn fill_with_demo(addr: SocketAddr, data: &std::path::Path) -> Result<(), String> {
+    if award_local::demo::holds_demo(data) {
+        println!(
+            "{} already holds the demo; serving it as it is",
+            data.display()
+        );
+        return Ok(());
+    }
+    let mut config = local_config(data.to_owned())?;
+    if config.app.public_base_url == format!("http://{}", award_local::DEFAULT_ADDR) {
+        // Not 127.0.0.1:8787 itself, which the runner replaces with the demo's own passing port.
+        let port = if addr.port() == 0 {
+            award_local::DEFAULT_ADDR.port()
+        } else {
+            addr.port()
+        };
+        config.app.public_base_url = format!("http://localhost:{port}");
+    }
+    println!(
+        "award-local is playing the demo's 2026 cycle into {}",
+        data.display()
+    );
+    let summary = award_local::demo::play(config, |stage| println!("  {stage}"))
+        .await
+        .map_err(|error| error.to_string())?;
+    println!(
+        "the demo is in {}: {} applications, {} awards ({} revoked), {} emails in the outbox",
+        data.display(),
+        summary.applications,
+        summary.awards,
+        summary.revoked,
+        summary.emails
+    );
+    println!("  sign in (development sign-in page) as any of:");
+    for account in &summary.accounts {
+        println!(
+            "    {:<11} {:<14} {}",
+            account.role, account.sub, account.name
+        );
+    }
+    Ok(())
+}
 
+/// The runner's settings over `data_dir`: every setting from the environment, with local defaults.
+fn local_config(data_dir: PathBuf) -> Result<LocalConfig, String> {
     let mut config = LocalConfig::new(data_dir);
-    config.addr = addr;
-    config.web_dir = web_dir(web)?;
     // Every setting has a local default; PUBLIC_BASE_URL's is replaced by the bound address.
     let mailboxes = award_local::default_mailboxes();
     let default_base = config.app.public_base_url.clone();
@@ -118,6 +184,24 @@ async fn serve(
         })
     })
     .map_err(|error| error.to_string())?;
+    Ok(config)
+}
+
+async fn serve(
+    addr: SocketAddr,
+    data_dir: PathBuf,
+    redrive_every: Option<Duration>,
+    web: Option<PathBuf>,
+) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let mut config = local_config(data_dir)?;
+    config.addr = addr;
+    config.web_dir = web_dir(web)?;
     if let Some(every) = redrive_every {
         config.redrive_every = every;
     }
@@ -187,6 +271,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut data = None;
     let mut redrive_every = None;
     let mut web = None;
+    let mut demo = false;
     let mut roles = Vec::new();
     let mut sub = None;
     let mut email = None;
@@ -195,6 +280,16 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let serve = match command.as_str() {
         "serve" => true,
         "token" => false,
+        "demo" => {
+            return match (args.next().as_deref(), args.next(), args.next()) {
+                (None, _, _) => Ok(Command::Demo { data: None }),
+                (Some("--data"), Some(dir), None) => Ok(Command::Demo {
+                    data: Some(PathBuf::from(dir)),
+                }),
+                (Some("--help" | "-h"), _, _) => Ok(Command::Help),
+                _ => Err("demo takes only --data DIR".into()),
+            };
+        }
         "help" | "--help" | "-h" => return Ok(Command::Help),
         other => return Err(format!("unknown command {other:?}")),
     };
@@ -205,6 +300,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             (_, "--data") => data = Some(PathBuf::from(value()?)),
             (true, "--addr") => addr = parse_addr(&value()?)?,
             (true, "--web") => web = Some(PathBuf::from(value()?)),
+            (true, "--demo") => demo = true,
             (true, "--redrive-minutes") => {
                 let minutes = parse_positive(&flag, &value()?)?;
                 redrive_every = Some(Duration::from_secs(minutes.saturating_mul(60)));
@@ -226,6 +322,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             data,
             redrive_every,
             web,
+            demo,
         });
     }
     if roles.is_empty() {
@@ -300,6 +397,29 @@ mod tests {
         assert_eq!(addr.port(), 0);
         assert!(parse(args("serve --addr localhost")).is_err());
         assert!(parse(args("serve --role office")).is_err());
+    }
+
+    #[test]
+    fn demo_takes_a_data_folder_and_serve_a_demo_flag() {
+        let Ok(Command::Demo { data }) = parse(args("demo --data /tmp/d")) else {
+            panic!("expected demo");
+        };
+        assert_eq!(data, Some(PathBuf::from("/tmp/d")));
+        assert!(matches!(
+            parse(args("demo")),
+            Ok(Command::Demo { data: None })
+        ));
+        assert!(parse(args("demo --web dist")).is_err());
+        assert!(parse(args("demo --data")).is_err());
+        assert!(parse(args("demo --data /tmp/d extra")).is_err());
+        let Ok(Command::Serve { demo, .. }) = parse(args("serve --demo --addr 9000")) else {
+            panic!("expected serve");
+        };
+        assert!(demo);
+        let Ok(Command::Serve { demo, .. }) = parse(args("serve")) else {
+            panic!("expected serve");
+        };
+        assert!(!demo);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     pub object_events: mpsc::UnboundedSender<S3Event>,
     pub object_sequence: AtomicU64,
     pub activity: Activity,
+    /// The data folder, where a demo lists its accounts.
+    pub data_root: std::path::PathBuf,
 }
 
 /// How long a development sign-in lasts: a working day, like `award-local token`.
@@ -46,7 +48,8 @@ pub(crate) fn router(state: Arc<Shared>, web_dir: Option<&std::path::Path>) -> R
             "/blobs/{*key}",
             put(upload).get(download).fallback(blob_method_not_allowed),
         )
-        .route("/local/sign-in", post(sign_in));
+        .route("/local/sign-in", post(sign_in))
+        .route("/local/accounts", get(demo_accounts));
     // The pages use hash routes, so `/` and `/assets/…` are all they need; every other path stays
     // the API's, as behind CloudFront and API Gateway.
     if let Some(dir) = web_dir {
@@ -91,20 +94,25 @@ async fn sign_in(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> 
         roles: request.roles,
     };
     match token::mint(&shared.token_secret, &identity, now, lifetime) {
-        Ok(jwt) => {
-            let body = serde_json::json!({
+        Ok(jwt) => gateway::json_response(
+            StatusCode::OK,
+            &serde_json::json!({
                 "token": jwt,
                 "expires_at": (now + lifetime).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            });
-            let mut response = (StatusCode::OK, body.to_string()).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
-        }
+            }),
+        ),
         Err(error) => refused(error.to_string()),
     }
+}
+
+/// `GET /local/accounts` → `{"accounts": [{"role", "sub", "email", "name"}, …]}`: the accounts of
+/// the demo the data folder holds (`award-local demo`), for the development sign-in page's picker;
+/// empty without a demo. Only the local runner has it.
+async fn demo_accounts(State(shared): State<Arc<Shared>>) -> Response {
+    gateway::json_response(
+        StatusCode::OK,
+        &serde_json::json!({ "accounts": crate::demo::accounts_in(&shared.data_root) }),
+    )
 }
 
 /// The routes the template leaves without an authorizer (`Auth: { Authorizer: NONE }`): the

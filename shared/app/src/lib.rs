@@ -18,6 +18,7 @@ pub mod identity;
 pub mod keys;
 pub mod model;
 pub mod notices;
+pub mod pages;
 pub mod recipients;
 pub mod routes;
 pub mod stage;

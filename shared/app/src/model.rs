@@ -391,6 +391,10 @@ pub struct ContactAddresses {
     pub confirmed_email: Option<String>,
     /// A contact email waiting for its confirmation.
     pub pending_email: Option<String>,
+    /// When the link sent to `pending_email` expires (UTC instant): saving the same address after
+    /// it sends a new link. Absent on records older than this field (a save then sends one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_until: Option<DateTime<Utc>>,
 }
 
 impl ContactAddresses {

@@ -162,6 +162,7 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
                 subject: rendered.subject,
                 text: rendered.text,
                 html: rendered.html,
+                sent_at: now,
             })
             .await
             .map_err(AppError::from),

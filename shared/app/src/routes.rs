@@ -243,19 +243,6 @@ pub static ROUTES: &[RouteSpec] = &[
         Access::Public,
         handler!(|app, call| ok(&contact::confirm(app, call.json()?, call.now).await?))
     ),
-    // The link in the confirmation email: opening it confirms (the token is the proof).
-    route!(
-        "OpenEmailConfirmation",
-        "GET",
-        "/email-confirmations/{token}",
-        Access::Public,
-        handler!(|app, call| {
-            let input = contact::ConfirmationInput {
-                token: call.param(0).to_owned(),
-            };
-            ok(&contact::confirm(app, input, call.now).await?)
-        })
-    ),
     // --- cycles (Arts. 4, 7, 9, 11(1), 20) ------------------------------------------------------
     route!(
         "CreateCycle",

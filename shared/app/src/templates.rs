@@ -2,14 +2,15 @@
 //! `templates/`). One file per notice kind, `templates/notices/<kind>.txt`, named by the domain's
 //! [`NoticeKind::as_str`], with two blocks: `subject` and `body` (plain text, Chinese, as people
 //! read it). The text part is the body in `layout.txt`; the HTML part is the same body, escaped,
-//! one `<p>` per paragraph, in `layout.html` — so the two parts can never say different things.
+//! one `<p>` per paragraph, in `layout.html` — so the two parts can never say different things;
+//! there every `http(s)://` address is a link ([`linkify`]).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use award_domain::lifecycle::NoticeKind;
 use chrono::{DateTime, FixedOffset, Utc};
-use minijinja::{Environment, UndefinedBehavior, context};
+use minijinja::{Environment, HtmlEscape, UndefinedBehavior, Value, context};
 
 use crate::error::AppError;
 
@@ -32,11 +33,40 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
     let mut env = Environment::new();
     // A template naming data that is not there is a bug to surface, not a blank in an email.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("linkify", |text: &str| {
+        Value::from_safe_string(linkify(text))
+    });
     for (name, source) in embedded::SOURCES {
         env.add_template(name, source)?;
     }
     Ok(env)
 });
+
+/// `text` as HTML: escaped, with each `http://` or `https://` address made a link. An address
+/// ends at whitespace, a quote or angle bracket, or the first non-ASCII character (the Chinese
+/// text or full-width punctuation around it), and a trailing ASCII `.`, `,` or `)` is left outside.
+pub fn linkify(text: &str) -> String {
+    let mut html = String::new();
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let (before, from) = rest.split_at(start);
+        html.push_str(&HtmlEscape(before).to_string());
+        let mut end = from
+            .find(|c: char| c.is_whitespace() || !c.is_ascii() || "\"'<>".contains(c))
+            .unwrap_or(from.len());
+        end = from[..end].trim_end_matches(['.', ',', ')']).len();
+        let (address, after) = from.split_at(end);
+        let escaped = HtmlEscape(address).to_string();
+        html.push_str(&format!("<a href=\"{escaped}\">{escaped}</a>"));
+        rest = after;
+    }
+    html.push_str(&HtmlEscape(rest).to_string());
+    html
+}
 
 /// The template file of a notice kind.
 pub fn template_name(kind: NoticeKind) -> String {
@@ -159,7 +189,7 @@ pub(crate) mod tests {
                     ("email", "quality@example.cn"),
                     (
                         "confirm_url",
-                        "https://award.example.cn/email-confirmations/x",
+                        "https://award.example.cn/#/email-confirmations/x",
                     ),
                     ("expires_at", "2026-03-03 18:30（北京时间）"),
                 ],
@@ -258,6 +288,41 @@ pub(crate) mod tests {
             rendered.html
         );
         assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
+    }
+
+    #[test]
+    fn addresses_are_links_in_the_html_and_nothing_else_is() {
+        assert_eq!(
+            linkify("在线提出异议：https://award.example.cn/#/publicity/2026。请<勿>转发"),
+            "在线提出异议：<a href=\"https:&#x2f;&#x2f;award.example.cn&#x2f;#&#x2f;publicity&#x2f;2026\">\
+             https:&#x2f;&#x2f;award.example.cn&#x2f;#&#x2f;publicity&#x2f;2026</a>。请&lt;勿&gt;转发"
+        );
+        assert_eq!(
+            linkify("see http://127.0.0.1:8787/x, then \"http://a.b\"."),
+            "see <a href=\"http:&#x2f;&#x2f;127.0.0.1:8787&#x2f;x\">http:&#x2f;&#x2f;127.0.0.1:8787&#x2f;x</a>, \
+             then &quot;<a href=\"http:&#x2f;&#x2f;a.b\">http:&#x2f;&#x2f;a.b</a>&quot;."
+        );
+        assert_eq!(linkify("no address <here>"), "no address &lt;here&gt;");
+        let mut all = sample();
+        all.insert("email".into(), "quality@example.cn".into());
+        all.insert(
+            "confirm_url".into(),
+            "https://award.example.cn/#/email-confirmations/ab".into(),
+        );
+        all.insert("expires_at".into(), "2026-03-03 18:30（北京时间）".into());
+        let rendered = render(NoticeKind::EmailConfirmation, &all).unwrap();
+        assert!(
+            rendered.html.contains(
+                "<a href=\"https:&#x2f;&#x2f;award.example.cn&#x2f;#&#x2f;email-confirmations&#x2f;ab\">"
+            ),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered
+                .text
+                .contains("https://award.example.cn/#/email-confirmations/ab")
+        );
     }
 
     #[test]

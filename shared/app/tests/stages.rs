@@ -788,16 +788,7 @@ async fn deadlines_are_extended_never_shortened_and_drafts_are_told() {
 async fn a_contact_address_receives_notices_once_confirmed() {
     let h = Harness::new();
     h.open_cycle().await;
-    let (status, created) = h
-        .request(
-            "POST",
-            "/applications",
-            Some(ALICE),
-            Some(&application_body(3)),
-        )
-        .await;
-    assert_eq!(status, 201);
-    let id = created["id"].as_str().unwrap().to_owned();
+    let id = h.create_application_with_contact(ALICE, 3).await;
     h.deliver_stream(now()).await.unwrap();
     let (_, _, confirmation) = h
         .mails()
@@ -805,7 +796,7 @@ async fn a_contact_address_receives_notices_once_confirmed() {
         .find(|(to, _, _)| to == "contact3@example.cn")
         .expect("a confirmation email to the contact address");
     let token = confirmation
-        .split("/email-confirmations/")
+        .split("/#/email-confirmations/")
         .nth(1)
         .map(|rest| rest.chars().take(32).collect::<String>())
         .unwrap();
@@ -864,6 +855,61 @@ async fn a_contact_address_receives_notices_once_confirmed() {
         notices_since(&h, before),
         vec![("withdrawn".into(), "contact3@example.cn".into())]
     );
+}
+
+#[tokio::test]
+async fn saving_the_same_address_again_sends_a_new_link_only_once_the_last_has_expired() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let id = h.create_application_with_contact(ALICE, 3).await;
+    let links = |h: &Harness| -> Vec<String> {
+        h.mails()
+            .into_iter()
+            .filter(|(to, _, _)| to == "contact3@example.cn")
+            .filter_map(|(_, _, text)| {
+                text.split("/#/email-confirmations/")
+                    .nth(1)
+                    .map(|rest| rest.chars().take(32).collect())
+            })
+            .collect()
+    };
+    h.deliver_stream(now()).await.unwrap();
+    assert_eq!(links(&h).len(), 1);
+    let save_again = |version: u64, at: DateTime<Utc>| {
+        let h = &h;
+        let path = format!("/applications/{id}/form");
+        async move {
+            let body =
+                json!({"version": version, "form": {"contact": {"email": "contact3@example.cn"}}});
+            let (status, saved) = h
+                .request_at("PATCH", &path, Some(ALICE), Some(&body.to_string()), at)
+                .await;
+            assert_eq!(status, 200, "{saved}");
+            h.deliver_stream(at).await.unwrap();
+            saved
+        }
+    };
+    // Within the 72 hours the link on its way is enough.
+    let saved = save_again(1, now() + chrono::Duration::hours(1)).await;
+    assert_eq!(links(&h).len(), 1);
+    assert_eq!(saved["contact"]["pending_email"], "contact3@example.cn");
+    // After them, the same address gets a new link, which confirms.
+    let later = now() + chrono::Duration::hours(73);
+    let saved = save_again(2, later).await;
+    let sent = links(&h);
+    assert_eq!(sent.len(), 2, "{saved}");
+    assert_ne!(sent[0], sent[1]);
+    let (status, confirmed) = h
+        .request_at(
+            "POST",
+            "/email-confirmations",
+            None,
+            Some(&json!({"token": sent[1]}).to_string()),
+            later + chrono::Duration::hours(1),
+        )
+        .await;
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["email"], "contact3@example.cn");
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ async fn the_sent_email_is_recorded_with_its_chinese_subject_and_recipient() {
         subject: "武威市人民政府质量奖：申报已受理".to_owned(),
         text: "您的申报已受理。".to_owned(),
         html: "<p>您的申报<strong>已受理</strong>。</p>".to_owned(),
+        sent_at: chrono::Utc::now(),
     };
     let message_id = award_aws::SesMail::new(moto.ses.clone())
         .send(&email)
@@ -63,6 +64,7 @@ async fn an_unverified_sender_is_a_permanent_failure() {
         subject: "主题".to_owned(),
         text: "正文".to_owned(),
         html: "<p>正文</p>".to_owned(),
+        sent_at: chrono::Utc::now(),
     };
     match award_aws::SesMail::new(moto.ses.clone()).send(&email).await {
         // SES answers MessageRejected: retrying the same email cannot help.

@@ -81,10 +81,9 @@ impl Mail for EmbeddedMail {
 
         let id = self.next_id()?;
         let message_id = format!("{id}@{sender_domain}");
-        let sent_at = i64::try_from(id.timestamp_ms() / 1000).map_err(backend)?;
         let message = MessageBuilder::new()
             .message_id(message_id.clone())
-            .date(sent_at)
+            .date(email.sent_at.timestamp())
             .from(from)
             .to(Address::new_list(to))
             .subject(email.subject.clone())

@@ -25,6 +25,7 @@ fn email() -> Email {
         subject: "武威市人民政府质量奖：申请已受理（编号 2026-001）".into(),
         text: "您好：\n\n贵单位的申请已受理。\n".into(),
         html: "<p>您好：</p><p>贵单位的申请<strong>已受理</strong>。</p>".into(),
+        sent_at: "2026-03-10T08:00:00Z".parse().expect("an RFC 3339 instant"),
     }
 }
 
@@ -90,7 +91,12 @@ async fn each_email_is_a_standard_eml_file_that_parses_back() {
         .map(|address| address.address().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(to, ["applicant@example.com", "manager@example.org"]);
-    assert!(message.date().is_some(), "a Date header");
+    // The sender's clock, not the machine's (the local runner's clock may be moved).
+    assert_eq!(
+        message.date().map(|date| date.to_timestamp()),
+        Some(email().sent_at.timestamp()),
+        "the Date header"
+    );
     let content_type = message
         .header_raw("Content-Type")
         .expect("Content-Type")

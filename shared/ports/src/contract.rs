@@ -1422,6 +1422,7 @@ pub async fn mail_contract(mail: &dyn Mail) {
         text: "您好：\n\n我们已收到贵单位的申报材料。\n\n武威市质量奖评审办公室".into(),
         html: "<p>您好：</p><p>我们已收到贵单位的<strong>申报材料</strong>。</p><p>武威市质量奖评审办公室</p>"
             .into(),
+        sent_at: "2026-03-10T08:00:00Z".parse().expect("an RFC 3339 instant"),
     };
     let first = mail
         .send(&email)

@@ -1,6 +1,7 @@
 //! The Mail port: one UTF-8 email, with a plain-text and an HTML part.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +16,9 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// When the system sends it (UTC instant, the caller's clock): the `Date` header where the
+    /// adapter writes the message itself (embedded, SMTP). SES stamps its own on receipt.
+    pub sent_at: DateTime<Utc>,
 }
 
 /// Why an email was not sent. The outbox acts on the variant: a [`Permanent`](Self::Permanent)

@@ -117,6 +117,7 @@ impl Mail for SmtpMail {
         // lettre encodes the display name and the subject per RFC 2047.
         let mut builder = Message::builder()
             .message_id(Some(format!("<{message_id}>")))
+            .date(email.sent_at.into())
             .from(Mailbox::new(name, from))
             .subject(email.subject.clone());
         for recipient in &email.to {

@@ -47,6 +47,7 @@ fn email(to: &str) -> Email {
         subject: "武威市人民政府质量奖：申报已受理（编号 2026-001）".into(),
         text: "您好：\n\n贵单位的申报已受理。\n".into(),
         html: "<p>您好：</p><p>贵单位的申报<strong>已受理</strong>。</p>".into(),
+        sent_at: "2026-03-10T08:00:00Z".parse().expect("an RFC 3339 instant"),
     }
 }
 
@@ -86,6 +87,11 @@ async fn the_server_receives_the_chinese_email_with_an_encoded_sender_name() {
         Some(sent.text.trim_end().to_owned())
     );
     assert_eq!(message.body_html(0).as_deref(), Some(sent.html.as_str()));
+    assert_eq!(
+        message.date().map(|date| date.to_timestamp()),
+        Some(sent.sent_at.timestamp()),
+        "the Date header is the sender's instant"
+    );
 }
 
 #[tokio::test]

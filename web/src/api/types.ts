@@ -225,6 +225,12 @@ export interface Lifecycle {
   recommended_by: string | null
   rejection: { reason: string; at: Instant } | null
   publicity: { first_day: ChinaDate; last_day: ChinaDate } | null
+  /** Art. 5: the award's validity, from the approval. */
+  validity?: { approved_on: ChinaDate; last_valid_day: ChinaDate; may_apply_again_from: ChinaDate } | null
+  /** Arts. 12–13: what was awarded. */
+  award?: { certificate_number: string; reward: Fen; awarded_at: Instant } | null
+  /** Arts. 17–18: the revocation and the bar that follows it (`Debarment`). */
+  revocation?: { ground: RevocationGround; revoked_on: ChinaDate; last_day: ChinaDate; may_apply_again_from: ChinaDate } | null
 }
 
 export interface Recommendation {
@@ -298,7 +304,12 @@ export interface ApplicationSummary {
   recommender_id: Ulid | null
   submitted_at: Instant | null
   updated_at: Instant
+  /** Where a `rejected` one was turned down; absent otherwise. */
+  rejected_at?: RejectionGate
 }
+
+/** The gate at which an application was turned down (Art. 11(3), (7), (8)). */
+export type RejectionGate = 'recommendation' | 'combined_evaluation' | 'committee' | 'publicity'
 
 // --- evidence ------------------------------------------------------------------------------------
 
@@ -418,6 +429,20 @@ export interface LocalSignIn {
 export interface LocalToken {
   token: string
   expires_at: Instant | null
+}
+
+/** One of the accounts a demo's data folder was played with (`GET /local/accounts`). */
+export interface LocalAccount {
+  role: Role
+  sub: string
+  email: string
+  /** The person or body the account acts for (the enterprise, for an applicant). */
+  name: string
+}
+
+/** `GET /local/accounts` (the local runner only): empty unless the data folder holds a demo. */
+export interface LocalAccounts {
+  accounts: LocalAccount[]
 }
 
 // --- the staff's pages (round 2) -----------------------------------------------------------------
@@ -786,6 +811,12 @@ export interface RewardLine {
   paid_on: ChinaDate | null
   voucher: string | null
   handed_over_on: ChinaDate | null
+  /** The award revoked (Arts. 17, 18) on this date, if it was. */
+  revoked_on?: ChinaDate | null
+  /** Art. 17: the reward paid has still to come back. */
+  reward_to_reclaim?: boolean
+  /** The date the reward came back after a revocation for fraud. */
+  returned_on?: ChinaDate | null
 }
 
 // --- the register and aftercare (usecases/aftercare.rs) -----------------------------------------
@@ -826,13 +857,16 @@ export type Art18Cause =
 
 export type CaseStatus = 'open' | 'revocation_proposed' | 'revoked' | 'closed'
 
+/** Why an award is revoked: Art. 17 (fraud) or Art. 18 (a cause within its validity). */
+export type RevocationGround = { ground: 'fraud' } | { ground: 'cause'; cause: Art18Cause; occurred_on: ChinaDate }
+
 export interface RevocationCase {
   id: Ulid
   application_id: Ulid
   cycle_id: string
   uscc: string
   organisation_name: string
-  ground: { ground: 'fraud' } | { ground: 'cause'; cause: Art18Cause; occurred_on: ChinaDate }
+  ground: RevocationGround
   facts: string
   evidence: Ulid[]
   status: CaseStatus

@@ -1,13 +1,15 @@
 // The one place that knows how people sign in, chosen at run time by `/config.json` (see
 // config.ts): the local runner's development sign-in (`POST /local/sign-in`, pick a role, a
-// subject and an email), or Cognito's hosted UI through oidc-client-ts (authorization code with
-// PKCE), whose ID token is the API's bearer (the HTTP API's JWT authorizer takes the app client
-// id as audience) and whose `cognito:groups` claim gives the roles. The rest of the pages only
-// call `currentToken`, `session`, `hasRole`, `signOut` and the sign-in page's functions.
+// subject and an email, or one of a demo's accounts from `GET /local/accounts`), or Cognito's
+// hosted UI through oidc-client-ts (authorization code with PKCE), whose ID token is the API's
+// bearer (the HTTP API's JWT authorizer takes the app client id as audience) and whose
+// `cognito:groups` claim gives the roles. The rest of the pages only call `currentToken`,
+// `session`, `hasRole`, `signOut` and the sign-in page's functions.
 import { computed, ref } from 'vue'
 import type { UserManager } from 'oidc-client-ts'
-import type { LocalSignIn, LocalToken, Role } from '../api/types'
+import type { LocalAccount, LocalSignIn, LocalToken, Role } from '../api/types'
 import { api, setApiBase } from '../api/client'
+import { parseLocalAccounts } from '../lib/demo-accounts'
 import { loadAuthConfig, rolesFromGroups, signOutUrl, signUpUrl, type AuthConfig, type CognitoAuth } from './config'
 
 export interface Session {
@@ -70,6 +72,17 @@ export function hasRole(role: Role): boolean {
 export async function signInLocal(input: LocalSignIn): Promise<Session> {
   const answer = await api<LocalToken>('POST', '/local/sign-in', input)
   return keep({ token: answer.token, roles: input.roles, sub: input.sub, email: input.email, expires_at: answer.expires_at })
+}
+
+/** The demo's accounts when the local runner's data folder holds a demo; none otherwise. Never
+ * rejects: a deployment has no such route (404), an older runner neither, and the sign-in must
+ * work the same without them. */
+export async function localAccounts(): Promise<LocalAccount[]> {
+  try {
+    return parseLocalAccounts(await api<unknown>('GET', '/local/accounts'))
+  } catch {
+    return []
+  }
 }
 
 function forget(): void {

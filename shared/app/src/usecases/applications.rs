@@ -111,6 +111,7 @@ pub async fn create_application(
                 account_email: account_email.clone(),
                 confirmed_email: None,
                 pending_email: None,
+                pending_until: None,
             },
             reviews: BTreeMap::new(),
             publicity_closed_on: None,
@@ -612,6 +613,11 @@ pub struct ApplicationSummary {
     /// Art. 11(4): the screening's outcome and what failed or waits for the Office, once screened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screening: Option<crate::usecases::screening::ScreeningSummary>,
+    /// Where a `rejected` application was turned down (`recommendation`, Art. 11(3);
+    /// `combined_evaluation`, 11(7); `committee` or `publicity`, 11(8)), so that a cycle's funnel
+    /// knows how far it got; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_at: Option<award_domain::lifecycle::Gate>,
 }
 
 impl From<&Application> for ApplicationSummary {
@@ -626,6 +632,11 @@ impl From<&Application> for ApplicationSummary {
             submitted_at: application.lifecycle.submitted_at,
             updated_at: application.updated_at,
             screening: crate::usecases::screening::ScreeningSummary::of(application),
+            rejected_at: application
+                .lifecycle
+                .rejection
+                .as_ref()
+                .map(|rejection| rejection.gate),
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::keys;
 use crate::model::{Application, EmailConfirmation};
 use crate::notices;
+use crate::pages;
 use crate::recipients::Addressee;
 use crate::stage::load_application;
 use crate::store::{self, Tx, retry_on_conflict};
@@ -31,8 +32,10 @@ fn token_hash(token: &str) -> String {
 
 /// The writes that start confirming `email` for `application` (and mark it pending there), or
 /// none when notices already go to it or a confirmation for it is already waiting. The link is
-/// `<PUBLIC_BASE_URL>/email-confirmations/<token>` (the public `GET` route that confirms); the
-/// token (128 random bits) is sent, only its SHA-256 is stored.
+/// the pages' `<PUBLIC_BASE_URL>/#/email-confirmations/<token>` ([`pages::email_confirmation`]),
+/// which posts the token to `POST /email-confirmations` (a mail scanner fetching the link runs no
+/// script, so it confirms nothing); the token (128 random bits) is sent, only its SHA-256 is
+/// stored.
 pub(crate) fn confirm_if_needed(
     app: &App,
     application: &mut Application,
@@ -42,13 +45,19 @@ pub(crate) fn confirm_if_needed(
     let email = crate::validation::email(email)?;
     if application.contact.is_confirmed(&email) {
         application.contact.pending_email = None;
+        application.contact.pending_until = None;
         return Ok(Vec::new());
     }
+    // A link already on its way is enough until it expires; after that, a save sends a new one.
     if application
         .contact
         .pending_email
         .as_deref()
         .is_some_and(|pending| pending.eq_ignore_ascii_case(&email))
+        && application
+            .contact
+            .pending_until
+            .is_some_and(|until| until > now)
     {
         return Ok(Vec::new());
     }
@@ -64,12 +73,13 @@ pub(crate) fn confirm_if_needed(
         expires_at: now + CONFIRMATION_TTL,
     };
     application.contact.pending_email = Some(email.clone());
+    application.contact.pending_until = Some(confirmation.expires_at);
     let data = BTreeMap::from([
         ("application_id".to_owned(), application.id.to_string()),
         ("email".to_owned(), email.clone()),
         (
             "confirm_url".to_owned(),
-            format!("{}/email-confirmations/{token}", app.config.public_base_url),
+            pages::email_confirmation(&app.config.public_base_url, &token),
         ),
         ("expires_at".to_owned(), china_time(confirmation.expires_at)),
     ]);
@@ -135,6 +145,7 @@ pub async fn confirm(
         }
         application.contact.confirmed_email = Some(email.clone());
         application.contact.pending_email = None;
+        application.contact.pending_until = None;
         application.updated_at = now;
         let mut tx = Tx::new();
         tx.guard(

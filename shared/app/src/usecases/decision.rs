@@ -32,6 +32,7 @@ use crate::model::{
     RewardRecord, SYSTEM_ACTOR, new_id,
 };
 use crate::notices;
+use crate::pages;
 use crate::recipients::{self, About, Addressee};
 use crate::stage::{self, StageCommand, load_application};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
@@ -443,7 +444,7 @@ pub async fn start_publicity(
                 },
                 BTreeMap::from([(
                     "objection_url".to_owned(),
-                    format!("{}/public/publicity/{cycle_id}", app.config.public_base_url),
+                    pages::publicity(&app.config.public_base_url, cycle_id),
                 )]),
             )
         })
@@ -507,9 +508,11 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
         entries,
         how_to_object: format!(
             "公示期内（{} 至 {}，以北京时间当日24时为止），任何单位和个人均可对公示名单提出异议：\
-             POST {}/public/publicity/{cycle_id}/objections，写明异议对象、本人姓名和联系方式（手机或电子邮箱）及具体内容，\
+             在 {} 页面填写，或 POST /public/publicity/{cycle_id}/objections，写明异议对象、本人姓名和联系方式（手机或电子邮箱）及具体内容，\
              提交后获得受理编号。",
-            publicity.first_day, publicity.last_day, app.config.public_base_url
+            publicity.first_day,
+            publicity.last_day,
+            pages::publicity(&app.config.public_base_url, cycle_id)
         ),
         office_contact: app.config.mailboxes.office.clone(),
     })

@@ -267,6 +267,17 @@ impl Harness {
     pub async fn create_application(&self, caller: As<'_>, n: u32) -> String {
         let mut body: Value = serde_json::from_str(&application_body(n)).unwrap();
         body["contact_email"] = json!(format!("{}@example.cn", caller.sub));
+        self.post_application(caller, &body).await
+    }
+
+    /// Application `n` naming its own contact email (`contact<n>@example.cn`), not the caller's:
+    /// a confirmation link is owed to it.
+    pub async fn create_application_with_contact(&self, caller: As<'_>, n: u32) -> String {
+        let body: Value = serde_json::from_str(&application_body(n)).unwrap();
+        self.post_application(caller, &body).await
+    }
+
+    async fn post_application(&self, caller: As<'_>, body: &Value) -> String {
         let (status, body) = self
             .request(
                 "POST",

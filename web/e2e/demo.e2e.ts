@@ -1,0 +1,400 @@
+// A tour of the demo (`award-local serve --demo`): a runner of its own plays the 2026 award cycle
+// into a fresh data folder, then serves it at today's clock. Without signing in, the public reads
+// the winners, the register (one award revoked, its holder debarred) and the notice board; then
+// each role signs in through the development sign-in's demo-account picker and reads its main
+// page: the Office's dashboard and its decision page (and, by API, that no notice failed), two
+// enterprises' applications (awarded; revoked), an expert's assignments, an industry
+// department's inbox, the Committee's deliberation, the finance bureau's rewards. Screenshots
+// under target/screenshots/demo-*.png.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import type { LocalAccount, MyAssignment, PublicAwards, PublicRegister, RevocationCase, Role } from '../src/api/types'
+import { accountLabel, accountsOfRole } from '../src/lib/demo-accounts'
+import { ROLE_ZH } from '../src/lib/labels'
+import { formatYuan } from '../src/lib/money'
+import { callAt, chinaDate, launchChromium, Runner, screenshots, tokenAt } from './support'
+
+const data = mkdtempSync(join(tmpdir(), 'award-demo-'))
+const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
+const screenshot = screenshots('demo')
+// The demo plays its whole cycle before the runner says it is serving.
+const PLAY_MS = 180_000
+let browser: Browser
+let base = ''
+let accounts: LocalAccount[] = []
+
+const CYCLE = '2026'
+const TITLE = '2026年度武威市人民政府质量奖'
+/** The demo's enterprises, by applicant account. */
+const ENTERPRISE = {
+  1: '武威天垣乳业有限公司',
+  2: '凉州弘泰葡萄酒庄有限公司',
+  3: '民勤沙润农产品有限公司',
+  4: '古浪恒光新能源装备有限公司',
+  5: '天祝雪域牦牛食品有限公司',
+  6: '武威铭远精密机械有限公司',
+  7: '武威安和药业有限公司',
+  8: '古浪青禾面粉有限公司',
+} as const
+const EXPERT_NAMES = ['王志刚', '李秀英', '张伟', '刘洋', '陈静', '杨光明', '赵建军', '孙丽', '周海涛', '吴敏']
+
+/** `2026-12-01` → `2026年12月1日`, as the pages write China dates. */
+function zh(date: string): string {
+  return `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`
+}
+
+const call = (method: string, path: string, bearer: string) => callAt(base, method, path, bearer)
+
+function account(sub: string): LocalAccount {
+  const found = accounts.find((candidate) => candidate.sub === sub)
+  expect(found, `the demo account ${sub}`).toBeDefined()
+  return found!
+}
+
+/** A token for one of the demo's accounts, for reading what the API answers beside the page. */
+function tokenOf(sub: string): Promise<string> {
+  const { role, email } = account(sub)
+  return tokenAt(base, role, sub, email)
+}
+
+/** The page the running test drives, kept for a screenshot when it fails. */
+let current: Page | null = null
+
+async function newPage(): Promise<Page> {
+  // Reduced motion: the charts are drawn at once, so a screenshot shows them whole.
+  current = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage()
+  return current
+}
+
+/** Signs in as `sub` through the sign-in page's demo-account picker: the role first (which
+ * preselects its first demo account), then the account from the list of that role's only. */
+async function signInAs(page: Page, sub: string) {
+  const wanted = account(sub)
+  const role: Role = wanted.role
+  await page.goto(`${base}/#/sign-in`)
+  const card = page.locator('[data-testid="local-sign-in"]')
+  await expect.poll(() => card.getAttribute('data-demo-accounts')).toBe(String(accounts.length))
+  await page.locator('[data-testid="role"]').getByText(ROLE_ZH[role], { exact: true }).click()
+  const first = accountsOfRole(accounts, role)[0]!
+  const sub_ = page.locator('input[data-testid="sub"]')
+  const email = page.locator('input[data-testid="email"]')
+  await expect.poll(() => sub_.inputValue()).toBe(first.sub)
+  expect(await email.inputValue()).toBe(first.email)
+
+  const picker = page.locator('[data-testid="demo-account"]')
+  expect(await picker.textContent()).toContain(accountLabel(first))
+  await picker.click()
+  const options = page.locator('.el-select-dropdown__item:visible')
+  await expect.poll(() => options.allTextContents()).toEqual(accountsOfRole(accounts, role).map(accountLabel))
+  await options.filter({ hasText: accountLabel(wanted) }).click()
+  await expect.poll(() => sub_.inputValue()).toBe(sub)
+  expect(await email.inputValue()).toBe(wanted.email)
+  expect((await picker.textContent())?.trim()).toBe(accountLabel(wanted))
+  await expect.poll(() => options.count()).toBe(0)
+  await screenshot(page, `sign-in-${sub}`)
+  await page.locator('[data-testid="sign-in"]').click()
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  // The sign-in page then opens the role's home page: a later `goto` must not race that.
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
+}
+
+beforeAll(async () => {
+  expect(process.env.AWARD_LOCAL_BIN ?? '', 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
+  browser = await launchChromium()
+  base = await runner.start(0, { demo: true, withinMs: PLAY_MS })
+  const answer = await fetch(`${base}/local/accounts`)
+  expect(answer.status).toBe(200)
+  accounts = ((await answer.json()) as { accounts: LocalAccount[] }).accounts
+}, PLAY_MS + 20_000)
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && current) await screenshot(current, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`)
+  current = null
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await runner.stop()
+  rmSync(data, { recursive: true, force: true })
+})
+
+describe('the demo, played into a fresh data folder', () => {
+  it("lists the demo's accounts for the development sign-in", () => {
+    const named = (role: Role) => accountsOfRole(accounts, role).map(({ sub, name }) => [sub, name])
+    expect(named('office')).toEqual([['office-1', '评审委员会办公室（市市场监管局）']])
+    expect(named('committee')).toEqual([['committee-1', '评审委员会']])
+    expect(named('finance')).toEqual([['finance-1', '市财政局']])
+    expect(named('recommender')).toEqual([
+      ['recommender-1', '凉州区质量发展领导小组办公室'],
+      ['recommender-2', '武威市工业和信息化局'],
+    ])
+    expect(named('applicant')).toEqual(Object.entries(ENTERPRISE).map(([n, name]) => [`applicant-${n}`, name]))
+    expect(named('expert')).toEqual(EXPERT_NAMES.map((name, index) => [`expert-${index + 1}`, name]))
+    expect(account('office-1').email).toBe('office@wuwei.example.cn')
+    expect(account('recommender-2').email).toBe('gxj@wuwei.example.cn')
+    for (const { email } of accounts) expect(email).toMatch(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)
+  })
+})
+
+describe('the public, without signing in', () => {
+  it("reads 2026's winners in certificate order, the revoked one marked", async () => {
+    const page = await newPage()
+    const answer = page.waitForResponse((response) => response.url().endsWith(`/public/awards/${CYCLE}`))
+    await page.goto(`${base}/#/awards/${CYCLE}`)
+    const awards = (await (await answer).json()) as PublicAwards
+    const rows = page.locator('[data-testid="winners"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
+    const cells = async (index: number) => (await rows.nth(index).locator('td').allTextContents()).map((text) => text.trim())
+    expect((await cells(0)).slice(0, 2)).toEqual(['武质奖〔2026〕第1号', ENTERPRISE[1]])
+    expect((await cells(1)).slice(0, 2)).toEqual(['武质奖〔2026〕第2号', ENTERPRISE[5]])
+    expect((await cells(2)).slice(0, 2)).toEqual(['武质奖〔2026〕第3号', ENTERPRISE[4]])
+    expect((await cells(0)).at(-1)).toBe('已获奖')
+    expect((await cells(1)).at(-1)).toBe('已获奖')
+    expect((await cells(2)).at(-1)).toBe('已撤销')
+    // Approved on the day of the executive meeting, 2026-10-20.
+    for (const index of [0, 1, 2]) expect((await cells(index))[3]).toMatch(/^2026年10月20日 至 \d{4}年\d{1,2}月\d{1,2}日$/)
+    const heading = await page.locator('[data-testid="public-awards"]').textContent()
+    expect(heading).toContain(TITLE)
+    expect(awards.decided_on).toBe('2026-10-20')
+    expect(heading).toContain(`经${awards.decision_reference}（2026年10月20日）决定`)
+    await screenshot(page, 'public-winners')
+  })
+
+  it('reads the register: two awards valid, one revoked and its holder debarred', async () => {
+    const page = await newPage()
+    const answer = page.waitForResponse((response) => response.url().endsWith('/public/register'))
+    await page.goto(`${base}/#/register`)
+    const register = (await (await answer).json()) as PublicRegister
+    expect(register.as_of).toBe(chinaDate(0))
+    const award = (name: string) => page.locator('[data-testid="register-awards"] tbody tr', { hasText: name })
+    await expect.poll(() => page.locator('[data-testid="register-awards"] tbody tr').count(), { timeout: 15_000 }).toBe(3)
+    for (const name of [ENTERPRISE[1], ENTERPRISE[5]]) {
+      expect(await award(name).count()).toBe(1)
+      expect((await award(name).locator('td').last().textContent())?.trim()).toBe('有效')
+    }
+    expect(await award(ENTERPRISE[4]).locator('td').last().textContent()).toMatch(/^\s*已撤销\s*2026年11月25日 依第十七条撤销\s*$/)
+
+    const debarred = page.locator('[data-testid="register-debarments"] tbody tr')
+    expect(await debarred.count()).toBe(1)
+    const debarment = register.debarments[0]!
+    expect(debarment.organisation_name).toBe(ENTERPRISE[4])
+    // Art. 17: ten years from the revocation, and still running today.
+    expect(debarment.until.slice(0, 4)).toBe('2036')
+    expect(debarment.until > register.as_of).toBe(true)
+    expect((await debarred.locator('td').allTextContents()).map((text) => text.trim())).toEqual([
+      ENTERPRISE[4],
+      debarment.uscc,
+      '第十七条',
+      '2026年11月25日',
+      zh(debarment.until),
+    ])
+    await screenshot(page, 'public-register')
+  })
+
+  it("reads the award announcements on the notice board, and the revocation's", async () => {
+    const page = await newPage()
+    await page.goto(`${base}/#/notices`)
+    const notices = page.locator('[data-testid="notice"]')
+    await expect.poll(() => notices.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const announcements = notices.filter({ hasText: '获奖名单公告' })
+    expect(await announcements.count()).toBe(3)
+    for (const [name, certificate] of [
+      [ENTERPRISE[1], '武质奖〔2026〕第1号'],
+      [ENTERPRISE[5], '武质奖〔2026〕第2号'],
+      [ENTERPRISE[4], '武质奖〔2026〕第3号'],
+    ] as const) {
+      const announcement = announcements.filter({ hasText: name })
+      expect(await announcement.count()).toBe(1)
+      expect(await announcement.textContent()).toContain(certificate)
+    }
+    const revocation = notices.filter({ hasText: '撤销质量奖公告' })
+    expect(await revocation.count()).toBe(1)
+    expect(await revocation.textContent()).toContain(ENTERPRISE[4])
+    expect(await revocation.textContent()).toContain('第十七条')
+    await screenshot(page, 'public-notices')
+  })
+})
+
+describe('each role, signed in through the demo-account picker', () => {
+  it("shows the Office the cycle's dashboard with the applications at each stage", async () => {
+    const page = await newPage()
+    await signInAs(page, 'office-1')
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe(TITLE)
+    await expect.poll(() => page.locator('[data-testid="application-total"]').textContent(), { timeout: 15_000 }).toBe('8')
+    // All eight are in the funnel where they stopped: the declined one after submission, the
+    // ineligible one after recommendation, two not shortlisted after the document review, the one
+    // not selected after the on-site review (its entry's `rejected_at`), three awarded (one revoked).
+    const counts = page.locator('[data-testid="stage-counts"] tbody tr')
+    const row = async (stage: string) => (await counts.filter({ hasText: stage }).first().locator('td').allTextContents()).map((text) => text.trim())
+    expect(await row('填写申报表（草稿）')).toEqual(['填写申报表（草稿）', '8', '0'])
+    expect(await row('资格审查合格')).toEqual(['资格审查合格', '6', '0'])
+    expect(await row('进入现场评审')).toEqual(['进入现场评审', '4', '0'])
+    expect(await row('已获奖')).toEqual(['已获奖', '3', '2'])
+    expect(await page.locator('[data-testid="office-dashboard"]').textContent()).not.toContain('另有')
+    const funnel = page.locator('[data-testid="funnel"]')
+    await expect.poll(() => funnel.locator('svg text').allTextContents(), { timeout: 15_000 }).toContain('资格审查合格 6')
+    expect(await funnel.locator('svg text').allTextContents()).toContain('已获奖 3')
+    expect(await page.locator('[data-testid="deadlines"]').textContent()).toContain('2026年9月30日 至 2026年10月12日')
+    await screenshot(page, 'office-dashboard')
+  })
+
+  it('has sent every notice the cycle owed: the Office has none failed to resend', async () => {
+    // The demo says every email went out, so none may wait in the Office's failed notices (the
+    // dashboard's 待办 would offer them).
+    const failed = (await call('GET', '/notices?status=failed', await tokenOf('office-1'))) as { notices: { kind: string; recipient: string; due: string; last_error: string | null }[] }
+    expect(failed.notices.map((n) => `${n.kind} to ${n.recipient}, due ${n.due}: ${n.last_error}`)).toEqual([])
+  })
+
+  it("shows the Office the proposed list as decided and the publicity's objection, dismissed", async () => {
+    const page = await newPage()
+    await signInAs(page, 'office-1')
+    await page.goto(`${base}/#/office/${CYCLE}/decision`)
+    // The Committee's three, the revoked one among them at its present stage.
+    const decided = page.locator('[data-testid="decided"] tbody tr')
+    await expect.poll(() => decided.count(), { timeout: 15_000 }).toBe(3)
+    const stageOf = async (name: string) => (await decided.filter({ hasText: name }).locator('td').nth(1).textContent())?.trim()
+    expect(await stageOf(ENTERPRISE[1])).toBe('已获奖')
+    expect(await stageOf(ENTERPRISE[5])).toBe('已获奖')
+    expect(await stageOf(ENTERPRISE[4])).toBe('已撤销')
+    expect(await page.locator('[data-testid="publicity-period"]').textContent()).toContain('公示期：2026年9月30日 至 2026年10月12日')
+    expect(await page.locator('[data-testid="executive-meeting-recorded"]').textContent()).toContain('2026年10月20日')
+    const objection = page.locator('[data-testid="objection"]', { hasText: '李明' })
+    await expect.poll(() => objection.count(), { timeout: 15_000 }).toBe(1)
+    expect(await objection.textContent()).toContain(ENTERPRISE[5])
+    expect(await objection.locator('[data-testid="objection-status"]').textContent()).toBe('异议不成立')
+    expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toMatch(/^核实答复：.+/)
+    await screenshot(page, 'office-decision')
+  })
+
+  it('shows an awarded enterprise its application, certificate and timeline', async () => {
+    const page = await newPage()
+    await signInAs(page, 'applicant-1')
+    const mine = page.locator('[data-testid="my-applications"] tbody tr')
+    await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
+    expect((await mine.locator('td').allTextContents()).slice(0, 3).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[1], '已获奖'])
+    await screenshot(page, 'applicant-1-applications')
+    await mine.getByText('打开').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已获奖')
+    expect(await page.locator('[data-testid="award"]').textContent()).toMatch(/证书编号：武质奖〔2026〕第1号\s+有效期：2026年10月20日 至 \d{4}年/)
+    const timeline = page.locator('[data-testid="timeline"]')
+    const text = (await timeline.textContent()) ?? ''
+    for (const step of ['创建申报草稿', '提交申报', '推荐单位签署推荐意见', '授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第1号）', '拟获奖名单公示', '获奖名单公告']) {
+      expect(text).toContain(step)
+    }
+    // Every step of the path up to the on-site review is done.
+    expect(await timeline.locator('.el-step__head.is-success').count()).toBe(7)
+    await screenshot(page, 'applicant-1-application')
+  })
+
+  it('shows the enterprise whose award was revoked the revocation and its bar', async () => {
+    const page = await newPage()
+    await signInAs(page, 'applicant-4')
+    const mine = page.locator('[data-testid="my-applications"] tbody tr')
+    await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
+    expect((await mine.locator('td').allTextContents()).slice(0, 3).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[4], '已撤销'])
+    await mine.getByText('打开').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已撤销')
+    expect(await page.locator('[data-testid="revocation"]').textContent()).toMatch(
+      /2026年11月25日依《实施办法》第十七条撤销质量奖；至2036年\d{1,2}月\d{1,2}日（含）不得申报，自2036年\d{1,2}月\d{1,2}日起方可再次申报。/,
+    )
+    const text = (await page.locator('[data-testid="timeline"]').textContent()) ?? ''
+    expect(text).toContain('授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第3号）')
+    expect(text).toContain('撤销质量奖公告')
+    await screenshot(page, 'applicant-4-application')
+  })
+
+  it('shows an expert its assignments, every sheet submitted', async () => {
+    const page = await newPage()
+    await signInAs(page, 'expert-1')
+    const mine = (await call('GET', '/reviews', await tokenOf('expert-1'))) as { reviews: MyAssignment[] }
+    expect(mine.reviews.length).toBeGreaterThan(0)
+    const rows = page.locator('[data-testid="my-reviews"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(mine.reviews.length)
+    const enterprises: string[] = Object.values(ENTERPRISE)
+    for (let index = 0; index < mine.reviews.length; index += 1) {
+      const cells = (await rows.nth(index).locator('td').allTextContents()).map((text) => text.trim())
+      expect(enterprises).toContain(cells[0])
+      expect(['资料评审', '现场评审']).toContain(cells[1])
+      expect(cells[3]).toBe('已提交')
+      expect(cells[4]).toMatch(/^2026年/)
+    }
+    await screenshot(page, 'expert-1-assignments')
+
+    // Recusal: expert-9 works for 天垣乳业 and expert-10 worked for 弘泰酒庄 a year ago.
+    const ninth = (await call('GET', '/reviews', await tokenOf('expert-9'))) as { reviews: MyAssignment[] }
+    expect(ninth.reviews.map((review) => review.organisation_name)).not.toContain(ENTERPRISE[1])
+    const tenth = (await call('GET', '/reviews', await tokenOf('expert-10'))) as { reviews: MyAssignment[] }
+    expect(tenth.reviews.map((review) => review.organisation_name)).not.toContain(ENTERPRISE[2])
+  })
+
+  it("shows the industry department its units' applications, the declined one among them", async () => {
+    const page = await newPage()
+    await signInAs(page, 'recommender-2')
+    const inbox = page.locator('[data-testid="inbox"] tbody tr')
+    await expect.poll(() => inbox.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const declined = inbox.filter({ hasText: ENTERPRISE[8] })
+    expect(await declined.count()).toBe(1)
+    expect((await declined.locator('td').nth(2).textContent())?.trim()).toBe('未通过')
+    const listed = (await call('GET', '/recommendations', await tokenOf('recommender-2'))) as { applications: { organisation_name: string }[] }
+    expect(await inbox.count()).toBe(listed.applications.length)
+    await screenshot(page, 'recommender-2-inbox')
+  })
+
+  it("shows the Committee its deliberation on the three candidates", async () => {
+    const page = await newPage()
+    await signInAs(page, 'committee-1')
+    const recorded = page.locator('[data-testid="deliberation-recorded"]')
+    const rows = recorded.locator('tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
+    // The names come from the ranking once it loads (ids before).
+    await expect.poll(async () => (await rows.locator('td:first-child').allTextContents()).map((text) => text.trim()).sort(), { timeout: 15_000 }).toEqual(
+      [ENTERPRISE[1], ENTERPRISE[4], ENTERPRISE[5]].sort(),
+    )
+    for (let index = 0; index < 3; index += 1) {
+      const cells = (await rows.nth(index).locator('td').allTextContents()).map((text) => text.trim())
+      expect(cells[1]).toBe('列入建议名单')
+      expect(cells[2]).toMatch(/^\d+\/\d+\/\d+$/)
+    }
+    expect(await recorded.textContent()).toMatch(/2026年\d{1,2}月\d{1,2}日，.+/)
+    expect(await page.locator('[data-testid="ranking-error"]').count()).toBe(0)
+    await screenshot(page, 'committee-1-deliberation')
+  })
+
+  it('shows the finance bureau two rewards paid and the revoked one returned', async () => {
+    const page = await newPage()
+    await signInAs(page, 'finance-1')
+    const rewards = page.locator('[data-testid="rewards"] tbody tr')
+    await expect.poll(() => rewards.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2)
+    for (const [name, certificate] of [
+      [ENTERPRISE[1], '武质奖〔2026〕第1号'],
+      [ENTERPRISE[5], '武质奖〔2026〕第2号'],
+    ] as const) {
+      const row = rewards.filter({ hasText: name })
+      expect(await row.count()).toBe(1)
+      expect(await row.textContent()).toContain(certificate)
+      expect(await row.locator('td').last().textContent()).toMatch(/^\s*2026年\d{1,2}月\d{1,2}日 已支付（.+）\s*$/)
+    }
+    // Nothing is offered for payment: every reward the list holds was paid.
+    expect(await rewards.getByRole('button', { name: '记录' }).count()).toBe(0)
+
+    const finance = await tokenOf('finance-1')
+    const cases = ((await call('GET', '/revocation-cases', finance)) as { cases: RevocationCase[] }).cases.filter((c) => c.status === 'revoked')
+    expect(cases.map((c) => c.organisation_name)).toEqual([ENTERPRISE[4]])
+    const reward = cases[0]!.reclaim.reward
+    expect(reward).not.toBeNull()
+    const returned = page.locator('[data-testid="finance"] .case', { hasText: ENTERPRISE[4] })
+    expect(await returned.textContent()).toContain(`${zh(reward!.received_on)} 收回 ${formatYuan(reward!.amount_fen)} 元（${reward!.receipt}）`)
+    expect(await returned.getByRole('button', { name: '记录收回' }).count()).toBe(0)
+    // The revoked award is marked in the rewards list with its reward's return; the others not.
+    const revokedRow = rewards.filter({ hasText: ENTERPRISE[4] })
+    expect(await revokedRow.count()).toBe(1)
+    expect((await revokedRow.locator('[data-testid="reward-revoked"]').textContent())?.trim()).toBe(
+      `2026年11月25日撤销，奖励资金已于${zh(reward!.received_on)}收回`,
+    )
+    expect(await rewards.locator('[data-testid="reward-revoked"]').count()).toBe(1)
+    await screenshot(page, 'finance-1-rewards')
+  })
+})
