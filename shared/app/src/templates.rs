@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use award_domain::lifecycle::NoticeKind;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use minijinja::{Environment, HtmlEscape, UndefinedBehavior, Value, context};
 
 use crate::error::AppError;
@@ -36,11 +36,21 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
     env.add_filter("linkify", |text: &str| {
         Value::from_safe_string(linkify(text))
     });
+    env.add_filter("date_zh", |text: &str| date_zh(text));
     for (name, source) in embedded::SOURCES {
         env.add_template(name, source)?;
     }
     Ok(env)
 });
+
+/// A China date as the notices store it (`2026-09-30`) as Chinese text writes it
+/// (`2026年9月30日`); anything that is not such a date comes back unchanged.
+pub fn date_zh(text: &str) -> String {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(date) => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Err(_) => text.to_owned(),
+    }
+}
 
 /// `text` as HTML: escaped, with each `http://` or `https://` address made a link. An address
 /// ends at whitespace, a quote or angle bracket, or the first non-ASCII character (the Chinese
@@ -288,6 +298,19 @@ pub(crate) mod tests {
             rendered.html
         );
         assert!(rendered.text.starts_with("<b>甲&乙</b>公司："));
+    }
+
+    #[test]
+    fn dates_read_as_chinese_dates() {
+        assert_eq!(date_zh("2026-09-30"), "2026年9月30日");
+        assert_eq!(date_zh("2036-11-25"), "2036年11月25日");
+        assert_eq!(date_zh("尽快"), "尽快");
+        let mut all = sample();
+        all.insert("publicity_first_day".into(), "2026-09-30".into());
+        all.insert("publicity_last_day".into(), "2026-10-12".into());
+        let (_, body) = render_parts(NoticeKind::PublicityStarted, &all).unwrap();
+        assert!(body.contains("2026年9月30日 至 2026年10月12日"), "{body}");
+        assert!(!body.contains("2026-09-30"), "{body}");
     }
 
     #[test]

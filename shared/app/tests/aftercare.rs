@@ -392,7 +392,7 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
                 && body.contains("第十七条")
                 && body.contains("奖金")
                 && body.contains("武政函〔2032〕8号")
-                && body.contains("2042-03-01")),
+                && body.contains("2042年3月1日")),
         "{:?}",
         h.mails()
     );
