@@ -42,6 +42,8 @@ pub use token::Identity;
 pub const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8787);
 /// The sender of every local notice.
 pub const DEFAULT_MAIL_FROM: &str = "noreply@award.wuwei.local";
+/// Its display name (`MAIL_FROM_NAME` unless set).
+pub const DEFAULT_MAIL_FROM_NAME: &str = "武威市人民政府质量奖评审委员会办公室";
 /// The local mailboxes of the Office, the Committee and the finance bureau (their mail lands in
 /// the outbox folder like every other).
 pub fn default_mailboxes() -> Mailboxes {

@@ -11,7 +11,7 @@ use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 const USAGE: &str = "\
 usage:
   award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR] [--demo]
-  award-local demo [--data DIR]
+  award-local demo [--data DIR] [--addr 127.0.0.1:8787|PORT]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
@@ -19,7 +19,8 @@ The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages a
 (POST /local/sign-in) is the runner's alone.
 `demo` fills an empty data folder (--data, else ./.demo-data) with a whole 2026 cycle played through
 the API: eight enterprises, two recommending units, ten experts, screening, review, publicity across
-National Day, three awards and a revocation, every email in the outbox. `serve --demo` does the same
+National Day, three awards and a revocation, every email in the outbox (its links point at --addr,
+where the folder is to be served). `serve --demo` does the same
 when the folder is empty (a folder the demo already filled is served as it is), then serves it; the
 development sign-in page then offers the demo's accounts.
 Roles: applicant, recommender, office, expert, committee, finance.
@@ -42,6 +43,8 @@ enum Command {
     },
     Demo {
         data: Option<PathBuf>,
+        /// Where the folder will be served: the emails' links point there.
+        addr: SocketAddr,
     },
     Token {
         identity: Identity,
@@ -95,21 +98,19 @@ async fn main() -> ExitCode {
             demo: true,
         } => {
             let data = data.unwrap_or_else(award_local::demo::default_data_dir);
-            match fill_with_demo(addr, &data).await {
+            match fill_with_demo(addr, &data, true).await {
                 Ok(()) => serve(addr, data, redrive_every, web).await,
                 Err(message) => Err(message),
             }
         }
-        Command::Demo { data } => {
+        Command::Demo { data, addr } => {
             let data = data.unwrap_or_else(award_local::demo::default_data_dir);
-            fill_with_demo(award_local::DEFAULT_ADDR, &data)
-                .await
-                .map(|()| {
-                    println!(
-                        "serve it: award-local serve --demo --data {} (pages and sign-in at http://127.0.0.1:8787/)",
-                        data.display()
-                    );
-                })
+            fill_with_demo(addr, &data, false).await.map(|()| {
+                println!(
+                    "serve it: award-local serve --demo --data {} --addr {addr} (its emails link there)",
+                    data.display()
+                );
+            })
         }
     };
     match outcome {
@@ -122,13 +123,25 @@ async fn main() -> ExitCode {
 }
 
 /// Plays the demo into `data` unless it holds one already; the emails' links point at `addr`.
-async fn fill_with_demo(addr: SocketAddr, data: &std::path::Path) -> Result<(), String> {
+async fn fill_with_demo(
+    addr: SocketAddr,
+    data: &std::path::Path,
+    then_serve: bool,
+) -> Result<(), String> {
     if award_local::demo::holds_demo(data) {
-        println!(
-            "{} already holds the demo; serving it as it is",
-            data.display()
-        );
+        let then = if then_serve {
+            "serving it as it is"
+        } else {
+            "nothing to do (remove the folder to play it again)"
+        };
+        println!("{} already holds the demo; {then}", data.display());
         return Ok(());
+    }
+    if !award_local::demo::is_empty(data).map_err(|error| error.to_string())? {
+        return Err(format!(
+            "the demo fills an empty data folder; {} is not empty (remove it or choose another with --data)",
+            data.display()
+        ));
     }
     let mut config = local_config(data.to_owned())?;
     if config.app.public_base_url == format!("http://{}", award_local::DEFAULT_ADDR) {
@@ -175,6 +188,7 @@ fn local_config(data_dir: PathBuf) -> Result<LocalConfig, String> {
         std::env::var(name).ok().or_else(|| {
             Some(match name {
                 "MAIL_FROM" => DEFAULT_MAIL_FROM.to_owned(),
+                "MAIL_FROM_NAME" => award_local::DEFAULT_MAIL_FROM_NAME.to_owned(),
                 "OFFICE_MAILBOX" => mailboxes.office.clone(),
                 "COMMITTEE_MAILBOX" => mailboxes.committee.clone(),
                 "FINANCE_MAILBOX" => mailboxes.finance.clone(),
@@ -281,14 +295,18 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         "serve" => true,
         "token" => false,
         "demo" => {
-            return match (args.next().as_deref(), args.next(), args.next()) {
-                (None, _, _) => Ok(Command::Demo { data: None }),
-                (Some("--data"), Some(dir), None) => Ok(Command::Demo {
-                    data: Some(PathBuf::from(dir)),
-                }),
-                (Some("--help" | "-h"), _, _) => Ok(Command::Help),
-                _ => Err("demo takes only --data DIR".into()),
-            };
+            let mut addr = award_local::DEFAULT_ADDR;
+            let mut data = None;
+            while let Some(flag) = args.next() {
+                let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+                match flag.as_str() {
+                    "--help" | "-h" => return Ok(Command::Help),
+                    "--data" => data = Some(PathBuf::from(value()?)),
+                    "--addr" => addr = parse_addr(&value()?)?,
+                    _ => return Err(format!("unknown option {flag:?} for demo")),
+                }
+            }
+            return Ok(Command::Demo { data, addr });
         }
         "help" | "--help" | "-h" => return Ok(Command::Help),
         other => return Err(format!("unknown command {other:?}")),
@@ -401,13 +419,14 @@ mod tests {
 
     #[test]
     fn demo_takes_a_data_folder_and_serve_a_demo_flag() {
-        let Ok(Command::Demo { data }) = parse(args("demo --data /tmp/d")) else {
+        let Ok(Command::Demo { data, addr }) = parse(args("demo --data /tmp/d --addr 8790")) else {
             panic!("expected demo");
         };
         assert_eq!(data, Some(PathBuf::from("/tmp/d")));
+        assert_eq!(addr.port(), 8790);
         assert!(matches!(
             parse(args("demo")),
-            Ok(Command::Demo { data: None })
+            Ok(Command::Demo { data: None, addr }) if addr == award_local::DEFAULT_ADDR
         ));
         assert!(parse(args("demo --web dist")).is_err());
         assert!(parse(args("demo --data")).is_err());

@@ -119,8 +119,8 @@ app_errors! {
         "不支持该文件类型，此处仅接受 {accepted}。";
     ExtensionMismatch { content_type: String } => 422, "extension_mismatch",
         "the file name's extension does not match the content type {content_type}", "文件扩展名与文件类型不一致。";
-    DocumentTooLarge { max: u64 } => 413, "document_too_large",
-        "the document is larger than the maximum of {max} bytes", "材料文件过大，不得超过 {max} 字节。";
+    DocumentTooLarge { max: u64, readable: String } => 413, "document_too_large",
+        "the document is larger than the maximum of {max} bytes ({readable})", "材料文件过大，不得超过 {readable}（{max} 字节）。";
     EmptyDocument => 422, "empty_document", "the document size must be at least 1 byte", "材料文件大小至少为1字节。";
     InvalidSha256 => 422, "invalid_sha256", "sha256 must be 64 hexadecimal digits", "SHA-256 校验值应为64位十六进制字符。";
     InvalidForm { issues: Vec<award_domain::form::FieldIssue> } => 422, "invalid_form",

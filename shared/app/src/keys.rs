@@ -300,6 +300,17 @@ pub fn board_entry(published_at: DateTime<Utc>, id: Ulid) -> Key {
     Key::new(BOARD, format!("{}#{id}", instant(published_at)))
 }
 
+/// GSI1 partition listing an application's notices, every status, oldest first by
+/// `<created_at>#<notice>` (access pattern 7c).
+pub fn application_notices_partition(application: Ulid) -> String {
+    format!("{}#NOTICES", application_partition(application))
+}
+
+/// A notice's sort key in [`application_notices_partition`].
+pub fn application_notice_sort(created_at: DateTime<Utc>, notice: Ulid) -> String {
+    format!("{}#{notice}", instant(created_at))
+}
+
 /// GSI2 partition listing the notices given up (`failed`), sorted by `<created_at>#<notice>`, for
 /// the Office to see and resend (access pattern 7b).
 pub const FAILED_NOTICES: &str = "NOTICES#failed";

@@ -685,12 +685,20 @@ pub struct Notice {
 impl Record for Notice {
     const TYPE: &'static str = item_type::NOTICE;
     fn keys(&self) -> ItemKeys {
-        match self.status {
+        let keys = match self.status {
             NoticeStatus::Pending | NoticeStatus::Sending => {
                 keys::notice_item_keys(self.id, Some(self.due))
             }
             NoticeStatus::Failed => keys::failed_notice_item_keys(self.id, self.created_at),
             NoticeStatus::Sent => keys::notice_item_keys(self.id, None),
+        };
+        // Listed under its application whatever its status, for the timeline of what was sent.
+        match self.application_id {
+            Some(application) => keys.with_gsi1(
+                keys::application_notices_partition(application),
+                keys::application_notice_sort(self.created_at, self.id),
+            ),
+            None => keys,
         }
     }
 }

@@ -254,6 +254,62 @@ pub async fn list_failed(app: &App, caller: &Caller) -> Result<Vec<Notice>, AppE
     .collect()
 }
 
+/// One notice about an application, as its timeline shows it (`GET /applications/{id}/notices`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SentNotice {
+    pub id: Ulid,
+    pub kind: NoticeKind,
+    /// The email's subject, rendered from the notice's data as it was (or will be) sent.
+    pub subject: String,
+    pub recipient: String,
+    pub audience: award_domain::lifecycle::Recipient,
+    pub status: NoticeStatus,
+    /// UTC instants.
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /applications/{id}/notices`: the notices about application `id`, oldest first (GSI1
+/// `APP#<id>#NOTICES`, access pattern 7c). Its owner sees those addressed to the applicant; the
+/// Office sees all. Anyone else, and an unknown id, is `ApplicationNotFound` (404): nobody learns
+/// that an application exists from here (Art. 19).
+pub async fn of_application(
+    app: &App,
+    caller: &Caller,
+    id: Ulid,
+) -> Result<Vec<SentNotice>, AppError> {
+    let application = crate::stage::load_application(app, id).await?.record;
+    let office = caller.has(Role::Office);
+    let owner = caller.has(Role::Applicant) && application.owner() == caller.sub();
+    if !(office || owner) {
+        return Err(AppError::ApplicationNotFound);
+    }
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Gsi1, keys::application_notices_partition(id)),
+    )
+    .await?;
+    let mut listed = Vec::new();
+    for item in items {
+        let notice = from_item::<Notice>(item)?.record;
+        if !office && notice.audience != award_domain::lifecycle::Recipient::Applicant {
+            continue;
+        }
+        let (subject, _) = templates::render_parts(notice.kind, &notice.data)?;
+        listed.push(SentNotice {
+            id: notice.id,
+            kind: notice.kind,
+            subject,
+            recipient: notice.recipient,
+            audience: notice.audience,
+            status: notice.status,
+            created_at: notice.created_at,
+            sent_at: notice.sent_at,
+        });
+    }
+    Ok(listed)
+}
+
 /// Puts failed notice `id` back in the outbox: pending, due today (China date), its attempts
 /// counted afresh, with an audit record (`notice_resent`, in the notice's partition). The stream
 /// then sends it as a new one. Office only; `NoticeNotFound` (404), `NoticeNotFailed` (409) for a

@@ -202,7 +202,8 @@ const FINANCE: Access = Access::Roles(&[Role::Finance]);
 /// reclaims).
 const CASE_READERS: Access = Access::Roles(&[Role::Office, Role::Committee, Role::Finance]);
 const OFFICE_OR_EXPERT: Access = Access::Roles(&[Role::Office, Role::Expert]);
-/// Evidence is declared by the applicant (its own) or the Office (staff reports).
+/// Evidence is declared by the applicant (its own) or the Office (staff reports); an
+/// application's notices are read by the same two.
 const UPLOADERS: Access = Access::Roles(&[Role::Applicant, Role::Office]);
 const STAFF: Access = Access::Roles(&[
     Role::Office,
@@ -1379,6 +1380,15 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&aftercare::public_register(app, call.now).await?))
     ),
     // --- the outbox ------------------------------------------------------------------------------
+    route!(
+        "ListApplicationNotices",
+        "GET",
+        "/applications/{id}/notices",
+        UPLOADERS,
+        handler!(|app, call| ok(&serde_json::json!({
+            "notices": notices::of_application(app, call.caller()?, call.application_id(0)?).await?
+        })))
+    ),
     route!(
         "ListNotices",
         "GET",

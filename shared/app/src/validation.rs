@@ -145,10 +145,25 @@ pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppE
     }
 }
 
+/// `bytes` as people read a limit: whole MiB or KiB when exact (`50 MiB`), else bytes.
+pub fn readable_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        0 => "0 B".to_owned(),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} B"),
+    }
+}
+
 pub fn document_size(size: u64, max: u64) -> Result<u64, AppError> {
     match size {
         0 => Err(AppError::EmptyDocument),
-        size if size > max => Err(AppError::DocumentTooLarge { max }),
+        size if size > max => Err(AppError::DocumentTooLarge {
+            max,
+            readable: readable_size(max),
+        }),
         size => Ok(size),
     }
 }
@@ -204,8 +219,16 @@ mod tests {
         assert!(matches!(document_size(0, 10), Err(AppError::EmptyDocument)));
         assert!(matches!(
             document_size(11, 10),
-            Err(AppError::DocumentTooLarge { max: 10 })
+            Err(AppError::DocumentTooLarge { max: 10, .. })
         ));
+        assert_eq!(readable_size(50 * 1024 * 1024), "50 MiB");
+        assert_eq!(readable_size(10 * 1024), "10 KiB");
+        assert_eq!(readable_size(1000), "1000 B");
+        let refused = document_size(50 * 1024 * 1024 + 1, 50 * 1024 * 1024).unwrap_err();
+        assert_eq!(
+            refused.body().message_zh,
+            "材料文件过大，不得超过 50 MiB（52428800 字节）。"
+        );
         assert_eq!(document_size(10, 10).unwrap(), 10);
         assert_eq!(sha256(&"AB".repeat(32)).unwrap(), "ab".repeat(32));
         assert!(sha256(&"g".repeat(64)).is_err());

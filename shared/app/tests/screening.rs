@@ -330,6 +330,26 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     assert_eq!(status, 200, "{confirmed}");
     assert_eq!(confirmed["lifecycle"]["state"], "eligible");
     assert_eq!(confirmed["lifecycle"]["screening"]["as_of"], "2026-06-30");
+    // The Office's view still says who screened it, when, and each article in Chinese.
+    let (status, view) = h
+        .request(
+            "GET",
+            &format!("/applications/{id}/screening"),
+            Some(OFFICE),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["screened_by"], "system", "{view}");
+    assert!(view["screened_at"].is_string(), "{view}");
+    assert!(
+        view["screening"]["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|verdict| verdict["article_zh"].as_str().unwrap().starts_with('第')),
+        "{view}"
+    );
     h.deliver_stream(china(2026, 7, 20, 11)).await.unwrap();
     assert!(
         h.mails()
@@ -724,4 +744,68 @@ async fn the_stream_filter_passes_exactly_the_applications_becoming_recommended(
     // notices, audit records), only the recommended application's image passes.
     assert_eq!(passed, vec![Some("recommended".to_owned())]);
     assert!(h.changes_after(0).len() > 20);
+}
+
+#[tokio::test]
+async fn the_applicant_reads_the_notices_sent_to_it_and_the_office_every_one() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, _) = recommended_application(&h, sample()).await;
+    h.deliver_stream(china(2026, 6, 2, 10)).await.unwrap();
+    let path = format!("/applications/{id}/notices");
+    let listed = |answer: &Value| answer["notices"].as_array().cloned().unwrap_or_default();
+
+    let (status, mine) = h.request("GET", &path, Some(ALICE), None).await;
+    assert_eq!(status, 200, "{mine}");
+    let mine = listed(&mine);
+    assert!(
+        mine.iter().all(|notice| notice["audience"] == "applicant"
+            && notice["status"] == "sent"
+            && notice["sent_at"].is_string()),
+        "{mine:?}"
+    );
+    let subjects: Vec<&str> = mine
+        .iter()
+        .map(|notice| notice["subject"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|subject| subject.starts_with("武威市人民政府质量奖：申报已提交")),
+        "{subjects:?}"
+    );
+    let times: Vec<&str> = mine
+        .iter()
+        .map(|notice| notice["created_at"].as_str().unwrap_or_default())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted, "oldest first");
+
+    // The Office reads every notice about it: the unit's and its own too.
+    let (status, all) = h.request("GET", &path, Some(OFFICE), None).await;
+    assert_eq!(status, 200, "{all}");
+    let all = listed(&all);
+    let mut audiences: Vec<&str> = all
+        .iter()
+        .map(|notice| notice["audience"].as_str().unwrap_or_default())
+        .collect();
+    audiences.sort_unstable();
+    audiences.dedup();
+    assert_eq!(audiences, ["applicant", "office", "recommender"], "{all:?}");
+    assert_eq!(
+        all.iter()
+            .filter(|notice| notice["audience"] == "applicant")
+            .count(),
+        mine.len()
+    );
+
+    // Nobody else learns it exists; a unit may not ask.
+    let (status, refused) = h.request("GET", &path, Some(BOB), None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (404, Some("application_not_found"))
+    );
+    let (status, _) = h.request("GET", &path, Some(UNIT), None).await;
+    assert_eq!(status, 403);
 }

@@ -205,6 +205,24 @@ impl Condition {
             Self::Recommendation => "Art. 11(3)",
         }
     }
+
+    /// [`Condition::article`] as the Chinese text of the Measures cites it (第十条第四项).
+    pub fn article_zh(self) -> &'static str {
+        match self {
+            Self::Registration => "第二条、第十条第一项",
+            Self::OperatingYears | Self::Compliance => "第十条第一项",
+            Self::QualitySystem => "第十条第二项",
+            Self::SelfAssessment => "第十条第三项、第十一条第二项",
+            Self::KeyIndicators => "第十条第三项",
+            Self::Inspections | Self::ConstructionAward => "第十条第四项",
+            Self::Credit => "第十条第五项",
+            Self::Incidents => "第十条第六项",
+            Self::UsccCheckCharacter => "第十一条第四项、GB 32100",
+            Self::NotDebarred => "第十七条、第十八条",
+            Self::NoValidAward => "第五条",
+            Self::Recommendation => "第十一条第三项",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +250,9 @@ pub struct Verdict {
     #[serde(default)]
     pub reason_zh: String,
     pub article: String,
+    /// The same article in Chinese (`第十条第四项`); empty on verdicts stored before it existed.
+    #[serde(default)]
+    pub article_zh: String,
     /// Set when the Office settled a "needs review" verdict.
     pub settled: Option<Settlement>,
 }
@@ -339,6 +360,7 @@ pub fn screen(
                 reason,
                 reason_zh,
                 article: condition.article().to_owned(),
+                article_zh: condition.article_zh().to_owned(),
                 settled: None,
             });
         };
@@ -912,6 +934,8 @@ pub(crate) mod tests {
                     && !v.reason.is_empty()
                     // The Chinese reason is Chinese, not the English one again.
                     && v.reason_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    // The article as the Chinese text cites it.
+                    && v.article_zh.starts_with('第')
         }));
     }
 

@@ -1059,6 +1059,7 @@ mod tests {
                 reason: "r".into(),
                 reason_zh: "理由".into(),
                 article: Condition::Credit.article().into(),
+                article_zh: Condition::Credit.article_zh().into(),
                 settled: None,
             }],
         }

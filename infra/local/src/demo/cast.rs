@@ -272,11 +272,13 @@ pub fn units() -> [(Account, Value); 2] {
     ]
 }
 
+/// The Office, the Committee and the finance bureau sign in with the runner's own mailboxes
+/// (where their notices land), so that an account and its mail agree.
 pub fn office() -> Account {
     Account::new(
         "office",
         "office-1",
-        "office@wuwei.example.cn",
+        &crate::default_mailboxes().office,
         "评审委员会办公室（市市场监管局）",
     )
 }
@@ -285,7 +287,7 @@ pub fn committee() -> Account {
     Account::new(
         "committee",
         "committee-1",
-        "committee@wuwei.example.cn",
+        &crate::default_mailboxes().committee,
         "评审委员会",
     )
 }
@@ -294,7 +296,7 @@ pub fn finance() -> Account {
     Account::new(
         "finance",
         "finance-1",
-        "finance@wuwei.example.cn",
+        &crate::default_mailboxes().finance,
         "市财政局",
     )
 }

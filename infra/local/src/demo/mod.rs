@@ -241,6 +241,9 @@ fn form(enterprise: &Enterprise, deadline: NaiveDate) -> Value {
 const DOCUMENT_OFFSETS: [i16; 5] = [0, 5, -5, 5, -5];
 const ONSITE_OFFSETS: [i16; 3] = [0, 5, -5];
 
+/// The on-site visits, in shortlist order: weekdays of July 2026.
+const VISIT_DAYS: [&str; 4] = ["2026-07-13", "2026-07-15", "2026-07-17", "2026-07-20"];
+
 /// The rubric item of enterprise 1's document review on which one expert disagrees.
 const DISPUTED_ITEM: &str = "4.1.2";
 
@@ -767,8 +770,18 @@ impl Play<'_> {
             &json!({"phase": "onsite", "seed": 20_260_706}),
         )
         .await?;
-        let first_visit = NaiveDate::from_ymd_opt(2026, 7, 13).unwrap_or_default();
-        for (index, (enterprise, app)) in shortlisted.iter().enumerate() {
+        // The Office schedules every visit on the day of the draw; the panels visit on weekdays.
+        for (index, ((enterprise, app), visit)) in shortlisted.iter().zip(VISIT_DAYS).enumerate() {
+            self.set("2026-07-06", 11, index as u32).await;
+            c.put(
+                &format!("scheduling the on-site review of {}", enterprise.name),
+                &office,
+                &format!("/applications/{app}/onsite-visit"),
+                &json!({"date": visit, "notes": "查看生产现场、检验室和质量档案，访谈管理层及一线员工。"}),
+            )
+            .await?;
+        }
+        for (index, ((enterprise, app), visit)) in shortlisted.iter().zip(VISIT_DAYS).enumerate() {
             let Fate::Reviewed {
                 onsite: Some((level, survey)),
                 ..
@@ -776,17 +789,8 @@ impl Play<'_> {
             else {
                 continue;
             };
-            let visit = (first_visit + Days::new(3 * index as u64)).to_string();
             let step = format!("the on-site review of {}", enterprise.name);
-            self.set("2026-07-06", 11, index as u32).await;
-            c.put(
-                &step,
-                &office,
-                &format!("/applications/{app}/onsite-visit"),
-                &json!({"date": visit, "notes": "查看生产现场、检验室和质量档案，访谈管理层及一线员工。"}),
-            )
-            .await?;
-            self.set(&visit, 16, 0).await;
+            self.set(visit, 16, 0).await;
             for (position, number) in self.panel(app, "onsite").await?.iter().enumerate() {
                 self.review(
                     &cast::expert_account(*number),
@@ -808,7 +812,7 @@ impl Play<'_> {
                 .await?;
             c.upload(&step, &declared["upload"], report).await?;
             self.settled().await;
-            self.set(&visit, 17, 30).await;
+            self.set(visit, 17, 30).await;
             c.put(
                 &step,
                 &office,

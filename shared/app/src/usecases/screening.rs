@@ -437,11 +437,9 @@ pub async fn confirm(
             Some(record) if record.screening == screening => Ok(()),
             _ => Err(AppError::ConcurrentUpdate),
         },
-        |application| {
-            // The lifecycle keeps the confirmed screening from here on.
-            application.screening = None;
-            Ok(())
-        },
+        // The lifecycle keeps the confirmed screening; the working record stays beside it for
+        // who screened it and when (the Office's screening page shows both).
+        |_| Ok(()),
     )
     .await
 }
