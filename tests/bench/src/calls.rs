@@ -542,6 +542,18 @@ async fn applicants_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
     scenario
         .notify("notify: recommendation notices (applicant, Office)")
         .await?;
+    let timeline = scenario
+        .call(
+            "the application's notices (applicant's timeline)",
+            "GET",
+            &format!("/applications/{application_id}/notices"),
+            "applicant",
+            None,
+        )
+        .await?;
+    if timeline["notices"].as_array().is_none_or(Vec::is_empty) {
+        return Err(format!("the applicant should read its notices: {timeline}").into());
+    }
 
     let run = scenario
         .advance_cycles(
