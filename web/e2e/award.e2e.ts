@@ -183,12 +183,24 @@ describe('an enterprise applies and its unit recommends it', () => {
     // Step 7: evidence. A file of the wrong type is refused with the reason, nothing uploaded.
     await page.locator('[data-upload-input="other"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not evidence') })
     await expect.poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent()).toContain('不支持的文件类型')
+    // A text file named `.pdf` is refused by its first bytes, before any upload link is asked for.
+    const declarations: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/documents')) declarations.push(request.url())
+    })
+    await page.locator('[data-upload-input="other"]').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('these are notes, not a PDF') })
+    await expect
+      .poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent())
+      .toBe('文件内容与类型不符：fake.pdf 不是 PDF 文件（PDF 文件以 “%PDF-” 开头）。请选择真正的 PDF 文件，不要只改扩展名。')
+    expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器核对文件大小、声明的文件类型和 SHA-256 校验值，不检查文件内容的格式标识')
     for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report']) {
       await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${category}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
       const row = page.locator(`[data-category="${category}"]`)
       await expect.poll(() => row.locator('[data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100')
       await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
     }
+    // Six real PDFs declared; the fake one never was.
+    expect(declarations).toHaveLength(6)
     await screenshot(page, 'applicant-evidence')
     await page.locator('[data-testid="next"]').click()
 
@@ -197,6 +209,30 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.locator('[data-testid="submit"]').click()
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
     await screenshot(page, 'applicant-submitted')
+
+    // The notices sent to the applicant are in its timeline: the submission's is written by the
+    // outbox a moment after the submission, so the page is read again once the API lists it.
+    const applicationId = new URL(page.url()).hash.split('/').pop() ?? ''
+    const applicant = await token('applicant', 'ent-1', 'contact@example.cn')
+    type Notices = { notices: { kind: string; subject: string; audience: string; status: string; recipient: string }[] }
+    const notices = async () => (await call('GET', `/applications/${applicationId}/notices`, applicant)) as Notices
+    await expect.poll(async () => (await notices()).notices.map((n) => n.kind), { timeout: 30_000 }).toContain('application_submitted')
+    const listed = (await notices()).notices
+    expect(new Set(listed.map((n) => n.audience))).toEqual(new Set(['applicant']))
+    await page.reload()
+    const events = page.locator('[data-testid="timeline"] [data-testid="notice-event"]')
+    await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(listed.length)
+    const titles = (await events.locator('strong').allTextContents()).map((title) => title.trim())
+    // Placed by when each was sent, which may differ a little from the API's order of writing.
+    expect([...titles].sort()).toEqual(listed.map((n) => `通知：${n.subject}`).sort())
+    const submitted = events.filter({ hasText: '申报已提交' })
+    expect(await submitted.count()).toBe(1)
+    expect(await submitted.textContent()).toMatch(/已发送至 contact@example\.cn|待发送（收件人：contact@example\.cn）/)
+    // The submission's notice comes after the submission in the timeline.
+    const all = (await page.locator('[data-testid="timeline"] .el-timeline-item strong').allTextContents()).map((title) => title.trim())
+    expect(all.indexOf('提交申报')).toBeGreaterThan(-1)
+    expect(all.findIndex((title) => title.includes('申报已提交'))).toBeGreaterThan(all.indexOf('提交申报'))
+    await screenshot(page, 'applicant-submitted-notices')
   })
 
   it('lets the unit recommend it from its inbox', async () => {
@@ -338,5 +374,19 @@ describe('the staff and the public read the cycle', () => {
     await expect.poll(() => page.locator('[data-testid="as-of"]').textContent()).toBe(`${today.slice(0, 4)}年${Number(today.slice(5, 7))}月${Number(today.slice(8, 10))}日`)
     expect(await page.locator('[data-testid="register-awards"] tbody tr').count()).toBe(register.awards.length)
     await screenshot(page, 'public-register')
+  })
+
+  it("tells the public, from the header's 获奖公告, that the open cycle's winners are not announced", async () => {
+    // This runner's only cycle is the open one and nothing was ever awarded on it.
+    const register = (await (await fetch(`${base}/public/register`)).json()) as { awards: unknown[] }
+    expect(register.awards).toEqual([])
+    const page = await (await browser.newContext()).newPage()
+    await page.goto(`${base}/#/`)
+    await page.locator('.masthead nav a', { hasText: '获奖公告' }).click()
+    await expect
+      .poll(() => page.locator('[data-testid="awards-failure"]').textContent(), { timeout: 15_000 })
+      .toContain(`${year}年度武威市人民政府质量奖正在评选中，获奖名单尚未公布。`)
+    expect(await page.locator('[data-testid="winners"]').count()).toBe(0)
+    await screenshot(page, 'public-awards-none')
   })
 })

@@ -186,6 +186,10 @@ describe('from the on-site review to the public register', () => {
     // The on-site panel (three experts) scores by API at 80 %.
     expect(await panelScores('onsite', 80)).toBe(3)
 
+    // A file that only claims to be a PDF is refused before it is declared.
+    await page.locator('input[data-upload-input="review-report"]').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('minutes typed as plain text') })
+    await expect.poll(() => page.locator('[data-testid="review-report"] [data-testid="upload-refused"]').textContent()).toContain('fake.pdf 不是 PDF 文件')
+    expect(await page.locator('[data-testid="reports"]').textContent()).not.toContain('fake.pdf')
     const report = pdf('onsite review report')
     await page.locator('input[data-upload-input="review-report"]').setInputFiles({ name: '现场评审报告.pdf', mimeType: 'application/pdf', buffer: report })
     await expect.poll(() => page.locator('[data-testid="review-report"] [data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
@@ -320,7 +324,13 @@ describe('from the on-site review to the public register', () => {
     await field(page, 'objector_name').locator('input').fill('张三')
     await field(page, 'contact').locator('input').fill('zhangsan@example.cn')
     await field(page, 'content').locator('textarea').fill('该单位2025年曾发生产品质量投诉，请核实。')
+    // A text file named `.pdf` is refused at once, and the objection cannot go with it.
+    await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: Buffer.from('投诉记录（文本）') })
+    await expect.poll(() => field(page, 'attachment').textContent()).toContain('投诉记录.pdf 不是 PDF 文件')
+    expect(await page.locator('[data-testid="send-objection"]').isDisabled()).toBe(true)
     await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: pdf('complaint record') })
+    await expect.poll(() => page.locator('[data-testid="send-objection"]').isDisabled()).toBe(false)
+    expect(await field(page, 'attachment').textContent()).not.toContain('不是 PDF 文件')
     await page.locator('[data-testid="send-objection"]').click()
     await expect.poll(() => page.locator('[data-testid="objection-receipt"]').textContent(), { timeout: 15_000 }).toContain('受理编号：')
     await expect.poll(() => page.locator('[data-testid="objection-upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
@@ -422,5 +432,30 @@ describe('from the on-site review to the public register', () => {
     expect(await entry.textContent()).toContain('有效')
     expect(await entry.textContent()).toContain(year)
     await screenshot(page, 'public-register')
+  })
+
+  it("keeps showing these winners once the next call opens, saying the new cycle's are not announced", async () => {
+    // Art. 4: the next cycle two years on, its call open from today.
+    const staff = await office()
+    const committee = await token('committee', 'committee-1', 'committee@wuwei.example.cn')
+    const next = String(Number(year) + 2)
+    const title = `${next}年度武威市人民政府质量奖`
+    await call('POST', '/cycles', staff, { id: next, title, application_deadline: runnerDate(30), recommendation_deadline: runnerDate(45) })
+    await call('POST', `/cycles/${next}/rules/approve`, committee)
+    await call('POST', `/cycles/${next}/open`, staff)
+    const open = await fetch(`${base}/cycles/open`)
+    expect(open.status).toBe(200)
+    expect(((await open.json()) as { id: string }).id).toBe(next)
+
+    // The header's 获奖公告 names no year.
+    const page = await newPage()
+    await page.goto(`${base}/#/awards`)
+    const winners = page.locator('[data-testid="winners"] tbody tr', { hasText: organisation.name })
+    await expect.poll(() => winners.count(), { timeout: 15_000 }).toBe(1)
+    expect((await page.locator('[data-testid="awards-note"]').textContent())?.trim()).toBe(
+      `${title}正在评选中，获奖名单尚未公布。以下为最近一届（${year}年度）的获奖单位。`,
+    )
+    expect(await page.locator('[data-testid="awards-failure"]').count()).toBe(0)
+    await screenshot(page, 'public-winners-next-call-open')
   })
 })

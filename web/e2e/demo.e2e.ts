@@ -11,9 +11,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import type { LocalAccount, MyAssignment, PublicAwards, PublicRegister, RevocationCase, Role } from '../src/api/types'
+import type {
+  ApplicationNotices,
+  ApplicationView,
+  LocalAccount,
+  MyAssignment,
+  OfficeApplicationSummary,
+  PublicAwards,
+  PublicRegister,
+  RevocationCase,
+  Role,
+  ScreeningView,
+} from '../src/api/types'
+import { verdictArticle } from '../src/lib/articles'
 import { accountLabel, accountsOfRole } from '../src/lib/demo-accounts'
-import { ROLE_ZH } from '../src/lib/labels'
+import { lastStageReached } from '../src/lib/funnel'
+import { ROLE_ZH, STAGE_PATH } from '../src/lib/labels'
 import { formatYuan } from '../src/lib/money'
 import { callAt, chinaDate, launchChromium, Runner, screenshots, tokenAt } from './support'
 
@@ -133,7 +146,7 @@ describe('the demo, played into a fresh data folder', () => {
     ])
     expect(named('applicant')).toEqual(Object.entries(ENTERPRISE).map(([n, name]) => [`applicant-${n}`, name]))
     expect(named('expert')).toEqual(EXPERT_NAMES.map((name, index) => [`expert-${index + 1}`, name]))
-    expect(account('office-1').email).toBe('office@wuwei.example.cn')
+    expect(account('office-1').email).toBe('office@award.wuwei.local')
     expect(account('recommender-2').email).toBe('gxj@wuwei.example.cn')
     for (const { email } of accounts) expect(email).toMatch(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)
   })
@@ -161,6 +174,38 @@ describe('the public, without signing in', () => {
     expect(awards.decided_on).toBe('2026-10-20')
     expect(heading).toContain(`经${awards.decision_reference}（2026年10月20日）决定`)
     await screenshot(page, 'public-winners')
+  })
+
+  it('finds the latest winners without naming a year, from the home page and the header, the call being closed', async () => {
+    // The demo's cycle is long closed: the open-call route has nothing to say.
+    const open = await fetch(`${base}/cycles/open`)
+    expect(open.status).toBe(404)
+    expect(((await open.json()) as { code: string }).code).toBe('no_open_cycle')
+
+    const page = await newPage()
+    await page.goto(`${base}/#/`)
+    const between = page.locator('[data-testid="no-open-cycle"]')
+    await expect.poll(() => between.count(), { timeout: 15_000 }).toBe(1)
+    expect(await page.locator('[data-testid="no-open-cycle-message"]').textContent()).toContain('当前没有正在受理申报的评选周期。')
+    const latest = page.locator('[data-testid="latest-winners"]')
+    await expect.poll(() => latest.textContent(), { timeout: 15_000 }).toBe(`查看${CYCLE}年度获奖单位公告`)
+    for (const to of ['#/notices', '#/publicity', '#/register']) expect(await between.locator(`a[href="${to}"]`).count(), to).toBe(1)
+    await screenshot(page, 'public-home-between-calls')
+
+    await latest.click()
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/awards/${CYCLE}`)
+    const rows = page.locator('[data-testid="winners"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
+
+    // The header's 获奖公告 names no year: the latest cycle with winners, as the register lists it.
+    await page.locator('.masthead nav a', { hasText: '获奖公告' }).click()
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/awards')
+    await expect.poll(() => page.locator('[data-testid="public-awards"] h2').textContent(), { timeout: 15_000 }).toBe(TITLE)
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
+    expect((await rows.nth(0).locator('td').allTextContents()).map((text) => text.trim()).slice(0, 2)).toEqual(['武质奖〔2026〕第1号', ENTERPRISE[1]])
+    expect(await page.locator('[data-testid="awards-failure"]').count()).toBe(0)
+    expect(await page.locator('[data-field="cycle"] input').inputValue()).toBe(CYCLE)
+    await screenshot(page, 'public-awards-no-year')
   })
 
   it('reads the register: two awards valid, one revoked and its holder debarred', async () => {
@@ -267,6 +312,153 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await objection.locator('[data-testid="objection-status"]').textContent()).toBe('异议不成立')
     expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toMatch(/^核实答复：.+/)
     await screenshot(page, 'office-decision')
+  })
+
+  it('lists every reviewed application on the reviews page, the revoked and the turned-down ones with their state', async () => {
+    const office = await tokenOf('office-1')
+    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: OfficeApplicationSummary[] }
+    const reached = (a: OfficeApplicationSummary) => STAGE_PATH.indexOf(lastStageReached(a.state, a.rejected_at) ?? 'draft')
+    const reviewed = applications.filter((a) => reached(a) >= STAGE_PATH.indexOf('eligible'))
+    // The demo's six that passed the screening: two awarded, two not shortlisted, one not selected
+    // after the on-site review, one revoked.
+    expect(reviewed.map((a) => a.state).sort()).toEqual(['awarded', 'awarded', 'not_shortlisted', 'not_shortlisted', 'rejected', 'revoked'])
+
+    const page = await newPage()
+    await signInAs(page, 'office-1')
+    await page.goto(`${base}/#/office/${CYCLE}/reviews`)
+    const rows = page.locator('[data-testid="reviews"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(reviewed.length)
+    const row = (name: string) => rows.filter({ hasText: name })
+    const stateOf = async (name: string) => (await row(name).locator('[data-testid="review-state"]').textContent())?.trim()
+    expect(await stateOf(ENTERPRISE[4])).toBe('已撤销')
+    expect(await stateOf(ENTERPRISE[2])).toBe('未通过（未列入候选名单）')
+    expect(await stateOf(ENTERPRISE[3])).toBe('未进入现场评审')
+    expect(await stateOf(ENTERPRISE[1])).toBe('已获奖')
+    // Both panels' pages for those that reached the on-site review; the document panel's only for
+    // those not shortlisted. Neither the ineligible one nor the declined one is listed.
+    for (const name of [ENTERPRISE[1], ENTERPRISE[2], ENTERPRISE[4], ENTERPRISE[5]]) expect(await row(name).getByRole('link', { name: '现场评审' }).count(), name).toBe(1)
+    for (const name of [ENTERPRISE[3], ENTERPRISE[6]]) expect(await row(name).getByRole('link', { name: '现场评审' }).count(), name).toBe(0)
+    for (const name of [ENTERPRISE[7], ENTERPRISE[8]]) expect(await row(name).count(), name).toBe(0)
+    await screenshot(page, 'office-reviews')
+
+    // The revoked award's on-site scores are one click away.
+    await row(ENTERPRISE[4]).getByRole('link', { name: '现场评审' }).click()
+    const revoked = reviewed.find((a) => a.state === 'revoked')!
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/office-review/${revoked.id}/onsite`)
+    await expect.poll(() => page.locator('[data-testid="phase-state"]').textContent(), { timeout: 15_000 }).toBe('已撤销')
+    await expect.poll(() => page.locator('[data-testid="sheets"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+  })
+
+  it("shows the Office the ineligible application's screening: articles in Chinese, no blank screener", async () => {
+    const office = await tokenOf('office-1')
+    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: OfficeApplicationSummary[] }
+    const ineligible = applications.find((a) => a.state === 'ineligible')!
+    expect(ineligible.organisation_name).toBe(ENTERPRISE[7])
+    const view = (await call('GET', `/applications/${ineligible.id}/screening`, office)) as ScreeningView
+
+    const page = await newPage()
+    await signInAs(page, 'office-1')
+    await page.goto(`${base}/#/office/${CYCLE}/screening`)
+    await page.locator('[data-testid="screening-list"]').getByText(ENTERPRISE[7]).click()
+    const detail = page.locator('[data-testid="screening-detail"]')
+    const articles = detail.locator('[data-testid="verdict-article"]')
+    await expect.poll(() => articles.count(), { timeout: 15_000 }).toBe(view.screening!.verdicts.length)
+    expect(await articles.allTextContents()).toEqual(view.screening!.verdicts.map(verdictArticle))
+    const inspections = detail.locator('tbody tr', { hasText: '近3年质量监督抽查和出口商品检验合格' })
+    expect(await inspections.locator('[data-testid="verdict-article"]').textContent()).toBe('第十条第四项')
+    expect(await inspections.textContent()).toContain('不符合')
+    for (const text of await articles.allTextContents()) expect(text).not.toMatch(/Art\./)
+    // A condition whose name ends with its article does not say it twice.
+    const noAward = (await detail.locator('tbody tr', { hasText: '不在已获奖有效期内' }).locator('td').first().textContent()) ?? ''
+    expect(noAward.trim()).toBe('不在已获奖有效期内（第五条）')
+
+    const basis = (await detail.locator('[data-testid="screening-basis"]').textContent()) ?? ''
+    expect(basis).toContain(`以 ${zh(view.screening!.as_of)} 为准`)
+    expect(basis).not.toMatch(/由\s*筛查|，\s*）|null/)
+    if (view.screened_by) expect(basis).toContain(`由${view.screened_by === 'system' ? '系统' : view.screened_by}筛查`)
+    else expect(basis).not.toContain('由')
+    await screenshot(page, 'office-screening-ineligible')
+  })
+
+  it('shows the Office the revoked award as revoked in aftercare, offering nothing the API refuses', async () => {
+    const page = await newPage()
+    await signInAs(page, 'office-1')
+    await page.goto(`${base}/#/office-aftercare`)
+    // The Office's menu, with the latest cycle's pages.
+    await expect.poll(() => page.locator('.office-nav a, .office-nav li').filter({ hasText: '评审与入围' }).count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const rows = page.locator('[data-testid="aftercare-awards"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
+    const standing = (name: string) => rows.filter({ hasText: name }).locator('[data-testid="award-standing"]')
+    await expect.poll(async () => (await standing(ENTERPRISE[4]).textContent())?.trim(), { timeout: 15_000 }).toBe('已撤销（2026年11月25日）')
+    expect((await standing(ENTERPRISE[1]).textContent())?.trim()).toBe('有效')
+    expect((await standing(ENTERPRISE[5]).textContent())?.trim()).toBe('有效')
+
+    const card = page.locator('[data-testid="aftercare-award"]')
+    await rows.filter({ hasText: ENTERPRISE[4] }).locator('td').first().click()
+    await expect.poll(() => card.locator('[data-testid="no-aftercare"]').count(), { timeout: 15_000 }).toBe(1)
+    expect(await card.textContent()).toContain(ENTERPRISE[4])
+    for (const action of ['记录回访', '调整', '立案']) expect(await card.getByRole('button', { name: action, exact: true }).count(), action).toBe(0)
+    await screenshot(page, 'office-aftercare-revoked')
+
+    await rows.filter({ hasText: ENTERPRISE[1] }).locator('td').first().click()
+    await expect.poll(() => card.locator('[data-testid="no-aftercare"]').count(), { timeout: 15_000 }).toBe(0)
+    expect(await card.textContent()).toContain(ENTERPRISE[1])
+    for (const action of ['记录回访', '调整', '立案']) expect(await card.getByRole('button', { name: action, exact: true }).count(), action).toBe(1)
+  })
+
+  it('shows the ineligible enterprise why, where it stopped, and the notices it was sent', async () => {
+    const page = await newPage()
+    await signInAs(page, 'applicant-7')
+    const mine = page.locator('[data-testid="my-applications"] tbody tr')
+    await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
+    await mine.getByText('打开').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('资格审查不合格')
+    const id = new URL(page.url()).hash.split('/').pop() ?? ''
+    const applicant = await tokenOf('applicant-7')
+    const view = (await call('GET', `/applications/${id}`, applicant)) as ApplicationView
+    const failed = (view.lifecycle.screening?.verdicts ?? []).filter((verdict) => verdict.outcome === 'fail')
+    expect(failed.map((verdict) => verdict.condition)).toEqual(['inspections'])
+
+    const reasons = page.locator('[data-testid="screening-failures"] [data-testid="failed-condition"]')
+    expect(await reasons.count()).toBe(failed.length)
+    expect((await reasons.first().textContent())?.trim()).toBe(`近3年质量监督抽查和出口商品检验合格（第十条第四项）：${failed[0]!.reason_zh}`)
+
+    // Draft, submitted, recommended reached; the screening is where it stopped.
+    const progress = page.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(3)
+    expect(await progress.locator('.el-step__head.is-error').count()).toBe(1)
+    expect((await progress.locator('.el-step').nth(3).locator('.el-step__title').textContent())?.trim()).toBe('资格审查不合格')
+
+    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ApplicationNotices
+    expect(notices.length).toBeGreaterThan(0)
+    expect(notices.every((notice) => notice.audience === 'applicant' && notice.status === 'sent')).toBe(true)
+    const events = page.locator('[data-testid="timeline"] [data-testid="notice-event"]')
+    await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(notices.length)
+    expect((await events.locator('strong').allTextContents()).map((title) => title.trim()).sort()).toEqual(notices.map((n) => `通知：${n.subject}`).sort())
+    const ineligibleNotice = events.filter({ hasText: '资格审查未通过' })
+    expect(await ineligibleNotice.count()).toBe(1)
+    expect(await ineligibleNotice.textContent()).toContain(`已发送至 ${account('applicant-7').email}`)
+    await screenshot(page, 'applicant-7-ineligible')
+  })
+
+  it('shows the enterprise its unit declined the reason, and where it stopped', async () => {
+    const page = await newPage()
+    await signInAs(page, 'applicant-8')
+    const mine = page.locator('[data-testid="my-applications"] tbody tr')
+    await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
+    await mine.getByText('打开').click()
+    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('未通过')
+    const id = new URL(page.url()).hash.split('/').pop() ?? ''
+    const view = (await call('GET', `/applications/${id}`, await tokenOf('applicant-8'))) as ApplicationView
+    expect(view.lifecycle.rejection?.gate).toBe('recommendation')
+    const rejection = page.locator('[data-testid="rejection"]')
+    expect(await rejection.textContent()).toContain('申报未获通过：未获推荐')
+    expect((await page.locator('[data-testid="rejection-reason"]').textContent())?.trim()).toBe(`理由：${view.lifecycle.rejection!.reason}`)
+    const progress = page.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(2)
+    expect(await progress.locator('.el-step__head.is-error').count()).toBe(1)
+    expect((await progress.locator('.el-step').nth(2).locator('.el-step__title').textContent())?.trim()).toBe('未获推荐')
+    await screenshot(page, 'applicant-8-declined')
   })
 
   it('shows an awarded enterprise its application, certificate and timeline', async () => {

@@ -102,7 +102,7 @@ describe('a new contact email is confirmed through the emailed link', () => {
     expect(link.slice(`${base}/#/email-confirmations/`.length)).toMatch(/^[0-9a-f]{32}$/)
   })
 
-  it('confirms the address once on opening the link, also when the page is shown again', async () => {
+  it('confirms the address once on opening the link, also when the page is shown again or reloaded', async () => {
     expect(link, 'the emailed link (previous case)').not.toBe('')
     const page = await (await browser.newContext()).newPage()
     const calls = confirmationCalls(page)
@@ -125,6 +125,14 @@ describe('a new contact email is confirmed through the emailed link', () => {
     await page.goBack()
     await expect.poll(() => page.locator('[data-testid="email-confirmed"] [data-testid="confirmed-email"]').textContent()).toBe(newEmail)
     expect(calls).toEqual(['POST /email-confirmations'])
+
+    // Reloaded: the page starts afresh, and the tab's record of the success shows it again
+    // instead of the API's "used" (a fresh tab with the same link is refused: next case).
+    await page.reload()
+    await expect.poll(() => page.locator('[data-testid="email-confirmed"] [data-testid="confirmed-email"]').textContent(), { timeout: 15_000 }).toBe(newEmail)
+    expect(await page.locator('[data-testid="email-not-confirmed"]').count()).toBe(0)
+    expect(calls).toEqual(['POST /email-confirmations'])
+    await screenshot(page, 'reloaded')
   })
 
   it('refuses the same link opened again, saying why and how to get a new one', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../src/api/client'
 import { confirmEmail, type EmailConfirmed } from '../src/lib/email-confirmation'
 
@@ -62,5 +62,58 @@ describe('confirming a contact email from its link', () => {
     expect(await confirmEmail(token, post)).toMatchObject({ ok: false, retryable: true })
     expect(await confirmEmail(token, post)).toMatchObject({ ok: false, retryable: false })
     expect(sent).toEqual([token, token])
+  })
+})
+
+/** The tab's sessionStorage, for the tests: it outlives a page load (a fresh module). */
+function tabStore() {
+  const items = new Map<string, string>()
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+  }
+}
+
+describe('reloading the confirmation page', () => {
+  it('shows the success again without posting the used token', async () => {
+    const store = tabStore()
+    const token = 'e'.repeat(32)
+    const first = poster([async () => ({ application_id: '01APP', email: 'new@example.cn' })])
+    expect(await confirmEmail(token, first.post, store)).toEqual({ ok: true, applicationId: '01APP', email: 'new@example.cn' })
+    expect(store.items.size).toBe(1)
+
+    // A reload: the module (and its memory of answers) starts afresh; the tab's storage stays.
+    vi.resetModules()
+    const reloaded = await import('../src/lib/email-confirmation')
+    const again = poster([() => Promise.reject(notFound())])
+    expect(await reloaded.confirmEmail(token, again.post, store)).toEqual({ ok: true, applicationId: '01APP', email: 'new@example.cn' })
+    expect(again.sent).toEqual([])
+  })
+
+  it('still shows a real failure after a reload, asking the API again', async () => {
+    const store = tabStore()
+    const token = 'f'.repeat(32)
+    const first = poster([() => Promise.reject(notFound())])
+    expect(await confirmEmail(token, first.post, store)).toMatchObject({ ok: false, retryable: false })
+    expect(store.items.size).toBe(0)
+
+    vi.resetModules()
+    const reloaded = await import('../src/lib/email-confirmation')
+    // The reloaded page's own client: its refusals are of its own ApiError.
+    const client = await import('../src/api/client')
+    const refusal = new client.ApiError(404, { code: 'confirmation_not_found', message: 'used', message_zh: '确认链接无效、已过期或已使用。' })
+    const again = poster([() => Promise.reject(refusal)])
+    expect(await reloaded.confirmEmail(token, again.post, store)).toEqual({ ok: false, message: '确认链接无效、已过期或已使用。', retryable: false })
+    expect(again.sent).toEqual([token])
+  })
+
+  it('ignores what the storage holds when it is not a success it wrote', async () => {
+    const store = tabStore()
+    const token = '1'.repeat(32)
+    store.setItem(`award.email-confirmed.${token}`, '{"applicationId": 7}')
+    const { sent, post } = poster([() => Promise.reject(notFound())])
+    expect(await confirmEmail(token, post, store)).toMatchObject({ ok: false })
+    expect(sent).toEqual([token])
   })
 })

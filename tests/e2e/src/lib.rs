@@ -178,13 +178,22 @@ pub const DISPUTED_ITEM: &str = "4.1.2";
 
 /// The subjects of the review stage's notices the scenario checks (templates
 /// `expert_assigned`, `consensus_requested`, `shortlisted`, `not_shortlisted`, `candidate_listed`,
-/// `not_selected`).
+/// `not_selected`). An expert's assignment starts with this and names the organisation.
 pub const DOCUMENT_REVIEW_ASSIGNED: &str = "武威市人民政府质量奖：评审任务（资料评审）";
 pub const DOCUMENT_REVIEW_CONSENSUS_REQUESTED: &str =
     "武威市人民政府质量奖：请组织合议（资料评审）";
-pub const SHORTLISTED: &str = "武威市人民政府质量奖：进入现场评审";
-pub const NOT_SHORTLISTED: &str = "武威市人民政府质量奖：未进入现场评审";
-pub const CANDIDATE_LISTED: &str = "武威市人民政府质量奖：列入候选获奖名单";
+/// The subject of `shortlisted` for `organisation_name` (Art. 11(5)).
+pub fn shortlisted_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：进入现场评审：{organisation_name}")
+}
+/// The subject of `not_shortlisted` for `organisation_name`.
+pub fn not_shortlisted_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：未进入现场评审：{organisation_name}")
+}
+/// The subject of `candidate_listed` for `organisation_name` (Art. 11(7)).
+pub fn candidate_listed_subject(organisation_name: &str) -> String {
+    format!("武威市人民政府质量奖：列入候选获奖名单：{organisation_name}")
+}
 /// The subject of `not_selected` after the combined evaluation (Art. 11(7)).
 pub fn not_selected_subject(organisation_name: &str) -> String {
     format!("武威市人民政府质量奖：未列入候选获奖名单：{organisation_name}")

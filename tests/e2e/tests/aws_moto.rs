@@ -15,17 +15,17 @@ use award_aws::{DynamoTable, S3Blobs, SesMail};
 use award_domain::award::Validity;
 use award_domain::lifecycle::ApplicationState;
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
-    DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
-    NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
-    PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
-    applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
-    complete_form, consultation, day, declaration, declaration_of, deliberation,
-    document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
-    expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
-    new_application, new_cycle, not_selected_subject, objection, objection_answered_subject,
-    objection_pending_subject, onsite_percent, panel_numbers, payment, pool_expert,
-    publicity_closed_subject, required_categories, reward_payable_subject, sheet_items, submission,
+    APPLICATION_RECEIVED_SUBJECT, AWARDED, DECISION_CYCLE, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
+    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY, OBJECTION_REPLY, OBJECTOR_NAME,
+    POOL_SIZE, PUBLICITY_FIRST_DAY, PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN,
+    applicant_code, applicant_name, approval, assert_fair_draw, assert_public_list,
+    candidate_listed_subject, certificate_number, china_time, complete_form, consultation, day,
+    declaration, declaration_of, deliberation, document_received_subject, document_review_percent,
+    evidence_pdf, executive_meeting, expert_account, expert_email, liangzhou_office,
+    minutes_declaration, minutes_pdf, new_application, new_cycle, not_selected_subject,
+    not_shortlisted_subject, objection, objection_answered_subject, objection_pending_subject,
+    onsite_percent, panel_numbers, payment, pool_expert, publicity_closed_subject,
+    required_categories, reward_payable_subject, sheet_items, shortlisted_subject, submission,
     survey, uscc,
 };
 use award_local::gateway::{self, GatewayRequest};
@@ -1448,8 +1448,15 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
             .iter()
             .filter(|panel| panel.contains(&number))
             .count();
+        let to = [expert_email(number)];
         assert_eq!(
-            told(&expert_email(number), DOCUMENT_REVIEW_ASSIGNED),
+            emails
+                .iter()
+                .filter(
+                    |(sent, addresses)| sent.starts_with(DOCUMENT_REVIEW_ASSIGNED)
+                        && addresses.as_slice() == to.as_slice()
+                )
+                .count(),
             assigned,
             "expert {number}: {emails:?}"
         );
@@ -1469,17 +1476,17 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
     for number in 1..=REVIEW_APPLICATIONS {
         let contact = applicant(number).email;
         assert_eq!(
-            told(&contact, SHORTLISTED),
+            told(&contact, &shortlisted_subject(&applicant_name(number))),
             usize::from(number <= 4),
             "{emails:?}"
         );
         assert_eq!(
-            told(&contact, CANDIDATE_LISTED),
+            told(&contact, &candidate_listed_subject(&applicant_name(number))),
             usize::from(number <= 3),
             "{emails:?}"
         );
         assert_eq!(
-            told(&contact, NOT_SHORTLISTED),
+            told(&contact, &not_shortlisted_subject(&applicant_name(number))),
             usize::from(number > 4),
             "{emails:?}"
         );

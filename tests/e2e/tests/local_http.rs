@@ -6,17 +6,17 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, AWARDED, CANDIDATE_LISTED, DECISION_CYCLE, DISPUTED_ITEM,
-    DOCUMENT_REVIEW_ASSIGNED, DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY,
-    NOT_SHORTLISTED, OBJECTION_REPLY, OBJECTOR_NAME, POOL_SIZE, PUBLICITY_FIRST_DAY,
-    PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN, SHORTLISTED, applicant_code,
-    applicant_name, approval, assert_fair_draw, assert_public_list, certificate_number, china_time,
-    complete_form, consultation, day, declaration, declaration_of, deliberation,
-    document_received_subject, document_review_percent, evidence_pdf, executive_meeting,
-    expert_account, expert_email, liangzhou_office, minutes_declaration, minutes_pdf,
-    new_application, new_cycle, not_selected_subject, objection, objection_answered_subject,
-    objection_pending_subject, onsite_percent, outbox_emails, panel_numbers, payment, pool_expert,
-    publicity_closed_subject, required_categories, reward_payable_subject, sheet_items, submission,
+    APPLICATION_RECEIVED_SUBJECT, AWARDED, DECISION_CYCLE, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
+    DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY, OBJECTION_REPLY, OBJECTOR_NAME,
+    POOL_SIZE, PUBLICITY_FIRST_DAY, PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN,
+    applicant_code, applicant_name, approval, assert_fair_draw, assert_public_list,
+    candidate_listed_subject, certificate_number, china_time, complete_form, consultation, day,
+    declaration, declaration_of, deliberation, document_received_subject, document_review_percent,
+    evidence_pdf, executive_meeting, expert_account, expert_email, liangzhou_office,
+    minutes_declaration, minutes_pdf, new_application, new_cycle, not_selected_subject,
+    not_shortlisted_subject, objection, objection_answered_subject, objection_pending_subject,
+    onsite_percent, outbox_emails, panel_numbers, payment, pool_expert, publicity_closed_subject,
+    required_categories, reward_payable_subject, sheet_items, shortlisted_subject, submission,
     survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
@@ -1431,7 +1431,7 @@ async fn experts_review_six_applications_down_to_three_candidates() {
             .iter()
             .filter(|email| {
                 email.to == [expert_email(number)]
-                    && email.subject.contains(DOCUMENT_REVIEW_ASSIGNED)
+                    && email.subject.starts_with(DOCUMENT_REVIEW_ASSIGNED)
             })
             .count();
         assert_eq!(told, assigned, "expert {number}: {emails:#?}");
@@ -1451,12 +1451,12 @@ async fn experts_review_six_applications_down_to_three_candidates() {
                 .count()
         };
         assert_eq!(
-            told(SHORTLISTED),
+            told(&shortlisted_subject(&applicant_name(number))),
             usize::from(number <= 4),
             "applicant {number}"
         );
         assert_eq!(
-            told(NOT_SHORTLISTED),
+            told(&not_shortlisted_subject(&applicant_name(number))),
             usize::from(number > 4),
             "applicant {number}"
         );
@@ -1466,7 +1466,7 @@ async fn experts_review_six_applications_down_to_three_candidates() {
             "applicant {number}"
         );
         assert_eq!(
-            told(CANDIDATE_LISTED),
+            told(&candidate_listed_subject(&applicant_name(number))),
             usize::from(number <= 3),
             "applicant {number}"
         );

@@ -111,9 +111,48 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   }
 }
 
+/** The API's Chinese messages that address a program rather than a person ("详见 details", a
+ * route such as `GET /calendar/2027`, a request's JSON path), said as the pages say them. The
+ * details those messages point at are shown by the pages themselves (the form's fields, the
+ * screening's conditions…). */
+const PAGE_MESSAGES_ZH: Record<string, string> = {
+  invalid_form: '申报表有填写错误，请查看各字段下方的提示。',
+  submission_incomplete: '申报尚不完整，不能提交，请查看下方列出的缺少内容。',
+  invalid_register_rows: '登记簿导入文件有错误，未导入任何记录。',
+  screening_unsettled: '资格审查仍有待人工核查的条件，请先逐项记录核查结论。',
+  invalid_expert: '专家信息有误，请查看各字段下方的提示。',
+  expert_conflicted: '该专家与申报单位存在利害关系，应当回避（办法第十九条）。',
+  assignment_infeasible: '无法按规则完成专家抽取：部分申报回避后可抽取的专家人数不足，请先充实专家库。',
+  review_incomplete: '仍有申报尚未完成评审，请待各评审组完成评分并汇总后再办理。',
+  deliberation_list_mismatch: '审议结果须与候选名单逐一对应：每个候选单位都须作出决定，且不得包含候选名单以外的单位。请刷新页面后重新填写。',
+  list_changed: '名单与按评审细则计算的结果不一致，请刷新页面后重新确认。',
+  holiday_year_loaded: '该年度的节假日安排已在系统中；尚无公示期使用前可以更正。',
+}
+
+/** What a person reads for the API's refusal `code` with its Chinese message `messageZh`: the
+ * page's wording where the API's names a program's details, else the API's own without them. */
+export function pageMessageZh(code: string, messageZh: string): string {
+  const own = PAGE_MESSAGES_ZH[code]
+  if (own) return own
+  let text = messageZh
+  if (code === 'invalid_field' || code === 'invalid_query') {
+    // `字段有误：decisions[0].votes_for：应为非负整数` names the request's JSON path.
+    const [head, ...rest] = text.split('：')
+    const detail = rest.length > 1 ? rest.slice(1).join('：') : rest.join('：')
+    text = `${code === 'invalid_query' ? '查询条件' : '填写内容'}有误：${detail || head}`
+      .replace(/缺少必填字段\s*\S+/, '缺少必填内容')
+      .replace(/不接受字段\s*\S+/, '包含不接受的内容')
+      .replace(/取值\s*\S+\s*不在可选范围内（[^）]*）/, '所选的值不在可选范围内')
+  }
+  return text
+    .replace(/（[^（）]*\b(?:GET|POST|PUT|PATCH|DELETE) \/[^（）]*）/g, '')
+    .replace(/[，,]?\s*[（(]?详见\s*details[^。）)]*[）)]?/g, '')
+    .replace(/details(?:\.\w+)?\s*所列/g, '所列')
+}
+
 /** The Chinese message to show for any error a page caught. */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.messageZh
+  if (error instanceof ApiError) return pageMessageZh(error.code, error.messageZh)
   if (error instanceof Error) return error.message
   return String(error)
 }

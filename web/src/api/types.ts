@@ -223,7 +223,10 @@ export interface Lifecycle {
   owner: string
   submitted_at: Instant | null
   recommended_by: string | null
-  rejection: { reason: string; at: Instant } | null
+  /** Art. 11(4): the screening's verdicts, once screened (the ineligible one's reasons). */
+  screening?: { as_of: ChinaDate; verdicts: Verdict[] } | null
+  /** Turned down at `gate` (a `rejected` application), with the reason given. */
+  rejection: { gate: RejectionGate; reason: string; by?: string; at: Instant } | null
   publicity: { first_day: ChinaDate; last_day: ChinaDate } | null
   /** Art. 5: the award's validity, from the approval. */
   validity?: { approved_on: ChinaDate; last_valid_day: ChinaDate; may_apply_again_from: ChinaDate } | null
@@ -518,6 +521,9 @@ export interface Verdict {
   reason: string
   reason_zh: string
   article: string
+  /** The article in Chinese (`第十条第四项`); "" on records screened before it was added, and
+   * absent from older runners: then `article` (src/lib/articles.ts). */
+  article_zh?: string
   /** The Office's settlement of a "needs review" verdict (the outcome above is then its own). */
   settled: { reason: string; by: string; at: Instant } | null
 }
@@ -884,10 +890,30 @@ export interface RevocationCase {
 
 // --- the outbox ----------------------------------------------------------------------------------
 
+export type NoticeStatus = 'pending' | 'sending' | 'sent' | 'failed'
+
+/** One notice about an application (`GET /applications/{id}/notices`): the applicant reads those
+ * addressed to it (audience `applicant`), the Office every one. */
+export interface ApplicationNotice {
+  id: Ulid
+  kind: string
+  subject: string
+  recipient: string
+  audience: string
+  status: NoticeStatus
+  created_at: Instant
+  sent_at: Instant | null
+}
+
+/** `GET /applications/{id}/notices`: oldest first. */
+export interface ApplicationNotices {
+  notices: ApplicationNotice[]
+}
+
 /** `GET /notices?status=failed` entries. */
 export interface FailedNotice {
   id: Ulid
-  status: 'pending' | 'sending' | 'sent' | 'failed'
+  status: NoticeStatus
   recipient: string
   audience: unknown
   kind: string

@@ -7,7 +7,9 @@ import type {
   DocumentStatus,
   IncidentKind,
   InspectionKind,
+  NoticeStatus,
   RecommenderScope,
+  RejectionGate,
   Role,
 } from '../api/types'
 
@@ -75,6 +77,22 @@ export const STAGE_PATH: ApplicationState[] = [
   'approved',
   'awarded',
 ]
+
+/** Where a `rejected` application was turned down (Art. 11(3), (7), (8)), as its stop is named. */
+export const REJECTION_GATE_ZH: Record<RejectionGate, string> = {
+  recommendation: '未获推荐',
+  combined_evaluation: '未列入候选名单',
+  committee: '评审委员会审议未通过',
+  publicity: '公示后未予通过',
+}
+
+/** A notice's delivery, as the applicant's timeline states it. */
+export const NOTICE_STATUS_ZH: Record<NoticeStatus, string> = {
+  pending: '待发送',
+  sending: '待发送',
+  sent: '已发送',
+  failed: '发送失败',
+}
 
 export const CYCLE_STATUS_ZH: Record<CycleStatus, string> = {
   draft: '筹备中',
