@@ -331,15 +331,7 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     assert_eq!(confirmed["lifecycle"]["state"], "eligible");
     assert_eq!(confirmed["lifecycle"]["screening"]["as_of"], "2026-06-30");
     // The Office's view still says who screened it, when, and each article in Chinese.
-    let (status, view) = h
-        .request(
-            "GET",
-            &format!("/applications/{id}/screening"),
-            Some(OFFICE),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{view}");
+    let view = screening_of(&h, &id).await;
     assert_eq!(view["screened_by"], "system", "{view}");
     assert!(view["screened_at"].is_string(), "{view}");
     assert!(

@@ -107,7 +107,14 @@ impl Client {
         path: &str,
         body: &Value,
     ) -> Result<Value, LocalError> {
-        self.write(step, who, (Method::POST, path), body).await
+        self.call(
+            step,
+            Some(who),
+            (Method::POST, path),
+            Some(body),
+            StatusCode::OK,
+        )
+        .await
     }
 
     pub(super) async fn put(
@@ -117,18 +124,14 @@ impl Client {
         path: &str,
         body: &Value,
     ) -> Result<Value, LocalError> {
-        self.write(step, who, (Method::PUT, path), body).await
-    }
-
-    async fn write(
-        &self,
-        step: &str,
-        who: &Account,
-        route: (Method, &str),
-        body: &Value,
-    ) -> Result<Value, LocalError> {
-        self.call(step, Some(who), route, Some(body), StatusCode::OK)
-            .await
+        self.call(
+            step,
+            Some(who),
+            (Method::PUT, path),
+            Some(body),
+            StatusCode::OK,
+        )
+        .await
     }
 
     /// A `POST` that creates something (201).
