@@ -87,12 +87,14 @@ app_errors! {
     InvalidOrganisationName { detail: &'static str } => 422, "invalid_organisation_name",
         "invalid organisation name: {detail}", "单位名称不能为空，且不超过200个字符。";
     InvalidRegistrationDate { detail: &'static str } => 422, "invalid_registration_date",
-        "invalid registration date: {detail}", "注册登记日期无效（格式为 YYYY-MM-DD，且不得晚于今天）。";
+        "invalid registration date: {detail}", "注册登记日期无效（格式为 YYYY-MM-DD，不得早于1949年10月1日，也不得晚于今天）。";
     InvalidDivisionCode => 422, "invalid_division_code",
         "the division code must be six digits", "注册地行政区划代码应为6位数字。";
     InvalidEmail => 422, "invalid_email", "invalid email address", "邮箱地址格式无效。";
     InvalidText { field: &'static str, max: usize } => 422, "invalid_text",
         "{field} must be 1-{max} characters", "“{field}”不能为空，且不超过{max}个字符。";
+    InvalidCharacters { field: &'static str, detail: String, detail_zh: String } => 422, "invalid_characters",
+        "{field} contains {detail}", "输入的文字{detail_zh}。";
     InvalidCycle { detail: &'static str } => 422, "invalid_cycle",
         "invalid cycle: {detail}", "评选周期信息有误（日期格式应为 YYYY-MM-DD）。";
     InvalidCycleId { id: String } => 422, "invalid_cycle_id",

@@ -123,7 +123,12 @@ impl AppConfig {
             AppError::config(format!("MAIL_FROM {:?} is not an address", self.mail_from))
         })?;
         if let Some(name) = &self.mail_from_name
-            && validation::name(name).as_deref() != Some(name.as_str())
+            && validation::name("MAIL_FROM_NAME", name, || {
+                AppError::config("MAIL_FROM_NAME")
+            })
+            .ok()
+            .as_deref()
+                != Some(name.as_str())
         {
             return Err(AppError::config(format!(
                 "MAIL_FROM_NAME {name:?} must be one trimmed line of at most 200 characters"

@@ -1,5 +1,6 @@
 //! Checks on what callers send, each failing with its own [`AppError`].
 
+use award_domain::text::{self, TextFault};
 use award_domain::uscc::UsccScreening;
 use chrono::NaiveDate;
 use email_address::{EmailAddress, Options};
@@ -11,33 +12,60 @@ const MAX_NAME_CHARS: usize = 200;
 /// Longest file name kept, in characters.
 const MAX_FILE_NAME_CHARS: usize = 200;
 
-/// A trimmed, non-empty single-line text of at most [`MAX_NAME_CHARS`] characters.
-pub fn name(text: &str) -> Option<String> {
-    let text = text.trim();
-    let ok = !text.is_empty()
-        && text.chars().count() <= MAX_NAME_CHARS
-        && !text.chars().any(char::is_control);
-    ok.then(|| text.to_owned())
+/// The refusal of a text that holds a control or an invisible format character (the one check of
+/// `award_domain::text`), naming `field`.
+fn characters(field: &'static str, fault: TextFault) -> AppError {
+    AppError::InvalidCharacters {
+        field,
+        detail: fault.to_string(),
+        detail_zh: fault.zh(),
+    }
 }
 
-/// A trimmed, non-empty text of at most `max` characters (line breaks allowed when `multiline`),
-/// without other control characters; `InvalidText` naming `field` otherwise.
+/// A name of a person or an organisation, or a title: one line of at most [`MAX_NAME_CHARS`]
+/// characters, trimmed and NFC-normalised, with no control or format character
+/// (`award_domain::text::clean`). Errors: `InvalidCharacters` naming `field` for a forbidden
+/// character; `otherwise()` when it is empty or too long.
+pub fn name(
+    field: &'static str,
+    raw: &str,
+    otherwise: impl FnOnce() -> AppError,
+) -> Result<String, AppError> {
+    text::clean(raw, MAX_NAME_CHARS, false).map_err(|fault| match fault {
+        TextFault::Control { .. } | TextFault::Format { .. } => characters(field, fault),
+        TextFault::Empty | TextFault::TooLong { .. } => otherwise(),
+    })
+}
+
+/// A trimmed, NFC-normalised, non-empty text of at most `max` characters (line breaks and tabs
+/// allowed when `multiline`), without any other control or format character. Errors:
+/// `InvalidText` naming `field` when empty or too long, `InvalidCharacters` for a forbidden
+/// character.
 pub fn text(
     field: &'static str,
     raw: &str,
     max: usize,
     multiline: bool,
 ) -> Result<String, AppError> {
-    let text = raw.trim();
-    let ok = !text.is_empty()
-        && text.chars().count() <= max
-        && !text
-            .chars()
-            .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')));
-    if ok {
-        Ok(text.to_owned())
-    } else {
-        Err(AppError::InvalidText { field, max })
+    text::clean(raw, max, multiline).map_err(|fault| match fault {
+        TextFault::Control { .. } | TextFault::Format { .. } => characters(field, fault),
+        TextFault::Empty | TextFault::TooLong { .. } => AppError::InvalidText { field, max },
+    })
+}
+
+/// Every string inside `value` in NFC, in place: a whole JSON document (the application form)
+/// is stored as a person would compare it, whatever their keyboard composed. Which characters are
+/// allowed is the domain's check of each field.
+pub fn nfc_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(string) => {
+            if let std::borrow::Cow::Owned(composed) = text::nfc(string) {
+                *string = composed;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(nfc_strings),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(nfc_strings),
+        _ => {}
     }
 }
 
@@ -104,23 +132,24 @@ pub const DOCUMENT_TYPES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The file name as kept: its last path component, without control characters or characters
-/// that are unsafe in file systems and headers, trimmed; at most [`MAX_FILE_NAME_CHARS`].
+/// The file name as kept: its last path component, with characters that are unsafe in file
+/// systems and headers replaced by `_`, trimmed, NFC-normalised; at most [`MAX_FILE_NAME_CHARS`].
+/// Errors: `InvalidCharacters` (`file_name`) for a control or format character — a right-to-left
+/// override makes `report\u{202E}fdp.exe` read as `reportexe.pdf` — else `InvalidFileName`.
 pub fn file_name(raw: &str) -> Result<String, AppError> {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
         .map(|c| match c {
             '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';' => '_',
             other => other,
         })
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
-    if cleaned.is_empty() || cleaned.chars().count() > MAX_FILE_NAME_CHARS {
-        return Err(AppError::InvalidFileName);
-    }
-    Ok(cleaned)
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    text::clean(cleaned, MAX_FILE_NAME_CHARS, false).map_err(|fault| match fault {
+        TextFault::Control { .. } | TextFault::Format { .. } => characters("file_name", fault),
+        TextFault::Empty | TextFault::TooLong { .. } => AppError::InvalidFileName,
+    })
 }
 
 /// The evidence types, as [`AppError::UnsupportedDocumentType`] names them.
@@ -186,7 +215,23 @@ mod tests {
     fn file_names_lose_paths_and_unsafe_characters() {
         assert_eq!(file_name("../../etc/passwd").unwrap(), "passwd");
         assert_eq!(file_name("C:\\docs\\报告.pdf").unwrap(), "报告.pdf");
-        assert_eq!(file_name("a\r\nb\"c.pdf").unwrap(), "ab_c.pdf");
+        assert_eq!(file_name("a b\"c.pdf").unwrap(), "a b_c.pdf");
+        // Controls and invisible format characters are refused, not silently dropped: what the
+        // Office reads must be what was sent.
+        for bad in ["a\r\nb.pdf", "report\u{202E}fdp.exe", "证\u{200B}明.pdf"] {
+            assert!(
+                matches!(
+                    file_name(bad),
+                    Err(AppError::InvalidCharacters {
+                        field: "file_name",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+        // Stored composed: "é" typed as e + U+0301 is the one character.
+        assert_eq!(file_name("cafe\u{301}.pdf").unwrap(), "caf\u{e9}.pdf");
         assert_eq!(file_name("..hidden.pdf").unwrap(), "hidden.pdf");
         assert!(file_name("dir/").is_err());
         assert!(file_name("..").is_err());

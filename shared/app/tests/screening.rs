@@ -150,6 +150,82 @@ fn verdict<'v>(view: &'v Value, condition: &str) -> &'v Value {
 }
 
 #[tokio::test]
+async fn the_register_import_checks_names_and_dates_as_every_other_input_does() {
+    let h = Harness::new();
+    let uscc = sample().organisation.uscc;
+    let long = "武".repeat(201);
+    let bad = format!(
+        "{HEADER}\n\
+         获奖,{uscc},武威\u{202E}司公甲,2014,2014-10-20,,,,\n\
+         获奖,{uscc},武威\u{200B}甲公司,2014,2014-10-20,,,,\n\
+         获奖,{uscc},{long},2014,2014-10-20,,,,\n\
+         获奖,{uscc},武威甲公司,1948,1948-10-20,,,,\n\
+         获奖,{uscc},武威甲公司,2026,2026-12-20,,,,\n\
+         获奖,{uscc},武威甲公司,2016,2015-10-20,,,,\n\
+         撤销,{uscc},武威甲公司,,2014-10-20,2013-03-01,第十七条,,\n\
+         撤销,{uscc},武威甲公司,,2014-10-20,2027-03-01,第十七条,,\n"
+    );
+    let before = h.last_sequence();
+    let (status, report) = import(&h, &bad, true).await;
+    assert_eq!(status, 200, "{report}");
+    let cells: Vec<(u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|issue| {
+            (
+                issue["row"].as_u64().unwrap(),
+                issue["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            // A right-to-left override and a zero-width space: names that look like others.
+            (2, "单位名称".into()),
+            (3, "单位名称".into()),
+            (4, "单位名称".into()),
+            // Before 1949-10-01, after today (2026-07-20), approved before its cycle's year.
+            (5, "批准日期".into()),
+            (6, "批准日期".into()),
+            (7, "批准日期".into()),
+            // Revoked before the award was approved; revoked in the future.
+            (8, "撤销日期".into()),
+            (9, "撤销日期".into()),
+        ],
+        "{report}"
+    );
+    assert!(
+        report["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("格式字符"),
+        "{report}"
+    );
+    assert!(
+        report["errors"][3]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("1949年10月1日"),
+        "{report}"
+    );
+    let (status, refused) = import(&h, &bad, false).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("invalid_register_rows"))
+    );
+    assert_eq!(h.last_sequence(), before, "a bad file wrote to the table");
+
+    // A name typed with a combining mark is stored composed, as the same name typed whole.
+    let decomposed = format!("{HEADER}\n获奖,{uscc},Cafe\u{301} 武威,2014,2014-10-20,,,,\n");
+    let (status, done) = import(&h, &decomposed, false).await;
+    assert_eq!(status, 200, "{done}");
+    let (_, listed) = h.request("GET", "/register", Some(OFFICE), None).await;
+    assert_eq!(listed["entries"][0]["organisation_name"], "Caf\u{e9} 武威");
+}
+
+#[tokio::test]
 async fn the_register_import_reports_every_bad_row_and_writes_only_a_valid_file_once() {
     let h = Harness::new();
     let uscc = sample().organisation.uscc;

@@ -490,7 +490,8 @@ impl Issues {
         }
     }
 
-    /// Length in characters and no control characters (`multiline` allows line breaks and tabs).
+    /// Length in characters and no control or format characters (`multiline` allows line breaks
+    /// and tabs; `text::forbidden_character`).
     pub(crate) fn text(
         &mut self,
         field: &str,
@@ -511,13 +512,13 @@ impl Issues {
                 format!("{}不得超过{max}个字（现为{count}个字）。", label.zh),
             );
         }
-        let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
-        if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        // The one character check of every text (controls and invisible format characters).
+        if let Some(fault) = crate::text::forbidden_character(text, multiline) {
             self.push(
                 field,
                 "invalid_characters",
-                format!("The {} contains control characters.", label.en),
-                format!("{}含有不可见的控制字符，请删除。", label.zh),
+                format!("The {} contains {fault}.", label.en),
+                format!("{}{}。", label.zh, fault.zh()),
             );
         }
     }
@@ -573,20 +574,33 @@ impl Issues {
         }
     }
 
-    pub(crate) fn not_future(
+    /// A date of something that happened: not after `today`, not before 1949年10月1日
+    /// (`time::past_date`).
+    pub(crate) fn past_date(
         &mut self,
         field: &str,
         label: Label,
         date: NaiveDate,
         today: NaiveDate,
     ) {
-        if date > today {
-            self.push(
+        match crate::time::past_date(date, today) {
+            Ok(_) => {}
+            Err(crate::time::DateFault::Future) => self.push(
                 field,
                 "future_date",
                 format!("The {} {date} is after today ({today}).", label.en),
                 format!("{}（{date}）不能晚于今天（{today}）。", label.zh),
-            );
+            ),
+            Err(crate::time::DateFault::TooEarly) => self.push(
+                field,
+                "date_too_early",
+                format!(
+                    "The {} {date} is before {}.",
+                    label.en,
+                    crate::time::EARLIEST_RECORD_DATE
+                ),
+                format!("{}（{date}）不能早于1949年10月1日，请核对年份。", label.zh),
+            ),
         }
     }
 
@@ -702,7 +716,7 @@ impl ApplicationForm {
         // (Art. 11(4)); it is never a reason to refuse the form.
         issues.uscc("organisation.uscc", &org.uscc, CheckCharacter::Tolerated);
         if let Some(date) = org.registration_date {
-            issues.not_future(
+            issues.past_date(
                 "organisation.registration_date",
                 REGISTRATION_DATE,
                 date,
@@ -804,7 +818,7 @@ impl ApplicationForm {
                 MAX_NAME_CHARS,
                 false,
             );
-            issues.not_future(&at("valid_from"), CERT_FROM, cert.valid_from, today);
+            issues.past_date(&at("valid_from"), CERT_FROM, cert.valid_from, today);
             if cert.valid_until < cert.valid_from {
                 issues.push(
                     &at("valid_until"),
@@ -979,7 +993,7 @@ impl ApplicationForm {
         );
         for (index, record) in self.inspections.iter().enumerate() {
             let field = format!("inspections.{index}.date");
-            issues.not_future(&field, INSPECTION_DATE, record.date, today);
+            issues.past_date(&field, INSPECTION_DATE, record.date, today);
             issues.in_window(&field, INSPECTION_DATE, record.date, today);
         }
         duplicates(
@@ -1011,7 +1025,7 @@ impl ApplicationForm {
         for (index, award) in self.project_awards.iter().enumerate() {
             let at = |name: &str| format!("project_awards.{index}.{name}");
             issues.text(&at("name"), AWARD_NAME, &award.name, MAX_NAME_CHARS, false);
-            issues.not_future(&at("awarded_on"), AWARD_DATE, award.awarded_on, today);
+            issues.past_date(&at("awarded_on"), AWARD_DATE, award.awarded_on, today);
         }
         duplicates(
             issues,
@@ -1034,7 +1048,7 @@ impl ApplicationForm {
         issues.too_many("incidents", INCIDENTS, self.incidents.len(), MAX_INCIDENTS);
         for (index, incident) in self.incidents.iter().enumerate() {
             let at = |name: &str| format!("incidents.{index}.{name}");
-            issues.not_future(&at("date"), INCIDENT_DATE, incident.date, today);
+            issues.past_date(&at("date"), INCIDENT_DATE, incident.date, today);
             issues.in_window(&at("date"), INCIDENT_DATE, incident.date, today);
             issues.text(
                 &at("description"),
@@ -1796,6 +1810,11 @@ mod tests {
         let mut form = sample();
         form.organisation.registration_date = Some(d(2026, 6, 2));
         only_issue(&form, "organisation.registration_date", "future_date");
+        // Before the founding of the People's Republic: a mistyped year.
+        form.organisation.registration_date = Some(d(1949, 9, 30));
+        only_issue(&form, "organisation.registration_date", "date_too_early");
+        form.organisation.registration_date = Some(d(1949, 10, 1));
+        assert_eq!(field_issues(&form), vec![]);
         form.organisation.registration_date = Some(today());
         assert_eq!(field_issues(&form), vec![]);
 
@@ -1830,6 +1849,19 @@ mod tests {
         only_issue(&form, "organisation.name", "too_long");
         form.organisation.name = "武威\n祁连".into();
         only_issue(&form, "organisation.name", "invalid_characters");
+        // A name that looks like another: a right-to-left override, a zero-width space.
+        form.organisation.name = "武威\u{202E}连祁".into();
+        only_issue(&form, "organisation.name", "invalid_characters");
+        form.organisation.name = "武威\u{200B}祁连".into();
+        only_issue(&form, "organisation.name", "invalid_characters");
+        form.organisation.name = "武威祁连".into();
+        form.organisation.legal_representative = "张\u{2066}三".into();
+        only_issue(
+            &form,
+            "organisation.legal_representative",
+            "invalid_characters",
+        );
+        form.organisation.legal_representative = "张三".into();
         form.organisation.name = "武威祁连".into();
         form.organisation.legal_representative = "张".repeat(MAX_PERSON_NAME_CHARS + 1);
         only_issue(&form, "organisation.legal_representative", "too_long");

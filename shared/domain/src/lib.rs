@@ -7,6 +7,7 @@
 //! | module | rules |
 //! |---|---|
 //! | [`uscc`] | GB 32100 USCC parsing, check character, division code (Arts. 2, 10(1), 11(4)) |
+//! | [`text`] | the one check of every name, title and free text: NFC, no controls, no format characters |
 //! | [`time`] | UTC instants → China dates |
 //! | [`calendar`] | official working days, publicity end (Art. 11(8)) |
 //! | [`cycle`] | biennial cycles, deadlines, quota, rule approval and freezing (Arts. 4, 7, 20) |
@@ -32,6 +33,7 @@ pub mod review;
 pub mod roles;
 pub mod rules;
 pub mod scoring;
+pub mod text;
 pub mod time;
 pub mod uscc;
 

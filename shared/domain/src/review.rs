@@ -179,9 +179,9 @@ impl ExpertProfile {
             );
             issues.required_if_blank(&at("uscc"), HISTORY_USCC, &job.uscc);
             issues.uscc(&at("uscc"), &job.uscc, CheckCharacter::Required);
-            issues.not_future(&at("from"), HISTORY_FROM, job.from, today);
+            issues.past_date(&at("from"), HISTORY_FROM, job.from, today);
             if let Some(until) = job.until {
-                issues.not_future(&at("until"), HISTORY_UNTIL, until, today);
+                issues.past_date(&at("until"), HISTORY_UNTIL, until, today);
                 if until < job.from {
                     issues.push(
                         &at("until"),

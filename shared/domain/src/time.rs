@@ -21,6 +21,35 @@ const CHINA_OFFSET: FixedOffset = match FixedOffset::east_opt(CHINA_OFFSET_SECON
     None => panic!("UTC+8 is a valid offset"),
 };
 
+/// The earliest date a record the award reads may carry: 1949年10月1日, the founding of the
+/// People's Republic. No business licence, certificate, inspection, award or revocation the
+/// Measures speak of predates it, so an earlier date is a typing error (a year 0202 for 2020).
+pub const EARLIEST_RECORD_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1949, 10, 1) {
+    Some(date) => date,
+    None => panic!("1949-10-01 is a valid date"),
+};
+
+/// Why a date of a past event is out of range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFault {
+    /// Before [`EARLIEST_RECORD_DATE`].
+    TooEarly,
+    /// After today (China date).
+    Future,
+}
+
+/// Whether `date`, the date of something that has happened, can be one: from
+/// [`EARLIEST_RECORD_DATE`] to `today` (China date), both included.
+pub fn past_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DateFault> {
+    if date < EARLIEST_RECORD_DATE {
+        Err(DateFault::TooEarly)
+    } else if date > today {
+        Err(DateFault::Future)
+    } else {
+        Ok(date)
+    }
+}
+
 /// The calendar date in China (Asia/Shanghai) at `instant`.
 pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&CHINA_OFFSET).date_naive()

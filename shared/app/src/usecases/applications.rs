@@ -66,19 +66,23 @@ pub async fn create_application(
     caller.require(Role::Applicant)?;
     let account_email = verified_email(caller)?;
     let organisation_name =
-        validation::name(&input.organisation_name).ok_or(AppError::InvalidOrganisationName {
-            detail: "must be 1-200 characters on one line",
+        validation::name("organisation_name", &input.organisation_name, || {
+            AppError::InvalidOrganisationName {
+                detail: "must be 1-200 characters on one line",
+            }
         })?;
     let uscc = validation::uscc(&input.uscc)?;
     let registration_date =
         validation::date(&input.registration_date).ok_or(AppError::InvalidRegistrationDate {
             detail: "must be YYYY-MM-DD",
         })?;
-    if registration_date > china_date(now) {
-        return Err(AppError::InvalidRegistrationDate {
-            detail: "is in the future",
-        });
-    }
+    let registration_date = award_domain::time::past_date(registration_date, china_date(now))
+        .map_err(|fault| AppError::InvalidRegistrationDate {
+            detail: match fault {
+                award_domain::time::DateFault::Future => "is in the future",
+                award_domain::time::DateFault::TooEarly => "is before 1949-10-01",
+            },
+        })?;
     let division_code = validation::division_code(&input.division_code)?;
     let contact_email = validation::email(&input.contact_email)?;
 
@@ -382,6 +386,8 @@ pub async fn save_form(
                 current
             }
         };
+        let mut merged = merged;
+        validation::nfc_strings(&mut merged);
         let encoded = merged.to_string();
         if encoded.len() > award_domain::form::MAX_FORM_JSON_BYTES {
             return Err(AppError::BodyTooLarge {

@@ -49,7 +49,7 @@ pub async fn create_cycle(
     // Length and control characters only; the domain decides whether a title is present.
     let title = match input.title.trim() {
         "" => String::new(),
-        text => validation::name(text).ok_or(AppError::InvalidCycleTitle)?,
+        text => validation::name("title", text, || AppError::InvalidCycleTitle)?,
     };
     let application_deadline =
         validation::date(&input.application_deadline).ok_or(AppError::InvalidCycle {

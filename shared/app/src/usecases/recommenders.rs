@@ -46,7 +46,7 @@ fn active_by_default() -> bool {
 }
 
 fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
-    let name = validation::name(&input.name).ok_or(AppError::InvalidRecommender {
+    let name = validation::name("name", &input.name, || AppError::InvalidRecommender {
         detail: "name must be 1-200 characters on one line",
     })?;
     let scope = match input.scope {

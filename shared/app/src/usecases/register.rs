@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use award_domain::award::{Art18Cause, Debarment, RevocationGround, Validity};
 use award_domain::eligibility::OrganisationHistory;
+use award_domain::time::{DateFault, past_date};
 use award_domain::uscc::{self, UsccScreening};
 use award_ports::{Index, Query, Transaction};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::App;
@@ -23,6 +24,7 @@ use crate::keys;
 use crate::model::{RegisterEntry, RegisterFact};
 use crate::store::{self, from_item, query_all};
 use crate::usecases::{audit, cycles};
+use crate::validation;
 
 /// The largest import accepted, in bytes: the city's whole history is a few hundred rows.
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
@@ -383,12 +385,22 @@ fn entry_of<'r>(
             Some(value)
         }
     };
+    let today = award_domain::china_date(now);
+    // Every date of the register is of something that happened: from 1949年10月1日 to today.
     let date = |name: &'static str, issues: &mut CellIssues| -> Option<NaiveDate> {
         let value = required(name, issues)?;
-        match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") else {
+            issues.push((name, format!("日期“{value}”无效，格式应为 YYYY-MM-DD")));
+            return None;
+        };
+        match past_date(date, today) {
             Ok(date) => Some(date),
-            Err(_) => {
-                issues.push((name, format!("日期“{value}”无效，格式应为 YYYY-MM-DD")));
+            Err(DateFault::Future) => {
+                issues.push((name, format!("日期“{value}”晚于今天，请核对")));
+                None
+            }
+            Err(DateFault::TooEarly) => {
+                issues.push((name, format!("日期“{value}”早于1949年10月1日，请核对年份")));
                 None
             }
         }
@@ -405,7 +417,25 @@ fn entry_of<'r>(
             _ => Some(normalise_uscc(text)),
         }
     });
-    let name = required(column::NAME, &mut issues).map(str::to_owned);
+    // The same check as every other name: length, no control or invisible format character,
+    // stored NFC-normalised.
+    let name = required(column::NAME, &mut issues).and_then(|text| {
+        match validation::name("organisation_name", text, || {
+            AppError::InvalidOrganisationName {
+                detail: "must be 1-200 characters on one line",
+            }
+        }) {
+            Ok(name) => Some(name),
+            Err(AppError::InvalidCharacters { detail_zh, .. }) => {
+                issues.push((column::NAME, format!("单位名称{detail_zh}")));
+                None
+            }
+            Err(_) => {
+                issues.push((column::NAME, "单位名称不得超过200个字，且应为一行".into()));
+                None
+            }
+        }
+    });
     let approved_on = date(column::APPROVED_ON, &mut issues);
     let validity = approved_on.and_then(|approved_on| match Validity::from_approval(approved_on) {
         Ok(validity) => Some(validity),
@@ -425,6 +455,21 @@ fn entry_of<'r>(
                 }
             });
             match (cycle, validity) {
+                // A cycle's awards are approved in its year or later (Art. 11(9)).
+                (Some(cycle_id), Some(validity))
+                    if cycle_id
+                        .parse::<i32>()
+                        .is_ok_and(|year| year > validity.approved_on.year()) =>
+                {
+                    issues.push((
+                        column::APPROVED_ON,
+                        format!(
+                            "批准日期{}早于评选周期{cycle_id}年，请核对",
+                            validity.approved_on
+                        ),
+                    ));
+                    None
+                }
                 (Some(cycle_id), Some(validity)) => {
                     Some(RegisterFact::Award { cycle_id, validity })
                 }
@@ -470,6 +515,18 @@ fn entry_of<'r>(
                 None => None,
             };
             match (ground, revoked_on, validity) {
+                (Some(_), Some(revoked_on), Some(validity))
+                    if revoked_on < validity.approved_on =>
+                {
+                    issues.push((
+                        column::REVOKED_ON,
+                        format!(
+                            "撤销日期{revoked_on}早于批准日期{}，请核对",
+                            validity.approved_on
+                        ),
+                    ));
+                    None
+                }
                 (Some(ground), Some(revoked_on), Some(validity)) => {
                     match Debarment::for_revocation(ground, revoked_on, &validity) {
                         Ok(debarment) => Some(RegisterFact::Debarment {
