@@ -180,6 +180,12 @@ expect(
     table.get("StreamSpecification") == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
     f"table stream {table.get('StreamSpecification')}",
 )
+# Per-day items expire: the TTL attribute the app writes (award_ports::table::TTL).
+ttl = client("dynamodb").describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+expect(
+    ttl.get("TimeToLiveStatus") == "ENABLED" and ttl.get("AttributeName") == "ttl",
+    f"table time to live {ttl}",
+)
 expect(
     table.get("BillingModeSummary", {}).get("BillingMode") == "PAY_PER_REQUEST",
     f"table billing {table.get('BillingModeSummary')}",

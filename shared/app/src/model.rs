@@ -182,6 +182,24 @@ pub struct RateCounter {
     /// `contact#<sha256>` or `ip#<address>`.
     pub subject: String,
     pub count: u32,
+    /// When the table removes it (`award_ports::table::TTL`: seconds since the Unix epoch): the
+    /// end of the China day after `day`. No counter outlives the day it counts by more.
+    #[serde(default)]
+    pub ttl: i64,
+}
+
+impl RateCounter {
+    /// The count `count` of `subject` on China date `day`, expiring the day after.
+    pub fn new(day: NaiveDate, subject: String, count: u32) -> Self {
+        let expires =
+            award_domain::time::china_end_of_day_exclusive(day) + chrono::Duration::days(1);
+        Self {
+            day,
+            subject,
+            count,
+            ttl: expires.timestamp(),
+        }
+    }
 }
 
 impl Record for RateCounter {

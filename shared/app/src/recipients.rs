@@ -116,6 +116,8 @@ impl About<'_> {
             data.insert("last_valid_day".into(), validity.last_valid_day.to_string());
         }
         if let Some(debarment) = application.lifecycle.revocation {
+            // The one article the bar stands on (Art. 17 fraud, Art. 18 cause), never both.
+            data.insert("article".into(), debarment.ground.article_zh().to_owned());
             data.insert("revoked_on".into(), debarment.revoked_on.to_string());
             data.insert("debarment_last_day".into(), debarment.last_day.to_string());
             data.insert(

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use award_domain::lifecycle::NoticeKind;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use minijinja::{Environment, HtmlEscape, UndefinedBehavior, Value, context};
 
 use crate::error::AppError;
@@ -37,6 +37,25 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
         Value::from_safe_string(linkify(text))
     });
     env.add_filter("date_zh", |text: &str| date_zh(text));
+    // The one wording of a bar's end (`award::bar_end_zh`): `{{ bar_end_zh(debarment_last_day,
+    // may_apply_again_from) }}`.
+    env.add_function(
+        "bar_end_zh",
+        |last_day: &str, from: &str| -> Result<String, minijinja::Error> {
+            let date = |text: &str| {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("bar_end_zh needs China dates, not {text:?}"),
+                    )
+                })
+            };
+            Ok(award_domain::award::bar_end_zh(
+                date(last_day)?,
+                date(from)?,
+            ))
+        },
+    );
     for (name, source) in embedded::SOURCES {
         env.add_template(name, source)?;
     }
@@ -47,7 +66,7 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
 /// (`2026年9月30日`); anything that is not such a date comes back unchanged.
 pub fn date_zh(text: &str) -> String {
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(date) => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Ok(date) => award_domain::time::date_zh(date),
         Err(_) => text.to_owned(),
     }
 }
@@ -249,6 +268,7 @@ pub(crate) mod tests {
                     ("case_id", "01J0000000000000000000000C"),
                 ],
                 NoticeKind::DebarmentEnded => vec![
+                    ("article", "第十八条"),
                     ("debarment_last_day", "2036-10-19"),
                     ("may_apply_again_from", "2036-10-20"),
                 ],
@@ -274,9 +294,54 @@ pub(crate) mod tests {
                 "{}",
                 kind.as_str()
             );
+            // The Office's inbox tells six screening results apart: every notice about one
+            // organisation names it in the subject (the cycle-wide ones name the cycle).
+            match kind {
+                NoticeKind::DeadlineExtended
+                | NoticeKind::PublicityAnnouncement
+                | NoticeKind::AwardAnnouncement => assert!(
+                    rendered.subject.contains("2026年度武威市人民政府质量奖"),
+                    "{}: {}",
+                    kind.as_str(),
+                    rendered.subject
+                ),
+                _ => assert!(
+                    rendered.subject.contains("武威某某有限公司"),
+                    "{}: {}",
+                    kind.as_str(),
+                    rendered.subject
+                ),
+            }
             assert!(rendered.text.starts_with("武威某某有限公司："));
             assert!(rendered.html.contains("<html lang=\"zh-CN\">"));
             assert!(rendered.html.contains("<p>"), "{}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_bar_reads_the_same_in_every_notice() {
+        let mut all = sample();
+        all.extend(
+            [
+                ("article", "第十七条"),
+                ("revocation_reference", "武政函〔2032〕8号"),
+                ("revoked_on", "2026-04-25"),
+                ("debarment_last_day", "2036-04-24"),
+                ("may_apply_again_from", "2036-04-25"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        let wording = "至2036年4月24日（含）不得申报，2036年4月25日起可以申报";
+        for kind in [
+            NoticeKind::Revoked,
+            NoticeKind::RevocationAnnouncement,
+            NoticeKind::DebarmentEnded,
+        ] {
+            let (_, body) = render_parts(kind, &all).unwrap();
+            assert!(body.contains(wording), "{}: {body}", kind.as_str());
+            // One article, the one the case stands on.
+            assert!(body.contains("第十七条"), "{}: {body}", kind.as_str());
+            assert!(!body.contains("第十八条"), "{}: {body}", kind.as_str());
         }
     }
 

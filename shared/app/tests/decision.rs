@@ -6,7 +6,7 @@
 mod common;
 
 use award_app::usecases::decision;
-use award_domain::lifecycle::{ApplicationState, Publicity};
+use award_domain::lifecycle::{ApplicationState, NoticeKind, Publicity, Recipient};
 use award_ports::Table;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::*;
@@ -532,6 +532,119 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     assert_eq!(
         (status, refused["code"].as_str()),
         (409, Some("decision_final"))
+    );
+}
+
+/// `count` proposed applications, put into publicity from the China date of `at` on (the
+/// deliberation and the consultation recorded before).
+async fn in_publicity_from(h: &Harness, count: u32, at: DateTime<Utc>) -> Vec<String> {
+    let apps = applications_in(h, count, ApplicationState::Proposed).await;
+    set_cycle(h, |record| {
+        record.decision.deliberation = Some(award_app::model::Deliberation {
+            meeting_date: date(2026, 9, 18),
+            minutes_reference: "评委会〔2026〕3号".into(),
+            minutes_attachment_id: ulid::Ulid::new(),
+            decisions: Vec::new(),
+            recorded_by: "committee-1".into(),
+            recorded_at: china_time(2026, 9, 18, 10, 0),
+        });
+        record.decision.consultation = Some(award_app::model::Consultation {
+            date: date(2026, 9, 22),
+            opinions: "无不同意见".into(),
+            note: String::new(),
+            recorded_by: "office-1".into(),
+            recorded_at: china_time(2026, 9, 22, 10, 0),
+        });
+    })
+    .await;
+    let first_day = award_domain::china_date(at).to_string();
+    office(
+        h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({ "first_day": first_day }),
+        at,
+    )
+    .await;
+    apps
+}
+
+#[tokio::test]
+async fn one_address_may_object_for_a_town_and_the_office_is_told_when_it_reaches_the_limit() {
+    use award_app::usecases::decision::{
+        OBJECTIONS_PER_ADDRESS_PER_DAY, OBJECTIONS_PER_CONTACT_PER_DAY,
+    };
+    let h = Harness::new();
+    let apps = in_publicity_from(&h, 1, china_time(2026, 9, 28, 10, 0)).await;
+    let at = china_time(2026, 9, 29, 10, 0);
+    // Many people behind one carrier address (every request of the harness comes from
+    // 203.0.113.7), each within its own contact's bound.
+    let per_contact = OBJECTIONS_PER_CONTACT_PER_DAY;
+    let people = OBJECTIONS_PER_ADDRESS_PER_DAY.div_ceil(per_contact);
+    let mut lodged = 0;
+    'people: for person in 0..people {
+        for _ in 0..per_contact {
+            if lodged == OBJECTIONS_PER_ADDRESS_PER_DAY {
+                break 'people;
+            }
+            let contact = format!("139{person:08}");
+            let (status, receipt) = objection(&h, &apps[0], &contact, at).await;
+            assert_eq!(status, 201, "objection {lodged}: {receipt}");
+            lodged += 1;
+        }
+    }
+    assert!(
+        OBJECTIONS_PER_ADDRESS_PER_DAY >= 100,
+        "one carrier address must not silence a town"
+    );
+    let told: Vec<_> = h
+        .notices()
+        .into_iter()
+        .filter(|notice| notice.kind == NoticeKind::ObjectionLimitReached)
+        .collect();
+    assert_eq!(
+        told.len(),
+        1,
+        "the Office is told once, when the limit is reached"
+    );
+    assert_eq!(told[0].audience, Recipient::Office);
+    assert_eq!(told[0].data["source_ip"], "203.0.113.7");
+    // Past the limit: refused, nothing written.
+    let before = h.last_sequence();
+    let (status, refused) = objection(&h, &apps[0], "13700000000", at).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (429, Some("too_many_objections"))
+    );
+    assert_eq!(h.last_sequence(), before);
+
+    // Every day counter carries the table's TTL, the end of the next China day, and the
+    // embedded table removes it then (DynamoDB does so by the template's TTL setting).
+    let counters: Vec<_> = h
+        .changes_after(0)
+        .into_iter()
+        .filter_map(|change| change.new_image)
+        .filter(|image| award_app::store::type_of(image) == Some("rate_counter"))
+        .collect();
+    assert!(!counters.is_empty());
+    let expires = china_time(2026, 10, 1, 0, 0).timestamp();
+    for counter in &counters {
+        assert_eq!(
+            counter.get(award_ports::table::TTL),
+            Some(&award_ports::table::AttributeValue::N(expires.to_string())),
+            "{counter:?}"
+        );
+    }
+    assert_eq!(h.table.remove_expired(expires).await.unwrap(), 0);
+    let removed = h.table.remove_expired(expires + 1).await.unwrap();
+    // One counter per contact and one for the address.
+    assert_eq!(removed, usize::try_from(people).unwrap() + 1);
+    assert_eq!(h.table.remove_expired(expires + 1).await.unwrap(), 0);
+    // A new day starts from zero: the address may object again.
+    let next_day = china_time(2026, 9, 30, 10, 0);
+    assert_eq!(
+        objection(&h, &apps[0], "13700000000", next_day).await.0,
+        201
     );
 }
 

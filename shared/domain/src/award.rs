@@ -176,6 +176,23 @@ impl RevocationGround {
         matches!(self, Self::Fraud)
     }
 
+    /// The ground as a notice to the holder states it: `采取不正当手段获取荣誉` (Art. 17) or
+    /// `获奖后5年内发生第十八条第三项所列情形（2030年5月6日）` (Art. 18).
+    pub fn description_zh(self) -> String {
+        const ITEMS: [&str; 5] = ["一", "二", "三", "四", "五"];
+        match self {
+            Self::Fraud => "采取不正当手段获取荣誉".to_owned(),
+            Self::Cause { cause, occurred_on } => format!(
+                "获奖后5年内发生第十八条第{}项所列情形（{}）",
+                ITEMS
+                    .get(usize::from(cause.number().saturating_sub(1)))
+                    .copied()
+                    .unwrap_or("五"),
+                crate::time::date_zh(occurred_on)
+            ),
+        }
+    }
+
     /// The article as the Chinese notices name it: `第十七条` or `第十八条`.
     pub fn article_zh(self) -> &'static str {
         match self {
@@ -230,6 +247,22 @@ impl Debarment {
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.revoked_on <= date && date <= self.last_day
     }
+
+    /// The end of the bar as every email, notice, page and export words it (Arts. 17, 18):
+    /// `至2036年4月24日（含）不得申报，2036年4月25日起可以申报`. See [`bar_end_zh`].
+    pub fn wording_zh(&self) -> String {
+        bar_end_zh(self.last_day, self.may_apply_again_from)
+    }
+}
+
+/// The one wording of the end of a bar: its last day, said to be included, and the first day an
+/// application is accepted again — `至2036年4月24日（含）不得申报，2036年4月25日起可以申报`.
+pub fn bar_end_zh(last_day: NaiveDate, may_apply_again_from: NaiveDate) -> String {
+    format!(
+        "至{}（含）不得申报，{}起可以申报",
+        crate::time::date_zh(last_day),
+        crate::time::date_zh(may_apply_again_from)
+    )
 }
 
 /// The first day from which an organisation may apply again: the day after the latest of its valid

@@ -769,14 +769,14 @@ pub fn screen(
                     bar.last_day
                 ),
                 format!(
-                    "因{}被撤销奖项，至 {} 不得参加评审",
+                    "因{}被撤销奖项，{}",
                     match bar.ground {
                         crate::award::RevocationGround::Fraud =>
                             "以不正当手段获取荣誉（办法第十七条）",
                         crate::award::RevocationGround::Cause { .. } =>
                             "获奖后发生办法第十八条所列情形",
                     },
-                    bar.last_day
+                    bar.wording_zh()
                 ),
             ),
             None => ("not debarred".into(), "不在禁止申报期内".into()),
@@ -836,6 +836,17 @@ pub fn screen(
         ),
     };
     add(Condition::Recommendation, outcome, reason);
+
+    // A bar cites the one article it stands on: Art. 17 for fraud, Art. 18 for a cause, never
+    // both (the condition's own citation names both because it checks both).
+    if let Some(bar) = bar
+        && let Some(verdict) = verdicts
+            .iter_mut()
+            .find(|verdict| verdict.condition == Condition::NotDebarred)
+    {
+        verdict.article = bar.ground.article().to_owned();
+        verdict.article_zh = bar.ground.article_zh().to_owned();
+    }
 
     Screening {
         as_of: deadline,

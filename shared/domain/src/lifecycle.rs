@@ -222,10 +222,21 @@ pub enum NoticeKind {
     ObjectionAnswered,
     Withdrawn,
     Rejected,
+    /// Arts. 17, 18: the Office opened a revocation case against an award; the holder is told
+    /// (the ground and the article) so that it can state its case.
+    RevocationCaseOpened,
+    /// Art. 7(3): the Committee decided a revocation case (to propose revocation to the city
+    /// government, or not to revoke); the holder is told.
+    RevocationCaseDecided,
+    /// Art. 13: the finance bureau paid the reward; the winner is told the amount and the date.
+    RewardPaid,
+    /// Art. 3: one source address reached the day's limit of objections; the Office is told, so a
+    /// town behind one carrier address is not silenced unnoticed.
+    ObjectionLimitReached,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 45] = [
+    pub const ALL: [NoticeKind; 49] = [
         Self::ApplicationCreated,
         Self::DocumentReceived,
         Self::DocumentRejected,
@@ -271,6 +282,10 @@ impl NoticeKind {
         Self::ObjectionAnswered,
         Self::Withdrawn,
         Self::Rejected,
+        Self::RevocationCaseOpened,
+        Self::RevocationCaseDecided,
+        Self::RewardPaid,
+        Self::ObjectionLimitReached,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -320,6 +335,10 @@ impl NoticeKind {
             Self::ObjectionAnswered => "objection_answered",
             Self::Withdrawn => "withdrawn",
             Self::Rejected => "rejected",
+            Self::RevocationCaseOpened => "revocation_case_opened",
+            Self::RevocationCaseDecided => "revocation_case_decided",
+            Self::RewardPaid => "reward_paid",
+            Self::ObjectionLimitReached => "objection_limit_reached",
         }
     }
 }
@@ -998,6 +1017,11 @@ pub fn decide(
             };
             events.push(notice(R::Applicant, kind));
             events.push(notice(R::Office, kind));
+            // The unit that recommended it answered for it (Art. 11(3)): it learns when its
+            // applicant is turned down on the proposed list, after the publicity or at approval.
+            if matches!(current.state, S::Proposed | S::InPublicity) {
+                events.push(notice(R::Recommender, kind));
+            }
             if current.state == S::InPublicity {
                 events.push(notice(R::Public, N::Rejected));
             }
@@ -1604,6 +1628,7 @@ mod tests {
             Gate::Publicity
         );
         assert!(notices(&rejected).contains(&(Recipient::Public, NoticeKind::Rejected)));
+        assert!(notices(&rejected).contains(&(Recipient::Recommender, NoticeKind::Rejected)));
         let mut onsite = in_publicity.clone();
         onsite.state = S::OnsiteReviewed;
         let not_selected = world

@@ -12,6 +12,22 @@ impl Fen {
     pub const fn from_yuan(yuan: i64) -> Self {
         Self(yuan * 100)
     }
+
+    /// The amount in yuan as a notice writes it after 人民币 and before 元: thousands grouped,
+    /// two decimals (`150,000.00`).
+    pub fn yuan_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let digits = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        format!("{sign}{grouped}.{:02}", abs % 100)
+    }
 }
 
 impl fmt::Display for Fen {
@@ -35,6 +51,10 @@ mod tests {
     fn the_reward_is_150000_yuan_in_fen() {
         assert_eq!(AWARD_REWARD, Fen(15_000_000));
         assert_eq!(AWARD_REWARD.to_string(), "¥150000.00");
+        assert_eq!(AWARD_REWARD.yuan_text(), "150,000.00");
+        assert_eq!(Fen(99).yuan_text(), "0.99");
+        assert_eq!(Fen(-123_456_789).yuan_text(), "-1,234,567.89");
+        assert_eq!(Fen::from_yuan(1_000).yuan_text(), "1,000.00");
         assert_eq!(serde_json::to_string(&AWARD_REWARD).unwrap(), "15000000");
         assert_eq!(Fen(-5).to_string(), "-¥0.05");
     }

@@ -50,6 +50,12 @@ pub fn past_date(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DateFau
     }
 }
 
+/// A China date as Chinese text writes it: `2026年9月30日`.
+pub fn date_zh(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
 /// The calendar date in China (Asia/Shanghai) at `instant`.
 pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&CHINA_OFFSET).date_naive()

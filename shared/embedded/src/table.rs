@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use award_ports::table::{
     AttributeValue, ChangeKind, ChangeRecord, Condition, Index, Item, Key, PK, Page, Query, SK,
-    SortCondition, Table, TableError, Transaction, Write, key_of, version_of,
+    SortCondition, TTL, Table, TableError, Transaction, Write, key_of, version_of,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -153,6 +153,45 @@ impl EmbeddedTable {
             checkpoints.insert(consumer, sequence).map_err(backend)?;
         }
         txn.commit().map_err(backend)
+    }
+
+    /// Removes every item whose [`TTL`] attribute (seconds since the Unix epoch) is before
+    /// `now_epoch_seconds`, as DynamoDB's TTL does in the background; each removal is a `REMOVE`
+    /// in the change feed, as on DynamoDB Streams. Returns how many were removed. Items without a
+    /// numeric `ttl` are kept. Reads every item: the local table holds one city's few thousand.
+    pub async fn remove_expired(&self, now_epoch_seconds: i64) -> Result<usize, TableError> {
+        let expired: Vec<Key> = self
+            .blocking(move |shared| {
+                let txn = shared.db.begin_read().map_err(backend)?;
+                let items = txn.open_table(ITEMS).map_err(backend)?;
+                let mut expired = Vec::new();
+                for entry in items.iter().map_err(backend)? {
+                    let (_, bytes) = entry.map_err(backend)?;
+                    let item = decode_item(bytes.value())?;
+                    let due = match item.get(TTL) {
+                        Some(AttributeValue::N(seconds)) => seconds.parse::<f64>().ok(),
+                        _ => None,
+                    };
+                    // DynamoDB compares whole seconds; a fraction is not a later second.
+                    if due.is_some_and(|due| (due as i64) < now_epoch_seconds) {
+                        expired.push(key_of(&item)?);
+                    }
+                }
+                Ok(expired)
+            })
+            .await?;
+        let removed = expired.len();
+        let deletes: Vec<Write> = expired
+            .into_iter()
+            .map(|key| Write::Delete {
+                key,
+                condition: Condition::None,
+            })
+            .collect();
+        for transaction in Transaction::bulk(deletes)? {
+            self.transact_items(transaction).await?;
+        }
+        Ok(removed)
     }
 
     /// Runs blocking redb work off the async executor.

@@ -19,6 +19,12 @@ pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
 /// The optimistic-concurrency counter every item carries.
 pub const VERSION: &str = "version";
+/// The time-to-live attribute (a Number: seconds since the Unix epoch, UTC). An item whose `ttl`
+/// has passed is removed by the table in the background: DynamoDB's TTL (the template's
+/// `TimeToLiveSpecification`, within days of expiry), the embedded table's
+/// `remove_expired` (run by the local runner's daily schedule). Until then it may still be read,
+/// so a per-day or per-window item is keyed by its day or window and never read after it.
+pub const TTL: &str = "ttl";
 
 /// Which key structure a query reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -709,6 +709,18 @@ pub async fn open_case(
             AppError::from(TableError::Conflict)
         });
         tx.guard(store::create(&case)?, || AppError::ConcurrentUpdate);
+        // The holder learns a case is open and on what ground, so that it can state its case.
+        tx.push(
+            case_notice(
+                app,
+                NoticeKind::RevocationCaseOpened,
+                &updated,
+                &case,
+                &[("opened_on", china_date(now).to_string())],
+                now,
+            )
+            .await?,
+        );
         tx.push(audit(
             keys::application_partition(application_id),
             caller.sub(),
@@ -723,6 +735,43 @@ pub async fn open_case(
         Ok(case)
     })
     .await
+}
+
+/// The notice `kind` about `case` to the award's holder: the common data of its application,
+/// the case's article (`case_article`) and ground (`case_ground`), and `extra`.
+async fn case_notice(
+    app: &App,
+    kind: NoticeKind,
+    application: &Application,
+    case: &RevocationCase,
+    extra: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<Write, AppError> {
+    let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+    let about = About {
+        application,
+        cycle: &cycle.cycle,
+        recommender: None,
+    };
+    let mut data = BTreeMap::from([
+        (
+            "case_article".to_owned(),
+            case.ground.article_zh().to_owned(),
+        ),
+        ("case_ground".to_owned(), case.ground.description_zh()),
+    ]);
+    data.extend(
+        extra
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone())),
+    );
+    notices::owe(
+        kind,
+        &crate::recipients::applicant(application),
+        about.data(&data),
+        Some(application.id),
+        now,
+    )
 }
 
 /// Loads a case, or `CaseNotFound`.
@@ -762,8 +811,8 @@ pub async fn read_case(app: &App, caller: &Caller, id: Ulid) -> Result<Revocatio
     Ok(load_case(app, id).await?.record)
 }
 
-/// Saves `case` (version-guarded) with its audit record (`action` and its detail) and `extra`
-/// writes.
+/// Saves `case` (version-guarded) with its audit record (`action` and its detail), `extra`
+/// writes (version-guarded: a lost race is re-run) and the `notices` it owes.
 async fn save_case(
     app: &App,
     loaded: &Stored<RevocationCase>,
@@ -771,6 +820,7 @@ async fn save_case(
     actor: &str,
     (action, detail): (&str, &[(&str, String)]),
     extra: Vec<Write>,
+    notices: Vec<Write>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = Tx::new();
@@ -780,6 +830,7 @@ async fn save_case(
     for write in extra {
         tx.guard(write, || AppError::from(TableError::Conflict));
     }
+    tx.extend(notices);
     tx.push(audit(
         format!("CASE#{}", case.id),
         actor,
@@ -828,6 +879,7 @@ pub async fn declare_evidence(
                 ],
             ),
             vec![write],
+            Vec::new(),
             now,
         )
         .await?;
@@ -910,6 +962,25 @@ pub async fn decide_case(
             case.closed_at = Some(now);
             extra.push(release_application(app, case.application_id, now).await?);
         }
+        // The holder is told the Committee's decision, either way (Art. 7(3)).
+        let application = load_application(app, case.application_id).await?.record;
+        let mut data = vec![
+            ("decided_on", input.date.to_string()),
+            ("minutes_reference", minutes_reference.clone()),
+            ("revoke", input.revoke.to_string()),
+        ];
+        if let Some(reason) = reason {
+            data.push(("decision_reason", reason.clone()));
+        }
+        let notice = case_notice(
+            app,
+            NoticeKind::RevocationCaseDecided,
+            &application,
+            &case,
+            &data,
+            now,
+        )
+        .await?;
         save_case(
             app,
             &loaded,
@@ -923,6 +994,7 @@ pub async fn decide_case(
                 ],
             ),
             extra,
+            vec![notice],
             now,
         )
         .await?;
@@ -985,6 +1057,7 @@ pub async fn close_case(
             caller.sub(),
             ("case_closed", &[("reason", reason.clone())]),
             vec![release],
+            Vec::new(),
             now,
         )
         .await?;
@@ -1183,6 +1256,7 @@ pub async fn record_returns(
                 ],
             ),
             Vec::new(),
+            Vec::new(),
             now,
         )
         .await?;
@@ -1273,6 +1347,7 @@ pub async fn record_reward_returned(
                 ],
             ),
             vec![store::replace(&returned, stored_application.version)?],
+            Vec::new(),
             now,
         )
         .await?;

@@ -76,6 +76,10 @@ pub(crate) fn confirm_if_needed(
     application.contact.pending_until = Some(confirmation.expires_at);
     let data = BTreeMap::from([
         ("application_id".to_owned(), application.id.to_string()),
+        (
+            "organisation_name".to_owned(),
+            application.organisation_name().to_owned(),
+        ),
         ("email".to_owned(), email.clone()),
         (
             "confirm_url".to_owned(),

@@ -43,8 +43,12 @@ use crate::validation;
 
 /// At most this many objections a day from one contact (an abuse bound, Art. 3).
 pub const OBJECTIONS_PER_CONTACT_PER_DAY: u32 = 3;
-/// At most this many objections a day from one source address.
-pub const OBJECTIONS_PER_ADDRESS_PER_DAY: u32 = 20;
+/// At most this many objections a day from one source address. High on purpose: behind one
+/// carrier-grade NAT address a mobile network puts a whole town, and a publicity that concerns a
+/// town's employer may draw many honest objections in a day; the per-contact bound above is what
+/// stops one person repeating. The Office is told when an address reaches it
+/// (`objection_limit_reached`), so a refusal never goes unnoticed.
+pub const OBJECTIONS_PER_ADDRESS_PER_DAY: u32 = 200;
 /// The longest objection, in characters.
 pub const MAX_OBJECTION_CHARS: usize = 2000;
 /// How many days back the daily publicity run looks for periods that ended (a missed run within
@@ -555,23 +559,26 @@ fn contact(text: &str) -> Result<(String, bool), AppError> {
         })
 }
 
-/// One day's count for `subject`, bumped under its version; `TooManyObjections` at `limit`.
-async fn bump(app: &App, day: NaiveDate, subject: String, limit: u32) -> Result<Write, AppError> {
+/// One day's count for `subject`, bumped under its version: the write and the new count;
+/// `TooManyObjections` at `limit`. The counter expires (DynamoDB TTL) the day after its day.
+async fn bump(
+    app: &App,
+    day: NaiveDate,
+    subject: String,
+    limit: u32,
+) -> Result<(Write, u32), AppError> {
     let key = keys::rate_counter(day, &subject);
     let loaded = store::load::<RateCounter>(app.table.as_ref(), &key).await?;
     let count = loaded.as_ref().map_or(0, |stored| stored.record.count);
     if count >= limit {
         return Err(AppError::TooManyObjections);
     }
-    let next = RateCounter {
-        day,
-        subject,
-        count: count + 1,
+    let next = RateCounter::new(day, subject, count + 1);
+    let write = match loaded {
+        Some(stored) => store::replace(&next, stored.version)?,
+        None => store::create(&next)?,
     };
-    match loaded {
-        Some(stored) => store::replace(&next, stored.version),
-        None => store::create(&next),
-    }
+    Ok((write, next.count))
 }
 
 fn objector(objection: &Objection) -> Option<Addressee> {
@@ -636,14 +643,18 @@ pub async fn object(
                 format!("contact#{contact_hash}"),
                 OBJECTIONS_PER_CONTACT_PER_DAY,
             )
-            .await?,
+            .await?
+            .0,
             || AppError::from(TableError::Conflict),
         );
+        let mut address_limit_reached = None;
         if let Some(ip) = &meta.source_ip {
-            tx.guard(
-                bump(app, day, format!("ip#{ip}"), OBJECTIONS_PER_ADDRESS_PER_DAY).await?,
-                || AppError::from(TableError::Conflict),
-            );
+            let (write, count) =
+                bump(app, day, format!("ip#{ip}"), OBJECTIONS_PER_ADDRESS_PER_DAY).await?;
+            tx.guard(write, || AppError::from(TableError::Conflict));
+            if count == OBJECTIONS_PER_ADDRESS_PER_DAY {
+                address_limit_reached = Some(ip.clone());
+            }
         }
         let objection_id = new_id(now);
         let attachment = match &input.attachment {
@@ -694,6 +705,24 @@ pub async fn object(
             Some(application.id),
             now,
         )?);
+        if let Some(source_ip) = &address_limit_reached {
+            let mut data = data.clone();
+            data.extend([
+                ("day".to_owned(), day.to_string()),
+                ("source_ip".to_owned(), source_ip.clone()),
+                (
+                    "limit".to_owned(),
+                    OBJECTIONS_PER_ADDRESS_PER_DAY.to_string(),
+                ),
+            ]);
+            tx.push(notices::owe(
+                NoticeKind::ObjectionLimitReached,
+                &recipients::office(app),
+                data,
+                Some(application.id),
+                now,
+            )?);
+        }
         if let Some(to) = objector(&objection) {
             tx.push(notices::owe(
                 NoticeKind::ObjectionReceived,
@@ -1406,6 +1435,8 @@ pub async fn record_payment(
         input.paid_on,
         now,
         "reward_paid",
+        // The winner is told its reward arrived (Art. 13), in the transaction that records it.
+        Some(NoticeKind::RewardPaid),
         |reward| {
             if reward.paid_on.is_some() {
                 return Err(AppError::RewardAlreadyPaid);
@@ -1436,6 +1467,7 @@ pub async fn record_handover(
         input.date,
         now,
         "plaque_handed_over",
+        None,
         |reward| {
             if reward.handed_over_on.is_some() {
                 return Err(AppError::HandoverRecorded);
@@ -1454,6 +1486,7 @@ async fn update_reward(
     date: NaiveDate,
     now: DateTime<Utc>,
     action: &str,
+    notice: Option<NoticeKind>,
     change: impl Fn(&mut RewardRecord) -> Result<(), AppError>,
 ) -> Result<RewardRecord, AppError> {
     if date > today(now) {
@@ -1485,6 +1518,33 @@ async fn update_reward(
         tx.guard(store::replace(&application, loaded.version)?, || {
             AppError::from(TableError::Conflict)
         });
+        if let Some(kind) = notice {
+            let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+            let about = About {
+                application: &application,
+                cycle: &cycle.cycle,
+                recommender: None,
+            };
+            let amount = application
+                .lifecycle
+                .award
+                .as_ref()
+                .map_or(award_domain::money::AWARD_REWARD, |award| award.reward);
+            tx.push(notices::owe(
+                kind,
+                &recipients::applicant(&application),
+                about.data(&BTreeMap::from([
+                    ("paid_on".to_owned(), date.to_string()),
+                    ("reward_yuan".to_owned(), amount.yuan_text()),
+                    (
+                        "voucher".to_owned(),
+                        reward.voucher.clone().unwrap_or_default(),
+                    ),
+                ])),
+                Some(application_id),
+                now,
+            )?);
+        }
         tx.push(audit(
             keys::application_partition(application_id),
             caller.sub(),
