@@ -6,8 +6,11 @@
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
-use award_domain::lifecycle::NoticeKind;
-use award_ports::{BlobMeta, ChangeKind, ChangeRecord, Index, Query, SortCondition, table::key_of};
+use award_domain::lifecycle::{ApplicationState, NoticeKind};
+use award_ports::{
+    BlobMeta, ChangeKind, ChangeRecord, Condition, Index, Query, SortCondition, Write,
+    table::key_of,
+};
 use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
 use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -20,7 +23,8 @@ use crate::App;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
 use crate::model::{
-    Application, CheckedObject, Document, DocumentStatus, Notice, NoticeStatus, SYSTEM_ACTOR,
+    Application, CLOSED_AT_SUBMISSION, CheckedObject, Document, DocumentStatus, Notice,
+    NoticeStatus, SYSTEM_ACTOR,
 };
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
@@ -140,6 +144,13 @@ pub async fn object_created(
     }
     report.finish()
 }
+
+/// Why an upload that completed after its application was submitted is refused: in English (kept
+/// on the document) and in Chinese (sent to the applicant).
+const LATE_UPLOAD: (&str, &str) = (
+    "uploaded after the application was submitted: what the recommending unit and the experts read is what was submitted (Art. 11(2)-(3))",
+    "该文件在申报提交之后才上传完成，不作为申报材料（办法第十一条第二、三项：推荐单位和评审专家审阅的是提交时的申报材料）；如需补充材料，请与评审委员会办公室联系",
+);
 
 /// Why a stored object does not match its declaration, in English (kept on the document) and in
 /// Chinese (sent to the applicant).
@@ -291,10 +302,15 @@ async fn check_upload(
     else {
         return Ok(Checked::Skipped("no document was declared for it".into()));
     };
+    // A document the submission closed (still declared then) is told apart by its reason and by
+    // never having been checked: the first upload that reaches it is refused like a late one.
+    let closed_at_submission = loaded.record.status == DocumentStatus::Rejected
+        && loaded.record.checked_object.is_none()
+        && loaded.record.rejection_reason.as_deref() == Some(CLOSED_AT_SUBMISSION);
     // A document is checked once, on the first event that reaches it; any later event — a
     // duplicate, one that arrived out of order (older `sequencer`) or a later PUT on the key —
     // changes nothing in the table and owes no notice.
-    if loaded.record.status != DocumentStatus::Declared {
+    if loaded.record.status != DocumentStatus::Declared && !closed_at_submission {
         let checked = loaded
             .record
             .checked_object
@@ -315,10 +331,10 @@ async fn check_upload(
     let Some(stored) = app.blobs.head(key).await? else {
         return Ok(Checked::Skipped("the object is no longer stored".into()));
     };
-    let application = store::load::<Application>(table, &keys::application(application_id))
+    let stored_application = store::load::<Application>(table, &keys::application(application_id))
         .await?
-        .ok_or_else(|| AppError::corrupt(format!("document {key} without its application")))?
-        .record;
+        .ok_or_else(|| AppError::corrupt(format!("document {key} without its application")))?;
+    let application = stored_application.record;
 
     let mut document = loaded.record;
     document.checked_at = Some(now);
@@ -331,7 +347,17 @@ async fn check_upload(
         ("application_id".to_owned(), application.id.to_string()),
         ("file_name".to_owned(), document.file_name.clone()),
     ]);
-    let (template, action) = match mismatch(&document, &stored) {
+    // Nothing joins a submitted application (Art. 11(2)-(3)): an applicant's upload that completes
+    // after the submission, through a link issued to the draft, is refused whatever its bytes.
+    // The Office's own reports (staff-only categories) are uploaded past the draft on purpose.
+    let late = closed_at_submission
+        || (!document.category.staff_only() && application.state() != ApplicationState::Draft);
+    let outcome = if late {
+        Some((LATE_UPLOAD.0.to_owned(), LATE_UPLOAD.1.to_owned()))
+    } else {
+        mismatch(&document, &stored)
+    };
+    let (template, action) = match outcome {
         None => {
             document.status = DocumentStatus::Received;
             data.insert("size".into(), document.size.to_string());
@@ -343,6 +369,10 @@ async fn check_upload(
             document.status = DocumentStatus::Rejected;
             document.rejection_reason = Some(reason);
             data.insert("reason".into(), reason_zh);
+            if late {
+                // Nothing can be uploaded again after the submission: the notice does not ask.
+                data.insert("late".into(), "true".into());
+            }
             (NoticeKind::DocumentRejected, "document_rejected")
         }
     };
@@ -352,6 +382,12 @@ async fn check_upload(
     }
     let writes = vec![
         store::replace(&document, loaded.version)?,
+        // Decided on the application as loaded: a submission landing meanwhile fails this check,
+        // and the redelivered event is decided again on the submitted application.
+        Write::Check {
+            key: keys::application(application_id),
+            condition: Condition::VersionEquals(stored_application.version),
+        },
         notices::owe(
             template,
             // A staff report's receipt is the Office's business, never the applicant's (Art. 19).

@@ -547,6 +547,10 @@ pub enum DocumentStatus {
     Rejected,
 }
 
+/// The `rejection_reason` of a document still only declared when its application was submitted:
+/// closed with the submission, it never becomes evidence (Art. 11(2)-(3)).
+pub const CLOSED_AT_SUBMISSION: &str = "not received before the application was submitted";
+
 /// One evidence file of an application, as declared and then as checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {

@@ -445,7 +445,7 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     assert_eq!(lines[0].split(',').count(), 5 + 14);
     assert!(lines[1].starts_with(&format!("{id},")));
     assert!(
-        lines[1].contains(",eligible,符合条件,通过,"),
+        lines[1].contains(",资格审查通过,符合条件,通过,"),
         "{}",
         lines[1]
     );
@@ -502,8 +502,21 @@ async fn bars_and_valid_awards_on_the_deadline_make_it_ineligible_with_the_artic
         .await;
     let bar = verdict(&view, "not_debarred");
     assert_eq!(bar["outcome"], "fail");
-    assert_eq!(bar["article"], "Art. 17, Art. 18");
+    // The bar stands on Art. 17 (fraud): the verdict cites it alone, never both articles.
+    assert_eq!(
+        (bar["article"].as_str(), bar["article_zh"].as_str()),
+        (Some("Art. 17"), Some("第十七条")),
+        "{bar}"
+    );
     assert!(bar["reason"].as_str().unwrap().contains("Art. 17"), "{bar}");
+    // The end of the bar in the one wording every page and notice uses.
+    assert!(
+        bar["reason_zh"]
+            .as_str()
+            .unwrap()
+            .contains("至2026年6月30日（含）不得申报，2026年7月1日起可以申报"),
+        "{bar}"
+    );
     let held = verdict(&view, "no_valid_award");
     assert_eq!(
         (held["outcome"].as_str(), held["article"].as_str()),
@@ -531,6 +544,7 @@ async fn bars_and_valid_awards_on_the_deadline_make_it_ineligible_with_the_artic
         .find(|(to, subject, _)| to == "alice@example.cn" && subject.contains("资格审查未通过"))
         .expect("the applicant's ineligible notice");
     assert!(told.2.contains("第十七条"), "{}", told.2);
+    assert!(!told.2.contains("第十八条"), "{}", told.2);
     assert!(told.2.contains("第五条"), "{}", told.2);
     assert!(told.2.contains("不持有仍在有效期内的质量奖"), "{}", told.2);
     // Why, in Chinese too: the bar's ground and end, the award's validity — no English words.
@@ -690,7 +704,7 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
     assert!(
         csv.as_str()
             .unwrap()
-            .contains(&format!("不通过（复核：{reason}）"))
+            .contains(&format!("不通过（第十条第五项；复核：{reason}）"))
     );
 }
 

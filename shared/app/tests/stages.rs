@@ -9,6 +9,7 @@ use award_app::events;
 use award_app::routes::{Access, ROUTES};
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use award_domain::roles::Role;
+use award_ports::Blobs;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;
 use serde_json::{Value, json};
@@ -174,6 +175,136 @@ fn notices_since(h: &Harness, sequence: u64) -> Vec<(String, String)> {
         })
         .filter(|(_, _)| true)
         .collect()
+}
+
+/// The documents of application `id` as its owner reads them, by id.
+async fn documents(h: &Harness, id: &str) -> std::collections::BTreeMap<String, Value> {
+    let (_, read) = h
+        .request("GET", &format!("/applications/{id}"), Some(ALICE), None)
+        .await;
+    read["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|doc| (doc["id"].as_str().unwrap().to_owned(), doc.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn nothing_uploaded_after_the_submission_joins_the_application() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, _) = ready_application(&h).await;
+    // Two links issued while it was a draft, their uploads not yet checked when it is submitted:
+    // one completes (the object stored) before the submission, one after.
+    let early = b"%PDF-1.4 an extra certificate";
+    let (status, first) = h.declare_as(ALICE, &id, "other", early).await;
+    assert_eq!(status, 201, "{first}");
+    let first_key = h.upload(&first["upload"], early);
+    let late = b"%PDF-1.4 a late annex";
+    let (status, second) = h.declare_as(ALICE, &id, "other", late).await;
+    assert_eq!(status, 201, "{second}");
+
+    let (status, submitted) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{id}/submit"),
+            Some(ALICE),
+            None,
+            june(),
+        )
+        .await;
+    assert_eq!(status, 200, "{submitted}");
+    // The submission closes every document still declared.
+    let docs = documents(&h, &id).await;
+    for declared in [&first, &second] {
+        let doc = &docs[declared["document"]["id"].as_str().unwrap()];
+        assert_eq!(doc["status"], "rejected", "{doc}");
+        assert_eq!(
+            doc["rejection_reason"],
+            award_app::model::CLOSED_AT_SUBMISSION
+        );
+    }
+
+    // The uploads' events arrive: neither becomes evidence, the objects are removed, and the
+    // applicant is told why, once per document.
+    let second_key = h.upload(&second["upload"], late);
+    let before = h.last_sequence();
+    for (key, size) in [(&first_key, early.len()), (&second_key, late.len())] {
+        let report = events::object_created(&h.app, s3_event(key, size), june())
+            .await
+            .unwrap();
+        assert_eq!((report.changed, report.failed), (1, 0), "{report:?}");
+        assert!(
+            h.blobs.head(key).await.unwrap().is_none(),
+            "{key} is still stored"
+        );
+    }
+    let told: Vec<_> = h
+        .changes_after(before)
+        .into_iter()
+        .filter_map(|change| change.new_image)
+        .filter(|item| award_app::store::type_of(item) == Some("notice"))
+        .map(|item| {
+            award_app::store::from_item::<award_app::model::Notice>(item)
+                .unwrap()
+                .record
+        })
+        .collect();
+    assert_eq!(told.len(), 2, "{told:?}");
+    for notice in &told {
+        assert_eq!(notice.kind.as_str(), "document_rejected");
+        assert_eq!(notice.recipient, "alice@example.cn");
+        assert!(notice.data["reason"].contains("提交之后"), "{notice:?}");
+    }
+    let docs = documents(&h, &id).await;
+    assert!(
+        docs.values().all(|doc| doc["status"] != "declared"),
+        "{docs:?}"
+    );
+    // Redelivered: nothing more.
+    let after = h.last_sequence();
+    for (key, size) in [(&first_key, early.len()), (&second_key, late.len())] {
+        let report = events::object_created(&h.app, s3_event(key, size), june())
+            .await
+            .unwrap();
+        assert_eq!(report.changed, 0, "{report:?}");
+    }
+    assert_eq!(h.last_sequence(), after);
+}
+
+#[tokio::test]
+async fn an_upload_checked_after_its_application_left_the_draft_is_refused() {
+    // The race the submission's closing cannot see: a declaration the submission did not read
+    // (or an application moved on by other means) still declared when its upload arrives.
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, _) = ready_application(&h).await;
+    let content = b"%PDF-1.4 racing annex";
+    let (status, declared) = h.declare_as(ALICE, &id, "other", content).await;
+    assert_eq!(status, 201, "{declared}");
+    let key = h.upload(&declared["upload"], content);
+    set_state(
+        &h,
+        &id,
+        award_domain::lifecycle::ApplicationState::Submitted,
+        None,
+    )
+    .await;
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), june())
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1, "{report:?}");
+    let doc = &documents(&h, &id).await[declared["document"]["id"].as_str().unwrap()];
+    assert_eq!(doc["status"], "rejected", "{doc}");
+    assert!(
+        doc["rejection_reason"]
+            .as_str()
+            .unwrap()
+            .contains("after the application was submitted"),
+        "{doc}"
+    );
+    assert!(h.blobs.head(&key).await.unwrap().is_none());
 }
 
 #[tokio::test]

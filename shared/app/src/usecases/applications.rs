@@ -461,16 +461,22 @@ pub async fn save_form(
 
 /// The documents of an application (its partition, `DOC#` items).
 pub(crate) async fn documents_of(app: &App, id: Ulid) -> Result<Vec<Document>, AppError> {
+    Ok(stored_documents_of(app, id)
+        .await?
+        .into_iter()
+        .map(|stored| stored.record)
+        .collect())
+}
+
+/// [`documents_of`] with each document's stored version, for a write guarded by it.
+async fn stored_documents_of(app: &App, id: Ulid) -> Result<Vec<Stored<Document>>, AppError> {
     let items = query_all(
         app.table.as_ref(),
         Query::partition(Index::Primary, keys::application_partition(id))
             .sort(SortCondition::BeginsWith(keys::DOCUMENT_PREFIX.into())),
     )
     .await?;
-    items
-        .into_iter()
-        .map(|item| from_item::<Document>(item).map(|stored| stored.record))
-        .collect()
+    items.into_iter().map(from_item::<Document>).collect()
 }
 
 /// `POST /applications/{id}/submit` (Art. 11(2)): only the owner, before the deadline, with a
@@ -490,6 +496,10 @@ pub async fn submit(
     if application.owner() != caller.sub() {
         return Err(AppError::ApplicationNotFound);
     }
+    // Documents still only declared when the application is submitted are closed with it: what
+    // the unit and the experts read is what was submitted (Art. 11(2)-(3)), so an upload that
+    // completes later through a link issued to the draft never joins it (events::object_created).
+    let mut still_declared = Vec::new();
     if application.state() == ApplicationState::Draft {
         let cycle = cycles::load_cycle(app, &application.cycle_id)
             .await?
@@ -506,11 +516,11 @@ pub async fn submit(
             .organisation
             .construction_enterprise
             .unwrap_or(false);
-        let documents = documents_of(app, id).await?;
+        let documents = stored_documents_of(app, id).await?;
         for category in DocumentCategory::required_for_submission(construction) {
-            let received = documents
-                .iter()
-                .any(|doc| doc.category == category && doc.status == DocumentStatus::Received);
+            let received = documents.iter().any(|doc| {
+                doc.record.category == category && doc.record.status == DocumentStatus::Received
+            });
             if !received {
                 missing.push(award_domain::form::FieldIssue {
                     field: format!("documents.{}", category.as_str()),
@@ -523,6 +533,10 @@ pub async fn submit(
         if !missing.is_empty() {
             return Err(AppError::SubmissionIncomplete { missing });
         }
+        still_declared = documents
+            .into_iter()
+            .filter(|doc| doc.record.status == DocumentStatus::Declared)
+            .collect();
         let unit = match application.recommender_id {
             Some(unit) => load_recommender(app, unit).await?.record,
             None => return Err(AppError::RecommenderNotChosen),
@@ -535,8 +549,9 @@ pub async fn submit(
             return Err(AppError::RecommenderNotApplicable);
         }
     }
+    let still_declared = &still_declared;
     // The domain decides the rest (state, role, owner, deadline) on what is stored at save time.
-    stage::advance(
+    stage::advance_with(
         app,
         &StageCommand {
             application_id: id,
@@ -556,6 +571,19 @@ pub async fn submit(
                 });
             }
             Ok(())
+        },
+        |_, _| {
+            let mut tx = Tx::new();
+            for stored in still_declared {
+                let mut closed = stored.record.clone();
+                closed.status = DocumentStatus::Rejected;
+                closed.rejection_reason = Some(crate::model::CLOSED_AT_SUBMISSION.to_owned());
+                // Its upload was checked meanwhile: the caller submits again on what is stored.
+                tx.guard(store::replace(&closed, stored.version)?, || {
+                    AppError::ConcurrentUpdate
+                });
+            }
+            Ok(tx)
         },
     )
     .await

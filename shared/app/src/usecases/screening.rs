@@ -368,6 +368,16 @@ fn reason_zh(verdict: &award_domain::eligibility::Verdict) -> &str {
     }
 }
 
+/// The article a verdict cites, in Chinese: its own (`Verdict::article_zh`, which names the one
+/// article a bar stands on), else — on a verdict stored before it was kept — its condition's.
+fn verdict_article_zh(verdict: &award_domain::eligibility::Verdict) -> &str {
+    if verdict.article_zh.is_empty() {
+        condition_zh(verdict.condition).1
+    } else {
+        &verdict.article_zh
+    }
+}
+
 /// The failed conditions with their articles and reasons, in Chinese, for the `ineligible`
 /// notice: the Office's written reason where it settled the condition, else the rule's words.
 fn failures_zh(screening: &Screening) -> String {
@@ -376,7 +386,8 @@ fn failures_zh(screening: &Screening) -> String {
         .iter()
         .filter(|verdict| verdict.outcome == Outcome::Fail)
         .map(|verdict| {
-            let (name, article) = condition_zh(verdict.condition);
+            let (name, _) = condition_zh(verdict.condition);
+            let article = verdict_article_zh(verdict);
             match &verdict.settled {
                 Some(settlement) => format!("办法{article}（{name}）：{}", settlement.reason),
                 None => format!("办法{article}（{name}）：不符合（{}）", reason_zh(verdict)),
@@ -523,7 +534,7 @@ pub async fn export_csv(
             application.id.to_string(),
             application.organisation_name().to_owned(),
             application.uscc.clone(),
-            application.state().as_str().to_owned(),
+            application.state().label_zh().to_owned(),
             screening
                 .map(|s| overall_zh(s.overall()).to_owned())
                 .unwrap_or_else(|| "未审查".to_owned()),
@@ -533,10 +544,15 @@ pub async fn export_csv(
                 None => String::new(),
                 Some(verdict) => {
                     let outcome = outcome_zh(verdict.outcome);
+                    // A failed or settled cell cites the article the verdict stands on (a bar:
+                    // 第十七条 or 第十八条, never both), which the column's header cannot.
+                    let article = verdict_article_zh(verdict);
                     match (&verdict.settled, verdict.outcome) {
-                        (Some(settled), _) => format!("{outcome}（复核：{}）", settled.reason),
+                        (Some(settled), _) => {
+                            format!("{outcome}（{article}；复核：{}）", settled.reason)
+                        }
                         (None, Outcome::Pass) => outcome.to_owned(),
-                        (None, _) => format!("{outcome}：{}", reason_zh(verdict)),
+                        (None, _) => format!("{outcome}（{article}）：{}", reason_zh(verdict)),
                     }
                 }
             }
