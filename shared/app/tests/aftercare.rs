@@ -229,6 +229,17 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
         )
         .await;
     assert_eq!(status, 200, "{paid}");
+    // The winner is told its reward was paid: the amount, the day and the voucher (Art. 13).
+    h.deliver_stream(morning(date(2026, 10, 21))).await.unwrap();
+    assert!(
+        h.mails().iter().any(|(to, subject, body)| to == "applicant-1@example.cn"
+            && subject.contains("奖金已拨付")
+            && body.contains("人民币150,000.00元")
+            && body.contains("2026年10月21日")
+            && body.contains("财付〔2026〕118号")),
+        "{:?}",
+        h.mails()
+    );
     run(&h, date(2026, 10, 21)).await;
     let after_expiry = date(2032, 3, 1);
     run(&h, after_expiry).await;
@@ -392,7 +403,8 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
                 && body.contains("第十七条")
                 && body.contains("奖金")
                 && body.contains("武政函〔2032〕8号")
-                && body.contains("2042年3月1日")),
+                && !body.contains("第十八条")
+                && body.contains("至2042年3月1日（含）不得申报，2042年3月2日起可以申报")),
         "{:?}",
         h.mails()
     );
@@ -537,6 +549,22 @@ async fn a_case_closes_without_revocation_and_art_18_reclaims_no_money() {
     .await;
     assert_eq!(status, 201, "{case}");
     let case_id = case["id"].as_str().unwrap().to_owned();
+    // The holder learns a case is open, on which ground, and that it may state its case.
+    h.deliver_stream(at).await.unwrap();
+    let holder_mails = |h: &Harness, subject: &str| -> Vec<String> {
+        h.mails()
+            .into_iter()
+            .filter(|(to, about, _)| to == "applicant-1@example.cn" && about.contains(subject))
+            .map(|(_, _, body)| body)
+            .collect()
+    };
+    let opened = holder_mails(&h, "撤销调查已启动");
+    assert_eq!(opened.len(), 1, "{:?}", h.mails());
+    assert!(
+        opened[0].contains("第十八条第三项") && opened[0].contains("陈述意见"),
+        "{}",
+        opened[0]
+    );
     // The Committee declines without a reason: refused; with one, the case closes, the award stays.
     let path = format!("/revocation-cases/{case_id}/committee-decision");
     let no_reason =
@@ -568,6 +596,15 @@ async fn a_case_closes_without_revocation_and_art_18_reclaims_no_money() {
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["status"], "closed");
     assert_eq!(state(&h, &apps[0]).await, ApplicationState::Awarded);
+    // The holder is told the Committee's decision and its reason.
+    h.deliver_stream(at).await.unwrap();
+    let decided = holder_mails(&h, "撤销案件审议结果");
+    assert_eq!(decided.len(), 1, "{:?}", h.mails());
+    assert!(
+        decided[0].contains("不予撤销") && decided[0].contains("抽查不合格批次已整改"),
+        "{}",
+        decided[0]
+    );
 
     // A case the Committee proposed that the city government does not approve is closed by the
     // Office, and the award is free for another case.
