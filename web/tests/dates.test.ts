@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chinaToday, daysUntil, formatChinaDate, formatInstant } from '../src/lib/dates'
+import { barEndZh, chinaToday, daysUntil, formatChinaDate, formatInstant } from '../src/lib/dates'
 
 describe('China dates', () => {
   it('writes a China date as it is, in Chinese', () => {
@@ -23,5 +23,11 @@ describe('China dates', () => {
     expect(daysUntil('2026-12-29', now)).toBe(0)
     expect(daysUntil('2027-01-13', now)).toBe(15)
     expect(daysUntil('2026-12-28', now)).toBe(-1)
+  })
+})
+
+describe('the end of a bar', () => {
+  it('reads as every notice words it', () => {
+    expect(barEndZh('2036-04-24', '2036-04-25')).toBe('至2036年4月24日（含）不得申报，2036年4月25日起可以申报')
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rubric } from '../src/api/types'
-import { fiveNumbers, formatCenti, itemPoints, percentProblem, quantile, runningTotal } from '../src/lib/scores'
+import { disagreementRuleZh, fiveNumbers, formatCenti, itemPoints, percentProblem, quantile, runningTotal } from '../src/lib/scores'
 
 // A two-category slice of GB/T 19580's rubric with the real points of its items.
 const rubric: Rubric = {
@@ -68,5 +68,15 @@ describe('box-plot statistics', () => {
     expect(items[0]?.points).toEqual([35, 20])
     expect(items[1]?.points).toEqual([15])
     expect(items[2]?.points).toEqual([])
+  })
+})
+
+describe('the disagreement rule as people read it', () => {
+  it('says a spread equal to the threshold is not flagged', () => {
+    const range = disagreementRuleZh({ measure: 'range', threshold_percent: 30 })
+    expect(range).toContain('极差')
+    expect(range).toContain('大于 30 个百分点')
+    expect(range).toContain('恰好等于 30 个百分点不标记')
+    expect(disagreementRuleZh({ measure: 'standard_deviation', threshold_percent: 10 })).toContain('标准差大于 10 个百分点')
   })
 })

@@ -272,6 +272,30 @@ pub(crate) mod tests {
                     ("debarment_last_day", "2036-10-19"),
                     ("may_apply_again_from", "2036-10-20"),
                 ],
+                NoticeKind::RevocationCaseOpened => vec![
+                    ("opened_on", "2028-05-10"),
+                    ("case_article", "第十八条"),
+                    ("case_ground", "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）"),
+                ],
+                NoticeKind::RevocationCaseDecided => vec![
+                    ("decided_on", "2028-05-20"),
+                    ("minutes_reference", "评委会〔2028〕2号"),
+                    ("revoke", "false"),
+                    ("decision_reason", "已整改"),
+                    ("case_article", "第十八条"),
+                    ("case_ground", "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）"),
+                ],
+                NoticeKind::RewardPaid => vec![
+                    ("paid_on", "2026-10-21"),
+                    ("reward_yuan", "150,000.00"),
+                    ("voucher", "财付〔2026〕118号"),
+                ],
+                NoticeKind::ObjectionLimitReached => vec![
+                    ("day", "2026-09-29"),
+                    ("source_ip", "203.0.113.7"),
+                    ("limit", "200"),
+                    ("receipt", "01J0000000000000000000000B"),
+                ],
                 NoticeKind::ObjectionAnswered => vec![
                     ("receipt", "01J0000000000000000000000B"),
                     ("finding", "异议不成立"),

@@ -54,8 +54,16 @@ export interface Rubric {
 }
 
 /** The parts of `ReviewRules` the pages read. */
+/** When an item's experts disagree (shared/domain/src/rules.rs `DisagreementRule`): its spread,
+ * in percentage points, strictly above `threshold_percent` (equal is not a disagreement). */
+export interface DisagreementRule {
+  measure: 'range' | 'standard_deviation'
+  threshold_percent: number
+}
+
 export interface ReviewRules {
   rubric: Rubric
+  disagreement: DisagreementRule
   publicity_working_days: number
 }
 
@@ -845,6 +853,7 @@ export interface PublicDebarment {
   article: string
   revoked_on: ChinaDate
   until: ChinaDate
+  may_apply_again_from: ChinaDate
 }
 
 /** `GET /public/register`. */

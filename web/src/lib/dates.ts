@@ -50,3 +50,9 @@ export function daysUntil(date: string, now: Date = new Date()): number {
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4))
 }
+
+/** The one wording of the end of a bar (Arts. 17, 18), as every email and export words it
+ * (shared/domain/src/award.rs `bar_end_zh`): `至2036年4月24日（含）不得申报，2036年4月25日起可以申报`. */
+export function barEndZh(lastDay: string, mayApplyAgainFrom: string): string {
+  return `至${formatChinaDate(lastDay)}（含）不得申报，${formatChinaDate(mayApplyAgainFrom)}起可以申报`
+}

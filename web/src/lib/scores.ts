@@ -1,7 +1,7 @@
 // Review scores as the API keeps them: each GB/T 19580 item is scored as a percentage of its
 // points in steps of 5 % (Art. 11(5)–(6)); an item's score is percent × points in hundredths of a
 // point, exactly (shared/domain/src/scoring.rs `item_score`); a sheet's total is their sum.
-import type { Centi, Rubric } from '../api/types'
+import type { Centi, DisagreementRule, Rubric } from '../api/types'
 
 /** The step every percentage is a multiple of. */
 export const PERCENT_STEP = 5
@@ -109,4 +109,13 @@ export function itemPoints(rubric: Rubric, sheets: readonly SheetScores[]): { it
         .map((percent) => itemScore(percent, item.points) / 100),
     })),
   )
+}
+
+/** The disagreement rule as the Office and the experts read it beside the flags (Art. 11(5)–(6),
+ * shared/domain/src/scoring.rs `disagrees`): the spread must EXCEED the threshold; a spread equal
+ * to it is not flagged. */
+export function disagreementRuleZh(rule: DisagreementRule): string {
+  const measure = rule.measure === 'range' ? '极差（最高与最低得分率之差）' : '标准差'
+  const t = rule.threshold_percent
+  return `同一条目各专家得分率的${measure}大于 ${t} 个百分点时标记为“分歧较大”，由组长组织合议；恰好等于 ${t} 个百分点不标记。`
 }

@@ -102,7 +102,7 @@ export const AWARD_STATUS_ZH: Record<string, string> = {
 /** The outbox's notice kinds (shared/domain/src/lifecycle.rs `NoticeKind`), as their emails'
  * subjects name them (shared/app/templates/notices/*.txt). */
 export const NOTICE_KIND_ZH: Record<string, string> = {
-  application_created: '申报已受理，申报草稿已创建',
+  application_created: '申报草稿已创建',
   application_submitted: '申报已提交',
   approved: '获奖已经市政府审定',
   assignment_withdrawn: '评审任务已撤回',
@@ -141,9 +141,13 @@ export const NOTICE_KIND_ZH: Record<string, string> = {
   recommendation_requested: '请签署推荐意见',
   recommended: '推荐意见已签署',
   rejected: '申报未获通过',
+  objection_limit_reached: '同一网络地址的公示异议已达当日上限',
   revocation_announcement: '撤销质量奖公告',
+  revocation_case_decided: '撤销案件审议结果',
+  revocation_case_opened: '撤销调查已启动',
   revoked: '质量奖已撤销',
   reward_payable: '请拨付质量奖奖金',
+  reward_paid: '奖金已拨付',
   scores_reopened: '评分已退回修改',
   shortlisted: '进入现场评审',
   withdrawn: '申报已撤回',

@@ -1405,6 +1405,8 @@ pub struct PublicDebarment {
     pub revoked_on: NaiveDate,
     /// The last China day of the bar.
     pub until: NaiveDate,
+    /// The first China day it may apply again (the day after `until`).
+    pub may_apply_again_from: NaiveDate,
 }
 
 /// `GET /public/register`.
@@ -1473,6 +1475,7 @@ pub async fn public_register(app: &App, now: DateTime<Utc>) -> Result<PublicRegi
             article: debarment.ground.article_zh(),
             revoked_on: debarment.revoked_on,
             until: debarment.last_day,
+            may_apply_again_from: debarment.may_apply_again_from,
         })
         .collect();
     debarments.sort_by(|a, b| a.until.cmp(&b.until).then_with(|| a.uscc.cmp(&b.uscc)));
