@@ -230,21 +230,15 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, AppError> 
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| match error
-        .inner()
-        .classify()
-    {
-        serde_json::error::Category::Data => AppError::from_deserialize(&error),
-        _ => AppError::InvalidJson {
-            detail: error.inner().to_string(),
-        },
-    })?;
-    // Trailing characters after the value are malformed JSON, as `from_slice` would say.
-    deserializer.end().map_err(|error| AppError::InvalidJson {
-        detail: error.to_string(),
-    })?;
-    Ok(value)
+    // Trailing characters after the value are malformed JSON too (`from_slice` reads to the end).
+    let mut document: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|error| AppError::InvalidJson {
+            detail: error.to_string(),
+        })?;
+    // Every text a person sends is kept in NFC, whatever their keyboard composed (one place for
+    // every route; which characters a field allows is its own check: `award_domain::text`).
+    crate::validation::nfc_strings(&mut document);
+    serde_path_to_error::deserialize(document).map_err(|error| AppError::from_deserialize(&error))
 }
 
 /// The body's bytes as sent (API Gateway's base64 undone), for uploads that are not JSON (the

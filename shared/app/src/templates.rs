@@ -275,7 +275,10 @@ pub(crate) mod tests {
                 NoticeKind::RevocationCaseOpened => vec![
                     ("opened_on", "2028-05-10"),
                     ("case_article", "第十八条"),
-                    ("case_ground", "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）"),
+                    (
+                        "case_ground",
+                        "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）",
+                    ),
                 ],
                 NoticeKind::RevocationCaseDecided => vec![
                     ("decided_on", "2028-05-20"),
@@ -283,7 +286,10 @@ pub(crate) mod tests {
                     ("revoke", "false"),
                     ("decision_reason", "已整改"),
                     ("case_article", "第十八条"),
-                    ("case_ground", "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）"),
+                    (
+                        "case_ground",
+                        "获奖后5年内发生第十八条第三项所列情形（2028年4月2日）",
+                    ),
                 ],
                 NoticeKind::RewardPaid => vec![
                     ("paid_on", "2026-10-21"),

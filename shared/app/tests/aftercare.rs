@@ -232,11 +232,13 @@ async fn revocation_for_fraud_after_expiry_bars_for_ten_years_and_reclaims_the_r
     // The winner is told its reward was paid: the amount, the day and the voucher (Art. 13).
     h.deliver_stream(morning(date(2026, 10, 21))).await.unwrap();
     assert!(
-        h.mails().iter().any(|(to, subject, body)| to == "applicant-1@example.cn"
-            && subject.contains("奖金已拨付")
-            && body.contains("人民币150,000.00元")
-            && body.contains("2026年10月21日")
-            && body.contains("财付〔2026〕118号")),
+        h.mails()
+            .iter()
+            .any(|(to, subject, body)| to == "applicant-1@example.cn"
+                && subject.contains("奖金已拨付")
+                && body.contains("人民币150,000.00元")
+                && body.contains("2026年10月21日")
+                && body.contains("财付〔2026〕118号")),
         "{:?}",
         h.mails()
     );

@@ -592,6 +592,28 @@ async fn a_misshapen_body_names_the_field_in_both_languages() {
 }
 
 #[tokio::test]
+async fn names_are_stored_composed_whatever_the_keyboard_sent() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let mut body: Value = serde_json::from_str(&application_body(1)).unwrap();
+    // "é" sent as e + U+0301 (a decomposed form some keyboards and PDFs produce).
+    body["organisation_name"] = Value::from("Cafe\u{301}武威有限公司");
+    let (status, created) = h
+        .request(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["form"]["organisation"]["name"], "Caf\u{e9}武威有限公司",
+        "{created}"
+    );
+}
+
+#[tokio::test]
 async fn bad_applications_are_refused_and_change_nothing() {
     let h = Harness::new();
     h.open_cycle().await;
@@ -641,6 +663,23 @@ async fn bad_applications_are_refused_and_change_nothing() {
             with("contact_email", Value::from("manager＠example.cn")),
             422,
             "invalid_email",
+        ),
+        // Names that look like other names: a right-to-left override, a zero-width space.
+        (
+            with("organisation_name", Value::from("武威\u{202E}司公限有")),
+            422,
+            "invalid_characters",
+        ),
+        (
+            with("organisation_name", Value::from("武威\u{200B}祁连有限公司")),
+            422,
+            "invalid_characters",
+        ),
+        // Before the founding of the People's Republic: a mistyped year.
+        (
+            with("registration_date", Value::from("1949-09-30")),
+            422,
+            "invalid_registration_date",
         ),
     ];
     for (body, status, code) in cases {

@@ -386,8 +386,6 @@ pub async fn save_form(
                 current
             }
         };
-        let mut merged = merged;
-        validation::nfc_strings(&mut merged);
         let encoded = merged.to_string();
         if encoded.len() > award_domain::form::MAX_FORM_JSON_BYTES {
             return Err(AppError::BodyTooLarge {
