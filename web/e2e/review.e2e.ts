@@ -184,6 +184,10 @@ describe('the document review from the screening to the panel statistics', () =>
     // A 20-point spread on a 50-point item is flagged; the unanimous 4.1.3 is not.
     expect(await row.locator('[data-testid="disagreement"]').count()).toBe(1)
     expect(await page.locator('[data-testid="item-stats"] tbody tr', { hasText: '4.1.3' }).locator('[data-testid="disagreement"]').count()).toBe(0)
+    // The rule is stated beside the flags: above the threshold, and what a spread equal to it means.
+    const rule = await page.locator('[data-testid="disagreement-rule"]').textContent()
+    expect(rule).toMatch(/大于 \d+ 个百分点时标记为“分歧较大”/)
+    expect(rule).toMatch(/恰好等于 \d+ 个百分点不标记/)
     const boxplot = page.locator('[data-testid="boxplot"] svg text')
     await expect.poll(() => boxplot.allTextContents()).toContain('4.7.7')
     expect(await boxplot.allTextContents()).toContain('4.1.2')
