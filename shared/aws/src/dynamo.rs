@@ -52,7 +52,7 @@ impl Table for DynamoTable {
             .consistent_read(true)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk_error)?;
         Ok(output.item.map(Item::from))
     }
 
@@ -114,7 +114,7 @@ impl Table for DynamoTable {
             .set_exclusive_start_key(start_key)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk_error)?;
         let next = output
             .last_evaluated_key
             .filter(|key| !key.is_empty())
@@ -136,6 +136,11 @@ impl Table for DynamoTable {
         match self
             .client
             .transact_write_items()
+            // From the content, not at random: a retry of this very transaction (the SDK's, or
+            // `Table::commit`'s) is the same request to DynamoDB, which applies it at most once
+            // within 10 minutes. Items carry the ids and instants of the command that built them,
+            // so two different commands never share a token.
+            .client_request_token(client_request_token(&writes))
             .set_transact_items(Some(items))
             .send()
             .await
@@ -307,8 +312,103 @@ impl UpdateAssignment {
 
 fn transact_error(error: SdkError<TransactWriteItemsError>, keys: &[Key]) -> TableError {
     match error {
-        SdkError::ServiceError(context) => transact_service_error(context.into_err(), keys),
-        other => backend(other),
+        SdkError::ServiceError(context) if !context.raw().status().is_server_error() => {
+            transact_service_error(context.into_err(), keys)
+        }
+        other => sdk_error(other),
+    }
+}
+
+/// The port's error for an SDK failure of any operation: throttling is `Throttled` (nothing
+/// written); no answer, a broken connection, an unreadable answer or a 5xx is `Unavailable` (a
+/// write's outcome unknown); a `ValidationException` is `Invalid`; the rest `Backend`.
+fn sdk_error<E>(error: SdkError<E>) -> TableError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let message = full_message(&error);
+    match &error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            TableError::Unavailable(message)
+        }
+        SdkError::ServiceError(context) => match context.err().code() {
+            Some(code) if THROTTLING_CODES.contains(&code) => TableError::Throttled(message),
+            _ if context.raw().status().is_server_error() => TableError::Unavailable(message),
+            Some("ValidationException") => TableError::Invalid(message),
+            _ => TableError::Backend(message),
+        },
+        _ => TableError::Backend(message),
+    }
+}
+
+/// DynamoDB's answers that mean "too much, slow down" (DynamoDB developer guide, "Error handling
+/// with DynamoDB": the 400 errors that are OK to retry for load).
+const THROTTLING_CODES: [&str; 3] = [
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+];
+
+/// A `TransactWriteItems` idempotency token for exactly these writes: 32 hex digits of the
+/// SHA-256 of their canonical form (every map in name order, so clones and re-conversions of the
+/// same items give the same token), within DynamoDB's 1–36 characters.
+fn client_request_token(writes: &[Write]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    for write in writes {
+        let (kind, key, attributes, condition) = match write {
+            Write::Put { item, condition } => ("put", None, Some(item), condition),
+            Write::Update {
+                key,
+                set,
+                condition,
+            } => ("update", Some(key), Some(set), condition),
+            Write::Delete { key, condition } => ("delete", Some(key), None, condition),
+            Write::Check { key, condition } => ("check", Some(key), None, condition),
+        };
+        let mut text = format!("{kind}|{key:?}|{condition:?}|");
+        if let Some(item) = attributes {
+            canonical_item(item, &mut text);
+        }
+        text.push('\n');
+        digest.update(text.as_bytes());
+    }
+    hex::encode(&digest.finalize()[..16])
+}
+
+fn canonical_item(item: &Item, out: &mut String) {
+    let sorted: BTreeMap<&String, &table::AttributeValue> = item.iter().collect();
+    out.push('{');
+    for (name, value) in sorted {
+        out.push_str(&format!("{name:?}:"));
+        canonical_value(value, out);
+        out.push(',');
+    }
+    out.push('}');
+}
+
+fn canonical_value(value: &table::AttributeValue, out: &mut String) {
+    use table::AttributeValue as V;
+    match value {
+        V::M(map) => {
+            let sorted: BTreeMap<&String, &V> = map.iter().collect();
+            out.push_str("M{");
+            for (name, value) in sorted {
+                out.push_str(&format!("{name:?}:"));
+                canonical_value(value, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        V::L(values) => {
+            out.push_str("L[");
+            for value in values {
+                canonical_value(value, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        other => out.push_str(&format!("{other:?}")),
     }
 }
 
@@ -335,8 +435,23 @@ fn transact_service_error(service_error: TransactWriteItemsError, keys: &[Key]) 
         if (0..reasons.len()).any(|index| code_at(index) == Some("TransactionConflict")) {
             return TableError::Conflict;
         }
+        // How DynamoDB throttles a transaction: cancelled, its reasons `ThrottlingError` (the
+        // others `None`); nothing was written and the SDK does not retry it.
+        if (0..reasons.len()).any(|index| code_at(index) == Some("ThrottlingError"))
+            && (0..reasons.len())
+                .all(|index| matches!(code_at(index), None | Some("None" | "ThrottlingError")))
+        {
+            return TableError::Throttled(full_message(&service_error));
+        }
     }
     match service_error.code() {
+        // The same token while the first request is still being processed: try again shortly.
+        Some("TransactionInProgressException") => {
+            TableError::Unavailable(full_message(&service_error))
+        }
+        Some(code) if THROTTLING_CODES.contains(&code) => {
+            TableError::Throttled(full_message(&service_error))
+        }
         Some("ValidationException") => TableError::Invalid(full_message(&service_error)),
         _ => TableError::Backend(full_message(&service_error)),
     }
@@ -375,10 +490,6 @@ fn decode_cursor(cursor: &str) -> Result<AttributeMap, TableError> {
         serde_json::from_slice(&json).map_err(|error| malformed(&error))?;
     let item: Item = serde_dynamo::to_item(key).map_err(|error| malformed(&error))?;
     Ok(AttributeMap::from(item))
-}
-
-fn backend<E: std::error::Error>(error: E) -> TableError {
-    TableError::Backend(full_message(&error))
 }
 
 fn invalid<E: std::error::Error>(error: E) -> TableError {
@@ -469,6 +580,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_request_token_is_the_transactions_content() {
+        use table::AttributeValue as V;
+        // Built afresh each time: every HashMap gets its own order, the token must not.
+        let writes = |state: &str| {
+            let mut nested = Item::default();
+            for name in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+                nested.insert(name.into(), V::S(name.repeat(3)));
+            }
+            let mut item = Item::default();
+            item.insert(PK.into(), V::S("APP#1".into()));
+            item.insert(SK.into(), V::S("APP".into()));
+            item.insert("state".into(), V::S(state.into()));
+            item.insert(
+                "form".into(),
+                V::M(nested.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            );
+            vec![Write::Put {
+                item,
+                condition: Condition::VersionEquals(3),
+            }]
+        };
+        let token = client_request_token(&writes("submitted"));
+        assert_eq!(token.len(), 32);
+        for _ in 0..20 {
+            assert_eq!(client_request_token(&writes("submitted")), token);
+        }
+        assert_ne!(client_request_token(&writes("withdrawn")), token);
+    }
+
+    #[test]
     fn cursor_round_trips_a_gsi_last_evaluated_key() {
         let key = HashMap::from([
             (PK.to_owned(), s("APP#1")),
@@ -554,6 +695,19 @@ mod tests {
         assert!(matches!(conflict, TableError::Conflict), "{conflict:?}");
         let throttled =
             transact_service_error(canceled(&["ThrottlingError", "None", "None"]), &keys);
-        assert!(matches!(throttled, TableError::Backend(_)), "{throttled:?}");
+        // How DynamoDB throttles a transaction: nothing written, worth a retry after a back-off.
+        assert!(
+            matches!(throttled, TableError::Throttled(_)),
+            "{throttled:?}"
+        );
+        // A throttled item beside a failed condition: the condition is what the caller must see.
+        let both = transact_service_error(
+            canceled(&["ThrottlingError", "ConditionalCheckFailed", "None"]),
+            &keys,
+        );
+        assert!(
+            matches!(both, TableError::ConditionFailed { index: 1, .. }),
+            "{both:?}"
+        );
     }
 }

@@ -94,7 +94,25 @@ impl Mail for SesMail {
             .message(message)
             .send()
             .await
-            .map_err(|error| classify(error.code(), full_message(&error)))?;
+            .map_err(|error| {
+                let message = full_message(&error);
+                match &error {
+                    // SendEmail left this function and nothing came back, or SES failed after it:
+                    // SES may hold the message. The client makes one attempt only (`ses_client`),
+                    // so no SDK retry sends it twice; the outbox decides, and counts.
+                    aws_sdk_ses::error::SdkError::TimeoutError(_)
+                    | aws_sdk_ses::error::SdkError::DispatchFailure(_)
+                    | aws_sdk_ses::error::SdkError::ResponseError(_) => {
+                        MailError::Unconfirmed(message)
+                    }
+                    aws_sdk_ses::error::SdkError::ServiceError(context)
+                        if context.raw().status().is_server_error() =>
+                    {
+                        MailError::Unconfirmed(message)
+                    }
+                    _ => classify(error.code(), message),
+                }
+            })?;
         Ok(output.message_id)
     }
 }

@@ -37,12 +37,17 @@ pub enum MailError {
     /// an SMTP 4xx reply. Worth retrying later.
     #[error("mail failed transiently: {0}")]
     Transient(String),
+    /// No answer came back after the email was handed over (a timeout, a broken connection, a
+    /// 5xx): the backend may have accepted it. SES has no idempotency key, so sending again may
+    /// deliver a second copy; the outbox counts such a resend instead of hiding it.
+    #[error("mail sent without confirmation: {0}")]
+    Unconfirmed(String),
 }
 
 impl MailError {
     /// Whether retrying the same email can succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Transient(_))
+        matches!(self, Self::Transient(_) | Self::Unconfirmed(_))
     }
 }
 

@@ -237,6 +237,18 @@ pub enum TableError {
         second: usize,
         key: Key,
     },
+    /// The table refused the request for load — DynamoDB's `ThrottlingException`,
+    /// `ProvisionedThroughputExceededException`, `RequestLimitExceeded`, or a transaction cancelled
+    /// with `ThrottlingError` reasons (how DynamoDB throttles a transaction); nothing was written.
+    /// [`Table::commit`] retries a transaction after a back-off; a caller that still gets it
+    /// answers "busy, retry" (HTTP 503), never an internal error.
+    #[error("throttled; nothing was written: {0}")]
+    Throttled(String),
+    /// No answer in time, a 5xx, or a connection that broke: for a read, nothing is known; for a
+    /// transaction, its writes may or may not have been applied (the ambiguous case).
+    /// [`Table::commit`] finds out which before it retries.
+    #[error("the table did not answer (a write's outcome is unknown): {0}")]
+    Unavailable(String),
     /// The request itself is malformed (missing key attributes, an update that sets nothing...).
     #[error("invalid request: {0}")]
     Invalid(String),
@@ -365,15 +377,89 @@ pub trait Table: Send + Sync {
     async fn query(&self, query: &Query) -> Result<Page, TableError>;
 
     /// All writes happen or none does. Checked by [`Transaction::new`] before any adapter runs
-    /// (at most [`MAX_TRANSACT_WRITES`], each on a distinct item). Adapters and decorators
-    /// implement [`Table::transact_items`], not this.
+    /// (at most [`MAX_TRANSACT_WRITES`], each on a distinct item), then [`Table::commit`]ted.
+    /// Adapters and decorators implement [`Table::transact_items`], not this.
     async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
-        self.transact_items(Transaction::new(writes)?).await
+        self.commit(Transaction::new(writes)?).await
+    }
+
+    /// [`Table::transact_items`] as every caller wants it when the table misbehaves:
+    ///
+    /// * `Throttled` (nothing written): the same transaction again after a back-off with full
+    ///   jitter ([`COMMIT_ATTEMPTS`] in all, from [`COMMIT_BACKOFF`], doubling);
+    /// * `Unavailable` (the outcome unknown) or `ConditionFailed`: did this very transaction land?
+    ///   Its first put with a condition is read back; stored exactly as written (its version, its
+    ///   timestamps, its ids), the transaction was applied — a lost response, or a retry of an
+    ///   applied write failing its own condition — and the answer is `Ok`. Otherwise a
+    ///   `ConditionFailed` stands, and an `Unavailable` is retried like `Throttled`. The same
+    ///   transaction is sent each time, so the AWS adapter's `ClientRequestToken` (derived from its
+    ///   content) lets DynamoDB absorb a retry of an applied one within its 10 minutes.
+    ///
+    /// Errors: the last attempt's. A transaction with no conditional put (deletes, checks) cannot be
+    /// recognised and keeps its error.
+    async fn commit(&self, transaction: Transaction) -> Result<(), TableError> {
+        let mut attempt = 1;
+        loop {
+            match self.transact_items(transaction.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(error @ (TableError::ConditionFailed { .. } | TableError::Unavailable(_))) => {
+                    if applied(self, &transaction).await {
+                        return Ok(());
+                    }
+                    if !matches!(error, TableError::Unavailable(_)) || attempt >= COMMIT_ATTEMPTS {
+                        return Err(error);
+                    }
+                }
+                Err(TableError::Throttled(_)) if attempt < COMMIT_ATTEMPTS => {}
+                Err(error) => return Err(error),
+            }
+            tokio::time::sleep(commit_backoff(attempt)).await;
+            attempt += 1;
+        }
     }
 
     /// The adapter's half of [`Table::transact`] (DynamoDB's `TransactWriteItems`): the request
     /// rules already hold; conditions, conflicts and item-level limits are the adapter's.
     async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError>;
+}
+
+/// How many times [`Table::commit`] sends one transaction at most.
+pub const COMMIT_ATTEMPTS: u32 = 5;
+/// The first back-off of [`Table::commit`]; it doubles each time (50, 100, 200, 400 ms ceilings),
+/// so four retries wait under 0.75 s in all: well inside the API's 10 s function timeout.
+pub const COMMIT_BACKOFF: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A random wait up to the ceiling of `attempt` (full jitter: concurrent callers spread out).
+fn commit_backoff(attempt: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let ceiling = COMMIT_BACKOFF.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    // A fresh `RandomState` is seeded from the OS: randomness enough for a jitter, no dependency.
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let millis = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+    std::time::Duration::from_millis(random % millis.saturating_add(1))
+}
+
+/// Whether `transaction` is in the table as written: its first put with a condition (a new item,
+/// or the next version of one) is stored exactly. Items carry their version and the instants and
+/// ids of the command that wrote them, so another transaction cannot have stored the same one. A
+/// failed read answers `false`: the caller keeps its error or tries again.
+async fn applied<T: Table + ?Sized>(table: &T, transaction: &Transaction) -> bool {
+    let witness = transaction.writes().iter().find_map(|write| match write {
+        Write::Put {
+            item,
+            condition: Condition::NotExists | Condition::VersionEquals(_),
+        } => Some(item),
+        _ => None,
+    });
+    let Some(item) = witness else {
+        return false;
+    };
+    let Ok(key) = key_of(item) else {
+        return false;
+    };
+    matches!(table.get(&key).await, Ok(Some(stored)) if stored == *item)
 }
 
 /// The `PK`/`SK` of an item.
@@ -486,5 +572,148 @@ mod tests {
         assert_eq!(chunks[1].writes(), &writes[MAX_TRANSACT_WRITES..]);
         assert_eq!(chunks[1].keys(), &[Key::new("P", "100")]);
         assert!(Transaction::bulk(Vec::new()).unwrap().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod commit_tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A table whose `transact_items` answers from a script, applying the writes to a map when the
+    /// script says the write landed.
+    struct Scripted {
+        script: Mutex<Vec<(bool, Option<TableError>)>>,
+        items: Mutex<Vec<Item>>,
+        calls: Mutex<u32>,
+    }
+
+    impl Scripted {
+        /// Each step: whether the writes land, and the error answered (`None`: `Ok`).
+        fn new(script: Vec<(bool, Option<TableError>)>) -> Self {
+            Self {
+                script: Mutex::new(script.into_iter().rev().collect()),
+                items: Mutex::new(Vec::new()),
+                calls: Mutex::new(0),
+            }
+        }
+    }
+
+    #[async_trait]
+    impl Table for Scripted {
+        async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+            let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(items
+                .iter()
+                .find(|item| key_of(item).ok().as_ref() == Some(key))
+                .cloned())
+        }
+        async fn query(&self, _: &Query) -> Result<Page, TableError> {
+            Err(TableError::Invalid("not scripted".into()))
+        }
+        async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
+            *self.calls.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            let (lands, answer) = self
+                .script
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pop()
+                .unwrap_or((false, Some(TableError::Backend("script ended".into()))));
+            if lands {
+                let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
+                for write in transaction.writes() {
+                    if let Write::Put { item, .. } = write {
+                        items.retain(|stored| key_of(stored).ok() != key_of(item).ok());
+                        items.push(item.clone());
+                    }
+                }
+            }
+            answer.map_or(Ok(()), Err)
+        }
+    }
+
+    fn audit_write() -> Write {
+        let mut item = Item::default();
+        item.insert(PK.into(), AttributeValue::S("APP#1".into()));
+        item.insert(SK.into(), AttributeValue::S("AUDIT#1".into()));
+        item.insert(VERSION.into(), AttributeValue::N("1".into()));
+        Write::Put {
+            item,
+            condition: Condition::NotExists,
+        }
+    }
+
+    fn condition_failed() -> TableError {
+        TableError::ConditionFailed {
+            index: 0,
+            key: Key::new("APP#1", "AUDIT#1"),
+        }
+    }
+
+    #[tokio::test]
+    async fn throttling_is_retried_until_the_write_lands() {
+        let table = Scripted::new(vec![
+            (false, Some(TableError::Throttled("ThrottlingError".into()))),
+            (false, Some(TableError::Throttled("ThrottlingError".into()))),
+            (true, None),
+        ]);
+        table.transact(vec![audit_write()]).await.unwrap();
+        assert_eq!(*table.calls.lock().unwrap(), 3);
+    }
+
+    #[tokio::test]
+    async fn throttling_past_the_attempts_is_answered_as_such() {
+        let table = Scripted::new(
+            (0..COMMIT_ATTEMPTS)
+                .map(|_| (false, Some(TableError::Throttled("busy".into()))))
+                .collect(),
+        );
+        let error = table.transact(vec![audit_write()]).await.unwrap_err();
+        assert!(matches!(error, TableError::Throttled(_)), "{error}");
+        assert_eq!(*table.calls.lock().unwrap(), COMMIT_ATTEMPTS);
+    }
+
+    #[tokio::test]
+    async fn a_lost_response_of_an_applied_write_is_a_success_without_a_second_send() {
+        let table = Scripted::new(vec![(true, Some(TableError::Unavailable("reset".into())))]);
+        table.transact(vec![audit_write()]).await.unwrap();
+        assert_eq!(*table.calls.lock().unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_lost_request_is_sent_again() {
+        let table = Scripted::new(vec![
+            (false, Some(TableError::Unavailable("timeout".into()))),
+            (true, None),
+        ]);
+        table.transact(vec![audit_write()]).await.unwrap();
+        assert_eq!(*table.calls.lock().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_retry_failing_its_own_condition_recognises_its_write() {
+        // The SDK retried after a lost response and the store, which has no request token,
+        // refused the applied write's condition.
+        let table = Scripted::new(vec![(true, Some(condition_failed()))]);
+        table.transact(vec![audit_write()]).await.unwrap();
+        // Another writer's item under the key: the condition failure stands.
+        let other = Scripted::new(vec![(false, Some(condition_failed()))]);
+        let error = other.transact(vec![audit_write()]).await.unwrap_err();
+        assert!(
+            matches!(error, TableError::ConditionFailed { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_back_off_stays_under_its_ceiling() {
+        for attempt in 1..8 {
+            for _ in 0..50 {
+                assert!(
+                    commit_backoff(attempt) <= COMMIT_BACKOFF.saturating_mul(1 << (attempt - 1))
+                );
+            }
+        }
     }
 }
