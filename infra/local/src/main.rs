@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use award_app::AppConfig;
+use award_local::clock::ClockSetting;
 use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 
 const USAGE: &str = "\
@@ -24,8 +25,11 @@ where the folder is to be served). `serve --demo` does the same
 when the folder is empty (a folder the demo already filled is served as it is), then serves it; the
 development sign-in page then offers the demo's accounts.
 Roles: applicant, recommender, office, expert, committee, finance.
-Environment: AWARD_CLOCK_OFFSET_DAYS (shift the runner's clock and the tokens' by N days, e.g. 160
-to act after a deadline without waiting; give serve and token the same value), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
+Environment: AWARD_CLOCK_OFFSET (the runner's clock and the tokens': a signed shift such as 60d,
+-2h, 90m, 30s or 1d12h, to act after a deadline without waiting; or an RFC 3339 instant such as
+2026-10-12T23:59:00+08:00 the clock starts at and runs on from; give serve and token the same
+value), AWARD_CLOCK_OFFSET_DAYS (the older form: N whole days; not with AWARD_CLOCK_OFFSET),
+MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
 OFFICE_MAILBOX, COMMITTEE_MAILBOX, FINANCE_MAILBOX (default office@, committee@, finance@award.wuwei.local),
 PUBLIC_BASE_URL (links in emails; default this runner's address), MAX_UPLOAD_BYTES (default 50 MiB),
 MAX_DOCUMENTS (default 30), RUST_LOG.";
@@ -77,7 +81,7 @@ async fn main() -> ExitCode {
                 award_local::mint_token(
                     &DataDir::resolve(data),
                     &identity,
-                    chrono::Utc::now() + offset,
+                    chrono::Utc::now() + offset.map_or(chrono::Duration::zero(), |(_, by)| by),
                     chrono::Duration::minutes(ttl_minutes),
                 )
                 .map_err(|error| error.to_string())
@@ -219,8 +223,8 @@ async fn serve(
     if let Some(every) = redrive_every {
         config.redrive_every = every;
     }
-    let offset = clock_offset()?;
-    if !offset.is_zero() {
+    let clock = clock_offset()?;
+    if let Some((_, offset)) = clock.filter(|(_, offset)| !offset.is_zero()) {
         config.clock = std::sync::Arc::new(award_local::OffsetClock { offset });
     }
 
@@ -246,11 +250,8 @@ async fn serve(
         "  mint a token:  award-local token --data {} --role applicant --sub SUB --email ADDRESS",
         data.display()
     );
-    if !offset.is_zero() {
-        println!(
-            "  clock:         shifted by {} days (AWARD_CLOCK_OFFSET_DAYS); mint tokens with the same value",
-            offset.num_days()
-        );
+    if let Some((setting, _)) = clock {
+        println!("  clock:         {setting}; mint tokens with the same setting");
     }
     println!("Press Ctrl-C to stop.");
 
@@ -260,21 +261,17 @@ async fn serve(
     interrupted.map_err(|error| format!("cannot wait for Ctrl-C: {error}"))
 }
 
-/// `AWARD_CLOCK_OFFSET_DAYS`: whole days, possibly negative; absent or empty is no shift.
-fn clock_offset() -> Result<chrono::Duration, String> {
-    match std::env::var("AWARD_CLOCK_OFFSET_DAYS") {
-        Err(_) => Ok(chrono::Duration::zero()),
-        Ok(text) if text.trim().is_empty() => Ok(chrono::Duration::zero()),
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|days| days.abs() <= 36_500)
-            .map(chrono::Duration::days)
-            .ok_or_else(|| {
-                format!("AWARD_CLOCK_OFFSET_DAYS must be a whole number of days, not {text:?}")
-            }),
-    }
+/// The clock `AWARD_CLOCK_OFFSET` (or `AWARD_CLOCK_OFFSET_DAYS`) asks for and its shift from the
+/// machine's clock now; `None` when neither is set. Errors: a bad value, or both set.
+fn clock_offset() -> Result<Option<(ClockSetting, chrono::Duration)>, String> {
+    let Some(setting) = award_local::clock::clock_setting_from(|name| std::env::var(name).ok())?
+    else {
+        return Ok(None);
+    };
+    let offset = setting
+        .offset_at(chrono::Utc::now())
+        .map_err(|why| format!("{}: {why}", award_local::clock::CLOCK_OFFSET_ENV))?;
+    Ok(Some((setting, offset)))
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
