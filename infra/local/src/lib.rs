@@ -5,7 +5,8 @@
 //! * **API Gateway** (HTTP API, payload 2.0, JWT authorizer): verifies a locally minted token
 //!   ([`token`]) and hands `upload-api`'s handler the same `lambda_http::Request` ([`gateway`]);
 //! * **S3**: serves the presigned links of [`EmbeddedBlobs`] and, after an accepted upload, sends
-//!   the `ObjectCreated:Put` event to `upload-received` ([`s3_event`]);
+//!   the `ObjectCreated:Put` event to `upload-received` ([`s3_event`]); at start, it sends again
+//!   the events of every stored object, so that none is lost to a crash;
 //! * **DynamoDB Streams + the event source mapping**: tails the embedded table's change feed and
 //!   delivers batches to `notify`, retrying a failing batch with back-off ([`deliveries`]);
 //! * **EventBridge Scheduler**: runs the scheduled functions on their schedule.
@@ -116,6 +117,11 @@ pub struct LocalConfig {
     pub bucket: String,
     /// The built pages (`web/dist`), served at `/` beside the API; `None` serves the API alone.
     pub web_dir: Option<PathBuf>,
+    /// A diagnostic knob (`AWARD_LOCAL_HOLD_S3_EVENTS=1`): accept and store uploads but deliver
+    /// none of their S3 events, nor those of the objects stored before, until a runner starts
+    /// without it. It makes "killed after answering the PUT, before the event was handled"
+    /// deterministic for the crash test; [`RunningServer::settled`] never resolves meanwhile.
+    pub hold_object_events: bool,
 }
 
 impl LocalConfig {
@@ -135,6 +141,7 @@ impl LocalConfig {
             retry: RetryPolicy::default(),
             bucket: DEFAULT_BUCKET.to_owned(),
             web_dir: None,
+            hold_object_events: false,
         }
     }
 }
@@ -149,7 +156,9 @@ pub struct RunningServer {
     tasks: Vec<(&'static str, JoinHandle<()>)>,
 }
 
-/// Binds `config.addr`, opens the data folder and starts serving and delivering events.
+/// Binds `config.addr`, opens the data folder and starts serving and delivering events, first
+/// delivering again the S3 events of every object already stored (a crash may have lost them).
+/// Errors: the configuration, the data folder, the address (`Bind`), the stored objects' listing.
 pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
     if !config.addr.ip().is_loopback() {
         return Err(LocalError::NotLoopback(config.addr));
@@ -191,6 +200,11 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
 
     let (shutdown, _) = watch::channel(false);
     let activity = deliveries::Activity::new(table.checkpoint(deliveries::NOTIFY_CONSUMER)?);
+    let stored =
+        deliveries::stored_object_events(&blobs, &config.bucket, config.clock.now()).await?;
+    for _ in &stored {
+        activity.object_event_queued();
+    }
     let (object_events, object_events_rx) = mpsc::unbounded_channel();
     let state = Arc::new(routes::Shared {
         app: app.clone(),
@@ -222,7 +236,11 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
     };
     let objects = tokio::spawn(deliveries::deliver_object_events(
         app.clone(),
-        object_events_rx,
+        deliveries::ObjectEvents {
+            stored,
+            queue: object_events_rx,
+            hold: config.hold_object_events,
+        },
         config.clock.clone(),
         config.retry,
         activity.clone(),
@@ -275,6 +293,23 @@ impl RunningServer {
 
     pub fn outbox(&self) -> PathBuf {
         self.data.outbox()
+    }
+
+    /// Resolves once the S3 events of the objects stored before the start have been delivered
+    /// again, to how many there were (each handled or given up); `None` if the runner is asked to
+    /// stop first. While the S3 events are held ([`LocalConfig::hold_object_events`]) only a stop
+    /// resolves it. Owns what it needs, so it may outlive a borrow of the server.
+    pub fn stored_objects_redelivered(
+        &self,
+    ) -> impl std::future::Future<Output = Option<usize>> + Send + 'static {
+        let redelivered = self.activity.redelivered();
+        let stop = self.shutdown.subscribe();
+        async move {
+            tokio::select! {
+                count = redelivered => count,
+                () = deliveries::stopped(stop) => None,
+            }
+        }
     }
 
     /// Waits until every event the runner owes has been handled: no S3 event waiting for

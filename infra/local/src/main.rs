@@ -18,6 +18,7 @@ usage:
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
 --web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
 (POST /local/sign-in) is the runner's alone.
+At start, the runner checks again every upload it had stored, so none is lost to a crash.
 `demo` fills an empty data folder (--data, else ./.demo-data) with a whole 2026 cycle played through
 the API: eight enterprises, two recommending units, ten experts, screening, review, publicity across
 National Day, three awards and a revocation, every email in the outbox (its links point at --addr,
@@ -29,13 +30,17 @@ Environment: AWARD_CLOCK_OFFSET (the runner's clock and the tokens': a signed sh
 -2h, 90m, 30s or 1d12h, to act after a deadline without waiting; or an RFC 3339 instant such as
 2026-10-12T23:59:00+08:00 the clock starts at and runs on from; give serve and token the same
 value), AWARD_CLOCK_OFFSET_DAYS (the older form: N whole days; not with AWARD_CLOCK_OFFSET),
-MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
+AWARD_LOCAL_HOLD_S3_EVENTS=1 (diagnostics: store uploads but check none until a restart without
+it), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
 OFFICE_MAILBOX, COMMITTEE_MAILBOX, FINANCE_MAILBOX (default office@, committee@, finance@award.wuwei.local),
 PUBLIC_BASE_URL (links in emails; default this runner's address), MAX_UPLOAD_BYTES (default 50 MiB),
 MAX_DOCUMENTS (default 30), RUST_LOG.";
 
 /// Tokens last a working day unless told otherwise.
 const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
+
+/// The environment variable behind [`LocalConfig::hold_object_events`].
+const HOLD_S3_EVENTS_ENV: &str = "AWARD_LOCAL_HOLD_S3_EVENTS";
 
 enum Command {
     Serve {
@@ -220,6 +225,7 @@ async fn serve(
     let mut config = local_config(data_dir)?;
     config.addr = addr;
     config.web_dir = web_dir(web)?;
+    config.hold_object_events = hold_object_events()?;
     if let Some(every) = redrive_every {
         config.redrive_every = every;
     }
@@ -229,6 +235,7 @@ async fn serve(
     }
 
     let config_web = config.web_dir.clone();
+    let held = config.hold_object_events;
     let server = award_local::start(config)
         .await
         .map_err(|error| error.to_string())?;
@@ -253,9 +260,25 @@ async fn serve(
     if let Some((setting, _)) = clock {
         println!("  clock:         {setting}; mint tokens with the same setting");
     }
+    if held {
+        println!(
+            "  uploads:       HELD ({HOLD_S3_EVENTS_ENV}): stored but not checked until a restart without it"
+        );
+    }
     println!("Press Ctrl-C to stop.");
 
-    let interrupted = tokio::signal::ctrl_c().await;
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
+    let redelivered = server.stored_objects_redelivered();
+    let interrupted = tokio::select! {
+        interrupted = &mut interrupted => interrupted,
+        redelivered = redelivered => {
+            if let Some(count) = redelivered.filter(|count| *count > 0) {
+                println!("  uploads:       {count} stored before the start checked again (a crash may have lost their events)");
+            }
+            interrupted.await
+        }
+    };
     println!("stopping…");
     server.shutdown().await.map_err(|error| error.to_string())?;
     interrupted.map_err(|error| format!("cannot wait for Ctrl-C: {error}"))
@@ -272,6 +295,18 @@ fn clock_offset() -> Result<Option<(ClockSetting, chrono::Duration)>, String> {
         .offset_at(chrono::Utc::now())
         .map_err(|why| format!("{}: {why}", award_local::clock::CLOCK_OFFSET_ENV))?;
     Ok(Some((setting, offset)))
+}
+
+/// `AWARD_LOCAL_HOLD_S3_EVENTS`: `1` holds the S3 events; unset or empty does not.
+fn hold_object_events() -> Result<bool, String> {
+    match std::env::var(HOLD_S3_EVENTS_ENV) {
+        Err(_) => Ok(false),
+        Ok(text) if text.trim().is_empty() => Ok(false),
+        Ok(text) if text.trim() == "1" => Ok(true),
+        Ok(text) => Err(format!(
+            "{HOLD_S3_EVENTS_ENV} must be 1 (hold) or unset, not {text:?}"
+        )),
+    }
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
