@@ -1,5 +1,5 @@
-//! The local runner: every function of the award in one process on 127.0.0.1, over the embedded
-//! adapters, in a data folder that survives restarts.
+//! The local runner: every function of the award in one process (on 127.0.0.1 unless told
+//! otherwise), over the embedded adapters, in a data folder that survives restarts.
 //!
 //! It stands in for the AWS services around the functions:
 //! * **API Gateway** (HTTP API, payload 2.0, JWT authorizer): verifies a locally minted token
@@ -71,8 +71,6 @@ pub enum LocalError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("the runner listens on loopback only (no real identity provider guards it), not {0}")]
-    NotLoopback(SocketAddr),
     #[error("secret: {0}")]
     Secret(String),
     #[error("configuration: {0}")]
@@ -103,7 +101,8 @@ impl LocalError {
 /// How to run the local runner.
 #[derive(Clone)]
 pub struct LocalConfig {
-    /// A loopback address; port 0 picks a free port.
+    /// Where to listen; port 0 picks a free port. The development sign-in is served only on a
+    /// loopback address, unless `expose_dev_sign_in` says otherwise.
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     /// The use cases' settings (sender, upload limit, link lifetimes), as the functions get them.
@@ -117,6 +116,11 @@ pub struct LocalConfig {
     pub bucket: String,
     /// The built pages (`web/dist`), served at `/` beside the API; `None` serves the API alone.
     pub web_dir: Option<PathBuf>,
+    /// Serve the development sign-in (`POST /local/sign-in`, which hands any role's token to
+    /// whoever asks, and `GET /local/accounts`) even when `addr` is not a loopback address. Without
+    /// it those routes answer 404 `dev_sign_in_off` there, and tokens come from `award-local token`
+    /// on the machine that holds the data folder.
+    pub expose_dev_sign_in: bool,
     /// A diagnostic knob (`AWARD_LOCAL_HOLD_S3_EVENTS=1`): accept and store uploads but deliver
     /// none of their S3 events, nor those of the objects stored before, until a runner starts
     /// without it. It makes "killed after answering the PUT, before the event was handled"
@@ -141,6 +145,7 @@ impl LocalConfig {
             retry: RetryPolicy::default(),
             bucket: DEFAULT_BUCKET.to_owned(),
             web_dir: None,
+            expose_dev_sign_in: false,
             hold_object_events: false,
         }
     }
@@ -149,6 +154,7 @@ impl LocalConfig {
 /// A started runner. Dropping it asks it to stop; [`RunningServer::shutdown`] also waits.
 pub struct RunningServer {
     address: SocketAddr,
+    dev_sign_in: bool,
     data: DataDir,
     table: EmbeddedTable,
     activity: deliveries::Activity,
@@ -160,9 +166,6 @@ pub struct RunningServer {
 /// delivering again the S3 events of every object already stored (a crash may have lost them).
 /// Errors: the configuration, the data folder, the address (`Bind`), the stored objects' listing.
 pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
-    if !config.addr.ip().is_loopback() {
-        return Err(LocalError::NotLoopback(config.addr));
-    }
     config
         .app
         .check()
@@ -206,6 +209,8 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         activity.object_event_queued();
     }
     let (object_events, object_events_rx) = mpsc::unbounded_channel();
+    // Anyone who can reach a non-loopback address could otherwise take any role's token.
+    let dev_sign_in = address.ip().is_loopback() || config.expose_dev_sign_in;
     let state = Arc::new(routes::Shared {
         app: app.clone(),
         blobs,
@@ -219,6 +224,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         ),
         activity: activity.clone(),
         data_root: data.root().to_owned(),
+        dev_sign_in,
     });
 
     let server = {
@@ -264,6 +270,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
 
     Ok(RunningServer {
         address,
+        dev_sign_in,
         data,
         table,
         activity,
@@ -293,6 +300,12 @@ impl RunningServer {
 
     pub fn outbox(&self) -> PathBuf {
         self.data.outbox()
+    }
+
+    /// Whether `POST /local/sign-in` and `GET /local/accounts` are served (see
+    /// [`LocalConfig::expose_dev_sign_in`]).
+    pub fn dev_sign_in(&self) -> bool {
+        self.dev_sign_in
     }
 
     /// Resolves once the S3 events of the objects stored before the start have been delivered

@@ -12,12 +12,15 @@ use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 const USAGE: &str = "\
 usage:
   award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR] [--demo]
+                    [--expose-dev-sign-in]
   award-local demo [--data DIR] [--addr 127.0.0.1:8787|PORT]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
 --web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
-(POST /local/sign-in) is the runner's alone.
+(POST /local/sign-in, which hands any role's token to whoever asks) is the runner's alone, and is
+served only on a loopback address (127.0.0.1, ::1): on any other --addr (0.0.0.0:8787) the runner
+starts without it, unless --expose-dev-sign-in accepts that risk.
 At start, the runner checks again every upload it had stored, so none is lost to a crash.
 `demo` fills an empty data folder (--data, else ./.demo-data) with a whole 2026 cycle played through
 the API: eight enterprises, two recommending units, ten experts, screening, review, publicity across
@@ -42,14 +45,18 @@ const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
 /// The environment variable behind [`LocalConfig::hold_object_events`].
 const HOLD_S3_EVENTS_ENV: &str = "AWARD_LOCAL_HOLD_S3_EVENTS";
 
+/// `award-local serve`'s options.
+struct ServeOptions {
+    addr: SocketAddr,
+    data: Option<PathBuf>,
+    redrive_every: Option<Duration>,
+    web: Option<PathBuf>,
+    demo: bool,
+    expose_dev_sign_in: bool,
+}
+
 enum Command {
-    Serve {
-        addr: SocketAddr,
-        data: Option<PathBuf>,
-        redrive_every: Option<Duration>,
-        web: Option<PathBuf>,
-        demo: bool,
-    },
+    Serve(ServeOptions),
     Demo {
         data: Option<PathBuf>,
         /// Where the folder will be served: the emails' links point there.
@@ -92,23 +99,17 @@ async fn main() -> ExitCode {
                 .map_err(|error| error.to_string())
             })
             .map(|token| println!("{token}")),
-        Command::Serve {
-            addr,
-            data,
-            redrive_every,
-            web,
-            demo: false,
-        } => serve(addr, DataDir::resolve(data), redrive_every, web).await,
-        Command::Serve {
-            addr,
-            data,
-            redrive_every,
-            web,
-            demo: true,
-        } => {
-            let data = data.unwrap_or_else(award_local::demo::default_data_dir);
-            match fill_with_demo(addr, &data, true).await {
-                Ok(()) => serve(addr, data, redrive_every, web).await,
+        Command::Serve(options) if !options.demo => {
+            let data = DataDir::resolve(options.data.clone());
+            serve(options, data).await
+        }
+        Command::Serve(options) => {
+            let data = options
+                .data
+                .clone()
+                .unwrap_or_else(award_local::demo::default_data_dir);
+            match fill_with_demo(options.addr, &data, true).await {
+                Ok(()) => serve(options, data).await,
                 Err(message) => Err(message),
             }
         }
@@ -210,12 +211,7 @@ fn local_config(data_dir: PathBuf) -> Result<LocalConfig, String> {
     Ok(config)
 }
 
-async fn serve(
-    addr: SocketAddr,
-    data_dir: PathBuf,
-    redrive_every: Option<Duration>,
-    web: Option<PathBuf>,
-) -> Result<(), String> {
+async fn serve(options: ServeOptions, data_dir: PathBuf) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -223,10 +219,11 @@ async fn serve(
         )
         .init();
     let mut config = local_config(data_dir)?;
-    config.addr = addr;
-    config.web_dir = web_dir(web)?;
+    config.addr = options.addr;
+    config.web_dir = web_dir(options.web)?;
+    config.expose_dev_sign_in = options.expose_dev_sign_in;
     config.hold_object_events = hold_object_events()?;
-    if let Some(every) = redrive_every {
+    if let Some(every) = options.redrive_every {
         config.redrive_every = every;
     }
     let clock = clock_offset()?;
@@ -259,6 +256,19 @@ async fn serve(
     );
     if let Some((setting, _)) = clock {
         println!("  clock:         {setting}; mint tokens with the same setting");
+    }
+    if !server.dev_sign_in() {
+        println!(
+            "  sign-in:       the development sign-in is OFF: {} is not a loopback address \
+             (--expose-dev-sign-in serves it anyway); mint tokens with award-local token",
+            server.address().ip()
+        );
+    } else if !server.address().ip().is_loopback() {
+        println!(
+            "  sign-in:       WARNING: the development sign-in is served on {} (--expose-dev-sign-in): \
+             anyone who reaches it can act in any role",
+            server.address().ip()
+        );
     }
     if held {
         println!(
@@ -318,6 +328,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut redrive_every = None;
     let mut web = None;
     let mut demo = false;
+    let mut expose_dev_sign_in = false;
     let mut roles = Vec::new();
     let mut sub = None;
     let mut email = None;
@@ -351,6 +362,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             (true, "--addr") => addr = parse_addr(&value()?)?,
             (true, "--web") => web = Some(PathBuf::from(value()?)),
             (true, "--demo") => demo = true,
+            (true, "--expose-dev-sign-in") => expose_dev_sign_in = true,
             (true, "--redrive-minutes") => {
                 let minutes = parse_positive(&flag, &value()?)?;
                 redrive_every = Some(Duration::from_secs(minutes.saturating_mul(60)));
@@ -367,13 +379,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     }
 
     if serve {
-        return Ok(Command::Serve {
+        return Ok(Command::Serve(ServeOptions {
             addr,
             data,
             redrive_every,
             web,
             demo,
-        });
+            expose_dev_sign_in,
+        }));
     }
     if roles.is_empty() {
         return Err("token needs --role".into());
@@ -435,16 +448,39 @@ mod tests {
 
     #[test]
     fn serve_takes_an_address_or_a_port() {
-        let Ok(Command::Serve { addr, data, .. }) = parse(args("serve --addr 9000 --data /tmp/d"))
+        let Ok(Command::Serve(ServeOptions {
+            addr,
+            data,
+            expose_dev_sign_in,
+            ..
+        })) = parse(args("serve --addr 9000 --data /tmp/d"))
         else {
             panic!("expected serve");
         };
         assert_eq!(addr, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(data, Some(PathBuf::from("/tmp/d")));
-        let Ok(Command::Serve { addr, .. }) = parse(args("serve --addr 127.0.0.1:0")) else {
+        assert!(!expose_dev_sign_in);
+        let Ok(Command::Serve(ServeOptions { addr, .. })) = parse(args("serve --addr 127.0.0.1:0"))
+        else {
             panic!("expected serve");
         };
         assert_eq!(addr.port(), 0);
+        let Ok(Command::Serve(ServeOptions {
+            addr,
+            expose_dev_sign_in,
+            ..
+        })) = parse(args("serve --addr 0.0.0.0:8787 --expose-dev-sign-in"))
+        else {
+            panic!("expected serve");
+        };
+        assert_eq!(addr, "0.0.0.0:8787".parse().unwrap());
+        assert!(expose_dev_sign_in);
+        assert!(
+            parse(args(
+                "token --role office --sub u1 --email a@b.cn --expose-dev-sign-in"
+            ))
+            .is_err()
+        );
         assert!(parse(args("serve --addr localhost")).is_err());
         assert!(parse(args("serve --role office")).is_err());
     }
@@ -463,11 +499,12 @@ mod tests {
         assert!(parse(args("demo --web dist")).is_err());
         assert!(parse(args("demo --data")).is_err());
         assert!(parse(args("demo --data /tmp/d extra")).is_err());
-        let Ok(Command::Serve { demo, .. }) = parse(args("serve --demo --addr 9000")) else {
+        let Ok(Command::Serve(ServeOptions { demo, .. })) = parse(args("serve --demo --addr 9000"))
+        else {
             panic!("expected serve");
         };
         assert!(demo);
-        let Ok(Command::Serve { demo, .. }) = parse(args("serve")) else {
+        let Ok(Command::Serve(ServeOptions { demo, .. })) = parse(args("serve")) else {
             panic!("expected serve");
         };
         assert!(!demo);
