@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../src/api/client'
-import { placeError } from '../src/lib/errors'
+import { DEV_SIGN_IN_OFF_ZH, placeError, signInFailureZh } from '../src/lib/errors'
 
 describe('placing an API refusal', () => {
   it('puts an invalid_field message beside the field its path names', () => {
@@ -24,5 +24,25 @@ describe('placing an API refusal', () => {
   it('shows any other refusal whole, in Chinese', () => {
     const error = new ApiError(409, { code: 'illegal_transition', message: 'no', message_zh: '当前阶段不能进行此操作' })
     expect(placeError(error, ['date'])).toEqual({ byField: {}, general: '当前阶段不能进行此操作' })
+  })
+})
+
+describe('a failed development sign-in', () => {
+  it('says the sign-in is off on this server when the route answers 404', () => {
+    const off = new ApiError(404, {
+      code: 'dev_sign_in_off',
+      message: 'the development sign-in is off on this server',
+      message_zh: '此服务器未开启开发环境登录。',
+    })
+    expect(signInFailureZh(off)).toBe(DEV_SIGN_IN_OFF_ZH)
+    expect(DEV_SIGN_IN_OFF_ZH).toContain('未开启开发环境登录')
+    // A proxy's own 404 page: no sign-in there either.
+    const proxy = new ApiError(404, { code: 'unexpected_response', message: '<html>', message_zh: '服务器返回了无法识别的响应（HTTP 404）。' })
+    expect(signInFailureZh(proxy)).toBe(DEV_SIGN_IN_OFF_ZH)
+  })
+
+  it('shows any other refusal as the API words it', () => {
+    const refused = new ApiError(400, { code: 'invalid_sign_in', message: 'cannot sign in: unknown role', message_zh: '无法登录：unknown role' })
+    expect(signInFailureZh(refused)).toBe('无法登录：unknown role')
   })
 })

@@ -1,20 +1,24 @@
 //! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
 //! stream → `notify` and `screening`, the schedule → `redrive_pending_notices`. Deliveries are
-//! at-least-once, as on AWS; the handlers are idempotent.
+//! at-least-once, as on AWS; the handlers are idempotent. Nothing owed is kept only in memory
+//! across a crash: the S3 events are found again from the stored objects at start, the change
+//! feed resumes from its persisted checkpoint, and the schedule catches up on its next run.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use award_app::events;
 use award_app::{App, AppError, EventReport};
-use award_embedded::EmbeddedTable;
-use award_ports::{ChangeRecord, TableError};
+use award_app::{events, keys};
+use award_embedded::{EmbeddedBlobs, EmbeddedTable};
+use award_ports::{BlobError, Blobs as _, ChangeRecord, TableError};
 use aws_lambda_events::s3::S3Event;
+use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
 use crate::clock::Clock;
+use crate::s3_event::{self, CreatedObject};
 
 /// The change-feed consumer name under which `notify`'s position is kept in the table file.
 pub(crate) const NOTIFY_CONSUMER: &str = "notify";
@@ -61,6 +65,8 @@ pub(crate) struct Activity {
     /// A scheduled run (the redrive, the daily jobs) is in progress: it may be sending a notice
     /// it claimed before the change feed reached it.
     schedule_busy: Arc<watch::Sender<bool>>,
+    /// How many stored objects' events were delivered again at start, once they all were.
+    redelivered: Arc<watch::Sender<Option<usize>>>,
 }
 
 impl Activity {
@@ -69,6 +75,17 @@ impl Activity {
             pending_objects: Arc::new(watch::channel(0).0),
             feed_position: Arc::new(watch::channel(feed_position).0),
             schedule_busy: Arc::new(watch::channel(false).0),
+            redelivered: Arc::new(watch::channel(None).0),
+        }
+    }
+
+    /// Resolves, once the events of the objects stored before the start have all been delivered
+    /// again, to how many there were; `None` once every `Activity` is gone without that.
+    pub(crate) fn redelivered(&self) -> impl Future<Output = Option<usize>> + Send + 'static {
+        let mut redelivered = self.redelivered.subscribe();
+        async move {
+            let done = redelivered.wait_for(Option::is_some).await.ok()?;
+            *done
         }
     }
 
@@ -156,26 +173,111 @@ where
     }
 }
 
-/// S3 → `upload-received`: one invocation per event, in arrival order. Ends when the HTTP server
-/// (the only sender) is gone and the queue is empty.
+/// The S3 events the delivery worker owes: those of the objects already stored when the runner
+/// started, then those the HTTP server queues after each accepted upload.
+pub(crate) struct ObjectEvents {
+    /// Delivered first (see [`stored_object_events`]); counted in `Activity` by the caller.
+    pub stored: Vec<S3Event>,
+    pub queue: mpsc::UnboundedReceiver<S3Event>,
+    /// Deliver nothing until the runner stops (`LocalConfig::hold_object_events`, diagnostics).
+    pub hold: bool,
+}
+
+/// The `ObjectCreated:Put` event of every evidence object (`applications/<app>/<doc>`) and
+/// attachment (`attachments/<id>`) the store holds.
+///
+/// The queue of S3 events lives in memory: a runner killed after it answered an upload's PUT and
+/// before `upload-received` handled its event would otherwise leave the document `declared` for
+/// good, where S3 would have delivered the event. Every stored object is delivered again rather
+/// than only those whose record is still `declared`: deciding that is the handler's first step
+/// (`events::object_created` leaves a checked document or attachment unchanged and owes nothing
+/// for it), and a copy of that check here could drift from it; the handler also finishes removing
+/// a rejected object that a crash left behind. The events carry the lowest sequencer: a
+/// redelivery is no later upload, so a checked record's sequencer must not look older than it.
+pub(crate) async fn stored_object_events(
+    blobs: &EmbeddedBlobs,
+    bucket: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<S3Event>, BlobError> {
+    let mut stored = blobs.list_keys(EVIDENCE_PREFIX)?;
+    stored.extend(blobs.list_keys(ATTACHMENT_PREFIX)?);
+    let mut events = Vec::new();
+    for key in stored {
+        if keys::parse_object_key(&key).is_none() && keys::parse_attachment_key(&key).is_none() {
+            continue;
+        }
+        // Deleted since it was listed: nothing to deliver.
+        let Some(meta) = blobs.head(&key).await? else {
+            continue;
+        };
+        events.push(s3_event::object_created(&CreatedObject {
+            bucket,
+            key: &key,
+            size: meta.content_length,
+            sequence: 0,
+            source_ip: None,
+            at: now,
+        }));
+    }
+    Ok(events)
+}
+
+/// The key prefixes the bucket notifies `upload-received` of (`keys::object_key`,
+/// `keys::attachment_object_key`).
+const EVIDENCE_PREFIX: &str = "applications/";
+const ATTACHMENT_PREFIX: &str = "attachments/";
+
+/// S3 → `upload-received`: one invocation per event, the stored objects' first, then the queue's
+/// in arrival order. Ends when the HTTP server (the queue's only sender) is gone and the queue is
+/// empty, or at once on a stop while holding.
 pub(crate) async fn deliver_object_events(
     app: Arc<App>,
-    mut queue: mpsc::UnboundedReceiver<S3Event>,
+    events: ObjectEvents,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     activity: Activity,
     shutdown: watch::Receiver<bool>,
 ) {
-    while let Some(event) = queue.recv().await {
-        let outcome = with_retries("S3 ObjectCreated event", retry, &shutdown, || {
-            events::object_created(&app, event.clone(), clock.now())
-        })
-        .await;
-        if let Outcome::Stopped = outcome {
-            tracing::warn!("runner stopping; an S3 event was not delivered");
-        }
-        activity.object_event_done();
+    let ObjectEvents {
+        stored,
+        mut queue,
+        hold,
+    } = events;
+    if hold {
+        tracing::warn!(
+            "S3 events are held (AWARD_LOCAL_HOLD_S3_EVENTS): uploads are stored but not checked"
+        );
+        stopped(shutdown).await;
+        return;
     }
+    let count = stored.len();
+    for event in stored {
+        deliver_object_event(&app, event, &clock, retry, &activity, &shutdown).await;
+    }
+    activity.redelivered.send_replace(Some(count));
+    while let Some(event) = queue.recv().await {
+        deliver_object_event(&app, event, &clock, retry, &activity, &shutdown).await;
+    }
+}
+
+/// One S3 event to `upload-received`, retried until it succeeds, is given up, or the runner stops.
+async fn deliver_object_event(
+    app: &App,
+    event: S3Event,
+    clock: &Arc<dyn Clock>,
+    retry: RetryPolicy,
+    activity: &Activity,
+    shutdown: &watch::Receiver<bool>,
+) {
+    let outcome = with_retries("S3 ObjectCreated event", retry, shutdown, || {
+        events::object_created(app, event.clone(), clock.now())
+    })
+    .await;
+    if let Outcome::Stopped = outcome {
+        // Not lost: the object is stored, so the next start delivers its event again.
+        tracing::warn!("runner stopping; an S3 event was not delivered");
+    }
+    activity.object_event_done();
 }
 
 /// The table's change feed → `notify`, in batches, from the persisted checkpoint. A batch is

@@ -1,11 +1,12 @@
-//! The local runner: every function of the award in one process on 127.0.0.1, over the embedded
-//! adapters, in a data folder that survives restarts.
+//! The local runner: every function of the award in one process (on 127.0.0.1 unless told
+//! otherwise), over the embedded adapters, in a data folder that survives restarts.
 //!
 //! It stands in for the AWS services around the functions:
 //! * **API Gateway** (HTTP API, payload 2.0, JWT authorizer): verifies a locally minted token
 //!   ([`token`]) and hands `upload-api`'s handler the same `lambda_http::Request` ([`gateway`]);
 //! * **S3**: serves the presigned links of [`EmbeddedBlobs`] and, after an accepted upload, sends
-//!   the `ObjectCreated:Put` event to `upload-received` ([`s3_event`]);
+//!   the `ObjectCreated:Put` event to `upload-received` ([`s3_event`]); at start, it sends again
+//!   the events of every stored object, so that none is lost to a crash;
 //! * **DynamoDB Streams + the event source mapping**: tails the embedded table's change feed and
 //!   delivers batches to `notify`, retrying a failing batch with back-off ([`deliveries`]);
 //! * **EventBridge Scheduler**: runs the scheduled functions on their schedule.
@@ -70,8 +71,6 @@ pub enum LocalError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("the runner listens on loopback only (no real identity provider guards it), not {0}")]
-    NotLoopback(SocketAddr),
     #[error("secret: {0}")]
     Secret(String),
     #[error("configuration: {0}")]
@@ -102,7 +101,8 @@ impl LocalError {
 /// How to run the local runner.
 #[derive(Clone)]
 pub struct LocalConfig {
-    /// A loopback address; port 0 picks a free port.
+    /// Where to listen; port 0 picks a free port. The development sign-in is served only on a
+    /// loopback address, unless `expose_dev_sign_in` says otherwise.
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     /// The use cases' settings (sender, upload limit, link lifetimes), as the functions get them.
@@ -116,6 +116,16 @@ pub struct LocalConfig {
     pub bucket: String,
     /// The built pages (`web/dist`), served at `/` beside the API; `None` serves the API alone.
     pub web_dir: Option<PathBuf>,
+    /// Serve the development sign-in (`POST /local/sign-in`, which hands any role's token to
+    /// whoever asks, and `GET /local/accounts`) even when `addr` is not a loopback address. Without
+    /// it those routes answer 404 `dev_sign_in_off` there, and tokens come from `award-local token`
+    /// on the machine that holds the data folder.
+    pub expose_dev_sign_in: bool,
+    /// A diagnostic knob (`AWARD_LOCAL_HOLD_S3_EVENTS=1`): accept and store uploads but deliver
+    /// none of their S3 events, nor those of the objects stored before, until a runner starts
+    /// without it. It makes "killed after answering the PUT, before the event was handled"
+    /// deterministic for the crash test; [`RunningServer::settled`] never resolves meanwhile.
+    pub hold_object_events: bool,
 }
 
 impl LocalConfig {
@@ -135,6 +145,8 @@ impl LocalConfig {
             retry: RetryPolicy::default(),
             bucket: DEFAULT_BUCKET.to_owned(),
             web_dir: None,
+            expose_dev_sign_in: false,
+            hold_object_events: false,
         }
     }
 }
@@ -142,6 +154,7 @@ impl LocalConfig {
 /// A started runner. Dropping it asks it to stop; [`RunningServer::shutdown`] also waits.
 pub struct RunningServer {
     address: SocketAddr,
+    dev_sign_in: bool,
     data: DataDir,
     table: EmbeddedTable,
     activity: deliveries::Activity,
@@ -149,11 +162,10 @@ pub struct RunningServer {
     tasks: Vec<(&'static str, JoinHandle<()>)>,
 }
 
-/// Binds `config.addr`, opens the data folder and starts serving and delivering events.
+/// Binds `config.addr`, opens the data folder and starts serving and delivering events, first
+/// delivering again the S3 events of every object already stored (a crash may have lost them).
+/// Errors: the configuration, the data folder, the address (`Bind`), the stored objects' listing.
 pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
-    if !config.addr.ip().is_loopback() {
-        return Err(LocalError::NotLoopback(config.addr));
-    }
     config
         .app
         .check()
@@ -191,7 +203,14 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
 
     let (shutdown, _) = watch::channel(false);
     let activity = deliveries::Activity::new(table.checkpoint(deliveries::NOTIFY_CONSUMER)?);
+    let stored =
+        deliveries::stored_object_events(&blobs, &config.bucket, config.clock.now()).await?;
+    for _ in &stored {
+        activity.object_event_queued();
+    }
     let (object_events, object_events_rx) = mpsc::unbounded_channel();
+    // Anyone who can reach a non-loopback address could otherwise take any role's token.
+    let dev_sign_in = address.ip().is_loopback() || config.expose_dev_sign_in;
     let state = Arc::new(routes::Shared {
         app: app.clone(),
         blobs,
@@ -205,6 +224,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         ),
         activity: activity.clone(),
         data_root: data.root().to_owned(),
+        dev_sign_in,
     });
 
     let server = {
@@ -222,7 +242,11 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
     };
     let objects = tokio::spawn(deliveries::deliver_object_events(
         app.clone(),
-        object_events_rx,
+        deliveries::ObjectEvents {
+            stored,
+            queue: object_events_rx,
+            hold: config.hold_object_events,
+        },
         config.clock.clone(),
         config.retry,
         activity.clone(),
@@ -246,6 +270,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
 
     Ok(RunningServer {
         address,
+        dev_sign_in,
         data,
         table,
         activity,
@@ -275,6 +300,29 @@ impl RunningServer {
 
     pub fn outbox(&self) -> PathBuf {
         self.data.outbox()
+    }
+
+    /// Whether `POST /local/sign-in` and `GET /local/accounts` are served (see
+    /// [`LocalConfig::expose_dev_sign_in`]).
+    pub fn dev_sign_in(&self) -> bool {
+        self.dev_sign_in
+    }
+
+    /// Resolves once the S3 events of the objects stored before the start have been delivered
+    /// again, to how many there were (each handled or given up); `None` if the runner is asked to
+    /// stop first. While the S3 events are held ([`LocalConfig::hold_object_events`]) only a stop
+    /// resolves it. Owns what it needs, so it may outlive a borrow of the server.
+    pub fn stored_objects_redelivered(
+        &self,
+    ) -> impl std::future::Future<Output = Option<usize>> + Send + 'static {
+        let redelivered = self.activity.redelivered();
+        let stop = self.shutdown.subscribe();
+        async move {
+            tokio::select! {
+                count = redelivered => count,
+                () = deliveries::stopped(stop) => None,
+            }
+        }
     }
 
     /// Waits until every event the runner owes has been handled: no S3 event waiting for

@@ -6,17 +6,22 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use award_app::AppConfig;
+use award_local::clock::ClockSetting;
 use award_local::{DEFAULT_MAIL_FROM, DataDir, Identity, LocalConfig};
 
 const USAGE: &str = "\
 usage:
   award-local serve [--addr 127.0.0.1:8787|PORT] [--data DIR] [--redrive-minutes N] [--web DIR] [--demo]
+                    [--expose-dev-sign-in]
   award-local demo [--data DIR] [--addr 127.0.0.1:8787|PORT]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
 --web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
-(POST /local/sign-in) is the runner's alone.
+(POST /local/sign-in, which hands any role's token to whoever asks) is the runner's alone, and is
+served only on a loopback address (127.0.0.1, ::1): on any other --addr (0.0.0.0:8787) the runner
+starts without it, unless --expose-dev-sign-in accepts that risk.
+At start, the runner checks again every upload it had stored, so none is lost to a crash.
 `demo` fills an empty data folder (--data, else ./.demo-data) with a whole 2026 cycle played through
 the API: eight enterprises, two recommending units, ten experts, screening, review, publicity across
 National Day, three awards and a revocation, every email in the outbox (its links point at --addr,
@@ -24,8 +29,12 @@ where the folder is to be served). `serve --demo` does the same
 when the folder is empty (a folder the demo already filled is served as it is), then serves it; the
 development sign-in page then offers the demo's accounts.
 Roles: applicant, recommender, office, expert, committee, finance.
-Environment: AWARD_CLOCK_OFFSET_DAYS (shift the runner's clock and the tokens' by N days, e.g. 160
-to act after a deadline without waiting; give serve and token the same value), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
+Environment: AWARD_CLOCK_OFFSET (the runner's clock and the tokens': a signed shift such as 60d,
+-2h, 90m, 30s or 1d12h, to act after a deadline without waiting; or an RFC 3339 instant such as
+2026-10-12T23:59:00+08:00 the clock starts at and runs on from; give serve and token the same
+value), AWARD_CLOCK_OFFSET_DAYS (the older form: N whole days; not with AWARD_CLOCK_OFFSET),
+AWARD_LOCAL_HOLD_S3_EVENTS=1 (diagnostics: store uploads but check none until a restart without
+it), MAIL_FROM (sender of the notices), MAIL_FROM_NAME (its display name),
 OFFICE_MAILBOX, COMMITTEE_MAILBOX, FINANCE_MAILBOX (default office@, committee@, finance@award.wuwei.local),
 PUBLIC_BASE_URL (links in emails; default this runner's address), MAX_UPLOAD_BYTES (default 50 MiB),
 MAX_DOCUMENTS (default 30), RUST_LOG.";
@@ -33,14 +42,21 @@ MAX_DOCUMENTS (default 30), RUST_LOG.";
 /// Tokens last a working day unless told otherwise.
 const DEFAULT_TOKEN_MINUTES: i64 = 8 * 60;
 
+/// The environment variable behind [`LocalConfig::hold_object_events`].
+const HOLD_S3_EVENTS_ENV: &str = "AWARD_LOCAL_HOLD_S3_EVENTS";
+
+/// `award-local serve`'s options.
+struct ServeOptions {
+    addr: SocketAddr,
+    data: Option<PathBuf>,
+    redrive_every: Option<Duration>,
+    web: Option<PathBuf>,
+    demo: bool,
+    expose_dev_sign_in: bool,
+}
+
 enum Command {
-    Serve {
-        addr: SocketAddr,
-        data: Option<PathBuf>,
-        redrive_every: Option<Duration>,
-        web: Option<PathBuf>,
-        demo: bool,
-    },
+    Serve(ServeOptions),
     Demo {
         data: Option<PathBuf>,
         /// Where the folder will be served: the emails' links point there.
@@ -77,29 +93,23 @@ async fn main() -> ExitCode {
                 award_local::mint_token(
                     &DataDir::resolve(data),
                     &identity,
-                    chrono::Utc::now() + offset,
+                    chrono::Utc::now() + offset.map_or(chrono::Duration::zero(), |(_, by)| by),
                     chrono::Duration::minutes(ttl_minutes),
                 )
                 .map_err(|error| error.to_string())
             })
             .map(|token| println!("{token}")),
-        Command::Serve {
-            addr,
-            data,
-            redrive_every,
-            web,
-            demo: false,
-        } => serve(addr, DataDir::resolve(data), redrive_every, web).await,
-        Command::Serve {
-            addr,
-            data,
-            redrive_every,
-            web,
-            demo: true,
-        } => {
-            let data = data.unwrap_or_else(award_local::demo::default_data_dir);
-            match fill_with_demo(addr, &data, true).await {
-                Ok(()) => serve(addr, data, redrive_every, web).await,
+        Command::Serve(options) if !options.demo => {
+            let data = DataDir::resolve(options.data.clone());
+            serve(options, data).await
+        }
+        Command::Serve(options) => {
+            let data = options
+                .data
+                .clone()
+                .unwrap_or_else(award_local::demo::default_data_dir);
+            match fill_with_demo(options.addr, &data, true).await {
+                Ok(()) => serve(options, data).await,
                 Err(message) => Err(message),
             }
         }
@@ -201,12 +211,7 @@ fn local_config(data_dir: PathBuf) -> Result<LocalConfig, String> {
     Ok(config)
 }
 
-async fn serve(
-    addr: SocketAddr,
-    data_dir: PathBuf,
-    redrive_every: Option<Duration>,
-    web: Option<PathBuf>,
-) -> Result<(), String> {
+async fn serve(options: ServeOptions, data_dir: PathBuf) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -214,17 +219,20 @@ async fn serve(
         )
         .init();
     let mut config = local_config(data_dir)?;
-    config.addr = addr;
-    config.web_dir = web_dir(web)?;
-    if let Some(every) = redrive_every {
+    config.addr = options.addr;
+    config.web_dir = web_dir(options.web)?;
+    config.expose_dev_sign_in = options.expose_dev_sign_in;
+    config.hold_object_events = hold_object_events()?;
+    if let Some(every) = options.redrive_every {
         config.redrive_every = every;
     }
-    let offset = clock_offset()?;
-    if !offset.is_zero() {
+    let clock = clock_offset()?;
+    if let Some((_, offset)) = clock.filter(|(_, offset)| !offset.is_zero()) {
         config.clock = std::sync::Arc::new(award_local::OffsetClock { offset });
     }
 
     let config_web = config.web_dir.clone();
+    let held = config.hold_object_events;
     let server = award_local::start(config)
         .await
         .map_err(|error| error.to_string())?;
@@ -246,34 +254,68 @@ async fn serve(
         "  mint a token:  award-local token --data {} --role applicant --sub SUB --email ADDRESS",
         data.display()
     );
-    if !offset.is_zero() {
+    if let Some((setting, _)) = clock {
+        println!("  clock:         {setting}; mint tokens with the same setting");
+    }
+    if !server.dev_sign_in() {
         println!(
-            "  clock:         shifted by {} days (AWARD_CLOCK_OFFSET_DAYS); mint tokens with the same value",
-            offset.num_days()
+            "  sign-in:       the development sign-in is OFF: {} is not a loopback address \
+             (--expose-dev-sign-in serves it anyway); mint tokens with award-local token",
+            server.address().ip()
+        );
+    } else if !server.address().ip().is_loopback() {
+        println!(
+            "  sign-in:       WARNING: the development sign-in is served on {} (--expose-dev-sign-in): \
+             anyone who reaches it can act in any role",
+            server.address().ip()
+        );
+    }
+    if held {
+        println!(
+            "  uploads:       HELD ({HOLD_S3_EVENTS_ENV}): stored but not checked until a restart without it"
         );
     }
     println!("Press Ctrl-C to stop.");
 
-    let interrupted = tokio::signal::ctrl_c().await;
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
+    let redelivered = server.stored_objects_redelivered();
+    let interrupted = tokio::select! {
+        interrupted = &mut interrupted => interrupted,
+        redelivered = redelivered => {
+            if let Some(count) = redelivered.filter(|count| *count > 0) {
+                println!("  uploads:       {count} stored before the start checked again (a crash may have lost their events)");
+            }
+            interrupted.await
+        }
+    };
     println!("stopping…");
     server.shutdown().await.map_err(|error| error.to_string())?;
     interrupted.map_err(|error| format!("cannot wait for Ctrl-C: {error}"))
 }
 
-/// `AWARD_CLOCK_OFFSET_DAYS`: whole days, possibly negative; absent or empty is no shift.
-fn clock_offset() -> Result<chrono::Duration, String> {
-    match std::env::var("AWARD_CLOCK_OFFSET_DAYS") {
-        Err(_) => Ok(chrono::Duration::zero()),
-        Ok(text) if text.trim().is_empty() => Ok(chrono::Duration::zero()),
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|days| days.abs() <= 36_500)
-            .map(chrono::Duration::days)
-            .ok_or_else(|| {
-                format!("AWARD_CLOCK_OFFSET_DAYS must be a whole number of days, not {text:?}")
-            }),
+/// The clock `AWARD_CLOCK_OFFSET` (or `AWARD_CLOCK_OFFSET_DAYS`) asks for and its shift from the
+/// machine's clock now; `None` when neither is set. Errors: a bad value, or both set.
+fn clock_offset() -> Result<Option<(ClockSetting, chrono::Duration)>, String> {
+    let Some(setting) = award_local::clock::clock_setting_from(|name| std::env::var(name).ok())?
+    else {
+        return Ok(None);
+    };
+    let offset = setting
+        .offset_at(chrono::Utc::now())
+        .map_err(|why| format!("{}: {why}", award_local::clock::CLOCK_OFFSET_ENV))?;
+    Ok(Some((setting, offset)))
+}
+
+/// `AWARD_LOCAL_HOLD_S3_EVENTS`: `1` holds the S3 events; unset or empty does not.
+fn hold_object_events() -> Result<bool, String> {
+    match std::env::var(HOLD_S3_EVENTS_ENV) {
+        Err(_) => Ok(false),
+        Ok(text) if text.trim().is_empty() => Ok(false),
+        Ok(text) if text.trim() == "1" => Ok(true),
+        Ok(text) => Err(format!(
+            "{HOLD_S3_EVENTS_ENV} must be 1 (hold) or unset, not {text:?}"
+        )),
     }
 }
 
@@ -286,6 +328,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut redrive_every = None;
     let mut web = None;
     let mut demo = false;
+    let mut expose_dev_sign_in = false;
     let mut roles = Vec::new();
     let mut sub = None;
     let mut email = None;
@@ -319,6 +362,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             (true, "--addr") => addr = parse_addr(&value()?)?,
             (true, "--web") => web = Some(PathBuf::from(value()?)),
             (true, "--demo") => demo = true,
+            (true, "--expose-dev-sign-in") => expose_dev_sign_in = true,
             (true, "--redrive-minutes") => {
                 let minutes = parse_positive(&flag, &value()?)?;
                 redrive_every = Some(Duration::from_secs(minutes.saturating_mul(60)));
@@ -335,13 +379,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     }
 
     if serve {
-        return Ok(Command::Serve {
+        return Ok(Command::Serve(ServeOptions {
             addr,
             data,
             redrive_every,
             web,
             demo,
-        });
+            expose_dev_sign_in,
+        }));
     }
     if roles.is_empty() {
         return Err("token needs --role".into());
@@ -403,16 +448,39 @@ mod tests {
 
     #[test]
     fn serve_takes_an_address_or_a_port() {
-        let Ok(Command::Serve { addr, data, .. }) = parse(args("serve --addr 9000 --data /tmp/d"))
+        let Ok(Command::Serve(ServeOptions {
+            addr,
+            data,
+            expose_dev_sign_in,
+            ..
+        })) = parse(args("serve --addr 9000 --data /tmp/d"))
         else {
             panic!("expected serve");
         };
         assert_eq!(addr, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(data, Some(PathBuf::from("/tmp/d")));
-        let Ok(Command::Serve { addr, .. }) = parse(args("serve --addr 127.0.0.1:0")) else {
+        assert!(!expose_dev_sign_in);
+        let Ok(Command::Serve(ServeOptions { addr, .. })) = parse(args("serve --addr 127.0.0.1:0"))
+        else {
             panic!("expected serve");
         };
         assert_eq!(addr.port(), 0);
+        let Ok(Command::Serve(ServeOptions {
+            addr,
+            expose_dev_sign_in,
+            ..
+        })) = parse(args("serve --addr 0.0.0.0:8787 --expose-dev-sign-in"))
+        else {
+            panic!("expected serve");
+        };
+        assert_eq!(addr, "0.0.0.0:8787".parse().unwrap());
+        assert!(expose_dev_sign_in);
+        assert!(
+            parse(args(
+                "token --role office --sub u1 --email a@b.cn --expose-dev-sign-in"
+            ))
+            .is_err()
+        );
         assert!(parse(args("serve --addr localhost")).is_err());
         assert!(parse(args("serve --role office")).is_err());
     }
@@ -431,11 +499,12 @@ mod tests {
         assert!(parse(args("demo --web dist")).is_err());
         assert!(parse(args("demo --data")).is_err());
         assert!(parse(args("demo --data /tmp/d extra")).is_err());
-        let Ok(Command::Serve { demo, .. }) = parse(args("serve --demo --addr 9000")) else {
+        let Ok(Command::Serve(ServeOptions { demo, .. })) = parse(args("serve --demo --addr 9000"))
+        else {
             panic!("expected serve");
         };
         assert!(demo);
-        let Ok(Command::Serve { demo, .. }) = parse(args("serve")) else {
+        let Ok(Command::Serve(ServeOptions { demo, .. })) = parse(args("serve")) else {
             panic!("expected serve");
         };
         assert!(!demo);

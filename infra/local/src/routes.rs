@@ -13,7 +13,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use tokio::sync::mpsc;
@@ -37,19 +37,28 @@ pub(crate) struct Shared {
     pub activity: Activity,
     /// The data folder, where a demo lists its accounts.
     pub data_root: std::path::PathBuf,
+    /// Whether the development sign-in is served (`LocalConfig::expose_dev_sign_in`).
+    pub dev_sign_in: bool,
 }
 
 /// How long a development sign-in lasts: a working day, like `award-local token`.
 const SIGN_IN_HOURS: i64 = 8;
 
 pub(crate) fn router(state: Arc<Shared>, web_dir: Option<&std::path::Path>) -> Router {
-    let mut router = Router::new()
-        .route(
-            "/blobs/{*key}",
-            put(upload).get(download).fallback(blob_method_not_allowed),
-        )
-        .route("/local/sign-in", post(sign_in))
-        .route("/local/accounts", get(demo_accounts));
+    let mut router = Router::new().route(
+        "/blobs/{*key}",
+        put(upload).get(download).fallback(blob_method_not_allowed),
+    );
+    router = if state.dev_sign_in {
+        router
+            .route("/local/sign-in", post(sign_in))
+            .route("/local/accounts", get(demo_accounts))
+    } else {
+        // Routed, not left to the API: there they would be 401 before any 404.
+        router
+            .route("/local/sign-in", any(dev_sign_in_off))
+            .route("/local/accounts", any(dev_sign_in_off))
+    };
     // The pages use hash routes, so `/` and `/assets/…` are all they need; every other path stays
     // the API's, as behind CloudFront and API Gateway.
     if let Some(dir) = web_dir {
@@ -103,6 +112,18 @@ async fn sign_in(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> 
         ),
         Err(error) => refused(error.to_string()),
     }
+}
+
+/// `/local/sign-in` and `/local/accounts` on a runner bound to a non-loopback address without
+/// `--expose-dev-sign-in`: 404 `dev_sign_in_off`, whatever the method.
+async fn dev_sign_in_off() -> Response {
+    gateway::api_error(
+        StatusCode::NOT_FOUND,
+        "dev_sign_in_off",
+        "the development sign-in is off on this server: it listens on a non-loopback address \
+         and was not started with --expose-dev-sign-in",
+        "此服务器未开启开发环境登录：它在非本机地址上运行，且启动时未指定 --expose-dev-sign-in。",
+    )
 }
 
 /// `GET /local/accounts` → `{"accounts": [{"role", "sub", "email", "name"}, …]}`: the accounts of

@@ -148,6 +148,9 @@ impl Blobs for LyingBlobs {
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
         Ok(self.inner.head(key).await?.map(|_| self.head.clone()))
     }
+    async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
+        self.inner.read_prefix(key, len).await
+    }
     async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
         if self.fail_deletes.load(Ordering::SeqCst) {
             return Err(BlobError::Backend("delete refused by the test".into()));

@@ -1,4 +1,5 @@
-//! The Blobs port on S3: presigned `PutObject` / `GetObject` links and `HeadObject`.
+//! The Blobs port on S3: presigned `PutObject` / `GetObject` links, `HeadObject` and ranged
+//! `GetObject`.
 //!
 //! An upload link binds the key, `Content-Type`, `Content-Length` and `x-amz-checksum-sha256` as
 //! signed headers, so S3 refuses a PUT that sends anything else, and S3 itself verifies the body's
@@ -10,6 +11,7 @@ use async_trait::async_trait;
 use award_ports::blobs::{self, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
 use award_ports::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
 use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::presigning::{PresignedRequest as SdkPresignedRequest, PresigningConfig};
 use aws_sdk_s3::types::{
@@ -119,6 +121,39 @@ impl Blobs for S3Blobs {
                 .filter(|version| *version != "null")
                 .map(str::to_owned),
         }))
+    }
+
+    async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
+        if len == 0 {
+            // No Range header names zero bytes: only whether the object exists is asked.
+            return Ok(self.head(key).await?.map(|_| Vec::new()));
+        }
+        let output = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{}", len - 1))
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), GetObjectError::NoSuchKey(_)) =>
+            {
+                return Ok(None);
+            }
+            // An empty object has no byte 0, so S3 refuses any range on it (416 InvalidRange);
+            // a missing key is 404, never 416.
+            Err(SdkError::ServiceError(context)) if context.raw().status().as_u16() == 416 => {
+                return Ok(Some(Vec::new()));
+            }
+            Err(error) => return Err(backend(error)),
+        };
+        let bytes = output.body.collect().await.map_err(backend)?.into_bytes();
+        // A store that ignores the Range header sends the whole object: keep what was asked for.
+        let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
+        Ok(Some(bytes[..end].to_vec()))
     }
 
     async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {

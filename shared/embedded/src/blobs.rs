@@ -25,6 +25,8 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// S3's longest object key, in bytes.
 const MAX_KEY_BYTES: usize = 1024;
+/// How a file being written starts its name, until it is renamed into place.
+const TEMPORARY_PREFIX: &str = ".upload-";
 /// HMAC-SHA256 keys shorter than the hash add no strength and hint at a misconfiguration.
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -208,6 +210,41 @@ impl EmbeddedBlobs {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         }
+    }
+
+    /// The keys of every stored object whose key starts with `prefix` (`""`: all), in byte
+    /// order. Not part of the port: the local runner reads it at start to deliver again the
+    /// `ObjectCreated` events a crash may have lost, as S3 would have delivered them. An object
+    /// is listed once its metadata is written, as [`Blobs::head`] sees it; an unfinished upload
+    /// (bytes without metadata) is not, nor is a key whose last segment starts with `.upload-`
+    /// (the name of a file still being written). Errors: `Backend` when the folder cannot be read.
+    pub fn list_keys(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
+        let mut keys = Vec::new();
+        let mut folders = vec![(self.meta.clone(), String::new())];
+        while let Some((folder, key_prefix)) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).map_err(backend)? {
+                let entry = entry.map_err(backend)?;
+                // A name that is not UTF-8 was never written for a key (keys are strings).
+                let Ok(name) = entry.file_name().into_string() else {
+                    continue;
+                };
+                // `file_type` does not follow links: nothing outside the store is listed.
+                let kind = entry.file_type().map_err(backend)?;
+                if kind.is_dir() {
+                    folders.push((entry.path(), format!("{key_prefix}{name}/")));
+                } else if kind.is_file()
+                    && !name.starts_with(TEMPORARY_PREFIX)
+                    && let Some(stem) = name.strip_suffix(".json")
+                {
+                    let key = format!("{key_prefix}{stem}");
+                    if key.starts_with(prefix) && check_key(&key).is_ok() {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+        keys.sort_unstable();
+        Ok(keys)
     }
 
     /// Verifies a PUT made to a presigned upload link and stores the body. `content_type` is the
@@ -410,7 +447,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no parent folder"))?;
     std::fs::create_dir_all(folder)?;
     let mut temp = tempfile::Builder::new()
-        .prefix(".upload-")
+        .prefix(TEMPORARY_PREFIX)
         .tempfile_in(folder)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
@@ -502,6 +539,25 @@ impl Blobs for EmbeddedBlobs {
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError> {
         check_key(key)?;
         self.read_meta(key).map_err(backend)
+    }
+
+    /// Reads at most `len` bytes from the file, however large the object is. An object exists
+    /// when its metadata does (see the module docs); bytes that vanish after the metadata was read
+    /// were deleted meanwhile, which is `None` as well.
+    async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
+        use std::io::Read as _;
+        check_key(key)?;
+        if self.read_meta(key).map_err(backend)?.is_none() {
+            return Ok(None);
+        }
+        let file = match std::fs::File::open(self.object_path(key)) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(backend(error)),
+        };
+        let mut prefix = Vec::new();
+        file.take(len).read_to_end(&mut prefix).map_err(backend)?;
+        Ok(Some(prefix))
     }
 
     /// The store keeps one copy per key (an upload replaces it), so there is no other version

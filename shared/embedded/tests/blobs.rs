@@ -377,6 +377,57 @@ async fn an_identical_re_upload_succeeds_and_leaves_no_temporary_files() {
 }
 
 #[tokio::test]
+async fn list_keys_names_every_stored_object_under_a_prefix_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blobs = store(&dir);
+    assert_eq!(blobs.list_keys("").expect("list"), Vec::<String>::new());
+    let now = issued_at();
+    let stored = [
+        "attachments/01JATT",
+        "applications/01JAPP/01JDOC2",
+        "applications/01JAPP/01JDOC1",
+        "applications/01JAPQ/01JDOC3",
+        "other/证明 1.pdf",
+    ];
+    for key in stored {
+        let link = upload_link(&blobs, key).await;
+        blobs
+            .accept_upload(key, &link.query, Some("application/pdf"), BODY, now)
+            .expect("upload");
+    }
+    blobs
+        .delete("applications/01JAPQ/01JDOC3", None)
+        .await
+        .expect("delete");
+    // Bytes written without their metadata: an upload interrupted before it finished.
+    let unfinished = dir.path().join("blobs/objects/applications/01JAPP/01JDOC9");
+    std::fs::write(&unfinished, BODY).expect("write");
+
+    assert_eq!(
+        blobs.list_keys("applications/").expect("list"),
+        ["applications/01JAPP/01JDOC1", "applications/01JAPP/01JDOC2"],
+        "stored evidence in key order; the deleted and the unfinished object are not listed"
+    );
+    assert_eq!(
+        blobs.list_keys("attachments/").expect("list"),
+        ["attachments/01JATT"]
+    );
+    assert_eq!(
+        blobs.list_keys("").expect("list"),
+        [
+            "applications/01JAPP/01JDOC1",
+            "applications/01JAPP/01JDOC2",
+            "attachments/01JATT",
+            "other/证明 1.pdf",
+        ]
+    );
+    assert_eq!(
+        blobs.list_keys("nothing/").expect("list"),
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
 async fn links_carry_the_headers_s3_would_require_and_encode_the_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let blobs = store(&dir);

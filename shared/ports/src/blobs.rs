@@ -76,6 +76,11 @@ pub trait Blobs: Send + Sync {
     /// The stored object's metadata, `None` when there is no such object.
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
 
+    /// The first `len` bytes of the object stored at `key` (all of it when shorter): a ranged GET
+    /// (`Range: bytes=0-{len-1}`), so a file's signature is read without downloading it. `Ok(None)`
+    /// when nothing is stored at the key. Errors: the store's failures.
+    async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError>;
+
     /// Removes the object at `key` for good. With `version_id` (the `versionId` of an S3 event,
     /// or [`BlobMeta::version_id`]) exactly that version is removed, leaving no noncurrent copy
     /// and no delete marker; without one, the current object is removed (on a versioned bucket

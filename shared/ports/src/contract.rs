@@ -1411,6 +1411,8 @@ pub async fn blobs_contract(
         "head of another key is None"
     );
 
+    read_prefix_contract(blobs, client, prefix, &key, &body, now).await;
+
     // The version head reported, as the S3 event names it: on a versioned bucket only deleting
     // that version removes the bytes (a plain delete leaves them as a noncurrent version).
     blobs
@@ -1440,6 +1442,106 @@ pub async fn blobs_contract(
         .delete(&other, None)
         .await
         .expect("deleting a key never stored succeeds");
+    assert_eq!(
+        blobs
+            .read_prefix(&key, 8)
+            .await
+            .expect("read_prefix after delete"),
+        None,
+        "a deleted object has no prefix to read"
+    );
+}
+
+/// `read_prefix` on `key`, which holds `body` (longer than 4 bytes), on a key never stored, and
+/// on an empty object it stores and removes under `prefix`.
+async fn read_prefix_contract(
+    blobs: &dyn Blobs,
+    client: &dyn PresignedClient,
+    prefix: &str,
+    key: &str,
+    body: &[u8],
+    now: DateTime<Utc>,
+) {
+    let length = body.len() as u64;
+    let read = |len: u64| async move {
+        blobs
+            .read_prefix(key, len)
+            .await
+            .unwrap_or_else(|error| panic!("read_prefix({key}, {len}): {error}"))
+    };
+    assert_eq!(
+        read(4).await.as_deref(),
+        Some(&body[..4]),
+        "an object longer than len: its first len bytes"
+    );
+    assert_eq!(
+        read(length).await.as_deref(),
+        Some(body),
+        "len equal to the object's length: all of it"
+    );
+    assert_eq!(
+        read(length + 100).await.as_deref(),
+        Some(body),
+        "an object shorter than len: all of it"
+    );
+    assert_eq!(
+        read(u64::MAX).await.as_deref(),
+        Some(body),
+        "the largest len: all of it"
+    );
+    assert_eq!(
+        read(0).await,
+        Some(Vec::new()),
+        "len 0 of a stored object: no bytes, but Some"
+    );
+
+    let missing = format!("{prefix}/never-stored");
+    for len in [0, 8] {
+        assert_eq!(
+            blobs
+                .read_prefix(&missing, len)
+                .await
+                .expect("read_prefix of a missing key"),
+            None,
+            "read_prefix({len}) of a key never stored is None"
+        );
+    }
+
+    let empty_key = format!("{prefix}/empty");
+    let empty = UploadSpec {
+        key: empty_key.clone(),
+        content_type: "application/pdf".into(),
+        content_length: 0,
+        sha256_hex: sha256_hex(&[]),
+        expires_in: Duration::from_secs(600),
+    };
+    let upload = blobs
+        .presign_upload(&empty, now)
+        .await
+        .expect("presign_upload of an empty object");
+    if let Err(status) = client.execute(&upload, Vec::new()).await {
+        panic!("the upload of an empty object failed with {status}");
+    }
+    for len in [0, 8] {
+        assert_eq!(
+            blobs
+                .read_prefix(&empty_key, len)
+                .await
+                .expect("read_prefix of an empty object"),
+            Some(Vec::new()),
+            "read_prefix({len}) of an empty object is Some(no bytes)"
+        );
+    }
+    let stored = blobs
+        .head(&empty_key)
+        .await
+        .expect("head of the empty object")
+        .expect("the empty object is stored");
+    assert_eq!(stored.content_length, 0, "head shows an empty object");
+    blobs
+        .delete(&empty_key, stored.version_id.as_deref())
+        .await
+        .expect("delete the empty object");
 }
 
 // ---------------------------------------------------------------------------------------------

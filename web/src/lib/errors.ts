@@ -39,3 +39,14 @@ export function placeError(error: unknown, fields: readonly string[]): PlacedErr
   }
   return { byField, general: messageOf(error) }
 }
+
+/** Shown when `POST /local/sign-in` answers 404: a runner on a non-loopback address without
+ * `--expose-dev-sign-in` has the development sign-in off (`dev_sign_in_off`), and anything else
+ * answering 404 there has no such sign-in either. */
+export const DEV_SIGN_IN_OFF_ZH = '此服务器未开启开发环境登录（仅在本机地址上运行时提供），请联系系统管理员获取登录方式。'
+
+/** What the sign-in page says for a failed development sign-in, in Chinese. */
+export function signInFailureZh(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404) return DEV_SIGN_IN_OFF_ZH
+  return messageOf(error)
+}
