@@ -192,7 +192,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect
       .poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent())
       .toBe('文件内容与类型不符：fake.pdf 不是 PDF 文件（PDF 文件以 “%PDF-” 开头）。请选择真正的 PDF 文件，不要只改扩展名。')
-    expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器核对文件大小、声明的文件类型和 SHA-256 校验值，不检查文件内容的格式标识')
+    expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器再次核对文件大小、声明的文件类型、SHA-256 校验值和文件开头的格式标识')
     for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report']) {
       await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${category}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
       const row = page.locator(`[data-category="${category}"]`)

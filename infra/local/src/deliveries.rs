@@ -384,6 +384,7 @@ async fn save_checkpoint(table: &EmbeddedTable, sequence: u64) -> Result<(), Tab
 pub(crate) async fn run_schedule(
     activity: Activity,
     app: Arc<App>,
+    table: EmbeddedTable,
     clock: Arc<dyn Clock>,
     every: Duration,
     shutdown: watch::Receiver<bool>,
@@ -410,6 +411,12 @@ pub(crate) async fn run_schedule(
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cycle schedule failed"),
+        }
+        // DynamoDB's TTL, played: per-day items (the objections' counters) past their `ttl` go.
+        match table.remove_expired(clock.now().timestamp()).await {
+            Ok(removed) if removed > 0 => tracing::info!(removed, "expired items removed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "removing expired items failed"),
         }
         match award_app::usecases::aftercare::run_daily(&app, clock.now()).await {
             Ok(run)

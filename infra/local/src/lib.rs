@@ -263,6 +263,7 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
     let schedule = tokio::spawn(deliveries::run_schedule(
         activity.clone(),
         app,
+        table.clone(),
         config.clock.clone(),
         config.redrive_every,
         shutdown.subscribe(),

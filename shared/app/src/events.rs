@@ -163,6 +163,22 @@ fn mismatch(document: &Document, stored: &BlobMeta) -> Option<(String, String)> 
     )
 }
 
+/// Why the stored object's content is not of its declared type (its signature, read with one
+/// ranged GET of its first bytes: `validation::signature_mismatch`); `None` when it is. An object
+/// gone meanwhile reads as empty, and is refused.
+async fn content_mismatch(
+    app: &App,
+    key: &str,
+    content_type: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    let head = app
+        .blobs
+        .read_prefix(key, crate::validation::signature_prefix_bytes(content_type))
+        .await?
+        .unwrap_or_default();
+    Ok(crate::validation::signature_mismatch(content_type, &head))
+}
+
 /// [`mismatch`] for anything declared with a size (bytes), a content type and a SHA-256.
 fn declared_mismatch(
     size: u64,
@@ -251,12 +267,15 @@ async fn check_attachment(
     let mut attachment = loaded.record;
     attachment.checked_at = Some(now);
     attachment.checked_object = Some(object.clone());
-    let outcome = declared_mismatch(
+    let outcome = match declared_mismatch(
         attachment.size,
         &attachment.content_type,
         &attachment.sha256,
         &stored,
-    );
+    ) {
+        Some(mismatch) => Some(mismatch),
+        None => content_mismatch(app, key, &attachment.content_type).await?,
+    };
     attachment.status = if outcome.is_some() {
         DocumentStatus::Rejected
     } else {
@@ -355,7 +374,10 @@ async fn check_upload(
     let outcome = if late {
         Some((LATE_UPLOAD.0.to_owned(), LATE_UPLOAD.1.to_owned()))
     } else {
-        mismatch(&document, &stored)
+        match mismatch(&document, &stored) {
+            Some(mismatch) => Some(mismatch),
+            None => content_mismatch(app, key, &document.content_type).await?,
+        }
     };
     let (template, action) = match outcome {
         None => {

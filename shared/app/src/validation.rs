@@ -152,6 +152,90 @@ pub fn file_name(raw: &str) -> Result<String, AppError> {
     })
 }
 
+/// How many leading bytes [`signature_mismatch`] reads of a stored file of `content_type`: a
+/// package's (DOCX, XLSX) first entries' names need more than a magic number.
+pub fn signature_prefix_bytes(content_type: &str) -> u64 {
+    match content_type {
+        DOCX | XLSX => 64 * 1024,
+        _ => 16,
+    }
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Why a stored file's first bytes (`head`, at least [`signature_prefix_bytes`] of them when the
+/// file is that long) are not a file of its declared `content_type`: in English and in Chinese.
+/// PDF starts `%PDF-`, PNG `89 50 4E 47 0D 0A 1A 0A`, JPEG `FF D8 FF`; DOCX and XLSX are ZIP
+/// packages (`50 4B 03 04`, ISO/IEC 29500-2 Open Packaging) holding `[Content_Types].xml` and a
+/// `word/` (DOCX) or `xl/` (XLSX) part among their first entries. The same rule as the pages'
+/// (`web/src/lib/files.ts`), applied to what was actually stored.
+pub fn signature_mismatch(content_type: &str, head: &[u8]) -> Option<(String, String)> {
+    let (label, magic, shown): (&str, &[u8], &str) = match content_type {
+        "application/pdf" => ("PDF", b"%PDF-", "“%PDF-”"),
+        "image/png" => ("PNG", b"\x89PNG\r\n\x1a\n", "89 50 4E 47 0D 0A 1A 0A"),
+        "image/jpeg" => ("JPEG", b"\xff\xd8\xff", "FF D8 FF"),
+        DOCX => ("DOCX", b"PK\x03\x04", "50 4B 03 04（ZIP）"),
+        XLSX => ("XLSX", b"PK\x03\x04", "50 4B 03 04（ZIP）"),
+        _ => return None,
+    };
+    let refused = |why: &str| {
+        Some((
+            format!("the stored file is not a {label} file: {why}"),
+            format!(
+                "文件内容与类型不符：不是 {label} 文件（{label} 文件以 {shown} 开头），请上传真正的 {label} 文件，不要只改扩展名"
+            ),
+        ))
+    };
+    if !head.starts_with(magic) {
+        return refused("its first bytes are not the type's signature");
+    }
+    let part = match content_type {
+        DOCX => "word/",
+        XLSX => "xl/",
+        _ => return None,
+    };
+    let names = zip_entry_names(head);
+    if !names.iter().any(|name| name == "[Content_Types].xml") {
+        return refused("a ZIP without [Content_Types].xml among its first entries");
+    }
+    if !names.iter().any(|name| name.starts_with(part)) {
+        return refused(&format!(
+            "a package without a {part} part among its first entries"
+        ));
+    }
+    None
+}
+
+/// The names of the ZIP local file headers (`PK\x03\x04`, APPNOTE 4.3.7) found in `bytes`: every
+/// occurrence is read, since an entry written with a data descriptor does not say where the next
+/// one starts. A name that is not UTF-8 or runs past `bytes` is skipped.
+fn zip_entry_names(bytes: &[u8]) -> Vec<String> {
+    const HEADER: usize = 30;
+    let mut names = Vec::new();
+    let mut at = 0;
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|rest| rest.windows(4).position(|window| window == b"PK\x03\x04"))
+    {
+        let start = at + found;
+        at = start + 4;
+        let field = |offset: usize| {
+            bytes
+                .get(start + offset..start + offset + 2)
+                .map(|pair| usize::from(u16::from_le_bytes([pair[0], pair[1]])))
+        };
+        let Some(length) = field(26) else { break };
+        if let Some(name) = bytes
+            .get(start + HEADER..start + HEADER + length)
+            .and_then(|name| std::str::from_utf8(name).ok())
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
 /// The evidence types, as [`AppError::UnsupportedDocumentType`] names them.
 pub const DOCUMENT_TYPE_NAMES: &str = "PDF / JPEG / PNG / DOCX / XLSX";
 
@@ -257,6 +341,60 @@ mod tests {
             document_type("application/pdf", "noextension"),
             Err(AppError::ExtensionMismatch { .. })
         ));
+    }
+
+    /// A ZIP's local file header for an entry `name` (stored, empty), as packages start.
+    fn zip_entry(name: &str) -> Vec<u8> {
+        let mut entry = b"PK\x03\x04".to_vec();
+        entry.extend([20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        entry.extend([0; 12]);
+        entry.extend(u16::try_from(name.len()).unwrap().to_le_bytes());
+        entry.extend([0, 0]);
+        entry.extend(name.as_bytes());
+        entry
+    }
+
+    #[test]
+    fn stored_files_must_carry_their_types_signature() {
+        assert_eq!(
+            signature_mismatch("application/pdf", b"%PDF-1.7\n..."),
+            None
+        );
+        let (_, zh) = signature_mismatch("application/pdf", b"<html>not a pdf").unwrap();
+        assert!(zh.contains("不是 PDF 文件"), "{zh}");
+        assert_eq!(
+            signature_mismatch("image/png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            None
+        );
+        assert!(signature_mismatch("image/png", b"\xff\xd8\xff\xe0").is_some());
+        assert_eq!(
+            signature_mismatch("image/jpeg", b"\xff\xd8\xff\xe0\0\x10JFIF"),
+            None
+        );
+        assert!(signature_mismatch("image/jpeg", b"%PDF-1.4").is_some());
+        assert!(signature_mismatch("image/jpeg", b"").is_some());
+
+        let docx = [
+            zip_entry("[Content_Types].xml"),
+            zip_entry("_rels/.rels"),
+            zip_entry("word/document.xml"),
+        ]
+        .concat();
+        let xlsx = [
+            zip_entry("[Content_Types].xml"),
+            zip_entry("xl/workbook.xml"),
+        ]
+        .concat();
+        assert_eq!(signature_mismatch(DOCX, &docx), None);
+        assert_eq!(signature_mismatch(XLSX, &xlsx), None);
+        // A workbook named .docx, a plain ZIP, a text file: refused.
+        assert!(signature_mismatch(DOCX, &xlsx).is_some());
+        assert!(signature_mismatch(XLSX, &docx).is_some());
+        assert!(signature_mismatch(DOCX, &zip_entry("notes.txt")).is_some());
+        assert!(signature_mismatch(DOCX, b"plain text").is_some());
+        // A header cut short by the prefix read does not panic.
+        assert!(signature_mismatch(DOCX, &docx[..docx.len() - 5]).is_some());
+        assert_eq!(signature_prefix_bytes(DOCX), 65536);
     }
 
     #[test]

@@ -1049,6 +1049,50 @@ fn attachment_body(content: &[u8]) -> Value {
 }
 
 #[tokio::test]
+async fn minutes_whose_content_is_not_a_pdf_are_refused_like_evidence() {
+    let h = Harness::new();
+    applications_in(&h, 1, ApplicationState::Candidate).await;
+    let at = china_time(2026, 9, 20, 10, 0);
+    let minutes = b"PK\x03\x04 a zip renamed minutes.pdf";
+    let (status, declared) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/minutes",
+            Some(COMMITTEE),
+            Some(&attachment_body(minutes).to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(status, 201, "{declared}");
+    let key = h.upload(&declared["upload"], minutes);
+    award_app::events::object_created(&h.app, s3_event(&key, minutes.len()), at)
+        .await
+        .unwrap();
+    let id: ulid::Ulid = declared["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let stored = award_app::store::load::<award_app::model::Attachment>(
+        h.table.as_ref(),
+        &award_app::keys::attachment(id),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .record;
+    assert_eq!(stored.status, award_app::model::DocumentStatus::Rejected);
+    assert!(
+        stored
+            .rejection_reason
+            .as_deref()
+            .unwrap()
+            .contains("not a PDF file"),
+        "{stored:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_by_the_office() {
     let h = Harness::new();
     let apps = applications_in(&h, 2, ApplicationState::Candidate).await;

@@ -286,6 +286,55 @@ async fn an_upload_that_differs_from_its_declaration_is_rejected_with_a_reason()
 }
 
 #[tokio::test]
+async fn a_file_whose_content_is_not_its_declared_type_is_refused_on_the_server() {
+    // A text file renamed `.pdf`, declared and uploaded exactly as declared (size, type and
+    // SHA-256 all match): only its first bytes give it away, and the server reads them.
+    let h = Harness::new();
+    let content = b"<html>this is a web page saved as .pdf</html>";
+    let (application, document, key) = uploaded(&h, content).await;
+    let report = events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1, "{report:?}");
+    let checked = document_status(&h, &application, &document).await;
+    assert_eq!(checked["status"], "rejected", "{checked}");
+    assert!(
+        checked["rejection_reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a PDF file"),
+        "{checked}"
+    );
+    assert!(
+        h.blobs.head(&key).await.unwrap().is_none(),
+        "the refused object is removed"
+    );
+    h.deliver_stream(now()).await.unwrap();
+    assert!(
+        h.mails()
+            .iter()
+            .any(|(_, subject, body)| subject.contains("材料未通过核验")
+                && body.contains("不是 PDF 文件")),
+        "{:?}",
+        h.mails()
+    );
+}
+
+#[tokio::test]
+async fn a_real_pdf_is_received() {
+    let h = Harness::new();
+    let content = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj";
+    let (application, document, key) = uploaded(&h, content).await;
+    events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        document_status(&h, &application, &document).await["status"],
+        "received"
+    );
+}
+
+#[tokio::test]
 async fn a_rejected_upload_is_deleted_and_redelivery_sends_no_second_notice() {
     let content = b"%PDF-1.7 declared";
     let (h, blobs, _scratch, application, document, key) =

@@ -33,7 +33,6 @@ pub async fn table_contract(table: Arc<dyn Table>, prefix: &str) {
     missing_get_is_none(t, prefix).await;
     put_round_trips_every_attribute_type(t, prefix).await;
     not_exists_guards_creation(t, prefix).await;
-    an_applied_transaction_sent_again_succeeds(t, prefix).await;
     failing_transaction_writes_nothing(t, prefix).await;
     version_equals_guards_updates(t, prefix).await;
     exists_guards(t, prefix).await;
@@ -201,45 +200,6 @@ async fn not_exists_guards_creation(table: &dyn Table, prefix: &str) {
         Some(first),
         "a failed NotExists put must leave the first item"
     );
-}
-
-/// DynamoDB's `ClientRequestToken` promise, kept by `Table::commit` on every adapter: a
-/// transaction sent again after it was applied (its response lost, the SDK's retry) answers `Ok`
-/// and writes nothing more, although its own conditions no longer hold.
-async fn an_applied_transaction_sent_again_succeeds(table: &dyn Table, prefix: &str) {
-    let pk = format!("{prefix}#AGAIN");
-    transact_ok(
-        table,
-        vec![put(
-            item(&pk, "DOC", &[(VERSION, n(1)), ("state", s("draft"))]),
-            Condition::NotExists,
-        )],
-        "seed",
-    )
-    .await;
-    let next = item(&pk, "DOC", &[(VERSION, n(2)), ("state", s("submitted"))]);
-    let audit = item(&pk, "AUDIT#1", &[(VERSION, n(1)), ("action", s("submit"))]);
-    let writes = vec![
-        put(next.clone(), Condition::VersionEquals(1)),
-        put(audit.clone(), Condition::NotExists),
-    ];
-    transact_ok(table, writes.clone(), "the first send").await;
-    transact_ok(table, writes, "the same transaction again").await;
-    assert_eq!(get(table, &Key::new(&pk, "DOC")).await, Some(next));
-    assert_eq!(get(table, &Key::new(&pk, "AUDIT#1")).await, Some(audit));
-    // Another writer's transaction on the same versions is still refused: only the identical
-    // one is recognised.
-    expect_condition_failed(
-        table,
-        vec![put(
-            item(&pk, "DOC", &[(VERSION, n(2)), ("state", s("withdrawn"))]),
-            Condition::VersionEquals(1),
-        )],
-        0,
-        &Key::new(&pk, "DOC"),
-        "a different write on the same version",
-    )
-    .await;
 }
 
 async fn failing_transaction_writes_nothing(table: &dyn Table, prefix: &str) {

@@ -387,28 +387,37 @@ pub trait Table: Send + Sync {
     ///
     /// * `Throttled` (nothing written): the same transaction again after a back-off with full
     ///   jitter ([`COMMIT_ATTEMPTS`] in all, from [`COMMIT_BACKOFF`], doubling);
-    /// * `Unavailable` (the outcome unknown) or `ConditionFailed`: did this very transaction land?
-    ///   Its first put with a condition is read back; stored exactly as written (its version, its
-    ///   timestamps, its ids), the transaction was applied — a lost response, or a retry of an
-    ///   applied write failing its own condition — and the answer is `Ok`. Otherwise a
-    ///   `ConditionFailed` stands, and an `Unavailable` is retried like `Throttled`. The same
-    ///   transaction is sent each time, so the AWS adapter's `ClientRequestToken` (derived from its
-    ///   content) lets DynamoDB absorb a retry of an applied one within its 10 minutes.
+    /// * `Unavailable` (the outcome unknown): did this very transaction land? Every put it makes
+    ///   under a condition is read back; all stored exactly as written (their versions, the ids
+    ///   and instants of the command) means it was applied and the answer is `Ok`. Otherwise the
+    ///   same transaction is sent again like a throttled one — the AWS adapter's
+    ///   `ClientRequestToken` (derived from its content) lets DynamoDB absorb it if it had landed
+    ///   after all, and a store without tokens answers `ConditionFailed`, which after such an
+    ///   unknown outcome is read back the same way before it is believed.
     ///
-    /// Errors: the last attempt's. A transaction with no conditional put (deletes, checks) cannot be
-    /// recognised and keeps its error.
+    /// A `ConditionFailed` with no unknown outcome before it is the answer: two callers can build
+    /// the same item at the same instant, so only a caller that lost its own answer reads back.
+    /// Errors: the last attempt's.
     async fn commit(&self, transaction: Transaction) -> Result<(), TableError> {
         let mut attempt = 1;
+        let mut outcome_unknown = false;
         loop {
             match self.transact_items(transaction.clone()).await {
                 Ok(()) => return Ok(()),
-                Err(error @ (TableError::ConditionFailed { .. } | TableError::Unavailable(_))) => {
+                Err(error @ TableError::ConditionFailed { .. }) => {
+                    if outcome_unknown && applied(self, &transaction).await {
+                        return Ok(());
+                    }
+                    return Err(error);
+                }
+                Err(error @ TableError::Unavailable(_)) => {
                     if applied(self, &transaction).await {
                         return Ok(());
                     }
-                    if !matches!(error, TableError::Unavailable(_)) || attempt >= COMMIT_ATTEMPTS {
+                    if attempt >= COMMIT_ATTEMPTS {
                         return Err(error);
                     }
+                    outcome_unknown = true;
                 }
                 Err(TableError::Throttled(_)) if attempt < COMMIT_ATTEMPTS => {}
                 Err(error) => return Err(error),
@@ -441,25 +450,34 @@ fn commit_backoff(attempt: u32) -> std::time::Duration {
     std::time::Duration::from_millis(random % millis.saturating_add(1))
 }
 
-/// Whether `transaction` is in the table as written: its first put with a condition (a new item,
-/// or the next version of one) is stored exactly. Items carry their version and the instants and
-/// ids of the command that wrote them, so another transaction cannot have stored the same one. A
-/// failed read answers `false`: the caller keeps its error or tries again.
+/// Whether `transaction` is in the table as written: every put it makes under a condition (a new
+/// item, or the next version of one) is stored exactly. Its items carry their versions and the ids
+/// and instants of the command that built them (its audit record's key is a fresh ULID), so another
+/// transaction cannot have stored them all. A transaction without such a put cannot be recognised;
+/// a failed read answers `false`: the caller keeps its error or tries again.
 async fn applied<T: Table + ?Sized>(table: &T, transaction: &Transaction) -> bool {
-    let witness = transaction.writes().iter().find_map(|write| match write {
-        Write::Put {
+    let mut witnesses: Vec<(Key, &Item)> = Vec::new();
+    for write in transaction.writes() {
+        if let Write::Put {
             item,
             condition: Condition::NotExists | Condition::VersionEquals(_),
-        } => Some(item),
-        _ => None,
-    });
-    let Some(item) = witness else {
+        } = write
+        {
+            let Ok(key) = key_of(item) else {
+                return false;
+            };
+            witnesses.push((key, item));
+        }
+    }
+    if witnesses.is_empty() {
         return false;
-    };
-    let Ok(key) = key_of(item) else {
-        return false;
-    };
-    matches!(table.get(&key).await, Ok(Some(stored)) if stored == *item)
+    }
+    for (key, item) in witnesses {
+        if !matches!(table.get(&key).await, Ok(Some(stored)) if stored == *item) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The `PK`/`SK` of an item.
@@ -587,6 +605,8 @@ mod commit_tests {
         script: Mutex<Vec<(bool, Option<TableError>)>>,
         items: Mutex<Vec<Item>>,
         calls: Mutex<u32>,
+        /// Reads still to fail (the table down for them too).
+        failing_gets: Mutex<u32>,
     }
 
     impl Scripted {
@@ -596,6 +616,7 @@ mod commit_tests {
                 script: Mutex::new(script.into_iter().rev().collect()),
                 items: Mutex::new(Vec::new()),
                 calls: Mutex::new(0),
+                failing_gets: Mutex::new(0),
             }
         }
     }
@@ -603,6 +624,13 @@ mod commit_tests {
     #[async_trait]
     impl Table for Scripted {
         async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+            {
+                let mut failing = self.failing_gets.lock().unwrap_or_else(|e| e.into_inner());
+                if *failing > 0 {
+                    *failing -= 1;
+                    return Err(TableError::Unavailable("down".into()));
+                }
+            }
             let items = self.items.lock().unwrap_or_else(|e| e.into_inner());
             Ok(items
                 .iter()
@@ -693,17 +721,52 @@ mod commit_tests {
 
     #[tokio::test]
     async fn a_retry_failing_its_own_condition_recognises_its_write() {
-        // The SDK retried after a lost response and the store, which has no request token,
-        // refused the applied write's condition.
-        let table = Scripted::new(vec![(true, Some(condition_failed()))]);
+        // The first send landed but its answer was lost, and the table could not be read then
+        // either; the second send, to a store without request tokens, fails its own condition.
+        let table = Scripted::new(vec![
+            (true, Some(TableError::Unavailable("reset".into()))),
+            (false, Some(condition_failed())),
+        ]);
+        *table.failing_gets.lock().unwrap() = 1;
         table.transact(vec![audit_write()]).await.unwrap();
-        // Another writer's item under the key: the condition failure stands.
-        let other = Scripted::new(vec![(false, Some(condition_failed()))]);
-        let error = other.transact(vec![audit_write()]).await.unwrap_err();
+        assert_eq!(*table.calls.lock().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_condition_failure_without_a_lost_answer_stands_even_on_an_identical_item() {
+        // Two callers built the same item at the same instant; the loser is told so.
+        let table = Scripted::new(vec![(true, Some(condition_failed()))]);
+        let error = table.transact(vec![audit_write()]).await.unwrap_err();
         assert!(
             matches!(error, TableError::ConditionFailed { .. }),
             "{error}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_is_recognised_only_when_every_conditional_put_is_stored() {
+        let mut other = Item::default();
+        other.insert(PK.into(), AttributeValue::S("APP#1".into()));
+        other.insert(SK.into(), AttributeValue::S("AUDIT#2".into()));
+        let second = Write::Put {
+            item: other,
+            condition: Condition::NotExists,
+        };
+        // Only the first put is in the table (another writer's identical item): not ours.
+        let table = Scripted::new(
+            (0..COMMIT_ATTEMPTS)
+                .map(|_| (false, Some(TableError::Unavailable("reset".into()))))
+                .collect(),
+        );
+        if let Write::Put { item, .. } = audit_write() {
+            table.items.lock().unwrap().push(item);
+        }
+        let error = table
+            .transact(vec![audit_write(), second])
+            .await
+            .unwrap_err();
+        assert!(matches!(error, TableError::Unavailable(_)), "{error}");
+        assert_eq!(*table.calls.lock().unwrap(), COMMIT_ATTEMPTS);
     }
 
     #[test]

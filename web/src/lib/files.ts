@@ -1,8 +1,8 @@
 // What the server accepts as evidence and as an objection's file (shared/app/src/validation.rs
 // `DOCUMENT_TYPES`, usecases/attachments.rs), checked before anything is hashed or declared so a
 // person hears at once why a file is refused. The server checks the declaration again (size,
-// type and extension) and the stored object against it (size, SHA-256); only the browser looks
-// at the content's first bytes.
+// type and extension) and the stored object against it (size, SHA-256, and its first bytes by
+// the same signatures: shared/app/src/validation.rs `signature_mismatch`).
 
 /** Evidence types and their extensions (PDF, JPEG, PNG, DOCX, XLSX). */
 export const EVIDENCE_TYPES: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -100,7 +100,7 @@ export async function contentProblem(file: Blob & { name: string }, contentType:
 }
 
 /** The help text beside an upload: what the browser checks before uploading and what the server
- * checks after (not the content's signature). `maxBytes` when the page knows the limit. */
+ * checks again after. `maxBytes` when the page knows the limit. */
 export function uploadChecksHint(
   types: ReadonlyArray<readonly [string, readonly string[]]> = EVIDENCE_TYPES,
   maxBytes?: number,
@@ -109,7 +109,7 @@ export function uploadChecksHint(
   const size = maxBytes === undefined ? '文件不为空' : `文件不为空且不超过 ${formatBytes(maxBytes)}`
   return (
     `接受 ${labels} 文件。上传前，浏览器检查：扩展名与文件类型一致，${size}，文件开头的格式标识与类型相符（如 PDF 文件以“%PDF-”开头），并计算文件的 SHA-256 校验值。` +
-    '上传后，服务器核对文件大小、声明的文件类型和 SHA-256 校验值，不检查文件内容的格式标识。'
+    '上传后，服务器再次核对文件大小、声明的文件类型、SHA-256 校验值和文件开头的格式标识，不符的文件不予接收。'
   )
 }
 
