@@ -78,6 +78,45 @@ fi
 echo "test: moto's server is up at $moto_url"
 
 export MOTO_URL="$moto_url"
+
+# ── the fault-injection proxy in front of moto (scripts/fault-proxy.py, standard library only) ──
+# The `aws faults` step runs the moto scenarios with the App's clients going through it: 5 % of
+# calls answered with the errors AWS sends (throttling, 5xx, S3 SlowDown, SES Throttling) and 5 %
+# of responses lost after moto applied them; seeded, so a run can be replayed (FAULT_SEED).
+fault_pid=""
+stop_faults() {
+  if [[ -n "$fault_pid" ]] && kill -0 "$fault_pid" 2>/dev/null; then
+    kill "$fault_pid" 2>/dev/null || true
+    wait "$fault_pid" 2>/dev/null || true
+  fi
+}
+.venv-moto/bin/python scripts/fault-proxy.py --upstream "$moto_url" --host 127.0.0.1 \
+  --port-file "$work/fault.port" --seed "${FAULT_SEED:-1}" --rate "${FAULT_RATE:-0.05}" \
+  --lost-rate "${FAULT_LOST_RATE:-0.05}" --stats-file "$work/fault-stats.json" \
+  >"$work/fault.log" 2>&1 &
+fault_pid=$!
+trap 'stop_faults; stop_moto' EXIT
+fault_url=""
+for _ in $(seq 300); do
+  if ! kill -0 "$fault_pid" 2>/dev/null; then
+    echo "test: the fault-injection proxy exited before it was ready:" >&2
+    cat "$work/fault.log" >&2
+    exit 1
+  fi
+  if [[ -s "$work/fault.port" ]]; then
+    fault_url="http://127.0.0.1:$(tr -d '[:space:]' <"$work/fault.port")"
+    break
+  fi
+  sleep 0.1
+done
+if [[ -z "$fault_url" ]]; then
+  echo "test: the fault-injection proxy did not start within 30 s" >&2
+  exit 1
+fi
+echo "test: the fault-injection proxy is up at $fault_url (seed ${FAULT_SEED:-1})"
+# Named apart from FAULT_PROXY_URL (which turns faults on in the moto scenarios), so a custom
+# command can opt in: scripts/test.sh bash -c 'FAULT_PROXY_URL=$FAULT_PROXY_AT cargo test …'.
+export FAULT_PROXY_AT="$fault_url"
 # Dummy credentials, so nothing under test can reach a real AWS account; SES exists in us-east-1.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
@@ -95,7 +134,7 @@ stop_smtp() {
     wait "$smtp_pid" 2>/dev/null || true
   fi
 }
-trap 'stop_smtp; stop_moto' EXIT
+trap 'stop_smtp; stop_faults; stop_moto' EXIT
 mkdir -p "$work/smtp-sink"
 .venv-smtp/bin/python scripts/smtp-server.py --host 127.0.0.1 --port-file "$work/smtp.port" \
   --sink "$work/smtp-sink" >"$work/smtp.log" 2>&1 &
@@ -148,6 +187,13 @@ if [[ $# -gt 0 ]]; then
 else
   # --no-fail-fast: a failing test binary must not hide the results of the others.
   run_step "cargo test" cargo test --workspace --no-fail-fast
+  # The moto scenarios again, the functions' calls through the fault-injection proxy; the same
+  # assertions must hold (docs/ARCHITECTURE.md, "When AWS misbehaves").
+  run_step "aws faults" env FAULT_PROXY_URL="$fault_url" cargo test -p award-e2e --test aws_moto
+  run_step "fault proxy self-test" .venv-moto/bin/python scripts/fault-proxy-selftest.py --upstream "$moto_url"
+  if curl -sf -o "$work/fault-stats.json" "$fault_url/__fault-proxy/stats"; then
+    echo "test: what the fault-injection proxy did: $(head -c 3000 "$work/fault-stats.json")"
+  fi
   for script in "${steps[@]}"; do
     run_step "$script" bash "$script"
   done

@@ -373,6 +373,12 @@ app_errors! {
         "{year}年的节假日安排已用于公示期计算，不能更正。";
 
     // --- our side ---
+    /// A service behind the function stayed throttled or unanswering through the retries
+    /// (`Table::commit`, the SDK's): answered 503 with `Retry-After`, never `internal`. A write
+    /// whose outcome stayed unknown is answered so too: a repeat of the request is safe, since the
+    /// stages refuse to do anything twice.
+    ServiceBusy { service: &'static str, detail: String } => 503, "service_busy",
+        "{service} is busy: {detail}", "系统繁忙，请稍后重试。";
     Table { source: TableError } => 500, "internal", "table: {source}", "系统内部错误，请稍后重试。";
     Blobs { source: BlobError } => 500, "internal", "evidence storage: {source}", "系统内部错误，请稍后重试。";
     Mail { source: MailError } => 500, "internal", "mail: {source}", "系统内部错误，请稍后重试。";
@@ -383,6 +389,10 @@ app_errors! {
     RecordsFailed { failed: usize } => 500, "internal",
         "{failed} of the event's records failed and will be retried", "系统内部错误，请稍后重试。";
 }
+
+/// What `Retry-After` asks of a client told `service_busy`: the retries inside the function took
+/// up to a second; a few more let DynamoDB's or S3's adaptive capacity catch up.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -513,11 +523,16 @@ impl AppError {
 
     /// The English message; internal details stay in the logs, never in a response.
     pub fn message(&self) -> String {
-        if self.status() >= 500 {
-            "internal error; please retry later".into()
-        } else {
-            self.to_string()
+        match self.status() {
+            503 => "the service is busy; please retry later".into(),
+            status if status >= 500 => "internal error; please retry later".into(),
+            _ => self.to_string(),
         }
+    }
+
+    /// Seconds a client should wait before it retries (`Retry-After`), for a busy service.
+    pub fn retry_after_seconds(&self) -> Option<u32> {
+        matches!(self, Self::ServiceBusy { .. }).then_some(RETRY_AFTER_SECONDS)
     }
 
     pub fn body(&self) -> ErrorBody {
@@ -532,13 +547,25 @@ impl AppError {
 
 impl From<TableError> for AppError {
     fn from(source: TableError) -> Self {
-        Self::Table { source }
+        match source {
+            TableError::Throttled(detail) | TableError::Unavailable(detail) => Self::ServiceBusy {
+                service: "table",
+                detail,
+            },
+            source => Self::Table { source },
+        }
     }
 }
 
 impl From<BlobError> for AppError {
     fn from(source: BlobError) -> Self {
-        Self::Blobs { source }
+        match source {
+            BlobError::Unavailable(detail) => Self::ServiceBusy {
+                service: "evidence storage",
+                detail,
+            },
+            source => Self::Blobs { source },
+        }
     }
 }
 

@@ -69,10 +69,16 @@ pub async fn handle(app: &App, request: Request, now: DateTime<Utc>) -> Response
             }
             let status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            json_response(
+            let mut response = json_response(
                 status,
                 serde_json::to_value(error.body()).unwrap_or_default(),
-            )
+            );
+            if let Some(seconds) = error.retry_after_seconds() {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
         }
     }
 }

@@ -702,6 +702,11 @@ pub struct Notice {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
     pub message_id: Option<String>,
+    /// Sends whose outcome was never confirmed: SES took the request but its answer was lost, or a
+    /// claim was taken over from a sender that died. A later send may deliver a second copy, and
+    /// is logged as such (`notices::POSSIBLE_DUPLICATE_LOG_MARKER`).
+    #[serde(default)]
+    pub unconfirmed_sends: u32,
 }
 
 impl Record for Notice {

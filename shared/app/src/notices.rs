@@ -38,6 +38,12 @@ pub const STALE_CLAIM: Duration = Duration::minutes(15);
 /// log group counts the lines containing it (metric `NoticesFailed`), and an alarm fires on any.
 pub const NOTICE_FAILED_LOG_MARKER: &str = "award_notice_failed";
 
+/// The word of the line logged when a notice is sent again after a send whose outcome was never
+/// confirmed (`MailError::Unconfirmed`, or a claim taken over from a sender that died): the one
+/// case in which a recipient may get two copies, counted by the template's `NoticesPossiblyTwice`
+/// metric instead of passing for a routine retry.
+pub const POSSIBLE_DUPLICATE_LOG_MARKER: &str = "award_notice_possibly_twice";
+
 /// The write that owes `to` the email of `kind` rendered with `data` (plus `to`'s salutation);
 /// `application_id` names the application it is about, if any. Recipients are resolved to an
 /// [`Addressee`] in one place, `recipients`.
@@ -68,6 +74,7 @@ pub fn owe(
         last_error: None,
         sent_at: None,
         message_id: None,
+        unconfirmed_sends: 0,
     })
 }
 
@@ -138,6 +145,10 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
     }
 
     let mut notice = loaded.record;
+    if notice.status == NoticeStatus::Sending {
+        // A claim taken over from a sender that died: it may have sent before it died.
+        notice.unconfirmed_sends += 1;
+    }
     notice.status = NoticeStatus::Sending;
     notice.claimed_at = Some(now);
     let claimed = app
@@ -172,6 +183,14 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
     notice.attempts += 1;
     let outcome = match sent {
         Ok(message_id) => {
+            if notice.unconfirmed_sends > 0 {
+                tracing::warn!(
+                    notice = %notice.id,
+                    unconfirmed_sends = notice.unconfirmed_sends,
+                    %message_id,
+                    "{POSSIBLE_DUPLICATE_LOG_MARKER}: sent after a send whose outcome was never confirmed; the recipient may hold two copies"
+                );
+            }
             notice.status = NoticeStatus::Sent;
             notice.sent_at = Some(now);
             notice.message_id = Some(message_id);
@@ -185,6 +204,15 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             Delivery::GaveUp(reason)
         }
         Err(error) => {
+            if matches!(
+                &error,
+                AppError::Mail {
+                    source: award_ports::MailError::Unconfirmed(_)
+                }
+            ) {
+                // SES may hold it: the next send is counted as a possible second copy.
+                notice.unconfirmed_sends += 1;
+            }
             tracing::warn!(notice = %notice.id, attempts = notice.attempts, %error, "notice send failed; released");
             notice.status = NoticeStatus::Pending;
             notice.next_attempt_after = Some(now + backoff(notice.attempts));
@@ -193,11 +221,19 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             Delivery::Retrying(error.to_string())
         }
     };
-    // If this write fails after a send, the claim goes stale and a later redrive sends again
-    // (docs/ARCHITECTURE.md, "The outbox's guarantees").
-    app.table
+    // `Table::commit` retries a throttled mark and recognises one whose answer was lost. If it
+    // still fails after a send, the claim goes stale and a later redrive sends again, counted as
+    // possibly twice (docs/ARCHITECTURE.md, "The outbox's guarantees").
+    if let Err(error) = app
+        .table
         .transact(vec![store::replace(&notice, claimed_version)?])
-        .await?;
+        .await
+    {
+        if let Some(message_id) = &notice.message_id {
+            tracing::error!(notice = %notice.id, %message_id, %error, "a sent notice could not be marked sent");
+        }
+        return Err(error.into());
+    }
     Ok(outcome)
 }
 

@@ -229,6 +229,77 @@ impl award_ports::Table for LaggingIndex {
     }
 }
 
+/// A table whose transactions DynamoDB keeps throttling (cancelled with `ThrottlingError`
+/// reasons); reads work. Counts the transactions sent.
+struct Throttling(
+    std::sync::Arc<award_embedded::EmbeddedTable>,
+    std::sync::atomic::AtomicU32,
+);
+
+#[async_trait::async_trait]
+impl award_ports::Table for Throttling {
+    async fn get(
+        &self,
+        key: &award_ports::Key,
+    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
+        self.0.get(key).await
+    }
+
+    async fn query(
+        &self,
+        query: &award_ports::Query,
+    ) -> Result<award_ports::Page, award_ports::TableError> {
+        self.0.query(query).await
+    }
+
+    async fn transact_items(
+        &self,
+        _: award_ports::Transaction,
+    ) -> Result<(), award_ports::TableError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err(award_ports::TableError::Throttled(
+            "TransactionCanceledException [ThrottlingError]".into(),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_table_is_a_busy_service_with_retry_after_and_nothing_written() {
+    let mut h = Harness::new();
+    h.open_cycle().await;
+    let throttling = std::sync::Arc::new(Throttling(
+        h.table.clone(),
+        std::sync::atomic::AtomicU32::new(0),
+    ));
+    h.app.table = throttling.clone();
+    let before = h.last_sequence();
+    let event: Value = serde_json::from_str(&api_gateway_event(
+        "POST",
+        "/applications",
+        Some(ALICE),
+        Some(&application_body(1)),
+        "$default",
+    ))
+    .unwrap();
+    let response = award_app::http::handle_event(&h.app, event, now()).await;
+    assert_eq!(response.status_code, 503);
+    assert_eq!(response.headers["retry-after"], "2");
+    let body: Value = match response.body {
+        Some(aws_lambda_events::encodings::Body::Text(text)) => {
+            serde_json::from_str(&text).unwrap()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(body["code"], "service_busy", "{body}");
+    assert_eq!(body["message_zh"], "系统繁忙，请稍后重试。");
+    // Retried with back-off inside the function before it gave up; nothing landed.
+    assert_eq!(
+        throttling.1.load(std::sync::atomic::Ordering::SeqCst),
+        award_ports::table::COMMIT_ATTEMPTS
+    );
+    assert_eq!(h.last_sequence(), before);
+}
+
 #[tokio::test]
 async fn the_biennial_rule_holds_even_when_the_listing_lags() {
     let mut h = Harness::new();

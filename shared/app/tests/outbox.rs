@@ -34,6 +34,57 @@ impl Mail for RefusingMail {
     }
 }
 
+/// SES took the request but the answer was lost: the first send reports `Unconfirmed` (the
+/// message may well be delivered), later ones succeed. Counts the sends.
+#[derive(Default)]
+struct LosingAnswerMail {
+    sends: AtomicUsize,
+}
+
+#[async_trait]
+impl Mail for LosingAnswerMail {
+    async fn send(&self, _email: &Email) -> Result<String, MailError> {
+        match self.sends.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(MailError::Unconfirmed(
+                "dispatch failure: connection closed before message completed".into(),
+            )),
+            n => Ok(format!("ses-message-{n}")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_send_whose_answer_was_lost_is_retried_by_the_outbox_and_counted_as_possibly_twice() {
+    let mail = Arc::new(LosingAnswerMail::default());
+    let h = Harness::with(None, Some(mail.clone()));
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+
+    let report = h.deliver_stream(now()).await.unwrap();
+    assert_eq!((report.retrying, report.failed), (1, 0), "{report:?}");
+    let [notice] = h.notices().try_into().unwrap();
+    assert_eq!(
+        (notice.status, notice.unconfirmed_sends),
+        (NoticeStatus::Pending, 1),
+        "released with the unconfirmed send on record"
+    );
+    // The outbox's own back-off decides the next send, not an SDK retry in the same breath.
+    events::redrive_pending_notices(&h.app, now())
+        .await
+        .unwrap();
+    assert_eq!(mail.sends.load(Ordering::SeqCst), 1);
+    let later = now() + chrono::Duration::minutes(5);
+    events::redrive_pending_notices(&h.app, later)
+        .await
+        .unwrap();
+    assert_eq!(mail.sends.load(Ordering::SeqCst), 2);
+    let [notice] = h.notices().try_into().unwrap();
+    assert_eq!(notice.status, NoticeStatus::Sent);
+    assert_eq!(notice.message_id.as_deref(), Some("ses-message-1"));
+    assert_eq!(notice.unconfirmed_sends, 1);
+    assert_eq!(notice.attempts, 2);
+}
+
 fn caller(sub: &str, groups: &str) -> Caller {
     Caller::from_claims(&HashMap::from([
         ("sub".to_owned(), sub.to_owned()),

@@ -104,7 +104,7 @@ impl Blobs for S3Blobs {
             {
                 return Ok(None);
             }
-            Err(error) => return Err(backend(error)),
+            Err(error) => return Err(sdk_error(error)),
         };
         let content_length = output
             .content_length()
@@ -148,9 +148,15 @@ impl Blobs for S3Blobs {
             Err(SdkError::ServiceError(context)) if context.raw().status().as_u16() == 416 => {
                 return Ok(Some(Vec::new()));
             }
-            Err(error) => return Err(backend(error)),
+            Err(error) => return Err(sdk_error(error)),
         };
-        let bytes = output.body.collect().await.map_err(backend)?.into_bytes();
+        // The body broke off mid-way: a transient failure like a lost answer.
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| BlobError::Unavailable(full_message(&error)))?
+            .into_bytes();
         // A store that ignores the Range header sends the whole object: keep what was asked for.
         let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
         Ok(Some(bytes[..end].to_vec()))
@@ -167,7 +173,7 @@ impl Blobs for S3Blobs {
             .set_version_id(version_id.map(str::to_owned))
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 }
@@ -216,6 +222,21 @@ fn port_request(
 
 fn backend<E: std::error::Error>(error: E) -> BlobError {
     BlobError::Backend(full_message(&error))
+}
+
+/// The port's error for an S3 call that failed: `503 SlowDown`, any 5xx, no answer, a broken
+/// connection or an unreadable answer is `Unavailable` (retried later); the rest `Backend`.
+fn sdk_error<E: std::error::Error + 'static>(error: SdkError<E>) -> BlobError {
+    let message = full_message(&error);
+    match &error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            BlobError::Unavailable(message)
+        }
+        SdkError::ServiceError(context) if context.raw().status().is_server_error() => {
+            BlobError::Unavailable(message)
+        }
+        _ => BlobError::Backend(message),
+    }
 }
 
 /// Creates a bucket in the client's region (tests and local bootstrap; on AWS the template does it).

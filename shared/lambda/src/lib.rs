@@ -45,7 +45,7 @@ pub fn mail_transport(lookup: &impl Fn(&str) -> Option<String>) -> Result<MailTr
 
 /// The SES adapter on the shared SDK configuration.
 pub fn ses_mail(sdk: &aws_config::SdkConfig) -> Arc<dyn Mail> {
-    Arc::new(SesMail::new(aws_sdk_ses::Client::new(sdk)))
+    Arc::new(SesMail::new(award_aws::ses_client(sdk)))
 }
 
 /// The app over DynamoDB (`TABLE_NAME`), S3 (`BUCKET_NAME`) and SES (`MAIL_FROM`,
@@ -77,7 +77,7 @@ async fn build_aws_app(
     let sdk = sdk_config(None).await;
     Ok(App {
         table: Arc::new(DynamoTable::new(
-            aws_sdk_dynamodb::Client::new(&sdk),
+            award_aws::dynamodb_client(&sdk),
             table_name,
         )),
         blobs: Arc::new(S3Blobs::new(s3_client(&sdk, false), bucket_name)),

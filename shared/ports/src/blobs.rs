@@ -53,6 +53,10 @@ pub enum BlobError {
     Invalid(String),
     #[error("blob backend error: {0}")]
     Backend(String),
+    /// The store is overloaded or did not answer (S3 `503 SlowDown`, a 5xx, a timeout, a broken
+    /// connection): worth retrying later; answered `service_busy`, never `internal`.
+    #[error("blob store unavailable: {0}")]
+    Unavailable(String),
 }
 
 #[async_trait]

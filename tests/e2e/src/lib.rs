@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 pub const DIVISION_CODE: &str = "620602";
 
 /// The subject of the "application received" notice starts with this.
-pub const APPLICATION_RECEIVED_SUBJECT: &str = "武威市人民政府质量奖：申报已受理";
+pub const APPLICATION_RECEIVED_SUBJECT: &str = "武威市人民政府质量奖：申报草稿已创建";
 
-/// The subject of the "document received" notice.
-pub fn document_received_subject(file_name: &str) -> String {
-    format!("武威市人民政府质量奖：材料已接收（{file_name}）")
+/// The subject of the "document received" notice: the organisation, then the file.
+pub fn document_received_subject(organisation_name: &str, file_name: &str) -> String {
+    format!("武威市人民政府质量奖：材料已接收：{organisation_name}（{file_name}）")
 }
 
 /// A valid USCC registered in Wuwei, from a 9-character organisation code; the check character is
@@ -180,6 +180,7 @@ pub const DISPUTED_ITEM: &str = "4.1.2";
 /// `expert_assigned`, `consensus_requested`, `shortlisted`, `not_shortlisted`, `candidate_listed`,
 /// `not_selected`). An expert's assignment starts with this and names the organisation.
 pub const DOCUMENT_REVIEW_ASSIGNED: &str = "武威市人民政府质量奖：评审任务（资料评审）";
+/// The start of the `consensus_requested` subject; the organisation's name follows.
 pub const DOCUMENT_REVIEW_CONSENSUS_REQUESTED: &str =
     "武威市人民政府质量奖：请组织合议（资料评审）";
 /// The subject of `shortlisted` for `organisation_name` (Art. 11(5)).
@@ -476,10 +477,14 @@ pub fn publicity_closed_subject(organisation_name: &str) -> String {
 pub fn objection_pending_subject(organisation_name: &str) -> String {
     format!("武威市人民政府质量奖：公示期满但异议尚未处理：{organisation_name}")
 }
-pub fn objection_answered_subject(receipt: &str) -> String {
-    format!("武威市人民政府质量奖：异议处理结果（受理编号 {receipt}）")
+pub fn objection_answered_subject(organisation_name: &str, receipt: &str) -> String {
+    format!("武威市人民政府质量奖：公示异议处理结果：{organisation_name}（受理编号 {receipt}）")
 }
+/// The start of the `awarded` subject; the organisation's name follows.
 pub const AWARDED: &str = "武威市人民政府质量奖：荣获武威市人民政府质量奖";
+pub fn awarded_subject(organisation_name: &str) -> String {
+    format!("{AWARDED}：{organisation_name}")
+}
 pub fn reward_payable_subject(organisation_name: &str) -> String {
     format!("武威市人民政府质量奖：请拨付质量奖奖金：{organisation_name}")
 }

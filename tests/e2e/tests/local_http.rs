@@ -6,18 +6,18 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use award_e2e::{
-    APPLICATION_RECEIVED_SUBJECT, AWARDED, DECISION_CYCLE, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
+    APPLICATION_RECEIVED_SUBJECT, DECISION_CYCLE, DISPUTED_ITEM, DOCUMENT_REVIEW_ASSIGNED,
     DOCUMENT_REVIEW_CONSENSUS_REQUESTED, EXECUTIVE_MEETING_DAY, OBJECTION_REPLY, OBJECTOR_NAME,
     POOL_SIZE, PUBLICITY_FIRST_DAY, PUBLICITY_LAST_DAY, REVIEW_APPLICATIONS, REWARD_FEN,
     applicant_code, applicant_name, approval, assert_fair_draw, assert_public_list,
-    candidate_listed_subject, certificate_number, china_time, complete_form, consultation, day,
-    declaration, declaration_of, deliberation, document_received_subject, document_review_percent,
-    evidence_pdf, executive_meeting, expert_account, expert_email, liangzhou_office,
-    minutes_declaration, minutes_pdf, new_application, new_cycle, not_selected_subject,
-    not_shortlisted_subject, objection, objection_answered_subject, objection_pending_subject,
-    onsite_percent, outbox_emails, panel_numbers, payment, pool_expert, publicity_closed_subject,
-    required_categories, reward_payable_subject, sheet_items, shortlisted_subject, submission,
-    survey, uscc,
+    awarded_subject, candidate_listed_subject, certificate_number, china_time, complete_form,
+    consultation, day, declaration, declaration_of, deliberation, document_received_subject,
+    document_review_percent, evidence_pdf, executive_meeting, expert_account, expert_email,
+    liangzhou_office, minutes_declaration, minutes_pdf, new_application, new_cycle,
+    not_selected_subject, not_shortlisted_subject, objection, objection_answered_subject,
+    objection_pending_subject, onsite_percent, outbox_emails, panel_numbers, payment, pool_expert,
+    publicity_closed_subject, required_categories, reward_payable_subject, sheet_items,
+    shortlisted_subject, submission, survey, uscc,
 };
 use award_local::{Clock, Identity, LocalConfig, ManualClock, RetryPolicy, RunningServer};
 use chrono::{DateTime, Duration, Utc};
@@ -286,7 +286,10 @@ async fn an_applicant_uploads_evidence_and_is_told_by_email() {
         emails[0].subject.starts_with(APPLICATION_RECEIVED_SUBJECT),
         "{emails:#?}"
     );
-    assert_eq!(emails[1].subject, document_received_subject(file_name));
+    assert_eq!(
+        emails[1].subject,
+        document_received_subject("武威市示例质量有限公司", file_name)
+    );
     for email in &emails {
         assert_eq!(email.to, ["contact@example.cn"]);
         assert!(email.text.contains(&application_id), "{email:#?}");
@@ -1438,7 +1441,11 @@ async fn experts_review_six_applications_down_to_three_candidates() {
     }
     let consensus: Vec<_> = emails
         .iter()
-        .filter(|email| email.subject == DOCUMENT_REVIEW_CONSENSUS_REQUESTED)
+        .filter(|email| {
+            email
+                .subject
+                .starts_with(DOCUMENT_REVIEW_CONSENSUS_REQUESTED)
+        })
         .collect();
     assert_eq!(consensus.len(), 1, "{emails:#?}");
     assert_eq!(consensus[0].to, [expert_email(leader)]);
@@ -1775,7 +1782,7 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
     );
     let answered: Vec<_> = sent
         .iter()
-        .filter(|email| email.subject == objection_answered_subject(&receipt))
+        .filter(|email| email.subject == objection_answered_subject(&names[0], &receipt))
         .collect();
     assert_eq!(answered.len(), 1, "{sent:#?}");
     assert_eq!(answered[0].to, [objector_email]);
@@ -1895,7 +1902,7 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
     for (number, name) in (1..=3).zip(&names) {
         assert!(
             sent.iter().any(|email| email.to == [contact(number)]
-                && email.subject == AWARDED
+                && email.subject == awarded_subject(name)
                 && email.text.contains(&certificate_number(number as usize))
                 && email.text.contains("第十四条")),
             "applicant {number}: {sent:#?}"
