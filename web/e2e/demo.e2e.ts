@@ -490,7 +490,7 @@ describe('each role, signed in through the demo-account picker', () => {
     await mine.getByText('打开').click()
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已撤销')
     expect(await page.locator('[data-testid="revocation"]').textContent()).toMatch(
-      /2026年11月25日依《实施办法》第十七条撤销质量奖；至2036年\d{1,2}月\d{1,2}日（含）不得申报，自2036年\d{1,2}月\d{1,2}日起方可再次申报。/,
+      /2026年11月25日依《实施办法》第十七条撤销质量奖；至2036年\d{1,2}月\d{1,2}日（含）不得申报，2036年\d{1,2}月\d{1,2}日起可以申报。/,
     )
     const text = (await page.locator('[data-testid="timeline"]').textContent()) ?? ''
     expect(text).toContain('授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第3号）')

@@ -517,6 +517,17 @@ impl AppError {
                 not_candidates,
             } => Some(serde_json::json!({ "missing": missing, "not_candidates": not_candidates })),
             Self::HolidayYearInUse { cycles, .. } => serde_json::to_value(cycles).ok(),
+            // As the form's issues are: the field, so a page shows it beside the input.
+            Self::InvalidCharacters {
+                field,
+                detail,
+                detail_zh,
+            } => Some(serde_json::json!([{
+                "field": field,
+                "code": "invalid_characters",
+                "message": format!("{field} contains {detail}"),
+                "message_zh": format!("{detail_zh}。"),
+            }])),
             _ => None,
         }
     }

@@ -47,7 +47,7 @@ impl TextFault {
 }
 
 /// The first character `text` may not hold, as a fault: a control (Cc) unless `multiline` allows
-/// it as `\n`, `\r` or `\t`, or a format character (Cf).
+/// it as `\n`, `\r` or `\t`, a line or paragraph separator (Zl, Zp), or a format character (Cf).
 pub fn forbidden_character(text: &str, multiline: bool) -> Option<TextFault> {
     let categories = CodePointMapData::<GeneralCategory>::new();
     text.chars().find_map(|c| {
@@ -57,6 +57,11 @@ pub fn forbidden_character(text: &str, multiline: bool) -> Option<TextFault> {
                 Some(TextFault::Control { code })
             }
             GeneralCategory::Format => Some(TextFault::Format { code }),
+            // U+2028 and U+2029 break a line where a field holds one, and are no line break a
+            // multi-line text needs (`\n` is).
+            GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => {
+                Some(TextFault::Control { code })
+            }
             _ => None,
         }
     })
@@ -140,6 +145,14 @@ mod tests {
         assert_eq!(
             clean("a\u{85}b", 10, true),
             Err(TextFault::Control { code: 0x85 })
+        );
+        assert_eq!(
+            clean("武威\u{2028}祁连", 10, false),
+            Err(TextFault::Control { code: 0x2028 })
+        );
+        assert_eq!(
+            clean("a\u{2029}b", 10, true),
+            Err(TextFault::Control { code: 0x2029 })
         );
         assert!(TextFault::Format { code: 0x202E }.zh().contains("格式字符"));
     }

@@ -681,13 +681,16 @@ async fn sent_emails(env: &Moto) -> Vec<(String, Vec<String>)> {
     if fault_proxy_url().is_none() {
         return emails;
     }
-    // The extra copies each unconfirmed notice may have: (subject, to) → how many.
-    let mut allowed: HashMap<(String, Vec<String>), u32> = HashMap::new();
-    for notice in unconfirmed_notices(env).await {
+    // Per (subject, to): how many notices there are (two reminders can share a subject), and how
+    // many extra copies their unconfirmed sends may have left.
+    let mut owed: HashMap<(String, Vec<String>), (u32, u32)> = HashMap::new();
+    for notice in scenario_notices(env).await {
         let (subject, _) = award_app::templates::render_parts(notice.kind, &notice.data).unwrap();
-        *allowed
+        let entry = owed
             .entry((subject, vec![notice.recipient.clone()]))
-            .or_default() += notice.unconfirmed_sends;
+            .or_default();
+        entry.0 += 1;
+        entry.1 += notice.unconfirmed_sends;
     }
     let mut seen: HashMap<(String, Vec<String>), u32> = HashMap::new();
     let mut folded = 0;
@@ -695,7 +698,8 @@ async fn sent_emails(env: &Moto) -> Vec<(String, Vec<String>)> {
     for email in emails {
         let copies = seen.entry(email.clone()).or_default();
         *copies += 1;
-        if *copies > 1 && *copies <= 1 + allowed.get(&email).copied().unwrap_or(0) {
+        let (notices, extra) = owed.get(&email).copied().unwrap_or((0, 0));
+        if *copies > notices && *copies <= notices + extra {
             folded += 1;
             continue;
         }
@@ -707,8 +711,8 @@ async fn sent_emails(env: &Moto) -> Vec<(String, Vec<String>)> {
     kept
 }
 
-/// The scenario's notices that were sent at least once without SES's confirmation.
-async fn unconfirmed_notices(env: &Moto) -> Vec<award_app::model::Notice> {
+/// The scenario's notices, read straight from moto.
+async fn scenario_notices(env: &Moto) -> Vec<award_app::model::Notice> {
     let mut notices = Vec::new();
     let mut start = None;
     loop {
@@ -716,15 +720,11 @@ async fn unconfirmed_notices(env: &Moto) -> Vec<award_app::model::Notice> {
             .dynamo
             .scan()
             .table_name(&env.table_name)
-            .filter_expression("#type = :notice AND unconfirmed_sends > :zero")
+            .filter_expression("#type = :notice")
             .expression_attribute_names("#type", "type")
             .expression_attribute_values(
                 ":notice",
                 aws_sdk_dynamodb::types::AttributeValue::S("notice".into()),
-            )
-            .expression_attribute_values(
-                ":zero",
-                aws_sdk_dynamodb::types::AttributeValue::N("0".into()),
             )
             .set_exclusive_start_key(start)
             .send()
@@ -732,11 +732,13 @@ async fn unconfirmed_notices(env: &Moto) -> Vec<award_app::model::Notice> {
             .unwrap();
         for item in page.items() {
             let item: award_ports::Item = item.clone().into();
-            notices.push(
-                award_app::store::from_item::<award_app::model::Notice>(item)
-                    .unwrap()
-                    .record,
-            );
+            match award_app::store::from_item::<award_app::model::Notice>(item.clone()) {
+                Ok(stored) => notices.push(stored.record),
+                // Not a notice the harness can read (it is looked at only to fold copies): say so.
+                Err(error) => {
+                    eprintln!("scan: an item typed notice does not map ({error}): {item:?}")
+                }
+            }
         }
         start = page.last_evaluated_key().cloned();
         if start.is_none() {
