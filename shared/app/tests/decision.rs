@@ -593,10 +593,9 @@ async fn one_address_may_object_for_a_town_and_the_office_is_told_when_it_reache
             lodged += 1;
         }
     }
-    assert!(
-        OBJECTIONS_PER_ADDRESS_PER_DAY >= 100,
-        "one carrier address must not silence a town"
-    );
+    // One carrier address is not a person: a town's worth of objections gets through (200 from one
+    // address above, where one person is held to 3).
+    assert!(lodged >= 100, "one carrier address must not silence a town");
     let told: Vec<_> = h
         .notices()
         .into_iter()

@@ -503,7 +503,7 @@ impl StreamReader {
 /// Hands `records` to a stream handler as the event source mapping does: the batch as one; with
 /// faults on, record by record, each redelivered while its handler fails (Lambda's retry of a
 /// failed record), the reports summed.
-async fn deliver<'a, F, Fut>(
+async fn deliver<F, Fut>(
     event: aws_lambda_events::dynamodb::Event,
     what: &str,
     handler: F,

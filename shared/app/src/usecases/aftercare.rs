@@ -811,8 +811,8 @@ pub async fn read_case(app: &App, caller: &Caller, id: Ulid) -> Result<Revocatio
     Ok(load_case(app, id).await?.record)
 }
 
-/// Saves `case` (version-guarded) with its audit record (`action` and its detail), `extra`
-/// writes (version-guarded: a lost race is re-run) and the `notices` it owes.
+/// Saves `case` (version-guarded) with its audit record (`action` and its detail) and `extra`
+/// writes (a failed condition is a lost race, re-run; a notice's never fails).
 async fn save_case(
     app: &App,
     loaded: &Stored<RevocationCase>,
@@ -820,7 +820,6 @@ async fn save_case(
     actor: &str,
     (action, detail): (&str, &[(&str, String)]),
     extra: Vec<Write>,
-    notices: Vec<Write>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = Tx::new();
@@ -830,7 +829,6 @@ async fn save_case(
     for write in extra {
         tx.guard(write, || AppError::from(TableError::Conflict));
     }
-    tx.extend(notices);
     tx.push(audit(
         format!("CASE#{}", case.id),
         actor,
@@ -879,7 +877,6 @@ pub async fn declare_evidence(
                 ],
             ),
             vec![write],
-            Vec::new(),
             now,
         )
         .await?;
@@ -972,15 +969,17 @@ pub async fn decide_case(
         if let Some(reason) = reason {
             data.push(("decision_reason", reason.clone()));
         }
-        let notice = case_notice(
-            app,
-            NoticeKind::RevocationCaseDecided,
-            &application,
-            &case,
-            &data,
-            now,
-        )
-        .await?;
+        extra.push(
+            case_notice(
+                app,
+                NoticeKind::RevocationCaseDecided,
+                &application,
+                &case,
+                &data,
+                now,
+            )
+            .await?,
+        );
         save_case(
             app,
             &loaded,
@@ -994,7 +993,6 @@ pub async fn decide_case(
                 ],
             ),
             extra,
-            vec![notice],
             now,
         )
         .await?;
@@ -1057,7 +1055,6 @@ pub async fn close_case(
             caller.sub(),
             ("case_closed", &[("reason", reason.clone())]),
             vec![release],
-            Vec::new(),
             now,
         )
         .await?;
@@ -1256,7 +1253,6 @@ pub async fn record_returns(
                 ],
             ),
             Vec::new(),
-            Vec::new(),
             now,
         )
         .await?;
@@ -1347,7 +1343,6 @@ pub async fn record_reward_returned(
                 ],
             ),
             vec![store::replace(&returned, stored_application.version)?],
-            Vec::new(),
             now,
         )
         .await?;

@@ -1434,9 +1434,8 @@ pub async fn record_payment(
         application_id,
         input.paid_on,
         now,
-        "reward_paid",
         // The winner is told its reward arrived (Art. 13), in the transaction that records it.
-        Some(NoticeKind::RewardPaid),
+        ("reward_paid", Some(NoticeKind::RewardPaid)),
         |reward| {
             if reward.paid_on.is_some() {
                 return Err(AppError::RewardAlreadyPaid);
@@ -1466,8 +1465,7 @@ pub async fn record_handover(
         application_id,
         input.date,
         now,
-        "plaque_handed_over",
-        None,
+        ("plaque_handed_over", None),
         |reward| {
             if reward.handed_over_on.is_some() {
                 return Err(AppError::HandoverRecorded);
@@ -1485,8 +1483,7 @@ async fn update_reward(
     application_id: Ulid,
     date: NaiveDate,
     now: DateTime<Utc>,
-    action: &str,
-    notice: Option<NoticeKind>,
+    (action, notice): (&str, Option<NoticeKind>),
     change: impl Fn(&mut RewardRecord) -> Result<(), AppError>,
 ) -> Result<RewardRecord, AppError> {
     if date > today(now) {
