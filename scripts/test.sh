@@ -186,11 +186,12 @@ if [[ $# -gt 0 ]]; then
   run_step "custom" "$@"
 else
   # --no-fail-fast: a failing test binary must not hide the results of the others.
+  # The proxy's own checks first, while moto is empty (its admin API slows as moto fills up).
+  run_step "fault proxy self-test" .venv-moto/bin/python scripts/fault-proxy-selftest.py --upstream "$moto_url"
   run_step "cargo test" cargo test --workspace --no-fail-fast
   # The moto scenarios again, the functions' calls through the fault-injection proxy; the same
   # assertions must hold (docs/ARCHITECTURE.md, "When AWS misbehaves").
   run_step "aws faults" env FAULT_PROXY_URL="$fault_url" cargo test -p award-e2e --test aws_moto
-  run_step "fault proxy self-test" .venv-moto/bin/python scripts/fault-proxy-selftest.py --upstream "$moto_url"
   if curl -sf -o "$work/fault-stats.json" "$fault_url/__fault-proxy/stats"; then
     echo "test: what the fault-injection proxy did: $(head -c 3000 "$work/fault-stats.json")"
   fi

@@ -234,7 +234,8 @@ describe('the public, without signing in', () => {
       debarment.uscc,
       '第十七条',
       '2026年11月25日',
-      zh(debarment.until),
+      // The one wording of a bar's end, as every notice and page says it.
+      `至${zh(debarment.until)}（含）不得申报，${zh(debarment.may_apply_again_from)}起可以申报`,
     ])
     await screenshot(page, 'public-register')
   })

@@ -60,6 +60,18 @@ impl ClientPolicy {
             .with_initial_backoff(self.initial_backoff)
             .with_max_backoff(self.max_backoff)
     }
+
+    /// The same policy with every wait `factor` times longer and the same attempts: for moto,
+    /// which copies its whole table on each transaction and on a loaded test machine takes
+    /// seconds where DynamoDB takes milliseconds. The retries are still the ones under test.
+    pub fn slower(self, factor: u32) -> Self {
+        Self {
+            connect: self.connect.saturating_mul(factor),
+            attempt: self.attempt.saturating_mul(factor),
+            operation: self.operation.saturating_mul(factor),
+            ..self
+        }
+    }
 }
 
 /// DynamoDB: single-item reads and writes answer in milliseconds; 2 s is a lost request. Five
@@ -102,7 +114,11 @@ pub const SES_POLICY: ClientPolicy = ClientPolicy {
 
 /// The DynamoDB client of the functions ([`DYNAMODB_POLICY`]).
 pub fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
-    let policy = DYNAMODB_POLICY;
+    dynamodb_client_with(config, DYNAMODB_POLICY)
+}
+
+/// A DynamoDB client under `policy`.
+pub fn dynamodb_client_with(config: &SdkConfig, policy: ClientPolicy) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(config)
             .timeout_config(policy.timeouts())
@@ -113,7 +129,11 @@ pub fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
 
 /// The SES client of the functions ([`SES_POLICY`]: one attempt).
 pub fn ses_client(config: &SdkConfig) -> aws_sdk_ses::Client {
-    let policy = SES_POLICY;
+    ses_client_with(config, SES_POLICY)
+}
+
+/// An SES client under `policy`.
+pub fn ses_client_with(config: &SdkConfig, policy: ClientPolicy) -> aws_sdk_ses::Client {
     aws_sdk_ses::Client::from_conf(
         aws_sdk_ses::config::Builder::from(config)
             .timeout_config(policy.timeouts())
@@ -126,7 +146,15 @@ pub fn ses_client(config: &SdkConfig) -> aws_sdk_ses::Client {
 /// (`http://host/bucket/key`), which moto needs because it cannot serve virtual-hosted bucket
 /// names on a loopback address.
 pub fn s3_client(config: &SdkConfig, force_path_style: bool) -> aws_sdk_s3::Client {
-    let policy = S3_POLICY;
+    s3_client_with(config, force_path_style, S3_POLICY)
+}
+
+/// An S3 client under `policy` (see [`s3_client`]).
+pub fn s3_client_with(
+    config: &SdkConfig,
+    force_path_style: bool,
+    policy: ClientPolicy,
+) -> aws_sdk_s3::Client {
     let s3_config = aws_sdk_s3::config::Builder::from(config)
         .force_path_style(force_path_style)
         .timeout_config(policy.timeouts())

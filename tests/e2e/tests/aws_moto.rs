@@ -51,6 +51,9 @@ fn fault_proxy_url() -> Option<String> {
         .filter(|url| !url.trim().is_empty())
 }
 
+/// How many times longer than on AWS the functions' clients wait for moto (`ClientPolicy::slower`).
+const MOTO_SLACK: u32 = 10;
+
 /// How often the harness redelivers, retries or redrives before it gives up.
 const HARNESS_RETRIES: u32 = 12;
 
@@ -135,16 +138,28 @@ impl Moto {
         // faults are on.
         let app_config =
             award_aws::sdk_config(Some(fault_proxy_url().as_deref().unwrap_or(&url))).await;
+        // Moto answers in seconds where AWS answers in milliseconds: the same attempts, waits
+        // long enough for moto on a loaded machine.
         let app = App {
             table: Arc::new(DynamoTable::new(
-                award_aws::dynamodb_client(&app_config),
+                award_aws::dynamodb_client_with(
+                    &app_config,
+                    award_aws::DYNAMODB_POLICY.slower(MOTO_SLACK),
+                ),
                 &table_name,
             )),
             blobs: Arc::new(S3Blobs::new(
-                award_aws::s3_client(&app_config, true),
+                award_aws::s3_client_with(
+                    &app_config,
+                    true,
+                    award_aws::S3_POLICY.slower(MOTO_SLACK),
+                ),
                 &bucket,
             )),
-            mail: Arc::new(SesMail::new(award_aws::ses_client(&app_config))),
+            mail: Arc::new(SesMail::new(award_aws::ses_client_with(
+                &app_config,
+                award_aws::SES_POLICY.slower(MOTO_SLACK),
+            ))),
             config: AppConfig::new(
                 &sender,
                 award_app::Mailboxes {
@@ -551,33 +566,36 @@ async fn notify(
     event: aws_lambda_events::dynamodb::Event,
     now: DateTime<Utc>,
 ) -> EventReport {
-    // The newest notice in the batch: the redrive looks for notices due on its own day, so it is
-    // run after the newest one was written, as the schedule would be.
-    let newest = events::change_records(event.clone())
+    // The days the batch's notices were written on: the redrive looks for notices due on its own
+    // day and the six before, so each is redriven from its own day, as the schedule would have.
+    let mut days: Vec<DateTime<Utc>> = events::change_records(event.clone())
         .expect("stream records convert")
         .into_iter()
         .filter_map(|record| record.new_image)
         .filter(|image| award_app::store::type_of(image) == Some("notice"))
         .filter_map(|image| award_app::store::from_item::<award_app::model::Notice>(image).ok())
-        .map(|notice| notice.record.created_at)
-        .max()
-        .map_or(now, |created| created.max(now));
+        .map(|notice| notice.record.created_at.max(now))
+        .collect();
+    days.sort();
+    days.dedup_by_key(|at| award_domain::china_date(*at));
     let mut report = deliver(event, "notify", |records| async move {
         events::table_changes(app, &records, now).await
     })
     .await;
     if fault_proxy_url().is_some() {
-        let mut later = newest;
-        for round in 0..HARNESS_RETRIES {
-            // Past the outbox's back-off (1, 2, 4 … minutes) and, from the fifth round, past a
-            // stale claim (15 minutes) of a sender whose mark was lost.
-            later += chrono::Duration::minutes(1 << round.min(5));
-            let redriven = events::redrive_pending_notices(app, later).await;
-            let Ok(redriven) = redriven else { continue };
-            report.changed += redriven.changed;
-            report.gave_up += redriven.gave_up;
-            if redriven.retrying == 0 && redriven.changed == 0 {
-                break;
+        for day in days {
+            let mut later = day;
+            for round in 0..HARNESS_RETRIES {
+                // Past the outbox's back-off (1, 2, 4 … minutes) and, from the fifth round, past a
+                // stale claim (15 minutes) of a sender whose mark was lost.
+                later += chrono::Duration::minutes(1 << round.min(5));
+                let redriven = events::redrive_pending_notices(app, later).await;
+                let Ok(redriven) = redriven else { continue };
+                report.changed += redriven.changed;
+                report.gave_up += redriven.gave_up;
+                if redriven.retrying == 0 && redriven.changed == 0 {
+                    break;
+                }
             }
         }
         report.retrying = 0;
