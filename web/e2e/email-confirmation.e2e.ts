@@ -88,7 +88,7 @@ describe('a new contact email is confirmed through the emailed link', () => {
 
     // The notice is sent by the runner's worker, after the save answered.
     const outbox = join(data, 'outbox')
-    const confirmations = (): Email[] => readOutbox(outbox).filter((email) => email.subject.includes('确认'))
+    const confirmations = (): Email[] => readOutbox(outbox).filter((email) => email.subject.includes('请确认联系邮箱'))
     await expect.poll(() => confirmations().length, { timeout: 30_000 }).toBeGreaterThan(0)
     const [email, ...others] = confirmations()
     expect(others, 'one confirmation only: the account address needs none').toEqual([])
