@@ -650,34 +650,9 @@ async fn one_address_may_object_for_a_town_and_the_office_is_told_when_it_reache
 #[tokio::test]
 async fn an_upheld_objection_removes_the_name_from_the_list() {
     let h = Harness::new();
-    let apps = applications_in(&h, 2, ApplicationState::Proposed).await;
-    set_cycle(&h, |record| {
-        record.decision.deliberation = Some(award_app::model::Deliberation {
-            meeting_date: date(2026, 9, 18),
-            minutes_reference: "评委会〔2026〕3号".into(),
-            minutes_attachment_id: ulid::Ulid::new(),
-            decisions: Vec::new(),
-            recorded_by: "committee-1".into(),
-            recorded_at: china_time(2026, 9, 18, 10, 0),
-        });
-        record.decision.consultation = Some(award_app::model::Consultation {
-            date: date(2026, 9, 22),
-            opinions: "无不同意见".into(),
-            note: String::new(),
-            recorded_by: "office-1".into(),
-            recorded_at: china_time(2026, 9, 22, 10, 0),
-        });
-    })
-    .await;
+    // The same set-up as the publicity's: two proposed names in publicity from 28 September.
     let at = china_time(2026, 9, 28, 10, 0);
-    office(
-        &h,
-        "POST",
-        "/cycles/2026/publicity",
-        json!({"first_day": "2026-09-28"}),
-        at,
-    )
-    .await;
+    let apps = in_publicity_from(&h, 2, at).await;
     let (status, receipt) = objection(&h, &apps[1], "13800000000", at).await;
     assert_eq!(status, 201, "{receipt}");
     // The bound: three a day from one contact.
