@@ -17,8 +17,6 @@ failing, or lets the request through and then loses the response:
 3. DynamoDB's ClientRequestToken idempotency for TransactWriteItems, which moto lacks: after a
    200, the same token with the same request gets the same answer for 10 minutes without reaching
    moto; the same token with another request gets IdempotentParameterMismatchException.
-4. DynamoDB's isolation, which moto's threaded server lacks: DynamoDB calls reach moto one at a
-   time, so a cancelled transaction's roll-back cannot undo another call's write.
 
 One random.Random(--seed) behind a lock decides each call in arrival order, with three draws per
 call whatever the rates (fault?, which fault, lost?), so the same calls in the same order meet the
@@ -316,11 +314,6 @@ class State:
         self.idempotency = {}
         # token -> [lock, users]
         self.token_locks = {}
-        # moto applies a transaction's writes one by one and, when one fails, puts back a copy of
-        # the whole table taken before: a write another thread made meanwhile is undone, and a
-        # read meanwhile sees writes that never happened. DynamoDB isolates transactions; holding
-        # one DynamoDB call at a time here gives the functions that isolation back.
-        self.dynamodb_lock = threading.Lock()
 
     # ── decisions and counts ────────────────────────────────────────────────────────────────────
 
@@ -429,14 +422,7 @@ class State:
     # ── forwarding ──────────────────────────────────────────────────────────────────────────────
 
     def forward(self, call):
-        """Sends the call to moto and reads its whole answer, DynamoDB calls one at a time (see
-        `dynamodb_lock`). Raises on an upstream failure."""
-        if identify(call)[0] == "dynamodb":
-            with self.dynamodb_lock:
-                return self._forward(call)
-        return self._forward(call)
-
-    def _forward(self, call):
+        """Sends the call to moto and reads its whole answer. Raises on an upstream failure."""
         connection = http.client.HTTPConnection(
             self.upstream_host, self.upstream_port, timeout=UPSTREAM_TIMEOUT_SECONDS
         )
