@@ -41,8 +41,16 @@ print(f"seed {seed} at {rate}/{lost}: {outcome} in {seconds} s; {stats['calls']}
       f"{faulted} errors injected, {lost_n} responses lost, {replays} transactions answered by "
       f"their token, {redelivered} stream records redelivered, {folded} notices possibly twice (counted)")
 PY
-  [[ "$outcome" == passed ]] || tail -40 "$log"
-  rm -f "$log" "$log.stats"
+  if [[ "$outcome" == passed ]]; then
+    rm -f "$log"
+  else
+    # The whole log stays for the post-mortem: the panics are far from its end.
+    grep -A12 "panicked at" "$log" | grep -v "^   *[0-9]*: \|^  *at " | head -60 || true
+    kept="target/fault-run-seed-$seed.log"
+    mkdir -p target && mv "$log" "$kept"
+    echo "fault-run: the whole log of seed $seed is $kept"
+  fi
+  rm -f "$log.stats"
 done
 echo "fault-run: ${#seeds[@]} seeds, $failed failed"
 [[ $failed -eq 0 ]]

@@ -181,7 +181,82 @@ impl SetupError {
 }
 
 /// The SDK's errors print only their outermost layer with `Display`; this walks the whole chain so a
-/// log line says what actually went wrong (status, service code, message).
+/// log line says what actually went wrong (service code, message, request id), one `: ` between
+/// layers.
+///
+/// Never the raw response: the SDK's own `DisplayErrorContext` ends with the error's `Debug`,
+/// which holds the HTTP answer's headers and body. That text is kept on records (a notice's
+/// `last_error`) and shown to the Office; a raw SES body in it also carried `<RequestId>…`, which
+/// moto's server rewrites in every answer it gives, DynamoDB's included, with a greedy pattern
+/// that spliced stored items together when several came back in one `Query`.
 fn full_message(error: &dyn std::error::Error) -> String {
-    aws_sdk_dynamodb::error::DisplayErrorContext(error).to_string()
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Some layers repeat their source's text in their own: say it once.
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_message;
+    use aws_sdk_ses::error::{ErrorMetadata, SdkError};
+    use aws_sdk_ses::operation::send_email::SendEmailError;
+    use aws_smithy_runtime_api::http::{Response, StatusCode};
+    use aws_smithy_types::body::SdkBody;
+
+    /// SES's throttling answer as the SDK hands it over: the service's code and message, the raw
+    /// XML body beside them.
+    fn throttled() -> SdkError<SendEmailError, Response> {
+        let body = "<ErrorResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\"><Error>\
+                    <Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate \
+                    exceeded.</Message></Error><RequestId>a0a49a16-7007-e168-7429-9ec6c06a809e\
+                    </RequestId></ErrorResponse>";
+        let status = StatusCode::try_from(400).expect("400 is a status");
+        SdkError::service_error(
+            SendEmailError::generic(
+                ErrorMetadata::builder()
+                    .code("Throttling")
+                    .message("Maximum sending rate exceeded.")
+                    .custom("aws_request_id", "a0a49a16-7007-e168-7429-9ec6c06a809e")
+                    .build(),
+            ),
+            Response::new(status, SdkBody::from(body)),
+        )
+    }
+
+    #[test]
+    fn a_service_error_says_its_code_message_and_request_id_without_the_raw_answer() {
+        let message = full_message(&throttled());
+        assert!(message.contains("Throttling"), "{message}");
+        assert!(
+            message.contains("Maximum sending rate exceeded."),
+            "{message}"
+        );
+        assert!(
+            message.contains("a0a49a16-7007-e168-7429-9ec6c06a809e"),
+            "{message}"
+        );
+        assert!(!message.contains("<RequestId>"), "{message}");
+        assert!(!message.contains("ErrorResponse"), "{message}");
+        assert!(!message.contains("headers"), "{message}");
+    }
+
+    #[test]
+    fn every_layer_of_the_chain_is_named_once() {
+        let message = full_message(&throttled());
+        assert!(message.starts_with("service error: "), "{message}");
+        assert_eq!(
+            message.matches("Maximum sending rate exceeded.").count(),
+            1,
+            "{message}"
+        );
+    }
 }

@@ -708,7 +708,8 @@ async fn sent_emails(env: &Moto) -> Vec<(String, Vec<String>)> {
     // many extra copies their unconfirmed sends may have left.
     let mut owed: HashMap<(String, Vec<String>), (u32, u32)> = HashMap::new();
     for notice in scenario_notices(env).await {
-        let (subject, _) = award_app::templates::render_parts(notice.kind, &notice.data).unwrap();
+        let (subject, _) = award_app::templates::render_parts(notice.kind, &notice.data)
+            .unwrap_or_else(|error| panic!("notice {notice:?} does not render: {error}"));
         let entry = owed
             .entry((subject, vec![notice.recipient.clone()]))
             .or_default();
@@ -770,7 +771,10 @@ async fn scan_notices(env: &Moto) -> Option<Vec<award_app::model::Notice>> {
             match award_app::store::from_item::<award_app::model::Notice>(item.clone()) {
                 Ok(stored) => notices.push(stored.record),
                 Err(error) => {
-                    eprintln!("scan: an item typed notice does not map ({error}); reading again");
+                    eprintln!(
+                        "scan: an item typed notice does not map ({error}); reading again: {:?}",
+                        item.as_ref()
+                    );
                     return None;
                 }
             }
