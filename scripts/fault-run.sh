@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The moto scenarios under heavier injected faults, over several seeds, for people (CI runs the 5 %
-# step of `make test`). Prints one line per seed: passed or failed, the seconds it took and what the
+# step of `make test`: `aws faults`). Prints one line per seed: passed or failed, the seconds it took and what the
 # proxy injected; the figures go to docs/PERFORMANCE.md, "Under injected faults".
 #
 #   scripts/fault-run.sh [RATE] [LOST_RATE] [SEEDS...]      default: 0.2 0.2 1 2 3
@@ -17,7 +17,8 @@ for seed in "${seeds[@]}"; do
   log="$(mktemp)"
   started=$(date +%s)
   if FAULT_SEED="$seed" FAULT_RATE="$rate" FAULT_LOST_RATE="$lost" scripts/test.sh bash -c \
-    'FAULT_PROXY_URL=$FAULT_PROXY_AT cargo test -p award-e2e --test aws_moto && curl -s "$FAULT_PROXY_AT/__fault-proxy/stats" > '"$log.stats" \
+    'FAULT_PROXY_URL=$FAULT_PROXY_AT cargo test -p award-e2e --test aws_moto; status=$?
+     curl -s "$FAULT_PROXY_AT/__fault-proxy/stats" > '"$log.stats"'; exit $status' \
     >"$log" 2>&1; then
     outcome=passed
   else

@@ -189,10 +189,9 @@ else
   # The proxy's own checks first, while moto is empty (its admin API slows as moto fills up).
   run_step "fault proxy self-test" .venv-moto/bin/python scripts/fault-proxy-selftest.py --upstream "$moto_url"
   run_step "cargo test" cargo test --workspace --no-fail-fast
-  # The moto scenarios again, the functions' calls through the fault-injection proxy, is not yet
-  # part of the suite: the expert-review scenario still loses a notice now and then under faults
-  # (issue 25 left open). Run it by hand: scripts/fault-run.sh 0.05 0.05 1 (docs/ARCHITECTURE.md,
-  # "When AWS misbehaves").
+  # The moto scenarios again, the functions' calls through the fault-injection proxy; the same
+  # assertions must hold (docs/ARCHITECTURE.md, "When AWS misbehaves").
+  run_step "aws faults" env FAULT_PROXY_URL="$fault_url" cargo test -p award-e2e --test aws_moto
   if curl -sf -o "$work/fault-stats.json" "$fault_url/__fault-proxy/stats"; then
     echo "test: what the fault-injection proxy did: $(head -c 3000 "$work/fault-stats.json")"
   fi

@@ -735,20 +735,8 @@ async fn sent_emails(env: &Moto) -> Vec<(String, Vec<String>)> {
     kept
 }
 
-/// The scenario's notices, read straight from moto. moto puts its tables back after a cancelled
-/// transaction (another scenario's, on the same server), and a scan meanwhile can read items half
-/// restored: the scan is read again until every notice maps.
+/// The scenario's notices, read straight from moto.
 async fn scenario_notices(env: &Moto) -> Vec<award_app::model::Notice> {
-    for _ in 0..HARNESS_RETRIES {
-        if let Some(notices) = scan_notices(env).await {
-            return notices;
-        }
-    }
-    panic!("moto's table never read whole");
-}
-
-/// One scan of the scenario's notices; `None` when an item typed notice did not map.
-async fn scan_notices(env: &Moto) -> Option<Vec<award_app::model::Notice>> {
     let mut notices = Vec::new();
     let mut start = None;
     loop {
@@ -770,18 +758,12 @@ async fn scan_notices(env: &Moto) -> Option<Vec<award_app::model::Notice>> {
             let item: award_ports::Item = item.clone().into();
             match award_app::store::from_item::<award_app::model::Notice>(item.clone()) {
                 Ok(stored) => notices.push(stored.record),
-                Err(error) => {
-                    eprintln!(
-                        "scan: an item typed notice does not map ({error}); reading again: {:?}",
-                        item.as_ref()
-                    );
-                    return None;
-                }
+                Err(error) => panic!("a stored notice does not map ({error}): {:?}", item.as_ref()),
             }
         }
         start = page.last_evaluated_key().cloned();
         if start.is_none() {
-            return Some(notices);
+            return notices;
         }
     }
 }
