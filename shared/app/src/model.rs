@@ -667,6 +667,22 @@ pub enum NoticeStatus {
     Failed,
 }
 
+/// Why the outbox gave a notice up, as the Office's list of failed notices says it: what happened
+/// and what to do before resending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeFailure {
+    /// The mail service refused this message or address for good (SES `MessageRejected`, an
+    /// address it will not take): sending it again unchanged fails again; check the address.
+    Refused,
+    /// The notice could not be composed, or the mail settings are wrong: the maintainers' matter.
+    Misconfigured,
+    /// The mail service failed every one of the outbox's attempts (`MAX_SEND_ATTEMPTS`).
+    Unavailable,
+    /// Still unsent when its due date left the redrive window.
+    Overdue,
+}
+
 impl NoticeStatus {
     /// The stored name (`pending`, `sending`, `sent`, `failed`).
     pub fn as_str(self) -> &'static str {
@@ -699,7 +715,13 @@ pub struct Notice {
     pub attempts: u32,
     pub claimed_at: Option<DateTime<Utc>>,
     pub next_attempt_after: Option<DateTime<Utc>>,
+    /// The last failure as the adapters describe it (service code, message, request id), for the
+    /// maintainers and the logs; never shown to the Office, which reads `failure`.
     pub last_error: Option<String>,
+    /// Why the outbox gave the notice up; `None` unless `status` is `failed` (and on notices given
+    /// up before this was recorded).
+    #[serde(default)]
+    pub failure: Option<NoticeFailure>,
     pub sent_at: Option<DateTime<Utc>>,
     pub message_id: Option<String>,
     /// Sends whose outcome was never confirmed: SES took the request but its answer was lost, or a

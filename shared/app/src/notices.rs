@@ -21,7 +21,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::Caller;
 use crate::keys;
-use crate::model::{Notice, NoticeStatus, new_id};
+use crate::model::{Notice, NoticeFailure, NoticeStatus, new_id};
 use crate::recipients::Addressee;
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates;
@@ -72,6 +72,7 @@ pub fn owe(
         claimed_at: None,
         next_attempt_after: None,
         last_error: None,
+        failure: None,
         sent_at: None,
         message_id: None,
         unconfirmed_sends: 0,
@@ -118,9 +119,9 @@ fn is_permanent(error: &AppError) -> bool {
     }
 }
 
-/// Marks `notice` given up (the caller writes it) and logs the line the `NoticesFailed` metric
-/// counts.
-fn give_up(notice: &mut Notice, reason: String) {
+/// Marks `notice` given up for `failure` (the caller writes it) and logs the line the
+/// `NoticesFailed` metric counts.
+fn give_up(notice: &mut Notice, failure: NoticeFailure, reason: String) {
     tracing::error!(
         notice = %notice.id,
         attempts = notice.attempts,
@@ -128,6 +129,7 @@ fn give_up(notice: &mut Notice, reason: String) {
         "{NOTICE_FAILED_LOG_MARKER}: notice given up; the Office can resend it"
     );
     notice.status = NoticeStatus::Failed;
+    notice.failure = Some(failure);
     notice.claimed_at = None;
     notice.next_attempt_after = None;
     notice.last_error = Some(reason);
@@ -199,8 +201,13 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
             Delivery::Sent
         }
         Err(error) if is_permanent(&error) || notice.attempts >= MAX_SEND_ATTEMPTS => {
+            let failure = match &error {
+                AppError::Mail { .. } if is_permanent(&error) => NoticeFailure::Refused,
+                AppError::Mail { .. } => NoticeFailure::Unavailable,
+                _ => NoticeFailure::Misconfigured,
+            };
             let reason = error.to_string();
-            give_up(&mut notice, reason.clone());
+            give_up(&mut notice, failure, reason.clone());
             Delivery::GaveUp(reason)
         }
         Err(error) => {
@@ -263,7 +270,7 @@ pub async fn give_up_unsent(
     if !outstanding {
         return Ok(Delivery::NotOutstanding);
     }
-    give_up(&mut notice, reason.to_owned());
+    give_up(&mut notice, NoticeFailure::Overdue, reason.to_owned());
     match app
         .table
         .transact(vec![store::replace(&notice, loaded.version)?])
@@ -369,6 +376,7 @@ pub async fn resend(
     let mut notice = loaded.record;
     let previous_error = notice.last_error.clone().unwrap_or_default();
     notice.status = NoticeStatus::Pending;
+    notice.failure = None;
     notice.due = china_date(now);
     notice.attempts = 0;
     notice.claimed_at = None;

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use award_app::events::{self, NotifyEvent, decode_s3_key, sequencer_cmp};
-use award_app::model::{Notice, NoticeStatus};
+use award_app::model::{Notice, NoticeFailure, NoticeStatus};
+use award_app::notices::MAX_SEND_ATTEMPTS;
 use award_app::store::type_of;
 use award_ports::{
     BlobError, BlobMeta, Blobs, ChangeKind, Email, Mail, MailError, PresignedRequest, UploadSpec,
@@ -530,6 +531,32 @@ async fn a_failed_send_is_released_and_redriven_after_its_back_off() {
         .unwrap();
     h.deliver_stream(later).await.unwrap();
     assert_eq!(mail.sent.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_notice_the_mail_service_never_takes_is_given_up_as_unavailable() {
+    let mail = Arc::new(FlakyMail::default());
+    mail.failing.store(true, Ordering::SeqCst);
+    let h = Harness::with(None, Some(mail.clone()));
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    h.deliver_stream(now()).await.unwrap();
+    // Each redrive past the longest back-off (an hour), within the redrive window.
+    let mut at = now();
+    for _ in 1..MAX_SEND_ATTEMPTS {
+        at += chrono::Duration::hours(2);
+        events::redrive_pending_notices(&h.app, at).await.unwrap();
+    }
+    let [notice] = h.notices().try_into().unwrap();
+    assert_eq!(
+        (notice.status, notice.attempts, notice.failure),
+        (
+            NoticeStatus::Failed,
+            MAX_SEND_ATTEMPTS,
+            Some(NoticeFailure::Unavailable)
+        )
+    );
+    assert_eq!(mail.sent.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

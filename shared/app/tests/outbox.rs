@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use award_app::events::{self, NotifyEvent, NotifyOutcome, REDRIVE_WINDOW_DAYS};
-use award_app::model::NoticeStatus;
+use award_app::model::{NoticeFailure, NoticeStatus};
 use award_app::notices;
 use award_app::store::type_of;
 use award_app::{AppError, Caller};
@@ -115,6 +115,13 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
             .unwrap()
             .contains("MessageRejected")
     );
+    // The Office is told why in words of its own, not the mail service's answer.
+    assert_eq!(notice.failure, Some(NoticeFailure::Refused));
+    let (status, listed) = h
+        .request("GET", "/notices?status=failed", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["notices"][0]["failure"], "refused", "{listed}");
 
     // No back-off, no retries: the redrive leaves it alone.
     let later = now() + chrono::Duration::hours(2);
@@ -166,6 +173,7 @@ async fn a_permanent_failure_fails_the_notice_at_once_and_the_office_resends_it(
         (resent["status"].as_str(), resent["attempts"].as_u64()),
         (Some("pending"), Some(0))
     );
+    assert_eq!(resent["failure"], Value::Null, "{resent}");
     let written = h.changes_after(before);
     let audit = written
         .iter()
@@ -216,6 +224,7 @@ async fn a_notice_still_unsent_when_it_leaves_the_redrive_window_becomes_failed(
     let [notice] = h.notices().try_into().unwrap();
     assert_eq!(notice.status, NoticeStatus::Failed);
     assert!(notice.last_error.as_deref().unwrap().contains("window"));
+    assert_eq!(notice.failure, Some(NoticeFailure::Overdue));
     // Through the API, as the Office's pages call it.
     let (status, listed) = h
         .request("GET", "/notices?status=failed", Some(OFFICE), None)

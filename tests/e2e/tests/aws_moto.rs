@@ -758,7 +758,10 @@ async fn scenario_notices(env: &Moto) -> Vec<award_app::model::Notice> {
             let item: award_ports::Item = item.clone().into();
             match award_app::store::from_item::<award_app::model::Notice>(item.clone()) {
                 Ok(stored) => notices.push(stored.record),
-                Err(error) => panic!("a stored notice does not map ({error}): {:?}", item.as_ref()),
+                Err(error) => panic!(
+                    "a stored notice does not map ({error}): {:?}",
+                    item.as_ref()
+                ),
             }
         }
         start = page.last_evaluated_key().cloned();

@@ -930,7 +930,10 @@ export interface FailedNotice {
   due: ChinaDate
   created_at: Instant
   attempts: number
+  /** For the maintainers; the Office reads `failure`. */
   last_error: string | null
+  /** Why the outbox gave it up (`NoticeFailure`). */
+  failure: 'refused' | 'misconfigured' | 'unavailable' | 'overdue' | null
 }
 
 /** `GET /attachments/{id}/download`. */

@@ -152,3 +152,18 @@ export const NOTICE_KIND_ZH: Record<string, string> = {
   shortlisted: '进入现场评审',
   withdrawn: '申报已撤回',
 }
+
+/** Why the outbox gave a notice up (shared/app/src/model.rs `NoticeFailure`), as the Office reads
+ * it on its list of failed notices: what happened, and what to do before resending. */
+export const NOTICE_FAILURE_ZH: Record<string, string> = {
+  refused: '邮件服务拒收了这封邮件（收件地址可能有误或已停用）。请先与收件人核对邮箱，再重新发送。',
+  misconfigured: '通知未能生成，或系统的邮件设置有误。请联系系统维护人员处理后再重新发送。',
+  unavailable: '邮件服务多次发送均未成功。可稍后重新发送；如仍失败，请联系系统维护人员。',
+  overdue: '到期后一周内未能发出。请重新发送。',
+}
+
+/** The Office's wording for a failed notice's `failure` (`null` on notices given up before the
+ * reason was recorded). */
+export function noticeFailureZh(failure: string | null | undefined): string {
+  return (failure && NOTICE_FAILURE_ZH[failure]) || '发送未成功。可重新发送；如仍失败，请联系系统维护人员。'
+}
