@@ -17,7 +17,7 @@ for seed in "${seeds[@]}"; do
   log="$(mktemp)"
   started=$(date +%s)
   if FAULT_SEED="$seed" FAULT_RATE="$rate" FAULT_LOST_RATE="$lost" scripts/test.sh bash -c \
-    'FAULT_PROXY_URL=$FAULT_PROXY_AT cargo test -p award-e2e --test aws_moto; status=$?
+    'FAULT_PROXY_URL=$FAULT_PROXY_AT cargo test -p award-e2e --test aws_moto -- --nocapture; status=$?
      curl -s "$FAULT_PROXY_AT/__fault-proxy/stats" > '"$log.stats"'; exit $status' \
     >"$log" 2>&1; then
     outcome=passed
@@ -26,7 +26,7 @@ for seed in "${seeds[@]}"; do
     failed=$((failed + 1))
   fi
   seconds=$(( $(date +%s) - started ))
-  folded=$(grep -o '[0-9]* possible second copies' "$log" | awk '{s += $1} END {print s + 0}')
+  folded=$( (grep -o '[0-9]* possible second copies' "$log" || true) | awk '{s += $1} END {print s + 0}')
   redelivered=$(grep -c 'redelivered after' "$log" || true)
   python3 - "$log.stats" "$seed" "$rate" "$lost" "$outcome" "$seconds" "$folded" "$redelivered" <<'PY'
 import json, sys

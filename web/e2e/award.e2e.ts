@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt } from './support'
+import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt, confirmStep } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -206,7 +206,17 @@ describe('an enterprise applies and its unit recommends it', () => {
 
     // Step 8: nothing is missing any more; submit.
     expect(await page.locator('[data-testid="missing-preview"]').count()).toBe(0)
+    // Submitting cannot be undone: it is asked first, and stepping back submits nothing.
     await page.locator('[data-testid="submit"]').click()
+    const asked = page.getByRole('dialog', { name: '提交申报' })
+    await asked.waitFor()
+    expect(await asked.textContent()).toContain('不能再修改或撤回')
+    await screenshot(page, 'applicant-submit-confirmation')
+    await asked.getByRole('button', { name: '再想想' }).click()
+    await asked.waitFor({ state: 'hidden' })
+    expect(await page.locator('[data-testid="state"]').textContent()).not.toBe('已提交，待推荐')
+    await page.locator('[data-testid="submit"]').click()
+    await confirmStep(page, '提交申报', '确认提交')
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
     await screenshot(page, 'applicant-submitted')
 
@@ -245,6 +255,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     await field(page, 'opinion').locator('textarea').fill('经审核，该单位申报材料齐全，符合《实施办法》第十条规定的申报条件，同意推荐。')
     await field(page, 'signer_name').locator('input').fill('赵六')
     await page.locator('[data-testid="recommend"]').click()
+    await confirmStep(page, '同意推荐', '确认推荐')
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
     expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
     await screenshot(page, 'recommender-recommended')

@@ -31,6 +31,7 @@ import {
   tokenAt,
   uploadEvidence,
   type Rubric,
+  confirmStep,
 } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-decision-'))
@@ -218,6 +219,7 @@ describe('from the on-site review to the public register', () => {
     await expect.poll(async () => (await row.locator('td').allTextContents()).slice(0, 6), { timeout: 15_000 }).toEqual(['1', organisation.name, '750.00', '800.00', '88.50', '79.35'])
     expect(await row.textContent()).toContain('候选')
     await page.locator('[data-testid="send-candidates"]').click()
+    await confirmStep(page, '报送候选名单', '确认报送')
     await expect.poll(() => page.locator('[data-testid="ranking-message"]').textContent(), { timeout: 15_000 }).toBe('候选名单已报送评审委员会。')
     const staff = await office()
     expect(((await call('GET', `/applications/${applicationId}`, staff)) as { lifecycle: { state: string } }).lifecycle.state).toBe('candidate')
@@ -297,6 +299,7 @@ describe('from the on-site review to the public register', () => {
     }
     await fillDate(page, 'first_day', runnerDate())
     await page.getByRole('button', { name: '开始公示' }).click()
+    await confirmStep(page, '开始公示', '确认开始')
     const period = page.locator('[data-testid="publicity-period"]')
     await expect.poll(() => period.textContent(), { timeout: 15_000 }).toContain(`公示期：${zh(runnerDate())} 至`)
     const staff = await office()
@@ -390,8 +393,10 @@ describe('from the on-site review to the public register', () => {
     await fillDate(page, 'approved_on', runnerDate())
     const row = page.locator('[data-testid="decided"] tbody tr', { hasText: organisation.name })
     await row.getByRole('button', { name: '批准' }).click()
+    await confirmStep(page, '批准', '确认批准')
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('市政府批准')
     await row.getByRole('button', { name: '颁奖' }).click()
+    await confirmStep(page, '颁奖', '确认颁奖')
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已获奖')
     await screenshot(page, 'office-award')
   })

@@ -391,8 +391,9 @@ describe('each role, signed in through the demo-account picker', () => {
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3)
     const standing = (name: string) => rows.filter({ hasText: name }).locator('[data-testid="award-standing"]')
     await expect.poll(async () => (await standing(ENTERPRISE[4]).textContent())?.trim(), { timeout: 15_000 }).toBe('已撤销（2026年11月25日）')
-    expect((await standing(ENTERPRISE[1]).textContent())?.trim()).toBe('有效')
-    expect((await standing(ENTERPRISE[5]).textContent())?.trim()).toBe('有效')
+    // A revocation shows from the reward line itself; "valid" once the applications' states are read.
+    await expect.poll(async () => (await standing(ENTERPRISE[1]).textContent())?.trim(), { timeout: 15_000 }).toBe('有效')
+    await expect.poll(async () => (await standing(ENTERPRISE[5]).textContent())?.trim(), { timeout: 15_000 }).toBe('有效')
 
     const card = page.locator('[data-testid="aftercare-award"]')
     await rows.filter({ hasText: ENTERPRISE[4] }).locator('td').first().click()

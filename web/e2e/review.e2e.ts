@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric } from './support'
+import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -107,12 +107,14 @@ describe('the document review from the screening to the panel statistics', () =>
       await expect.poll(() => page.locator('.settle').count()).toBe(index)
     }
     await page.locator('[data-testid="confirm-screening"]').click()
+    await confirmStep(page, '确认资格审查结果', '确认结果')
     await expect.poll(() => page.locator('[data-testid="screening-list"]').textContent(), { timeout: 15_000 }).toContain('资格审查合格')
     await screenshot(page, 'office-screening-confirmed')
 
     await page.goto(`${base}/#/office/${year}/assignments`)
     await field(page, 'seed').locator('input').fill('42')
     await page.locator('[data-testid="draw"]').click()
+    await confirmStep(page, '抽取专家', '确认抽取')
     const report = page.locator('[data-testid="draw-report"]')
     await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('随机种子 42')
     for (const expert of experts) expect(await report.textContent()).toContain(expert.name)
@@ -158,6 +160,7 @@ describe('the document review from the screening to the panel statistics', () =>
     await expect.poll(() => total.textContent()).toBe(`合计 ${(expected / 100).toFixed(2)} / ${rubric.total_points} 分（已评 23/23 条）`)
     await screenshot(page, 'expert-sheet')
     await page.locator('[data-testid="submit-sheet"]').click()
+    await confirmStep(page, '提交评分表', '确认提交')
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('已提交')
   })
 

@@ -253,3 +253,12 @@ export async function uploadEvidence(base: string, applicationId: string, bearer
     expect(stored.status, await stored.text()).toBeLessThan(300)
   }
 }
+
+/** Answers the confirmation a step that cannot be undone asks first (src/lib/confirm.ts): checks
+ * that it names the step, then presses `action` (the confirming button's words). */
+export async function confirmStep(page: Page, title: string, action: string) {
+  const box = page.getByRole('dialog', { name: title })
+  await box.waitFor()
+  await box.getByRole('button', { name: action }).click()
+  await box.waitFor({ state: 'hidden' })
+}

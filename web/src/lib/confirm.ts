@@ -1,0 +1,23 @@
+// One confirmation before a step its author cannot take back (issue 21, "Safeguards"): it names the
+// step, says what cannot be undone, and offers "再想想" as the safe way out. Esc, the close button
+// and a click beside the box count as "再想想"; nothing is sent unless the person confirms.
+import { ElMessageBox } from 'element-plus'
+import 'element-plus/es/components/message-box/style/css'
+
+/** Resolves `true` when the person confirms `action` (the button's words, e.g. "确认提交"),
+ * `false` when they step back. `title` names the step; `consequence` says what cannot be undone. */
+export async function confirmIrreversible(title: string, consequence: string, action: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(consequence, title, {
+      confirmButtonText: action,
+      cancelButtonText: '再想想',
+      type: 'warning',
+      closeOnClickModal: false,
+      // The safe answer has the focus: Enter on an unread box must not take the step.
+      autofocus: false,
+    })
+    return true
+  } catch {
+    return false
+  }
+}
