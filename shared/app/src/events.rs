@@ -16,10 +16,11 @@ use aws_lambda_events::event::s3::S3Event;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::percent_decode_str;
-use serde::Serialize;
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
+pub use crate::batch::EventReport;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
 use crate::model::{
@@ -29,38 +30,6 @@ use crate::model::{
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;
-use crate::usecases::audit;
-
-/// What a handler did with an event's records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EventReport {
-    /// Records that changed something (a document checked, a notice sent).
-    pub changed: usize,
-    /// Records whose work was already done (redelivery) or not due yet.
-    pub unchanged: usize,
-    /// Records that failed and are worth retrying.
-    pub failed: usize,
-    /// Notices whose send failed transiently: pending again, with a back-off (the redrive's).
-    pub retrying: usize,
-    /// Notices given up (`failed`): a permanent failure, too many attempts, or the redrive window
-    /// left behind. Each is logged with `NOTICE_FAILED_LOG_MARKER`.
-    pub gave_up: usize,
-    /// Records ignored, with the reason (unknown keys, nothing declared).
-    pub skipped: Vec<String>,
-}
-
-impl EventReport {
-    /// The report, or an error when records failed, so the platform redelivers the event.
-    fn finish(self) -> Result<Self, AppError> {
-        if self.failed > 0 {
-            Err(AppError::RecordsFailed {
-                failed: self.failed,
-            })
-        } else {
-            Ok(self)
-        }
-    }
-}
 
 // --- S3 ObjectCreated ---------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ use serde::de::DeserializeOwned;
 use crate::App;
 use crate::error::AppError;
 use crate::identity::Caller;
+use crate::identity::RequestMeta;
 use crate::routes::{self, Call, Matched};
-use crate::usecases::documents::RequestMeta;
 
 /// The largest JSON body accepted, in bytes (an application form is well under this).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;

@@ -11,8 +11,11 @@ use std::time::Duration;
 use award_ports::blobs::{MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
 use award_ports::{Blobs, Mail, Table};
 
+pub mod audit;
+pub mod batch;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod http;
 pub mod identity;
 pub mod keys;

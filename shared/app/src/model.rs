@@ -1209,3 +1209,28 @@ impl Record for RevocationCase {
         )
     }
 }
+
+/// A presigned request as the API returns it: send exactly these headers (names in lower case,
+/// as HTTP/2 writes them; HTTP header names are case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<award_ports::PresignedRequest> for Link {
+    fn from(request: award_ports::PresignedRequest) -> Self {
+        Self {
+            method: request.method,
+            url: request.url,
+            headers: request
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value))
+                .collect(),
+            expires_at: request.expires_at,
+        }
+    }
+}

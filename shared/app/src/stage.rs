@@ -21,12 +21,12 @@ use chrono::{DateTime, Utc};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::keys;
 use crate::model::{Application, CycleRecord, DueItem, QuotaCounter, Recommender};
 use crate::recipients::About;
 use crate::store::{self, Stored, Tx, retry_on_conflict};
-use crate::usecases::audit;
 
 /// One command on one application, as a stage's use case asks for it.
 pub struct StageCommand<'a> {

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
@@ -35,7 +36,7 @@ use crate::recipients::About;
 use crate::stage::{self, StageCommand, load_application};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
-use crate::usecases::{audit, cycles, register};
+use crate::usecases::{cycles, register};
 use crate::validation;
 
 /// A first run (no watermark yet) looks back this many days.

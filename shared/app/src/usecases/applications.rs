@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
@@ -23,7 +24,7 @@ use crate::notices;
 use crate::recipients::{self, About};
 use crate::stage::{self, StageCommand, load_application, load_recommender};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::{audit, contact, cycles, recommenders};
+use crate::usecases::{contact, cycles, recommenders};
 use crate::validation;
 
 /// `POST /applications`: who is applying. The rest of the form is filled with `PUT`/`PATCH`.

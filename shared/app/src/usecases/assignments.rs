@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
@@ -32,7 +33,7 @@ use crate::notices;
 use crate::recipients::{self, About};
 use crate::stage::load_application;
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::{applications, audit, cycles, experts, recommenders};
+use crate::usecases::{applications, cycles, experts, recommenders};
 
 /// The panel size of `phase` under `rules`.
 pub fn panel_size(rules: &ReviewRules, phase: ReviewPhase) -> u32 {

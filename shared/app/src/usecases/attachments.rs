@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
+use crate::model::Link;
 use crate::model::{Attachment, AttachmentOwner, DocumentStatus, new_id};
 use crate::store::{self, Tx};
-use crate::usecases::audit;
-use crate::usecases::documents::Link;
 use crate::validation;
 
 /// The attachment types, as [`AppError::UnsupportedDocumentType`] names them: a scan or the

@@ -9,12 +9,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::HolidayNoticeRecord;
 use crate::store::{self, Stored, Tx, from_item, query_all};
-use crate::usecases::audit;
 
 /// The notices the Office loaded, with their versions (one `Query` of the `CALENDAR` partition).
 pub async fn loaded(app: &App) -> Result<Vec<Stored<HolidayNoticeRecord>>, AppError> {

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::keys;
 use crate::model::{Application, EmailConfirmation};
@@ -21,7 +22,6 @@ use crate::recipients::Addressee;
 use crate::stage::load_application;
 use crate::store::{self, Tx, retry_on_conflict};
 use crate::templates::china_time;
-use crate::usecases::audit;
 
 /// How long a confirmation link works.
 pub const CONFIRMATION_TTL: Duration = Duration::hours(72);

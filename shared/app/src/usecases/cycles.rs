@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::Caller;
 use crate::keys;
@@ -21,7 +22,7 @@ use crate::notices;
 use crate::recipients::{self, About};
 use crate::stage::{self, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::{applications, audit};
+use crate::usecases::applications;
 use crate::validation;
 
 /// `POST /cycles`.

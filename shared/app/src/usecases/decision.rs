@@ -22,7 +22,9 @@ use sha2::{Digest, Sha256};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
+use crate::identity::RequestMeta;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::AttachmentOwner;
@@ -37,8 +39,7 @@ use crate::recipients::{self, About, Addressee};
 use crate::stage::{self, StageCommand, load_application};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::attachments::{self, AttachmentDeclaration};
-use crate::usecases::documents::RequestMeta;
-use crate::usecases::{applications, audit, calendar, cycles};
+use crate::usecases::{applications, calendar, cycles};
 use crate::validation;
 
 /// At most this many objections a day from one contact (an abuse bound, Art. 3).
@@ -544,7 +545,7 @@ pub struct Receipt {
     pub receipt: Ulid,
     pub received_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload: Option<crate::usecases::documents::Link>,
+    pub upload: Option<crate::model::Link>,
 }
 
 fn contact(text: &str) -> Result<(String, bool), AppError> {

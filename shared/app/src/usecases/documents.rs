@@ -2,25 +2,23 @@
 //! declaration; the owner or the office downloads it through a short link, and every download
 //! link issued is recorded (Art. 19); the office reads that log.
 
-use std::collections::BTreeMap;
-
 use award_domain::form::DocumentCategory;
 use award_domain::lifecycle::ApplicationState;
-use award_ports::{
-    Condition, Index, PresignedRequest, Query, SortCondition, TableError, UploadSpec, Write,
-};
+use award_ports::{Condition, Index, Query, SortCondition, TableError, UploadSpec, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
-use crate::identity::{Caller, Role};
+use crate::identity::{Caller, RequestMeta, Role};
 use crate::keys;
-use crate::model::{AccessRecord, Application, Document, DocumentSlot, DocumentStatus, new_id};
+use crate::model::{
+    AccessRecord, Application, Document, DocumentSlot, DocumentStatus, Link, new_id,
+};
 use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::applications::load_readable;
-use crate::usecases::audit;
 use crate::validation;
 
 /// `POST /applications/{id}/documents`.
@@ -35,31 +33,6 @@ pub struct DocumentDeclaration {
     pub sha256: String,
 }
 
-/// A presigned request as the API returns it: send exactly these headers (names in lower case,
-/// as HTTP/2 writes them; HTTP header names are case-insensitive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Link {
-    pub method: String,
-    pub url: String,
-    pub headers: BTreeMap<String, String>,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl From<PresignedRequest> for Link {
-    fn from(request: PresignedRequest) -> Self {
-        Self {
-            method: request.method,
-            url: request.url,
-            headers: request
-                .headers
-                .into_iter()
-                .map(|(name, value)| (name.to_ascii_lowercase(), value))
-                .collect(),
-            expires_at: request.expires_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclaredDocument {
     pub document: Document,
@@ -70,14 +43,6 @@ pub struct DeclaredDocument {
 pub struct DocumentDownload {
     pub document: Document,
     pub download: Link,
-}
-
-/// Where a request came from, for the access log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RequestMeta {
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub request_id: Option<String>,
 }
 
 pub async fn declare_document(

@@ -16,12 +16,13 @@ use serde::Deserialize;
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{Expert, ExpertAccount, ExpertStatus, new_id};
 use crate::store::{self, Stored, Tx, from_item, query_all};
-use crate::usecases::{assignments, audit, reviews};
+use crate::usecases::{assignments, reviews};
 
 /// `POST /experts` and `PUT /experts/{id}`: the profile and the account (token subject).
 #[derive(Debug, Clone, Deserialize)]

@@ -13,13 +13,14 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{Recommender, RecommenderScope, new_id};
 use crate::stage::load_recommender;
 use crate::store::{self, Tx, from_item, query_all};
-use crate::usecases::{applications, audit};
+use crate::usecases::applications;
 use crate::validation;
 
 /// The most accounts one unit may have.

@@ -18,12 +18,13 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::App;
-use crate::error::AppError;
+use crate::audit::audit;
+use crate::error::{AppError, RowIssue};
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{RegisterEntry, RegisterFact};
 use crate::store::{self, from_item, query_all};
-use crate::usecases::{audit, cycles};
+use crate::usecases::cycles;
 use crate::validation;
 
 /// The largest import accepted, in bytes: the city's whole history is a few hundred rows.
@@ -57,15 +58,6 @@ pub mod column {
         CAUSE,
         OCCURRED_ON,
     ];
-}
-
-/// One bad cell of an import: the file's line number (the header is line 1), the column's
-/// header, and why, in Chinese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowIssue {
-    pub row: u64,
-    pub column: String,
-    pub reason: String,
 }
 
 /// What an import did, or would do (`dry_run`).

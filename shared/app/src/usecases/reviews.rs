@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
+use crate::batch::EventReport;
 use crate::error::AppError;
-use crate::events::EventReport;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
 use crate::model::{
@@ -38,7 +39,7 @@ use crate::recipients::{self, About};
 use crate::stage::{self, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::assignments::{self, expert_notice, require_scoring};
-use crate::usecases::{applications, audit, cycles, experts};
+use crate::usecases::{applications, cycles, experts};
 
 /// The longest comment per category, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -1450,7 +1451,7 @@ pub async fn scores_csv(
             ]);
         }
     }
-    crate::usecases::export::csv_file(format!("scores-{cycle_id}-{}.csv", phase.as_str()), &rows)
+    crate::export::csv_file(format!("scores-{cycle_id}-{}.csv", phase.as_str()), &rows)
 }
 
 /// `GET /cycles/{id}/ranking.csv` (office): the combined ranking.
@@ -1498,7 +1499,7 @@ pub async fn ranking_csv(
                 .unwrap_or_default(),
         ]);
     }
-    crate::usecases::export::csv_file(format!("ranking-{cycle_id}.csv"), &rows)
+    crate::export::csv_file(format!("ranking-{cycle_id}.csv"), &rows)
 }
 
 #[cfg(test)]

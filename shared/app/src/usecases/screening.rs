@@ -24,14 +24,15 @@ use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
+use crate::batch::EventReport;
 use crate::error::AppError;
-use crate::events::EventReport;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
 use crate::model::{Application, SYSTEM_ACTOR, ScreeningRecord};
 use crate::stage::{self, StageCommand, load_application, load_recommender};
 use crate::store::{self, Tx, from_item, retry_on_conflict};
-use crate::usecases::{applications, audit, cycles, register};
+use crate::usecases::{applications, cycles, register};
 
 /// Every condition `eligibility::screen` gives a verdict on, in its order: the export's columns.
 pub const CONDITIONS: [Condition; 14] = [
@@ -559,5 +560,5 @@ pub async fn export_csv(
         }));
         table.push(row);
     }
-    crate::usecases::export::csv_file(format!("screening-{cycle_id}.csv"), &table)
+    crate::export::csv_file(format!("screening-{cycle_id}.csv"), &table)
 }
