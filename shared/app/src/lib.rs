@@ -22,6 +22,7 @@ pub mod keys;
 pub mod model;
 pub mod notices;
 pub mod pages;
+pub mod reads;
 pub mod recipients;
 pub mod routes;
 pub mod stage;

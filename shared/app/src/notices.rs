@@ -314,7 +314,9 @@ pub async fn of_application(
     caller: &Caller,
     id: Ulid,
 ) -> Result<Vec<SentNotice>, AppError> {
-    let application = crate::stage::load_application(app, id).await?.record;
+    let application = crate::reads::applications::load_application(app, id)
+        .await?
+        .record;
     let office = caller.has(Role::Office);
     let owner = caller.has(Role::Applicant) && application.owner() == caller.sub();
     if !(office || owner) {

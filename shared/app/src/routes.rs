@@ -24,10 +24,11 @@ use crate::identity::Caller;
 use crate::keys;
 use crate::model::ReviewPhase;
 use crate::notices;
+use crate::reads::attachments;
 use crate::usecases::applications::FormWrite;
 use crate::usecases::{
-    aftercare, applications, assignments, attachments, board, calendar, contact, cycles, decision,
-    documents, experts, recommendations, recommenders, register, reviews, screening,
+    aftercare, applications, assignments, board, calendar, contact, cycles, decision, documents,
+    experts, recommendations, recommenders, register, reviews, screening,
 };
 
 /// Who may call a route.

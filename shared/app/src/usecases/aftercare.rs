@@ -32,27 +32,19 @@ use crate::model::{
     RegisterFact, RevocationCase, RewardReturned, SYSTEM_ACTOR, new_id,
 };
 use crate::notices;
+use crate::reads::applications::load_application;
+use crate::reads::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
+use crate::reads::settings::aftercare_policy as policy;
+use crate::reads::{cycles, register};
 use crate::recipients::About;
-use crate::stage::{self, StageCommand, load_application};
+use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
-use crate::usecases::{cycles, register};
 use crate::validation;
 
 /// A first run (no watermark yet) looks back this many days.
 pub const FIRST_RUN_LOOKBACK_DAYS: u64 = 31;
 
 // --- the Office's policy -------------------------------------------------------------------------
-
-/// The aftercare policy in force: the Office's, else the default (180 / 90 / 30 days, yearly).
-pub async fn policy(app: &App) -> Result<AftercarePolicy, AppError> {
-    Ok(
-        store::load::<AftercarePolicyRecord>(app.table.as_ref(), &keys::aftercare_policy())
-            .await?
-            .map(|stored| stored.record.policy)
-            .unwrap_or_default(),
-    )
-}
 
 /// `GET /aftercare/policy` (staff).
 pub async fn read_policy(app: &App, caller: &Caller) -> Result<AftercarePolicy, AppError> {
@@ -250,6 +242,7 @@ async fn expire(
             actor: &system,
             now,
             notice_data: BTreeMap::new(),
+            settings: Settings::default(),
         },
         |_| Ok(()),
         |_| Ok(()),
@@ -1132,6 +1125,7 @@ pub async fn approve_revocation(
                 ("article".to_owned(), case.ground.article_zh().to_owned()),
                 ("case_id".to_owned(), case.id.to_string()),
             ]),
+            settings: Settings::default(),
         },
         |_| Ok(()),
         |application| {

@@ -21,10 +21,15 @@ use crate::model::{
     Application, ContactAddresses, CycleRecord, Document, DocumentStatus, OrganisationGuard, new_id,
 };
 use crate::notices;
+use crate::reads::applications::{
+    ApplicationSummary, in_cycle, load_application, units_of, visible_to,
+};
+use crate::reads::cycles;
+use crate::reads::units::load_recommender;
 use crate::recipients::{self, About};
-use crate::stage::{self, StageCommand, load_application, load_recommender};
+use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::{contact, cycles, recommenders};
+use crate::usecases::contact;
 use crate::validation;
 
 /// `POST /applications`: who is applying. The rest of the form is filled with `PUT`/`PATCH`.
@@ -178,32 +183,6 @@ pub async fn create_application(
     .await
 }
 
-/// Who may read an application: its owner; the Office (Art. 9(4)); the recommending unit the
-/// applicant chose, once it was sent to it (Art. 11(3)); and (checked by the callers, since it
-/// needs the table) an expert of its panel once it accepted the pledge (Art. 19). Anyone else
-/// learns nothing, not even that it exists. `units` are the recommending units the caller acts for.
-pub(crate) fn visible_to(caller: &Caller, application: &Application, units: &[Ulid]) -> bool {
-    (caller.has(Role::Applicant) && application.owner() == caller.sub())
-        || caller.has(Role::Office)
-        || (caller.has(Role::Recommender)
-            && application.state() != ApplicationState::Draft
-            && application
-                .recommender_id
-                .is_some_and(|unit| units.contains(&unit)))
-}
-
-/// The units a caller acts for (empty unless it is a recommender).
-pub(crate) async fn units_of(app: &App, caller: &Caller) -> Result<Vec<Ulid>, AppError> {
-    if !caller.has(Role::Recommender) {
-        return Ok(Vec::new());
-    }
-    Ok(recommenders::units_of_account(app, caller.sub())
-        .await?
-        .into_iter()
-        .map(|unit| unit.id)
-        .collect())
-}
-
 /// Loads an application the caller may read, or `ApplicationNotFound`.
 pub(crate) async fn load_readable(
     app: &App,
@@ -213,7 +192,7 @@ pub(crate) async fn load_readable(
     let units = units_of(app, caller).await?;
     let loaded = load_application(app, id).await?;
     if visible_to(caller, &loaded.record, &units)
-        || crate::usecases::assignments::expert_may_read(app, caller, id).await?
+        || crate::reads::assignments::expert_may_read(app, caller, id).await?
     {
         Ok(loaded)
     } else {
@@ -244,7 +223,7 @@ pub async fn get_application(
     }
     let expert = match &application {
         Some(stored) if !visible_to(caller, &stored.record, &units) => {
-            crate::usecases::assignments::expert_may_read(app, caller, id).await?
+            crate::reads::assignments::expert_may_read(app, caller, id).await?
         }
         _ => false,
     };
@@ -558,6 +537,7 @@ pub async fn submit(
             actor: &caller.actor,
             now,
             notice_data: BTreeMap::new(),
+            settings: Settings::default(),
         },
         |stored| owner_only(caller, stored),
         |stored| {
@@ -624,88 +604,13 @@ pub async fn withdraw(
             actor: &caller.actor,
             now,
             notice_data: BTreeMap::from([("reason".to_owned(), reason)]),
+            settings: Settings::default(),
         },
         |stored| owner_only(caller, stored),
         |_| Ok(()),
     )
     .await
     .map(|application| for_caller(caller, application))
-}
-
-/// An application as the Office's lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ApplicationSummary {
-    pub id: Ulid,
-    pub cycle_id: String,
-    pub organisation_name: String,
-    pub uscc: String,
-    pub state: ApplicationState,
-    pub recommender_id: Option<Ulid>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub updated_at: DateTime<Utc>,
-    /// Art. 11(4): the screening's outcome and what failed or waits for the Office, once screened.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub screening: Option<crate::usecases::screening::ScreeningSummary>,
-    /// Where a `rejected` application was turned down (`recommendation`, Art. 11(3);
-    /// `combined_evaluation`, 11(7); `committee` or `publicity`, 11(8)), so that a cycle's funnel
-    /// knows how far it got; absent otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rejected_at: Option<award_domain::lifecycle::Gate>,
-}
-
-impl From<&Application> for ApplicationSummary {
-    fn from(application: &Application) -> Self {
-        Self {
-            id: application.id,
-            cycle_id: application.cycle_id.clone(),
-            organisation_name: application.organisation_name().to_owned(),
-            uscc: application.uscc.clone(),
-            state: application.state(),
-            recommender_id: application.recommender_id,
-            submitted_at: application.lifecycle.submitted_at,
-            updated_at: application.updated_at,
-            screening: crate::usecases::screening::ScreeningSummary::of(application),
-            rejected_at: application
-                .lifecycle
-                .rejection
-                .as_ref()
-                .map(|rejection| rejection.gate),
-        }
-    }
-}
-
-/// The applications of a cycle, all or in one state (access pattern 5: GSI2
-/// `CYCLE#<cycle>#APPS`, begins_with `<state>#`).
-pub async fn in_cycle(
-    app: &App,
-    cycle_id: &str,
-    state: Option<ApplicationState>,
-) -> Result<Vec<Application>, AppError> {
-    Ok(in_cycle_stored(app, cycle_id, state)
-        .await?
-        .into_iter()
-        .map(|stored| stored.record)
-        .collect())
-}
-
-/// [`in_cycle`], with the versions loaded (for the writes they guard).
-pub async fn in_cycle_stored(
-    app: &App,
-    cycle_id: &str,
-    state: Option<ApplicationState>,
-) -> Result<Vec<Stored<Application>>, AppError> {
-    let mut query = Query::partition(
-        Index::Gsi2,
-        format!("{}#APPS", keys::cycle_partition(cycle_id)),
-    );
-    if let Some(state) = state {
-        query = query.sort(SortCondition::BeginsWith(format!("{}#", state.as_str())));
-    }
-    query_all(app.table.as_ref(), query)
-        .await?
-        .into_iter()
-        .map(from_item::<Application>)
-        .collect()
 }
 
 /// `GET /cycles/{id}/applications?state=…` (office).

@@ -4,8 +4,8 @@
 //! is refused by the domain (`calendar_unavailable`), never guessed from weekdays.
 
 use award_domain::calendar::{HolidayNotice, WorkingCalendar};
-use award_ports::{Index, Query, TableError, Write};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use award_ports::TableError;
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
 use crate::App;
@@ -14,70 +14,8 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::HolidayNoticeRecord;
-use crate::store::{self, Stored, Tx, from_item, query_all};
-
-/// The notices the Office loaded, with their versions (one `Query` of the `CALENDAR` partition).
-pub async fn loaded(app: &App) -> Result<Vec<Stored<HolidayNoticeRecord>>, AppError> {
-    query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Primary, keys::CALENDAR),
-    )
-    .await?
-    .into_iter()
-    // The partition holds the loads' audit records too.
-    .filter(|item| store::type_of(item) == Some(keys::item_type::HOLIDAY_NOTICE))
-    .map(from_item::<HolidayNoticeRecord>)
-    .collect()
-}
-
-/// `official` plus every year of `loaded` that it lacks. Errors: `CalendarUnavailable` when a
-/// stored notice no longer validates (it did when it was loaded).
-pub fn combine(
-    official: &WorkingCalendar,
-    loaded: &[Stored<HolidayNoticeRecord>],
-) -> Result<WorkingCalendar, AppError> {
-    let mut calendar = official.clone();
-    for stored in loaded {
-        if calendar.notice(stored.record.notice.year).is_none() {
-            calendar = calendar
-                .with_notice(stored.record.notice.clone())
-                .map_err(|error| AppError::calendar(&error))?;
-        }
-    }
-    Ok(calendar)
-}
-
-/// `official` plus every year the Office loaded that it lacks. Errors: as [`combine`].
-pub async fn effective(app: &App, official: &WorkingCalendar) -> Result<WorkingCalendar, AppError> {
-    combine(official, &loaded(app).await?)
-}
-
-/// The writes that mark the loaded notices of the years `first_day..=last_day` touches as used by
-/// `cycle_id`'s publicity, each guarded by the version read: committed with the publicity's start,
-/// a notice replaced in between fails the start (re-run on the new notice), and a notice once
-/// counted on can no longer be replaced.
-pub fn mark_used(
-    loaded: &[Stored<HolidayNoticeRecord>],
-    official: &WorkingCalendar,
-    cycle_id: &str,
-    first_day: NaiveDate,
-    last_day: NaiveDate,
-) -> Result<Vec<Write>, AppError> {
-    let mut writes = Vec::new();
-    for stored in loaded {
-        let year = stored.record.notice.year;
-        if official.notice(year).is_some() || !(first_day.year()..=last_day.year()).contains(&year)
-        {
-            continue;
-        }
-        let mut record = stored.record.clone();
-        if !record.used_by.iter().any(|id| id == cycle_id) {
-            record.used_by.push(cycle_id.to_owned());
-        }
-        writes.push(store::replace(&record, stored.version)?);
-    }
-    Ok(writes)
-}
+use crate::reads::settings::{combine, effective, loaded};
+use crate::store::{self, Tx};
 
 /// A year the calendar covers, and where its notice comes from.
 #[derive(Debug, Clone, Serialize)]
@@ -102,7 +40,7 @@ pub struct CalendarYear {
 /// `GET /calendar/{year}` (staff): the dates in force for `year` (days off, adjusted working
 /// days), wherever they come from. Errors: `CalendarYearNotFound`.
 pub async fn year(app: &App, caller: &Caller, year: &str) -> Result<CalendarYear, AppError> {
-    crate::usecases::cycles::require_staff(caller)?;
+    crate::reads::cycles::require_staff(caller)?;
     let number: i32 = year.parse().map_err(|_| AppError::CalendarYearNotFound {
         year: year.to_owned(),
     })?;
@@ -131,7 +69,7 @@ pub async fn year(app: &App, caller: &Caller, year: &str) -> Result<CalendarYear
 
 /// `GET /calendar` (staff): the years the publicity can count in.
 pub async fn covered(app: &App, caller: &Caller) -> Result<Vec<CoveredYear>, AppError> {
-    crate::usecases::cycles::require_staff(caller)?;
+    crate::reads::cycles::require_staff(caller)?;
     let official = official()?;
     let mut years: Vec<CoveredYear> = official
         .covered_years()

@@ -18,8 +18,8 @@ use crate::keys;
 use crate::model::{Application, EmailConfirmation};
 use crate::notices;
 use crate::pages;
+use crate::reads::applications::load_application;
 use crate::recipients::Addressee;
-use crate::stage::load_application;
 use crate::store::{self, Tx, retry_on_conflict};
 use crate::templates::china_time;
 

@@ -19,10 +19,11 @@ use crate::identity::Caller;
 use crate::keys;
 use crate::model::{CycleRecord, OpenCycleGuard, SYSTEM_ACTOR};
 use crate::notices;
+use crate::reads::applications;
+use crate::reads::cycles::{cycle_ids, load_cycle, load_open_cycle, require_staff};
 use crate::recipients::{self, About};
-use crate::stage::{self, StageCommand};
-use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::applications;
+use crate::stage::{self, Settings, StageCommand};
+use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::validation;
 
 /// `POST /cycles`.
@@ -108,29 +109,6 @@ pub async fn create_cycle(
     Ok(record)
 }
 
-/// The ids of every cycle (access pattern 1c: GSI1 `CYCLES`, all sort keys).
-pub async fn cycle_ids(app: &App) -> Result<Vec<String>, AppError> {
-    let items = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Gsi1, keys::CYCLES),
-    )
-    .await?;
-    items
-        .into_iter()
-        .map(|item| from_item::<CycleRecord>(item).map(|stored| stored.record.cycle.id))
-        .collect()
-}
-
-/// A cycle by the id in a path; an id that is not a year names no cycle.
-pub(crate) async fn load_cycle(app: &App, cycle_id: &str) -> Result<Stored<CycleRecord>, AppError> {
-    if !keys::is_valid_cycle_id(cycle_id) {
-        return Err(AppError::CycleNotFound);
-    }
-    store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(cycle_id))
-        .await?
-        .ok_or(AppError::CycleNotFound)
-}
-
 /// `POST /cycles/{id}/rules/approve` (committee, Art. 7(2), 20): the Committee approves the
 /// cycle's review rules, with who and when kept on the cycle and in the audit trail.
 pub async fn approve_rules(
@@ -207,26 +185,6 @@ pub async fn open_cycle(
         Ok(record)
     })
     .await
-}
-
-/// The open cycle, read through its guard (a strongly consistent get, not an index query).
-pub async fn load_open_cycle(app: &App) -> Result<Stored<CycleRecord>, AppError> {
-    let guard = store::load::<OpenCycleGuard>(app.table.as_ref(), &keys::open_cycle_guard())
-        .await?
-        .ok_or(AppError::NoOpenCycle)?;
-    let cycle =
-        store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(&guard.record.cycle_id))
-            .await?
-            .ok_or_else(|| {
-                AppError::corrupt(format!(
-                    "the open-cycle guard names cycle {} which does not exist",
-                    guard.record.cycle_id
-                ))
-            })?;
-    if cycle.record.cycle.status != CycleStatus::Open {
-        return Err(AppError::NoOpenCycle);
-    }
-    Ok(cycle)
 }
 
 /// What the public sees of the open cycle: the call and its rules (Art. 3, 9(3)), with when they
@@ -311,24 +269,6 @@ pub async fn get_cycle(app: &App, caller: &Caller, id: &str) -> Result<CycleView
         record: loaded.record,
         version: loaded.version,
     })
-}
-
-/// Staff: the Office, the Committee, experts and recommending units (who read the calls they
-/// work on); never an applicant, who reads the public call.
-pub(crate) fn require_staff(caller: &Caller) -> Result<(), AppError> {
-    if [
-        Role::Office,
-        Role::Committee,
-        Role::Expert,
-        Role::Recommender,
-    ]
-    .into_iter()
-    .any(|role| caller.has(role))
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// `POST /cycles/{id}/deadlines`.
@@ -550,6 +490,7 @@ async fn start_review(
                     "reason".to_owned(),
                     "推荐单位未在推荐截止日期前签署推荐意见".to_owned(),
                 )]),
+                settings: Settings::default(),
             },
             |_| Ok(()),
             |_| Ok(()),

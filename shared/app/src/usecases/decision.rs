@@ -35,11 +35,12 @@ use crate::model::{
 };
 use crate::notices;
 use crate::pages;
+use crate::reads::applications::load_application;
+use crate::reads::attachments::{self, AttachmentDeclaration};
+use crate::reads::{applications, cycles, settings};
 use crate::recipients::{self, About, Addressee};
-use crate::stage::{self, StageCommand, load_application};
+use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::attachments::{self, AttachmentDeclaration};
-use crate::usecases::{applications, calendar, cycles};
 use crate::validation;
 
 /// At most this many objections a day from one contact (an abuse bound, Art. 3).
@@ -109,6 +110,7 @@ async fn advance_all(
     caller: &Caller,
     commands: &[(Ulid, Command, BTreeMap<String, String>)],
     from: ApplicationState,
+    settings: Settings<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     for (application_id, command, notice_data) in commands {
@@ -118,6 +120,7 @@ async fn advance_all(
             actor: &caller.actor,
             now,
             notice_data: notice_data.clone(),
+            settings,
         };
         stage::advance_if_in(app, &request, from).await?;
     }
@@ -283,7 +286,15 @@ pub async fn deliberate(
             (decision.application_id, command, data)
         })
         .collect();
-    advance_all(app, caller, &commands, ApplicationState::Candidate, now).await?;
+    advance_all(
+        app,
+        caller,
+        &commands,
+        ApplicationState::Candidate,
+        Settings::default(),
+        now,
+    )
+    .await?;
     Ok(deliberation)
 }
 
@@ -399,8 +410,10 @@ pub async fn start_publicity(
         .publicity_working_days
         .max(MIN_PUBLICITY_WORKING_DAYS);
     let official = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
-    let notices = calendar::loaded(app).await?;
-    let last_day = calendar::combine(official, &notices)?
+    let notices = settings::loaded(app).await?;
+    // The same calendar counts the days here and in each application's decision below.
+    let calendar = settings::combine(official, &notices)?;
+    let last_day = calendar
         .publicity_last_day(input.first_day, days)
         .map_err(|error| AppError::calendar(&error))?;
     let publicity = match &loaded.record.decision.publicity {
@@ -431,7 +444,7 @@ pub async fn start_publicity(
                     ("first_day", input.first_day.to_string()),
                     ("last_day", last_day.to_string()),
                 ],
-                calendar::mark_used(&notices, official, cycle_id, input.first_day, last_day)?,
+                settings::mark_used(&notices, official, cycle_id, input.first_day, last_day)?,
                 now,
             )
             .await?;
@@ -454,7 +467,18 @@ pub async fn start_publicity(
             )
         })
         .collect();
-    advance_all(app, caller, &commands, ApplicationState::Proposed, now).await?;
+    advance_all(
+        app,
+        caller,
+        &commands,
+        ApplicationState::Proposed,
+        Settings {
+            aftercare: None,
+            calendar: Some(&calendar),
+        },
+        now,
+    )
+    .await?;
     Ok(publicity)
 }
 
@@ -888,6 +912,7 @@ pub async fn decide_objection(
                 actor: &caller.actor,
                 now,
                 notice_data: BTreeMap::new(),
+                settings: Settings::default(),
             };
             let objection = &objection;
             stage::advance_with(
@@ -1196,6 +1221,7 @@ pub async fn approve(
                 ("approved_on".to_owned(), input.approved_on.to_string()),
                 ("session".to_owned(), meeting.session.clone()),
             ]),
+            settings: Settings::default(),
         },
         |_| Ok(()),
         |_| Ok(()),
@@ -1248,6 +1274,8 @@ pub async fn award(
         }
     };
     let number = &number;
+    // The award schedules the aftercare by the Office's policy in force.
+    let policy = settings::aftercare_policy(app).await?;
     stage::advance_with(
         app,
         &StageCommand {
@@ -1273,6 +1301,10 @@ pub async fn award(
                     );
                 }
                 data
+            },
+            settings: Settings {
+                aftercare: Some(&policy),
+                calendar: None,
             },
         },
         |_| Ok(()),

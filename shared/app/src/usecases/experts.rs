@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use award_domain::china_date;
 use award_domain::review::ExpertProfile;
-use award_ports::{Condition, Index, Query, Write};
+use award_ports::{Condition, Write};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use ulid::Ulid;
@@ -21,7 +21,8 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{Expert, ExpertAccount, ExpertStatus, new_id};
-use crate::store::{self, Stored, Tx, from_item, query_all};
+use crate::reads::experts::{all, load};
+use crate::store::{self, Tx};
 use crate::usecases::{assignments, reviews};
 
 /// `POST /experts` and `PUT /experts/{id}`: the profile and the account (token subject).
@@ -67,37 +68,6 @@ fn checked(input: ExpertInput, now: DateTime<Utc>) -> Result<ExpertInput, AppErr
         account: account(&input.account)?,
         profile: input.profile,
     })
-}
-
-/// Loads an expert, or `ExpertNotFound`.
-pub async fn load(app: &App, id: Ulid) -> Result<Stored<Expert>, AppError> {
-    store::load::<Expert>(app.table.as_ref(), &keys::expert(id))
-        .await?
-        .ok_or(AppError::ExpertNotFound)
-}
-
-/// The pool (GSI1 `EXPERTS`), by name.
-pub async fn all(app: &App) -> Result<Vec<Expert>, AppError> {
-    let mut experts: Vec<Expert> = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Gsi1, keys::EXPERTS),
-    )
-    .await?
-    .into_iter()
-    .map(|item| from_item::<Expert>(item).map(|stored| stored.record))
-    .collect::<Result<_, _>>()?;
-    experts.sort_by(|a, b| a.profile.name.cmp(&b.profile.name).then(a.id.cmp(&b.id)));
-    Ok(experts)
-}
-
-/// The expert the caller signs in as: `ExpertNotFound` when its account is in no expert's record.
-pub async fn of_caller(app: &App, caller: &Caller) -> Result<Stored<Expert>, AppError> {
-    caller.require(Role::Expert)?;
-    let link =
-        store::load::<ExpertAccount>(app.table.as_ref(), &keys::expert_account(caller.sub()))
-            .await?
-            .ok_or(AppError::ExpertNotFound)?;
-    load(app, link.record.expert_id).await
 }
 
 /// `POST /experts` (office). Errors: `InvalidExpert` (every field issue), `ExpertAccountTaken`.

@@ -4,7 +4,6 @@
 pub mod aftercare;
 pub mod applications;
 pub mod assignments;
-pub mod attachments;
 pub mod board;
 pub mod calendar;
 pub mod contact;

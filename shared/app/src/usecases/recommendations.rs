@@ -13,9 +13,9 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::model::{Application, Recommendation};
-use crate::stage::{self, StageCommand};
-use crate::usecases::applications::{ApplicationSummary, in_cycle, units_of, visible_to};
-use crate::usecases::cycles;
+use crate::reads::applications::{ApplicationSummary, in_cycle, units_of, visible_to};
+use crate::reads::cycles;
+use crate::stage::{self, Settings, StageCommand};
 use crate::validation;
 
 /// `GET /recommendations`: the applications sent to the caller's units (submitted and later,
@@ -100,6 +100,7 @@ pub async fn recommend(
                 ("opinion".to_owned(), opinion.clone()),
                 ("signer".to_owned(), signer_name.clone()),
             ]),
+            settings: Settings::default(),
         },
         |application| chosen_unit(caller, units, application),
         |application| {
@@ -141,6 +142,7 @@ pub async fn decline(
             actor: &caller.actor,
             now,
             notice_data: BTreeMap::from([("reason".to_owned(), reason.clone())]),
+            settings: Settings::default(),
         },
         |application| chosen_unit(caller, units, application),
         |_| Ok(()),

@@ -7,7 +7,7 @@
 
 use award_domain::eligibility::is_wuwei_division;
 use award_domain::lifecycle::ApplicationState;
-use award_ports::{Condition, Index, Query, Write};
+use award_ports::{Condition, Write};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
@@ -18,9 +18,9 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{Recommender, RecommenderScope, new_id};
-use crate::stage::load_recommender;
-use crate::store::{self, Tx, from_item, query_all};
-use crate::usecases::applications;
+use crate::reads::applications;
+use crate::reads::units::{all, load_recommender};
+use crate::store::{self, Tx};
 use crate::validation;
 
 /// The most accounts one unit may have.
@@ -98,29 +98,6 @@ fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
         accounts,
         active: input.active,
     })
-}
-
-/// Every unit (GSI1 `RECOMMENDERS`).
-pub async fn all(app: &App) -> Result<Vec<Recommender>, AppError> {
-    let mut units: Vec<Recommender> = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Gsi1, keys::RECOMMENDERS),
-    )
-    .await?
-    .into_iter()
-    .map(|item| from_item::<Recommender>(item).map(|stored| stored.record))
-    .collect::<Result<_, _>>()?;
-    units.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(units)
-}
-
-/// The active units an account acts for.
-pub async fn units_of_account(app: &App, sub: &str) -> Result<Vec<Recommender>, AppError> {
-    Ok(all(app)
-        .await?
-        .into_iter()
-        .filter(|unit| unit.active && unit.accounts.iter().any(|account| account == sub))
-        .collect())
 }
 
 /// A unit as applicants see it: no accounts.
@@ -242,7 +219,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     caller.require(Role::Office)?;
     let loaded = load_recommender(app, id).await?;
-    for cycle_id in crate::usecases::cycles::cycle_ids(app).await? {
+    for cycle_id in crate::reads::cycles::cycle_ids(app).await? {
         for state in [
             ApplicationState::Draft,
             ApplicationState::Submitted,

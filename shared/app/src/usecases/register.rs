@@ -10,10 +10,9 @@
 use std::collections::BTreeMap;
 
 use award_domain::award::{Art18Cause, Debarment, RevocationGround, Validity};
-use award_domain::eligibility::OrganisationHistory;
 use award_domain::time::{DateFault, past_date};
 use award_domain::uscc::{self, UsccScreening};
-use award_ports::{Index, Query, Transaction};
+use award_ports::Transaction;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -23,8 +22,9 @@ use crate::error::{AppError, RowIssue};
 use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::{RegisterEntry, RegisterFact};
-use crate::store::{self, from_item, query_all};
-use crate::usecases::cycles;
+use crate::reads::cycles;
+use crate::reads::register::{all, entries_of};
+use crate::store::{self};
 use crate::validation;
 
 /// The largest import accepted, in bytes: the city's whole history is a few hundred rows.
@@ -74,29 +74,6 @@ pub struct ImportReport {
     pub errors: Vec<RowIssue>,
 }
 
-/// An organisation's awards and debarments, for screening (one query of `REG#<uscc>`).
-pub async fn history_of(app: &App, uscc: &str) -> Result<OrganisationHistory, AppError> {
-    let mut history = OrganisationHistory::default();
-    for entry in entries_of(app, uscc).await? {
-        match entry.fact {
-            RegisterFact::Award { validity, .. } => history.awards.push(validity),
-            RegisterFact::Debarment { debarment, .. } => history.debarments.push(debarment),
-        }
-    }
-    Ok(history)
-}
-
-async fn entries_of(app: &App, uscc: &str) -> Result<Vec<RegisterEntry>, AppError> {
-    query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Primary, keys::register_partition(uscc)),
-    )
-    .await?
-    .into_iter()
-    .map(|item| from_item::<RegisterEntry>(item).map(|stored| stored.record))
-    .collect()
-}
-
 /// `GET /register` (staff): every entry, by USCC then date; `uscc` narrows it to one
 /// organisation.
 pub async fn list(
@@ -109,18 +86,6 @@ pub async fn list(
         Some(uscc) => entries_of(app, &normalise_uscc(uscc)).await,
         None => all(app).await,
     }
-}
-
-/// Every entry of the register (one query of GSI1 `REGISTER`).
-pub(crate) async fn all(app: &App) -> Result<Vec<RegisterEntry>, AppError> {
-    query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Gsi1, keys::REGISTER),
-    )
-    .await?
-    .into_iter()
-    .map(|item| from_item::<RegisterEntry>(item).map(|stored| stored.record))
-    .collect()
 }
 
 fn normalise_uscc(text: &str) -> String {

@@ -35,11 +35,11 @@ use crate::model::{
     SatisfactionSurvey,
 };
 use crate::notices;
+use crate::reads::{applications, cycles, experts};
 use crate::recipients::{self, About};
-use crate::stage::{self, StageCommand};
+use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 use crate::usecases::assignments::{self, expert_notice, require_scoring};
-use crate::usecases::{applications, cycles, experts};
 
 /// The longest comment per category, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -71,7 +71,7 @@ async fn own_assignment(
     phase: ReviewPhase,
 ) -> Result<Stored<Assignment>, AppError> {
     let expert = experts::of_caller(app, caller).await?.record;
-    assignments::load(app, application_id, phase, expert.id).await
+    crate::reads::assignments::load(app, application_id, phase, expert.id).await
 }
 
 /// The expert's own assignment and sheet. Errors: `ExpertNotFound`, `AssignmentNotFound`.
@@ -87,7 +87,9 @@ pub async fn my_review(
         AssignmentStatus::Accepted | AssignmentStatus::Submitted
     );
     let (rubric, consensus_round) = if opened {
-        let application = stage::load_application(app, application_id).await?.record;
+        let application = crate::reads::applications::load_application(app, application_id)
+            .await?
+            .record;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
         let round = match application
             .reviews
@@ -95,7 +97,7 @@ pub async fn my_review(
             .and_then(|review| review.result.as_ref())
         {
             Some(result) if !result.needs_consensus.is_empty() && stored.record.counts() => {
-                let panel = assignments::panel(app, application_id, phase).await?;
+                let panel = crate::reads::assignments::panel(app, application_id, phase).await?;
                 Some(ConsensusRound {
                     items: result.needs_consensus.clone(),
                     percents: result
@@ -159,7 +161,7 @@ pub async fn save_sheet(
     }
     let input = &input;
     retry_on_conflict(|| async move {
-        let stored = assignments::load(app, application_id, phase, expert.id).await?;
+        let stored = crate::reads::assignments::load(app, application_id, phase, expert.id).await?;
         match stored.record.status {
             AssignmentStatus::Assigned => return Err(AppError::DeclarationRequired),
             AssignmentStatus::Submitted => return Err(AppError::SheetSubmitted),
@@ -171,7 +173,9 @@ pub async fn save_sheet(
                 current: stored.version,
             });
         }
-        let application = stage::load_application(app, application_id).await?.record;
+        let application = crate::reads::applications::load_application(app, application_id)
+            .await?
+            .record;
         require_scoring(&application, phase)?;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?;
         let rules = &cycle.record.cycle.rules;
@@ -263,11 +267,13 @@ pub async fn reopen(
     let reason = assignments::reason(&input.reason, "reopen the scores")?;
     let reason = &reason;
     retry_on_conflict(|| async move {
-        let stored = assignments::load(app, application_id, phase, expert_id).await?;
+        let stored = crate::reads::assignments::load(app, application_id, phase, expert_id).await?;
         if stored.record.status != AssignmentStatus::Submitted || stored.record.excluded {
             return Err(AppError::SheetNotSubmitted);
         }
-        let application = stage::load_application(app, application_id).await?.record;
+        let application = crate::reads::applications::load_application(app, application_id)
+            .await?
+            .record;
         require_scoring(&application, phase)?;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
         let expert = experts::load(app, expert_id).await?.record;
@@ -442,6 +448,7 @@ pub async fn aggregate(
                 },
                 now,
                 notice_data: BTreeMap::from([("phase".to_owned(), phase.name_zh().to_owned())]),
+                settings: Settings::default(),
             };
             let result = &result;
             let outcome = stage::advance(
@@ -652,7 +659,7 @@ pub async fn record_consensus(
     }
     let input = &input;
     retry_on_conflict(|| async move {
-        let loaded = stage::load_application(app, application_id).await?;
+        let loaded = crate::reads::applications::load_application(app, application_id).await?;
         require_scoring(&loaded.record, phase)?;
         let open: BTreeSet<String> = loaded
             .record
@@ -864,7 +871,7 @@ pub async fn record_visit(
     }
     let input = &input;
     retry_on_conflict(|| async move {
-        let loaded = stage::load_application(app, application_id).await?;
+        let loaded = crate::reads::applications::load_application(app, application_id).await?;
         require_scoring(&loaded.record, ReviewPhase::Onsite)?;
         let cycle = cycles::load_cycle(app, &loaded.record.cycle_id)
             .await?
@@ -980,7 +987,7 @@ pub async fn record_survey(
     }
     let input = &input;
     retry_on_conflict(|| async move {
-        let loaded = stage::load_application(app, application_id).await?;
+        let loaded = crate::reads::applications::load_application(app, application_id).await?;
         require_scoring(&loaded.record, ReviewPhase::Onsite)?;
         let mut application = loaded.record.clone();
         application
@@ -1202,6 +1209,7 @@ async fn decide(
         actor,
         now,
         notice_data: BTreeMap::new(),
+        settings: Settings::default(),
     };
     stage::advance_if_in(app, &request, from).await
 }
@@ -1363,7 +1371,7 @@ pub async fn scores_csv(
     let cycle = cycles::load_cycle(app, cycle_id).await?.record.cycle;
     let pool = experts::all(app).await?;
     let applications = applications::in_cycle(app, cycle_id, None).await?;
-    let mut sheets = assignments::of_cycle(app, cycle_id, phase).await?;
+    let mut sheets = crate::reads::assignments::of_cycle(app, cycle_id, phase).await?;
     sheets.retain(|assignment| {
         assignment.counts() && assignment.status == AssignmentStatus::Submitted
     });

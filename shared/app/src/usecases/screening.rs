@@ -30,9 +30,11 @@ use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
 use crate::model::{Application, SYSTEM_ACTOR, ScreeningRecord};
-use crate::stage::{self, StageCommand, load_application, load_recommender};
+use crate::reads::applications::{current, load_application, unsettled};
+use crate::reads::units::load_recommender;
+use crate::reads::{applications, cycles, register};
+use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Tx, from_item, retry_on_conflict};
-use crate::usecases::{applications, cycles, register};
 
 /// Every condition `eligibility::screen` gives a verdict on, in its order: the export's columns.
 pub const CONDITIONS: [Condition; 14] = [
@@ -91,49 +93,6 @@ fn overall_zh(overall: Overall) -> &'static str {
         Overall::Eligible => "符合条件",
         Overall::Ineligible => "不符合条件",
         Overall::NeedsReview => "待复核",
-    }
-}
-
-/// The screening an application has: under review (`Application::screening`), else the one the
-/// Office confirmed (kept by the lifecycle).
-pub fn current(application: &Application) -> Option<&Screening> {
-    application
-        .screening
-        .as_ref()
-        .map(|record| &record.screening)
-        .or(application.lifecycle.screening.as_ref())
-}
-
-fn unsettled(screening: &Screening) -> Vec<Condition> {
-    screening
-        .verdicts
-        .iter()
-        .filter(|verdict| verdict.outcome == Outcome::NeedsReview)
-        .map(|verdict| verdict.condition)
-        .collect()
-}
-
-/// The Office's list shows this of each application's screening.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScreeningSummary {
-    pub overall: Overall,
-    pub failed: Vec<Condition>,
-    pub needs_review: Vec<Condition>,
-}
-
-impl ScreeningSummary {
-    pub fn of(application: &Application) -> Option<Self> {
-        let screening = current(application)?;
-        Some(Self {
-            overall: screening.overall(),
-            failed: screening
-                .verdicts
-                .iter()
-                .filter(|verdict| verdict.outcome == Outcome::Fail)
-                .map(|verdict| verdict.condition)
-                .collect(),
-            needs_review: unsettled(screening),
-        })
     }
 }
 
@@ -440,6 +399,7 @@ pub async fn confirm(
         actor: &caller.actor,
         now,
         notice_data,
+        settings: Settings::default(),
     };
     stage::advance(
         app,

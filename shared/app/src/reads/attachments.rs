@@ -130,7 +130,7 @@ pub async fn declare_minutes(
     if !(caller.has(Role::Committee) || caller.has(Role::Office)) {
         return Err(AppError::Forbidden);
     }
-    crate::usecases::cycles::load_cycle(app, cycle_id).await?;
+    crate::reads::cycles::load_cycle(app, cycle_id).await?;
     let owner = AttachmentOwner::Minutes {
         cycle_id: cycle_id.to_owned(),
     };
