@@ -11,6 +11,7 @@ use std::time::Duration;
 use award_ports::blobs::{MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
 use award_ports::{Blobs, Mail, Table};
 
+pub mod api;
 pub mod audit;
 pub mod batch;
 pub mod error;
