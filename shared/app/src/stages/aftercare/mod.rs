@@ -9,6 +9,10 @@
 //! transaction with what it owes (notices, the `Expire` stage) and deleted in it under an
 //! existence guard, so a second run, or two runs at once, send nothing twice.
 
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::award::{AftercarePolicy, Art18Cause, Debarment, RevocationGround};

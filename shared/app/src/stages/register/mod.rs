@@ -7,6 +7,10 @@
 //! already in the register with the same facts is left alone, so re-importing a file changes
 //! nothing.
 
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::award::{Art18Cause, Debarment, RevocationGround, Validity};

@@ -8,6 +8,10 @@
 //! keeps the Art. 4 count: concurrent approvals never exceed the quota. The cycle's records
 //! (deliberation, consultation, publicity period, executive meeting) live on the cycle item.
 
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::calendar::WorkingCalendar;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
+use super::load_readable;
 use crate::App;
 use crate::audit::audit;
 use crate::error::AppError;
@@ -18,7 +19,6 @@ use crate::model::{
     AccessRecord, Application, Document, DocumentSlot, DocumentStatus, Link, new_id,
 };
 use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::applications::load_readable;
 use crate::validation;
 
 /// `POST /applications/{id}/documents`.

@@ -5,6 +5,11 @@
 //!
 //! Access pattern 10: every unit under GSI1 `RECOMMENDERS` (a city has a few dozen).
 
+pub mod recommendations;
+mod routes;
+
+pub use routes::ROUTES;
+
 use award_domain::eligibility::is_wuwei_division;
 use award_domain::lifecycle::ApplicationState;
 use award_ports::{Condition, Write};

@@ -2,6 +2,12 @@
 //! open cycle, fills the application form (申报表) until it submits, and may withdraw; who may
 //! read an application is decided here once ([`visible_to`]).
 
+pub mod contact;
+pub mod documents;
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::china_date;
@@ -29,7 +35,6 @@ use crate::reads::units::load_recommender;
 use crate::recipients::{self, About};
 use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::contact;
 use crate::validation;
 
 /// `POST /applications`: who is applying. The rest of the form is filled with `PUT`/`PATCH`.

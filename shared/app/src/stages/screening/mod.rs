@@ -11,6 +11,10 @@
 //! verdict with a written reason (`Screening::settle`) and confirms the outcome, which is the
 //! domain's `RecordEligibility` on the stage path (`eligible` / `ineligible` notices).
 
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::china_date;

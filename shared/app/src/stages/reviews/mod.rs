@@ -11,6 +11,12 @@
 //! sheet and every received review report the stream shows, and a rerun over unchanged sheets
 //! writes nothing.
 
+pub mod assignments;
+pub mod experts;
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use award_domain::form::DocumentCategory;
@@ -23,6 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
+use self::assignments::{expert_notice, require_scoring};
 use crate::App;
 use crate::audit::audit;
 use crate::batch::EventReport;
@@ -35,11 +42,10 @@ use crate::model::{
     SatisfactionSurvey,
 };
 use crate::notices;
-use crate::reads::{applications, cycles, experts};
+use crate::reads::{applications, cycles};
 use crate::recipients::{self, About};
 use crate::stage::{self, Settings, StageCommand};
 use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
-use crate::usecases::assignments::{self, expert_notice, require_scoring};
 
 /// The longest comment per category, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
@@ -70,7 +76,7 @@ async fn own_assignment(
     application_id: Ulid,
     phase: ReviewPhase,
 ) -> Result<Stored<Assignment>, AppError> {
-    let expert = experts::of_caller(app, caller).await?.record;
+    let expert = crate::reads::experts::of_caller(app, caller).await?.record;
     crate::reads::assignments::load(app, application_id, phase, expert.id).await
 }
 
@@ -155,7 +161,7 @@ pub async fn save_sheet(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<MyReview, AppError> {
-    let expert = experts::of_caller(app, caller).await?.record;
+    let expert = crate::reads::experts::of_caller(app, caller).await?.record;
     if !expert.is_active() {
         return Err(AppError::ExpertInactive);
     }
@@ -276,7 +282,7 @@ pub async fn reopen(
             .record;
         require_scoring(&application, phase)?;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
-        let expert = experts::load(app, expert_id).await?.record;
+        let expert = crate::reads::experts::load(app, expert_id).await?.record;
         let mut assignment = stored.record.clone();
         assignment.status = AssignmentStatus::Accepted;
         assignment.submitted_at = None;
@@ -502,7 +508,9 @@ pub async fn aggregate(
             now,
         )?);
         if ask_consensus && let Some(leader) = counted.iter().find(|assignment| assignment.leader) {
-            let expert = experts::load(app, leader.expert_id).await?.record;
+            let expert = crate::reads::experts::load(app, leader.expert_id)
+                .await?
+                .record;
             tx.push(expert_notice(
                 NoticeKind::ConsensusRequested,
                 &expert,
@@ -802,7 +810,7 @@ pub async fn phase_view(
 ) -> Result<PhaseView, AppError> {
     caller.require(Role::Office)?;
     let partition = load_partition(app, application_id, phase).await?;
-    let pool = experts::all(app).await?;
+    let pool = crate::reads::experts::all(app).await?;
     let application = partition.application.record;
     let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
     let counted: Vec<&BTreeMap<String, u8>> = partition
@@ -1369,7 +1377,7 @@ pub async fn scores_csv(
 ) -> Result<(String, String), AppError> {
     caller.require(Role::Office)?;
     let cycle = cycles::load_cycle(app, cycle_id).await?.record.cycle;
-    let pool = experts::all(app).await?;
+    let pool = crate::reads::experts::all(app).await?;
     let applications = applications::in_cycle(app, cycle_id, None).await?;
     let mut sheets = crate::reads::assignments::of_cycle(app, cycle_id, phase).await?;
     sheets.retain(|assignment| {

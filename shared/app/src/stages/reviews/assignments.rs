@@ -653,7 +653,7 @@ pub async fn withdraw(
         }
     })
     .await?;
-    crate::usecases::reviews::aggregate(app, application_id, phase, caller.sub(), now).await?;
+    super::aggregate(app, application_id, phase, caller.sub(), now).await?;
     Ok(withdrawn)
 }
 

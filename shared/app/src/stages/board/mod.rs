@@ -1,6 +1,10 @@
 //! The public notice board (Arts. 3, 9(3), 11(8)–(9), 17, 18): what notices to the public became.
 //! Anyone may read it, no token needed (access pattern 11: base `BOARD`, newest first).
 
+mod routes;
+
+pub use routes::ROUTES;
+
 use award_ports::{Index, Query};
 
 use crate::App;

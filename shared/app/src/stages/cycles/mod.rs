@@ -1,6 +1,11 @@
 //! Award cycles: load, let the domain's [`Cycle`] decide (Art. 4 biennial ids and quota, Art. 7(2)
 //! and 20 the Committee's approval of the rules, Art. 11(1) the call), save. One is open at a time.
 
+pub mod calendar;
+mod routes;
+
+pub use routes::ROUTES;
+
 use std::collections::BTreeMap;
 
 use award_domain::cycle::{self, Cycle, CycleError, CycleStatus};

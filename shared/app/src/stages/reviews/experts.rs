@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use ulid::Ulid;
 
+use super::assignments;
 use crate::App;
 use crate::audit::audit;
 use crate::error::AppError;
@@ -23,7 +24,6 @@ use crate::keys;
 use crate::model::{Expert, ExpertAccount, ExpertStatus, new_id};
 use crate::reads::experts::{all, load};
 use crate::store::{self, Tx};
-use crate::usecases::{assignments, reviews};
 
 /// `POST /experts` and `PUT /experts/{id}`: the profile and the account (token subject).
 #[derive(Debug, Clone, Deserialize)]
@@ -231,7 +231,7 @@ pub async fn set_status(
         let mut seen = BTreeSet::new();
         for (application_id, phase) in touched {
             if seen.insert((application_id, phase)) {
-                reviews::aggregate(app, application_id, phase, caller.sub(), now).await?;
+                super::aggregate(app, application_id, phase, caller.sub(), now).await?;
             }
         }
     }
