@@ -32,7 +32,7 @@ use ulid::Ulid;
 use self::assignments::{expert_notice, require_scoring};
 use crate::App;
 use crate::audit::audit;
-use crate::batch::EventReport;
+use crate::batch::{EventReport, Handled, each_change, typed_image};
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};
@@ -569,65 +569,36 @@ pub async fn table_changes(
     records: &[ChangeRecord],
     now: DateTime<Utc>,
 ) -> Result<EventReport, AppError> {
-    let mut report = EventReport::default();
-    for record in records {
-        let Some(image) = &record.new_image else {
-            continue;
-        };
-        let target = match store::type_of(image) {
-            Some(item_type::ASSIGNMENT) => match from_item::<Assignment>(image.clone()) {
-                Ok(stored) if stored.record.status == AssignmentStatus::Submitted => {
-                    Some((stored.record.application_id, stored.record.phase))
-                }
-                Ok(_) => None,
-                Err(error) => {
-                    tracing::error!(sequence = %record.sequence, %error, "unreadable assignment image; skipped");
-                    report
-                        .skipped
-                        .push(format!("unreadable assignment {:?}", record.key));
-                    None
-                }
+    each_change(records, |record| async move {
+        let target = match typed_image::<Assignment>(record, "assignment") {
+            Ok(Some(assignment)) => (assignment.status == AssignmentStatus::Submitted)
+                .then_some((assignment.application_id, assignment.phase)),
+            Err(skipped) => return skipped,
+            Ok(None) => match typed_image::<Document>(record, "document") {
+                Ok(Some(document)) => (document.category == DocumentCategory::ReviewReport
+                    && document.status == DocumentStatus::Received)
+                    .then_some((document.application_id, ReviewPhase::Onsite)),
+                Ok(None) => None,
+                Err(skipped) => return skipped,
             },
-            Some(item_type::DOCUMENT) => match from_item::<Document>(image.clone()) {
-                Ok(stored)
-                    if stored.record.category == DocumentCategory::ReviewReport
-                        && stored.record.status == DocumentStatus::Received =>
-                {
-                    Some((stored.record.application_id, ReviewPhase::Onsite))
-                }
-                Ok(_) => None,
-                Err(error) => {
-                    tracing::error!(sequence = %record.sequence, %error, "unreadable document image; skipped");
-                    report
-                        .skipped
-                        .push(format!("unreadable document {:?}", record.key));
-                    None
-                }
-            },
-            _ => None,
         };
         let Some((application_id, phase)) = target else {
-            continue;
+            return Handled::Ignored;
         };
         match aggregate(app, application_id, phase, SYSTEM_ACTOR, now).await {
             Ok(AggregateOutcome::Recorded { .. } | AggregateOutcome::Completed { .. }) => {
-                report.changed += 1;
+                Handled::Changed
             }
             Ok(AggregateOutcome::Waiting { .. } | AggregateOutcome::Unchanged) => {
-                report.unchanged += 1;
+                Handled::Unchanged
             }
             Err(error) => {
                 tracing::error!(%application_id, %error, "aggregation failed");
-                report.failed += 1;
+                Handled::Failed
             }
         }
-    }
-    if report.failed > 0 {
-        return Err(AppError::RecordsFailed {
-            failed: report.failed,
-        });
-    }
-    Ok(report)
+    })
+    .await
 }
 
 // --- consensus ---------------------------------------------------------------------------------

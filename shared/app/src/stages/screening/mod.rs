@@ -29,16 +29,16 @@ use ulid::Ulid;
 
 use crate::App;
 use crate::audit::audit;
-use crate::batch::EventReport;
+use crate::batch::{EventReport, Handled, each_change, typed_image};
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
-use crate::keys::{self, item_type};
+use crate::keys::{self};
 use crate::model::{Application, SYSTEM_ACTOR, ScreeningRecord};
 use crate::reads::applications::{current, load_application, unsettled};
 use crate::reads::units::load_recommender;
 use crate::reads::{applications, cycles, register};
 use crate::stage::{self, Settings, StageCommand};
-use crate::store::{self, Tx, from_item, retry_on_conflict};
+use crate::store::{self, Tx, retry_on_conflict};
 
 /// Every condition `eligibility::screen` gives a verdict on, in its order: the export's columns.
 pub const CONDITIONS: [Condition; 14] = [
@@ -428,45 +428,27 @@ pub async fn table_changes(
     records: &[ChangeRecord],
     now: DateTime<Utc>,
 ) -> Result<EventReport, AppError> {
-    let mut report = EventReport::default();
-    for record in records {
-        let Some(image) = &record.new_image else {
-            continue;
-        };
-        if store::type_of(image) != Some(item_type::APPLICATION) {
-            continue;
-        }
-        let application = match from_item::<Application>(image.clone()) {
-            Ok(stored) => stored.record,
-            Err(error) => {
-                tracing::error!(sequence = %record.sequence, %error, "unreadable application image; skipped");
-                report
-                    .skipped
-                    .push(format!("unreadable application {:?}", record.key));
-                continue;
-            }
+    each_change(records, |record| async move {
+        let application = match typed_image::<Application>(record, "application") {
+            Ok(Some(application)) => application,
+            Ok(None) => return Handled::Ignored,
+            Err(skipped) => return skipped,
         };
         if application.state() != ApplicationState::Recommended {
-            continue;
+            return Handled::Ignored;
         }
         match run(app, application.id, SYSTEM_ACTOR, now).await {
-            Ok(Screened { changed: true, .. }) => report.changed += 1,
-            Ok(Screened { changed: false, .. }) => report.unchanged += 1,
+            Ok(Screened { changed: true, .. }) => Handled::Changed,
+            Ok(Screened { changed: false, .. }) => Handled::Unchanged,
             // Moved on since this record (confirmed, withdrawn): nothing left to screen.
-            Err(AppError::IllegalTransition { .. }) => report.unchanged += 1,
+            Err(AppError::IllegalTransition { .. }) => Handled::Unchanged,
             Err(error) => {
                 tracing::error!(application = %application.id, %error, "screening failed");
-                report.failed += 1;
+                Handled::Failed
             }
         }
-    }
-    // A failed record fails the batch, so the stream delivers it again (every run is idempotent).
-    if report.failed > 0 {
-        return Err(AppError::RecordsFailed {
-            failed: report.failed,
-        });
-    }
-    Ok(report)
+    })
+    .await
 }
 
 /// `GET /cycles/{id}/screening.csv` (office): one row per application of the cycle, one column
