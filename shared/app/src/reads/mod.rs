@@ -5,6 +5,7 @@ pub mod applications;
 pub mod assignments;
 pub mod attachments;
 pub mod cycles;
+pub mod due;
 pub mod experts;
 pub mod register;
 pub mod settings;

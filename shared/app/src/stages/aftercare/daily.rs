@@ -39,17 +39,9 @@ pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, Ap
     }
     while day <= today {
         run.days.push(day);
-        let items = query_all(
-            app.table.as_ref(),
-            Query::partition(Index::Gsi2, keys::due_partition(day)),
-        )
-        .await?;
-        for item in items {
-            // The partition also lists the notices owed that day, and the publicity's items.
-            if store::type_of(&item) != Some(keys::item_type::DUE) {
-                continue;
-            }
-            let due = from_item::<DueItem>(item)?.record;
+        // The publicity's items are the `publicity` function's.
+        for due in crate::reads::due::on(app, day).await? {
+            let due = due?;
             if due.kind == ScheduleKind::PublicityEnded {
                 continue;
             }

@@ -1,5 +1,7 @@
 //! The daily publicity run (the `publicity` function).
 
+use award_domain::lifecycle::ScheduleKind;
+
 use super::*;
 
 /// What one daily run did.
@@ -23,18 +25,10 @@ pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<PublicityRun, Ap
         let Some(due) = day.checked_sub_signed(chrono::Duration::days(back)) else {
             continue;
         };
-        let items = query_all(
-            app.table.as_ref(),
-            Query::partition(Index::Gsi2, keys::due_partition(due)).sort(
-                award_ports::SortCondition::BeginsWith(format!(
-                    "{}#",
-                    award_domain::lifecycle::ScheduleKind::PublicityEnded.as_str()
-                )),
-            ),
-        )
-        .await?;
-        for item in items {
-            let due_item = from_item::<crate::model::DueItem>(item)?.record;
+        for due_item in
+            crate::reads::due::of_kind_on(app, due, ScheduleKind::PublicityEnded).await?
+        {
+            let due_item = due_item?;
             if seen.insert(due_item.application_id) {
                 match close_one(app, due_item.application_id, now).await? {
                     Some(true) => run.closed.push(due_item.application_id),
