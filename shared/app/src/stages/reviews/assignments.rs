@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use award_domain::china_date;
-use award_domain::cycle::{Cycle, CycleStatus};
+use award_domain::cycle::CycleStatus;
 use award_domain::lifecycle::NoticeKind;
 use award_domain::review::{self, AssignmentError, Candidate, Need, Party};
 use award_ports::TableError;
@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
+use super::{ReasonInput, expert_notice, reason, require_scoring};
 use crate::App;
 use crate::audit::audit;
 use crate::error::AppError;
@@ -61,33 +62,6 @@ fn grounds(
             recommender_uscc,
         },
         china_date(now),
-    )
-}
-
-/// The notice `kind` about `application` to `expert`.
-pub(crate) fn expert_notice(
-    kind: NoticeKind,
-    expert: &Expert,
-    application: &Application,
-    cycle: &Cycle,
-    extra: &[(&str, String)],
-    now: DateTime<Utc>,
-) -> Result<award_ports::Write, AppError> {
-    let about = About {
-        application,
-        cycle,
-        recommender: None,
-    };
-    let extra: BTreeMap<String, String> = extra
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), value.clone()))
-        .collect();
-    notices::owe(
-        kind,
-        &recipients::expert(expert),
-        about.data(&extra),
-        Some(application.id),
-        now,
     )
 }
 
@@ -560,43 +534,6 @@ pub async fn make_leader(
         Ok(leader)
     })
     .await
-}
-
-/// The application must be waiting for `phase`'s scores.
-pub(crate) fn require_scoring(
-    application: &Application,
-    phase: ReviewPhase,
-) -> Result<(), AppError> {
-    if application.state() != phase.scoring_state() {
-        return Err(AppError::ReviewNotOpen {
-            phase: phase.as_str().into(),
-            state: application.state(),
-        });
-    }
-    Ok(())
-}
-
-/// `POST /applications/{id}/assignments/{phase}/{expert}/withdraw` (office): `{"reason": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonInput {
-    pub reason: String,
-}
-
-pub(crate) fn reason(input: &str, command: &str) -> Result<String, AppError> {
-    let reason = input.trim();
-    if reason.is_empty() {
-        return Err(AppError::ReasonRequired {
-            command: command.into(),
-        });
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::InvalidText {
-            field: "reason",
-            max: 2000,
-        });
-    }
-    Ok(reason.to_owned())
 }
 
 /// The Office takes an expert off a panel (its sheet stops counting; the expert is told).

@@ -67,7 +67,7 @@ pub async fn record_consensus(
         let mut application = loaded.record.clone();
         let review = application.reviews.entry(phase).or_default();
         for (item, score) in &input.items {
-            let note = assignments::reason(&score.note, "record a consensus")?;
+            let note = reason(&score.note, "record a consensus")?;
             review.consensus.insert(
                 item.clone(),
                 ConsensusEntry {

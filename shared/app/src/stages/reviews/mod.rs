@@ -43,7 +43,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
-use self::assignments::{expert_notice, require_scoring};
 use crate::App;
 use crate::audit::audit;
 use crate::batch::{EventReport, Handled, each_change, typed_image};
@@ -63,6 +62,73 @@ use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 
 /// The longest comment per category, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
+
+// What the review's subjects share (the panels, the sheets, the aggregation), kept here so that
+// none of them reaches into another for it.
+
+/// The notice `kind` about `application` to `expert`.
+pub(crate) fn expert_notice(
+    kind: NoticeKind,
+    expert: &crate::model::Expert,
+    application: &Application,
+    cycle: &award_domain::cycle::Cycle,
+    extra: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<award_ports::Write, AppError> {
+    let about = About {
+        application,
+        cycle,
+        recommender: None,
+    };
+    let extra: BTreeMap<String, String> = extra
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect();
+    notices::owe(
+        kind,
+        &recipients::expert(expert),
+        about.data(&extra),
+        Some(application.id),
+        now,
+    )
+}
+
+/// The application must be waiting for `phase`'s scores.
+pub(crate) fn require_scoring(
+    application: &Application,
+    phase: ReviewPhase,
+) -> Result<(), AppError> {
+    if application.state() != phase.scoring_state() {
+        return Err(AppError::ReviewNotOpen {
+            phase: phase.as_str().into(),
+            state: application.state(),
+        });
+    }
+    Ok(())
+}
+
+/// `POST /applications/{id}/assignments/{phase}/{expert}/withdraw` (office): `{"reason": "…"}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+pub(crate) fn reason(input: &str, command: &str) -> Result<String, AppError> {
+    let reason = input.trim();
+    if reason.is_empty() {
+        return Err(AppError::ReasonRequired {
+            command: command.into(),
+        });
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::InvalidText {
+            field: "reason",
+            max: 2000,
+        });
+    }
+    Ok(reason.to_owned())
+}
 
 #[cfg(test)]
 mod tests {

@@ -216,11 +216,11 @@ pub async fn reopen(
     application_id: Ulid,
     phase: ReviewPhase,
     expert_id: Ulid,
-    input: assignments::ReasonInput,
+    input: ReasonInput,
     now: DateTime<Utc>,
 ) -> Result<Assignment, AppError> {
     caller.require(Role::Office)?;
-    let reason = assignments::reason(&input.reason, "reopen the scores")?;
+    let reason = reason(&input.reason, "reopen the scores")?;
     let reason = &reason;
     retry_on_conflict(|| async move {
         let stored = crate::reads::assignments::load(app, application_id, phase, expert_id).await?;
