@@ -185,27 +185,28 @@ fn violations(relative: &str, source: &str) -> Vec<String> {
     wrong
 }
 
-fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            sources(&path, found);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            found.push(path);
+/// Every `.rs` file below `root`.
+fn sources(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = fs::read_dir(&folder)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", folder.display()));
+        for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+            match path.extension() {
+                _ if path.is_dir() => folders.push(path),
+                Some(ext) if ext == "rs" => files.push(path),
+                _ => {}
+            }
         }
     }
+    files
 }
 
 #[test]
 fn no_layer_names_a_higher_one_and_no_stage_names_another() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&root, &mut files);
+    let files = sources(&root);
     assert!(files.len() > 20, "the source was not found under {root:?}");
     let mut wrong = Vec::new();
     for file in &files {
