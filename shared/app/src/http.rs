@@ -1,5 +1,5 @@
 //! The HTTP API (v1) over `lambda_http` types, so the same code serves API Gateway (HTTP API,
-//! payload format 2.0) and the local runner. The routes are [`crate::routes::ROUTES`].
+//! payload format 2.0) and the local runner. The routes are [`crate::routes::TABLE`].
 //!
 //! The path is read from the raw request path (not API Gateway's path parameters), so routing is
 //! the same behind any front. Identity comes from the JWT authorizer's claims in the request
