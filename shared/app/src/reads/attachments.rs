@@ -2,7 +2,9 @@
 //! the Committee's minutes (Art. 11(8)). Declared with their size, type and SHA-256, uploaded
 //! straight to storage through a presigned link under `attachments/`, checked by `upload-received`
 //! exactly as evidence is (`events::object_created`), and read only by the Office (and the
-//! Committee for its minutes), each download audited.
+//! Committee for its minutes), each download audited. Here, below the stages, because the
+//! decision (the minutes, an objection's file) and the aftercare (a case's evidence) both declare
+//! and serve them.
 
 use award_ports::{Condition, UploadSpec, Write};
 use chrono::{DateTime, Utc};
@@ -116,41 +118,6 @@ pub async fn upload_link(
         )
         .await?
         .into())
-}
-
-/// `POST /cycles/{id}/minutes` (committee, office): declares the minutes of the Committee's
-/// deliberation; the deliberation names it (`minutes_attachment_id`) once it is received.
-pub async fn declare_minutes(
-    app: &App,
-    caller: &Caller,
-    cycle_id: &str,
-    declaration: AttachmentDeclaration,
-    now: DateTime<Utc>,
-) -> Result<DeclaredAttachment, AppError> {
-    if !(caller.has(Role::Committee) || caller.has(Role::Office)) {
-        return Err(AppError::Forbidden);
-    }
-    crate::reads::cycles::load_cycle(app, cycle_id).await?;
-    let owner = AttachmentOwner::Minutes {
-        cycle_id: cycle_id.to_owned(),
-    };
-    let (attachment, write) = declare(owner.clone(), &declaration, caller.sub(), now)?;
-    let mut tx = Tx::new();
-    tx.guard(write, || AppError::ConcurrentUpdate);
-    tx.push(audit(
-        owner.audit_partition(),
-        caller.sub(),
-        "minutes_declared",
-        &[
-            ("attachment_id", attachment.id.to_string()),
-            ("file_name", attachment.file_name.clone()),
-            ("sha256", attachment.sha256.clone()),
-        ],
-        now,
-    )?);
-    tx.commit(app.table.as_ref()).await?;
-    let upload = upload_link(app, &attachment, now).await?;
-    Ok(DeclaredAttachment { attachment, upload })
 }
 
 /// Loads an attachment, or `AttachmentNotFound`.

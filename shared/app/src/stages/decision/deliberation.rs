@@ -243,3 +243,38 @@ pub async fn consult(
     })
     .await
 }
+
+/// `POST /cycles/{id}/minutes` (committee, office): declares the minutes of the Committee's
+/// deliberation; the deliberation names it (`minutes_attachment_id`) once it is received.
+pub async fn declare_minutes(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    declaration: AttachmentDeclaration,
+    now: DateTime<Utc>,
+) -> Result<DeclaredAttachment, AppError> {
+    if !(caller.has(Role::Committee) || caller.has(Role::Office)) {
+        return Err(AppError::Forbidden);
+    }
+    crate::reads::cycles::load_cycle(app, cycle_id).await?;
+    let owner = AttachmentOwner::Minutes {
+        cycle_id: cycle_id.to_owned(),
+    };
+    let (attachment, write) = attachments::declare(owner.clone(), &declaration, caller.sub(), now)?;
+    let mut tx = Tx::new();
+    tx.guard(write, || AppError::ConcurrentUpdate);
+    tx.push(audit(
+        owner.audit_partition(),
+        caller.sub(),
+        "minutes_declared",
+        &[
+            ("attachment_id", attachment.id.to_string()),
+            ("file_name", attachment.file_name.clone()),
+            ("sha256", attachment.sha256.clone()),
+        ],
+        now,
+    )?);
+    tx.commit(app.table.as_ref()).await?;
+    let upload = attachments::upload_link(app, &attachment, now).await?;
+    Ok(DeclaredAttachment { attachment, upload })
+}

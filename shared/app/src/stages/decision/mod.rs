@@ -50,7 +50,7 @@ use crate::model::{
 use crate::notices;
 use crate::pages;
 use crate::reads::applications::load_application;
-use crate::reads::attachments::{self, AttachmentDeclaration};
+use crate::reads::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
 use crate::reads::{applications, cycles, settings};
 use crate::recipients::{self, About, Addressee};
 use crate::stage::{self, Settings, StageCommand};

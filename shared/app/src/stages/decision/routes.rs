@@ -28,14 +28,8 @@ pub static ROUTES: &[RouteSpec] = &[
         "/cycles/{id}/minutes",
         Access::Roles(&[Role::Committee, Role::Office]),
         handler!(|app, call| created(
-            &attachments::declare_minutes(
-                app,
-                call.caller()?,
-                call.param(0),
-                call.json()?,
-                call.now
-            )
-            .await?
+            &decision::declare_minutes(app, call.caller()?, call.param(0), call.json()?, call.now)
+                .await?
         ))
     ),
     route!(
