@@ -4,9 +4,10 @@
 //! unnoticed: it needs one of the two.
 //!
 //! The check reads the source as text, so it is cheap and needs no tool beyond the test runner.
-//! Comment lines are skipped (a doc link up the layers is not a dependency); paths relative to a
-//! module (`super::`, `self::`) stay inside the module's own folder, so only `crate::` paths are
-//! read.
+//! Comment lines are skipped (a doc link up the layers is not a dependency). A `super::` path is
+//! resolved from the file's place to the path it names (`super::super::decision` in a stage's file
+//! is `crate::stages::decision`), except in a file's `#[cfg(test)]` tail, where `super` is the file
+//! itself; `self::` stays inside the file's own module.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,20 @@ fn place(relative: &str) -> (String, Option<String>) {
         .flatten()
         .filter(|stage| stage != "mod");
     (first, stage)
+}
+
+/// The module path of a file: `stages/decision/award.rs` is `stages::decision::award`,
+/// `stages/decision/mod.rs` is `stages::decision`, `lib.rs` the crate root.
+fn module_path(relative: &str) -> Vec<String> {
+    let mut path: Vec<String> = relative
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    if matches!(path.last().map(String::as_str), Some("mod" | "lib")) {
+        path.pop();
+    }
+    path
 }
 
 /// The code of a line: nothing for a comment line, and a trailing `//` comment cut off (when it
@@ -123,41 +138,86 @@ fn group(text: &str) -> Vec<String> {
     names
 }
 
-/// Every `crate::` path of `source` as (its first segment, its stage when it names one). A group
-/// (`crate::{a, b}`, `crate::stages::{x, y}`) gives one path per item.
-fn paths(source: &str) -> Vec<(usize, String, Option<String>)> {
+/// The segments a path names from `base` on, read from `rest` (the text after `base`'s
+/// `crate::` or `super::`s): one path per item of a group (`{a, b::c}`), and the second segment
+/// too (`stages::{x, y}`).
+fn named(base: &[String], rest: &str) -> Vec<Vec<String>> {
+    let firsts = if rest.starts_with('{') {
+        group(rest)
+    } else {
+        vec![ident(rest).to_owned()]
+    };
+    let mut found = Vec::new();
+    for first in firsts {
+        let mut path = base.to_vec();
+        path.push(first.clone());
+        let after = &rest[rest.find(&first).unwrap_or(0) + first.len()..];
+        match after.strip_prefix("::") {
+            Some(tail) if tail.starts_with('{') => {
+                for second in group(tail) {
+                    let mut longer = path.clone();
+                    longer.push(second);
+                    found.push(longer);
+                }
+            }
+            Some(tail) => {
+                path.push(ident(tail).to_owned());
+                found.push(path);
+            }
+            None => found.push(path),
+        }
+    }
+    found
+}
+
+/// Every `crate::` path of `source`, and every `super::` path resolved from `module` (outside the
+/// file's `#[cfg(test)]` tail), as (its line, its first segment, its stage when it names one).
+fn paths(module: &[String], source: &str) -> Vec<(usize, String, Option<String>)> {
     // Groups may span lines (`use crate::{\n a,\n b\n};`): read the code as one text, keeping
     // the line of each path's start for the message.
     let lines: Vec<&str> = source.lines().map(code).collect();
     let text = lines.join("\n");
+    let tests_from = text.find("\n#[cfg(test)]").unwrap_or(text.len());
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let starts_path = |offset: usize| {
+        !text[..offset]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+    };
     let mut found = Vec::new();
     for (offset, _) in text.match_indices("crate::") {
-        let before = text[..offset].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        let dollar = text[..offset].ends_with('$');
+        if !(starts_path(offset) || dollar) {
             continue;
         }
-        let rest = &text[offset + "crate::".len()..];
-        let firsts = if rest.starts_with('{') {
-            group(rest)
-        } else {
-            vec![ident(rest).to_owned()]
-        };
-        for first in firsts {
-            let after = &rest[rest.find(&first).unwrap_or(0) + first.len()..];
-            let stages = match (first.as_str(), after.strip_prefix("::")) {
-                ("stages", Some(tail)) if tail.starts_with('{') => {
-                    group(tail).into_iter().map(Some).collect()
-                }
-                ("stages", Some(tail)) => vec![Some(ident(tail).to_owned())],
-                _ => vec![None],
-            };
-            for stage in stages {
-                found.push((line_of(offset), first.clone(), stage));
-            }
+        for path in named(&[], &text[offset + "crate::".len()..]) {
+            found.push((line_of(offset), path));
+        }
+    }
+    for (offset, _) in text.match_indices("super::") {
+        if offset >= tests_from || !starts_path(offset) {
+            continue;
+        }
+        let mut rest = &text[offset..];
+        let mut up = 0;
+        while let Some(tail) = rest.strip_prefix("super::") {
+            rest = tail;
+            up += 1;
+        }
+        let base = &module[..module.len().saturating_sub(up)];
+        for path in named(base, rest) {
+            found.push((line_of(offset), path));
         }
     }
     found
+        .into_iter()
+        .map(|(line, path)| {
+            let first = path.first().cloned().unwrap_or_default();
+            let stage = (first == "stages").then(|| path.get(1).cloned()).flatten();
+            (line, first, stage)
+        })
+        .collect()
 }
 
 /// What is wrong with the `crate::` paths of the file at `relative` (under `src/`).
@@ -165,7 +225,7 @@ fn violations(relative: &str, source: &str) -> Vec<String> {
     let (module, own_stage) = place(relative);
     let own = layer_of(&module);
     let mut wrong = Vec::new();
-    for (line, first, stage) in paths(source) {
+    for (line, first, stage) in paths(&module_path(relative), source) {
         let target = layer_of(&first);
         if target > own {
             wrong.push(format!(
@@ -274,6 +334,12 @@ fn the_checker_catches_wrong_imports() {
         ),
         // A stage reaching up to the HTTP surface.
         ("stages/board/routes.rs", "use crate::routes::find;\n"),
+        // Out of a stage by `super::`: from a stage's file, and from its mod.rs.
+        (
+            "stages/reviews/experts.rs",
+            "use super::super::decision::award;\n",
+        ),
+        ("stages/cycles/mod.rs", "use super::register;\n"),
     ];
     for (file, source) in wrong {
         assert!(
@@ -289,6 +355,11 @@ fn the_checker_catches_wrong_imports() {
         ),
         ("stage.rs", "use crate::{App, keys};\n"),
         ("routes.rs", "use crate::stages::{cycles, decision};\n"),
+        ("stages/reviews/experts.rs", "use super::assignments;\n"),
+        (
+            "stages/decision/mod.rs",
+            "fn f() {}\n#[cfg(test)]\nmod tests {\n    use super::award;\n}\n",
+        ),
         // A doc link up the layers is not a dependency.
         ("model.rs", "/// see [`crate::events::sequencer_cmp`]\n"),
         ("api.rs", "fn f() {} // crate::routes joins the slices\n"),
