@@ -2,10 +2,10 @@
 //! sheets and received on-site review reports (Art. 11(5)–(6)). Each record aggregates its panel;
 //! once every counted sheet is in (and, on site, the survey and the report), the result is final
 //! and the application moves on. A redelivered record finds nothing changed and writes nothing
-//! (`award_app::usecases::reviews::table_changes`).
+//! (`award_app::stages::reviews::table_changes`).
 
 use award_app::events::change_records;
-use award_app::usecases::reviews::table_changes;
+use award_app::stages::reviews::table_changes;
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};

@@ -2,9 +2,9 @@
 //! that ended (its `DUE#<day>` item, up to 14 days back, so a missed run is caught up) is closed
 //! when no objection against the name is open — the Office is told it may submit the name for
 //! approval — or waits, the Office reminded once a day (Art. 11(8)). A second run the same day
-//! writes nothing (`award_app::usecases::decision::run_daily`).
+//! writes nothing (`award_app::stages::decision::run_daily`).
 
-use award_app::usecases::decision::run_daily;
+use award_app::stages::decision::run_daily;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 

@@ -1,13 +1,13 @@
 //! Lambda `reminders`: run once a day by EventBridge Scheduler (China morning). Each run does the
 //! dated work that is due by today:
-//! - the cycles' (`award_app::usecases::cycles::advance_cycles`): it reads current statuses, so a
+//! - the cycles' (`award_app::stages::cycles::advance_cycles`): it reads current statuses, so a
 //!   missed day is caught up and a second run the same day changes nothing;
-//! - aftercare (`award_app::usecases::aftercare::run_daily`): the `DUE#<day>` items from the day
+//! - aftercare (`award_app::stages::aftercare::run_daily`): the `DUE#<day>` items from the day
 //!   after its watermark up to today (expiry reminders, follow-up visits, expiry, the end of a
 //!   debarment), each handled once.
 
-use award_app::usecases::aftercare;
-use award_app::usecases::cycles::advance_cycles;
+use award_app::stages::aftercare;
+use award_app::stages::cycles::advance_cycles;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 

@@ -1,10 +1,10 @@
 //! Lambda `screening`: the table's stream, filtered by the event source mapping to application
 //! images in state `recommended` (Art. 11(4)). Each record is screened and the result stored with
 //! the application; a redelivered record, or the record of the screening's own write, finds the
-//! same inputs and writes nothing (`award_app::usecases::screening::table_changes`).
+//! same inputs and writes nothing (`award_app::stages::screening::table_changes`).
 
 use award_app::events::change_records;
-use award_app::usecases::screening::table_changes;
+use award_app::stages::screening::table_changes;
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};

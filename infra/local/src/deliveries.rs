@@ -336,14 +336,14 @@ pub(crate) async fn tail_changes(
             return;
         }
         let outcome = with_retries("table change batch (screening)", retry, &shutdown, || {
-            award_app::usecases::screening::table_changes(&app, &records, clock.now())
+            award_app::stages::screening::table_changes(&app, &records, clock.now())
         })
         .await;
         if let Outcome::Stopped = outcome {
             return;
         }
         let outcome = with_retries("table change batch (aggregate)", retry, &shutdown, || {
-            award_app::usecases::reviews::table_changes(&app, &records, clock.now())
+            award_app::stages::reviews::table_changes(&app, &records, clock.now())
         })
         .await;
         if let Outcome::Stopped = outcome {
@@ -405,7 +405,7 @@ pub(crate) async fn run_schedule(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "redrive of pending notices failed"),
         }
-        match award_app::usecases::cycles::advance_cycles(&app, clock.now()).await {
+        match award_app::stages::cycles::advance_cycles(&app, clock.now()).await {
             Ok(run) if !run.closed.is_empty() || !run.reviewing.is_empty() => {
                 tracing::info!(?run, "cycle schedule moved cycles on");
             }
@@ -418,7 +418,7 @@ pub(crate) async fn run_schedule(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "removing expired items failed"),
         }
-        match award_app::usecases::aftercare::run_daily(&app, clock.now()).await {
+        match award_app::stages::aftercare::run_daily(&app, clock.now()).await {
             Ok(run)
                 if !run.reminded.is_empty()
                     || !run.visits_due.is_empty()
@@ -430,7 +430,7 @@ pub(crate) async fn run_schedule(
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "aftercare schedule failed"),
         }
-        match award_app::usecases::decision::run_daily(&app, clock.now()).await {
+        match award_app::stages::decision::run_daily(&app, clock.now()).await {
             Ok(run) if !run.closed.is_empty() || !run.waiting.is_empty() => {
                 tracing::info!(?run, "publicity schedule closed or reminded");
             }

@@ -13,6 +13,16 @@ use award_ports::{BlobError, MailError, TableError};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// One bad cell of an import: the file's line number (the header is line 1), the column's
+/// header, and why, in Chinese. Here, beside the error that carries it, so the error table names
+/// no use case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowIssue {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+}
+
 /// Declares [`AppError`] and its table: `Variant { fields } => status, "code", "English", "中文";`.
 macro_rules! app_errors {
     ($(
@@ -140,7 +150,7 @@ app_errors! {
     RecommenderNotApplicable => 422, "recommender_not_applicable",
         "the chosen unit recommends neither this division nor this industry (Art. 11(3))",
         "所选推荐单位不负责本单位所在县（区）或所属行业，请重新选择（办法第十一条第三项）。";
-    InvalidRegisterRows { issues: Vec<crate::usecases::register::RowIssue> } => 422, "invalid_register_rows",
+    InvalidRegisterRows { issues: Vec<RowIssue> } => 422, "invalid_register_rows",
         "the register import has invalid rows; nothing was imported; see details", "登记簿导入文件有错误，未导入任何记录，错误所在的行、列及原因详见 details。";
     InvalidSettlement { detail: award_domain::eligibility::EligibilityError } => 422, "invalid_settlement",
         "the settlement is refused: {detail}", "复核结论无效：只能对“待复核”的条件作出“通过”或“不通过”的结论，并须写明理由。";

@@ -7,21 +7,20 @@ use std::collections::BTreeMap;
 
 use award_domain::china_date;
 use award_domain::lifecycle::{ApplicationState, NoticeKind};
-use award_ports::{
-    BlobMeta, ChangeKind, ChangeRecord, Condition, Index, Query, SortCondition, Write,
-    table::key_of,
-};
-use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
+use award_ports::{BlobMeta, ChangeRecord, Condition, Index, Query, SortCondition, Write};
 use aws_lambda_events::event::s3::S3Event;
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::percent_decode_str;
-use serde::Serialize;
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
+pub use crate::batch::{
+    EventReport, StreamBatchOutcome, StreamRecords, change_record, change_records,
+};
+use crate::batch::{Handled, each_change, partial_batch, typed_image};
 use crate::error::AppError;
-use crate::keys::{self, item_type};
+use crate::keys::{self};
 use crate::model::{
     Application, CLOSED_AT_SUBMISSION, CheckedObject, Document, DocumentStatus, Notice,
     NoticeStatus, SYSTEM_ACTOR,
@@ -29,38 +28,6 @@ use crate::model::{
 use crate::notices::{self, Delivery};
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;
-use crate::usecases::audit;
-
-/// What a handler did with an event's records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EventReport {
-    /// Records that changed something (a document checked, a notice sent).
-    pub changed: usize,
-    /// Records whose work was already done (redelivery) or not due yet.
-    pub unchanged: usize,
-    /// Records that failed and are worth retrying.
-    pub failed: usize,
-    /// Notices whose send failed transiently: pending again, with a back-off (the redrive's).
-    pub retrying: usize,
-    /// Notices given up (`failed`): a permanent failure, too many attempts, or the redrive window
-    /// left behind. Each is logged with `NOTICE_FAILED_LOG_MARKER`.
-    pub gave_up: usize,
-    /// Records ignored, with the reason (unknown keys, nothing declared).
-    pub skipped: Vec<String>,
-}
-
-impl EventReport {
-    /// The report, or an error when records failed, so the platform redelivers the event.
-    fn finish(self) -> Result<Self, AppError> {
-        if self.failed > 0 {
-            Err(AppError::RecordsFailed {
-                failed: self.failed,
-            })
-        } else {
-            Ok(self)
-        }
-    }
-}
 
 // --- S3 ObjectCreated ---------------------------------------------------------------------------
 
@@ -459,87 +426,25 @@ async fn remove_rejected(app: &App, key: &str, version_id: Option<&str>) -> Resu
 
 // --- the table's stream -------------------------------------------------------------------------
 
-/// One stream record as the port's [`ChangeRecord`]. `aws_lambda_events` and the ports both use
-/// `serde_dynamo::Item` (one crate version in the workspace), so images pass through as they are;
-/// only the event name and the keys need reading.
-pub fn change_record(record: EventRecord) -> Result<ChangeRecord, AppError> {
-    let kind = match record.event_name.as_str() {
-        "INSERT" => ChangeKind::Insert,
-        "MODIFY" => ChangeKind::Modify,
-        "REMOVE" => ChangeKind::Remove,
-        other => {
-            return Err(AppError::corrupt(format!(
-                "unknown stream event name {other:?}"
-            )));
-        }
-    };
-    let key = key_of(&record.change.keys)?;
-    let new_image = (kind != ChangeKind::Remove && !record.change.new_image.is_empty())
-        .then_some(record.change.new_image);
-    Ok(ChangeRecord {
-        sequence: record.change.sequence_number.unwrap_or(record.event_id),
-        kind,
-        key,
-        new_image,
-    })
-}
-
-/// The stream event's records as the port's [`ChangeRecord`]s; the first record that does not
-/// map fails the whole conversion.
-pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError> {
-    event.records.into_iter().map(change_record).collect()
-}
-
-/// What one change did.
-enum Handled {
-    /// Not a pending notice: none of `notify`'s business.
-    Ignored,
-    /// A notice image that does not map (kept in the report, not retried: it would fail again).
-    Unreadable(String),
-    Delivered(Ulid, Delivery),
-}
-
-/// Sends the notice a change made pending, if it is one. `Err` is worth retrying (the table).
-async fn handle_change(
-    app: &App,
-    record: &ChangeRecord,
-    now: DateTime<Utc>,
-) -> Result<Handled, AppError> {
-    let Some(image) = &record.new_image else {
-        return Ok(Handled::Ignored);
-    };
-    if store::type_of(image) != Some(item_type::NOTICE) {
-        return Ok(Handled::Ignored);
-    }
-    let notice = match from_item::<Notice>(image.clone()) {
-        Ok(stored) => stored.record,
-        Err(error) => {
-            tracing::error!(sequence = %record.sequence, %error, "unreadable notice image; skipped");
-            return Ok(Handled::Unreadable(format!(
-                "unreadable notice {:?}",
-                record.key
-            )));
-        }
+/// Sends the notice a change made pending, if it is one.
+async fn handle_change(app: &App, record: &ChangeRecord, now: DateTime<Utc>) -> Handled {
+    let notice = match typed_image::<Notice>(record, "notice") {
+        Ok(Some(notice)) => notice,
+        // Not a notice: none of `notify`'s business.
+        Ok(None) => return Handled::Ignored,
+        Err(skipped) => return skipped,
     };
     if notice.status != NoticeStatus::Pending {
-        return Ok(Handled::Delivered(notice.id, Delivery::NotOutstanding));
+        return delivered(notice.id, Ok(Delivery::NotOutstanding));
     }
-    let delivery = notices::deliver(app, notice.id, now).await?;
-    Ok(Handled::Delivered(notice.id, delivery))
-}
-
-fn record_handled(report: &mut EventReport, handled: Result<Handled, AppError>) -> bool {
-    match handled {
-        Ok(Handled::Ignored) => {}
-        Ok(Handled::Unreadable(reason)) => report.skipped.push(reason),
-        Ok(Handled::Delivered(id, delivery)) => count(report, id, Ok(delivery)),
+    match notices::deliver(app, notice.id, now).await {
+        Ok(delivery) => delivered(notice.id, Ok(delivery)),
+        // The table failed: worth retrying.
         Err(error) => {
             tracing::error!(%error, "handling a table change failed");
-            report.failed += 1;
-            return false;
+            Handled::Failed
         }
     }
-    true
 }
 
 /// Sends every notice that a change made pending (the local runner's change feed, and tests). An
@@ -549,94 +454,35 @@ pub async fn table_changes(
     records: &[ChangeRecord],
     now: DateTime<Utc>,
 ) -> Result<EventReport, AppError> {
-    let mut report = EventReport::default();
-    for record in records {
-        record_handled(&mut report, handle_change(app, record, now).await);
-    }
-    report.finish()
+    each_change(records, |record| handle_change(app, record, now)).await
 }
 
-/// A stream invocation's records, each kept as JSON until it is read on its own, so one record
-/// that does not parse cannot fail the parsing of the whole batch.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct StreamRecords {
-    #[serde(rename = "Records")]
-    pub records: Vec<serde_json::Value>,
-}
-
-/// What `notify` did with a stream batch: the partial batch response Lambda reads
-/// (`FunctionResponseTypes: [ReportBatchItemFailures]`) and what was done, for the log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StreamBatchOutcome {
-    pub response: DynamoDbEventResponse,
-    pub report: EventReport,
-}
-
-/// A record's `dynamodb.SequenceNumber`, the identifier Lambda expects for a DynamoDB stream
-/// record in `batchItemFailures` ("Configuring partial batch response with DynamoDB and Lambda").
-fn sequence_number(record: &serde_json::Value) -> Option<String> {
-    record
-        .pointer("/dynamodb/SequenceNumber")
-        .and_then(serde_json::Value::as_str)
-        .map(str::trim)
-        .filter(|sequence| !sequence.is_empty())
-        .map(str::to_owned)
-}
-
-/// Handles a stream batch in order and stops at the first record that fails (it does not parse,
-/// or its notice could not be claimed or marked): its sequence number is the one failure reported,
-/// and Lambda retries the batch from it. Records before it are done and checkpointed.
-///
-/// `Err` only when a failing record carries no sequence number to report (Lambda reads an empty
-/// or missing identifier as the failure of the whole batch, so it is said plainly instead).
+/// `notify`'s stream: a partial batch response at the first record that fails (it does not
+/// parse, or its notice could not be claimed or marked).
 pub async fn stream_batch(
     app: &App,
     event: StreamRecords,
     now: DateTime<Utc>,
 ) -> Result<StreamBatchOutcome, AppError> {
-    let mut outcome = StreamBatchOutcome::default();
-    for raw in event.records {
-        let sequence = sequence_number(&raw);
-        let handled = match serde_json::from_value::<EventRecord>(raw) {
-            Ok(record) => match change_record(record) {
-                Ok(change) => handle_change(app, &change, now).await,
-                Err(error) => Err(error),
-            },
-            Err(error) => {
-                tracing::error!(sequence = ?sequence, %error, "stream record does not parse");
-                Err(AppError::corrupt(format!(
-                    "stream record does not parse: {error}"
-                )))
-            }
-        };
-        if record_handled(&mut outcome.report, handled) {
-            continue;
-        }
-        let Some(sequence) = sequence else {
-            return Err(AppError::corrupt(
-                "a failed stream record has no SequenceNumber to report",
-            ));
-        };
-        let mut failure = DynamoDbBatchItemFailure::default();
-        failure.item_identifier = Some(sequence);
-        outcome.response.batch_item_failures.push(failure);
-        break;
-    }
-    Ok(outcome)
+    partial_batch(event, |change| async move {
+        handle_change(app, &change, now).await
+    })
+    .await
 }
 
-fn count(report: &mut EventReport, id: Ulid, delivery: Result<Delivery, AppError>) {
+/// What one delivery came to.
+fn delivered(id: Ulid, delivery: Result<Delivery, AppError>) -> Handled {
     match delivery {
-        Ok(Delivery::Sent) => report.changed += 1,
-        Ok(Delivery::NotOutstanding | Delivery::NotDue) => report.unchanged += 1,
+        Ok(Delivery::Sent) => Handled::Changed,
+        Ok(Delivery::NotOutstanding | Delivery::NotDue) => Handled::Unchanged,
         Ok(Delivery::Retrying(error)) => {
             tracing::warn!(notice = %id, %error, "notice not sent; will be retried");
-            report.retrying += 1;
+            Handled::Retrying
         }
-        Ok(Delivery::GaveUp(_)) => report.gave_up += 1,
+        Ok(Delivery::GaveUp(_)) => Handled::GaveUp,
         Err(error) => {
             tracing::error!(notice = %id, %error, "delivering a notice failed");
-            report.failed += 1;
+            Handled::Failed
         }
     }
 }
@@ -695,22 +541,20 @@ pub async fn redrive_pending_notices(
     for days_back in 0..REDRIVE_WINDOW_DAYS {
         let date = today - Duration::days(days_back);
         for notice in outstanding_notices(app, date, &mut report).await? {
-            count(
-                &mut report,
+            report.count(delivered(
                 notice.id,
                 notices::deliver(app, notice.id, now).await,
-            );
+            ));
         }
     }
     let reason = left_window_reason();
     for days_back in REDRIVE_WINDOW_DAYS..REDRIVE_WINDOW_DAYS + EXPIRY_SWEEP_DAYS {
         let date = today - Duration::days(days_back);
         for notice in outstanding_notices(app, date, &mut report).await? {
-            count(
-                &mut report,
+            report.count(delivered(
                 notice.id,
                 notices::give_up_unsent(app, notice.id, &reason, now).await,
-            );
+            ));
         }
     }
     report.finish()

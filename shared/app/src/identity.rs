@@ -113,6 +113,14 @@ fn parse_groups(value: &str) -> Vec<Role> {
         .collect()
 }
 
+/// Where a request came from, for the access log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestMeta {
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,21 +11,41 @@ use std::time::Duration;
 use award_ports::blobs::{MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
 use award_ports::{Blobs, Mail, Table};
 
+// The layers, lowest first (docs/ARCHITECTURE.md; `tests/layers.rs` keeps them): a module
+// names only its own layer and those below it, and a stage names no other stage.
+
+// The kernel: errors, keys, storage, records, identity, validation, templates, the audit
+// record, links, what a route is made of, and the report of a batch of records.
+pub mod api;
+pub mod audit;
+pub mod batch;
 pub mod error;
-pub mod events;
-pub mod http;
+pub mod export;
 pub mod identity;
 pub mod keys;
 pub mod model;
-pub mod notices;
 pub mod pages;
-pub mod recipients;
-pub mod routes;
-pub mod stage;
 pub mod store;
 pub mod templates;
-pub mod usecases;
 pub mod validation;
+
+// The reads several stages share.
+pub mod reads;
+
+// The outbox: the notices owed and who receives them.
+pub mod notices;
+pub mod recipients;
+
+// The stage path: from a domain decision to one transaction.
+pub mod stage;
+
+// The stages, one folder each.
+pub mod stages;
+
+// The event entry points and the HTTP surface.
+pub mod events;
+pub mod http;
+pub mod routes;
 
 pub use error::{AppError, ErrorBody};
 pub use events::EventReport;

@@ -26,7 +26,7 @@ pub struct CycleRecord {
     pub created_by: String,
     pub opened_at: Option<DateTime<Utc>>,
     /// Arts. 7(3), 11(8)–(9): the Committee's deliberation, the consultation, the publicity and
-    /// the executive meeting of this cycle (`usecases::decision`).
+    /// the executive meeting of this cycle (`stages::decision`).
     #[serde(default)]
     pub decision: CycleDecision,
 }
@@ -274,12 +274,12 @@ pub struct Application {
     /// Art. 11(3): the unit's opinion and signer, once it recommended.
     pub recommendation: Option<Recommendation>,
     /// Art. 11(4): the Office's eligibility screening while it is under review, with the
-    /// settlements made so far (`usecases::screening`); once confirmed, the lifecycle keeps it.
+    /// settlements made so far (`stages::screening`); once confirmed, the lifecycle keeps it.
     #[serde(default)]
     pub screening: Option<ScreeningRecord>,
     pub contact: ContactAddresses,
     /// Arts. 11(5)–(6): the document and on-site reviews' aggregated results, consensus, visit
-    /// and survey (`usecases::reviews`). The Office's working file: only the Office reads it.
+    /// and survey (`stages::reviews`). The Office's working file: only the Office reads it.
     #[serde(default)]
     pub reviews: BTreeMap<ReviewPhase, PhaseReview>,
     /// Art. 11(8): the day the publicity was closed with no objection open (the `publicity`
@@ -1229,5 +1229,30 @@ impl Record for RevocationCase {
             keys::CASES.to_owned(),
             format!("{}#{}", keys::instant(self.opened_at), self.id),
         )
+    }
+}
+
+/// A presigned request as the API returns it: send exactly these headers (names in lower case,
+/// as HTTP/2 writes them; HTTP header names are case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub method: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<award_ports::PresignedRequest> for Link {
+    fn from(request: award_ports::PresignedRequest) -> Self {
+        Self {
+            method: request.method,
+            url: request.url,
+            headers: request
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value))
+                .collect(),
+            expires_at: request.expires_at,
+        }
     }
 }

@@ -18,6 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::Caller;
 use crate::keys;
@@ -25,7 +26,6 @@ use crate::model::{Notice, NoticeFailure, NoticeStatus, new_id};
 use crate::recipients::Addressee;
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates;
-use crate::usecases::audit;
 
 /// After this many transiently failed sends a notice is marked `failed` and left for people.
 pub const MAX_SEND_ATTEMPTS: u32 = 8;
@@ -321,7 +321,9 @@ pub async fn of_application(
     caller: &Caller,
     id: Ulid,
 ) -> Result<Vec<SentNotice>, AppError> {
-    let application = crate::stage::load_application(app, id).await?.record;
+    let application = crate::reads::applications::load_application(app, id)
+        .await?
+        .record;
     let office = caller.has(Role::Office);
     let owner = caller.has(Role::Applicant) && application.owner() == caller.sub();
     if !(office || owner) {

@@ -21,12 +21,14 @@ use chrono::{DateTime, Utc};
 use ulid::Ulid;
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::keys;
-use crate::model::{Application, CycleRecord, DueItem, QuotaCounter, Recommender};
+use crate::model::{Application, CycleRecord, DueItem, QuotaCounter};
+use crate::reads::applications::load_application;
+use crate::reads::units::load_recommender;
 use crate::recipients::About;
-use crate::store::{self, Stored, Tx, retry_on_conflict};
-use crate::usecases::audit;
+use crate::store::{self, Tx, retry_on_conflict};
 
 /// One command on one application, as a stage's use case asks for it.
 pub struct StageCommand<'a> {
@@ -36,20 +38,18 @@ pub struct StageCommand<'a> {
     pub now: DateTime<Utc>,
     /// Data the stage's notices need beyond what the record holds (e.g. `reason`).
     pub notice_data: BTreeMap<String, String>,
+    /// What the decision reads beyond the application, its cycle and its unit.
+    pub settings: Settings<'a>,
 }
 
-/// Loads an application, or `ApplicationNotFound`.
-pub async fn load_application(app: &App, id: Ulid) -> Result<Stored<Application>, AppError> {
-    store::load::<Application>(app.table.as_ref(), &keys::application(id))
-        .await?
-        .ok_or(AppError::ApplicationNotFound)
-}
-
-/// Loads a recommending unit, or `RecommenderNotFound`.
-pub async fn load_recommender(app: &App, id: Ulid) -> Result<Stored<Recommender>, AppError> {
-    store::load::<Recommender>(app.table.as_ref(), &keys::recommender(id))
-        .await?
-        .ok_or(AppError::RecommenderNotFound)
+/// The settings a command's decision counts on, read by the stage that issues it (the award reads
+/// the Office's aftercare policy, the publicity the calendar with the years the Office loaded), so
+/// that this path names no stage and reads no setting of its own. Left out, the default policy and
+/// the official calendar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings<'a> {
+    pub aftercare: Option<&'a AftercarePolicy>,
+    pub calendar: Option<&'a WorkingCalendar>,
 }
 
 /// Runs `request` through the domain and saves the outcome (see the module docs).
@@ -125,18 +125,11 @@ pub async fn advance_with(
             Some(id) => Some(load_recommender(app, id).await?.record),
             None => None,
         };
-        // Only the award schedules aftercare: it alone reads the Office's policy.
-        let aftercare = match request.command {
-            Command::Award { .. } => crate::usecases::aftercare::policy(app).await?,
-            _ => AftercarePolicy::default(),
-        };
-        let calendar = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
-        // Only the publicity counts working days: it alone reads the years the Office loaded.
-        let calendar = match request.command {
-            Command::StartPublicity { .. } => {
-                std::borrow::Cow::Owned(crate::usecases::calendar::effective(app, calendar).await?)
-            }
-            _ => std::borrow::Cow::Borrowed(calendar),
+        let default_policy = AftercarePolicy::default();
+        let aftercare = request.settings.aftercare.unwrap_or(&default_policy);
+        let calendar = match request.settings.calendar {
+            Some(calendar) => calendar,
+            None => WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?,
         };
         // Art. 4: only an approval reads (and bumps) the cycle's count of approvals.
         let quota = match request.command {
@@ -155,9 +148,9 @@ pub async fn advance_with(
             .unwrap_or(0);
         let context = Context {
             cycle: &cycle,
-            calendar: calendar.as_ref(),
+            calendar,
             approved_in_cycle,
-            aftercare: &aftercare,
+            aftercare,
         };
         let decision = lifecycle::decide(
             &loaded.record.lifecycle,

@@ -6,7 +6,8 @@
 
 mod common;
 
-use award_app::usecases::{aftercare, register};
+use award_app::reads::register;
+use award_app::stages::aftercare;
 use award_domain::award::{AftercarePolicy, Validity, reminder_dates, visit_dates};
 use award_domain::lifecycle::ApplicationState;
 use award_ports::Table;

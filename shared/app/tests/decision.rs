@@ -5,7 +5,7 @@
 
 mod common;
 
-use award_app::usecases::decision;
+use award_app::stages::decision;
 use award_domain::lifecycle::{ApplicationState, NoticeKind, Publicity, Recipient};
 use award_ports::Table;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -571,7 +571,7 @@ async fn in_publicity_from(h: &Harness, count: u32, at: DateTime<Utc>) -> Vec<St
 
 #[tokio::test]
 async fn one_address_may_object_for_a_town_and_the_office_is_told_when_it_reaches_the_limit() {
-    use award_app::usecases::decision::{
+    use award_app::stages::decision::{
         OBJECTIONS_PER_ADDRESS_PER_DAY, OBJECTIONS_PER_CONTACT_PER_DAY,
     };
     let h = Harness::new();

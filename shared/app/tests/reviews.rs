@@ -6,7 +6,7 @@
 mod common;
 
 use award_app::events;
-use award_app::usecases::{cycles, reviews, screening};
+use award_app::stages::{cycles, reviews, screening};
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;

@@ -5,7 +5,7 @@
 mod common;
 
 use award_app::events;
-use award_app::usecases::screening;
+use award_app::stages::screening;
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::*;

@@ -6,7 +6,7 @@
 mod common;
 
 use award_app::events;
-use award_app::routes::{Access, ROUTES};
+use award_app::routes::{Access, routes};
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use award_domain::roles::Role;
 use award_ports::Blobs;
@@ -765,12 +765,12 @@ async fn the_call_closes_by_itself_and_the_next_cycle_can_open() {
     let draft = h.create_application(BOB, 8).await;
 
     // On the deadline day nothing moves.
-    let run = award_app::usecases::cycles::advance_cycles(&h.app, china(2026, 6, 30, 23))
+    let run = award_app::stages::cycles::advance_cycles(&h.app, china(2026, 6, 30, 23))
         .await
         .unwrap();
     assert!(run.closed.is_empty() && run.reviewing.is_empty());
     // The first run after it closes the call and frees the one-open-cycle guard.
-    let run = award_app::usecases::cycles::advance_cycles(&h.app, china(2026, 7, 1, 0))
+    let run = award_app::stages::cycles::advance_cycles(&h.app, china(2026, 7, 1, 0))
         .await
         .unwrap();
     assert_eq!(run.closed, vec!["2026".to_owned()]);
@@ -782,7 +782,7 @@ async fn the_call_closes_by_itself_and_the_next_cycle_can_open() {
     assert_eq!(cycle["status"], "closed");
     // A second run the same day changes nothing.
     let before = h.last_sequence();
-    let run = award_app::usecases::cycles::advance_cycles(&h.app, china(2026, 7, 1, 9))
+    let run = award_app::stages::cycles::advance_cycles(&h.app, china(2026, 7, 1, 9))
         .await
         .unwrap();
     assert_eq!(run, Default::default());
@@ -802,7 +802,7 @@ async fn the_call_closes_by_itself_and_the_next_cycle_can_open() {
     // Runs missed for days: the first one after the recommendation deadline catches up, closing
     // the application still waiting for its unit.
     let before = h.last_sequence();
-    let run = award_app::usecases::cycles::advance_cycles(&h.app, china(2026, 8, 5, 0))
+    let run = award_app::stages::cycles::advance_cycles(&h.app, china(2026, 8, 5, 0))
         .await
         .unwrap();
     assert_eq!(run.reviewing, vec!["2026".to_owned()]);
@@ -819,7 +819,7 @@ async fn the_call_closes_by_itself_and_the_next_cycle_can_open() {
         ]
     );
     let again = h.last_sequence();
-    award_app::usecases::cycles::advance_cycles(&h.app, china(2026, 8, 5, 1))
+    award_app::stages::cycles::advance_cycles(&h.app, china(2026, 8, 5, 1))
         .await
         .unwrap();
     assert_eq!(h.last_sequence(), again);
@@ -1159,7 +1159,7 @@ async fn the_role_matrix_of_every_route() {
         (Some(Role::Committee), Some(COMMITTEE)),
         (Some(Role::Finance), Some(FINANCE)),
     ];
-    for route in ROUTES {
+    for route in routes() {
         let path = route
             .path
             .replace(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use award_app::usecases::{cycles, decision, reviews, screening};
+use award_app::stages::{cycles, decision, reviews, screening};
 use award_app::{App, AppConfig, events, http};
 use award_domain::time::china_start_of_day;
 use award_e2e::{
@@ -994,7 +994,7 @@ pub async fn aftercare_run(
     (
         Calls,
         std::time::Duration,
-        award_app::usecases::aftercare::AftercareRun,
+        award_app::stages::aftercare::AftercareRun,
     ),
     BenchError,
 > {
@@ -1081,7 +1081,7 @@ pub async fn aftercare_run(
     }
     scenario.table.take();
     let started = std::time::Instant::now();
-    let run = award_app::usecases::aftercare::run_daily(&scenario.app, scenario.now).await?;
+    let run = award_app::stages::aftercare::run_daily(&scenario.app, scenario.now).await?;
     let elapsed = started.elapsed();
     Ok((scenario.table.take(), elapsed, run))
 }

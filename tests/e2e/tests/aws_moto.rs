@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use award_app::events::{self, EventReport};
-use award_app::usecases::{aftercare, decision};
+use award_app::stages::{aftercare, decision};
 use award_app::{App, AppConfig};
 use award_aws::{DynamoTable, S3Blobs, SesMail};
 use award_domain::award::Validity;
@@ -616,7 +616,7 @@ async fn screen(
     now: DateTime<Utc>,
 ) -> EventReport {
     deliver(event, "screening", |records| async move {
-        award_app::usecases::screening::table_changes(app, &records, now).await
+        award_app::stages::screening::table_changes(app, &records, now).await
     })
     .await
 }
@@ -629,7 +629,7 @@ async fn aggregate(
     now: DateTime<Utc>,
 ) -> EventReport {
     deliver(event, "aggregate", |records| async move {
-        award_app::usecases::reviews::table_changes(app, &records, now).await
+        award_app::stages::reviews::table_changes(app, &records, now).await
     })
     .await
 }
@@ -1359,7 +1359,7 @@ async fn experts_review_six_applications_on_the_aws_adapters() {
     // confirms each screening.
     let day = china_midnight_after(recommendation_deadline) + chrono::Duration::hours(9);
     let run = redelivered("reminders", || {
-        award_app::usecases::cycles::advance_cycles(app, day)
+        award_app::stages::cycles::advance_cycles(app, day)
     })
     .await
     .unwrap();

@@ -1,5 +1,5 @@
 // The API's JSON shapes, written from the README and the Rust models they serialise
-// (shared/app/src/model.rs, shared/app/src/usecases/*, shared/domain/src/{form,eligibility,cycle,
+// (shared/app/src/model.rs, shared/app/src/stages/*, shared/domain/src/{form,eligibility,cycle,
 // lifecycle,rules}.rs). Dates without a time are China dates (`YYYY-MM-DD`); instants are UTC
 // (RFC 3339); money is integer fen; ids are ULIDs.
 
@@ -80,7 +80,7 @@ export type DocumentCategory =
   | 'minutes'
   | 'other'
 
-/** `GET /cycles/open` (usecases/cycles.rs `PublicCycle`). */
+/** `GET /cycles/open` (stages/cycles `PublicCycle`). */
 export interface PublicCycle {
   id: string
   title: string
@@ -665,7 +665,7 @@ export interface SheetInput {
   comments: Record<string, string>
 }
 
-// --- the panel's result (shared/domain/src/scoring.rs, app usecases/reviews.rs) -------------------
+// --- the panel's result (shared/domain/src/scoring.rs, app stages/reviews) -------------------
 
 export interface ItemResult {
   item: string
@@ -759,7 +759,7 @@ export interface Ranking {
   candidates: string[]
 }
 
-// --- decision, publicity, award (usecases/decision.rs) ------------------------------------------
+// --- decision, publicity, award (stages/decision) ------------------------------------------
 
 export type ObjectionStatus = 'open' | 'upheld' | 'dismissed'
 
@@ -833,7 +833,7 @@ export interface RewardLine {
   returned_on?: ChinaDate | null
 }
 
-// --- the register and aftercare (usecases/aftercare.rs) -----------------------------------------
+// --- the register and aftercare (stages/aftercare) -----------------------------------------
 
 export interface PublicAward {
   organisation_name: string

@@ -1,5 +1,5 @@
 // What the server accepts as evidence and as an objection's file (shared/app/src/validation.rs
-// `DOCUMENT_TYPES`, usecases/attachments.rs), checked before anything is hashed or declared so a
+// `DOCUMENT_TYPES`, reads/attachments.rs), checked before anything is hashed or declared so a
 // person hears at once why a file is refused. The server checks the declaration again (size,
 // type and extension) and the stored object against it (size, SHA-256, and its first bytes by
 // the same signatures: shared/app/src/validation.rs `signature_mismatch`).

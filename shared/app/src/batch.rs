@@ -1,0 +1,228 @@
+//! What the stream handlers share (notify, screening, aggregate): a stream record as the port's
+//! [`ChangeRecord`], its new image as a typed record, what one record came to ([`Handled`]), and
+//! the two ways a batch ends: every record tried and the batch failed when one failed
+//! ([`each_change`]: the table's feed of the screening and the aggregation), or a partial batch
+//! response at the first failure ([`partial_batch`]: notify's stream). Each handler writes only
+//! what it does with one record.
+
+use std::future::Future;
+
+use award_ports::{ChangeKind, ChangeRecord, table::key_of};
+use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::store::{self, Record, from_item};
+
+/// What a handler did with an event's records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EventReport {
+    /// Records that changed something (a document checked, a notice sent).
+    pub changed: usize,
+    /// Records whose work was already done (redelivery) or not due yet.
+    pub unchanged: usize,
+    /// Records that failed and are worth retrying.
+    pub failed: usize,
+    /// Notices whose send failed transiently: pending again, with a back-off (the redrive's).
+    pub retrying: usize,
+    /// Notices given up (`failed`): a permanent failure, too many attempts, or the redrive window
+    /// left behind. Each is logged with `NOTICE_FAILED_LOG_MARKER`.
+    pub gave_up: usize,
+    /// Records ignored, with the reason (unknown keys, nothing declared).
+    pub skipped: Vec<String>,
+}
+
+impl EventReport {
+    /// The report, or an error when records failed, so the platform redelivers the event.
+    pub(crate) fn finish(self) -> Result<Self, AppError> {
+        if self.failed > 0 {
+            Err(AppError::RecordsFailed {
+                failed: self.failed,
+            })
+        } else {
+            Ok(self)
+        }
+    }
+
+    /// Counts what one record came to; `false` when it failed.
+    pub fn count(&mut self, handled: Handled) -> bool {
+        match handled {
+            Handled::Ignored => {}
+            Handled::Changed => self.changed += 1,
+            Handled::Unchanged => self.unchanged += 1,
+            Handled::Retrying => self.retrying += 1,
+            Handled::GaveUp => self.gave_up += 1,
+            Handled::Skipped(reason) => self.skipped.push(reason),
+            Handled::Failed => {
+                self.failed += 1;
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// What a handler made of one record (each counted in the [`EventReport`] field of its name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// None of this handler's business (another item type, another state).
+    Ignored,
+    Changed,
+    Unchanged,
+    Retrying,
+    GaveUp,
+    /// Not worth retrying (it would fail again), with the reason.
+    Skipped(String),
+    /// Worth retrying: the handler has logged why.
+    Failed,
+}
+
+/// The new image of `record` as a `T`: `Ok(None)` when there is none or it is another type's
+/// item; `Err(Handled::Skipped)` when it is a `T` that does not map (logged, and not retried:
+/// it would fail again). `what` names the item in the log and the report.
+pub fn typed_image<T: Record>(record: &ChangeRecord, what: &str) -> Result<Option<T>, Handled> {
+    let Some(image) = &record.new_image else {
+        return Ok(None);
+    };
+    if store::type_of(image) != Some(T::TYPE) {
+        return Ok(None);
+    }
+    match from_item::<T>(image.clone()) {
+        Ok(stored) => Ok(Some(stored.record)),
+        Err(error) => {
+            tracing::error!(sequence = %record.sequence, %error, "unreadable {what} image; skipped");
+            Err(Handled::Skipped(format!(
+                "unreadable {what} {:?}",
+                record.key
+            )))
+        }
+    }
+}
+
+/// Runs `handle` on every record in order and counts what each came to. `Err`
+/// (`RecordsFailed`) when one failed, after every record was tried, so the stream delivers the
+/// batch again (every handler is idempotent).
+pub async fn each_change<'r, F, Fut>(
+    records: &'r [ChangeRecord],
+    handle: F,
+) -> Result<EventReport, AppError>
+where
+    F: Fn(&'r ChangeRecord) -> Fut,
+    Fut: Future<Output = Handled>,
+{
+    let mut report = EventReport::default();
+    for record in records {
+        report.count(handle(record).await);
+    }
+    report.finish()
+}
+
+/// One stream record as the port's [`ChangeRecord`]. `aws_lambda_events` and the ports both use
+/// `serde_dynamo::Item` (one crate version in the workspace), so images pass through as they are;
+/// only the event name and the keys need reading.
+pub fn change_record(record: EventRecord) -> Result<ChangeRecord, AppError> {
+    let kind = match record.event_name.as_str() {
+        "INSERT" => ChangeKind::Insert,
+        "MODIFY" => ChangeKind::Modify,
+        "REMOVE" => ChangeKind::Remove,
+        other => {
+            return Err(AppError::corrupt(format!(
+                "unknown stream event name {other:?}"
+            )));
+        }
+    };
+    let key = key_of(&record.change.keys)?;
+    let new_image = (kind != ChangeKind::Remove && !record.change.new_image.is_empty())
+        .then_some(record.change.new_image);
+    Ok(ChangeRecord {
+        sequence: record.change.sequence_number.unwrap_or(record.event_id),
+        kind,
+        key,
+        new_image,
+    })
+}
+
+/// The stream event's records as the port's [`ChangeRecord`]s; the first record that does not
+/// map fails the whole conversion.
+pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError> {
+    event.records.into_iter().map(change_record).collect()
+}
+
+/// A stream invocation's records, each kept as JSON until it is read on its own, so one record
+/// that does not parse cannot fail the parsing of the whole batch.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StreamRecords {
+    #[serde(rename = "Records")]
+    pub records: Vec<serde_json::Value>,
+}
+
+/// What `notify` did with a stream batch: the partial batch response Lambda reads
+/// (`FunctionResponseTypes: [ReportBatchItemFailures]`) and what was done, for the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreamBatchOutcome {
+    pub response: DynamoDbEventResponse,
+    pub report: EventReport,
+}
+
+/// A record's `dynamodb.SequenceNumber`, the identifier Lambda expects for a DynamoDB stream
+/// record in `batchItemFailures` ("Configuring partial batch response with DynamoDB and Lambda").
+fn sequence_number(record: &serde_json::Value) -> Option<String> {
+    record
+        .pointer("/dynamodb/SequenceNumber")
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|sequence| !sequence.is_empty())
+        .map(str::to_owned)
+}
+
+/// A record that could not be handled: logged, and counted as failed.
+fn failed(error: AppError) -> Handled {
+    tracing::error!(%error, "handling a table change failed");
+    Handled::Failed
+}
+
+/// Handles a stream batch in order and stops at the first record that fails (it does not parse,
+/// or `handle` failed on it): its sequence number is the one failure reported, and Lambda retries
+/// the batch from it. Records before it are done and checkpointed.
+///
+/// `Err` only when a failing record carries no sequence number to report (Lambda reads an empty
+/// or missing identifier as the failure of the whole batch, so it is said plainly instead).
+pub async fn partial_batch<F, Fut>(
+    event: StreamRecords,
+    handle: F,
+) -> Result<StreamBatchOutcome, AppError>
+where
+    F: Fn(ChangeRecord) -> Fut,
+    Fut: Future<Output = Handled>,
+{
+    let mut outcome = StreamBatchOutcome::default();
+    for raw in event.records {
+        let sequence = sequence_number(&raw);
+        let handled = match serde_json::from_value::<EventRecord>(raw) {
+            Ok(record) => match change_record(record) {
+                Ok(change) => handle(change).await,
+                Err(error) => failed(error),
+            },
+            Err(error) => {
+                tracing::error!(sequence = ?sequence, %error, "stream record does not parse");
+                failed(AppError::corrupt(format!(
+                    "stream record does not parse: {error}"
+                )))
+            }
+        };
+        if outcome.report.count(handled) {
+            continue;
+        }
+        let Some(sequence) = sequence else {
+            return Err(AppError::corrupt(
+                "a failed stream record has no SequenceNumber to report",
+            ));
+        };
+        let mut failure = DynamoDbBatchItemFailure::default();
+        failure.item_identifier = Some(sequence);
+        outcome.response.batch_item_failures.push(failure);
+        break;
+    }
+    Ok(outcome)
+}

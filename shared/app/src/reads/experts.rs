@@ -1,0 +1,42 @@
+//! Reads of the expert pool (Art. 8) that the panels and the reviews share.
+
+use award_ports::{Index, Query};
+use ulid::Ulid;
+
+use crate::App;
+use crate::error::AppError;
+use crate::identity::{Caller, Role};
+use crate::keys;
+use crate::model::{Expert, ExpertAccount};
+use crate::store::{self, Stored, from_item, query_all};
+
+/// Loads an expert, or `ExpertNotFound`.
+pub async fn load(app: &App, id: Ulid) -> Result<Stored<Expert>, AppError> {
+    store::load::<Expert>(app.table.as_ref(), &keys::expert(id))
+        .await?
+        .ok_or(AppError::ExpertNotFound)
+}
+
+/// The pool (GSI1 `EXPERTS`), by name.
+pub async fn all(app: &App) -> Result<Vec<Expert>, AppError> {
+    let mut experts: Vec<Expert> = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Gsi1, keys::EXPERTS),
+    )
+    .await?
+    .into_iter()
+    .map(|item| from_item::<Expert>(item).map(|stored| stored.record))
+    .collect::<Result<_, _>>()?;
+    experts.sort_by(|a, b| a.profile.name.cmp(&b.profile.name).then(a.id.cmp(&b.id)));
+    Ok(experts)
+}
+
+/// The expert the caller signs in as: `ExpertNotFound` when its account is in no expert's record.
+pub async fn of_caller(app: &App, caller: &Caller) -> Result<Stored<Expert>, AppError> {
+    caller.require(Role::Expert)?;
+    let link =
+        store::load::<ExpertAccount>(app.table.as_ref(), &keys::expert_account(caller.sub()))
+            .await?
+            .ok_or(AppError::ExpertNotFound)?;
+    load(app, link.record.expert_id).await
+}

@@ -1,0 +1,255 @@
+//! Evidence documents: the owner declares one and gets a presigned upload bound to the
+//! declaration; the owner or the office downloads it through a short link, and every download
+//! link issued is recorded (Art. 19); the office reads that log.
+
+use award_domain::form::DocumentCategory;
+use award_domain::lifecycle::ApplicationState;
+use award_ports::{Condition, Index, Query, SortCondition, TableError, UploadSpec, Write};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ulid::Ulid;
+
+use super::load_readable;
+use crate::App;
+use crate::audit::audit;
+use crate::error::AppError;
+use crate::identity::{Caller, RequestMeta, Role};
+use crate::keys;
+use crate::model::{
+    AccessRecord, Application, Document, DocumentSlot, DocumentStatus, Link, new_id,
+};
+use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
+use crate::validation;
+
+/// `POST /applications/{id}/documents`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDeclaration {
+    /// What the document evidences; staff-only categories are refused to applicants.
+    pub category: DocumentCategory,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredDocument {
+    pub document: Document,
+    pub upload: Link,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentDownload {
+    pub document: Document,
+    pub download: Link,
+}
+
+pub async fn declare_document(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    input: DocumentDeclaration,
+    now: DateTime<Utc>,
+) -> Result<DeclaredDocument, AppError> {
+    // Staff evidence (the on-site panel's review report, visit reports, minutes) is the Office's
+    // to upload, on an application past its draft; everything else is the owner's, on its draft.
+    let staff_upload = caller.has(Role::Office) && input.category.staff_only();
+    if !staff_upload {
+        caller.require(Role::Applicant)?;
+    }
+    let input = &input;
+    let document = retry_on_conflict(|| async move {
+        let application =
+            store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
+                .await?
+                .filter(|loaded| staff_upload || loaded.record.owner() == caller.sub())
+                .ok_or(AppError::ApplicationNotFound)?;
+        // After submission nothing of the application or its evidence changes (Art. 11(2)-(3)).
+        let draft = application.record.state() == ApplicationState::Draft;
+        if draft == staff_upload {
+            return Err(AppError::ApplicationNotEditable);
+        }
+        if input.category.staff_only() && !staff_upload {
+            return Err(AppError::invalid_field(
+                format!(
+                    "category: {} documents are uploaded by staff",
+                    input.category.as_str()
+                ),
+                format!("category：{} 类材料由工作人员上传", input.category.as_str()),
+            ));
+        }
+        // Each document holds one of `max_documents` numbered slots (a guard item created with
+        // the document), so the limit holds under concurrency; a random free slot keeps
+        // concurrent declarations from colliding on the same one (a collision is retried).
+        let used: Vec<u32> = query_all(
+            app.table.as_ref(),
+            Query::partition(Index::Primary, keys::application_partition(application_id))
+                .sort(SortCondition::BeginsWith(keys::DOCUMENT_SLOT_PREFIX.into())),
+        )
+        .await?
+        .into_iter()
+        .map(|item| from_item::<DocumentSlot>(item).map(|stored| stored.record.slot))
+        .collect::<Result<_, _>>()?;
+        let free: Vec<u32> = (0..u32::try_from(app.config.max_documents).unwrap_or(u32::MAX))
+            .filter(|slot| !used.contains(slot))
+            .collect();
+        let Some(slot) = pick(&free) else {
+            return Err(AppError::TooManyDocuments {
+                max: app.config.max_documents,
+            });
+        };
+        let file_name = validation::file_name(&input.file_name)?;
+        let content_type = validation::document_type(&input.content_type, &file_name)?;
+        let size = validation::document_size(input.size, app.config.max_upload_bytes)?;
+        let sha256 = validation::sha256(&input.sha256)?;
+        let document = Document {
+            id: new_id(now),
+            application_id,
+            category: input.category,
+            file_name,
+            content_type,
+            size,
+            sha256,
+            status: DocumentStatus::Declared,
+            declared_by: caller.sub().to_owned(),
+            declared_at: now,
+            checked_at: None,
+            rejection_reason: None,
+            checked_object: None,
+        };
+        let mut tx = Tx::new();
+        // Declarations do not change the application; the check only makes sure it is still
+        // the draft that was loaded (a form save in between is a lost race: decide again).
+        tx.guard(
+            Write::Check {
+                key: keys::application(application_id),
+                condition: Condition::VersionEquals(application.version),
+            },
+            || AppError::from(TableError::Conflict),
+        );
+        tx.guard(
+            store::create(&DocumentSlot {
+                application_id,
+                slot,
+                document_id: document.id,
+            })?,
+            || AppError::from(TableError::Conflict),
+        );
+        tx.guard(store::create(&document)?, || AppError::ConcurrentUpdate);
+        tx.push(audit(
+            keys::application_partition(application_id),
+            caller.sub(),
+            "document_declared",
+            &[
+                ("document_id", document.id.to_string()),
+                ("category", document.category.as_str().to_owned()),
+                ("file_name", document.file_name.clone()),
+                ("size", document.size.to_string()),
+                ("sha256", document.sha256.clone()),
+            ],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(document)
+    })
+    .await?;
+    // Issued only once the declaration is stored, so no link exists for an undeclared object.
+    let upload = app
+        .blobs
+        .presign_upload(
+            &UploadSpec {
+                key: document.object_key(),
+                content_type: document.content_type.clone(),
+                content_length: document.size,
+                sha256_hex: document.sha256.clone(),
+                expires_in: app.config.upload_ttl,
+            },
+            now,
+        )
+        .await?;
+    Ok(DeclaredDocument {
+        document,
+        upload: upload.into(),
+    })
+}
+
+/// A random element of `free` (the OS's randomness; the first one without it).
+fn pick(free: &[u32]) -> Option<u32> {
+    let mut random = [0u8; 8];
+    let index = match getrandom::fill(&mut random) {
+        Ok(()) => {
+            usize::try_from(u64::from_le_bytes(random) % free.len().max(1) as u64).unwrap_or(0)
+        }
+        Err(_) => 0,
+    };
+    free.get(index).copied()
+}
+
+/// `GET /applications/{id}/documents/{doc}/download`: a short GET link, recorded before it is
+/// issued, so no evidence is ever handed out unlogged.
+pub async fn download_document(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    document_id: Ulid,
+    meta: RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<DocumentDownload, AppError> {
+    load_readable(app, caller, application_id).await?;
+    let document = store::load::<Document>(
+        app.table.as_ref(),
+        &keys::document(application_id, document_id),
+    )
+    .await?
+    .ok_or(AppError::DocumentNotFound)?
+    .record;
+    // Staff reports (the on-site panel's review report, visit reports, minutes) are the
+    // Office's working file (Art. 19): nobody else learns they exist.
+    if document.category.staff_only() && !caller.has(Role::Office) {
+        return Err(AppError::DocumentNotFound);
+    }
+    if document.status != DocumentStatus::Received {
+        return Err(AppError::DocumentNotReceived);
+    }
+    let access = AccessRecord {
+        id: new_id(now),
+        application_id,
+        document_id,
+        actor_sub: caller.sub().to_owned(),
+        actor_roles: caller.role_names(),
+        at: now,
+        source_ip: meta.source_ip,
+        user_agent: meta.user_agent,
+        request_id: meta.request_id,
+    };
+    app.table.transact(vec![store::create(&access)?]).await?;
+    let download = app
+        .blobs
+        .presign_download(&document.object_key(), app.config.download_ttl, now)
+        .await?;
+    Ok(DocumentDownload {
+        document,
+        download: download.into(),
+    })
+}
+
+/// `GET /applications/{id}/access-log` (office): every download link issued, oldest first.
+pub async fn access_log(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+) -> Result<Vec<AccessRecord>, AppError> {
+    caller.require(Role::Office)?;
+    load_readable(app, caller, application_id).await?;
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, keys::application_partition(application_id))
+            .sort(SortCondition::BeginsWith(keys::ACCESS_PREFIX.into())),
+    )
+    .await?;
+    items
+        .into_iter()
+        .map(|item| from_item::<AccessRecord>(item).map(|stored| stored.record))
+        .collect()
+}

@@ -1,0 +1,109 @@
+//! The daily publicity run (the `publicity` function).
+
+use award_domain::lifecycle::ScheduleKind;
+
+use super::*;
+
+/// What one daily run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublicityRun {
+    /// Applications whose publicity closed with no objection open.
+    pub closed: Vec<Ulid>,
+    /// Applications whose publicity ended with an objection open (the Office reminded today).
+    pub waiting: Vec<Ulid>,
+}
+
+/// For every publicity that ended in the last [`PUBLICITY_CATCH_UP_DAYS`] (the `DUE#<day>` items
+/// `publicity_ended`): no objection open → the publicity is closed (the Office told it may submit
+/// the name for approval); an objection open → the close waits and the Office is reminded, once a
+/// day. A second run the same day writes nothing.
+pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<PublicityRun, AppError> {
+    let day = today(now);
+    let mut run = PublicityRun::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for back in (0..=PUBLICITY_CATCH_UP_DAYS).rev() {
+        let Some(due) = day.checked_sub_signed(chrono::Duration::days(back)) else {
+            continue;
+        };
+        for due_item in
+            crate::reads::due::of_kind_on(app, due, ScheduleKind::PublicityEnded).await?
+        {
+            let due_item = due_item?;
+            if seen.insert(due_item.application_id) {
+                match close_one(app, due_item.application_id, now).await? {
+                    Some(true) => run.closed.push(due_item.application_id),
+                    Some(false) => run.waiting.push(due_item.application_id),
+                    None => {}
+                }
+            }
+        }
+    }
+    Ok(run)
+}
+
+/// `Some(true)` closed now, `Some(false)` waiting on an objection (reminded now), `None` nothing
+/// to do.
+async fn close_one(
+    app: &App,
+    application_id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Option<bool>, AppError> {
+    let day = today(now);
+    retry_on_conflict(|| async move {
+        let loaded = load_application(app, application_id).await?;
+        let application = &loaded.record;
+        let Some(publicity) = application.lifecycle.publicity else {
+            return Ok(None);
+        };
+        if application.state() != ApplicationState::InPublicity
+            || application.publicity_closed_on.is_some()
+            || day <= publicity.last_day
+        {
+            return Ok(None);
+        }
+        let waiting = open_objection(app, application).await?;
+        if waiting && application.objection_reminded_on == Some(day) {
+            return Ok(None);
+        }
+        let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+        let mut updated = application.clone();
+        let kind = if waiting {
+            updated.objection_reminded_on = Some(day);
+            NoticeKind::ObjectionPending
+        } else {
+            updated.publicity_closed_on = Some(day);
+            NoticeKind::PublicityClosed
+        };
+        updated.updated_at = now;
+        let mut tx = Tx::new();
+        tx.guard(store::replace(&updated, loaded.version)?, || {
+            AppError::from(TableError::Conflict)
+        });
+        let about = About {
+            application: &updated,
+            cycle: &cycle.cycle,
+            recommender: None,
+        };
+        tx.push(notices::owe(
+            kind,
+            &recipients::office(app),
+            about.data(&BTreeMap::new()),
+            Some(application_id),
+            now,
+        )?);
+        tx.push(audit(
+            keys::application_partition(application_id),
+            SYSTEM_ACTOR,
+            if waiting {
+                "publicity_close_waits_for_objection"
+            } else {
+                "publicity_closed"
+            },
+            &[("last_day", publicity.last_day.to_string())],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(Some(!waiting))
+    })
+    .await
+}

@@ -1,0 +1,142 @@
+//! From candidates to winners in public view (Arts. 3, 4, 7(3), 11(8)–(9), 12–14): the
+//! Committee's deliberation (→ `proposed`), the vice-mayors' consultation, the publicity on the
+//! official working-day calendar with the public's objections, the executive meeting and the
+//! approval under the quota, the award (certificate number, register entry, announcement) and the
+//! reward's payment and the plaque's handover.
+//!
+//! Every change of an application goes through the stage path (`stage::advance_with`), which also
+//! keeps the Art. 4 count: concurrent approvals never exceed the quota. The cycle's records
+//! (deliberation, consultation, publicity period, executive meeting) live on the cycle item.
+
+mod award;
+mod daily;
+mod deliberation;
+mod objections;
+mod publicity;
+mod routes;
+
+pub use award::*;
+pub use daily::*;
+pub use deliberation::*;
+pub use objections::*;
+pub use publicity::*;
+pub use routes::ROUTES;
+
+use std::collections::BTreeMap;
+
+use award_domain::calendar::WorkingCalendar;
+use award_domain::china_date;
+use award_domain::lifecycle::{ApplicationState, Command, NoticeKind, Recipient};
+use award_domain::rules::MIN_PUBLICITY_WORKING_DAYS;
+use award_domain::time::{china_end_of_day_exclusive, china_start_of_day};
+use award_ports::{Condition, Index, Query, TableError, Write};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ulid::Ulid;
+
+use crate::App;
+use crate::audit::audit;
+use crate::error::AppError;
+use crate::identity::RequestMeta;
+use crate::identity::{Caller, Role};
+use crate::keys;
+use crate::model::AttachmentOwner;
+use crate::model::{
+    Application, CandidateDecision, Consultation, CyclePublicity, CycleRecord, Deliberation,
+    ExecutiveMeeting, Objection, ObjectionStatus, RateCounter, RegisterEntry, RegisterFact,
+    RewardRecord, SYSTEM_ACTOR, new_id,
+};
+use crate::notices;
+use crate::pages;
+use crate::reads::applications::load_application;
+use crate::reads::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
+use crate::reads::{applications, cycles, settings};
+use crate::recipients::{self, About, Addressee};
+use crate::stage::{self, Settings, StageCommand};
+use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
+use crate::validation;
+
+/// At most this many objections a day from one contact (an abuse bound, Art. 3).
+pub const OBJECTIONS_PER_CONTACT_PER_DAY: u32 = 3;
+/// At most this many objections a day from one source address. High on purpose: behind one
+/// carrier-grade NAT address a mobile network puts a whole town, and a publicity that concerns a
+/// town's employer may draw many honest objections in a day; the per-contact bound above is what
+/// stops one person repeating. The Office is told when an address reaches it
+/// (`objection_limit_reached`), so a refusal never goes unnoticed.
+pub const OBJECTIONS_PER_ADDRESS_PER_DAY: u32 = 200;
+/// The longest objection, in characters.
+pub const MAX_OBJECTION_CHARS: usize = 2000;
+/// How many days back the daily publicity run looks for periods that ended (a missed run within
+/// this window is caught up).
+pub const PUBLICITY_CATCH_UP_DAYS: i64 = 14;
+
+fn today(now: DateTime<Utc>) -> NaiveDate {
+    china_date(now)
+}
+
+async fn save_cycle(
+    app: &App,
+    loaded: &Stored<CycleRecord>,
+    record: &CycleRecord,
+    actor: &str,
+    action: &str,
+    detail: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    save_cycle_with(app, loaded, record, actor, action, detail, Vec::new(), now).await
+}
+
+/// [`save_cycle`] with `extra` guarded writes in the same transaction (a lost guard is a
+/// `Conflict`).
+#[allow(clippy::too_many_arguments)]
+async fn save_cycle_with(
+    app: &App,
+    loaded: &Stored<CycleRecord>,
+    record: &CycleRecord,
+    actor: &str,
+    action: &str,
+    detail: &[(&str, String)],
+    extra: Vec<Write>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = Tx::new();
+    tx.guard(store::replace(record, loaded.version)?, || {
+        AppError::from(TableError::Conflict)
+    });
+    for write in extra {
+        tx.guard(write, || AppError::from(TableError::Conflict));
+    }
+    tx.push(audit(
+        keys::cycle_partition(&record.cycle.id),
+        actor,
+        action,
+        detail,
+        now,
+    )?);
+    tx.commit(app.table.as_ref()).await
+}
+
+/// Runs `command` on every application of `ids` still in `from` (a repeated call finishes what an
+/// interrupted one left); the others are left as they are.
+async fn advance_all(
+    app: &App,
+    caller: &Caller,
+    commands: &[(Ulid, Command, BTreeMap<String, String>)],
+    from: ApplicationState,
+    settings: Settings<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (application_id, command, notice_data) in commands {
+        let request = StageCommand {
+            application_id: *application_id,
+            command: command.clone(),
+            actor: &caller.actor,
+            now,
+            notice_data: notice_data.clone(),
+            settings,
+        };
+        stage::advance_if_in(app, &request, from).await?;
+    }
+    Ok(())
+}

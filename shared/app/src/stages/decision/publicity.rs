@@ -1,0 +1,177 @@
+//! Publicity (Art. 11(8)).
+
+use super::*;
+
+/// `POST /cycles/{id}/publicity` (office): `{"first_day": "2026-09-30"}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicityInput {
+    pub first_day: NaiveDate,
+}
+
+/// Starts the publicity of every proposed application on `first_day` (today or later) for the
+/// cycle's working days (≥ 5) on the official calendar: the last day is the same for all. A period
+/// reaching into a year whose holiday notice is not loaded is refused (`CalendarUnavailable`:
+/// load it with `POST /calendar/{year}`), before anything is written. Errors:
+/// `ConsultationMissing`, `PublicityInPast`, `NothingToPublish`, `PublicityStarted`.
+pub async fn start_publicity(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    input: PublicityInput,
+    now: DateTime<Utc>,
+) -> Result<CyclePublicity, AppError> {
+    caller.require(Role::Office)?;
+    if input.first_day < today(now) {
+        return Err(AppError::PublicityInPast {
+            first_day: input.first_day,
+            today: today(now),
+        });
+    }
+    let loaded = cycles::load_cycle(app, cycle_id).await?;
+    if loaded.record.decision.consultation.is_none() {
+        return Err(AppError::ConsultationMissing);
+    }
+    let days = loaded
+        .record
+        .cycle
+        .rules
+        .publicity_working_days
+        .max(MIN_PUBLICITY_WORKING_DAYS);
+    let official = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
+    let notices = settings::loaded(app).await?;
+    // The same calendar counts the days here and in each application's decision below.
+    let calendar = settings::combine(official, &notices)?;
+    let last_day = calendar
+        .publicity_last_day(input.first_day, days)
+        .map_err(|error| AppError::calendar(&error))?;
+    let publicity = match &loaded.record.decision.publicity {
+        Some(existing) if existing.first_day == input.first_day => existing.clone(),
+        Some(_) => return Err(AppError::PublicityStarted),
+        None => {
+            let proposed =
+                applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)).await?;
+            if proposed.is_empty() {
+                return Err(AppError::NothingToPublish);
+            }
+            let publicity = CyclePublicity {
+                first_day: input.first_day,
+                last_day,
+                working_days: days,
+                started_by: caller.sub().to_owned(),
+                started_at: now,
+            };
+            let mut record = loaded.record.clone();
+            record.decision.publicity = Some(publicity.clone());
+            save_cycle_with(
+                app,
+                &loaded,
+                &record,
+                caller.sub(),
+                "publicity_started",
+                &[
+                    ("first_day", input.first_day.to_string()),
+                    ("last_day", last_day.to_string()),
+                ],
+                settings::mark_used(&notices, official, cycle_id, input.first_day, last_day)?,
+                now,
+            )
+            .await?;
+            publicity
+        }
+    };
+    let commands: Vec<_> = applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed))
+        .await?
+        .iter()
+        .map(|application| {
+            (
+                application.id,
+                Command::StartPublicity {
+                    first_day: publicity.first_day,
+                },
+                BTreeMap::from([(
+                    "objection_url".to_owned(),
+                    pages::publicity(&app.config.public_base_url, cycle_id),
+                )]),
+            )
+        })
+        .collect();
+    advance_all(
+        app,
+        caller,
+        &commands,
+        ApplicationState::Proposed,
+        Settings {
+            aftercare: None,
+            calendar: Some(&calendar),
+        },
+        now,
+    )
+    .await?;
+    Ok(publicity)
+}
+
+/// One name on the public list: no score, no evidence, no personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicEntry {
+    pub application_id: Ulid,
+    pub organisation_name: String,
+    pub uscc: String,
+    pub division_code: String,
+}
+
+/// `GET /public/publicity/{cycle}` (anyone).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicPublicity {
+    pub cycle_id: String,
+    pub title: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub entries: Vec<PublicEntry>,
+    pub how_to_object: String,
+    pub office_contact: String,
+}
+
+/// The names in publicity (or that passed it), the period, how to object, the Office's contact.
+/// Errors: `CycleNotFound`, `PublicityNotStarted`.
+pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublicity, AppError> {
+    let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+    let publicity = cycle
+        .decision
+        .publicity
+        .ok_or(AppError::PublicityNotStarted)?;
+    let mut entries: Vec<PublicEntry> = applications::in_cycle(app, cycle_id, None)
+        .await?
+        .into_iter()
+        .filter(|application| {
+            application.lifecycle.publicity.is_some()
+                && !matches!(
+                    application.state(),
+                    ApplicationState::Rejected | ApplicationState::Withdrawn
+                )
+        })
+        .map(|application| PublicEntry {
+            application_id: application.id,
+            organisation_name: application.organisation_name().to_owned(),
+            uscc: application.uscc.clone(),
+            division_code: application.form.organisation.division_code.clone(),
+        })
+        .collect();
+    entries.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
+    Ok(PublicPublicity {
+        cycle_id: cycle_id.to_owned(),
+        title: cycle.cycle.title,
+        first_day: publicity.first_day,
+        last_day: publicity.last_day,
+        entries,
+        how_to_object: format!(
+            "公示期内（{} 至 {}，以北京时间当日24时为止），任何单位和个人均可对公示名单提出异议：\
+             在 {} 页面填写，或 POST /public/publicity/{cycle_id}/objections，写明异议对象、本人姓名和联系方式（手机或电子邮箱）及具体内容，\
+             提交后获得受理编号。",
+            publicity.first_day,
+            publicity.last_day,
+            pages::publicity(&app.config.public_base_url, cycle_id)
+        ),
+        office_contact: app.config.mailboxes.office.clone(),
+    })
+}
