@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The project's test command (`make test`).
 #
-#   scripts/test.sh                       the whole suite: cargo test --workspace, then the infra
-#                                         checks (scripts/lint-infra.sh, scripts/deploy-check.sh)
-#                                         and the pages (scripts/web-test.sh: unit and browser)
+#   scripts/test.sh                       the whole suite: the fault proxy's self-test, cargo test
+#                                         --workspace, the moto scenarios again through the fault
+#                                         proxy (`aws faults`), then the infra checks
+#                                         (scripts/lint-infra.sh, scripts/deploy-check.sh) and the
+#                                         pages (scripts/web-test.sh: unit and browser)
 #   scripts/test.sh cargo test -p award-aws   only this command, under the same moto server
 #
 # Installs moto's server in a project-local venv (.venv-moto, pinned in scripts/requirements/moto.txt;

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt, confirmStep } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
@@ -206,11 +206,17 @@ describe('an enterprise applies and its unit recommends it', () => {
 
     // Step 8: nothing is missing any more; submit.
     expect(await page.locator('[data-testid="missing-preview"]').count()).toBe(0)
-    // Submitting cannot be undone: it is asked first, and stepping back submits nothing.
+    // Submitting cannot be undone: it is asked first, and stepping back submits nothing — over
+    // the whole exchange the page sends one submission, the confirmed one.
+    const submissions: string[] = []
+    const recordSubmission = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/submit')) submissions.push(request.url())
+    }
+    page.on('request', recordSubmission)
     await page.locator('[data-testid="submit"]').click()
     const asked = page.getByRole('dialog', { name: '提交申报' })
     await asked.waitFor()
-    expect(await asked.textContent()).toContain('不能再修改或撤回')
+    expect(await asked.textContent()).toContain('本单位不能再修改')
     await screenshot(page, 'applicant-submit-confirmation')
     await asked.getByRole('button', { name: '再想想' }).click()
     await asked.waitFor({ state: 'hidden' })
@@ -218,6 +224,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.locator('[data-testid="submit"]').click()
     await confirmStep(page, '提交申报', '确认提交')
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
+    page.off('request', recordSubmission)
+    expect(submissions).toHaveLength(1)
     await screenshot(page, 'applicant-submitted')
 
     // The notices sent to the applicant are in its timeline: the submission's is written by the

@@ -251,6 +251,7 @@ describe('from the on-site review to the public register', () => {
       await fillDate(page, 'meeting_date', runnerDate())
       await field(page, 'minutes_reference').locator('input').fill(`评委会〔${year}〕3号`)
       await page.locator('[data-testid="record-deliberation"]').click()
+      await confirmStep(page, '记录审议结果', '确认记录')
     } else {
       // This runner refuses the Committee the ranking: the record goes in by API with the
       // minutes uploaded above.
@@ -363,6 +364,7 @@ describe('from the on-site review to the public register', () => {
     await objection.locator('.el-radio', { hasText: '异议不成立' }).click()
     await objection.locator('textarea').fill('经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
     await objection.getByRole('button', { name: '记录核实结论' }).click()
+    await confirmStep(page, '记录核实结论', '确认记录')
     await expect.poll(() => objection.locator('[data-testid="objection-status"]').textContent(), { timeout: 15_000 }).toBe('异议不成立')
     expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toBe('核实答复：经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
     // Approval waits for the publicity's end: no approval offered while it runs.

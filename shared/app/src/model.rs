@@ -672,10 +672,11 @@ pub enum NoticeStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeFailure {
-    /// The mail service refused this message or address for good (SES `MessageRejected`, an
-    /// address it will not take): sending it again unchanged fails again; check the address.
+    /// The mail service refused this message for good (SES `MessageRejected`, an SMTP 5xx): the
+    /// address, or the sender's settings, which the service's answer does not tell apart.
     Refused,
-    /// The notice could not be composed, or the mail settings are wrong: the maintainers' matter.
+    /// The notice could not be composed (its template), or this system could not form the email
+    /// (`MailError::Invalid`: its sender, its display name) or is set up wrong: the maintainers'.
     Misconfigured,
     /// The mail service failed every one of the outbox's attempts (`MAX_SEND_ATTEMPTS`).
     Unavailable,

@@ -202,6 +202,10 @@ pub async fn deliver(app: &App, id: Ulid, now: DateTime<Utc>) -> Result<Delivery
         }
         Err(error) if is_permanent(&error) || notice.attempts >= MAX_SEND_ATTEMPTS => {
             let failure = match &error {
+                // An email this system could not even form (its sender, its display name): ours.
+                AppError::Mail {
+                    source: award_ports::MailError::Invalid(_),
+                } => NoticeFailure::Misconfigured,
                 AppError::Mail { .. } if is_permanent(&error) => NoticeFailure::Refused,
                 AppError::Mail { .. } => NoticeFailure::Unavailable,
                 _ => NoticeFailure::Misconfigured,

@@ -559,6 +559,30 @@ async fn a_notice_the_mail_service_never_takes_is_given_up_as_unavailable() {
     assert_eq!(mail.sent.load(Ordering::SeqCst), 0);
 }
 
+/// Cannot form the email at all: the sender this system is set up with is not an address.
+struct UnformableMail;
+
+#[async_trait]
+impl Mail for UnformableMail {
+    async fn send(&self, _email: &Email) -> Result<String, MailError> {
+        Err(MailError::Invalid("from address \"award at wuwei\"".into()))
+    }
+}
+
+#[tokio::test]
+async fn an_email_this_system_cannot_form_is_given_up_as_misconfigured_at_once() {
+    let h = Harness::with(None, Some(Arc::new(UnformableMail)));
+    h.open_cycle().await;
+    h.create_application(ALICE, 1).await;
+    let report = h.deliver_stream(now()).await.unwrap();
+    assert_eq!((report.gave_up, report.retrying), (1, 0));
+    let [notice] = h.notices().try_into().unwrap();
+    assert_eq!(
+        (notice.status, notice.attempts, notice.failure),
+        (NoticeStatus::Failed, 1, Some(NoticeFailure::Misconfigured))
+    );
+}
+
 #[tokio::test]
 async fn the_redrive_sends_what_the_stream_missed_within_its_window() {
     let h = Harness::new();

@@ -181,8 +181,8 @@ impl SetupError {
 }
 
 /// The SDK's errors print only their outermost layer with `Display`; this walks the whole chain so a
-/// log line says what actually went wrong (service code, message, request id), one `: ` between
-/// layers.
+/// log line says what actually went wrong (the service's code and message, and its request id where
+/// the SDK's own text carries it: for errors the SDK does not model), one `: ` between layers.
 ///
 /// Never the raw response: the SDK's own `DisplayErrorContext` ends with the error's `Debug`,
 /// which holds the HTTP answer's headers and body. That text is kept on records (a notice's
@@ -251,10 +251,22 @@ mod tests {
 
     #[test]
     fn every_layer_of_the_chain_is_named_once() {
-        let message = full_message(&throttled());
+        // A modelled error says its message both as the operation's error and as its source.
+        let rejected: SdkError<SendEmailError, Response> = SdkError::service_error(
+            SendEmailError::MessageRejected(
+                aws_sdk_ses::types::error::MessageRejected::builder()
+                    .message("Email address is not verified.")
+                    .build(),
+            ),
+            Response::new(
+                StatusCode::try_from(400).expect("400 is a status"),
+                SdkBody::from("<ErrorResponse/>"),
+            ),
+        );
+        let message = full_message(&rejected);
         assert!(message.starts_with("service error: "), "{message}");
         assert_eq!(
-            message.matches("Maximum sending rate exceeded.").count(),
+            message.matches("Email address is not verified.").count(),
             1,
             "{message}"
         );

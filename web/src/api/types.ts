@@ -934,6 +934,8 @@ export interface FailedNotice {
   last_error: string | null
   /** Why the outbox gave it up (`NoticeFailure`). */
   failure: 'refused' | 'misconfigured' | 'unavailable' | 'overdue' | null
+  /** Sends whose outcome was never confirmed: the recipient may hold a copy. */
+  unconfirmed_sends: number
 }
 
 /** `GET /attachments/{id}/download`. */

@@ -1,6 +1,6 @@
 // One confirmation before a step its author cannot take back (issue 21, "Safeguards"): it names the
-// step, says what cannot be undone, and offers "再想想" as the safe way out. Esc, the close button
-// and a click beside the box count as "再想想"; nothing is sent unless the person confirms.
+// step, says what cannot be undone, and offers "再想想" as the safe way out. Esc and the close button
+// count as "再想想"; a click beside the box does nothing; nothing is sent unless the person confirms.
 import { ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message-box/style/css'
 
@@ -13,7 +13,8 @@ export async function confirmIrreversible(title: string, consequence: string, ac
       cancelButtonText: '再想想',
       type: 'warning',
       closeOnClickModal: false,
-      // The safe answer has the focus: Enter on an unread box must not take the step.
+      // Not the confirming button: the focus stays on the box, so an Enter pressed before reading
+      // it does not take the step.
       autofocus: false,
     })
     return true

@@ -156,14 +156,19 @@ export const NOTICE_KIND_ZH: Record<string, string> = {
 /** Why the outbox gave a notice up (shared/app/src/model.rs `NoticeFailure`), as the Office reads
  * it on its list of failed notices: what happened, and what to do before resending. */
 export const NOTICE_FAILURE_ZH: Record<string, string> = {
-  refused: '邮件服务拒收了这封邮件（收件地址可能有误或已停用）。请先与收件人核对邮箱，再重新发送。',
+  refused:
+    '邮件服务拒收了这封邮件：可能是收件地址无效，也可能是本系统的发件设置有误（多封通知同时出现此情况时，多为后者，请联系系统维护人员）。重新发送仍发往原地址。',
   misconfigured: '通知未能生成，或系统的邮件设置有误。请联系系统维护人员处理后再重新发送。',
-  unavailable: '邮件服务多次发送均未成功。可稍后重新发送；如仍失败，请联系系统维护人员。',
-  overdue: '到期后一周内未能发出。请重新发送。',
+  unavailable: '系统多次尝试发送均未成功（邮件服务暂不可用）。可稍后重新发送；如仍失败，请联系系统维护人员。',
+  overdue: '生成后7天内一直未能发出。请确认内容仍然有效后重新发送。',
 }
 
-/** The Office's wording for a failed notice's `failure` (`null` on notices given up before the
- * reason was recorded). */
-export function noticeFailureZh(failure: string | null | undefined): string {
-  return (failure && NOTICE_FAILURE_ZH[failure]) || '发送未成功。可重新发送；如仍失败，请联系系统维护人员。'
+/** Said beside the reason when a send was never confirmed (`unconfirmed_sends` > 0). */
+export const NOTICE_POSSIBLY_DELIVERED_ZH = '其中有的发送未得到邮件服务确认，收件人可能已经收到，重新发送前请先与收件人确认。'
+
+/** The Office's wording for a failed notice: its `failure` (`null` on notices given up before the
+ * reason was recorded) and, when a send may have gone through, the warning against a second copy. */
+export function noticeFailureZh(failure: string | null | undefined, unconfirmedSends = 0): string {
+  const reason = (failure && NOTICE_FAILURE_ZH[failure]) || '发送未成功。可重新发送；如仍失败，请联系系统维护人员。'
+  return unconfirmedSends > 0 ? `${reason}${NOTICE_POSSIBLY_DELIVERED_ZH}` : reason
 }
