@@ -845,3 +845,99 @@ async fn the_office_sets_the_aftercare_policy_the_next_awards_follow() {
     assert_eq!(caught_up.reminded.len(), 1);
     assert_eq!(apps.len(), 1);
 }
+
+/// A table whose `fail_at`-th query (counting from one) fails as DynamoDB's lost answers do;
+/// every other call reaches the embedded table.
+struct FailingQuery {
+    table: std::sync::Arc<award_embedded::EmbeddedTable>,
+    queries: std::sync::atomic::AtomicU32,
+    fail_at: u32,
+}
+
+#[async_trait::async_trait]
+impl Table for FailingQuery {
+    async fn get(
+        &self,
+        key: &award_ports::Key,
+    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
+        self.table.get(key).await
+    }
+
+    async fn query(
+        &self,
+        query: &award_ports::Query,
+    ) -> Result<award_ports::Page, award_ports::TableError> {
+        let count = self
+            .queries
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        if count == self.fail_at {
+            return Err(award_ports::TableError::Unavailable(
+                "no answer from DynamoDB".into(),
+            ));
+        }
+        self.table.query(query).await
+    }
+
+    async fn transact_items(
+        &self,
+        transaction: award_ports::Transaction,
+    ) -> Result<(), award_ports::TableError> {
+        self.table.transact_items(transaction).await
+    }
+}
+
+async fn watermark(h: &Harness) -> NaiveDate {
+    award_app::store::load::<award_app::model::AftercareWatermark>(
+        h.app.table.as_ref(),
+        &award_app::keys::aftercare_watermark(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .record
+    .last_completed_day
+}
+
+#[tokio::test]
+async fn a_long_catch_up_that_fails_part_way_resumes_from_its_last_checkpoint() {
+    let mut h = Harness::new();
+    let approved_on = date(2026, 10, 20);
+    awarded(&h, 1, approved_on, date(2026, 10, 21)).await;
+    let validity = Validity::from_approval(approved_on).unwrap();
+    let first_visit = visit_dates(&validity, &AftercarePolicy::default())[0];
+    let start = date(2026, 10, 21);
+    run(&h, start).await;
+    assert_eq!(watermark(&h).await, start);
+
+    // The runs stop until well past the first visit; the catch-up then loses one answer, on the
+    // day after its second checkpoint. (One query a day: the items due that day.)
+    let checkpoints = aftercare::CHECKPOINT_DAYS;
+    let late = first_visit + chrono::Days::new(40);
+    let embedded = h.table.clone();
+    let original = std::mem::replace(
+        &mut h.app.table,
+        std::sync::Arc::new(FailingQuery {
+            table: embedded,
+            queries: std::sync::atomic::AtomicU32::new(0),
+            // The watermark is a get; each day one query.
+            fail_at: 2 * checkpoints + 1,
+        }),
+    );
+    let failed = aftercare::run_daily(&h.app, morning(late)).await;
+    assert!(failed.is_err(), "{failed:?}");
+    h.app.table = original;
+    let checkpoint = start + chrono::Days::new(2 * u64::from(checkpoints));
+    assert_eq!(watermark(&h).await, checkpoint);
+
+    // The next run reads only the days after the checkpoint, and the visit is told once.
+    let resumed = run(&h, late).await;
+    assert_eq!(
+        resumed.days.first(),
+        Some(&(checkpoint + chrono::Days::new(1)))
+    );
+    assert_eq!(resumed.days.last(), Some(&late));
+    assert_eq!(resumed.visits_due.len(), 1, "{resumed:?}");
+    assert_eq!(watermark(&h).await, late);
+    assert_eq!(mails_about(&h, "巡访到期").len(), 1);
+}

@@ -43,6 +43,22 @@ pub struct ClientPolicy {
     /// The first back-off's ceiling, and the largest.
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// How many retries the client may spend while calls keep failing.
+    pub retry_quota: RetryQuota,
+}
+
+/// The SDK's retry quota (its token bucket), per [`ClientPolicy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryQuota {
+    /// The SDK's standard quota, shared by the process's clients of one service: 500 tokens; a
+    /// retry after a 5xx or a timeout costs 14, after throttling 5; a call that succeeds at once
+    /// earns one back. A process that meets failures on one call in three spends it within a
+    /// few dozen retries and then answers at once (`503 service_busy`) instead of multiplying
+    /// the load on a struggling service. The functions use this.
+    Standard,
+    /// No quota: every call spends all its attempts. For the heavier fault runs
+    /// (`scripts/fault-run.sh`), which ask whether retries, however many, leave one effect.
+    Unlimited,
 }
 
 impl ClientPolicy {
@@ -59,6 +75,30 @@ impl ClientPolicy {
             .with_max_attempts(self.max_attempts)
             .with_initial_backoff(self.initial_backoff)
             .with_max_backoff(self.max_backoff)
+    }
+
+    /// A retry partition of the client's own when the quota is lifted; `None`: the SDK's.
+    fn retry_partition(
+        &self,
+        service: &'static str,
+    ) -> Option<aws_sdk_dynamodb::config::retry::RetryPartition> {
+        use aws_sdk_dynamodb::config::retry::{RetryPartition, TokenBucket};
+        match self.retry_quota {
+            RetryQuota::Standard => None,
+            RetryQuota::Unlimited => Some(
+                RetryPartition::custom(service)
+                    .token_bucket(TokenBucket::unlimited())
+                    .build(),
+            ),
+        }
+    }
+
+    /// The same policy with no retry quota ([`RetryQuota::Unlimited`]).
+    pub fn without_retry_quota(self) -> Self {
+        Self {
+            retry_quota: RetryQuota::Unlimited,
+            ..self
+        }
     }
 
     /// The same policy with every wait `factor` times longer and the same attempts: for moto,
@@ -87,6 +127,7 @@ pub const DYNAMODB_POLICY: ClientPolicy = ClientPolicy {
     max_attempts: 5,
     initial_backoff: Duration::from_millis(50),
     max_backoff: Duration::from_secs(1),
+    retry_quota: RetryQuota::Standard,
 };
 
 /// S3 (HEAD, a ranged GET of at most 64 KiB, DELETE; presigning calls nothing): `503 SlowDown`
@@ -98,6 +139,7 @@ pub const S3_POLICY: ClientPolicy = ClientPolicy {
     max_attempts: 5,
     initial_backoff: Duration::from_millis(100),
     max_backoff: Duration::from_secs(2),
+    retry_quota: RetryQuota::Standard,
 };
 
 /// SES `SendEmail`: ONE attempt. SES has no idempotency key, so an SDK retry after a lost answer
@@ -110,6 +152,7 @@ pub const SES_POLICY: ClientPolicy = ClientPolicy {
     max_attempts: 1,
     initial_backoff: Duration::from_millis(100),
     max_backoff: Duration::from_secs(1),
+    retry_quota: RetryQuota::Standard,
 };
 
 /// The DynamoDB client of the functions ([`DYNAMODB_POLICY`]).
@@ -119,12 +162,11 @@ pub fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
 
 /// A DynamoDB client under `policy`.
 pub fn dynamodb_client_with(config: &SdkConfig, policy: ClientPolicy) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(config)
-            .timeout_config(policy.timeouts())
-            .retry_config(policy.retries())
-            .build(),
-    )
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(config)
+        .timeout_config(policy.timeouts())
+        .retry_config(policy.retries());
+    builder.set_retry_partition(policy.retry_partition("dynamodb"));
+    aws_sdk_dynamodb::Client::from_conf(builder.build())
 }
 
 /// The SES client of the functions ([`SES_POLICY`]: one attempt).
@@ -134,12 +176,11 @@ pub fn ses_client(config: &SdkConfig) -> aws_sdk_ses::Client {
 
 /// An SES client under `policy`.
 pub fn ses_client_with(config: &SdkConfig, policy: ClientPolicy) -> aws_sdk_ses::Client {
-    aws_sdk_ses::Client::from_conf(
-        aws_sdk_ses::config::Builder::from(config)
-            .timeout_config(policy.timeouts())
-            .retry_config(policy.retries())
-            .build(),
-    )
+    let mut builder = aws_sdk_ses::config::Builder::from(config)
+        .timeout_config(policy.timeouts())
+        .retry_config(policy.retries());
+    builder.set_retry_partition(policy.retry_partition("ses"));
+    aws_sdk_ses::Client::from_conf(builder.build())
 }
 
 /// An S3 client ([`S3_POLICY`]); `force_path_style` puts the bucket in the path
@@ -155,12 +196,12 @@ pub fn s3_client_with(
     force_path_style: bool,
     policy: ClientPolicy,
 ) -> aws_sdk_s3::Client {
-    let s3_config = aws_sdk_s3::config::Builder::from(config)
+    let mut builder = aws_sdk_s3::config::Builder::from(config)
         .force_path_style(force_path_style)
         .timeout_config(policy.timeouts())
-        .retry_config(policy.retries())
-        .build();
-    aws_sdk_s3::Client::from_conf(s3_config)
+        .retry_config(policy.retries());
+    builder.set_retry_partition(policy.retry_partition("s3"));
+    aws_sdk_s3::Client::from_conf(builder.build())
 }
 
 /// A failure while creating test or bootstrap resources (table, bucket, verified sender).
@@ -206,7 +247,8 @@ fn full_message(error: &dyn std::error::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::full_message;
+    use super::{DYNAMODB_POLICY, S3_POLICY, dynamodb_client_with, full_message, s3_client_with};
+    use aws_sdk_dynamodb::config::retry::RetryPartition;
     use aws_sdk_ses::error::{ErrorMetadata, SdkError};
     use aws_sdk_ses::operation::send_email::SendEmailError;
     use aws_smithy_runtime_api::http::{Response, StatusCode};
@@ -270,5 +312,24 @@ mod tests {
             1,
             "{message}"
         );
+    }
+
+    /// The functions keep the SDK's shared retry quota; only a policy without one gets a
+    /// partition (and token bucket) of its own.
+    #[tokio::test]
+    async fn only_a_policy_without_quota_leaves_the_sdks_retry_partition() {
+        let config = super::sdk_config(Some("http://127.0.0.1:9")).await;
+        let standard = dynamodb_client_with(&config, DYNAMODB_POLICY);
+        let standard = standard.config().retry_partition().cloned();
+        assert!(
+            standard.is_none() || standard == Some(RetryPartition::new("dynamodb")),
+            "{standard:?}"
+        );
+        let lifted = dynamodb_client_with(&config, DYNAMODB_POLICY.without_retry_quota());
+        let lifted = lifted.config().retry_partition().cloned();
+        assert!(lifted.is_some(), "a partition of its own");
+        assert_ne!(lifted, Some(RetryPartition::new("dynamodb")));
+        let s3 = s3_client_with(&config, true, S3_POLICY.without_retry_quota());
+        assert!(s3.config().retry_partition().is_some());
     }
 }

@@ -16,9 +16,10 @@ pub struct AftercareRun {
 }
 
 /// Handles every dated item due from the day after the watermark up to today (China dates), then
-/// moves the watermark to today. A run that fails part-way leaves the watermark where it was: the
-/// next run reads those days again and finds only what is still owed. The publicity's own items
-/// (`publicity_ended`) are the `publicity` function's. Errors: the table's.
+/// moves the watermark to today. A long catch-up (runs missed for months) also moves it every
+/// [`CHECKPOINT_DAYS`] days as it goes, so a run that fails part-way costs the next run only the
+/// days since its last checkpoint: those it reads again and finds only what is still owed. The
+/// publicity's own items (`publicity_ended`) are the `publicity` function's. Errors: the table's.
 pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, AppError> {
     let today = china_date(now);
     let watermark =
@@ -37,6 +38,10 @@ pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, Ap
     if day > today {
         return Ok(run);
     }
+    // The stored watermark's version (`None`: none yet); `None` too once another run moved it.
+    let mut version = watermark.as_ref().map(|stored| stored.version);
+    let mut owned = true;
+    let mut since_checkpoint = 0;
     while day <= today {
         run.days.push(day);
         // The publicity's items are the `publicity` function's.
@@ -56,22 +61,48 @@ pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, Ap
                 None => run.dropped += 1,
             }
         }
+        since_checkpoint += 1;
+        if owned && since_checkpoint >= CHECKPOINT_DAYS && day < today {
+            owned = move_watermark(app, &mut version, day, now).await?;
+            since_checkpoint = 0;
+        }
         day = match day.checked_add_days(Days::new(1)) {
             Some(next) => next,
             None => break,
         };
     }
+    if owned {
+        move_watermark(app, &mut version, today, now).await?;
+    }
+    Ok(run)
+}
+
+/// How many days a catch-up handles between two moves of its watermark.
+pub const CHECKPOINT_DAYS: u32 = 31;
+
+/// Moves the watermark to `day` from the `version` this run last wrote or read (`None`: none
+/// stored yet). `false` when another run moved it meanwhile: that run handled the same days, and
+/// this one no longer moves it.
+async fn move_watermark(
+    app: &App,
+    version: &mut Option<u64>,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     let next = AftercareWatermark {
-        last_completed_day: today,
+        last_completed_day: day,
         updated_at: now,
     };
-    let write = match &watermark {
-        Some(stored) => store::replace(&next, stored.version)?,
+    let write = match *version {
+        Some(version) => store::replace(&next, version)?,
         None => store::create(&next)?,
     };
     match app.table.transact(vec![write]).await {
-        // Another run moved it meanwhile: it handled the same days.
-        Ok(()) | Err(TableError::Conflict) => Ok(run),
+        Ok(()) => {
+            *version = Some(version.map_or(1, |version| version + 1));
+            Ok(true)
+        }
+        Err(TableError::Conflict) => Ok(false),
         Err(error) => Err(error.into()),
     }
 }
