@@ -478,8 +478,30 @@ describe('each role, signed in through the demo-account picker', () => {
     for (const step of ['创建申报草稿', '提交申报', '推荐单位签署推荐意见', '授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第1号）', '拟获奖名单公示', '获奖名单公告']) {
       expect(text).toContain(step)
     }
-    // Every step of the path up to the on-site review is done.
-    expect(await timeline.locator('.el-step__head.is-success').count()).toBe(7)
+    // The step bar reaches the award, every step done.
+    const progress = timeline.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(9)
+    expect(await progress.locator('.el-step').count()).toBe(9)
+    expect((await progress.locator('.el-step').last().locator('.el-step__title').textContent())?.trim()).toBe('授予质量奖')
+
+    // A story: each receipt of evidence under its upload session's entry (fewer entries than
+    // receipts), every notice told once, the award's notice under the award.
+    const id = new URL(page.url()).hash.split('/').pop() ?? ''
+    const applicant = await tokenOf('applicant-1')
+    const view = (await call('GET', `/applications/${id}`, applicant)) as ApplicationView
+    // Every document the server checked (received, or refused with its reason) is a receipt.
+    const checked = view.documents.filter((d) => d.checked_at && (d.status === 'received' || d.status === 'rejected')).length
+    expect(checked).toBeGreaterThan(1)
+    expect(await timeline.locator('[data-testid="receipt"]').count()).toBe(checked)
+    const sessions = timeline.locator('[data-testid="stage-event"]', { hasText: '上传实证材料' })
+    expect(await sessions.count()).toBeGreaterThanOrEqual(1)
+    expect(await sessions.count()).toBeLessThan(checked)
+    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ApplicationNotices
+    expect(await timeline.locator('[data-testid="notice-event"]').count()).toBe(notices.length)
+    const awardEntry = timeline.locator('[data-testid="stage-event"]', { hasText: '授予武威市人民政府质量奖' })
+    expect(await awardEntry.count()).toBe(1)
+    expect(await awardEntry.locator('[data-testid="notice-event"]').count()).toBeGreaterThanOrEqual(1)
+    expect(await awardEntry.textContent()).toContain('获奖名单公告')
     await screenshot(page, 'applicant-1-application')
   })
 
@@ -497,6 +519,12 @@ describe('each role, signed in through the demo-account picker', () => {
     const text = (await page.locator('[data-testid="timeline"]').textContent()) ?? ''
     expect(text).toContain('授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第3号）')
     expect(text).toContain('撤销质量奖公告')
+    // The bar reaches the award and then shows the revocation, in error: not every step green.
+    const progress = page.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step').count()).toBe(10)
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(9)
+    expect(await progress.locator('.el-step__head.is-error').count()).toBe(1)
+    expect((await progress.locator('.el-step').last().locator('.el-step__title').textContent())?.trim()).toBe('质量奖已撤销')
     await screenshot(page, 'applicant-4-application')
   })
 
