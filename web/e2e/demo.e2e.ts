@@ -285,6 +285,25 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await funnel.locator('svg text').allTextContents()).toContain('已获奖 3')
     expect(await page.locator('[data-testid="deadlines"]').textContent()).toContain('2026年9月30日 至 2026年10月12日')
     await screenshot(page, 'office-dashboard')
+
+    // The funnel's text alternative: a sentence on the chart, and its data as a table (in the page
+    // for screen readers as a 1-pixel box, shown by 查看数据) whose rows are the stage counts.
+    expect(await funnel.getAttribute('role')).toBe('img')
+    expect(await funnel.getAttribute('aria-label')).toContain('资格审查合格 6 家')
+    const data = page.locator('[data-testid="funnel-data"] [data-testid="chart-data"]')
+    const width = () => data.evaluate((table) => table.getBoundingClientRect().width)
+    expect(await width()).toBeLessThanOrEqual(1)
+    await page.locator('[data-testid="funnel-data"] [data-testid="chart-data-toggle"]').click()
+    await expect.poll(width).toBeGreaterThan(100)
+    const tableRows = await data.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent?.trim() ?? '')))
+    const countRows = await counts.evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 2).map((c) => c.textContent?.trim() ?? '')))
+    expect(tableRows.length).toBe(STAGE_PATH.length)
+    expect(tableRows).toEqual(countRows)
+    // Every label reads: the counts 0–3 of the later stages are beside the funnel in dark text or
+    // inside in contrasting text (tests/chart-data.test.ts); each stage's label is there.
+    const labels = await funnel.locator('svg text').allTextContents()
+    for (const [stage, count] of tableRows) expect(labels).toContain(`${stage} ${count}`)
+    await screenshot(page, 'office-dashboard-funnel-data')
   })
 
   it('has sent every notice the cycle owed: the Office has none failed to resend', async () => {

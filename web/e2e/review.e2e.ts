@@ -218,5 +218,22 @@ describe('the document review from the screening to the panel statistics', () =>
     expect(await boxplot.allTextContents()).toContain('4.1.2')
     expect(await page.locator('[data-testid="sheets"] tbody tr').count()).toBe(5)
     await screenshot(page, 'office-review-statistics')
+
+    // The box plot's text alternative: a sentence naming the disputed item, and the five numbers
+    // per item as a table, shown by 查看数据, one row per item of the chart.
+    const chart = page.locator('[data-testid="boxplot"]')
+    expect(await chart.getAttribute('role')).toBe('img')
+    expect(await chart.getAttribute('aria-label')).toContain('分歧较大的条目：4.1.2')
+    // In the page for screen readers, but a 1-pixel box until asked for.
+    const data = page.locator('[data-testid="boxplot-data"] [data-testid="chart-data"]')
+    const width = () => data.evaluate((table) => table.getBoundingClientRect().width)
+    expect(await width()).toBeLessThanOrEqual(1)
+    await page.locator('[data-testid="boxplot-data"] [data-testid="chart-data-toggle"]').click()
+    await expect.poll(width).toBeGreaterThan(100)
+    expect(await data.locator('tbody tr').count()).toBe(rubric.categories.flatMap((category) => category.items).length)
+    const cells = (await data.locator('tbody tr', { hasText: '4.1.2' }).first().locator('th, td').allTextContents()).map((text) => text.trim())
+    // 25, 30, 35, 40, 45 points: the same numbers as the statistics above.
+    expect(cells.slice(1)).toEqual(['5', '25.00', '30.00', '35.00', '40.00', '45.00', '分歧较大'])
+    await screenshot(page, 'office-review-statistics-data')
   })
 })
