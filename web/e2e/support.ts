@@ -264,11 +264,13 @@ export async function confirmStep(page: Page, title: string, action: string) {
 }
 
 /** Follows the header's link `name` while a form holds unsaved changes (src/lib/unsaved.ts):
- * waits for the page to ask, answers "留在此页", and gives the question's words. */
-export async function followLinkAndStay(page: Page, name: string): Promise<string> {
+ * waits for the page to ask (`whileAsked` runs then, e.g. a screenshot), answers "留在此页", and
+ * gives the question's words. */
+export async function followLinkAndStay(page: Page, name: string, whileAsked?: () => Promise<void>): Promise<string> {
   await page.locator('.masthead nav').getByRole('link', { name, exact: true }).click()
   const box = page.getByRole('dialog', { name: '离开此页' })
   await box.waitFor()
+  await whileAsked?.()
   const words = (await box.locator('.el-message-box__message').textContent())?.trim() ?? ''
   await box.getByRole('button', { name: '留在此页' }).click()
   await box.waitFor({ state: 'hidden' })
