@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
-import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt, confirmStep } from './support'
+import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -122,11 +122,35 @@ describe('an enterprise applies and its unit recommends it', () => {
     await field(page, 'organisation.construction_enterprise').locator('.el-radio', { hasText: '否' }).click()
     await field(page, 'contact.name').locator('input').fill('李梅')
     await field(page, 'contact.email').locator('input').fill('contact@example.cn')
+
+    // Typed and not yet saved: kept in this browser a moment later, saying when; following a menu
+    // link asks first (staying keeps everything); a reload asks too, and the draft is offered back.
+    const draftStatus = page.locator('[data-testid="draft-status"]')
+    await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
+    const atWizard = page.url()
+    expect(await followLinkAndStay(page, '我的申报', () => screenshot(page, 'applicant-leave-asked'))).toBe('有尚未保存的修改，离开后将丢失。')
+    expect(page.url()).toBe(atWizard)
+    expect(await field(page, 'organisation.legal_representative').locator('input').inputValue()).toBe('张建国')
+    expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])
+    const offer = page.locator('[data-testid="draft-offer"]')
+    await offer.waitFor({ timeout: 15_000 })
+    expect(await offer.textContent()).toMatch(/本机保存有 \d{2}:\d{2} 尚未保存到服务器的申报表草稿。/)
+    // The server still has the form as created: the address is not there until restored.
+    expect(await field(page, 'organisation.registered_address').locator('input').inputValue()).toBe('')
+    await screenshot(page, 'applicant-draft-offered')
+    await page.locator('[data-testid="restore-draft"]').click()
+    await expect.poll(() => field(page, 'organisation.registered_address').locator('input').inputValue()).toBe('甘肃省武威市凉州区黄羊镇工业园区8号')
+    expect(await field(page, 'contact.name').locator('input').inputValue()).toBe('李梅')
+    expect(await field(page, 'organisation.employee_count').locator('input').inputValue()).toBe('486')
+    expect(await draftStatus.textContent()).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
+    await screenshot(page, 'applicant-draft-restored')
     await page.locator('[data-testid="next"]').click()
     await expect.poll(() => field(page, 'contact.mobile').textContent()).toContain('请填写联系人手机号码。')
     await screenshot(page, 'applicant-wizard-missing')
     await field(page, 'contact.mobile').locator('input').fill('13919351234')
     await page.locator('[data-testid="next"]').click()
+    // Saved with the step: the page says when, and leaving no longer asks.
+    await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
 
     // Step 2: a management-system certificate.
     await field(page, 'certificates').getByText('添加证书').click()

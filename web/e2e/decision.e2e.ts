@@ -32,6 +32,7 @@ import {
   uploadEvidence,
   type Rubric,
   confirmStep,
+  followLinkAndStay,
 } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-decision-'))
@@ -279,6 +280,19 @@ describe('from the on-site review to the public register', () => {
     await consultation.locator('[data-field="date"] input').fill(runnerDate())
     await consultation.locator('[data-field="date"] input').press('Enter')
     await consultation.locator('[data-field="opinions"] textarea').fill('同意评审委员会建议名单。')
+    // Typed and not recorded: the header's link asks before leaving; staying keeps the words.
+    const atDecision = page.url()
+    expect(await followLinkAndStay(page, '评审委员会办公室', () => screenshot(page, 'office-leave-asked'))).toBe('有尚未保存的修改，离开后将丢失。')
+    expect(page.url()).toBe(atDecision)
+    expect(await consultation.locator('[data-field="opinions"] textarea').inputValue()).toBe('同意评审委员会建议名单。')
+    // Signing out asks too, and whoever stays to record it is still signed in.
+    await page.getByRole('button', { name: '退出' }).click()
+    const asked = page.getByRole('dialog', { name: '离开此页' })
+    await asked.waitFor()
+    await asked.getByRole('button', { name: '留在此页' }).click()
+    await asked.waitFor({ state: 'hidden' })
+    expect(page.url()).toBe(atDecision)
+    expect(await page.locator('[data-testid="signed-in-as"]').count()).toBe(1)
     await consultation.getByRole('button', { name: '记录' }).click()
     await expect.poll(() => page.locator('[data-testid="consultation-recorded"]').textContent(), { timeout: 15_000 }).toContain('同意评审委员会建议名单。')
 

@@ -285,6 +285,25 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await funnel.locator('svg text').allTextContents()).toContain('已获奖 3')
     expect(await page.locator('[data-testid="deadlines"]').textContent()).toContain('2026年9月30日 至 2026年10月12日')
     await screenshot(page, 'office-dashboard')
+
+    // The funnel's text alternative: a sentence on the chart, and its data as a table (in the page
+    // for screen readers as a 1-pixel box, shown by 查看数据) whose rows are the stage counts.
+    expect(await funnel.getAttribute('role')).toBe('img')
+    expect(await funnel.getAttribute('aria-label')).toContain('资格审查合格 6 家')
+    const data = page.locator('[data-testid="funnel-data"] [data-testid="chart-data"]')
+    const width = () => data.evaluate((table) => table.getBoundingClientRect().width)
+    expect(await width()).toBeLessThanOrEqual(1)
+    await page.locator('[data-testid="funnel-data"] [data-testid="chart-data-toggle"]').click()
+    await expect.poll(width).toBeGreaterThan(100)
+    const tableRows = await data.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children).map((c) => c.textContent?.trim() ?? '')))
+    const countRows = await counts.evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 2).map((c) => c.textContent?.trim() ?? '')))
+    expect(tableRows.length).toBe(STAGE_PATH.length)
+    expect(tableRows).toEqual(countRows)
+    // Every label reads: the counts 0–3 of the later stages are beside the funnel in dark text or
+    // inside in contrasting text (tests/chart-data.test.ts); each stage's label is there.
+    const labels = await funnel.locator('svg text').allTextContents()
+    for (const [stage, count] of tableRows) expect(labels).toContain(`${stage} ${count}`)
+    await screenshot(page, 'office-dashboard-funnel-data')
   })
 
   it('has sent every notice the cycle owed: the Office has none failed to resend', async () => {
@@ -478,8 +497,30 @@ describe('each role, signed in through the demo-account picker', () => {
     for (const step of ['创建申报草稿', '提交申报', '推荐单位签署推荐意见', '授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第1号）', '拟获奖名单公示', '获奖名单公告']) {
       expect(text).toContain(step)
     }
-    // Every step of the path up to the on-site review is done.
-    expect(await timeline.locator('.el-step__head.is-success').count()).toBe(7)
+    // The step bar reaches the award, every step done.
+    const progress = timeline.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(9)
+    expect(await progress.locator('.el-step').count()).toBe(9)
+    expect((await progress.locator('.el-step').last().locator('.el-step__title').textContent())?.trim()).toBe('授予质量奖')
+
+    // A story: each receipt of evidence under its upload session's entry (fewer entries than
+    // receipts), every notice told once, the award's notice under the award.
+    const id = new URL(page.url()).hash.split('/').pop() ?? ''
+    const applicant = await tokenOf('applicant-1')
+    const view = (await call('GET', `/applications/${id}`, applicant)) as ApplicationView
+    // Every document the server checked (received, or refused with its reason) is a receipt.
+    const checked = view.documents.filter((d) => d.checked_at && (d.status === 'received' || d.status === 'rejected')).length
+    expect(checked).toBeGreaterThan(1)
+    expect(await timeline.locator('[data-testid="receipt"]').count()).toBe(checked)
+    const sessions = timeline.locator('[data-testid="stage-event"]', { hasText: '上传实证材料' })
+    expect(await sessions.count()).toBeGreaterThanOrEqual(1)
+    expect(await sessions.count()).toBeLessThan(checked)
+    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ApplicationNotices
+    expect(await timeline.locator('[data-testid="notice-event"]').count()).toBe(notices.length)
+    const awardEntry = timeline.locator('[data-testid="stage-event"]', { hasText: '授予武威市人民政府质量奖' })
+    expect(await awardEntry.count()).toBe(1)
+    expect(await awardEntry.locator('[data-testid="notice-event"]').count()).toBeGreaterThanOrEqual(1)
+    expect(await awardEntry.textContent()).toContain('获奖名单公告')
     await screenshot(page, 'applicant-1-application')
   })
 
@@ -497,6 +538,12 @@ describe('each role, signed in through the demo-account picker', () => {
     const text = (await page.locator('[data-testid="timeline"]').textContent()) ?? ''
     expect(text).toContain('授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第3号）')
     expect(text).toContain('撤销质量奖公告')
+    // The bar reaches the award and then shows the revocation, in error: not every step green.
+    const progress = page.locator('[data-testid="progress"]')
+    expect(await progress.locator('.el-step').count()).toBe(10)
+    expect(await progress.locator('.el-step__head.is-success').count()).toBe(9)
+    expect(await progress.locator('.el-step__head.is-error').count()).toBe(1)
+    expect((await progress.locator('.el-step').last().locator('.el-step__title').textContent())?.trim()).toBe('质量奖已撤销')
     await screenshot(page, 'applicant-4-application')
   })
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep } from './support'
+import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -150,6 +150,28 @@ describe('the document review from the screening to the panel statistics', () =>
     await expect.poll(() => total.textContent()).toBe(`合计 53.00 / ${rubric.total_points} 分（已评 2/23 条）`)
     await page.locator('[data-testid="save-sheet"]').click()
     await expect.poll(() => page.locator('[data-testid="review-message"]').textContent(), { timeout: 15_000 }).toContain('草稿已保存')
+    const draftStatus = page.locator('[data-testid="draft-status"]')
+    await expect.poll(() => draftStatus.textContent()).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
+
+    // A score typed and not saved: kept in this browser, saying when; the menu asks before
+    // leaving; after a reload the draft is offered back with the score and the total.
+    const third = rubric.categories.flatMap((category) => category.items)[2]!.id
+    await score(third, 80)
+    await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
+    const atSheet = page.url()
+    expect(await followLinkAndStay(page, '评审任务')).toBe('有尚未保存的修改，离开后将丢失。')
+    expect(page.url()).toBe(atSheet)
+    expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])
+    const offer = page.locator('[data-testid="draft-offer"]')
+    await offer.waitFor({ timeout: 15_000 })
+    expect(await offer.textContent()).toMatch(/本机保存有 \d{2}:\d{2} 尚未保存到服务器的评分草稿。/)
+    await expect.poll(() => total.textContent()).toBe(`合计 53.00 / ${rubric.total_points} 分（已评 2/23 条）`)
+    await screenshot(page, 'expert-draft-offered')
+    await page.locator('[data-testid="restore-draft"]').click()
+    await expect.poll(() => field(page, `items.${third}`).locator('input').inputValue()).toBe('80')
+    await expect.poll(() => total.textContent()).not.toBe(`合计 53.00 / ${rubric.total_points} 分（已评 2/23 条）`)
+    expect(await total.textContent()).toMatch(/已评 3\/23 条/)
+    expect(await draftStatus.textContent()).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
 
     // Submitting with items unscored is stopped, and each is named.
     await page.locator('[data-testid="submit-sheet"]').click()
@@ -196,5 +218,22 @@ describe('the document review from the screening to the panel statistics', () =>
     expect(await boxplot.allTextContents()).toContain('4.1.2')
     expect(await page.locator('[data-testid="sheets"] tbody tr').count()).toBe(5)
     await screenshot(page, 'office-review-statistics')
+
+    // The box plot's text alternative: a sentence naming the disputed item, and the five numbers
+    // per item as a table, shown by 查看数据, one row per item of the chart.
+    const chart = page.locator('[data-testid="boxplot"]')
+    expect(await chart.getAttribute('role')).toBe('img')
+    expect(await chart.getAttribute('aria-label')).toContain('分歧较大的条目：4.1.2')
+    // In the page for screen readers, but a 1-pixel box until asked for.
+    const data = page.locator('[data-testid="boxplot-data"] [data-testid="chart-data"]')
+    const width = () => data.evaluate((table) => table.getBoundingClientRect().width)
+    expect(await width()).toBeLessThanOrEqual(1)
+    await page.locator('[data-testid="boxplot-data"] [data-testid="chart-data-toggle"]').click()
+    await expect.poll(width).toBeGreaterThan(100)
+    expect(await data.locator('tbody tr').count()).toBe(rubric.categories.flatMap((category) => category.items).length)
+    const cells = (await data.locator('tbody tr', { hasText: '4.1.2' }).first().locator('th, td').allTextContents()).map((text) => text.trim())
+    // 25, 30, 35, 40, 45 points: the same numbers as the statistics above.
+    expect(cells.slice(1)).toEqual(['5', '25.00', '30.00', '35.00', '40.00', '45.00', '分歧较大'])
+    await screenshot(page, 'office-review-statistics-data')
   })
 })

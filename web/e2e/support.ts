@@ -262,3 +262,34 @@ export async function confirmStep(page: Page, title: string, action: string) {
   await box.getByRole('button', { name: action }).click()
   await box.waitFor({ state: 'hidden' })
 }
+
+/** Follows the header's link `name` while a form holds unsaved changes (src/lib/unsaved.ts):
+ * waits for the page to ask (`whileAsked` runs then, e.g. a screenshot), answers "留在此页", and
+ * gives the question's words. */
+export async function followLinkAndStay(page: Page, name: string, whileAsked?: () => Promise<void>): Promise<string> {
+  await page.locator('.masthead nav').getByRole('link', { name, exact: true }).click()
+  const box = page.getByRole('dialog', { name: '离开此页' })
+  await box.waitFor()
+  await whileAsked?.()
+  const words = (await box.locator('.el-message-box__message').textContent())?.trim() ?? ''
+  await box.getByRole('button', { name: '留在此页' }).click()
+  await box.waitFor({ state: 'hidden' })
+  return words
+}
+
+/** Reloads the page, leaving through the browser's own question about unsaved changes
+ * (`beforeunload`); gives the kinds of the dialogs the browser showed. */
+export async function reloadPastUnsavedWarning(page: Page): Promise<string[]> {
+  const shown: string[] = []
+  const answer = (dialog: { type(): string; accept(): Promise<void> }) => {
+    shown.push(dialog.type())
+    void dialog.accept()
+  }
+  page.on('dialog', answer)
+  try {
+    await page.reload()
+  } finally {
+    page.off('dialog', answer)
+  }
+  return shown
+}

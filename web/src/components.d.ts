@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ApplicationTimeline: typeof import('./components/ApplicationTimeline.vue')['default']
     BoxPlotChart: typeof import('./components/charts/BoxPlotChart.vue')['default']
+    ChartData: typeof import('./components/charts/ChartData.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElButton: typeof import('element-plus/es')['ElButton']
     ElCard: typeof import('element-plus/es')['ElCard']
