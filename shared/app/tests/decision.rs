@@ -1277,3 +1277,61 @@ async fn publicity_counts_official_working_days_across_the_2026_holidays() {
     // Labour Day: 30 Apr, 1–5 May off, 6–8 May, and the adjusted working Saturday 9 May.
     assert_eq!(last_day_from(date(2026, 4, 30)).await, "2026-05-09");
 }
+
+/// A table that gives no answer to a single-item read (DynamoDB's lost answers, past the SDK's
+/// retries); queries and transactions reach the embedded table.
+struct UnansweredGets(std::sync::Arc<award_embedded::EmbeddedTable>);
+
+#[async_trait::async_trait]
+impl award_ports::Table for UnansweredGets {
+    async fn get(
+        &self,
+        _: &award_ports::Key,
+    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
+        Err(award_ports::TableError::Unavailable(
+            "no answer from DynamoDB".into(),
+        ))
+    }
+
+    async fn query(
+        &self,
+        query: &award_ports::Query,
+    ) -> Result<award_ports::Page, award_ports::TableError> {
+        self.0.query(query).await
+    }
+
+    async fn transact_items(
+        &self,
+        transaction: award_ports::Transaction,
+    ) -> Result<(), award_ports::TableError> {
+        self.0.transact_items(transaction).await
+    }
+}
+
+#[tokio::test]
+async fn a_deliberation_that_cannot_read_its_minutes_is_told_to_retry_not_that_they_are_missing() {
+    let mut h = Harness::new();
+    let apps = applications_in(&h, 1, ApplicationState::Candidate).await;
+    let at = china_time(2026, 9, 20, 10, 0);
+    let minutes = received_minutes(&h, at).await;
+    h.app.table = std::sync::Arc::new(UnansweredGets(h.table.clone()));
+    let before = h.last_sequence();
+    let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号",
+        "minutes_attachment_id": minutes, "decisions": [
+            {"application_id": apps[0], "include": true, "votes_for": 9, "votes_against": 0}]});
+    let (status, answer) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/deliberation",
+            Some(COMMITTEE),
+            Some(&body.to_string()),
+            at,
+        )
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (503, Some("service_busy")),
+        "{answer}"
+    );
+    assert_eq!(h.last_sequence(), before);
+}

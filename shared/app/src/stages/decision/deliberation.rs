@@ -30,8 +30,8 @@ pub struct DecisionInput {
 /// Records the Committee's review of the candidate list: each candidate included (→ `proposed`)
 /// or left out with a reason (→ `rejected`, told with the reason). The list must be exactly the
 /// cycle's candidates. A repeat of the same record finishes an interrupted run. Errors:
-/// `ListChanged`, `ReasonRequired`, `FutureDate`, `InvalidText`, `DeliberationRecorded` (another
-/// record exists).
+/// `ListChanged`, `ReasonRequired`, `FutureDate`, `InvalidText`, `MinutesNotReceived`,
+/// `DeliberationRecorded` (another record exists), `ServiceBusy` (the table's).
 pub async fn deliberate(
     app: &App,
     caller: &Caller,
@@ -75,9 +75,13 @@ pub async fn deliberate(
         });
     }
     decisions.sort_by_key(|decision| decision.application_id);
+    // Only an absent file is the caller's mistake: a busy table is a 503 to retry, not a 409.
     let minutes = attachments::load(app, input.minutes_attachment_id)
         .await
-        .map_err(|_| AppError::MinutesNotReceived)?;
+        .map_err(|error| match error {
+            AppError::AttachmentNotFound => AppError::MinutesNotReceived,
+            other => other,
+        })?;
     let ours =
         matches!(&minutes.owner, AttachmentOwner::Minutes { cycle_id: owner } if owner == cycle_id);
     if !ours || minutes.status != crate::model::DocumentStatus::Received {
