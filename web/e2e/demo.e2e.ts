@@ -530,6 +530,8 @@ describe('each role, signed in through the demo-account picker', () => {
       expect(cells[3]).toBe('已提交')
       expect(cells[4]).toMatch(/^2026年/)
     }
+    // On a phone the assignments stack: the first one's enterprise and status on screen.
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-reviews-stacked"]', [mine.reviews[0]!.organisation_name, '已提交'])
     await screenshot(page, 'expert-1-assignments')
 
     // Recusal: expert-9 works for 天垣乳业 and expert-10 worked for 弘泰酒庄 a year ago.

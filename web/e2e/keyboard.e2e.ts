@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, FileChooser, Page } from 'playwright-core'
 import type { DocumentCategory } from '../src/api/types'
-import { CATEGORY_ZH } from '../src/lib/labels'
-import { callAt, chinaDate, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
+import { CATEGORY_ZH, STATE_ZH } from '../src/lib/labels'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-keyboard-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -108,8 +108,9 @@ describe('an enterprise using the keyboard alone', () => {
     await keyboard.press('Enter')
     await expect.poll(() => new URL(page.url()).hash).toBe('#/applicant')
 
-    // The list's 打开 opens the application.
+    // The list's 打开 opens the application (on a phone, the list stacks with name and stage on screen).
     await page.locator('[data-testid="my-applications"]').waitFor()
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-applications-stacked"]', [organisation.name, STATE_ZH.draft])
     await tabTo(page, '[data-testid="my-applications"] button', '打开')
     await expectFocusRing(page)
     await keyboard.press('Enter')
