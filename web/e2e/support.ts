@@ -248,6 +248,9 @@ export function screenshots(prefix: string): (page: Page, name: string) => Promi
 export interface RunnerStart {
   demo?: boolean
   withinMs?: number
+  /** The address to bind (default 127.0.0.1); `0.0.0.0` is not loopback, so the development
+   * sign-in is off there. The runner is still reached through 127.0.0.1. */
+  bind?: string
 }
 
 /** One `award-local serve` on a scenario's own data folder, its clock `offsetDays` on
@@ -267,7 +270,7 @@ export class Runner {
     const web = this.web
     const demo = options.demo ? ['--demo'] : []
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, ['serve', ...demo, '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
+      const child = spawn(this.bin, ['serve', ...demo, '--addr', `${options.bind ?? '127.0.0.1'}:0`, '--data', this.data, '--redrive-minutes', '1', '--web', web], {
         env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
@@ -276,10 +279,10 @@ export class Runner {
       let deadline: NodeJS.Timeout | undefined
       const read = (chunk: Buffer) => {
         output += chunk.toString()
-        const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+        const address = /serving the award API on http:\/\/[\d.]+:(\d+)/.exec(output)?.[1]
         if (address) {
           clearTimeout(deadline)
-          resolve(address)
+          resolve(`http://127.0.0.1:${address}`)
         }
       }
       child.stdout?.on('data', read)
