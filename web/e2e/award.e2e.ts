@@ -5,20 +5,15 @@
 // recommends from its inbox; the public reads the call and the notice board. Every page visited
 // is saved under target/screenshots/.
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
-import { SCREENSHOT_DIR, callAt, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { CATEGORY_ZH } from '../src/lib/labels'
+import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
 let browser: Browser
-let shot = 0
-
-async function screenshot(page: Page, name: string) {
-  shot += 1
-  await page.screenshot({ path: join(shots, `award-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
+const screenshot = screenshots('award')
 
 const token = (role: string, sub: string, email: string) => tokenAt(base, role, sub, email)
 const call = (method: string, path: string, bearer: string, body?: unknown) => callAt(base, method, path, bearer, body)
@@ -30,7 +25,7 @@ async function signIn(page: Page, roleZh: string, sub: string, email: string) {
   await page.locator('input[data-testid="email"]').fill(email)
   await screenshot(page, `sign-in-${sub}`)
   await page.locator('[data-testid="sign-in"]').click()
-  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').getAttribute('data-account')).toBe(sub)
   // The sign-in page then opens the role's home page: a later `goto` must not race that.
   await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
 }
@@ -79,6 +74,21 @@ describe('an enterprise applies and its unit recommends it', () => {
       `${deadline.slice(0, 4)}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日`,
     )
     await screenshot(page, 'public-call')
+
+    // On a phone the menu folds behind 菜单: closed, its links are hidden; opened, they are shown
+    // under the title, and choosing one closes it again.
+    await page.setViewportSize(PHONE)
+    const toggle = page.locator('[data-testid="menu-toggle"]')
+    const register = page.locator('#site-menu').getByRole('link', { name: '获奖名录' })
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+    expect(await register.isVisible()).toBe(false)
+    await toggle.press('Enter')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true')
+    expect(await register.isVisible()).toBe(true)
+    await screenshot(page, 'public-call-menu-open')
+    await register.click()
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/register')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false')
   })
 
   it('offers no demo accounts where the data folder holds no demo', async () => {
@@ -185,6 +195,10 @@ describe('an enterprise applies and its unit recommends it', () => {
       await indicator.nth(1).fill('100')
       await indicator.nth(2).fill('%')
     }
+    // A large amount typed in 元 is echoed in 万元 beside it.
+    expect(await field(page, 'key_indicators.0.revenue').locator('[data-testid="money-wan"]').textContent()).toBe('合 28,600万元')
+    expect(await field(page, 'key_indicators.0.taxes').locator('[data-testid="money-wan"]').textContent()).toBe('合 1,865.00005万元')
+    await screenshot(page, 'applicant-wizard-indicators')
     await page.locator('[data-testid="next"]').click()
 
     // Step 5: inspections, credit, incidents.
@@ -216,9 +230,9 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect
       .poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent())
       .toBe('文件内容与类型不符：fake.pdf 不是 PDF 文件（PDF 文件以 “%PDF-” 开头）。请选择真正的 PDF 文件，不要只改扩展名。')
-    expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器再次核对文件大小、声明的文件类型、SHA-256 校验值和文件开头的格式标识')
-    for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report']) {
-      await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${category}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
+    expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器再次核对文件大小、声明的文件类型、文件校验值和文件开头的格式标识')
+    for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report'] as const) {
+      await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${CATEGORY_ZH[category]}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
       const row = page.locator(`[data-category="${category}"]`)
       await expect.poll(() => row.locator('[data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100')
       await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
@@ -283,7 +297,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => page.locator('[data-testid="inbox"]').textContent(), { timeout: 15_000 }).toContain(organisation)
     await screenshot(page, 'recommender-inbox')
     await page.locator('[data-testid="inbox"]').getByText('审核推荐').click()
-    await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('business_licence.pdf')
+    await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('营业执照.pdf')
     await field(page, 'opinion').locator('textarea').fill('经审核，该单位申报材料齐全，符合《实施办法》第十条规定的申报条件，同意推荐。')
     await field(page, 'signer_name').locator('input').fill('赵六')
     await page.locator('[data-testid="recommend"]').click()

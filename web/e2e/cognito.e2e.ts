@@ -158,7 +158,9 @@ describe('signing in through the hosted UI (authorization code with PKCE)', () =
     await page.locator('[data-testid="cognito-sign-in-button"]').click()
 
     // Back with the code: exchanged, signed in as the Office, on the page it asked for.
-    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent(), { timeout: 15_000 }).toBe('评审委员会办公室：3c2f1a9e-0b7d-4e61-9a58-2f6d8e1c7b40')
+    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').getAttribute('data-account'), { timeout: 15_000 }).toBe('3c2f1a9e-0b7d-4e61-9a58-2f6d8e1c7b40')
+    // No name in the ID token: the top bar says the role, never the account id.
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).toBe('评审委员会办公室')
     await expect.poll(() => new URL(page.url()).hash).toBe('#/office-notices')
     expect(new URL(page.url()).search).toBe('')
     const authorize = hostedUi.asked.find((asked) => asked.path === '/oauth2/authorize')?.query
@@ -180,7 +182,9 @@ describe('signing in through the hosted UI (authorization code with PKCE)', () =
     const page = await deployedPage()
     await page.goto(`${base}/`)
     await page.locator('[data-testid="register-link"]').click()
-    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent(), { timeout: 15_000 }).toBe('申报单位：9a0e5b7c-3d21-4f8a-b6c4-1e2d3f4a5b6c')
+    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').getAttribute('data-account'), { timeout: 15_000 }).toBe('9a0e5b7c-3d21-4f8a-b6c4-1e2d3f4a5b6c')
+    // No name in the ID token: the top bar says the role, never the account id.
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).toBe('申报单位')
     await expect.poll(() => new URL(page.url()).hash).toBe('#/applicant')
     const signup = hostedUi.asked.find((asked) => asked.path === '/signup')?.query
     expect(signup).toMatchObject({ client_id: CLIENT_ID, response_type: 'code', code_challenge_method: 'S256' })

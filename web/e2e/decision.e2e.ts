@@ -22,6 +22,7 @@ import {
   completeForm,
   EXPERTS as experts,
   field,
+  checkKeyFieldsOnPhone,
   fillDate,
   launchChromium,
   pdf,
@@ -332,6 +333,8 @@ describe('from the on-site review to the public register', () => {
     const page = await newPage()
     await page.goto(`${base}/#/publicity/${year}`)
     await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
+    // On a phone the list stacks: the name and credit code on screen.
+    await checkKeyFieldsOnPhone(page, '[data-testid="publicity-entries-stacked"]', [organisation.name, organisation.uscc])
     // Every field is checked before anything is sent.
     await page.locator('[data-testid="send-objection"]').click()
     await expect.poll(() => field(page, 'objector_name').textContent()).toContain('请填写姓名。')

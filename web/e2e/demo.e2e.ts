@@ -24,11 +24,12 @@ import type {
   ScreeningView,
 } from '../src/api/types'
 import { verdictArticle } from '../src/lib/articles'
+import { datesInTextZh } from '../src/lib/dates'
 import { accountLabel, accountsOfRole } from '../src/lib/demo-accounts'
 import { lastStageReached } from '../src/lib/funnel'
 import { ROLE_ZH, STAGE_PATH } from '../src/lib/labels'
 import { formatYuan } from '../src/lib/money'
-import { callAt, chinaDate, launchChromium, Runner, screenshots, tokenAt } from './support'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, launchChromium, Runner, screenshots, tokenAt } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-demo-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -109,7 +110,9 @@ async function signInAs(page: Page, sub: string) {
   await expect.poll(() => options.count()).toBe(0)
   await screenshot(page, `sign-in-${sub}`)
   await page.locator('[data-testid="sign-in"]').click()
-  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').getAttribute('data-account')).toBe(sub)
+  // The top bar names the account's person or organisation, never its id.
+  expect(await page.locator('[data-testid="signed-in-as"]').textContent()).toBe(`${ROLE_ZH[role]}：${wanted.name}`)
   // The sign-in page then opens the role's home page: a later `goto` must not race that.
   await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
 }
@@ -173,6 +176,9 @@ describe('the public, without signing in', () => {
     expect(heading).toContain(TITLE)
     expect(awards.decided_on).toBe('2026-10-20')
     expect(heading).toContain(`经${awards.decision_reference}（2026年10月20日）决定`)
+    // On a phone the rows stack: the revoked one's name, code, validity and status on screen.
+    const revoked = awards.winners.find((winner) => winner.organisation_name === ENTERPRISE[4])!
+    await checkKeyFieldsOnPhone(page, '[data-testid="winners-stacked"]', [ENTERPRISE[4], revoked.uscc, `${zh(revoked.approved_on)} 至 ${zh(revoked.last_valid_day)}`, '已撤销'])
     await screenshot(page, 'public-winners')
   })
 
@@ -237,6 +243,15 @@ describe('the public, without signing in', () => {
       // The one wording of a bar's end, as every notice and page says it.
       `至${zh(debarment.until)}（含）不得申报，${zh(debarment.may_apply_again_from)}起可以申报`,
     ])
+    // On a phone: the revoked award's name, code, validity and status (已撤销 with its date) on screen.
+    const revoked = register.awards.find((entry) => entry.organisation_name === ENTERPRISE[4])!
+    await checkKeyFieldsOnPhone(page, '[data-testid="register-awards-stacked"]', [
+      ENTERPRISE[4],
+      revoked.uscc,
+      `${zh(revoked.approved_on)} 至 ${zh(revoked.last_valid_day)}`,
+      '已撤销（2026年11月25日 依第十七条撤销）',
+    ])
+    await checkKeyFieldsOnPhone(page, '[data-testid="register-debarments-stacked"]', [ENTERPRISE[4], debarment.uscc, '2026年11月25日'])
     await screenshot(page, 'public-register')
   })
 
@@ -442,7 +457,7 @@ describe('each role, signed in through the demo-account picker', () => {
 
     const reasons = page.locator('[data-testid="screening-failures"] [data-testid="failed-condition"]')
     expect(await reasons.count()).toBe(failed.length)
-    expect((await reasons.first().textContent())?.trim()).toBe(`近3年质量监督抽查和出口商品检验合格（第十条第四项）：${failed[0]!.reason_zh}`)
+    expect((await reasons.first().textContent())?.trim()).toBe(`近3年质量监督抽查和出口商品检验合格（第十条第四项）：${datesInTextZh(failed[0]!.reason_zh)}`)
 
     // Draft, submitted, recommended reached; the screening is where it stopped.
     const progress = page.locator('[data-testid="progress"]')
@@ -562,6 +577,8 @@ describe('each role, signed in through the demo-account picker', () => {
       expect(cells[3]).toBe('已提交')
       expect(cells[4]).toMatch(/^2026年/)
     }
+    // On a phone the assignments stack: the first one's enterprise and status on screen.
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-reviews-stacked"]', [mine.reviews[0]!.organisation_name, '已提交'])
     await screenshot(page, 'expert-1-assignments')
 
     // Recusal: expert-9 works for 天垣乳业 and expert-10 worked for 弘泰酒庄 a year ago.

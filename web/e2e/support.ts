@@ -3,9 +3,13 @@
 // folder with their clocks moved on.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { appendFileSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { DocumentCategory } from '../src/api/types'
+import { CATEGORY_ZH } from '../src/lib/labels'
 import { usccCheckCharacter } from '../src/lib/uscc'
 
 /** A token from the runner's development sign-in, for the setup the Office does by API. */
@@ -62,9 +66,10 @@ export function field(page: Page, path: string) {
   return page.locator(`[data-field="${path}"]`)
 }
 
+/** Types `date` (`YYYY-MM-DD`) into a date picker as people read it (`2015年6月1日`). */
 export async function fillDate(page: Page, path: string, date: string) {
   const input = field(page, path).locator('input')
-  await input.fill(date)
+  await input.fill(`${date.slice(0, 4)}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`)
   await input.press('Enter')
 }
 
@@ -82,12 +87,159 @@ export function launchChromium(): Promise<Browser> {
  * repository's `target/screenshots/` (beside the build output, never committed). */
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? join(import.meta.dirname, '..', '..', 'target', 'screenshots')
 
-/** Full-page screenshots under [SCREENSHOT_DIR], numbered in the order taken, named `prefix-NN-name.png`. */
+/** The phone viewport every visited page is also checked at (issue 21: a 390 px phone). */
+export const PHONE = { width: 390, height: 844 }
+
+/** What the checks counted over the whole run (each scenario file prints its own figures). */
+export const checked = { pages: 0, axeRuns: 0, seriousOrCritical: 0 }
+
+// Each scenario file's figures, printed and added to `checks.log` beside the screenshots.
+afterAll(() => {
+  if (checked.pages === 0) return
+  const line = `${expect.getState().testPath?.split('/').pop() ?? '?'}: ${checked.pages} pages checked at 1280 and 390 px, ${checked.axeRuns} axe runs, ${checked.seriousOrCritical} serious or critical violations\n`
+  console.log(line.trim())
+  appendFileSync(join(SCREENSHOT_DIR, 'checks.log'), line)
+})
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** Waits until every finite CSS animation and transition on the page has ended (a dialog's
+ * fade-in, a menu opening), so that a screenshot or a check never sees a frame mid-fade. */
+export async function settled(page: Page) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  )
+}
+
+/** axe-core on the page as it is (WCAG 2.1 A and AA rules): fails on any serious or critical
+ * violation, listing each rule with the elements it found. */
+export async function checkA11y(page: Page, name: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`.replace(/\s+/g, ' ')) }))
+  })
+  // One h1 per page (axe's page-has-heading-one and heading-order are only moderate: asked here).
+  const headings = await page.locator('h1:visible').allTextContents()
+  expect(headings, `${name}: one h1`).toHaveLength(1)
+  checked.axeRuns += 1
+  checked.seriousOrCritical += violations.length
+  const listed = violations.map((violation) => `${violation.impact} ${violation.id} (${violation.help}):\n    ${violation.nodes.join('\n    ')}`).join('\n  ')
+  expect(violations, `axe on ${name} at ${page.viewportSize()?.width ?? '?'} px:\n  ${listed}`).toEqual([])
+}
+
+/** What a person reads must carry no code (issue 21, item 4): the page's text and the visible
+ * placeholder, aria-label and title attributes, outside elements marked `data-allow-code` (the
+ * Office's labelled seed and ids), are walked for an ISO date, a snake_case word, a raw URL or a
+ * ULID. Returns what it read (the tests can look for more). */
+export const CODE_PATTERNS: [string, RegExp][] = [
+  ['ISO date', /\b\d{4}-\d{2}-\d{2}\b/],
+  ['snake_case word', /\b[a-z]+_[a-z_]+\b/],
+  ['raw URL', /\bhttps?:\/\/\S+/],
+  ['ULID', /\b[0-9A-HJKMNP-TV-Z]{26}\b/],
+]
+
+export async function checkText(page: Page, name: string): Promise<string> {
+  const text = await page.evaluate(() => {
+    const visible = (element: Element) => (element as HTMLElement).offsetParent !== null || element.getClientRects().length > 0
+    let body = document.body.innerText
+    for (const allowed of Array.from(document.querySelectorAll<HTMLElement>('[data-allow-code]'))) {
+      if (allowed.innerText) body = body.split(allowed.innerText).join(' ')
+    }
+    const attributes: string[] = []
+    for (const element of Array.from(document.querySelectorAll('[placeholder], [aria-label], [title]'))) {
+      if (!visible(element) || element.closest('[data-allow-code]')) continue
+      for (const attribute of ['placeholder', 'aria-label', 'title']) {
+        const value = element.getAttribute(attribute)
+        if (value) attributes.push(value)
+      }
+    }
+    for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input:not([type=hidden]):not([type=file]), textarea'))) {
+      if (visible(input) && !input.closest('[data-allow-code]') && input.value) attributes.push(input.value)
+    }
+    return `${body}\n${attributes.join('\n')}`
+  })
+  const found = CODE_PATTERNS.flatMap(([what, pattern]) => {
+    const match = new RegExp(pattern.source, 'g')
+    return [...text.matchAll(match)].map((hit) => `${what}: ${hit[0]} (…${text.slice(Math.max(0, (hit.index ?? 0) - 30), (hit.index ?? 0) + hit[0].length + 30).replace(/\s+/g, ' ')}…)`)
+  })
+  expect(found, `codes shown to people on ${name}`).toEqual([])
+  return text
+}
+
+/** At the phone viewport nothing may overflow the page sideways. */
+export async function checkNoOverflow(page: Page, name: string) {
+  const widths = await page.evaluate(() => {
+    const inner = window.innerWidth
+    // What sticks out: the outermost elements reaching past the right edge, named for the message.
+    const wide = Array.from(document.body.querySelectorAll('*'))
+      .filter((element) => element.getBoundingClientRect().right > inner + 1 && !element.parentElement?.closest('[data-overflowing]'))
+      .slice(0, 40)
+      .map((element) => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}.${Array.from(element.classList).join('.')} (${Math.round(element.getBoundingClientRect().right)} px)`)
+    return { scroll: document.documentElement.scrollWidth, inner, wide }
+  })
+  expect(widths.scroll, `${name}: the page is ${widths.scroll} px wide at ${widths.inner} px; past the edge: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.inner)
+}
+
+/** At 390×844, each of `texts` (a row's name, credit code, dates, status) is shown inside
+ * `container` and lies within the screen's width, not behind a sideways scroll; then back. */
+export async function checkKeyFieldsOnPhone(page: Page, container: string, texts: string[]) {
+  const viewport = page.viewportSize()
+  await page.setViewportSize(PHONE)
+  await settled(page)
+  try {
+    for (const text of texts) {
+      const shown = page.locator(container).getByText(text, { exact: true }).first()
+      expect(await shown.isVisible(), `${text} shown at ${PHONE.width} px`).toBe(true)
+      const box = await shown.boundingBox()
+      expect(box, text).not.toBeNull()
+      expect(box!.x, `${text} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width, `${text} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+    }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport)
+  }
+}
+
+/** Every visited page, checked and kept: once its transitions have ended, a full-page screenshot,
+ * axe-core and the text walk at the scenario's viewport, then the same page at 390×844 (no
+ * sideways overflow, axe again, a `-phone` screenshot) and back. */
+export async function checkPage(page: Page, path: string, name: string) {
+  await settled(page)
+  await page.screenshot({ path: `${path}.png`, fullPage: true })
+  await checkA11y(page, name)
+  await checkText(page, name)
+  const viewport = page.viewportSize()
+  if (viewport && viewport.width !== PHONE.width) {
+    await page.setViewportSize(PHONE)
+    await settled(page)
+    await checkNoOverflow(page, name)
+    await checkA11y(page, `${name} (phone)`)
+    await page.screenshot({ path: `${path}-phone.png`, fullPage: true })
+    await page.setViewportSize(viewport)
+    await settled(page)
+  } else {
+    await checkNoOverflow(page, name)
+  }
+  checked.pages += 1
+}
+
+/** Full-page screenshots under [SCREENSHOT_DIR], numbered in the order taken, named
+ * `prefix-NN-name.png` (and `…-phone.png`), each page checked by [checkPage]. */
 export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
   let shot = 0
   return async (page, name) => {
     shot += 1
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${prefix}-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true })
+    const file = `${prefix}-${String(shot).padStart(2, '0')}-${name}`
+    await checkPage(page, join(SCREENSHOT_DIR, file), file)
   }
 }
 
@@ -96,6 +248,9 @@ export function screenshots(prefix: string): (page: Page, name: string) => Promi
 export interface RunnerStart {
   demo?: boolean
   withinMs?: number
+  /** The address to bind (default 127.0.0.1); `0.0.0.0` is not loopback, so the development
+   * sign-in is off there. The runner is still reached through 127.0.0.1. */
+  bind?: string
 }
 
 /** One `award-local serve` on a scenario's own data folder, its clock `offsetDays` on
@@ -115,7 +270,7 @@ export class Runner {
     const web = this.web
     const demo = options.demo ? ['--demo'] : []
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, ['serve', ...demo, '--addr', '127.0.0.1:0', '--data', this.data, '--redrive-minutes', '1', '--web', web], {
+      const child = spawn(this.bin, ['serve', ...demo, '--addr', `${options.bind ?? '127.0.0.1'}:0`, '--data', this.data, '--redrive-minutes', '1', '--web', web], {
         env: { ...process.env, AWARD_CLOCK_OFFSET_DAYS: String(offsetDays) },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
@@ -124,10 +279,10 @@ export class Runner {
       let deadline: NodeJS.Timeout | undefined
       const read = (chunk: Buffer) => {
         output += chunk.toString()
-        const address = /serving the award API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+        const address = /serving the award API on http:\/\/[\d.]+:(\d+)/.exec(output)?.[1]
         if (address) {
           clearTimeout(deadline)
-          resolve(address)
+          resolve(`http://127.0.0.1:${address}`)
         }
       }
       child.stdout?.on('data', read)
@@ -160,7 +315,7 @@ export async function signIn(page: Page, base: string, roleZh: string, sub: stri
   await page.locator('input[data-testid="sub"]').fill(sub)
   await page.locator('input[data-testid="email"]').fill(email)
   await page.locator('[data-testid="sign-in"]').click()
-  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(sub)
+  await expect.poll(() => page.locator('[data-testid="signed-in-as"]').getAttribute('data-account')).toBe(sub)
   // The sign-in page then opens the role's home page: a later `goto` must not race that.
   await expect.poll(() => new URL(page.url()).hash).not.toContain('/sign-in')
 }
@@ -243,7 +398,7 @@ export async function uploadEvidence(base: string, applicationId: string, bearer
     const sha256 = createHash('sha256').update(body).digest('hex')
     const declared = (await callAt(base, 'POST', `/applications/${applicationId}/documents`, bearer, {
       category,
-      file_name: `${category}.pdf`,
+      file_name: `${CATEGORY_ZH[category as DocumentCategory] ?? category}.pdf`,
       content_type: 'application/pdf',
       size: body.length,
       sha256,

@@ -77,6 +77,10 @@ export E2E_BASE_URL="$base" AWARD_LOCAL_BIN="$bin" AWARD_DATA_DIR="$data"
 # Screenshots for people to look at, beside the build output (e2e/support.ts reads it).
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$repo/target/screenshots}"
 mkdir -p "$SCREENSHOT_DIR"
+# Each scenario file appends its checks' figures (pages, axe runs, violations) here; the last
+# run's screenshots (`scenario-NN-name.png`) make way for this run's.
+rm -f "$SCREENSHOT_DIR/checks.log"
+find "$SCREENSHOT_DIR" -maxdepth 1 -name '*-[0-9][0-9]-*.png' -delete
 status=0
 npx vitest run --config vitest.e2e.config.ts || status=$?
 exit "$status"

@@ -50,8 +50,10 @@ declare module 'vue' {
     EvidencePanel: typeof import('./components/EvidencePanel.vue')['default']
     FunnelChart: typeof import('./components/charts/FunnelChart.vue')['default']
     MoneyInput: typeof import('./components/MoneyInput.vue')['default']
+    NoticeText: typeof import('./components/NoticeText.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    StackedRows: typeof import('./components/StackedRows.vue')['default']
     StaffUpload: typeof import('./components/StaffUpload.vue')['default']
     YesNo: typeof import('./components/YesNo.vue')['default']
   }

@@ -1,4 +1,5 @@
 import { createApp } from 'vue'
+import './theme.css'
 import App from './App.vue'
 import { authReady } from './auth/session'
 import { router } from './router'

@@ -40,7 +40,7 @@ describe('API errors', () => {
     expect(runner.code).toBe('checksum_mismatch')
     const s3 = uploadError(400, '<?xml version="1.0"?><Error><Code>BadDigest</Code></Error>')
     expect(s3.code).toBe('BadDigest')
-    expect(s3.messageZh).toContain('SHA-256')
+    expect(s3.messageZh).toBe('文件校验值与声明不符。')
   })
 })
 

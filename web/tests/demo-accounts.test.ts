@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LocalAccount } from '../src/api/types'
-import { localAccounts } from '../src/auth/session'
+import { localSignInState } from '../src/auth/session'
 import { accountLabel, accountsOfRole, defaultSignIn, parseLocalAccounts } from '../src/lib/demo-accounts'
 
 // Part of what `GET /local/accounts` answers on a demo's data folder.
@@ -67,19 +67,24 @@ describe('GET /local/accounts', () => {
 
   it("reads a demo's accounts from the runner", async () => {
     const fetch = answering(async () => new Response(JSON.stringify({ accounts: demo }), { status: 200, headers: { 'content-type': 'application/json' } }))
-    expect(await localAccounts()).toEqual(demo)
+    expect(await localSignInState()).toEqual({ accounts: demo, off: false })
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(String(fetch.mock.calls[0]?.[0])).toBe('/local/accounts')
   })
 
   it('gives none where the route is missing, answers a page, or the network fails', async () => {
     answering(async () => new Response(JSON.stringify({ message: 'Not Found' }), { status: 404 }))
-    expect(await localAccounts()).toEqual([])
+    expect(await localSignInState()).toEqual({ accounts: [], off: false })
     answering(async () => new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } }))
-    expect(await localAccounts()).toEqual([])
+    expect(await localSignInState()).toEqual({ accounts: [], off: false })
     answering(async () => new Response(JSON.stringify({ code: 'unauthorized', message: 'no', message_zh: '请先登录。' }), { status: 401 }))
-    expect(await localAccounts()).toEqual([])
+    expect(await localSignInState()).toEqual({ accounts: [], off: false })
     answering(() => Promise.reject(new TypeError('Failed to fetch')))
-    expect(await localAccounts()).toEqual([])
+    expect(await localSignInState()).toEqual({ accounts: [], off: false })
+  })
+
+  it('knows the development sign-in is off where the runner says so, before any form is shown', async () => {
+    answering(async () => new Response(JSON.stringify({ code: 'dev_sign_in_off', message: 'off', message_zh: '此服务器未开启开发环境登录。' }), { status: 404, headers: { 'content-type': 'application/json' } }))
+    expect(await localSignInState()).toEqual({ accounts: [], off: true })
   })
 })

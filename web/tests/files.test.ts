@@ -47,7 +47,7 @@ describe('the help text beside an upload', () => {
     const evidence = uploadChecksHint()
     expect(evidence).toContain('接受 PDF、JPEG、PNG、DOCX、XLSX 文件')
     expect(evidence).toContain('浏览器检查：扩展名与文件类型一致，文件不为空，文件开头的格式标识与类型相符')
-    expect(evidence).toContain('服务器再次核对文件大小、声明的文件类型、SHA-256 校验值和文件开头的格式标识')
+    expect(evidence).toContain('服务器再次核对文件大小、声明的文件类型、文件校验值和文件开头的格式标识')
     const attachment = uploadChecksHint(ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES)
     expect(attachment).toContain('接受 PDF、JPEG、PNG 文件')
     expect(attachment).toContain('文件不为空且不超过 10.0 MiB')

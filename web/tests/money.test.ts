@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatYuan, parseYuan } from '../src/lib/money'
+import { formatYuan, parseYuan, wanYuanEcho } from '../src/lib/money'
 
 describe('fen and 元', () => {
   it('formats integer fen as 元 with two decimals and grouped thousands', () => {
@@ -28,5 +28,16 @@ describe('fen and 元', () => {
     for (const fen of [1, 99, 100, 1_865_000_000, -42]) {
       expect(parseYuan(formatYuan(fen))).toBe(fen)
     }
+  })
+})
+
+describe('万元 beside a large amount', () => {
+  it('echoes 万元 from 1 万元 on, nothing below', () => {
+    expect(wanYuanEcho(28_600_000_000)).toBe('合 28,600万元')
+    expect(wanYuanEcho(3_140_050_000)).toBe('合 3,140.05万元')
+    expect(wanYuanEcho(1_000_000)).toBe('合 1万元')
+    expect(wanYuanEcho(1_865_000_050)).toBe('合 1,865.00005万元')
+    expect(wanYuanEcho(999_999)).toBeNull()
+    expect(wanYuanEcho(-1_234_567_800)).toBe('合 -1,234.5678万元')
   })
 })

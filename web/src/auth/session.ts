@@ -8,7 +8,7 @@
 import { computed, ref } from 'vue'
 import type { UserManager } from 'oidc-client-ts'
 import type { LocalAccount, LocalSignIn, LocalToken, Role } from '../api/types'
-import { api, setApiBase } from '../api/client'
+import { api, ApiError, setApiBase } from '../api/client'
 import { parseLocalAccounts } from '../lib/demo-accounts'
 import { loadAuthConfig, rolesFromGroups, signOutUrl, signUpUrl, type AuthConfig, type CognitoAuth } from './config'
 
@@ -17,6 +17,9 @@ export interface Session {
   roles: Role[]
   sub: string
   email: string
+  /** The person's or organisation's name where known (a demo account's, the ID token's `name`),
+   * shown in the top bar instead of the account id. */
+  name?: string
   /** UTC instant, when the issuer said. */
   expires_at: Instant | null
 }
@@ -69,19 +72,19 @@ export function hasRole(role: Role): boolean {
 }
 
 /** Signs in through the local runner's development sign-in. Rejects with the API's error. */
-export async function signInLocal(input: LocalSignIn): Promise<Session> {
+export async function signInLocal(input: LocalSignIn, name?: string): Promise<Session> {
   const answer = await api<LocalToken>('POST', '/local/sign-in', input)
-  return keep({ token: answer.token, roles: input.roles, sub: input.sub, email: input.email, expires_at: answer.expires_at })
+  return keep({ token: answer.token, roles: input.roles, sub: input.sub, email: input.email, name, expires_at: answer.expires_at })
 }
 
-/** The demo's accounts when the local runner's data folder holds a demo; none otherwise. Never
- * rejects: a deployment has no such route (404), an older runner neither, and the sign-in must
- * work the same without them. */
-export async function localAccounts(): Promise<LocalAccount[]> {
+/** What the development sign-in page reads first: the demo's accounts, and whether this server
+ * has the development sign-in off (`GET /local/accounts` answers 404 `dev_sign_in_off`, as
+ * `POST /local/sign-in` would), so the page can say so before offering a form that cannot work. */
+export async function localSignInState(): Promise<{ accounts: LocalAccount[]; off: boolean }> {
   try {
-    return parseLocalAccounts(await api<unknown>('GET', '/local/accounts'))
-  } catch {
-    return []
+    return { accounts: parseLocalAccounts(await api<unknown>('GET', '/local/accounts')), off: false }
+  } catch (error) {
+    return { accounts: [], off: error instanceof ApiError && error.status === 404 && error.code === 'dev_sign_in_off' }
   }
 }
 
@@ -106,6 +109,7 @@ export function signOut(): void {
 export interface IdTokenClaims {
   sub: string
   email?: unknown
+  name?: unknown
   exp?: unknown
   'cognito:groups'?: unknown
 }
@@ -117,6 +121,7 @@ export function sessionFromIdToken(idToken: string, claims: IdTokenClaims): Sess
     roles: rolesFromGroups(claims['cognito:groups']),
     sub: claims.sub,
     email: typeof claims.email === 'string' ? claims.email : '',
+    ...(typeof claims.name === 'string' && claims.name ? { name: claims.name } : {}),
     expires_at: typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : null,
   }
 }

@@ -56,3 +56,9 @@ export function yearOf(date: string): number {
 export function barEndZh(lastDay: string, mayApplyAgainFrom: string): string {
   return `至${formatChinaDate(lastDay)}（含）不得申报，${formatChinaDate(mayApplyAgainFrom)}起可以申报`
 }
+
+/** A text from the API (a screening's reason, a notice's body) with each ISO date in it as people
+ * read it: `于 2015-06-01 登记注册` → `于 2015年6月1日 登记注册`. */
+export function datesInTextZh(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (date) => formatChinaDate(date))
+}

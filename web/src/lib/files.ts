@@ -108,8 +108,8 @@ export function uploadChecksHint(
   const labels = [...new Set(types.map(([type]) => SIGNATURES[type]?.label ?? type))].join('、')
   const size = maxBytes === undefined ? '文件不为空' : `文件不为空且不超过 ${formatBytes(maxBytes)}`
   return (
-    `接受 ${labels} 文件。上传前，浏览器检查：扩展名与文件类型一致，${size}，文件开头的格式标识与类型相符（如 PDF 文件以“%PDF-”开头），并计算文件的 SHA-256 校验值。` +
-    '上传后，服务器再次核对文件大小、声明的文件类型、SHA-256 校验值和文件开头的格式标识，不符的文件不予接收。'
+    `接受 ${labels} 文件。上传前，浏览器检查：扩展名与文件类型一致，${size}，文件开头的格式标识与类型相符（如 PDF 文件以“%PDF-”开头），并计算文件校验值。` +
+    '上传后，服务器再次核对文件大小、声明的文件类型、文件校验值和文件开头的格式标识，不符的文件不予接收。'
   )
 }
 

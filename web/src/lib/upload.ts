@@ -7,9 +7,9 @@ import { ApiError, errorFromResponse } from '../api/client'
 const S3_CODES_ZH: Record<string, string> = {
   SlowDown: '存储服务繁忙，请稍后再试。',
   InternalError: '存储服务暂时出错，请稍后再试。',
-  BadDigest: '文件的 SHA-256 校验值与声明不符。',
-  XAmzContentChecksumMismatch: '文件的 SHA-256 校验值与声明不符。',
-  InvalidDigest: '文件的 SHA-256 校验值与声明不符。',
+  BadDigest: '文件校验值与声明不符。',
+  XAmzContentChecksumMismatch: '文件校验值与声明不符。',
+  InvalidDigest: '文件校验值与声明不符。',
   SignatureDoesNotMatch: '链接无效（签名不符），请重新上传。',
   AccessDenied: '链接已过期或无效，请重新上传。',
   EntityTooLarge: '文件大于声明的大小。',
