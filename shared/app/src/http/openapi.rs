@@ -981,6 +981,67 @@ mod tests {
         }
     }
 
+    /// Each route's handler as written in its stage's `routes.rs`: (name, the handler's text).
+    fn handlers() -> Vec<(String, String)> {
+        let stages = concat!(env!("CARGO_MANIFEST_DIR"), "/src/stages");
+        let mut handlers = Vec::new();
+        for entry in std::fs::read_dir(stages).unwrap() {
+            let path = entry.unwrap().path().join("routes.rs");
+            let Ok(source) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for chunk in source.split("route!(").skip(1) {
+                let name = chunk.split('"').nth(1).unwrap_or_default().to_owned();
+                handlers.push((name, chunk.to_owned()));
+            }
+        }
+        handlers
+    }
+
+    /// A shape says what its handler does: 201 where it answers `created`, a JSON body where it
+    /// reads `call.json()`, a CSV body where it reads `raw_body`, a CSV file where it answers
+    /// `csv_file`, and the one field of a `json!({ "field": … })` answer. (The types themselves
+    /// are the compiler's: a row names the type the use case takes or returns.)
+    #[test]
+    fn each_shape_says_what_its_handler_does() {
+        let handlers = handlers();
+        assert_eq!(handlers.len() + ROUTES.len(), routes().count());
+        for (name, handler) in handlers {
+            let shape = SHAPES.iter().find(|shape| shape.route == name).unwrap();
+            assert_eq!(
+                shape.status == 201,
+                handler.contains("created("),
+                "{name}: status"
+            );
+            assert_eq!(
+                matches!(shape.body, Body::Json(_)),
+                handler.contains("call.json()"),
+                "{name}: JSON body"
+            );
+            assert_eq!(
+                matches!(shape.body, Body::Csv),
+                handler.contains("raw_body("),
+                "{name}: CSV body"
+            );
+            assert_eq!(
+                matches!(shape.answer, Answer::Csv),
+                handler.contains("csv_file"),
+                "{name}: CSV answer"
+            );
+            let field = handler
+                .split("json!({")
+                .nth(1)
+                .and_then(|rest| rest.split('"').nth(1));
+            let shaped = match shape.answer {
+                Answer::Field(field, _) => Some(field),
+                _ => None,
+            };
+            if name != "ListRecommenders" {
+                assert_eq!(shaped, field, "{name}: answer's field");
+            }
+        }
+    }
+
     /// Every operation names its roles (none: public, with no security requirement), and every
     /// one of them is a `Role` of the document.
     #[test]
