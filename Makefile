@@ -1,7 +1,7 @@
 # The project's commands. `make test` is the test command the README names; `make check` is what
 # CI runs (.ci/run).
 
-.PHONY: test check fmt fmt-check clippy lint-infra run demo web
+.PHONY: test check fmt fmt-check clippy lint-infra run demo web openapi
 
 # Every test, against a local moto server (scripts/test.sh installs and stops it).
 test:
@@ -21,6 +21,13 @@ demo: web
 web:
 	@cd web && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 	@cd web && if [ ! -f dist/index.html ] || [ -n "$$(find src index.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then npm run build; fi
+
+# The API's OpenAPI document (docs/openapi.json, built from the route table and the request and
+# response types) and the pages' types generated from it (web/src/api/schema.ts, types.ts): run
+# after changing a route or a type the API reads or answers; tests fail while either is stale.
+openapi:
+	UPDATE_OPENAPI=1 cargo test -p award-app --lib http::openapi
+	cd web && npm run gen:api
 
 # What CI checks: formatting, lints, then every test.
 check: fmt-check clippy test

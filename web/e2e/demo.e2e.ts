@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import type { LocalAccount } from '../src/api/local'
 import type {
-  ApplicationNotices,
+  ListApplicationNoticesResponse,
   ApplicationView,
-  LocalAccount,
   MyAssignment,
-  OfficeApplicationSummary,
+  ApplicationSummary,
   PublicAwards,
   PublicRegister,
   RevocationCase,
@@ -351,8 +351,8 @@ describe('each role, signed in through the demo-account picker', () => {
 
   it('lists every reviewed application on the reviews page, the revoked and the turned-down ones with their state', async () => {
     const office = await tokenOf('office-1')
-    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: OfficeApplicationSummary[] }
-    const reached = (a: OfficeApplicationSummary) => STAGE_PATH.indexOf(lastStageReached(a.state, a.rejected_at) ?? 'draft')
+    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: ApplicationSummary[] }
+    const reached = (a: ApplicationSummary) => STAGE_PATH.indexOf(lastStageReached(a.state, a.rejected_at) ?? 'draft')
     const reviewed = applications.filter((a) => reached(a) >= STAGE_PATH.indexOf('eligible'))
     // The demo's six that passed the screening: two awarded, two not shortlisted, one not selected
     // after the on-site review, one revoked.
@@ -386,7 +386,7 @@ describe('each role, signed in through the demo-account picker', () => {
 
   it("shows the Office the ineligible application's screening: articles in Chinese, no blank screener", async () => {
     const office = await tokenOf('office-1')
-    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: OfficeApplicationSummary[] }
+    const { applications } = (await call('GET', `/cycles/${CYCLE}/applications`, office)) as { applications: ApplicationSummary[] }
     const ineligible = applications.find((a) => a.state === 'ineligible')!
     expect(ineligible.organisation_name).toBe(ENTERPRISE[7])
     const view = (await call('GET', `/applications/${ineligible.id}/screening`, office)) as ScreeningView
@@ -465,7 +465,7 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await progress.locator('.el-step__head.is-error').count()).toBe(1)
     expect((await progress.locator('.el-step').nth(3).locator('.el-step__title').textContent())?.trim()).toBe('资格审查不合格')
 
-    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ApplicationNotices
+    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ListApplicationNoticesResponse
     expect(notices.length).toBeGreaterThan(0)
     expect(notices.every((notice) => notice.audience === 'applicant' && notice.status === 'sent')).toBe(true)
     const events = page.locator('[data-testid="timeline"] [data-testid="notice-event"]')
@@ -530,7 +530,7 @@ describe('each role, signed in through the demo-account picker', () => {
     const sessions = timeline.locator('[data-testid="stage-event"]', { hasText: '上传实证材料' })
     expect(await sessions.count()).toBeGreaterThanOrEqual(1)
     expect(await sessions.count()).toBeLessThan(checked)
-    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ApplicationNotices
+    const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ListApplicationNoticesResponse
     expect(await timeline.locator('[data-testid="notice-event"]').count()).toBe(notices.length)
     const awardEntry = timeline.locator('[data-testid="stage-event"]', { hasText: '授予武威市人民政府质量奖' })
     expect(await awardEntry.count()).toBe(1)

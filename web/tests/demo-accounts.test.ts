@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { LocalAccount } from '../src/api/types'
+import type { LocalAccount } from '../src/api/local'
 import { localSignInState } from '../src/auth/session'
 import { accountLabel, accountsOfRole, defaultSignIn, parseLocalAccounts } from '../src/lib/demo-accounts'
 

@@ -75,7 +75,7 @@ function document(id: string, minutes: number, status: 'received' | 'rejected' =
   }
 }
 
-function notice(kind: string, subject: string, minutes: number): ApplicationNotice {
+function notice(kind: ApplicationNotice['kind'], subject: string, minutes: number): ApplicationNotice {
   return { id: `${kind}-${minutes}`, kind, subject, recipient: 'contact@example.cn', audience: 'applicant', status: 'sent', created_at: at(minutes), sent_at: at(minutes + 1) }
 }
 

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::store::{self, Record, from_item};
 
 /// What a handler did with an event's records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EventReport {
     /// Records that changed something (a document checked, a notice sent).
     pub changed: usize,
@@ -151,7 +151,7 @@ pub fn change_records(event: StreamEvent) -> Result<Vec<ChangeRecord>, AppError>
 
 /// A stream invocation's records, each kept as JSON until it is read on its own, so one record
 /// that does not parse cannot fail the parsing of the whole batch.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
 pub struct StreamRecords {
     #[serde(rename = "Records")]
     pub records: Vec<serde_json::Value>,

@@ -16,7 +16,7 @@ use serde::Serialize;
 /// One bad cell of an import: the file's line number (the header is line 1), the column's
 /// header, and why, in Chinese. Here, beside the error that carries it, so the error table names
 /// no use case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RowIssue {
     pub row: u64,
     pub column: String,
@@ -703,7 +703,7 @@ impl From<TransitionError> for AppError {
 
 /// The JSON body of every API error; `details` only where the client needs more to act (the
 /// form's field issues: `[{"field","code","message","message_zh"}]`).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

@@ -565,7 +565,7 @@ pub async fn redrive_pending_notices(
 /// What invokes `notify`: the table's stream, or the schedule (an EventBridge rule's "Scheduled
 /// Event"). Told apart by shape: only the scheduled event has `detail-type`, only the stream
 /// event has `Records`.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum NotifyEvent {
     Scheduled(ScheduledEvent),
@@ -573,7 +573,7 @@ pub enum NotifyEvent {
 }
 
 /// The part of an EventBridge scheduled event `notify` reads.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
 pub struct ScheduledEvent {
     #[serde(rename = "detail-type")]
     pub detail_type: String,

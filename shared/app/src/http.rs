@@ -6,6 +6,8 @@
 //! context. Every error is `{"code","message","message_zh"}` (plus `details` where a client needs
 //! more, [`AppError::body`]); nothing is ever answered with a bare 5xx page.
 
+pub mod openapi;
+
 use chrono::{DateTime, Utc};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use lambda_http::aws_lambda_events::encodings::Body as EventBody;

@@ -18,7 +18,7 @@ use crate::store::Record;
 /// A cycle as stored: the domain's [`Cycle`] (Arts. 4, 7, 11, 20: its rules, quota, status and
 /// the Committee's approval) and who created and opened it. Flattened, so the item and the API
 /// body are the cycle's fields plus these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CycleRecord {
     #[serde(flatten)]
     pub cycle: Cycle,
@@ -32,7 +32,7 @@ pub struct CycleRecord {
 }
 
 /// The cycle's decision records (Arts. 7(3), 11(8)–(9)).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CycleDecision {
     #[serde(default)]
     pub deliberation: Option<Deliberation>,
@@ -45,7 +45,7 @@ pub struct CycleDecision {
 }
 
 /// Art. 11(8): the Committee's review of the candidate list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deliberation {
     /// China date of the meeting.
     pub meeting_date: NaiveDate,
@@ -53,6 +53,7 @@ pub struct Deliberation {
     pub minutes_reference: String,
     /// The minutes as an uploaded file (`POST /cycles/{id}/minutes`), once received.
     #[serde(default)]
+    #[schemars(with = "String")]
     pub minutes_attachment_id: Ulid,
     pub decisions: Vec<CandidateDecision>,
     pub recorded_by: String,
@@ -60,8 +61,9 @@ pub struct Deliberation {
 }
 
 /// One candidate's outcome in the deliberation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CandidateDecision {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub include: bool,
     pub votes_for: u32,
@@ -72,7 +74,7 @@ pub struct CandidateDecision {
 }
 
 /// Art. 11(8): the vice-mayors' consultation (征求分管副市长意见), before publicity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Consultation {
     pub date: NaiveDate,
     pub opinions: String,
@@ -82,7 +84,7 @@ pub struct Consultation {
 }
 
 /// Art. 11(8): the cycle's publicity period, both ends inclusive (China dates).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CyclePublicity {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
@@ -92,7 +94,7 @@ pub struct CyclePublicity {
 }
 
 /// Art. 11(9): the municipal executive meeting that approved the awards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExecutiveMeeting {
     pub date: NaiveDate,
     /// e.g. 市政府第35次常务会议.
@@ -103,7 +105,7 @@ pub struct ExecutiveMeeting {
 }
 
 /// Art. 4: the approvals of a cycle so far; written with every approval under a version guard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QuotaCounter {
     pub cycle_id: String,
     pub approved: u32,
@@ -117,7 +119,7 @@ impl Record for QuotaCounter {
 }
 
 /// A State Council holiday notice the Office loaded for a year the embedded calendar lacks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HolidayNoticeRecord {
     pub notice: award_domain::calendar::HolidayNotice,
     pub loaded_by: String,
@@ -136,7 +138,7 @@ impl Record for HolidayNoticeRecord {
 }
 
 /// Where an objection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectionStatus {
     Open,
@@ -146,11 +148,13 @@ pub enum ObjectionStatus {
 
 /// An objection from the public during publicity (Art. 3). The objector's identity is the
 /// Office's alone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Objection {
     /// Also the receipt number given to the objector.
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub cycle_id: String,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub organisation_name: String,
     pub objector_name: String,
@@ -159,6 +163,7 @@ pub struct Objection {
     pub content: String,
     /// A supporting file (PDF, JPEG or PNG) uploaded with the objection.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub attachment_id: Option<Ulid>,
     pub status: ObjectionStatus,
     pub received_at: DateTime<Utc>,
@@ -176,7 +181,7 @@ impl Record for Objection {
 }
 
 /// One day's count of objections from one contact or one source address (the abuse bound).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RateCounter {
     pub day: NaiveDate,
     /// `contact#<sha256>` or `ip#<address>`.
@@ -211,7 +216,7 @@ impl Record for RateCounter {
 
 /// Arts. 12, 13: the reward's payment (its amount is the award record's, in fen) and the
 /// plaque's handover, as recorded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RewardRecord {
     pub paid_on: Option<NaiveDate>,
     pub voucher: Option<String>,
@@ -231,7 +236,7 @@ impl Record for CycleRecord {
 }
 
 /// The singleton naming the open cycle; its existence is the "one open cycle" rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OpenCycleGuard {
     pub cycle_id: String,
 }
@@ -244,10 +249,11 @@ impl Record for OpenCycleGuard {
 }
 
 /// Holds an organisation's one application in a cycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationGuard {
     pub cycle_id: String,
     pub uscc: String,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
 }
 
@@ -262,14 +268,16 @@ impl Record for OrganisationGuard {
 /// [`Lifecycle`] (Art. 11), held here as they are so nothing parallel can drift; the owner is the
 /// applicant account (token subject) that created it. `uscc` is the organisation's identity in
 /// the cycle (the one-application guard's key) and never changes; the rest of the 申报表 is `form`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Application {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub cycle_id: String,
     pub uscc: String,
     pub lifecycle: Lifecycle,
     pub form: ApplicationForm,
     /// Art. 11(3): the recommending unit the applicant chose.
+    #[schemars(with = "Option<String>")]
     pub recommender_id: Option<Ulid>,
     /// Art. 11(3): the unit's opinion and signer, once it recommended.
     pub recommendation: Option<Recommendation>,
@@ -293,6 +301,7 @@ pub struct Application {
     pub reward: Option<RewardRecord>,
     /// The revocation case open against this award, if any (Arts. 17, 18): one at a time.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub open_case: Option<Ulid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -327,7 +336,7 @@ impl Record for Application {
 
 /// Art. 11(4): the screening of an application as it stands, and when and by whom it was last
 /// run (the `screening` function, or the Office re-running it after a correction).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScreeningRecord {
     #[serde(flatten)]
     pub screening: Screening,
@@ -337,7 +346,7 @@ pub struct ScreeningRecord {
 
 /// What the register knows of an organisation (Arts. 5, 17, 18): an award with its validity, or
 /// a debarment counted from a revocation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RegisterFact {
     /// Art. 5: awarded in `cycle_id`, valid for 5 years from the approval (Art. 11(9)).
@@ -355,7 +364,7 @@ pub enum RegisterFact {
 
 /// One entry of the register of awards and debarments, kept by the Office (imported from its
 /// history) until the later stages write it when they award or revoke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegisterEntry {
     /// GB 32100 code as written in the Office's records (trimmed, upper case).
     pub uscc: String,
@@ -390,8 +399,9 @@ impl Record for RegisterEntry {
 }
 
 /// Art. 11(3): what the recommending unit signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recommendation {
+    #[schemars(with = "String")]
     pub recommender_id: Ulid,
     pub opinion: String,
     pub signer_name: String,
@@ -401,7 +411,7 @@ pub struct Recommendation {
 
 /// Where the applicant's notices go: only to an address it controls — the account's verified
 /// email, or the form's contact email once a link sent to it was confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContactAddresses {
     /// The token's verified `email` when the application was created.
     pub account_email: String,
@@ -436,8 +446,9 @@ impl ContactAddresses {
 /// Art. 11(3): a recommending unit — a county/district quality office (质量发展领导小组办公室) for
 /// the organisations registered in its division, or an industry department (行业主管部门) for
 /// its GB/T 4754 sections. `accounts` are the token subjects that act for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recommender {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub name: String,
     pub scope: RecommenderScope,
@@ -452,7 +463,7 @@ pub struct Recommender {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RecommenderScope {
     /// A county or district quality office, by its GB/T 2260 division code.
@@ -483,9 +494,10 @@ impl Record for Recommender {
 
 /// A link sent to a contact address to confirm it; stored by the SHA-256 of its secret token, so
 /// the table never holds a usable token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EmailConfirmation {
     pub token_sha256: String,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub email: String,
     pub created_at: DateTime<Utc>,
@@ -501,11 +513,13 @@ impl Record for EmailConfirmation {
 
 /// A publication on the public notice board (Arts. 3, 9(3), 11(8)–(9), 17, 18): what a notice to
 /// `Recipient::Public` becomes, rendered once when it is owed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoardEntry {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub kind: NoticeKind,
     pub cycle_id: String,
+    #[schemars(with = "Option<String>")]
     pub application_id: Option<Ulid>,
     pub title: String,
     pub body: String,
@@ -521,10 +535,11 @@ impl Record for BoardEntry {
 
 /// Dated work a decision owes (`Event::Scheduled`), listed under GSI2 `DUE#<date>` for the
 /// scheduled jobs (China date).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DueItem {
     pub kind: ScheduleKind,
     pub date: NaiveDate,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub created_at: DateTime<Utc>,
 }
@@ -536,7 +551,7 @@ impl Record for DueItem {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentStatus {
     /// Declared; the upload link was issued, the object has not been checked yet.
@@ -552,9 +567,12 @@ pub enum DocumentStatus {
 pub const CLOSED_AT_SUBMISSION: &str = "not received before the application was submitted";
 
 /// One evidence file of an application, as declared and then as checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ApplicationDocument")]
 pub struct Document {
+    #[schemars(with = "String")]
     pub id: Ulid,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub category: DocumentCategory,
     pub file_name: String,
@@ -572,7 +590,7 @@ pub struct Document {
 }
 
 /// Which stored object a document's check was about, as the S3 event named it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckedObject {
     /// The event's `versionId` on a versioned bucket (the version kept or deleted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -598,10 +616,12 @@ impl Record for Document {
 
 /// One of the numbered document slots of an application (`APP#<app>` / `DOCSLOT#<n>`): at most
 /// `MAX_DOCUMENTS` exist, so the limit on documents holds whatever runs concurrently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentSlot {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub slot: u32,
+    #[schemars(with = "String")]
     pub document_id: Ulid,
 }
 
@@ -613,10 +633,13 @@ impl Record for DocumentSlot {
 }
 
 /// One issued evidence download link (Art. 19: every access to evidence is logged).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccessRecord {
+    #[schemars(with = "String")]
     pub id: Ulid,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
+    #[schemars(with = "String")]
     pub document_id: Ulid,
     pub actor_sub: String,
     pub actor_roles: Vec<String>,
@@ -634,8 +657,9 @@ impl Record for AccessRecord {
 }
 
 /// Who did what, when, to what (Art. 3). `subject_partition` is the partition of the thing changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditRecord {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub subject_partition: String,
     pub actor: String,
@@ -654,7 +678,7 @@ impl Record for AuditRecord {
 /// The actor recorded for changes made by the system itself (events, schedules).
 pub const SYSTEM_ACTOR: &str = "system";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeStatus {
     /// Waiting to be sent (the outbox).
@@ -669,7 +693,7 @@ pub enum NoticeStatus {
 
 /// Why the outbox gave a notice up, as the Office's list of failed notices says it: what happened
 /// and what to do before resending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeFailure {
     /// The mail service refused this message for good (SES `MessageRejected`, an SMTP 5xx): the
@@ -698,8 +722,9 @@ impl NoticeStatus {
 
 /// An email owed to someone, written in the same transaction as the change that owes it
 /// (transactional outbox); `notify` sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notice {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub status: NoticeStatus,
     pub recipient: String,
@@ -707,6 +732,7 @@ pub struct Notice {
     pub audience: Recipient,
     pub kind: NoticeKind,
     /// The application it is about, if any.
+    #[schemars(with = "Option<String>")]
     pub application_id: Option<Ulid>,
     pub data: BTreeMap<String, String>,
     /// The China date the notice was due; while it is pending or sending it is listed under
@@ -762,7 +788,19 @@ pub fn new_id(now: DateTime<Utc>) -> Ulid {
 
 /// A review phase: the document review (资料评审, Art. 11(5)) or the on-site review (现场评审,
 /// Art. 11(6)). Each has its own panels, score sheets and aggregated result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewPhase {
     Document,
@@ -802,7 +840,7 @@ impl ReviewPhase {
 }
 
 /// One consensus score the panel leader recorded for a disputed item (Art. 11(5)–(6)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConsensusEntry {
     /// Percentage of the item's points, in 5 % steps.
     pub percent: u8,
@@ -812,7 +850,7 @@ pub struct ConsensusEntry {
 }
 
 /// Art. 11(6): the on-site visit as the Office recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OnsiteVisit {
     /// China date of the visit.
     pub date: NaiveDate,
@@ -822,7 +860,7 @@ pub struct OnsiteVisit {
 }
 
 /// Art. 11(6): the customer/public satisfaction survey of one applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SatisfactionSurvey {
     /// 0–100, in hundredths (`Centi`).
     pub score: award_domain::rules::Centi,
@@ -833,7 +871,7 @@ pub struct SatisfactionSurvey {
 }
 
 /// One phase's review of one application.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhaseReview {
     /// The last aggregation of the counted sheets, with the consensus applied.
     #[serde(default)]
@@ -853,7 +891,7 @@ pub struct PhaseReview {
 }
 
 /// Art. 19: an expert's standing in the pool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ExpertStatus {
     Active,
@@ -869,8 +907,9 @@ pub enum ExpertStatus {
 }
 
 /// An expert of the pool (Arts. 8, 9(2)) as the Office keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Expert {
+    #[schemars(with = "String")]
     pub id: Ulid,
     #[serde(flatten)]
     pub profile: award_domain::review::ExpertProfile,
@@ -897,9 +936,10 @@ impl Record for Expert {
 
 /// One account is one expert: the item whose existence makes it so, and the way from a token
 /// subject to the expert (one `GetItem`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpertAccount {
     pub account: String,
+    #[schemars(with = "String")]
     pub expert_id: Ulid,
 }
 
@@ -911,7 +951,7 @@ impl Record for ExpertAccount {
 }
 
 /// Where an assignment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentStatus {
     /// Drawn; the expert sees only the organisation's name until it declares (Art. 19).
@@ -926,7 +966,7 @@ pub enum AssignmentStatus {
 }
 
 /// Art. 19: what the expert declared before seeing the evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Declaration {
     pub conflict: bool,
     pub reason: Option<String>,
@@ -936,7 +976,7 @@ pub struct Declaration {
 }
 
 /// The Office reopened a submitted sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reopening {
     pub reason: String,
     pub by: String,
@@ -945,11 +985,13 @@ pub struct Reopening {
 
 /// One expert on one application's panel in one phase, with its score sheet (Arts. 11(5)–(6),
 /// 19). Each expert writes only its own item, so concurrent scoring never collides.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Assignment {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub cycle_id: String,
     pub phase: ReviewPhase,
+    #[schemars(with = "String")]
     pub expert_id: Ulid,
     pub expert_account: String,
     /// What the expert may know before its declaration.
@@ -999,9 +1041,10 @@ impl Record for Assignment {
 }
 
 /// A certificate number is given once (Art. 12): the item whose existence says so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CertificateGuard {
     pub number: String,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
 }
 
@@ -1014,10 +1057,11 @@ impl Record for CertificateGuard {
 
 /// Who an attachment belongs to: a public objection's evidence (Art. 3), or a cycle's Committee
 /// minutes (Art. 11(8)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AttachmentOwner {
     Objection {
+        #[schemars(with = "String")]
         objection_id: Ulid,
         cycle_id: String,
     },
@@ -1026,6 +1070,7 @@ pub enum AttachmentOwner {
     },
     /// Evidence of a revocation case (Arts. 17, 18).
     RevocationCase {
+        #[schemars(with = "String")]
         case_id: Ulid,
     },
 }
@@ -1044,8 +1089,9 @@ impl AttachmentOwner {
 /// A file that is not an applicant's evidence: declared (upload link issued), then received or
 /// rejected by `upload-received` on the same checks as evidence (size, type, SHA-256). Stored at
 /// `attachments/<id>`; only the Office (and, for minutes, the Committee) downloads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attachment {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub owner: AttachmentOwner,
     pub file_name: String,
@@ -1078,7 +1124,7 @@ impl Record for Attachment {
 
 /// The `reminders` run's progress: every dated item up to `last_completed_day` (China date) was
 /// handled; the next run starts the day after, so a missed day is caught up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AftercareWatermark {
     pub last_completed_day: NaiveDate,
     pub updated_at: DateTime<Utc>,
@@ -1093,7 +1139,7 @@ impl Record for AftercareWatermark {
 
 /// The Office's aftercare policy as stored (`PUT /aftercare/policy`); the award reads it to
 /// schedule its reminders and visits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AftercarePolicyRecord {
     pub policy: award_domain::award::AftercarePolicy,
     pub set_by: String,
@@ -1108,18 +1154,21 @@ impl Record for AftercarePolicyRecord {
 }
 
 /// A follow-up visit to a winner (Art. 16, 定期巡访).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FollowUpVisit {
+    #[schemars(with = "String")]
     pub id: Ulid,
     /// SHA-256 (hex, 16 characters) of the date, the visitors in order, the findings and the
     /// documents: the item's key, so one record is one visit however often it is sent.
     pub fingerprint: String,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     /// China date of the visit.
     pub date: NaiveDate,
     pub visitors: Vec<String>,
     pub findings: String,
     /// The application's documents of category `visit_report` that record it.
+    #[schemars(with = "Vec<String>")]
     pub document_ids: Vec<Ulid>,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
@@ -1137,7 +1186,7 @@ impl Record for FollowUpVisit {
 }
 
 /// Where a revocation case stands (Arts. 17, 18).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// Opened by the Office; investigated; waiting for the Committee.
@@ -1151,7 +1200,7 @@ pub enum CaseStatus {
 }
 
 /// The Committee's decision on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseDecision {
     /// China date of the meeting.
     pub date: NaiveDate,
@@ -1163,7 +1212,7 @@ pub struct CaseDecision {
 }
 
 /// The city government's approval of a revocation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GovernmentApproval {
     /// China date of the approval: the revocation date, from which the bar runs.
     pub date: NaiveDate,
@@ -1174,7 +1223,7 @@ pub struct GovernmentApproval {
 }
 
 /// The reward money returned (Art. 17), as the finance bureau records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RewardReturned {
     pub amount_fen: award_domain::money::Fen,
     /// China date the money was received.
@@ -1186,7 +1235,7 @@ pub struct RewardReturned {
 }
 
 /// What Arts. 17, 18 reclaim, as it comes back.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reclaim {
     /// China dates.
     pub plaque_returned_on: Option<NaiveDate>,
@@ -1197,9 +1246,11 @@ pub struct Reclaim {
 
 /// A revocation case against an award (Arts. 17, 18): opened by the Office with its ground and
 /// facts, decided by the Committee, approved by the city government, then reclaimed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RevocationCase {
+    #[schemars(with = "String")]
     pub id: Ulid,
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub cycle_id: String,
     pub uscc: String,
@@ -1207,6 +1258,7 @@ pub struct RevocationCase {
     pub ground: award_domain::award::RevocationGround,
     pub facts: String,
     /// Attachments (`attachments/<id>`, owner `revocation_case`).
+    #[schemars(with = "Vec<String>")]
     pub evidence: Vec<Ulid>,
     pub status: CaseStatus,
     pub opened_by: String,
@@ -1235,7 +1287,7 @@ impl Record for RevocationCase {
 
 /// A presigned request as the API returns it: send exactly these headers (names in lower case,
 /// as HTTP/2 writes them; HTTP header names are case-insensitive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Link {
     pub method: String,
     pub url: String,

@@ -302,8 +302,10 @@ pub async fn list_failed(app: &App, caller: &Caller) -> Result<Vec<Notice>, AppE
 }
 
 /// One notice about an application, as its timeline shows it (`GET /applications/{id}/notices`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ApplicationNotice")]
 pub struct SentNotice {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub kind: NoticeKind,
     /// The email's subject, rendered from the notice's data as it was (or will be) sent.

@@ -25,6 +25,7 @@ pub static TABLE: &[&[RouteSpec]] = &[
     decision::ROUTES,
     aftercare::ROUTES,
     board::ROUTES,
+    crate::http::openapi::ROUTES,
 ];
 
 /// Every route of the API, in table order.

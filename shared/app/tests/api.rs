@@ -1136,3 +1136,19 @@ async fn a_named_stage_prefix_is_not_part_of_the_route() {
     let response = award_app::http::handle_event(&h.app, event, now()).await;
     assert_eq!(response.status_code, 200);
 }
+
+/// `GET /openapi.json` answers the API document without a token, and writes nothing.
+#[tokio::test]
+async fn the_api_document_is_served_without_a_token() {
+    let h = Harness::new();
+    let before = h.last_sequence();
+    let (status, document) = h.request("GET", "/openapi.json", None, None).await;
+    assert_eq!(status, 200, "{document}");
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(&document, award_app::http::openapi::document());
+    assert_eq!(
+        document["paths"]["/cycles/{id}/open"]["post"]["x-roles"],
+        serde_json::json!(["office"])
+    );
+    assert_eq!(h.last_sequence(), before);
+}

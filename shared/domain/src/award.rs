@@ -15,7 +15,9 @@ pub const FRAUD_DEBARMENT_YEARS: u32 = 10;
 /// Art. 18: revocation for cause bars it for 5 years (5年内不得参加).
 pub const CAUSE_DEBARMENT_YEARS: u32 = 5;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AwardError {
     #[error("date out of range")]
@@ -30,7 +32,7 @@ pub enum AwardError {
 }
 
 /// Art. 5: an award's validity, from the approval date (Art. 11(9)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Validity {
     pub approved_on: NaiveDate,
     /// The last day the award is valid (inclusive).
@@ -57,7 +59,7 @@ impl Validity {
 }
 
 /// Office settings for reminders and visits (configuration, not law).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AftercarePolicy {
     /// Days before the last valid day on which the holder and the Office are reminded (Art. 5).
@@ -109,7 +111,7 @@ pub fn visit_dates(validity: &Validity, policy: &AftercarePolicy) -> Vec<NaiveDa
 }
 
 /// Art. 18's causes (1)–(5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Art18Cause {
     /// (1) a serious quality, safety, environmental or public-health accident.
@@ -151,7 +153,7 @@ impl Art18Cause {
 }
 
 /// Why an award is revoked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "ground", rename_all = "snake_case")]
 pub enum RevocationGround {
     /// Art. 17: obtained by fraud. Plaque, certificate and reward money are reclaimed; 10-year bar.
@@ -210,7 +212,7 @@ impl RevocationGround {
 }
 
 /// A bar from the award (Arts. 17, 18), counted from the revocation date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Debarment {
     pub ground: RevocationGround,
     pub revoked_on: NaiveDate,

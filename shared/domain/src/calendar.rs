@@ -23,7 +23,7 @@ pub const OFFICIAL_DATA: &str = include_str!("../data/holidays.json");
 pub const OFFICIAL_FILE: &str = "award-domain/data/holidays.json";
 
 /// One holiday period of a notice, both ends inclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HolidayPeriod {
     pub name: String,
     pub first: NaiveDate,
@@ -31,7 +31,7 @@ pub struct HolidayPeriod {
 }
 
 /// One annual State Council General Office notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HolidayNotice {
     pub year: i32,
     /// The notice's title.
@@ -44,7 +44,9 @@ pub struct HolidayNotice {
     pub working_days: Vec<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CalendarError {
     /// No holiday notice is loaded for this year.
@@ -100,7 +102,7 @@ impl WorkingCalendar {
             message,
         };
         // Read entry by entry, so that a fault names the year it is in.
-        #[derive(Deserialize)]
+        #[derive(Deserialize, schemars::JsonSchema)]
         struct RawFile {
             years: Vec<serde_json::Value>,
         }

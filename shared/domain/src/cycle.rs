@@ -12,7 +12,7 @@ pub const MAX_AWARDS_PER_CYCLE: u32 = 3;
 /// Art. 4: reviewed every two years (每两年评审1次).
 pub const CYCLE_INTERVAL_YEARS: i32 = 2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CycleStatus {
     /// Being prepared: rules set and approved.
@@ -39,13 +39,13 @@ impl CycleStatus {
 }
 
 /// Who approved the rules and when (Art. 7(2), 20).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RulesApproval {
     pub by: String,
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cycle {
     /// The cycle's year, e.g. "2026".
     pub id: String,
@@ -60,7 +60,9 @@ pub struct Cycle {
     pub rules_frozen_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CycleError {
     #[error("{action} needs the {required} role")]
@@ -385,7 +387,17 @@ impl Cycle {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    thiserror::Error,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[error("the cycle's quota of {quota} awards is reached ({approved} approved) (Art. 4)")]
 pub struct QuotaReached {
     pub quota: u32,

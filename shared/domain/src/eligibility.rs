@@ -42,7 +42,9 @@ pub fn key_indicator_years_for(application_deadline: NaiveDate) -> Vec<i32> {
 }
 
 /// Level of a construction-quality award (Art. 10(4)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AwardLevel {
     City,
@@ -51,7 +53,7 @@ pub enum AwardLevel {
 }
 
 /// Art. 10(4): a quality-project award (优质工程表彰) held by a construction enterprise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectAward {
     pub name: String,
@@ -60,7 +62,7 @@ pub struct ProjectAward {
 }
 
 /// Art. 10(2): the management-system certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QualityCertificate {
     /// The certified standard as printed on the certificate, e.g. "GB/T 19001-2016".
@@ -72,7 +74,9 @@ pub struct QualityCertificate {
     pub valid_until: NaiveDate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
     /// 质量监督抽查 at any level.
@@ -82,7 +86,7 @@ pub enum InspectionKind {
 }
 
 /// Art. 10(4): one government quality sampling or export inspection and its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionRecord {
     pub date: NaiveDate,
@@ -90,7 +94,9 @@ pub struct InspectionRecord {
     pub passed: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentKind {
     QualityAccident,
@@ -102,7 +108,7 @@ pub enum IncidentKind {
 }
 
 /// Art. 10(6): an accident, a major complaint or a violation, with its China date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentRecord {
     pub date: NaiveDate,
@@ -111,7 +117,7 @@ pub struct IncidentRecord {
 }
 
 /// Art. 10(5): the quality-credit record as checked (e.g. on the national credit system).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CreditRecord {
     Good,
@@ -120,14 +126,16 @@ pub enum CreditRecord {
 }
 
 /// Art. 11(3): the recommender's sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecommendationFacts {
     pub recommender: String,
     pub signed_on: NaiveDate,
 }
 
 /// Art. 10(1): the compliance declarations. A declaration not yet made is `false`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct ComplianceDeclarations {
     pub industry_policy: bool,
@@ -138,7 +146,7 @@ pub struct ComplianceDeclarations {
 }
 
 /// What the application declares and what the evidence shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EligibilityFacts {
     /// As typed by the applicant; read leniently (see [`uscc::screen`]).
     pub declared_uscc: String,
@@ -163,13 +171,25 @@ pub struct EligibilityFacts {
 }
 
 /// The system's own records about the organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganisationHistory {
     pub awards: Vec<Validity>,
     pub debarments: Vec<Debarment>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     Registration,
@@ -225,7 +245,7 @@ impl Condition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -234,14 +254,14 @@ pub enum Outcome {
 }
 
 /// An Office decision on a "needs review" verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settlement {
     pub by: String,
     pub at: DateTime<Utc>,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub condition: Condition,
     pub outcome: Outcome,
@@ -257,7 +277,7 @@ pub struct Verdict {
     pub settled: Option<Settlement>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Overall {
     Eligible,
@@ -265,7 +285,9 @@ pub enum Overall {
     NeedsReview,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EligibilityError {
     #[error("only the Office settles a verdict")]
@@ -279,7 +301,7 @@ pub enum EligibilityError {
 }
 
 /// The screening of one application as of one deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Screening {
     pub as_of: NaiveDate,
     pub verdicts: Vec<Verdict>,

@@ -72,7 +72,7 @@ pub const MAX_FORM_JSON_BYTES: usize = 256 * 1024;
 /// A problem with one field of the form: `field` is a JSON path (`contact.mobile`,
 /// `self_assessment.4.1.2.score`, `certificates.0.valid_until`), `code` a stable snake_case code a
 /// client may switch on, and the message in English and in Chinese (as a government form says it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldIssue {
     pub field: String,
     pub code: &'static str,
@@ -82,7 +82,7 @@ pub struct FieldIssue {
 
 /// The application form. Every section is empty by default, so a draft may be partial; unknown
 /// keys are refused at every level. Dates are China dates, money integer fen.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApplicationForm {
     pub organisation: OrganisationProfile,
@@ -117,7 +117,7 @@ pub struct ApplicationForm {
 }
 
 /// The organisation's profile (单位基本情况). Blank text means not yet filled.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct OrganisationProfile {
     pub name: String,
@@ -137,7 +137,7 @@ pub struct OrganisationProfile {
 }
 
 /// The contact person (联系人).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ContactPerson {
     pub name: String,
@@ -147,7 +147,7 @@ pub struct ContactPerson {
 }
 
 /// The applicant's self-assessment of one GB/T 19580 item.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ItemSelfAssessment {
     /// Percentage of the item's points, 0–100 in steps of 5 (the experts' scale, Art. 11(5)).
@@ -156,7 +156,7 @@ pub struct ItemSelfAssessment {
 }
 
 /// Key indicators of one calendar year (近3年主要经济、技术指标和质量水平).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct YearIndicators {
     pub year: i32,
@@ -181,7 +181,7 @@ impl YearIndicators {
 
 /// A named quality indicator, e.g. 产品监督抽查合格率 = "100" "%". The value is decimal text so it
 /// keeps the precision the applicant gave.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct QualityIndicator {
     pub name: String,
@@ -1517,7 +1517,19 @@ where
 }
 
 /// The kinds of evidence document (实证材料) an application carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentCategory {
     /// 营业执照 (Art. 10(1)).

@@ -16,7 +16,19 @@ use serde::{Deserialize, Serialize};
 ///
 /// `Awarded` is the award while it is valid (Art. 5); it becomes `Expired` five years after
 /// approval or `Revoked` (Art. 17 fraud, Art. 18 cause).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationState {
     /// Art. 11(2): the applicant is filling in the form and self-assessment.
@@ -135,7 +147,7 @@ impl std::fmt::Display for ApplicationState {
 }
 
 /// Who a notice goes to. The application layer resolves each to addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
     /// The applying organisation's contact.
@@ -157,7 +169,7 @@ pub enum Recipient {
 }
 
 /// What a notice says; the application layer keys its templates by [`NoticeKind::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// A draft application was created (Art. 11(2)).
@@ -344,7 +356,7 @@ impl NoticeKind {
 }
 
 /// Dated work the application layer stores as scheduled items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScheduleKind {
     /// Art. 11(8): the day after the publicity's last day, when approval may proceed.
@@ -372,7 +384,7 @@ impl ScheduleKind {
 }
 
 /// What a decision owes the world. Every notice is here, so no caller can forget one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     StateChanged {
@@ -390,8 +402,9 @@ pub enum Event {
 }
 
 /// The gate at which an application was turned down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "RejectionGate")]
 pub enum Gate {
     Recommendation,
     CombinedEvaluation,
@@ -399,7 +412,7 @@ pub enum Gate {
     Publicity,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rejection {
     pub gate: Gate,
     pub reason: String,
@@ -408,14 +421,14 @@ pub struct Rejection {
 }
 
 /// Art. 11(8): the publicity window, both days inclusive (China dates).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Publicity {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
 }
 
 /// Arts. 12–13: what was awarded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AwardRecord {
     pub certificate_number: String,
     pub reward: Fen,
@@ -423,7 +436,7 @@ pub struct AwardRecord {
 }
 
 /// The decision-relevant record of one application: the state and what the rules need to remember.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Lifecycle {
     pub state: ApplicationState,
     /// The applicant's subject; only they submit or withdraw.
@@ -456,7 +469,7 @@ impl Lifecycle {
 }
 
 /// A request to move an application on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Art. 11(2), applicant.
@@ -535,7 +548,9 @@ pub struct Context<'a> {
     pub aftercare: &'a AftercarePolicy,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TransitionError {
     #[error("cannot {command} an application that is {state}")]
@@ -599,7 +614,7 @@ pub enum TransitionError {
 }
 
 /// The outcome of a decision: the new record and what it owes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     pub lifecycle: Lifecycle,
     pub events: Vec<Event>,

@@ -19,7 +19,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Art. 8, 9(2): where an expert comes from (党政机关、行业协会、新闻单位、大专院校、科研机构及企事业单位).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Government,
@@ -32,7 +44,7 @@ pub enum Sector {
 
 /// One past or present employer (the 3-year look-back of the recusal rule). Dates are China dates;
 /// `until` is the last day worked there, `None` while the expert still works there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Employment {
     pub employer: String,
     pub uscc: String,
@@ -42,14 +54,14 @@ pub struct Employment {
 
 /// A relation the Office records between an expert and an organisation (Art. 19: any other
 /// interest that could affect fairness).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Relation {
     pub uscc: String,
     pub reason: String,
 }
 
 /// The expert's profile as the Office keeps it; status lives in the app's record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpertProfile {
     pub name: String,
     pub sector: Sector,
@@ -199,7 +211,7 @@ impl ExpertProfile {
 }
 
 /// Who an expert would judge: the applicant and its recommending unit (USCCs as stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Party<'a> {
     pub uscc: &'a str,
     #[serde(borrow)]
@@ -207,7 +219,7 @@ pub struct Party<'a> {
 }
 
 /// Art. 19 recusal grounds (回避事由).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConflictGround {
     /// The expert works for the applicant.
@@ -307,7 +319,7 @@ pub fn conflicts(
 }
 
 /// One application that needs `needed` more experts in a review phase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Need {
     pub application: String,
     /// The applicant's GB/T 4754 section (speciality matching is preferred, not required).
@@ -319,7 +331,7 @@ pub struct Need {
 }
 
 /// One active expert who can be drawn, with the assignments it already holds in this phase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Candidate {
     pub expert: String,
     pub specialities: BTreeSet<char>,
@@ -328,7 +340,7 @@ pub struct Candidate {
 
 /// The draw: for each application the experts drawn, in draw order (the app makes the first drawn
 /// the panel leader when the panel has none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssignmentPlan {
     pub seed: u64,
     /// ⌈(existing + new assignments) / candidates⌉ + 1: no expert ends above it.
@@ -340,7 +352,7 @@ pub struct AssignmentPlan {
 }
 
 /// An application the draw could not fill.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shortfall {
     pub application: String,
     pub needed: u32,
@@ -381,7 +393,9 @@ fn describe(lacking: &[Shortfall]) -> String {
         .join("; ")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AssignmentError {
     #[error("no active expert can be drawn")]

@@ -10,7 +10,18 @@ use std::collections::BTreeSet;
 /// point out of 100 for normalised scores, satisfaction and the combined evaluation. Integer
 /// arithmetic keeps aggregation exact and order-independent and makes ties exact.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(transparent)]
 pub struct Centi(pub i64);
@@ -30,7 +41,7 @@ impl std::fmt::Display for Centi {
 }
 
 /// One scored item of the rubric.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RubricItem {
     pub id: String,
     pub name: String,
@@ -38,7 +49,7 @@ pub struct RubricItem {
 }
 
 /// A GB/T 19580 category and its items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RubricCategory {
     pub id: String,
     pub name: String,
@@ -47,7 +58,7 @@ pub struct RubricCategory {
 }
 
 /// The scoring rubric (Art. 10(3), 11(5)–(6)): categories and items with their points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rubric {
     pub standard: String,
     pub total_points: u32,
@@ -168,7 +179,7 @@ impl Rubric {
 }
 
 /// How independent expert scores are combined (Art. 11(5)–(6)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AggregationMethod {
     Mean,
@@ -181,7 +192,7 @@ pub enum AggregationMethod {
 pub const TRIMMED_MEAN_MIN_EXPERTS: usize = 5;
 
 /// The spread measure for the disagreement flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpreadMeasure {
     /// max − min of the experts' percentages for an item.
@@ -191,7 +202,7 @@ pub enum SpreadMeasure {
 }
 
 /// An item needs a consensus round when its spread exceeds the threshold (in percentage points).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisagreementRule {
     pub measure: SpreadMeasure,
     pub threshold_percent: u32,
@@ -199,7 +210,7 @@ pub struct DisagreementRule {
 
 /// Who goes to on-site review (Art. 11(5)): those at or above the bar, the best `top_n` of them, or
 /// both combined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShortlistPolicy {
     /// Minimum document-review total, in hundredths of a rubric point.
     pub min_document_score: Option<Centi>,
@@ -208,7 +219,7 @@ pub struct ShortlistPolicy {
 
 /// Weights of the combined evaluation (Art. 11(7)), in basis points (1/10 000) so that "the weights
 /// sum to 1" is exact: they must sum to 10 000.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CombinedWeights {
     pub document_review: u32,
     pub onsite_review: u32,
@@ -221,7 +232,7 @@ pub const WEIGHT_ONE: u32 = 10_000;
 pub const MIN_PUBLICITY_WORKING_DAYS: u32 = 5;
 
 /// Everything a cycle's review is decided by (Art. 20).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewRules {
     pub rubric: Rubric,
     pub aggregation: AggregationMethod,
@@ -277,7 +288,9 @@ impl Default for ReviewRules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RulesError {
     #[error("the rubric has no items")]

@@ -17,13 +17,15 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const PERCENT_STEP: u8 = 5;
 
 /// One expert's independent scores for one application: item id → percentage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoreSheet {
     pub expert: String,
     pub items: BTreeMap<String, u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ScoringError {
     #[error("item {item} is not in the rubric")]
@@ -175,14 +177,14 @@ pub fn disagrees(measure: SpreadMeasure, threshold_percent: u32, percents: &[u8]
 }
 
 /// Where an item's aggregated score came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreSource {
     Independent,
     Consensus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemResult {
     pub item: String,
     pub points: u32,
@@ -195,7 +197,7 @@ pub struct ItemResult {
 }
 
 /// One application's aggregated review (document or on-site).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewResult {
     pub experts: usize,
     pub items: Vec<ItemResult>,
@@ -308,14 +310,14 @@ pub fn normalise(rules: &ReviewRules, total: Centi) -> Centi {
 }
 
 /// Art. 11(5): one application's document-review outcome, as the shortlist needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentReviewed {
     pub application: String,
     pub total: Centi,
     pub submitted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShortlistDecision {
     /// Best first.
     pub shortlisted: Vec<String>,
@@ -352,7 +354,7 @@ pub fn shortlist(rules: &ReviewRules, reviewed: &[DocumentReviewed]) -> Shortlis
 }
 
 /// Art. 11(6)–(7): everything the combined evaluation of one application needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvaluationInput {
     pub application: String,
     /// Document-review total, hundredths of a rubric point.
@@ -367,7 +369,7 @@ pub struct EvaluationInput {
 }
 
 /// The keys of the ranking tie-break, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TieBreak {
     OnsiteReview,
@@ -378,7 +380,7 @@ pub enum TieBreak {
     ApplicationId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ranked {
     pub application: String,
     /// 1-based position.

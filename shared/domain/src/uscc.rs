@@ -19,7 +19,9 @@ pub const CHARACTER_SET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 pub const LENGTH: usize = 18;
 
 /// Why a text is not a valid USCC.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UsccError {
     #[error("a USCC has 18 characters, found {found}")]
@@ -37,7 +39,9 @@ pub enum UsccError {
 /// A well-formed USCC whose check character is correct.
 ///
 /// Serialised as its 18-character string; deserialising validates it the same way as [`Uscc::parse`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Uscc(String);
 
@@ -177,7 +181,7 @@ fn check_format(text: &str) -> Result<String, UsccError> {
 
 /// The lenient reading used by eligibility screening (Art. 10, 11.4): a code whose only fault is
 /// its check character is kept, with its division code, for the Office to review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum UsccScreening {
     Valid {

@@ -7,7 +7,8 @@
 // `session`, `hasRole`, `signOut` and the sign-in page's functions.
 import { computed, ref } from 'vue'
 import type { UserManager } from 'oidc-client-ts'
-import type { LocalAccount, LocalSignIn, LocalToken, Role } from '../api/types'
+import type { LocalAccount, LocalSignIn, LocalToken } from '../api/local'
+import type { Role } from '../api/types'
 import { api, ApiError, setApiBase } from '../api/client'
 import { parseLocalAccounts } from '../lib/demo-accounts'
 import { loadAuthConfig, rolesFromGroups, signOutUrl, signUpUrl, type AuthConfig, type CognitoAuth } from './config'

@@ -31,7 +31,7 @@ export function articleZhOf(article: string): string {
 }
 
 /** A verdict's article in Chinese: its own `article_zh`, else its `article` translated. */
-export function verdictArticle(verdict: Pick<Verdict, 'article' | 'article_zh'>): string {
+export function verdictArticle(verdict: Pick<Verdict, 'article'> & Partial<Pick<Verdict, 'article_zh'>>): string {
   return verdict.article_zh?.trim() || articleZhOf(verdict.article)
 }
 

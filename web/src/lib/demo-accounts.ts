@@ -1,6 +1,7 @@
 // The development sign-in's demo accounts (`GET /local/accounts`): which of them a role offers,
 // and what the sign-in form starts from for a role.
-import type { LocalAccount, Role } from '../api/types'
+import type { LocalAccount } from '../api/local'
+import type { Role } from '../api/types'
 import { ROLE_ZH } from './labels'
 
 /** The accounts of an answer that the page can offer. Anything else (an older runner's answer,

@@ -35,7 +35,7 @@ export function lastStageReached(state: ApplicationState, rejectedAt?: Rejection
 /** What the funnel reads of a list entry. */
 export interface FunnelEntry {
   state: ApplicationState
-  rejected_at?: RejectionGate
+  rejected_at?: RejectionGate | null
 }
 
 export interface FunnelCounts {

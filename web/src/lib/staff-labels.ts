@@ -5,7 +5,7 @@ import type {
   AssignmentStatus,
   CaseStatus,
   Condition,
-  ExpertStatus,
+  Expert,
   ObjectionStatus,
   Outcome,
   Overall,
@@ -51,6 +51,9 @@ export const SECTOR_ZH: Record<Sector, string> = {
   research_institute: '科研院所',
   enterprise: '企业',
 }
+
+/** An expert's standing in the pool (`Expert.status`). */
+export type ExpertStatus = Expert['status']
 
 export const EXPERT_STATUS_ZH: Record<ExpertStatus, string> = {
   active: '在库',

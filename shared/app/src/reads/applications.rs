@@ -50,13 +50,15 @@ pub async fn units_of(app: &App, caller: &Caller) -> Result<Vec<Ulid>, AppError>
 }
 
 /// An application as the Office's lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApplicationSummary {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub cycle_id: String,
     pub organisation_name: String,
     pub uscc: String,
     pub state: ApplicationState,
+    #[schemars(with = "Option<String>")]
     pub recommender_id: Option<Ulid>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
@@ -145,7 +147,7 @@ pub fn unsettled(screening: &Screening) -> Vec<Condition> {
 }
 
 /// The Office's list shows this of each application's screening.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ScreeningSummary {
     pub overall: Overall,
     pub failed: Vec<Condition>,

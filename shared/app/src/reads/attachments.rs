@@ -29,7 +29,7 @@ const ATTACHMENT_TYPE_NAMES: &str = "PDF / JPEG / PNG";
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
 /// What an attachment is declared with.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentDeclaration {
     pub file_name: String,
@@ -41,7 +41,7 @@ pub struct AttachmentDeclaration {
 }
 
 /// An attachment and the link to upload it with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeclaredAttachment {
     pub attachment: Attachment,
     pub upload: Link,
@@ -131,7 +131,7 @@ pub async fn load(app: &App, id: Ulid) -> Result<Attachment, AppError> {
 }
 
 /// A received attachment's download.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttachmentDownload {
     pub attachment: Attachment,
     pub download: Link,

@@ -3,13 +3,17 @@
 use super::*;
 
 /// What one run did (application ids).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AftercareRun {
     /// The China days read, oldest first.
     pub days: Vec<NaiveDate>,
+    #[schemars(with = "Vec<String>")]
     pub reminded: Vec<Ulid>,
+    #[schemars(with = "Vec<String>")]
     pub visits_due: Vec<Ulid>,
+    #[schemars(with = "Vec<String>")]
     pub expired: Vec<Ulid>,
+    #[schemars(with = "Vec<String>")]
     pub debarments_ended: Vec<Ulid>,
     /// Items whose work no longer applied (the award revoked before its reminder, ...).
     pub dropped: usize,

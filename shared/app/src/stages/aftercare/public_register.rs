@@ -3,7 +3,7 @@
 use super::*;
 
 /// One award on the public register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicAward {
     pub organisation_name: String,
     pub uscc: String,
@@ -19,7 +19,7 @@ pub struct PublicAward {
 }
 
 /// A debarment still running.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicDebarment {
     pub organisation_name: String,
     pub uscc: String,
@@ -32,7 +32,7 @@ pub struct PublicDebarment {
 }
 
 /// `GET /public/register`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicRegister {
     /// China date the statuses are as of.
     pub as_of: NaiveDate,

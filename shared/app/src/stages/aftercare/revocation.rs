@@ -3,7 +3,7 @@
 use super::*;
 
 /// `POST /applications/{id}/revocation-cases` (office).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     /// `fraud` (Art. 17) or `cause` (Art. 18).
@@ -274,7 +274,7 @@ pub async fn declare_evidence(
 }
 
 /// `POST /revocation-cases/{id}/committee-decision` (committee).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseDecisionInput {
     pub date: NaiveDate,
@@ -401,7 +401,7 @@ async fn release_application(
 }
 
 /// `POST /revocation-cases/{id}/close` (office): `{"reason": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseInput {
     pub reason: String,
@@ -450,8 +450,9 @@ pub async fn close_case(
 }
 
 /// `POST /revocation-cases/{id}/approval` (office): the city government's approval.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RevocationApprovalInput")]
 pub struct ApprovalInput {
     pub date: NaiveDate,
     pub reference: String,
@@ -571,7 +572,7 @@ pub async fn approve_revocation(
 }
 
 /// `POST /revocation-cases/{id}/returns` (office): the plaque and the certificate returned.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnsInput {
     #[serde(default)]
@@ -649,7 +650,7 @@ pub async fn record_returns(
 }
 
 /// `POST /revocation-cases/{id}/reward-returned` (finance).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RewardReturnedInput {
     pub received_on: NaiveDate,

@@ -3,14 +3,16 @@
 use super::*;
 
 /// `POST /applications/{id}/visits` (office).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "FollowUpVisitInput")]
 pub struct VisitInput {
     pub date: NaiveDate,
     pub visitors: Vec<String>,
     pub findings: String,
     /// Documents of category `visit_report` already received on the application.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub document_ids: Vec<Ulid>,
 }
 
@@ -123,7 +125,7 @@ pub async fn record_visit(
 }
 
 /// A winner's visits, and the next one scheduled.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Visits {
     pub visits: Vec<FollowUpVisit>,
     /// China date of the next follow-up visit due, if any.
@@ -188,7 +190,7 @@ async fn pending_visits(app: &App, application_id: Ulid) -> Result<Vec<DueItem>,
 }
 
 /// `PUT /applications/{id}/next-visit` (office): `{"date": "2028-03-15"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextVisitInput {
     pub date: NaiveDate,

@@ -105,14 +105,15 @@ pub(crate) fn confirm_if_needed(
 }
 
 /// `POST /email-confirmations`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmationInput {
     pub token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Confirmed {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub email: String,
 }

@@ -22,7 +22,7 @@ use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::validation;
 
 /// `POST /applications/{id}/documents`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentDeclaration {
     /// What the document evidences; staff-only categories are refused to applicants.
@@ -33,13 +33,13 @@ pub struct DocumentDeclaration {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeclaredDocument {
     pub document: Document,
     pub upload: Link,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DocumentDownload {
     pub document: Document,
     pub download: Link,

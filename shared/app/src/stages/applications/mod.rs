@@ -38,7 +38,7 @@ use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
 use crate::validation;
 
 /// `POST /applications`: who is applying. The rest of the form is filled with `PUT`/`PATCH`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
     pub organisation_name: String,
@@ -51,7 +51,7 @@ pub struct NewApplication {
 
 /// An application with its documents, as the API returns it, with its `version` (send it back
 /// with a form update: a stale one is refused).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApplicationView {
     #[serde(flatten)]
     pub application: Application,
@@ -284,7 +284,7 @@ fn for_caller(caller: &Caller, mut application: Application) -> Application {
 
 /// `PUT /applications/{id}/form` (the whole form) and `PATCH` (a JSON merge patch, RFC 7396, of
 /// the form): `version` is the one last read; the recommending unit is chosen here too.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormUpdate {
     pub version: u64,
@@ -292,6 +292,7 @@ pub struct FormUpdate {
     pub form: Option<serde_json::Value>,
     /// The recommending unit chosen (Art. 11(3)); `null` clears the choice.
     #[serde(default, deserialize_with = "some_or_null")]
+    #[schemars(with = "Option<Option<String>>")]
     pub recommender_id: Option<Option<Ulid>>,
 }
 
@@ -582,7 +583,7 @@ fn owner_only(caller: &Caller, application: &Application) -> Result<(), AppError
 }
 
 /// `POST /applications/{id}/withdraw`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
     pub reason: String,

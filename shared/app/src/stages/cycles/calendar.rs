@@ -18,7 +18,7 @@ use crate::reads::settings::{combine, effective, loaded};
 use crate::store::{self, Tx};
 
 /// A year the calendar covers, and where its notice comes from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CoveredYear {
     pub year: i32,
     pub notice: String,
@@ -28,7 +28,7 @@ pub struct CoveredYear {
 }
 
 /// One year's notice as the publicity counts on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CalendarYear {
     /// `embedded` (built in) or `loaded` (by the Office).
     pub origin: &'static str,

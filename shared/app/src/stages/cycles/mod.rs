@@ -32,7 +32,7 @@ use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::validation;
 
 /// `POST /cycles`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCycle {
     pub id: String,
@@ -194,7 +194,7 @@ pub async fn open_cycle(
 
 /// What the public sees of the open cycle: the call and its rules (Art. 3, 9(3)), with when they
 /// were approved and opened, but not which staff accounts did it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PublicCycle {
     pub id: String,
     pub title: String,
@@ -259,7 +259,7 @@ pub async fn list_cycles(app: &App, caller: &Caller) -> Result<Vec<CycleRecord>,
 }
 
 /// A cycle as staff read it, with its `version`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CycleView {
     #[serde(flatten)]
     pub record: CycleRecord,
@@ -277,7 +277,7 @@ pub async fn get_cycle(app: &App, caller: &Caller, id: &str) -> Result<CycleView
 }
 
 /// `POST /cycles/{id}/deadlines`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineExtension {
     #[serde(default)]
@@ -379,7 +379,7 @@ pub async fn extend_deadlines(
 }
 
 /// What one run of the cycle schedule did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CycleRun {
     /// Cycles whose call closed (application deadline passed).
     pub closed: Vec<String>,

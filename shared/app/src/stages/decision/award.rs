@@ -3,7 +3,7 @@
 use super::*;
 
 /// `POST /cycles/{id}/executive-meeting` (office).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutiveMeetingInput {
     pub date: NaiveDate,
@@ -80,7 +80,7 @@ pub async fn record_executive_meeting(
 }
 
 /// `POST /applications/{id}/approve` (office): `{"approved_on": "2026-10-20"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalInput {
     pub approved_on: NaiveDate,
@@ -141,7 +141,7 @@ pub async fn approve(
 
 /// `POST /applications/{id}/award` (office): `{}` for the next number of the Office's format
 /// (`武质奖〔<cycle>〕第<n>号`), or `{"certificate_number": "…"}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwardInput {
     #[serde(default)]
@@ -264,7 +264,7 @@ pub async fn award(
 }
 
 /// One winner as the announcement publishes it (Arts. 11(9), 12): no score, no evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicWinner {
     pub organisation_name: String,
     pub uscc: String,
@@ -279,7 +279,7 @@ pub struct PublicWinner {
 }
 
 /// `GET /public/awards/{cycle}` (anyone).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicAwards {
     pub cycle_id: String,
     pub title: String,
@@ -346,7 +346,7 @@ fn certificate_sequence(number: &str) -> usize {
 }
 
 /// `POST /applications/{id}/reward/payment` (finance): `{"paid_on": "…", "voucher": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentInput {
     pub paid_on: NaiveDate,
@@ -354,7 +354,7 @@ pub struct PaymentInput {
 }
 
 /// `POST /applications/{id}/handover` (office): `{"date": "…"}` — plaque and certificate.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HandoverInput {
     pub date: NaiveDate,
@@ -499,8 +499,9 @@ async fn update_reward(
 }
 
 /// One award as the finance bureau and the Office follow it (Arts. 12, 13).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RewardLine {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub cycle_id: String,
     pub organisation_name: String,

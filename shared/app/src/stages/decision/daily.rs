@@ -5,11 +5,13 @@ use award_domain::lifecycle::ScheduleKind;
 use super::*;
 
 /// What one daily run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PublicityRun {
     /// Applications whose publicity closed with no objection open.
+    #[schemars(with = "Vec<String>")]
     pub closed: Vec<Ulid>,
     /// Applications whose publicity ended with an objection open (the Office reminded today).
+    #[schemars(with = "Vec<String>")]
     pub waiting: Vec<Ulid>,
 }
 

@@ -3,20 +3,22 @@
 use super::*;
 
 /// `POST /cycles/{id}/deliberation` (committee).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliberationInput {
     pub meeting_date: NaiveDate,
     pub minutes_reference: String,
     /// The minutes uploaded with `POST /cycles/{id}/minutes`, received (Art. 11(8): the
     /// Committee's review is on record, not only referred to).
+    #[schemars(with = "String")]
     pub minutes_attachment_id: Ulid,
     pub decisions: Vec<DecisionInput>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub include: bool,
     pub votes_for: u32,
@@ -177,7 +179,7 @@ pub async fn deliberate(
 
 /// `POST /cycles/{id}/consultation` (office): the vice-mayors' opinions, after the deliberation
 /// and before the publicity. Errors: `DeliberationMissing`, `FutureDate`, `InvalidText`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationInput {
     pub date: NaiveDate,

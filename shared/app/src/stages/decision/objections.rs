@@ -3,9 +3,10 @@
 use super::*;
 
 /// `POST /public/publicity/{cycle}/objections` (anyone).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionInput {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub objector_name: String,
     /// A mainland mobile number (11 digits, starting with 1) or an email address.
@@ -17,8 +18,10 @@ pub struct ObjectionInput {
 }
 
 /// The objector's receipt, and the link to upload its file (15 minutes) when it declared one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ObjectionReceipt")]
 pub struct Receipt {
+    #[schemars(with = "String")]
     pub receipt: Ulid,
     pub received_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -281,7 +284,7 @@ pub async fn list_objections(
 }
 
 /// `POST /objections/{id}/decision` (office): `{"upheld": true, "reply": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionDecision {
     pub upheld: bool,

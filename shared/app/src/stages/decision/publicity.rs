@@ -3,7 +3,7 @@
 use super::*;
 
 /// `POST /cycles/{id}/publicity` (office): `{"first_day": "2026-09-30"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicityInput {
     pub first_day: NaiveDate,
@@ -112,8 +112,9 @@ pub async fn start_publicity(
 }
 
 /// One name on the public list: no score, no evidence, no personal data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicEntry {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub organisation_name: String,
     pub uscc: String,
@@ -121,7 +122,7 @@ pub struct PublicEntry {
 }
 
 /// `GET /public/publicity/{cycle}` (anyone).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicPublicity {
     pub cycle_id: String,
     pub title: String,

@@ -65,7 +65,7 @@ pub mod column {
 }
 
 /// What an import did, or would do (`dry_run`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     /// Data rows read (the header aside).

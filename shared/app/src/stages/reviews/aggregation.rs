@@ -3,7 +3,7 @@
 use super::*;
 
 /// What one aggregation did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AggregateOutcome {
     /// Not every counted expert has submitted.

@@ -70,7 +70,7 @@ fn phase_data(phase: ReviewPhase) -> (&'static str, String) {
 }
 
 /// `POST /cycles/{id}/assignments` (office): `{"phase": "document"|"onsite", "seed": 42}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrawInput {
     pub phase: ReviewPhase,
@@ -81,7 +81,7 @@ pub struct DrawInput {
 
 /// What a draw did: the seed (so the Office can show how it was drawn), the load bound, and the
 /// experts drawn per application in draw order (the first drawn leads a panel that had no leader).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DrawReport {
     pub phase: ReviewPhase,
     pub seed: u64,
@@ -345,10 +345,11 @@ fn new_assignment(
 }
 
 /// `POST /applications/{id}/assignments` (office): one expert put on a panel by hand.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualAssignment {
     pub phase: ReviewPhase,
+    #[schemars(with = "String")]
     pub expert_id: Ulid,
     /// Makes the expert the panel's leader (the previous leader stays a member).
     #[serde(default)]
@@ -668,7 +669,7 @@ pub(crate) async fn disqualify(
 
 /// `POST /reviews/{application}/{phase}/declaration` (the assigned expert), before any evidence:
 /// `{"conflict": true, "reason": "…"}` or `{"conflict": false, "pledge": true}` (Art. 19).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclarationInput {
     pub conflict: bool,
@@ -679,7 +680,7 @@ pub struct DeclarationInput {
 }
 
 /// What a declaration did; after a declared conflict, the replacement drawn (or why none could be).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeclarationOutcome {
     pub assignment: Assignment,
     pub replacement: Option<DrawReport>,
@@ -814,8 +815,9 @@ pub async fn declare(
 }
 
 /// One assignment as its expert lists it: before the declaration, only the organisation's name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MyAssignment {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub cycle_id: String,
     pub phase: ReviewPhase,
@@ -847,14 +849,16 @@ pub async fn mine(app: &App, caller: &Caller) -> Result<Vec<MyAssignment>, AppEr
 }
 
 /// One expert's progress in a cycle's phase, for the Office.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpertProgress {
+    #[schemars(with = "String")]
     pub expert_id: Ulid,
     pub name: String,
     pub assigned: u32,
     pub accepted: u32,
     pub submitted: u32,
     pub withdrawn: u32,
+    #[schemars(with = "Vec<String>")]
     pub applications: Vec<Ulid>,
 }
 

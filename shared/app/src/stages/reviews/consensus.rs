@@ -3,7 +3,7 @@
 use super::*;
 
 /// One consensus score: `{"percent": 60, "note": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsensusScore {
     pub percent: u8,
@@ -11,7 +11,7 @@ pub struct ConsensusScore {
 }
 
 /// `POST /reviews/{application}/{phase}/consensus` (the panel leader): item id → consensus.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsensusInput {
     pub items: BTreeMap<String, ConsensusScore>,

@@ -26,7 +26,7 @@ use crate::reads::experts::{all, load};
 use crate::store::{self, Tx};
 
 /// `POST /experts` and `PUT /experts/{id}`: the profile and the account (token subject).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpertInput {
     pub account: String,
@@ -34,7 +34,7 @@ pub struct ExpertInput {
 }
 
 /// `POST /experts/{id}/status`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusInput {
     /// `active`, `suspended` or `disqualified`.

@@ -108,7 +108,7 @@ pub(crate) fn require_scoring(
 }
 
 /// `POST /applications/{id}/assignments/{phase}/{expert}/withdraw` (office): `{"reason": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonInput {
     pub reason: String,

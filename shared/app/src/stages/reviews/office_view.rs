@@ -3,8 +3,9 @@
 use super::*;
 
 /// One expert's sheet as the Office sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SheetView {
+    #[schemars(with = "String")]
     pub expert_id: Ulid,
     pub expert_name: String,
     pub leader: bool,
@@ -17,8 +18,9 @@ pub struct SheetView {
 
 /// `GET /applications/{id}/reviews/{phase}` (office): the panel's sheets, the result with its
 /// per-item spread and flags, the consensus, the visit and the survey.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PhaseView {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub phase: ReviewPhase,
     pub state: ApplicationState,
@@ -29,7 +31,7 @@ pub struct PhaseView {
 }
 
 /// One rubric item's statistics over the counted submitted sheets, in hundredths of a point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ItemStats {
     pub item: String,
     pub points: u32,

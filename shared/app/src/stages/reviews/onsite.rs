@@ -3,8 +3,9 @@
 use super::*;
 
 /// `PUT /applications/{id}/onsite-visit` (office): `{"date": "2027-05-12", "notes": "…"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "OnsiteVisitInput")]
 pub struct VisitInput {
     pub date: NaiveDate,
     #[serde(default)]
@@ -94,7 +95,7 @@ pub async fn record_visit(
 
 /// `PUT /applications/{id}/survey` (office): `{"score": 86.5, "respondents": 120, "method": "…"}`,
 /// the score 0–100 with at most two decimals (stored in hundredths, `Centi`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyInput {
     pub score: serde_json::Number,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// `GET /reviews/{application}/{phase}` (the assigned expert).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MyReview {
     pub assignment: Assignment,
     pub version: u64,
@@ -13,7 +13,7 @@ pub struct MyReview {
     pub consensus_round: Option<ConsensusRound>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConsensusRound {
     pub items: Vec<String>,
     /// Item id → the panel's percentages (experts unnamed; the leader sees the spread).
@@ -86,7 +86,7 @@ pub async fn my_review(
 }
 
 /// `PUT /reviews/{application}/{phase}/sheet` (draft) and `POST …/submit` (final).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SheetInput {
     /// The assignment's version last read (`409 stale_version` otherwise).

@@ -31,7 +31,7 @@ async fn with_result(
 }
 
 /// The shortlist the cycle's rules give, for the Office to confirm.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ShortlistProposal {
     pub cycle_id: String,
     /// Best first, with the document-review totals.
@@ -39,7 +39,7 @@ pub struct ShortlistProposal {
     pub not_shortlisted: Vec<RankedTotal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RankedTotal {
     pub application_id: String,
     pub organisation_name: String,
@@ -101,14 +101,14 @@ pub async fn shortlist_proposal(
 
 /// `POST /cycles/{id}/shortlist/confirm` and `POST /cycles/{id}/candidates` (office): the list
 /// the Office read; it must still be the one the rules give.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListConfirmation {
     pub applications: Vec<String>,
 }
 
 /// What a confirmation moved.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Decided {
     pub selected: Vec<String>,
     pub not_selected: Vec<String>,
@@ -192,7 +192,7 @@ async fn decide(
 }
 
 /// One line of the combined ranking (Art. 11(7)).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RankingLine {
     #[serde(flatten)]
     pub ranked: Ranked,
@@ -205,7 +205,7 @@ pub struct RankingLine {
 
 /// The combined evaluation of a cycle: every on-site-reviewed application ranked, and the
 /// candidate list (≤ the quota, only those meeting the bar).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Ranking {
     pub cycle_id: String,
     pub quota: u32,

@@ -101,8 +101,9 @@ fn overall_zh(overall: Overall) -> &'static str {
 }
 
 /// `GET /applications/{id}/screening`: every verdict, with what is left to settle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScreeningView {
+    #[schemars(with = "String")]
     pub application_id: Ulid,
     pub state: ApplicationState,
     /// `None` until the application has been screened.
@@ -258,7 +259,7 @@ pub async fn view(app: &App, caller: &Caller, id: Ulid) -> Result<ScreeningView,
 
 /// `POST /applications/{id}/screening/settlements`: the Office's decision on one "needs
 /// review" verdict.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementInput {
     pub condition: Condition,

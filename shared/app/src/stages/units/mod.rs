@@ -32,7 +32,7 @@ use crate::validation;
 pub const MAX_ACCOUNTS: usize = 20;
 
 /// `POST /recommenders` and `PUT /recommenders/{id}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommenderInput {
     pub name: String,
@@ -106,8 +106,9 @@ fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
 }
 
 /// A unit as applicants see it: no accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct UnitChoice {
+    #[schemars(with = "String")]
     pub id: Ulid,
     pub name: String,
     pub scope: RecommenderScope,

@@ -51,7 +51,7 @@ pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<ApplicationSummary>
 }
 
 /// `POST /applications/{id}/recommend`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendInput {
     /// 推荐意见.
@@ -61,7 +61,7 @@ pub struct RecommendInput {
 }
 
 /// `POST /applications/{id}/decline`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineInput {
     pub reason: String,
