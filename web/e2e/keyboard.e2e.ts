@@ -4,10 +4,10 @@
 // into the date pickers and confirmed with Enter, yes/no and radio answers with Space and the
 // arrow keys, the declarations' checkboxes with Space, a certificate and the inspections added
 // with their buttons, the inspections' kind and the recommending unit chosen from their selects
-// with the arrow keys and Enter — saves it (the server then holds exactly what was typed), uploads every
-// required document through the upload buttons (Tab, then Enter; the file chooser that opens is
-// answered with a real PDF) and submits, confirming in the box — with page.keyboard alone, on a
-// runner of its own.
+// with the arrow keys and Enter — saves it (the server then holds exactly what was typed),
+// uploads every required document through the upload buttons (Tab, then Enter; the file chooser
+// that opens is answered with a real PDF) and submits, confirming in the box — with
+// page.keyboard alone, on a runner of its own.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
