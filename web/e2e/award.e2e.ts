@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { CATEGORY_ZH } from '../src/lib/labels'
-import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning, pickIndustry } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -116,7 +116,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     await field(page, 'organisation_name').locator('input').fill(organisation)
     await field(page, 'uscc').locator('input').fill('91620602MA74XY8Q09')
     await fillDate(page, 'registration_date', '2015-06-01')
-    await field(page, 'division_code').locator('input').fill('620602')
+    // The division is offered from the USCC's characters 3–8 (620602), by name.
+    await expect.poll(() => field(page, 'division_code').locator('.el-select__selection').textContent()).toContain('甘肃省武威市凉州区')
     await page.locator('[data-testid="create-application"]').click()
     await expect.poll(() => field(page, 'uscc').textContent()).toContain('统一社会信用代码校验位错误')
     await screenshot(page, 'applicant-new-refused')
@@ -127,7 +128,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     // Step 1: a missing field stops "next" and is named beside the field.
     await field(page, 'organisation.registered_address').locator('input').fill('甘肃省武威市凉州区黄羊镇工业园区8号')
     await field(page, 'organisation.legal_representative').locator('input').fill('张建国')
-    await field(page, 'organisation.industry_code').locator('input').fill('C1515')
+    await field(page, 'organisation.industry_code').locator('input').first().click()
+    await pickIndustry(page, 'organisation.industry_code', '酒、饮料和精制茶制造业')
     await field(page, 'organisation.employee_count').locator('input').fill('486')
     await field(page, 'organisation.construction_enterprise').locator('.el-radio', { hasText: '否' }).click()
     await field(page, 'contact.name').locator('input').fill('李梅')

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, FileChooser, Page } from 'playwright-core'
 import type { DocumentCategory, InspectionKind } from '../src/api/types'
 import { CATEGORY_ZH, INSPECTION_KIND_ZH, STATE_ZH } from '../src/lib/labels'
-import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, pickDivision, pickIndustry, type Rubric } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-keyboard-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -214,10 +214,15 @@ describe('an enterprise using the keyboard alone', () => {
     const org = form.organisation
     await typeInto(page, 'organisation.name', org.name)
     await typeDate(page, 'organisation.registration_date', org.registration_date)
-    await typeInto(page, 'organisation.division_code', org.division_code)
+    // The division and the industry are chosen from their lists by typing part of a name.
+    expect(org.division_code).toBe('620602')
+    await tabTo(page, '[data-field="organisation.division_code"] .el-select input')
+    await pickDivision(page, 'organisation.division_code', '凉州区', '甘肃省武威市凉州区')
     await typeInto(page, 'organisation.registered_address', org.registered_address)
     await typeInto(page, 'organisation.legal_representative', org.legal_representative)
-    await typeInto(page, 'organisation.industry_code', org.industry_code)
+    expect(org.industry_code).toBe('C15')
+    await tabTo(page, '[data-field="organisation.industry_code"] .el-select input')
+    await pickIndustry(page, 'organisation.industry_code', '酒、饮料和精制茶制造业')
     await typeInto(page, 'organisation.employee_count', String(org.employee_count))
     await chooseRadio(page, 'organisation.construction_enterprise', org.construction_enterprise ? '是' : '否')
     await typeInto(page, 'contact.name', form.contact.name)

@@ -354,7 +354,7 @@ export function completeForm(deadline: string, items: string[], organisation: { 
       division_code: '620602',
       registered_address: '甘肃省武威市凉州区黄羊镇工业园区8号',
       legal_representative: '张建国',
-      industry_code: 'C1515',
+      industry_code: 'C15',
       employee_count: 486,
       construction_enterprise: false,
     },
@@ -447,4 +447,23 @@ export async function reloadPastUnsavedWarning(page: Page): Promise<string[]> {
     page.off('dialog', answer)
   }
   return shown
+}
+
+/** Chooses the division `name` in the picker of field `path` by keyboard: types part of the name
+ * into the picker (the caller has put the focus on it, by Tab or a click), takes the first match
+ * with Enter, and waits until the picker reads `fullName` (甘肃省武威市凉州区). */
+export async function pickDivision(page: Page, path: string, name: string, fullName: string) {
+  await page.keyboard.type(name)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().waitFor()
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.locator(`[data-field="${path}"] .el-select__selection`).textContent()).toContain(fullName)
+}
+
+/** Chooses the industry `name` (a GB/T 4754 division) in the picker of field `path` by keyboard:
+ * types part of the name into the focused picker and takes the first match with Enter. */
+export async function pickIndustry(page: Page, path: string, name: string) {
+  await page.keyboard.type(name)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().waitFor()
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.locator(`[data-field="${path}"] .el-select__selection`).textContent()).toContain(name)
 }

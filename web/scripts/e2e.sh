@@ -82,5 +82,5 @@ mkdir -p "$SCREENSHOT_DIR"
 rm -f "$SCREENSHOT_DIR/checks.log"
 find "$SCREENSHOT_DIR" -maxdepth 1 -name '*-[0-9][0-9]-*.png' -delete
 status=0
-npx vitest run --config vitest.e2e.config.ts || status=$?
+npx vitest run --config vitest.e2e.config.ts "$@" || status=$?
 exit "$status"

@@ -32,7 +32,7 @@ function complete(): ApplicationForm {
     division_code: '620602',
     registered_address: '甘肃省武威市凉州区黄羊镇工业园区8号',
     legal_representative: '张建国',
-    industry_code: 'C1515',
+    industry_code: 'C15',
     employee_count: 486,
     construction_enterprise: false,
   }
@@ -134,11 +134,12 @@ describe('the form\'s field checks (check_fields)', () => {
     expect(Object.keys(checkFields(form, '2026-12-01'))).toEqual(['organisation.registration_date'])
   })
 
-  it('reads GB/T 4754-2017 codes by section and division', () => {
-    expect(industrySection('C1515')).toBe('C')
+  it('reads GB/T 4754-2017 divisions by their section', () => {
+    expect(industrySection('C15')).toBe('C')
     expect(industrySection('E47')).toBe('E')
-    expect(industrySection('A3511')).toBeNull()
-    expect(industrySection('C15151')).toBeNull()
+    expect(industrySection('A35')).toBeNull()
+    // A group or class is finer than the form records.
+    expect(industrySection('C1515')).toBeNull()
   })
 })
 

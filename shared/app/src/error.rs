@@ -99,7 +99,8 @@ app_errors! {
     InvalidRegistrationDate { detail: &'static str } => 422, "invalid_registration_date",
         "invalid registration date: {detail}", "注册登记日期无效（格式为 YYYY-MM-DD，不得早于1949年10月1日，也不得晚于今天）。";
     InvalidDivisionCode => 422, "invalid_division_code",
-        "the division code must be six digits", "注册地行政区划代码应为6位数字。";
+        "the division code is not in the GB/T 2260 list: choose the county or district from the list",
+        "所选行政区划不在GB/T 2260行政区划代码表中，请从列表中选择所在的县（区）。";
     InvalidEmail => 422, "invalid_email", "invalid email address", "邮箱地址格式无效。";
     InvalidText { field: &'static str, max: usize } => 422, "invalid_text",
         "{field} must be 1-{max} characters", "“{field}”不能为空，且不超过{max}个字符。";

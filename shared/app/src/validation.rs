@@ -85,13 +85,13 @@ pub fn uscc(text: &str) -> Result<String, AppError> {
     }
 }
 
-/// An administrative division code (GB/T 2260): six digits.
+/// An administrative division code of the list the pages choose from (GB/T 2260, six digits;
+/// [`award_domain::codes`]). Errors: `InvalidDivisionCode` for any other text.
 pub fn division_code(text: &str) -> Result<String, AppError> {
     let text = text.trim();
-    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(text.to_owned())
-    } else {
-        Err(AppError::InvalidDivisionCode)
+    match award_domain::codes::division(text) {
+        Some(division) => Ok(division.code.to_owned()),
+        None => Err(AppError::InvalidDivisionCode),
     }
 }
 
@@ -445,5 +445,7 @@ mod tests {
         assert_eq!(division_code("620602").unwrap(), "620602");
         assert!(division_code("62060").is_err());
         assert!(division_code("62060a").is_err());
+        // Six digits, but no division of the list.
+        assert!(division_code("620699").is_err());
     }
 }

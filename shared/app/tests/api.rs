@@ -719,6 +719,12 @@ async fn bad_applications_are_refused_and_change_nothing() {
             422,
             "invalid_division_code",
         ),
+        // Six digits, but no division of the GB/T 2260 list.
+        (
+            with("division_code", Value::from("620699")),
+            422,
+            "invalid_division_code",
+        ),
         (
             with("contact_email", Value::from("not-an-email")),
             422,

@@ -157,6 +157,22 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         .await;
     assert_eq!(status, 200, "{public}");
     assert_eq!(public["entries"].as_array().unwrap().len(), 3);
+    // The public reads where each is registered, by name (GB/T 2260), not by code.
+    for entry in public["entries"].as_array().unwrap() {
+        let code = entry["division_code"].as_str().unwrap();
+        assert_eq!(
+            entry["division_name"].as_str(),
+            award_domain::codes::division_full_name(code).as_deref(),
+            "{entry}"
+        );
+        assert!(
+            entry["division_name"]
+                .as_str()
+                .unwrap()
+                .starts_with("甘肃省武威市"),
+            "{entry}"
+        );
+    }
     let text = public.to_string();
     assert!(
         !text.contains("applicant-1") && !text.contains("reviews") && !text.contains("total"),
@@ -412,6 +428,12 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     assert_eq!(listed, numbers);
     assert_eq!(winners["winners"][0]["last_valid_day"], "2031-10-20");
     assert_eq!(winners["winners"][0]["status"], "awarded");
+    assert!(
+        winners["winners"][0]["division_name"]
+            .as_str()
+            .is_some_and(|name| name.starts_with("甘肃省武威市")),
+        "{winners}"
+    );
     let published = winners.to_string();
     for private in ["score", "contact", "email", "evidence", "reward"] {
         assert!(!published.contains(private), "{private} in {published}");

@@ -129,7 +129,8 @@ pub struct OrganisationProfile {
     pub division_code: String,
     pub registered_address: String,
     pub legal_representative: String,
-    /// GB/T 4754-2017 industry code: section letter and 2–4 digits, e.g. "C1515".
+    /// GB/T 4754-2017 industry division (大类): the section letter and the division's two digits,
+    /// e.g. "C15" ([`crate::codes`]).
     pub industry_code: String,
     pub employee_count: Option<u32>,
     /// Whether it is a construction enterprise (施工企业, Art. 10(4)); `None` until answered.
@@ -256,10 +257,6 @@ pub fn is_email_address(text: &str) -> bool {
         allow_long_local_parts: false,
     };
     email_address::EmailAddress::parse_with_options(text, options).is_ok()
-}
-
-fn is_six_digits(text: &str) -> bool {
-    text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Decimal text: an optional minus, digits, optionally a point and more digits ("99.5", "-3").
@@ -723,12 +720,12 @@ impl ApplicationForm {
                 today,
             );
         }
-        if !org.division_code.is_empty() && !is_six_digits(&org.division_code) {
+        if !org.division_code.is_empty() && crate::codes::division(&org.division_code).is_none() {
             issues.push(
                 "organisation.division_code",
                 "invalid_division_code",
-                "The division code is six digits (GB/T 2260), e.g. 620602.".into(),
-                "行政区划代码应为6位数字（GB/T 2260），如620602。".into(),
+                "The division is not in the GB/T 2260 list: choose it from the list.".into(),
+                "所选行政区划不在GB/T 2260行政区划代码表中，请从列表中选择。".into(),
             );
         }
         issues.text(
@@ -745,15 +742,15 @@ impl ApplicationForm {
             MAX_PERSON_NAME_CHARS,
             false,
         );
-        if !org.industry_code.is_empty() && industry_section(&org.industry_code).is_none() {
+        if !org.industry_code.is_empty() && !crate::codes::is_industry_division(&org.industry_code)
+        {
             issues.push(
                 "organisation.industry_code",
                 "invalid_industry_code",
-                "The industry code is a GB/T 4754-2017 section letter (A–T) followed by the \
-                 2–4 digits of its division, group or class, e.g. C1515."
+                "The industry is not a division of the GB/T 4754-2017 list: choose it from the \
+                 list."
                     .into(),
-                "行业代码应为GB/T 4754-2017门类字母（A—T）加2至4位大类、中类或小类代码，如C1515。"
-                    .into(),
+                "所选行业不在GB/T 4754—2017国民经济行业分类的大类中，请从列表中选择。".into(),
             );
         }
         if let Some(count) = org.employee_count
@@ -1332,7 +1329,7 @@ impl ApplicationForm {
         })
     }
 
-    /// A complete, realistic form of a fictitious Wuwei winery (GB/T 4754-2017 C1515, 凉州区) for
+    /// A complete, realistic form of a fictitious Wuwei winery (GB/T 4754-2017 C15, 凉州区) for
     /// a cycle whose application deadline is `application_deadline`: no `missing_for_submission`
     /// issue for that deadline, no `check_fields` issue on any day of the deadline's year from 3
     /// months before the deadline through the deadline (its latest record), and screening finds
@@ -1393,7 +1390,7 @@ impl ApplicationForm {
                 division_code: "620602".into(),
                 registered_address: "甘肃省武威市凉州区黄羊镇工业园区8号".into(),
                 legal_representative: "张建国".into(),
-                industry_code: "C1515".into(),
+                industry_code: "C15".into(),
                 employee_count: Some(486),
                 construction_enterprise: Some(false),
             },
@@ -1833,19 +1830,19 @@ mod tests {
         // Outside Wuwei is screening's decision, not a field error.
         form.organisation.division_code = "330100".into();
         assert_eq!(field_issues(&form), vec![]);
-        for bad in ["62060", "6206021", "62060a", " 620602"] {
+        for bad in ["62060", "6206021", "62060a", " 620602", "620699"] {
             form.organisation.division_code = bad.into();
             only_issue(&form, "organisation.division_code", "invalid_division_code");
         }
         form.organisation.division_code = "620602".into();
 
         for bad in [
-            "X1515", "c1515", "C", "C1", "C15151", "C15a", "A3511", "1515",
+            "X1515", "c1515", "C", "C1", "C15151", "C15a", "A3511", "1515", "C1515", "A15",
         ] {
             form.organisation.industry_code = bad.into();
             only_issue(&form, "organisation.industry_code", "invalid_industry_code");
         }
-        form.organisation.industry_code = "E4710".into();
+        form.organisation.industry_code = "E47".into();
         assert_eq!(field_issues(&form), vec![]);
 
         form.organisation.employee_count = Some(0);

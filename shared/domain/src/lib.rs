@@ -7,6 +7,7 @@
 //! | module | rules |
 //! |---|---|
 //! | [`uscc`] | GB 32100 USCC parsing, check character, division code (Arts. 2, 10(1), 11(4)) |
+//! | [`codes`] | the division (GB/T 2260) and industry (GB/T 4754—2017) lists a form is chosen from (Art. 11(2)) |
 //! | [`text`] | the one check of every name, title and free text: NFC, no controls, no format characters |
 //! | [`time`] | UTC instants → China dates |
 //! | [`calendar`] | official working days, publicity end (Art. 11(8)) |
@@ -23,6 +24,7 @@
 
 pub mod award;
 pub mod calendar;
+pub mod codes;
 pub mod cycle;
 pub mod eligibility;
 pub mod form;

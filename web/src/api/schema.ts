@@ -3003,7 +3003,8 @@ export interface components {
              */
             employee_count: number | null;
             /**
-             * @description GB/T 4754-2017 industry code: section letter and 2–4 digits, e.g. "C1515".
+             * @description GB/T 4754-2017 industry division (大类): the section letter and the division's two digits,
+             *     e.g. "C15" ([`crate::codes`]).
              * @default
              */
             industry_code: string;
@@ -3165,6 +3166,11 @@ export interface components {
         PublicEntry: {
             application_id: string;
             division_code: string;
+            /**
+             * @description The division as an address reads (`甘肃省武威市凉州区`, GB/T 2260); empty for a code the
+             *     list no longer holds.
+             */
+            division_name: string;
             organisation_name: string;
             uscc: string;
         };
@@ -3199,6 +3205,8 @@ export interface components {
             approved_on: string;
             certificate_number: string;
             division_code: string;
+            /** @description The division as an address reads (`甘肃省武威市凉州区`, GB/T 2260). */
+            division_name: string;
             /**
              * Format: date
              * @description The last China date of the 5-year validity (Art. 5).

@@ -4,6 +4,7 @@
 // so an issue from either side lands beside the same field. The server's answer always wins.
 import type { ApplicationForm, FieldIssue, Rubric } from '../api/types'
 import { usccMessageZh, usccProblem } from './uscc'
+import { formatChinaDate } from './dates'
 
 /** Field path (`contact.mobile`, `certificates.0.valid_until`) → Chinese message. */
 export type Issues = Record<string, string>
@@ -54,9 +55,9 @@ const INDUSTRY_SECTIONS: ReadonlyArray<readonly [string, number, number]> = [
   ['P', 83, 83], ['Q', 84, 85], ['R', 86, 90], ['S', 91, 96], ['T', 97, 97],
 ]
 
-/** `C1515` → `C`; null when not a section letter and 2–4 digits of a division it holds. */
+/** `C15` → `C`; null when not a section letter and the two digits of a division it holds. */
 export function industrySection(code: string): string | null {
-  const match = /^([A-Z])(\d{2,4})$/.exec(code)
+  const match = /^([A-Z])(\d{2})$/.exec(code)
   if (!match) return null
   const [, letter, digits = ''] = match
   const division = Number(digits.slice(0, 2))
@@ -96,14 +97,15 @@ export function checkFields(form: ApplicationForm, today: string): Issues {
   }
   if (org.registration_date && org.registration_date > today) {
     issues['organisation.registration_date'] =
-      `注册登记日期（${org.registration_date}）不能晚于今天（${today}）。`
+      `注册登记日期（${formatChinaDate(org.registration_date)}）不能晚于今天（${formatChinaDate(today)}）。`
   }
+  // The pickers offer only listed codes; the server refuses any other (a code kept from before
+  // the lists).
   if (org.division_code && !/^\d{6}$/.test(org.division_code)) {
-    issues['organisation.division_code'] = '行政区划代码应为6位数字（GB/T 2260），如620602。'
+    issues['organisation.division_code'] = '请从列表中选择注册地所在的县（区）。'
   }
   if (org.industry_code && industrySection(org.industry_code) === null) {
-    issues['organisation.industry_code'] =
-      '行业代码应为GB/T 4754-2017门类字母（A—T）加2至4位大类、中类或小类代码，如C1515。'
+    issues['organisation.industry_code'] = '请从列表中选择所属行业（国民经济行业分类大类）。'
   }
   if (org.employee_count !== null && (org.employee_count < 1 || org.employee_count > MAX_EMPLOYEES)) {
     issues['organisation.employee_count'] = `从业人数应为1至${MAX_EMPLOYEES}人。`
@@ -182,10 +184,10 @@ export function missingFields(
   fill('organisation.name', '单位名称', org.name)
   fill('organisation.uscc', '统一社会信用代码', org.uscc)
   fill('organisation.registration_date', '注册登记日期', org.registration_date)
-  fill('organisation.division_code', '注册地行政区划代码', org.division_code)
+  fill('organisation.division_code', '注册地', org.division_code)
   fill('organisation.registered_address', '注册地址', org.registered_address)
   fill('organisation.legal_representative', '法定代表人', org.legal_representative)
-  fill('organisation.industry_code', '所属行业代码（GB/T 4754-2017）', org.industry_code)
+  fill('organisation.industry_code', '所属行业', org.industry_code)
   fill('organisation.employee_count', '从业人数', org.employee_count)
   if (org.construction_enterprise === null) {
     issues['organisation.construction_enterprise'] = '请选择是否为施工企业。'

@@ -136,8 +136,7 @@ export const INCIDENT_KIND_ZH: Record<IncidentKind, string> = {
   violation: '违法违规行为',
 }
 
+/** What kind of unit recommends: by county or by industry (the codes stay the Office's). */
 export function scopeZh(scope: RecommenderScope): string {
-  return scope.kind === 'county'
-    ? `县（区）：行政区划代码 ${scope.division_code}`
-    : `行业：GB/T 4754 门类 ${scope.sections.join('、')}`
+  return scope.kind === 'county' ? '县（区）推荐单位' : '行业主管部门'
 }

@@ -269,6 +269,8 @@ pub struct PublicWinner {
     pub organisation_name: String,
     pub uscc: String,
     pub division_code: String,
+    /// The division as an address reads (`甘肃省武威市凉州区`, GB/T 2260).
+    pub division_name: String,
     pub certificate_number: String,
     /// China date of the executive meeting's approval.
     pub approved_on: NaiveDate,
@@ -312,6 +314,10 @@ pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, Ap
                     organisation_name: application.organisation_name().to_owned(),
                     uscc: application.uscc.clone(),
                     division_code: application.form.organisation.division_code.clone(),
+                    division_name: award_domain::codes::division_full_name(
+                        &application.form.organisation.division_code,
+                    )
+                    .unwrap_or_default(),
                     certificate_number: award.certificate_number.clone(),
                     approved_on: validity.approved_on,
                     last_valid_day: validity.last_valid_day,

@@ -119,6 +119,9 @@ pub struct PublicEntry {
     pub organisation_name: String,
     pub uscc: String,
     pub division_code: String,
+    /// The division as an address reads (`甘肃省武威市凉州区`, GB/T 2260); empty for a code the
+    /// list no longer holds.
+    pub division_name: String,
 }
 
 /// `GET /public/publicity/{cycle}` (anyone).
@@ -156,6 +159,10 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
             organisation_name: application.organisation_name().to_owned(),
             uscc: application.uscc.clone(),
             division_code: application.form.organisation.division_code.clone(),
+            division_name: award_domain::codes::division_full_name(
+                &application.form.organisation.division_code,
+            )
+            .unwrap_or_default(),
         })
         .collect();
     entries.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
