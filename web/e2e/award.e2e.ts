@@ -89,6 +89,15 @@ describe('an enterprise applies and its unit recommends it', () => {
     await register.click()
     await expect.poll(() => new URL(page.url()).hash).toBe('#/register')
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false')
+    // Escape closes it again from inside the menu and gives the focus back to 菜单.
+    await toggle.press('Enter')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.closest('#site-menu') !== null)).toBe(true)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false')
+    expect(await register.isVisible()).toBe(false)
+    expect(await toggle.evaluate((button) => document.activeElement === button)).toBe(true)
   })
 
   it('offers no demo accounts where the data folder holds no demo', async () => {
