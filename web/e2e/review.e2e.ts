@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { PHONE, settled, callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -137,6 +137,27 @@ describe('the document review from the screening to the panel statistics', () =>
     await page.locator('[data-testid="declare"]').click()
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('评审中')
     await expect.poll(() => page.locator('[data-testid="evidence"] tbody tr').count()).toBe(6)
+    // On a phone the evidence is stacked rows: each file's name and its 下载 (named by the file)
+    // on screen, no sideways scroll to reach them; each category's 评语 named by its category.
+    await page.setViewportSize(PHONE)
+    await settled(page)
+    const downloads = page.getByRole('button', { name: /^下载 / })
+    await expect.poll(() => downloads.count()).toBe(6)
+    for (const button of await downloads.all()) {
+      const name = (await button.getAttribute('aria-label')) ?? ''
+      expect(name).toMatch(/^下载 .+\.pdf$/)
+      expect(await page.locator('[data-testid="evidence-stacked"]').getByText(name.slice(3), { exact: true }).first().isVisible(), name).toBe(true)
+      await button.scrollIntoViewIfNeeded()
+      const box = await button.boundingBox()
+      expect(box, name).not.toBeNull()
+      expect(box!.x, `${name} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width, `${name} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+    }
+    await screenshot(page, 'expert-evidence')
+    await page.setViewportSize({ width: 1280, height: 720 })
+    for (const category of rubric.categories) {
+      expect(await page.getByRole('textbox', { name: `${category.id} 评语`, exact: true }).count(), category.id).toBe(1)
+    }
 
     const total = page.locator('[data-testid="running-total"]')
     const score = async (item: string, percent: number) => {
