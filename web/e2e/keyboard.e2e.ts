@@ -209,6 +209,28 @@ describe('an enterprise using the keyboard alone', () => {
     await expect.poll(() => new URL(page.url()).hash).toBe(`#/applicant/applications/${applicationId}`)
     await page.locator('[data-testid="wizard-steps"]').waitFor()
 
+    // The step titles are buttons: by keyboard alone straight to 实证材料. The steps jumped over,
+    // their fields still empty, are not shown as finished; then back to the first.
+    const stepButton = (title: string) => page.locator(`[data-testid="wizard-steps"] button[data-step="${title}"]`)
+    await tabTo(page, '[data-testid="wizard-steps"] button[data-step="实证材料"]')
+    await expectFocusRing(page)
+    await keyboard.press('Enter')
+    await expect.poll(() => stepButton('实证材料').getAttribute('aria-current')).toBe('step')
+    await page.locator('[data-testid="evidence"]').waitFor()
+    for (const title of ['单位基本情况', '管理体系认证', '自我评价', '主要指标', '检验与诚信', '声明与推荐单位']) {
+      expect(await stepButton(title).getAttribute('data-status'), title).not.toBe('success')
+      expect(await stepButton(title).textContent(), title).not.toContain('已完成')
+    }
+    expect(await page.locator('[data-testid="wizard-steps"] .el-step__head.is-success').count()).toBe(0)
+    await screenshot(page, 'form-jumped-to-evidence')
+    for (let presses = 0; presses < 60; presses += 1) {
+      if (await stepButton('单位基本情况').evaluate((button) => document.activeElement === button)) break
+      await keyboard.press('Shift+Tab')
+    }
+    expect(await stepButton('单位基本情况').evaluate((button) => document.activeElement === button)).toBe(true)
+    await keyboard.press('Space')
+    await expect.poll(() => stepButton('单位基本情况').getAttribute('aria-current')).toBe('step')
+
     // The form, step by step, by keyboard alone; 下一步 saves each step.
     // 1 单位基本情况: the name and registration date typed over what the creation gave.
     const org = form.organisation
