@@ -165,8 +165,11 @@ describe('an enterprise applies and its unit recommends it', () => {
     await screenshot(page, 'applicant-draft-restored')
     await page.locator('[data-testid="next"]').click()
     await expect.poll(() => field(page, 'contact.mobile').textContent()).toContain('请填写联系人手机号码。')
+    // The input beside the error is marked invalid for screen readers, and unmarked once filled.
+    await expect.poll(() => field(page, 'contact.mobile').locator('input').getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'applicant-wizard-missing')
     await field(page, 'contact.mobile').locator('input').fill('13919351234')
+    await expect.poll(() => field(page, 'contact.mobile').locator('input').getAttribute('aria-invalid')).toBeNull()
     await page.locator('[data-testid="next"]').click()
     // Saved with the step: the page says when, and leaving no longer asks.
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)

@@ -277,9 +277,10 @@ describe('an enterprise using the keyboard alone', () => {
       }
       const indicator = year.quality_indicators[0]!
       const at = `key_indicators.${index}.quality_indicators.0`
-      await typeInto(page, at, indicator.name, 'input[placeholder^="指标名称"]')
-      await typeInto(page, at, indicator.value, 'input[placeholder="指标值"]')
-      await typeInto(page, at, indicator.unit, 'input[placeholder^="单位"]')
+      // Each named by its year and row, not by its placeholder alone.
+      await typeInto(page, at, indicator.name, `input[aria-label="${year.year}年 指标 1 名称"]`)
+      await typeInto(page, at, indicator.value, `input[aria-label="${year.year}年 指标 1 指标值"]`)
+      await typeInto(page, at, indicator.unit, `input[aria-label="${year.year}年 指标 1 单位"]`)
     }
     await nextStep(page)
 

@@ -112,7 +112,8 @@ describe('the document review from the screening to the panel statistics', () =>
     await screenshot(page, 'office-screening-confirmed')
 
     await page.goto(`${base}/#/office/${year}/assignments`)
-    await field(page, 'seed').locator('input').fill('42')
+    // The seed's input is named, not only by its placeholder.
+    await field(page, 'seed').locator('input[aria-label="随机种子（可空）"]').fill('42')
     await page.locator('[data-testid="draw"]').click()
     await confirmStep(page, '抽取专家', '确认抽取')
     const report = page.locator('[data-testid="draw-report"]')
