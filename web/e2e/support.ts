@@ -116,17 +116,63 @@ export async function settled(page: Page) {
   )
 }
 
+/** Waits, by polling each animation frame, until no Element Plus toast (`ElMessage`) is fading in
+ * or out: every `.el-message` is either fully shown (no `el-message-fade-enter-*`/`-leave-*`
+ * class, computed opacity 1) or gone. A toast's 3 s timer can end at any moment of a check, and axe
+ * would rate its text mid-fade (a CI run once failed so). A toast fully shown is still checked. */
+export async function toastsSteady(page: Page) {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.el-message')).every(
+        (toast) => !/\bel-message-fade-(enter|leave)/.test(toast.className) && getComputedStyle(toast).opacity === '1',
+      ),
+    undefined,
+    { timeout: 15_000 },
+  )
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: string[] }
+
 /** axe-core on the page as it is (WCAG 2.1 A and AA rules): fails on any serious or critical
- * violation, listing each rule with the elements it found. */
+ * violation, listing each rule with the elements it found. Run once no toast is mid-fade
+ * ([toastsSteady]); should a toast appear, start to fade or go while axe runs (the page counts
+ * every change to a `.el-message`), the run is discarded and made again, at most five times. */
 export async function checkA11y(page: Page, name: string) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`.replace(/\s+/g, ' ')) }))
-  })
+  let violations: AxeViolation[] = []
+  for (let attempt = 1; ; attempt += 1) {
+    await toastsSteady(page)
+    const run = await page.evaluate(async () => {
+      type Watch = { changes: number; observer: MutationObserver }
+      const w = window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> }; __toastWatch?: Watch }
+      const touchesToast = (records: MutationRecord[]) =>
+        records.some(
+          (record) =>
+            (record.target instanceof Element && record.target.closest('.el-message') !== null) ||
+            [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => node instanceof Element && (node.matches('.el-message') || node.querySelector('.el-message') !== null)),
+        )
+      if (!w.__toastWatch) {
+        const watch: Watch = { changes: 0, observer: new MutationObserver((records) => void (touchesToast(records) && (watch.changes += 1))) }
+        watch.observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style'] })
+        w.__toastWatch = watch
+      }
+      const watch = w.__toastWatch
+      const before = watch.changes + (touchesToast(watch.observer.takeRecords()) ? 1 : 0)
+      // A toast that began to fade since the wait: not steady, try again.
+      const steady = Array.from(document.querySelectorAll('.el-message')).every((toast) => !/\bel-message-fade-(enter|leave)/.test(toast.className) && getComputedStyle(toast).opacity === '1')
+      if (!steady) return { toastMoved: true, violations: [] }
+      const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      if (touchesToast(watch.observer.takeRecords())) watch.changes += 1
+      return {
+        toastMoved: watch.changes !== before,
+        violations: result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`.replace(/\s+/g, ' ')) })),
+      }
+    })
+    violations = run.violations
+    if (!run.toastMoved || attempt >= 5) break
+  }
   // One h1 per page (axe's page-has-heading-one and heading-order are only moderate: asked here).
   const headings = await page.locator('h1:visible').allTextContents()
   expect(headings, `${name}: one h1`).toHaveLength(1)
