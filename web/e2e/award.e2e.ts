@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { CATEGORY_ZH } from '../src/lib/labels'
+import { noticeTitleZh } from '../src/lib/story'
 import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
@@ -292,7 +293,13 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(listed.length)
     const titles = (await events.locator('strong').allTextContents()).map((title) => title.trim())
     // Placed by when each was sent, which may differ a little from the API's order of writing.
-    expect([...titles].sort()).toEqual(listed.map((n) => `通知：${n.subject}`).sort())
+    // Each told without the award's name and the enterprise's own, which the page says already.
+    expect([...titles].sort()).toEqual(listed.map((n) => `通知：${noticeTitleZh(n.subject, organisation)}`).sort())
+    expect(titles.some((title) => title.includes('武威市人民政府质量奖：'))).toBe(false)
+    // A receipt's notice is told on the receipt's line, never after the upload session one by one.
+    const received = listed.filter((n) => n.kind === 'document_received').length
+    expect(received).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid="timeline"] [data-testid="receipt"] [data-testid="notice-event"]').count()).toBe(received)
     const submitted = events.filter({ hasText: '申报已提交' })
     expect(await submitted.count()).toBe(1)
     expect(await submitted.textContent()).toMatch(/已发送至 contact@example\.cn|待发送（收件人：contact@example\.cn）/)
