@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, FileChooser, Page } from 'playwright-core'
 import type { DocumentCategory, InspectionKind } from '../src/api/types'
+import { formatInstant } from '../src/lib/dates'
 import { CATEGORY_ZH, INSPECTION_KIND_ZH, STATE_ZH } from '../src/lib/labels'
 import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
 
@@ -200,9 +201,11 @@ describe('an enterprise using the keyboard alone', () => {
     await keyboard.press('Enter')
     await expect.poll(() => new URL(page.url()).hash).toBe('#/applicant')
 
-    // The list's 打开 opens the application (on a phone, the list stacks with name and stage on screen).
+    // The list's 打开 opens the application (on a phone, the list stacks with the name, credit
+    // code, stage and dates on screen).
     await page.locator('[data-testid="my-applications"]').waitFor()
-    await checkKeyFieldsOnPhone(page, '[data-testid="my-applications-stacked"]', [organisation.name, STATE_ZH.draft])
+    const listed = (await callAt(base, 'GET', `/applications/${applicationId}`, applicantToken)) as { updated_at: string }
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-applications-stacked"]', [organisation.name, organisation.uscc, STATE_ZH.draft, '尚未提交', formatInstant(listed.updated_at)])
     await tabTo(page, '[data-testid="my-applications"] button', '打开')
     await expectFocusRing(page)
     await keyboard.press('Enter')
