@@ -148,7 +148,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     const draftStatus = page.locator('[data-testid="draft-status"]')
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
     const atWizard = page.url()
-    expect(await followLinkAndStay(page, '我的申报', () => screenshot(page, 'applicant-leave-asked'))).toBe('有尚未保存的修改，离开后将丢失。')
+    // The draft is kept on this device, and the question says so (not that it would be lost).
+    expect(await followLinkAndStay(page, '我的申报', () => screenshot(page, 'applicant-leave-asked'))).toBe('有尚未保存到服务器的修改。草稿已保存在本机浏览器，再次打开此页时可以恢复；但它既未保存到服务器，也未提交。')
     expect(page.url()).toBe(atWizard)
     expect(await field(page, 'organisation.legal_representative').locator('input').inputValue()).toBe('张建国')
     expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])

@@ -181,7 +181,8 @@ describe('the document review from the screening to the panel statistics', () =>
     await score(third, 80)
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
     const atSheet = page.url()
-    expect(await followLinkAndStay(page, '评审任务')).toBe('有尚未保存的修改，离开后将丢失。')
+    // The draft is kept on this device, and the question says so (not that it would be lost).
+    expect(await followLinkAndStay(page, '评审任务')).toBe('有尚未保存到服务器的修改。草稿已保存在本机浏览器，再次打开此页时可以恢复；但它既未保存到服务器，也未提交。')
     expect(page.url()).toBe(atSheet)
     expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])
     const offer = page.locator('[data-testid="draft-offer"]')
