@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { CATEGORY_ZH } from '../src/lib/labels'
 import { noticeTitleZh } from '../src/lib/story'
-import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { PHONE, SCREENSHOT_DIR, callAt, expectAnnounced, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -167,6 +167,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     await screenshot(page, 'applicant-draft-restored')
     await page.locator('[data-testid="next"]').click()
     await expect.poll(() => field(page, 'contact.mobile').textContent()).toContain('请填写联系人手机号码。')
+    // A screen reader hears why the step did not go on (an alert, in Chinese).
+    await expectAnnounced(page, 'alert', '本步骤尚有未填或填写错误的内容')
     // The input beside the error is marked invalid for screen readers, and unmarked once filled.
     await expect.poll(() => field(page, 'contact.mobile').locator('input').getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'applicant-wizard-missing')

@@ -16,7 +16,7 @@ import type { Browser, FileChooser, Page } from 'playwright-core'
 import type { DocumentCategory, InspectionKind } from '../src/api/types'
 import { formatInstant } from '../src/lib/dates'
 import { CATEGORY_ZH, INSPECTION_KIND_ZH, STATE_ZH } from '../src/lib/labels'
-import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, expectAnnounced, launchChromium, pdf, Runner, screenshots, tokenAt, type Rubric } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-keyboard-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -311,6 +311,9 @@ describe('an enterprise using the keyboard alone', () => {
     await expectFocusRing(page)
     await keyboard.press('Enter')
     await expect.poll(() => page.locator('[data-testid="draft-status"]').textContent()).toContain('保存到服务器')
+    // A screen reader is told, in Chinese: the toast is an alert, the draft's line a status.
+    await expectAnnounced(page, 'alert', '草稿已保存')
+    await expectAnnounced(page, 'status', /^已于 \d{2}:\d{2} 保存到服务器。$/)
     await nextStep(page)
     await page.locator('[data-testid="evidence"]').waitFor()
     await screenshot(page, 'evidence')
@@ -331,8 +334,9 @@ describe('an enterprise using the keyboard alone', () => {
       await (await chooser).setFiles({ name: `${CATEGORY_ZH[category]}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
       const row = page.locator(`[data-category="${category}"]`)
       await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
-      // The upload's progress is announced where it appears.
+      // The upload's progress is announced where it appears: a status naming the file.
       expect(await row.locator('[data-testid="upload-phase"]').getAttribute('aria-live')).toBe('polite')
+      await expectAnnounced(page, 'status', `${CATEGORY_ZH[category]}.pdf：`)
     }
     await screenshot(page, 'evidence-uploaded')
 
@@ -351,6 +355,7 @@ describe('an enterprise using the keyboard alone', () => {
     await keyboard.press('Enter')
     await box.waitFor({ state: 'hidden' })
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
+    await expectAnnounced(page, 'alert', '申报已提交')
     expect(submissions).toBe(1)
     // What was typed is what the server holds: the whole complete form and the unit chosen.
     const held = (await callAt(base, 'GET', `/applications/${applicationId}`, applicantToken)) as { form: unknown; recommender_id: string | null }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { PHONE, settled, callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { PHONE, settled, expectAnnounced, callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -174,6 +174,9 @@ describe('the document review from the screening to the panel statistics', () =>
     await expect.poll(() => page.locator('[data-testid="review-message"]').textContent(), { timeout: 15_000 }).toContain('草稿已保存')
     const draftStatus = page.locator('[data-testid="draft-status"]')
     await expect.poll(() => draftStatus.textContent()).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
+    // Told to a screen reader, in Chinese: the message an alert, the sheet's line a status.
+    await expectAnnounced(page, 'alert', '草稿已保存。')
+    await expectAnnounced(page, 'status', /^已于 \d{2}:\d{2} 保存到服务器。$/)
 
     // A score typed and not saved: kept in this browser, saying when; the menu asks before
     // leaving; after a reload the draft is offered back with the score and the total.
@@ -199,6 +202,7 @@ describe('the document review from the screening to the panel statistics', () =>
     // Submitting with items unscored is stopped, and each is named.
     await page.locator('[data-testid="submit-sheet"]').click()
     await expect.poll(() => field(page, 'items.4.7.7').textContent()).toContain('请评分')
+    await expectAnnounced(page, 'alert', '请先更正标红的条目。')
     const items = rubric.categories.flatMap((category) => category.items)
     for (const item of items.slice(2)) await score(item.id, 70)
     const expected = items.reduce((sum, item, index) => sum + item.points * (index === 0 ? 70 : index === 1 ? 60 : 70), 0)
@@ -207,6 +211,7 @@ describe('the document review from the screening to the panel statistics', () =>
     await page.locator('[data-testid="submit-sheet"]').click()
     await confirmStep(page, '提交评分表', '确认提交')
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('已提交')
+    await expectAnnounced(page, 'alert', '评分表已提交。')
   })
 
   it("shows the Office each item's mean, median and spread over the panel, with the box plot", async () => {

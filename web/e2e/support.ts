@@ -221,6 +221,78 @@ export async function checkText(page: Page, name: string): Promise<string> {
   return text
 }
 
+/** Every visible input, select and textarea (Element Plus's el-input, el-select, date pickers and
+ * radios included: their inner native controls) must have an accessible name from a real label:
+ * `aria-label`, `aria-labelledby` naming elements with text, a `label[for]` or a wrapping `label`
+ * (`control.labels`) with text. A placeholder or a title is no label. Fails listing each unlabelled
+ * control (tag, type, classes, its form field and placeholder). With `E2E_LABELS_SURVEY` set to a
+ * file, the list is appended there instead (to find them all in one run). */
+export async function checkLabels(page: Page, name: string) {
+  const unlabelled = await page.evaluate(() => {
+    const text = (element: Element | null) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim()
+    const named = (control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement) => {
+      if ((control.getAttribute('aria-label') ?? '').trim()) return true
+      const by = control.getAttribute('aria-labelledby')
+      if (by && by.split(/\s+/).some((id) => text(document.getElementById(id)) !== '')) return true
+      return Array.from(control.labels ?? []).some((label) => text(label) !== '')
+    }
+    const visible = (control: Element) => control.getClientRects().length > 0 && getComputedStyle(control).visibility !== 'hidden' && !control.closest('[aria-hidden="true"]')
+    return Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
+      .filter((control) => !['hidden', 'file'].includes(control.getAttribute('type') ?? '') && visible(control) && !named(control))
+      .map((control) => {
+        const fieldPath = control.closest('[data-field]')?.getAttribute('data-field')
+        const testid = control.closest('[data-testid]')?.getAttribute('data-testid')
+        const placeholder = control.getAttribute('placeholder')
+        return `${control.tagName.toLowerCase()}[type=${control.getAttribute('type') ?? ''}].${Array.from(control.classList).join('.')}${fieldPath ? ` in [data-field=${fieldPath}]` : ''}${testid ? ` in [data-testid=${testid}]` : ''}${placeholder ? ` placeholder "${placeholder}"` : ''} (${location.hash})`
+      })
+  })
+  const survey = process.env.E2E_LABELS_SURVEY
+  if (survey) {
+    if (unlabelled.length) appendFileSync(survey, `${name}:\n  ${unlabelled.join('\n  ')}\n`)
+    return
+  }
+  expect(unlabelled, `${name}: controls without a label (label[for], aria-labelledby, a wrapping label or aria-label)`).toEqual([])
+}
+
+/** The live regions of the page's accessibility tree (Playwright's `ariaSnapshot` of the body, as
+ * Chromium exposes it to a screen reader): each `alert` (announced at once: Element Plus's
+ * ElMessage and el-alert) and `status` (announced politely) with its text. */
+export async function liveRegions(page: Page): Promise<{ role: 'alert' | 'status'; text: string }[]> {
+  const lines = (await page.locator('body').ariaSnapshot()).split('\n')
+  const unquote = (text: string) => text.trim().replace(/^"(.*)"$/, '$1').replace(/\\"/g, '"')
+  const found: { role: 'alert' | 'status'; text: string }[] = []
+  lines.forEach((line, index) => {
+    const region = /^(\s*)- (alert|status)(?: "((?:[^"\\]|\\.)*)")?[^:]*(?::\s*(.*))?$/.exec(line)
+    if (!region) return
+    const depth = region[1]!.length
+    const parts = [region[3] ?? '', unquote(region[4] ?? '')]
+    for (const child of lines.slice(index + 1)) {
+      if ((/^\s*/.exec(child)?.[0].length ?? 0) <= depth) break
+      const named = /^\s*- [a-z]+(?: "((?:[^"\\]|\\.)*)")?[^:]*(?::\s*(.*))?$/.exec(child)
+      if (named) parts.push(named[1] ?? '', unquote(named[2] ?? ''))
+    }
+    found.push({ role: region[2] as 'alert' | 'status', text: parts.filter(Boolean).join(' ').trim() })
+  })
+  return found
+}
+
+/** After a save or a submission: a live region of `role` says `words` (polled, as the page answers
+ * when the server has), and it says it in Chinese (Chinese characters, no code, no English word). */
+export async function expectAnnounced(page: Page, role: 'alert' | 'status', words: string | RegExp) {
+  const matches = (text: string) => (typeof words === 'string' ? text.includes(words) : words.test(text))
+  let said = ''
+  await expect
+    .poll(async () => {
+      const regions = await liveRegions(page)
+      said = regions.find((region) => region.role === role && matches(region.text))?.text ?? ''
+      return said !== '' ? 'announced' : regions
+    }, { timeout: 15_000 })
+    .toBe('announced')
+  expect(said, `${said}: in Chinese`).toMatch(/[\u4e00-\u9fff]/)
+  expect(said, `${said}: no English word`).not.toMatch(/[A-Za-z]{4,}/)
+  for (const [what, pattern] of CODE_PATTERNS) expect(said, `${said}: no ${what}`).not.toMatch(pattern)
+}
+
 /** At the phone viewport nothing may overflow the page sideways. */
 export async function checkNoOverflow(page: Page, name: string) {
   const widths = await page.evaluate(() => {
@@ -263,12 +335,14 @@ export async function checkPage(page: Page, path: string, name: string) {
   await page.screenshot({ path: `${path}.png`, fullPage: true })
   await checkA11y(page, name)
   await checkText(page, name)
+  await checkLabels(page, name)
   const viewport = page.viewportSize()
   if (viewport && viewport.width !== PHONE.width) {
     await page.setViewportSize(PHONE)
     await settled(page)
     await checkNoOverflow(page, name)
     await checkA11y(page, `${name} (phone)`)
+    await checkLabels(page, `${name} (phone)`)
     await page.screenshot({ path: `${path}-phone.png`, fullPage: true })
     await page.setViewportSize(viewport)
     await settled(page)
