@@ -241,15 +241,42 @@ describe('the document review from the screening to the panel statistics', () =>
     const rule = await page.locator('[data-testid="disagreement-rule"]').textContent()
     expect(rule).toMatch(/大于 \d+ 个百分点时标记为“分歧较大”/)
     expect(rule).toMatch(/恰好等于 \d+ 个百分点不标记/)
+    const chart = page.locator('[data-testid="boxplot"]')
     const boxplot = page.locator('[data-testid="boxplot"] svg text')
     await expect.poll(() => boxplot.allTextContents()).toContain('4.7.7')
     expect(await boxplot.allTextContents()).toContain('4.1.2')
     expect(await page.locator('[data-testid="sheets"] tbody tr').count()).toBe(5)
     await screenshot(page, 'office-review-statistics')
 
+    // On a phone the boxes lie down, one row per item: every item's label drawn, on screen, none
+    // overlapping the next (at 390 px standing up, ECharts kept only every third).
+    const itemIds = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+    await page.setViewportSize(PHONE)
+    await expect.poll(() => chart.getAttribute('data-layout')).toBe('horizontal')
+    await settled(page)
+    const labels = async () =>
+      chart.locator('svg text').evaluateAll((texts, ids) => {
+        return texts
+          .filter((text) => (ids as string[]).includes((text.textContent ?? '').trim()))
+          .map((text) => {
+            const box = text.getBoundingClientRect()
+            return { id: (text.textContent ?? '').trim(), left: box.left, right: box.right, top: box.top, bottom: box.bottom }
+          })
+      }, itemIds)
+    await expect.poll(async () => (await labels()).map((label) => label.id).sort()).toEqual([...itemIds].sort())
+    const drawn = (await labels()).sort((a, b) => a.top - b.top)
+    expect(drawn.map((label) => label.id)).toEqual(itemIds)
+    for (const [index, label] of drawn.entries()) {
+      expect(label.left, `${label.id} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(label.right, `${label.id} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+      expect(label.bottom - label.top, `${label.id} at least 10 px tall`).toBeGreaterThanOrEqual(10)
+      if (index > 0) expect(label.top, `${label.id} below ${drawn[index - 1]!.id}`).toBeGreaterThanOrEqual(drawn[index - 1]!.bottom)
+    }
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await expect.poll(() => chart.getAttribute('data-layout')).toBe('vertical')
+
     // The box plot's text alternative: a sentence naming the disputed item, and the five numbers
     // per item as a table, shown by 查看数据, one row per item of the chart.
-    const chart = page.locator('[data-testid="boxplot"]')
     expect(await chart.getAttribute('role')).toBe('img')
     expect(await chart.getAttribute('aria-label')).toContain('分歧较大的条目：4.1.2')
     // In the page for screen readers, but a 1-pixel box until asked for.
