@@ -251,7 +251,7 @@ export async function checkLabels(page: Page, name: string) {
     if (unlabelled.length) appendFileSync(survey, `${name}:\n  ${unlabelled.join('\n  ')}\n`)
     return
   }
-  expect(unlabelled, `${name}: controls without a label (label[for], aria-labelledby, a wrapping label or aria-label)`).toEqual([])
+  expect(unlabelled, `${name}: controls without a label (label[for], aria-labelledby, a wrapping label or aria-label):\n  ${unlabelled.join('\n  ')}`).toEqual([])
 }
 
 /** The live regions of the page's accessibility tree (Playwright's `ariaSnapshot` of the body, as
