@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 import { CATEGORY_ZH } from '../src/lib/labels'
-import { PHONE, SCREENSHOT_DIR, callAt, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning, pickIndustry } from './support'
+import { noticeTitleZh } from '../src/lib/story'
+import { PHONE, SCREENSHOT_DIR, callAt, checkLabels, expectAnnounced, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning, pickIndustry } from './support'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -75,6 +76,25 @@ describe('an enterprise applies and its unit recommends it', () => {
     )
     await screenshot(page, 'public-call')
 
+    // The label check bites: an input named only by its placeholder, and a select with no name,
+    // are listed (then taken away again).
+    if (!process.env.E2E_LABELS_SURVEY) {
+      await page.evaluate(() => {
+        const probe = document.createElement('div')
+        probe.id = 'label-probe'
+        probe.innerHTML = '<input placeholder="只有占位文字"><select><option>一</option></select><label>有标签 <input></label>'
+        document.body.append(probe)
+      })
+      const refused = await checkLabels(page, 'probe').then(
+        () => '',
+        (error: Error) => error.message,
+      )
+      expect(refused).toContain('placeholder "只有占位文字"')
+      expect(refused).toContain('select[type=]')
+      expect(refused).not.toContain('有标签')
+      await page.evaluate(() => document.getElementById('label-probe')?.remove())
+    }
+
     // On a phone the menu folds behind 菜单: closed, its links are hidden; opened, they are shown
     // under the title, and choosing one closes it again.
     await page.setViewportSize(PHONE)
@@ -89,6 +109,15 @@ describe('an enterprise applies and its unit recommends it', () => {
     await register.click()
     await expect.poll(() => new URL(page.url()).hash).toBe('#/register')
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false')
+    // Escape closes it again from inside the menu and gives the focus back to 菜单.
+    await toggle.press('Enter')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.closest('#site-menu') !== null)).toBe(true)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false')
+    expect(await register.isVisible()).toBe(false)
+    expect(await toggle.evaluate((button) => document.activeElement === button)).toBe(true)
   })
 
   it('offers no demo accounts where the data folder holds no demo', async () => {
@@ -140,7 +169,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     const draftStatus = page.locator('[data-testid="draft-status"]')
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
     const atWizard = page.url()
-    expect(await followLinkAndStay(page, '我的申报', () => screenshot(page, 'applicant-leave-asked'))).toBe('有尚未保存的修改，离开后将丢失。')
+    // The draft is kept on this device, and the question says so (not that it would be lost).
+    expect(await followLinkAndStay(page, '我的申报', () => screenshot(page, 'applicant-leave-asked'))).toBe('有尚未保存到服务器的修改。草稿已保存在本机浏览器，再次打开此页时可以恢复；但它既未保存到服务器，也未提交。')
     expect(page.url()).toBe(atWizard)
     expect(await field(page, 'organisation.legal_representative').locator('input').inputValue()).toBe('张建国')
     expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])
@@ -158,8 +188,13 @@ describe('an enterprise applies and its unit recommends it', () => {
     await screenshot(page, 'applicant-draft-restored')
     await page.locator('[data-testid="next"]').click()
     await expect.poll(() => field(page, 'contact.mobile').textContent()).toContain('请填写联系人手机号码。')
+    // A screen reader hears why the step did not go on (an alert, in Chinese).
+    await expectAnnounced(page, 'alert', '本步骤尚有未填或填写错误的内容')
+    // The input beside the error is marked invalid for screen readers, and unmarked once filled.
+    await expect.poll(() => field(page, 'contact.mobile').locator('input').getAttribute('aria-invalid')).toBe('true')
     await screenshot(page, 'applicant-wizard-missing')
     await field(page, 'contact.mobile').locator('input').fill('13919351234')
+    await expect.poll(() => field(page, 'contact.mobile').locator('input').getAttribute('aria-invalid')).toBeNull()
     await page.locator('[data-testid="next"]').click()
     // Saved with the step: the page says when, and leaving no longer asks.
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
@@ -282,7 +317,13 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(listed.length)
     const titles = (await events.locator('strong').allTextContents()).map((title) => title.trim())
     // Placed by when each was sent, which may differ a little from the API's order of writing.
-    expect([...titles].sort()).toEqual(listed.map((n) => `通知：${n.subject}`).sort())
+    // Each told without the award's name and the enterprise's own, which the page says already.
+    expect([...titles].sort()).toEqual(listed.map((n) => `通知：${noticeTitleZh(n.subject, organisation)}`).sort())
+    expect(titles.some((title) => title.includes('武威市人民政府质量奖：'))).toBe(false)
+    // A receipt's notice is told on the receipt's line, never after the upload session one by one.
+    const received = listed.filter((n) => n.kind === 'document_received').length
+    expect(received).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid="timeline"] [data-testid="receipt"] [data-testid="notice-event"]').count()).toBe(received)
     const submitted = events.filter({ hasText: '申报已提交' })
     expect(await submitted.count()).toBe(1)
     expect(await submitted.textContent()).toMatch(/已发送至 contact@example\.cn|待发送（收件人：contact@example\.cn）/)

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Page, Request } from 'playwright-core'
 import { formatYuan } from '../src/lib/money'
 import {
   callAt,
@@ -435,8 +435,29 @@ describe('from the on-site review to the public register', () => {
     expect(await row.textContent()).toContain(formatYuan(reward?.reward_fen ?? 0))
     await fillDate(page, 'paid_on', runnerDate())
     await field(page, 'voucher').locator('input').fill(`财付〔${year}〕118号`)
+    // Typed and not recorded: the header's link asks before leaving, and staying keeps the words.
+    expect(await followLinkAndStay(page, '公告栏')).toBe('有尚未保存的修改，离开后将丢失。')
+    expect(await field(page, 'voucher').locator('input').inputValue()).toBe(`财付〔${year}〕118号`)
+    // A payment cannot be taken back: the page asks once, and "再想想" sends nothing.
+    const payments: string[] = []
+    const recordPayment = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/reward/payment')) payments.push(request.url())
+    }
+    page.on('request', recordPayment)
     await row.getByRole('button', { name: '记录' }).click()
+    const asked = page.getByRole('dialog', { name: '记录奖励资金支付' })
+    await asked.waitFor()
+    expect(await asked.textContent()).toContain('不能撤回')
+    await screenshot(page, 'finance-payment-confirmation')
+    await asked.getByRole('button', { name: '再想想' }).click()
+    await asked.waitFor({ state: 'hidden' })
+    expect(payments).toHaveLength(0)
+    expect(await row.textContent()).not.toContain('已支付')
+    await row.getByRole('button', { name: '记录' }).click()
+    await confirmStep(page, '记录奖励资金支付', '确认记录')
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(`${zh(runnerDate())} 已支付（财付〔${year}〕118号）`)
+    page.off('request', recordPayment)
+    expect(payments).toHaveLength(1)
     await screenshot(page, 'finance-payment')
   })
 

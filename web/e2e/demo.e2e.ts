@@ -24,11 +24,12 @@ import type {
   ScreeningView,
 } from '../src/api/types'
 import { verdictArticle } from '../src/lib/articles'
-import { datesInTextZh } from '../src/lib/dates'
+import { datesInTextZh, formatInstant } from '../src/lib/dates'
 import { accountLabel, accountsOfRole } from '../src/lib/demo-accounts'
 import { lastStageReached } from '../src/lib/funnel'
 import { ROLE_ZH, STAGE_PATH } from '../src/lib/labels'
 import { formatYuan } from '../src/lib/money'
+import { noticeTitleZh } from '../src/lib/story'
 import { callAt, chinaDate, checkKeyFieldsOnPhone, launchChromium, Runner, screenshots, tokenAt } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-demo-'))
@@ -36,6 +37,8 @@ const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
 const screenshot = screenshots('demo')
 // The demo plays its whole cycle before the runner says it is serving.
 const PLAY_MS = 180_000
+/** A credit code as the lists show it: 18 characters of the code's alphabet. */
+const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/
 let browser: Browser
 let base = ''
 let accounts: LocalAccount[] = []
@@ -470,7 +473,7 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(notices.every((notice) => notice.audience === 'applicant' && notice.status === 'sent')).toBe(true)
     const events = page.locator('[data-testid="timeline"] [data-testid="notice-event"]')
     await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(notices.length)
-    expect((await events.locator('strong').allTextContents()).map((title) => title.trim()).sort()).toEqual(notices.map((n) => `通知：${n.subject}`).sort())
+    expect((await events.locator('strong').allTextContents()).map((title) => title.trim()).sort()).toEqual(notices.map((n) => `通知：${noticeTitleZh(n.subject, view.form.organisation.name)}`).sort())
     const ineligibleNotice = events.filter({ hasText: '资格审查未通过' })
     expect(await ineligibleNotice.count()).toBe(1)
     expect(await ineligibleNotice.textContent()).toContain(`已发送至 ${account('applicant-7').email}`)
@@ -502,7 +505,7 @@ describe('each role, signed in through the demo-account picker', () => {
     await signInAs(page, 'applicant-1')
     const mine = page.locator('[data-testid="my-applications"] tbody tr')
     await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
-    expect((await mine.locator('td').allTextContents()).slice(0, 3).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[1], '已获奖'])
+    expect((await mine.locator('td').allTextContents()).slice(0, 4).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[1], expect.stringMatching(USCC), '已获奖'])
     await screenshot(page, 'applicant-1-applications')
     await mine.getByText('打开').click()
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已获奖')
@@ -532,6 +535,10 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await sessions.count()).toBeLessThan(checked)
     const { notices } = (await call('GET', `/applications/${id}/notices`, applicant)) as ListApplicationNoticesResponse
     expect(await timeline.locator('[data-testid="notice-event"]').count()).toBe(notices.length)
+    // Each receipt's notice on the receipt's own line: under the sessions, no notice of a receipt follows by itself.
+    expect(await timeline.locator('[data-testid="receipt"] [data-testid="notice-event"]').count()).toBe(notices.filter((n) => n.kind === 'document_received' || n.kind === 'document_rejected').length)
+    expect(await sessions.locator('[data-testid="folded"] > [data-testid="notice-event"]').count()).toBe(0)
+    expect(text).not.toContain('通知：武威市人民政府质量奖：')
     const awardEntry = timeline.locator('[data-testid="stage-event"]', { hasText: '授予武威市人民政府质量奖' })
     expect(await awardEntry.count()).toBe(1)
     expect(await awardEntry.locator('[data-testid="notice-event"]').count()).toBeGreaterThanOrEqual(1)
@@ -544,7 +551,7 @@ describe('each role, signed in through the demo-account picker', () => {
     await signInAs(page, 'applicant-4')
     const mine = page.locator('[data-testid="my-applications"] tbody tr')
     await expect.poll(() => mine.count(), { timeout: 15_000 }).toBe(1)
-    expect((await mine.locator('td').allTextContents()).slice(0, 3).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[4], '已撤销'])
+    expect((await mine.locator('td').allTextContents()).slice(0, 4).map((text) => text.trim())).toEqual([CYCLE, ENTERPRISE[4], expect.stringMatching(USCC), '已撤销'])
     await mine.getByText('打开').click()
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已撤销')
     expect(await page.locator('[data-testid="revocation"]').textContent()).toMatch(
@@ -570,15 +577,25 @@ describe('each role, signed in through the demo-account picker', () => {
     const rows = page.locator('[data-testid="my-reviews"] tbody tr')
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(mine.reviews.length)
     const enterprises: string[] = Object.values(ENTERPRISE)
+    // Each enterprise's credit code, as the expert (declared, so the application is open to it) reads it.
+    const usccOf = new Map<string, string>()
+    for (const review of mine.reviews) {
+      const view = (await call('GET', `/applications/${review.application_id}`, await tokenOf('expert-1'))) as ApplicationView
+      usccOf.set(review.application_id, view.form.organisation.uscc)
+    }
+    await expect.poll(async () => (await rows.first().locator('td').nth(1).textContent())?.trim(), { timeout: 15_000 }).toBe(usccOf.get(mine.reviews[0]!.application_id))
     for (let index = 0; index < mine.reviews.length; index += 1) {
       const cells = (await rows.nth(index).locator('td').allTextContents()).map((text) => text.trim())
       expect(enterprises).toContain(cells[0])
-      expect(['资料评审', '现场评审']).toContain(cells[1])
-      expect(cells[3]).toBe('已提交')
-      expect(cells[4]).toMatch(/^2026年/)
+      expect(cells[1]).toBe(usccOf.get(mine.reviews[index]!.application_id))
+      expect(['资料评审', '现场评审']).toContain(cells[2])
+      expect(cells[4]).toBe('已提交')
+      expect(cells[5]).toMatch(/^2026年/)
     }
-    // On a phone the assignments stack: the first one's enterprise and status on screen.
-    await checkKeyFieldsOnPhone(page, '[data-testid="my-reviews-stacked"]', [mine.reviews[0]!.organisation_name, '已提交'])
+    // On a phone the assignments stack: the first one's enterprise, credit code, status and
+    // submission time on screen.
+    const first = mine.reviews[0]!
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-reviews-stacked"]', [first.organisation_name, usccOf.get(first.application_id)!, '已提交', formatInstant(first.submitted_at!)])
     await screenshot(page, 'expert-1-assignments')
 
     // Recusal: expert-9 works for 天垣乳业 and expert-10 worked for 弘泰酒庄 a year ago.

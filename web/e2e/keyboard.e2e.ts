@@ -14,8 +14,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, FileChooser, Page } from 'playwright-core'
 import type { DocumentCategory, InspectionKind } from '../src/api/types'
+import { formatInstant } from '../src/lib/dates'
 import { CATEGORY_ZH, INSPECTION_KIND_ZH, STATE_ZH } from '../src/lib/labels'
-import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, launchChromium, pdf, Runner, screenshots, tokenAt, pickDivision, pickIndustry, type Rubric } from './support'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, completeForm, expectAnnounced, launchChromium, pdf, Runner, screenshots, tokenAt, pickDivision, pickIndustry, type Rubric } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-keyboard-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -200,14 +201,38 @@ describe('an enterprise using the keyboard alone', () => {
     await keyboard.press('Enter')
     await expect.poll(() => new URL(page.url()).hash).toBe('#/applicant')
 
-    // The list's 打开 opens the application (on a phone, the list stacks with name and stage on screen).
+    // The list's 打开 opens the application (on a phone, the list stacks with the name, credit
+    // code, stage and dates on screen).
     await page.locator('[data-testid="my-applications"]').waitFor()
-    await checkKeyFieldsOnPhone(page, '[data-testid="my-applications-stacked"]', [organisation.name, STATE_ZH.draft])
+    const listed = (await callAt(base, 'GET', `/applications/${applicationId}`, applicantToken)) as { updated_at: string }
+    await checkKeyFieldsOnPhone(page, '[data-testid="my-applications-stacked"]', [organisation.name, organisation.uscc, STATE_ZH.draft, '尚未提交', formatInstant(listed.updated_at)])
     await tabTo(page, '[data-testid="my-applications"] button', '打开')
     await expectFocusRing(page)
     await keyboard.press('Enter')
     await expect.poll(() => new URL(page.url()).hash).toBe(`#/applicant/applications/${applicationId}`)
     await page.locator('[data-testid="wizard-steps"]').waitFor()
+
+    // The step titles are buttons: by keyboard alone straight to 实证材料. The steps jumped over,
+    // their fields still empty, are not shown as finished; then back to the first.
+    const stepButton = (title: string) => page.locator(`[data-testid="wizard-steps"] button[data-step="${title}"]`)
+    await tabTo(page, '[data-testid="wizard-steps"] button[data-step="实证材料"]')
+    await expectFocusRing(page)
+    await keyboard.press('Enter')
+    await expect.poll(() => stepButton('实证材料').getAttribute('aria-current')).toBe('step')
+    await page.locator('[data-testid="evidence"]').waitFor()
+    for (const title of ['单位基本情况', '管理体系认证', '自我评价', '主要指标', '检验与诚信', '声明与推荐单位']) {
+      expect(await stepButton(title).getAttribute('data-status'), title).not.toBe('success')
+      expect(await stepButton(title).textContent(), title).not.toContain('已完成')
+    }
+    expect(await page.locator('[data-testid="wizard-steps"] .el-step__head.is-success').count()).toBe(0)
+    await screenshot(page, 'form-jumped-to-evidence')
+    for (let presses = 0; presses < 60; presses += 1) {
+      if (await stepButton('单位基本情况').evaluate((button) => document.activeElement === button)) break
+      await keyboard.press('Shift+Tab')
+    }
+    expect(await stepButton('单位基本情况').evaluate((button) => document.activeElement === button)).toBe(true)
+    await keyboard.press('Space')
+    await expect.poll(() => stepButton('单位基本情况').getAttribute('aria-current')).toBe('step')
 
     // The form, step by step, by keyboard alone; 下一步 saves each step.
     // 1 单位基本情况: the name and registration date typed over what the creation gave.
@@ -260,9 +285,10 @@ describe('an enterprise using the keyboard alone', () => {
       }
       const indicator = year.quality_indicators[0]!
       const at = `key_indicators.${index}.quality_indicators.0`
-      await typeInto(page, at, indicator.name, 'input[placeholder^="指标名称"]')
-      await typeInto(page, at, indicator.value, 'input[placeholder="指标值"]')
-      await typeInto(page, at, indicator.unit, 'input[placeholder^="单位"]')
+      // Each named by its year and row, not by its placeholder alone.
+      await typeInto(page, at, indicator.name, `input[aria-label="${year.year}年 指标 1 名称"]`)
+      await typeInto(page, at, indicator.value, `input[aria-label="${year.year}年 指标 1 指标值"]`)
+      await typeInto(page, at, indicator.unit, `input[aria-label="${year.year}年 指标 1 单位"]`)
     }
     await nextStep(page)
 
@@ -290,6 +316,9 @@ describe('an enterprise using the keyboard alone', () => {
     await expectFocusRing(page)
     await keyboard.press('Enter')
     await expect.poll(() => page.locator('[data-testid="draft-status"]').textContent()).toContain('保存到服务器')
+    // A screen reader is told, in Chinese: the toast is an alert, the draft's line a status.
+    await expectAnnounced(page, 'alert', '草稿已保存')
+    await expectAnnounced(page, 'status', /^已于 \d{2}:\d{2} 保存到服务器。$/)
     await nextStep(page)
     await page.locator('[data-testid="evidence"]').waitFor()
     await screenshot(page, 'evidence')
@@ -310,8 +339,9 @@ describe('an enterprise using the keyboard alone', () => {
       await (await chooser).setFiles({ name: `${CATEGORY_ZH[category]}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
       const row = page.locator(`[data-category="${category}"]`)
       await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
-      // The upload's progress is announced where it appears.
+      // The upload's progress is announced where it appears: a status naming the file.
       expect(await row.locator('[data-testid="upload-phase"]').getAttribute('aria-live')).toBe('polite')
+      await expectAnnounced(page, 'status', `${CATEGORY_ZH[category]}.pdf：`)
     }
     await screenshot(page, 'evidence-uploaded')
 
@@ -330,6 +360,7 @@ describe('an enterprise using the keyboard alone', () => {
     await keyboard.press('Enter')
     await box.waitFor({ state: 'hidden' })
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已提交，待推荐')
+    await expectAnnounced(page, 'alert', '申报已提交')
     expect(submissions).toBe(1)
     // What was typed is what the server holds: the whole complete form and the unit chosen.
     const held = (await callAt(base, 'GET', `/applications/${applicationId}`, applicantToken)) as { form: unknown; recommender_id: string | null }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { PHONE, settled, expectAnnounced, callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -112,7 +112,8 @@ describe('the document review from the screening to the panel statistics', () =>
     await screenshot(page, 'office-screening-confirmed')
 
     await page.goto(`${base}/#/office/${year}/assignments`)
-    await field(page, 'seed').locator('input').fill('42')
+    // The seed's input is named, not only by its placeholder.
+    await field(page, 'seed').locator('input[aria-label="随机种子（可空）"]').fill('42')
     await page.locator('[data-testid="draw"]').click()
     await confirmStep(page, '抽取专家', '确认抽取')
     const report = page.locator('[data-testid="draw-report"]')
@@ -137,6 +138,27 @@ describe('the document review from the screening to the panel statistics', () =>
     await page.locator('[data-testid="declare"]').click()
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('评审中')
     await expect.poll(() => page.locator('[data-testid="evidence"] tbody tr').count()).toBe(6)
+    // On a phone the evidence is stacked rows: each file's name and its 下载 (named by the file)
+    // on screen, no sideways scroll to reach them; each category's 评语 named by its category.
+    await page.setViewportSize(PHONE)
+    await settled(page)
+    const downloads = page.getByRole('button', { name: /^下载 / })
+    await expect.poll(() => downloads.count()).toBe(6)
+    for (const button of await downloads.all()) {
+      const name = (await button.getAttribute('aria-label')) ?? ''
+      expect(name).toMatch(/^下载 .+\.pdf$/)
+      expect(await page.locator('[data-testid="evidence-stacked"]').getByText(name.slice(3), { exact: true }).first().isVisible(), name).toBe(true)
+      await button.scrollIntoViewIfNeeded()
+      const box = await button.boundingBox()
+      expect(box, name).not.toBeNull()
+      expect(box!.x, `${name} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width, `${name} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+    }
+    await screenshot(page, 'expert-evidence')
+    await page.setViewportSize({ width: 1280, height: 720 })
+    for (const category of rubric.categories) {
+      expect(await page.getByRole('textbox', { name: `${category.id} 评语`, exact: true }).count(), category.id).toBe(1)
+    }
 
     const total = page.locator('[data-testid="running-total"]')
     const score = async (item: string, percent: number) => {
@@ -152,6 +174,9 @@ describe('the document review from the screening to the panel statistics', () =>
     await expect.poll(() => page.locator('[data-testid="review-message"]').textContent(), { timeout: 15_000 }).toContain('草稿已保存')
     const draftStatus = page.locator('[data-testid="draft-status"]')
     await expect.poll(() => draftStatus.textContent()).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
+    // Told to a screen reader, in Chinese: the message an alert, the sheet's line a status.
+    await expectAnnounced(page, 'alert', '草稿已保存。')
+    await expectAnnounced(page, 'status', /^已于 \d{2}:\d{2} 保存到服务器。$/)
 
     // A score typed and not saved: kept in this browser, saying when; the menu asks before
     // leaving; after a reload the draft is offered back with the score and the total.
@@ -159,7 +184,8 @@ describe('the document review from the screening to the panel statistics', () =>
     await score(third, 80)
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于 \d{2}:\d{2} 自动保存在本机，尚未保存到服务器。$/)
     const atSheet = page.url()
-    expect(await followLinkAndStay(page, '评审任务')).toBe('有尚未保存的修改，离开后将丢失。')
+    // The draft is kept on this device, and the question says so (not that it would be lost).
+    expect(await followLinkAndStay(page, '评审任务')).toBe('有尚未保存到服务器的修改。草稿已保存在本机浏览器，再次打开此页时可以恢复；但它既未保存到服务器，也未提交。')
     expect(page.url()).toBe(atSheet)
     expect(await reloadPastUnsavedWarning(page)).toEqual(['beforeunload'])
     const offer = page.locator('[data-testid="draft-offer"]')
@@ -176,6 +202,7 @@ describe('the document review from the screening to the panel statistics', () =>
     // Submitting with items unscored is stopped, and each is named.
     await page.locator('[data-testid="submit-sheet"]').click()
     await expect.poll(() => field(page, 'items.4.7.7').textContent()).toContain('请评分')
+    await expectAnnounced(page, 'alert', '请先更正标红的条目。')
     const items = rubric.categories.flatMap((category) => category.items)
     for (const item of items.slice(2)) await score(item.id, 70)
     const expected = items.reduce((sum, item, index) => sum + item.points * (index === 0 ? 70 : index === 1 ? 60 : 70), 0)
@@ -184,6 +211,7 @@ describe('the document review from the screening to the panel statistics', () =>
     await page.locator('[data-testid="submit-sheet"]').click()
     await confirmStep(page, '提交评分表', '确认提交')
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('已提交')
+    await expectAnnounced(page, 'alert', '评分表已提交。')
   })
 
   it("shows the Office each item's mean, median and spread over the panel, with the box plot", async () => {
@@ -213,15 +241,42 @@ describe('the document review from the screening to the panel statistics', () =>
     const rule = await page.locator('[data-testid="disagreement-rule"]').textContent()
     expect(rule).toMatch(/大于 \d+ 个百分点时标记为“分歧较大”/)
     expect(rule).toMatch(/恰好等于 \d+ 个百分点不标记/)
+    const chart = page.locator('[data-testid="boxplot"]')
     const boxplot = page.locator('[data-testid="boxplot"] svg text')
     await expect.poll(() => boxplot.allTextContents()).toContain('4.7.7')
     expect(await boxplot.allTextContents()).toContain('4.1.2')
     expect(await page.locator('[data-testid="sheets"] tbody tr').count()).toBe(5)
     await screenshot(page, 'office-review-statistics')
 
+    // On a phone the boxes lie down, one row per item: every item's label drawn, on screen, none
+    // overlapping the next (at 390 px standing up, ECharts kept only every third).
+    const itemIds = rubric.categories.flatMap((category) => category.items.map((item) => item.id))
+    await page.setViewportSize(PHONE)
+    await expect.poll(() => chart.getAttribute('data-layout')).toBe('horizontal')
+    await settled(page)
+    const labels = async () =>
+      chart.locator('svg text').evaluateAll((texts, ids) => {
+        return texts
+          .filter((text) => (ids as string[]).includes((text.textContent ?? '').trim()))
+          .map((text) => {
+            const box = text.getBoundingClientRect()
+            return { id: (text.textContent ?? '').trim(), left: box.left, right: box.right, top: box.top, bottom: box.bottom }
+          })
+      }, itemIds)
+    await expect.poll(async () => (await labels()).map((label) => label.id).sort()).toEqual([...itemIds].sort())
+    const drawn = (await labels()).sort((a, b) => a.top - b.top)
+    expect(drawn.map((label) => label.id)).toEqual(itemIds)
+    for (const [index, label] of drawn.entries()) {
+      expect(label.left, `${label.id} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(label.right, `${label.id} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+      expect(label.bottom - label.top, `${label.id} at least 10 px tall`).toBeGreaterThanOrEqual(10)
+      if (index > 0) expect(label.top, `${label.id} below ${drawn[index - 1]!.id}`).toBeGreaterThanOrEqual(drawn[index - 1]!.bottom)
+    }
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await expect.poll(() => chart.getAttribute('data-layout')).toBe('vertical')
+
     // The box plot's text alternative: a sentence naming the disputed item, and the five numbers
     // per item as a table, shown by 查看数据, one row per item of the chart.
-    const chart = page.locator('[data-testid="boxplot"]')
     expect(await chart.getAttribute('role')).toBe('img')
     expect(await chart.getAttribute('aria-label')).toContain('分歧较大的条目：4.1.2')
     // In the page for screen readers, but a 1-pixel box until asked for.

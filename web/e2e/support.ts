@@ -116,17 +116,63 @@ export async function settled(page: Page) {
   )
 }
 
+/** Waits, by polling each animation frame, until no Element Plus toast (`ElMessage`) is fading in
+ * or out: every `.el-message` is either fully shown (no `el-message-fade-enter-*`/`-leave-*`
+ * class, computed opacity 1) or gone. A toast's 3 s timer can end at any moment of a check, and axe
+ * would rate its text mid-fade (a CI run once failed so). A toast fully shown is still checked. */
+export async function toastsSteady(page: Page) {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.el-message')).every(
+        (toast) => !/\bel-message-fade-(enter|leave)/.test(toast.className) && getComputedStyle(toast).opacity === '1',
+      ),
+    undefined,
+    { timeout: 15_000 },
+  )
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: string[] }
+
 /** axe-core on the page as it is (WCAG 2.1 A and AA rules): fails on any serious or critical
- * violation, listing each rule with the elements it found. */
+ * violation, listing each rule with the elements it found. Run once no toast is mid-fade
+ * ([toastsSteady]); should a toast appear, start to fade or go while axe runs (the page counts
+ * every change to a `.el-message`), the run is discarded and made again, at most five times. */
 export async function checkA11y(page: Page, name: string) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`.replace(/\s+/g, ' ')) }))
-  })
+  let violations: AxeViolation[] = []
+  for (let attempt = 1; ; attempt += 1) {
+    await toastsSteady(page)
+    const run = await page.evaluate(async () => {
+      type Watch = { changes: number; observer: MutationObserver }
+      const w = window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> }; __toastWatch?: Watch }
+      const touchesToast = (records: MutationRecord[]) =>
+        records.some(
+          (record) =>
+            (record.target instanceof Element && record.target.closest('.el-message') !== null) ||
+            [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)].some((node) => node instanceof Element && (node.matches('.el-message') || node.querySelector('.el-message') !== null)),
+        )
+      if (!w.__toastWatch) {
+        const watch: Watch = { changes: 0, observer: new MutationObserver((records) => void (touchesToast(records) && (watch.changes += 1))) }
+        watch.observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'style'] })
+        w.__toastWatch = watch
+      }
+      const watch = w.__toastWatch
+      const before = watch.changes + (touchesToast(watch.observer.takeRecords()) ? 1 : 0)
+      // A toast that began to fade since the wait: not steady, try again.
+      const steady = Array.from(document.querySelectorAll('.el-message')).every((toast) => !/\bel-message-fade-(enter|leave)/.test(toast.className) && getComputedStyle(toast).opacity === '1')
+      if (!steady) return { toastMoved: true, violations: [] }
+      const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      if (touchesToast(watch.observer.takeRecords())) watch.changes += 1
+      return {
+        toastMoved: watch.changes !== before,
+        violations: result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`.replace(/\s+/g, ' ')) })),
+      }
+    })
+    violations = run.violations
+    if (!run.toastMoved || attempt >= 5) break
+  }
   // One h1 per page (axe's page-has-heading-one and heading-order are only moderate: asked here).
   const headings = await page.locator('h1:visible').allTextContents()
   expect(headings, `${name}: one h1`).toHaveLength(1)
@@ -175,6 +221,78 @@ export async function checkText(page: Page, name: string): Promise<string> {
   return text
 }
 
+/** Every visible input, select and textarea (Element Plus's el-input, el-select, date pickers and
+ * radios included: their inner native controls) must have an accessible name from a real label:
+ * `aria-label`, `aria-labelledby` naming elements with text, a `label[for]` or a wrapping `label`
+ * (`control.labels`) with text. A placeholder or a title is no label. Fails listing each unlabelled
+ * control (tag, type, classes, its form field and placeholder). With `E2E_LABELS_SURVEY` set to a
+ * file, the list is appended there instead (to find them all in one run). */
+export async function checkLabels(page: Page, name: string) {
+  const unlabelled = await page.evaluate(() => {
+    const text = (element: Element | null) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim()
+    const named = (control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement) => {
+      if ((control.getAttribute('aria-label') ?? '').trim()) return true
+      const by = control.getAttribute('aria-labelledby')
+      if (by && by.split(/\s+/).some((id) => text(document.getElementById(id)) !== '')) return true
+      return Array.from(control.labels ?? []).some((label) => text(label) !== '')
+    }
+    const visible = (control: Element) => control.getClientRects().length > 0 && getComputedStyle(control).visibility !== 'hidden' && !control.closest('[aria-hidden="true"]')
+    return Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
+      .filter((control) => !['hidden', 'file'].includes(control.getAttribute('type') ?? '') && visible(control) && !named(control))
+      .map((control) => {
+        const fieldPath = control.closest('[data-field]')?.getAttribute('data-field')
+        const testid = control.closest('[data-testid]')?.getAttribute('data-testid')
+        const placeholder = control.getAttribute('placeholder')
+        return `${control.tagName.toLowerCase()}[type=${control.getAttribute('type') ?? ''}].${Array.from(control.classList).join('.')}${fieldPath ? ` in [data-field=${fieldPath}]` : ''}${testid ? ` in [data-testid=${testid}]` : ''}${placeholder ? ` placeholder "${placeholder}"` : ''} (${location.hash})`
+      })
+  })
+  const survey = process.env.E2E_LABELS_SURVEY
+  if (survey) {
+    if (unlabelled.length) appendFileSync(survey, `${name}:\n  ${unlabelled.join('\n  ')}\n`)
+    return
+  }
+  expect(unlabelled, `${name}: controls without a label (label[for], aria-labelledby, a wrapping label or aria-label):\n  ${unlabelled.join('\n  ')}`).toEqual([])
+}
+
+/** The live regions of the page's accessibility tree (Playwright's `ariaSnapshot` of the body, as
+ * Chromium exposes it to a screen reader): each `alert` (announced at once: Element Plus's
+ * ElMessage and el-alert) and `status` (announced politely) with its text. */
+export async function liveRegions(page: Page): Promise<{ role: 'alert' | 'status'; text: string }[]> {
+  const lines = (await page.locator('body').ariaSnapshot()).split('\n')
+  const unquote = (text: string) => text.trim().replace(/^"(.*)"$/, '$1').replace(/\\"/g, '"')
+  const found: { role: 'alert' | 'status'; text: string }[] = []
+  lines.forEach((line, index) => {
+    const region = /^(\s*)- (alert|status)(?: "((?:[^"\\]|\\.)*)")?[^:]*(?::\s*(.*))?$/.exec(line)
+    if (!region) return
+    const depth = region[1]!.length
+    const parts = [region[3] ?? '', unquote(region[4] ?? '')]
+    for (const child of lines.slice(index + 1)) {
+      if ((/^\s*/.exec(child)?.[0].length ?? 0) <= depth) break
+      const named = /^\s*- [a-z]+(?: "((?:[^"\\]|\\.)*)")?[^:]*(?::\s*(.*))?$/.exec(child)
+      if (named) parts.push(named[1] ?? '', unquote(named[2] ?? ''))
+    }
+    found.push({ role: region[2] as 'alert' | 'status', text: parts.filter(Boolean).join(' ').trim() })
+  })
+  return found
+}
+
+/** After a save or a submission: a live region of `role` says `words` (polled, as the page answers
+ * when the server has), and it says it in Chinese (Chinese characters, no code, no English word). */
+export async function expectAnnounced(page: Page, role: 'alert' | 'status', words: string | RegExp) {
+  const matches = (text: string) => (typeof words === 'string' ? text.includes(words) : words.test(text))
+  let said = ''
+  await expect
+    .poll(async () => {
+      const regions = await liveRegions(page)
+      said = regions.find((region) => region.role === role && matches(region.text))?.text ?? ''
+      return said !== '' ? 'announced' : regions
+    }, { timeout: 15_000 })
+    .toBe('announced')
+  expect(said, `${said}: in Chinese`).toMatch(/[\u4e00-\u9fff]/)
+  expect(said, `${said}: no English word`).not.toMatch(/[A-Za-z]{4,}/)
+  for (const [what, pattern] of CODE_PATTERNS) expect(said, `${said}: no ${what}`).not.toMatch(pattern)
+}
+
 /** At the phone viewport nothing may overflow the page sideways. */
 export async function checkNoOverflow(page: Page, name: string) {
   const widths = await page.evaluate(() => {
@@ -217,12 +335,14 @@ export async function checkPage(page: Page, path: string, name: string) {
   await page.screenshot({ path: `${path}.png`, fullPage: true })
   await checkA11y(page, name)
   await checkText(page, name)
+  await checkLabels(page, name)
   const viewport = page.viewportSize()
   if (viewport && viewport.width !== PHONE.width) {
     await page.setViewportSize(PHONE)
     await settled(page)
     await checkNoOverflow(page, name)
     await checkA11y(page, `${name} (phone)`)
+    await checkLabels(page, `${name} (phone)`)
     await page.screenshot({ path: `${path}-phone.png`, fullPage: true })
     await page.setViewportSize(viewport)
     await settled(page)

@@ -9,6 +9,7 @@ import {
   keyIndicatorYears,
   missingFields,
   stepOf,
+  wizardStepStatus,
 } from '../src/lib/form'
 
 const rubric: Rubric = {
@@ -157,5 +158,21 @@ describe('issues on the wizard\'s steps', () => {
     ])
     expect(issuesOfStep(issues, 0)).toEqual({ 'contact.mobile': '请填写联系人手机号码。' })
     expect(issuesOfStep(issues, 4)).toEqual({ credit: '请填写质量诚信记录。' })
+  })
+})
+
+describe("the wizard's step bar", () => {
+  const incomplete = { 'organisation.registered_address': '请填写注册地址。', 'key_indicators.0.value': '请填写指标值。' }
+  it('shows a step as finished only when its fields are complete', () => {
+    // 单位基本情况 jumped over with its address empty: unfinished, not a tick.
+    expect(wizardStepStatus(0, 6, {}, incomplete, true)).toBe('wait')
+    expect(wizardStepStatus(1, 6, {}, incomplete, true)).toBe('success')
+    expect(wizardStepStatus(3, 6, {}, incomplete, true)).toBe('wait')
+    // Before the rubric is read nothing can be known complete.
+    expect(wizardStepStatus(1, 6, {}, {}, false)).toBe('wait')
+  })
+  it('keeps the current step current and a step showing a problem in error', () => {
+    expect(wizardStepStatus(0, 0, {}, incomplete, true)).toBe('process')
+    expect(wizardStepStatus(0, 3, { 'contact.mobile': '手机号码格式不正确。' }, {}, true)).toBe('error')
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ApplicationDocument, ApplicationNotice, ApplicationState, ApplicationView, BoardEntry } from '../src/api/types'
-import { MILESTONES, applicationStory, storySteps, type StoryFacts } from '../src/lib/story'
+import { MILESTONES, applicationStory, noticeTitleZh, storySteps, type StoryFacts } from '../src/lib/story'
 import { STAGE_PATH } from '../src/lib/labels'
 
 const facts = (state: ApplicationState, more: Partial<StoryFacts> = {}): StoryFacts => ({ state, submitted: true, recommended: true, ...more })
@@ -147,6 +147,46 @@ describe("the applicant's timeline", () => {
     expect(story[3]!.children.map((c) => c.title)).toEqual(['公告：获奖名单公告', '通知：荣获武威市人民政府质量奖'])
     expect(story[3]!.children.map((c) => c.kind)).toEqual(['announcement', 'notice'])
     expect(story.map((e) => e.kind)).toEqual(['step', 'step', 'announcement', 'step'])
+  })
+
+  it("tells each receipt's notice on the receipt's own line, not one by one after the session", () => {
+    // As the demo's records are: every file of the session checked, and its notice written, in one instant.
+    const org = '武威天垣乳业有限公司'
+    const a = application({
+      form: { organisation: { name: org } },
+      documents: [document('营业执照', 10), document('信用报告', 10), document('坏文件', 10, 'rejected'), document('补传', 200)],
+    } as unknown as Partial<ApplicationView>)
+    const sent = [
+      notice('application_created', `武威市人民政府质量奖：申报草稿已创建：${org}`, 0),
+      // Listed in another order than the receipts.
+      { ...notice('document_received', `武威市人民政府质量奖：材料已接收：${org}（信用报告.pdf）`, 10), id: 'n1' },
+      { ...notice('document_rejected', `武威市人民政府质量奖：材料未通过核验：${org}（坏文件.pdf）`, 10), id: 'n2' },
+      { ...notice('document_received', `武威市人民政府质量奖：材料已接收：${org}（营业执照.pdf）`, 10), id: 'n3' },
+      { ...notice('document_received', `武威市人民政府质量奖：材料已接收：${org}（补传.pdf）`, 200), id: 'n4' },
+    ]
+    const story = applicationStory(a, [], sent)
+    expect(story.map((e) => e.title)).toEqual(['创建申报草稿', '上传实证材料：2 份已接收，1 份未通过校验', '上传实证材料 1 份，均已接收'])
+    // Under the session: its receipts only, each with the notice naming its file.
+    const session = story[1]!
+    expect(session.children.map((c) => c.kind)).toEqual(['receipt', 'receipt', 'receipt'])
+    expect(session.children.map((c) => c.notices?.map((n) => n.title))).toEqual([['通知：材料已接收（营业执照.pdf）'], ['通知：材料已接收（信用报告.pdf）'], ['通知：材料未通过核验（坏文件.pdf）']])
+    expect(story[2]!.children.map((c) => [c.kind, c.notices?.length])).toEqual([['receipt', 1]])
+    // Every notice told once, none opening with the award's name.
+    const told = story.flatMap((e) => [e, ...e.children, ...e.children.flatMap((c) => c.notices ?? [])]).filter((e) => e.notice)
+    expect(told).toHaveLength(sent.length)
+    expect(told.every((e) => !e.title.includes('武威市人民政府质量奖'))).toBe(true)
+    expect(story[0]!.children[0]!.title).toBe('通知：申报草稿已创建')
+  })
+
+  it("drops the award's name and the applicant's own name from a notice's subject, nothing else", () => {
+    const org = '武威天垣乳业有限公司'
+    expect(noticeTitleZh(`武威市人民政府质量奖：材料已接收：${org}（营业执照.pdf）`, org)).toBe('材料已接收（营业执照.pdf）')
+    expect(noticeTitleZh(`武威市人民政府质量奖：荣获武威市人民政府质量奖：${org}`, org)).toBe('荣获武威市人民政府质量奖')
+    expect(noticeTitleZh(`武威市人民政府质量奖：资格审查通过：${org}`)).toBe(`资格审查通过：${org}`)
+    // Another organisation's name, and a name inside the words, stay.
+    expect(noticeTitleZh('武威市人民政府质量奖：申报已提交：古浪青禾面粉有限公司', org)).toBe('申报已提交：古浪青禾面粉有限公司')
+    expect(noticeTitleZh('2026年度武威市人民政府质量奖申报截止日期延长', org)).toBe('2026年度武威市人民政府质量奖申报截止日期延长')
+    expect(noticeTitleZh('武威市人民政府质量奖：', org)).toBe('武威市人民政府质量奖：')
   })
 
   it('never folds a notice under a step that came after it', () => {

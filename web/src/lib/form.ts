@@ -284,3 +284,15 @@ export function stepOf(field: string): number {
 export function issuesOfStep(issues: Issues, step: number): Issues {
   return Object.fromEntries(Object.entries(issues).filter(([field]) => stepOf(field) === step))
 }
+
+export type WizardStepStatus = 'error' | 'process' | 'success' | 'wait'
+
+/** How the wizard shows step `index` (issue 21): in error while it shows a problem; the current
+ * step as current; any other as finished only when nothing of it is missing or wrong
+ * (`incomplete`: what a submission still lacks and what is mistyped) and the form's checks could
+ * run (`ready`: the cycle's rubric read) — a step jumped over with empty fields stays unfinished. */
+export function wizardStepStatus(index: number, active: number, shown: Issues, incomplete: Issues, ready: boolean): WizardStepStatus {
+  if (Object.keys(issuesOfStep(shown, index)).length > 0) return 'error'
+  if (index === active) return 'process'
+  return ready && Object.keys(issuesOfStep(incomplete, index)).length === 0 ? 'success' : 'wait'
+}

@@ -90,6 +90,8 @@ export interface StoryItem {
   notice?: ApplicationNotice['status']
   /** What it is: a step, a document checked in an upload session, a notice, a public announcement. */
   kind: 'step' | 'receipt' | 'notice' | 'announcement'
+  /** A receipt's own notice (材料已接收 / 材料未通过核验 naming its file), told on its line. */
+  notices?: StoryItem[]
 }
 
 export interface StoryEntry extends StoryItem {
@@ -117,6 +119,25 @@ const NOTICE_TONE: Record<ApplicationNotice['status'], StoryTone> = { sent: 'inf
 
 const time = (at: string) => Date.parse(at)
 
+/** Every notice's subject opens with the award's name (`武威市人民政府质量奖：`) and names the
+ * organisation, as an email must; on the applicant's own timeline both are said already, so a
+ * line shows what happened: `武威市人民政府质量奖：材料已接收：某某公司（营业执照.pdf）` reads
+ * `材料已接收（营业执照.pdf）`. A subject that is nothing but the prefix is left whole. */
+export function noticeTitleZh(subject: string, organisationName?: string): string {
+  let title = subject.replace(/^武威市人民政府质量奖[：:]\s*/, '')
+  const name = organisationName?.trim()
+  if (name) {
+    title = title
+      .split(`：${name}（`)
+      .join('（')
+      .replace(new RegExp(`：${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), '')
+  }
+  return title.trim() || subject
+}
+
+/** The receipt's file, to find the notice that names it. */
+const RECEIPT_OF = new WeakMap<StoryItem, { file: string; received: boolean; at: number }>()
+
 interface Step extends StoryEntry {
   sends: readonly string[]
 }
@@ -128,6 +149,7 @@ interface Step extends StoryEntry {
  * `sent` null: the notices could not be read, the rest is told. */
 export function applicationStory(application: ApplicationView, board: readonly BoardEntry[], sent: readonly ApplicationNotice[] | null): StoryEntry[] {
   const a = application
+  const organisationName = a.form?.organisation?.name
   const steps: Step[] = [{ at: a.created_at, title: '创建申报草稿', tone: 'info', kind: 'step', children: [], sends: SENDS.created }]
 
   // Upload sessions: the receipts and refusals in the order checked, a pause of more than
@@ -146,11 +168,14 @@ export function applicationStory(application: ApplicationView, board: readonly B
       tone: refused ? 'danger' : 'info',
       kind: 'step',
       sends: SENDS.evidence,
-      children: session.map((d) =>
-        d.status === 'received'
-          ? { at: d.checked_at!, title: `已接收：${CATEGORY_ZH[d.category]}`, detail: d.file_name, tone: 'info' as const, kind: 'receipt' as const }
-          : { at: d.checked_at!, title: `未通过校验：${d.file_name}`, detail: d.rejection_reason ?? undefined, tone: 'danger' as const, kind: 'receipt' as const },
-      ),
+      children: session.map((d) => {
+        const item: StoryItem =
+          d.status === 'received'
+            ? { at: d.checked_at!, title: `已接收：${CATEGORY_ZH[d.category]}`, detail: d.file_name, tone: 'info', kind: 'receipt' }
+            : { at: d.checked_at!, title: `未通过校验：${d.file_name}`, detail: d.rejection_reason ?? undefined, tone: 'danger', kind: 'receipt' }
+        RECEIPT_OF.set(item, { file: d.file_name, received: d.status === 'received', at: time(d.checked_at!) })
+        return item
+      }),
     })
     session = []
   }
@@ -201,24 +226,50 @@ export function applicationStory(application: ApplicationView, board: readonly B
     for (const step of steps) if (step.sends.includes(kind) && time(step.at) <= time(at) + SAME_STEP_MS) found = step
     return found
   }
-  const place = (kind: string, writtenAt: string, item: StoryItem) => {
+  const place = (kind: string, writtenAt: string, item: StoryItem, subject?: string) => {
     const step = senderOf(kind, writtenAt)
-    if (step) step.children.push(item)
-    else loose.push({ ...item, children: [] })
+    if (!step) {
+      loose.push({ ...item, children: [] })
+      return
+    }
+    // A receipt's notice goes on the receipt's own line: the one whose file it names, checked
+    // when it was written (a minute's leeway), not yet told.
+    if (subject && (kind === 'document_received' || kind === 'document_rejected')) {
+      const receipt = step.children.find((child) => {
+        const of = RECEIPT_OF.get(child)
+        return (
+          of !== undefined &&
+          !child.notices?.length &&
+          of.received === (kind === 'document_received') &&
+          subject.includes(`（${of.file}）`) &&
+          Math.abs(of.at - time(writtenAt)) <= SAME_STEP_MS
+        )
+      })
+      if (receipt) {
+        receipt.notices = [item]
+        return
+      }
+    }
+    step.children.push(item)
   }
   for (const entry of board) {
     place(entry.kind, entry.published_at, { at: entry.published_at, title: `公告：${entry.title}`, detail: entry.body, tone: 'warning', kind: 'announcement' })
   }
   for (const notice of sent ?? []) {
     // Placed by when it was written (the step that wrote it); shown with when it was sent.
-    place(notice.kind, notice.created_at, {
-      at: notice.sent_at ?? notice.created_at,
-      title: `通知：${notice.subject}`,
-      detail: notice.status === 'sent' ? `已发送至 ${notice.recipient}` : `${NOTICE_STATUS_ZH[notice.status]}（收件人：${notice.recipient}）`,
-      tone: NOTICE_TONE[notice.status],
-      notice: notice.status,
-      kind: 'notice',
-    })
+    place(
+      notice.kind,
+      notice.created_at,
+      {
+        at: notice.sent_at ?? notice.created_at,
+        title: `通知：${noticeTitleZh(notice.subject, organisationName)}`,
+        detail: notice.status === 'sent' ? `已发送至 ${notice.recipient}` : `${NOTICE_STATUS_ZH[notice.status]}（收件人：${notice.recipient}）`,
+        tone: NOTICE_TONE[notice.status],
+        notice: notice.status,
+        kind: 'notice',
+      },
+      notice.subject,
+    )
   }
   for (const step of steps) step.children.sort((x, y) => time(x.at) - time(y.at))
   const story: StoryEntry[] = [...steps.map(({ sends: _sends, ...entry }) => entry), ...loose]

@@ -6,14 +6,14 @@ import { onBeforeUnmount, onMounted } from 'vue'
 import { onBeforeRouteLeave, onBeforeRouteUpdate } from 'vue-router'
 import { ElMessageBox } from 'element-plus'
 import 'element-plus/es/components/message-box/style/css'
+import { LEAVE_TITLE_ZH, LEAVE_WARNING_ZH, leaveWarningZh } from './leave-words'
 
-export const LEAVE_WARNING_ZH = '有尚未保存的修改，离开后将丢失。'
-export const LEAVE_TITLE_ZH = '离开此页'
+export { LEAVE_TITLE_ZH, LEAVE_WARNING_DRAFT_KEPT_ZH, LEAVE_WARNING_ZH, leaveWarningZh } from './leave-words'
 
-/** Resolves true when the person chooses to leave, losing what they typed. */
-export async function confirmLeave(): Promise<boolean> {
+/** Resolves true when the person chooses to leave; `message` says what becomes of what they typed. */
+export async function confirmLeave(message: string = LEAVE_WARNING_ZH): Promise<boolean> {
   try {
-    await ElMessageBox.confirm(LEAVE_WARNING_ZH, LEAVE_TITLE_ZH, {
+    await ElMessageBox.confirm(message, LEAVE_TITLE_ZH, {
       confirmButtonText: '离开',
       cancelButtonText: '留在此页',
       type: 'warning',
@@ -27,13 +27,16 @@ export async function confirmLeave(): Promise<boolean> {
 }
 
 /** Asks before leaving while `isDirty()`: in the router (to another page, or the same page for
- * another record) and on closing or reloading the tab. Call from a page's `setup`. */
-export function useUnsavedGuard(isDirty: () => boolean): void {
-  const ask = async () => (isDirty() ? confirmLeave() : true)
+ * another record) and on closing or reloading the tab. Call from a page's `setup`. A page that
+ * keeps a draft in this browser passes `keepDraft`: called first (it keeps what is typed now,
+ * not after its usual pause), it says whether the draft holds it, and the question says so. */
+export function useUnsavedGuard(isDirty: () => boolean, keepDraft?: () => boolean): void {
+  const ask = async () => (isDirty() ? confirmLeave(leaveWarningZh(keepDraft?.() ?? false)) : true)
   onBeforeRouteLeave(ask)
   onBeforeRouteUpdate(ask)
   const onBeforeUnload = (event: BeforeUnloadEvent) => {
     if (!isDirty()) return
+    keepDraft?.()
     event.preventDefault()
     // Older browsers ask only when this is set; the words are the browser's own.
     event.returnValue = ''
