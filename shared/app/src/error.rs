@@ -195,6 +195,12 @@ app_errors! {
         "the application deadline has passed", "申报截止日期已过。";
     RecommendationDeadlinePassed => 409, "recommendation_deadline_passed",
         "the recommendation deadline has passed", "推荐截止日期已过。";
+    /// Arts. 17, 18: an organisation whose award was revoked may not apply while its bar runs;
+    /// refused when it starts an application, as the screening would refuse it.
+    DebarredFromApplying { article: &'static str, article_zh: &'static str, last_day: NaiveDate, wording_zh: String }
+        => 409, "debarred_from_applying",
+        "this organisation is barred from applying under {article} through {last_day}",
+        "该单位的奖项已依照办法{article_zh}被撤销，{wording_zh}。";
     DuplicateApplication => 409, "duplicate_application",
         "this organisation already has an application in this cycle", "该单位在本评选周期已提交过申报。";
     ApplicationNotEditable => 409, "application_not_editable",

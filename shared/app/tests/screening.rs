@@ -891,3 +891,49 @@ async fn the_applicant_reads_the_notices_sent_to_it_and_the_office_every_one() {
     let (status, _) = h.request("GET", &path, Some(UNIT), None).await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn an_organisation_under_a_bar_is_refused_when_it_starts_an_application() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    // Organisation 7's award was revoked for fraud (Art. 17) on 2016-06-30: barred through the
+    // cycle's deadline. Organisation 8's bar ended the day before it.
+    let register = format!(
+        "{HEADER}\n\
+         撤销,{},武威第7质量有限公司,,2014-01-10,2016-06-30,第十七条,,\n\
+         撤销,{},武威第8质量有限公司,,2014-01-10,2016-06-29,第十七条,,\n",
+        uscc(7),
+        uscc(8),
+    );
+    let (status, report) = import(&h, &register, false).await;
+    assert_eq!(status, 200, "{report}");
+
+    let before = h.last_sequence();
+    let mut body: Value = serde_json::from_str(&application_body(7)).unwrap();
+    body["contact_email"] = json!("alice@example.cn");
+    let (status, refused) = h
+        .request(
+            "POST",
+            "/applications",
+            Some(ALICE),
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["code"], "debarred_from_applying");
+    assert!(
+        refused["message"].as_str().unwrap().contains("Art. 17"),
+        "{refused}"
+    );
+    // The Art. 17 bar, in the one wording of its end that every page and notice uses.
+    assert_eq!(
+        refused["message_zh"],
+        "该单位的奖项已依照办法第十七条被撤销，至2026年6月30日（含）不得申报，2026年7月1日起可以申报。"
+    );
+    assert!(
+        h.changes_after(before).is_empty(),
+        "a refusal writes nothing"
+    );
+
+    h.create_application(ALICE, 8).await;
+}

@@ -113,6 +113,21 @@ pub async fn create_application(
         if !cycle.accepts_applications(now) {
             return Err(AppError::ApplicationDeadlinePassed);
         }
+        // Arts. 17, 18: a bar that runs on the cycle's deadline is the screening's refusal too;
+        // said now, before the enterprise fills a form it may not submit.
+        let history = crate::reads::register::history_of(app, &form.organisation.uscc).await?;
+        if let Some(bar) = history
+            .debarments
+            .iter()
+            .find(|bar| bar.covers(cycle.application_deadline))
+        {
+            return Err(AppError::DebarredFromApplying {
+                article: bar.ground.article(),
+                article_zh: bar.ground.article_zh(),
+                last_day: bar.last_day,
+                wording_zh: bar.wording_zh(),
+            });
+        }
         let mut application = Application {
             id: new_id(now),
             cycle_id: cycle.id.clone(),
