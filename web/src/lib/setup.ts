@@ -81,14 +81,11 @@ export const CYCLE_ERROR_FIELD: Record<string, string> = {
   cycle_deadline_order: 'recommendation_deadline',
   cycle_deadline_in_past: 'application_deadline',
   invalid_quota: 'quota',
-  deadline_shortened: 'application_deadline',
-  deadline_gone: 'application_deadline',
-  no_deadline_given: 'application_deadline',
 }
 
 /** `invalid_cycle`'s message names the field in its English `message` only. */
 export function cycleErrorField(code: string, message: string): string | null {
-  if (code === 'invalid_cycle' || code === 'deadline_shortened' || code === 'deadline_gone') {
+  if (code === 'invalid_cycle') {
     if (message.includes('recommendation')) return 'recommendation_deadline'
     if (message.includes('application')) return 'application_deadline'
   }
@@ -133,6 +130,19 @@ export const DEFAULT_RULES: ReviewRules = {
   publicity_working_days: 5,
   document_panel_size: 5,
   onsite_panel_size: 3,
+}
+
+type Deadlines = { application_deadline?: string; recommendation_deadline?: string }
+
+/** The deadline an extension's refusal is about: the one whose date (sent, or current for a
+ * deadline already gone) its English `message` names; else `cycleErrorField`'s. */
+export function extensionErrorField(code: string, message: string, sent: Deadlines, current: Required<Deadlines>): string | null {
+  for (const field of ['application_deadline', 'recommendation_deadline'] as const) {
+    const date = sent[field]
+    if (!date) continue
+    if (message.includes(date) || (code === 'deadline_gone' && message.includes(current[field]))) return field
+  }
+  return cycleErrorField(code, message)
 }
 
 // --- the review rules in words ------------------------------------------------------------------
