@@ -57,17 +57,14 @@ export function newCycleBody(form: CycleForm): NewCycle {
   }
 }
 
-/** The checks the page makes before sending (the server makes them again): field → message. */
-export function checkCycleForm(form: CycleForm, today: string): Record<string, string> {
+/** What the page checks before sending (the form's shape); the dates' order and whether a deadline
+ * has passed are the server's to judge, and its refusal is shown beside the field. */
+export function checkCycleForm(form: CycleForm): Record<string, string> {
   const issues: Record<string, string> = {}
   if (!/^\d{4}$/.test(form.id.trim())) issues.id = '评选年度应为四位年份，如 2026。'
   if (!form.title.trim()) issues.title = '请填写评选周期名称。'
   if (!form.application_deadline) issues.application_deadline = '请选择申报截止日期。'
-  else if (form.application_deadline < today) issues.application_deadline = '申报截止日期不能早于今天。'
   if (!form.recommendation_deadline) issues.recommendation_deadline = '请选择推荐截止日期。'
-  else if (form.application_deadline && form.recommendation_deadline < form.application_deadline) {
-    issues.recommendation_deadline = '推荐截止日期不得早于申报截止日期。'
-  }
   if (!(form.quota >= 1 && form.quota <= 3)) issues.quota = '每届评选名额应为1至3个（办法第四条）。'
   return issues
 }
