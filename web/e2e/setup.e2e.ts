@@ -49,7 +49,6 @@ beforeAll(async () => {
   browser = await launchChromium()
   office = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })
   page = await office.newPage()
-  await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
 })
 
 afterAll(async () => {
@@ -60,6 +59,7 @@ afterAll(async () => {
 
 describe('the Office sets up a cycle from an empty system', () => {
   it('finds the menu and 创建评选周期 on the empty dashboard', async () => {
+    await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
     await page.goto(`${base}/#/office`)
     await page.locator('[data-testid="no-cycle"]').waitFor()
     await expect.poll(() => page.locator('[data-testid="no-cycle"]').innerText()).toContain('尚未创建评选周期')
@@ -191,11 +191,12 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(row).toContain('启用')
 
     await table.getByRole('button', { name: '修改' }).click()
-    await dialog.waitFor()
+    const editing = page.getByRole('dialog', { name: '修改推荐单位' })
+    await editing.waitFor()
     expect(await field(page, 'name').locator('input').inputValue()).toBe('凉州区质量发展领导小组办公室')
     await field(page, 'accounts').locator('textarea').fill('liangzhou-1\nliangzhou-2')
-    await dialog.locator('[data-testid="save-unit"]').click()
-    await dialog.waitFor({ state: 'hidden' })
+    await editing.locator('[data-testid="save-unit"]').click()
+    await editing.waitFor({ state: 'hidden' })
     await expect.poll(() => table.innerText()).toContain('liangzhou-1、liangzhou-2')
     await table.getByRole('button', { name: '停用' }).click()
     await expect.poll(() => page.locator('[data-testid="units-done"]').innerText()).toContain('已停用')
