@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { usccCheckCharacter } from '../src/lib/uscc'
-import { SCREENSHOT_DIR, callAt, chinaDate, confirmStep, field, fillDate, launchChromium, Runner, screenshots, signIn, tokenAt } from './support'
+import { SCREENSHOT_DIR, callAt, checkNoOverflow, settled, chinaDate, confirmStep, field, fillDate, launchChromium, Runner, screenshots, signIn, tokenAt } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-setup-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -37,6 +37,8 @@ async function checked(on: Page, name: string) {
   await check(on, name)
   const viewport = on.viewportSize()
   await on.setViewportSize({ width: 1440, height: 900 })
+  await settled(on)
+  await checkNoOverflow(on, `${name} at 1440 px`)
   wideShot += 1
   await on.screenshot({ path: join(SCREENSHOT_DIR, `setup-1440-${String(wideShot).padStart(2, '0')}-${name}.png`), fullPage: true })
   if (viewport) await on.setViewportSize(viewport)
