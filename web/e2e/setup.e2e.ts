@@ -105,6 +105,11 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(facts).toContain(dateZh(chinaDate(60)))
     expect(facts).toContain(dateZh(chinaDate(75)))
     await checked(page, 'cycle-setup-draft')
+    await page.getByRole('menuitem', { name: '概览', exact: true }).click()
+    await expect.poll(() => page.locator('[data-testid="draft-next"]').innerText()).toBe('评审细则待评审委员会审定，审定后开放申报')
+    await checked(page, 'dashboard-draft')
+    await page.locator('[data-testid="draft-next"] a').click()
+    await page.locator('[data-testid="cycle-setup"]').waitFor()
   })
 
   it('has the Committee read the rules and approve them', async () => {
@@ -301,7 +306,11 @@ describe('the Office sets up a cycle from an empty system', () => {
     await page.getByRole('menuitem', { name: '回访与撤销', exact: true }).click()
     const reminders = field(page, 'reminders').locator('input')
     await expect.poll(() => reminders.inputValue()).toBe('180、90、30')
-    await reminders.fill('120、60')
+    // An interval the API would refuse is refused on the page first, in words.
+    await field(page, 'interval').locator('input').fill('0')
+    await page.locator('[data-testid="save-policy"]').click()
+    await expect.poll(() => page.locator('[data-testid="policy-error"]').innerText()).toContain('1 至 60 的整数月')
+    await reminders.fill('60、120，60')
     await field(page, 'interval').locator('input').fill('6')
     await page.locator('[data-testid="save-policy"]').click()
     await page.locator('[data-testid="policy-saved"]').waitFor()
