@@ -123,6 +123,10 @@ describe('the Office sets up a cycle from an empty system', () => {
     for (const rule of ['评分标准', 'GB/T 19580-2012《卓越绩效评价准则》，7 个类目，满分 1000 分', '入围现场评审', '资料评审得分不低于 500 分的申报中，得分最高的前 6 名', '候选名单门槛', '综合评价得分不低于 60 分', '每项申报 3 名专家，其中 1 名为组长', '公示期']) {
       expect(words).toContain(rule)
     }
+    await committee.getByRole('button', { name: '查看全部评分项（23 项）' }).click()
+    const items = committee.locator('[data-testid="rubric-category"]')
+    await expect.poll(() => items.count()).toBe(7)
+    await expect.poll(() => committee.locator('.rubric-items').innerText()).toContain('4.7.4 财务结果：80 分')
     await checked(committee, 'committee-rules')
     await committee.locator('[data-testid="approve-rules"]').click()
     await confirmStep(committee, '确认审定评审细则', '确认审定')
