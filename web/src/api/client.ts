@@ -180,3 +180,24 @@ export async function downloadFile(path: string, fileName: string): Promise<void
   anchor.click()
   URL.revokeObjectURL(href)
 }
+
+/** Sends `body` as is (a CSV file: `POST /register/import`) with its `contentType`, answered in
+ * JSON as `api` answers. */
+export async function apiRaw<T>(method: Method, path: string, body: string | Blob, contentType: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': contentType }
+  const token = currentToken()
+  if (token) headers.authorization = `Bearer ${token}`
+  let response: Response
+  try {
+    response = await fetch(`${apiBase}${path}`, { method, headers, body })
+  } catch (error) {
+    throw unexpected(0, String(error))
+  }
+  const text = await response.text()
+  if (!response.ok) throw errorFromResponse(response.status, text)
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw unexpected(response.status, text.slice(0, 200))
+  }
+}
