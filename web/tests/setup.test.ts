@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { Divisions, Industries } from '../src/lib/codes'
 import {
   DEFAULT_RULES,
   addDays,
@@ -20,6 +22,7 @@ import {
   unitBody,
   unitErrorZh,
   unitScopeZh,
+  countyOfficeChoices,
   emptyUnitForm,
 } from '../src/lib/setup'
 
@@ -137,8 +140,20 @@ describe('recommending units', () => {
     const form = { ...emptyUnitForm(), name: ' 凉州区质量办 ', mailbox: 'a@b.cn ', accounts: 'liangzhou-1\nliangzhou-2, liangzhou-1', uscc: '' }
     expect(unitBody(form)).toEqual({ name: '凉州区质量办', scope: { kind: 'county', division_code: '620602' }, mailbox: 'a@b.cn', uscc: null, accounts: ['liangzhou-1', 'liangzhou-2'], active: true })
     expect(unitBody({ ...form, kind: 'industry', sections: ['E', 'C'] }).scope).toEqual({ kind: 'industry', sections: ['C', 'E'] })
-    expect(unitScopeZh({ kind: 'county', division_code: '620621' })).toBe('县（区）：民勤县')
-    expect(unitScopeZh({ kind: 'industry', sections: ['C', 'E'] })).toBe('行业：制造业、建筑业')
+    const lists = {
+      divisions: new Divisions(readFileSync(new URL('../../shared/domain/data/gb2260.csv', import.meta.url), 'utf8')),
+      industries: new Industries(readFileSync(new URL('../../shared/domain/data/gb4754.csv', import.meta.url), 'utf8')),
+    }
+    expect(unitScopeZh({ kind: 'county', division_code: '620621' }, lists)).toBe('县（区）：民勤县')
+    expect(unitScopeZh({ kind: 'industry', sections: ['C', 'E'] }, lists)).toBe('行业：制造业、建筑业')
+    expect(unitScopeZh({ kind: 'county', division_code: '620699' }, lists)).toBe('县（区）：（不在代码表中）')
+    expect(countyOfficeChoices(lists.divisions)).toEqual([
+      ['620600', '武威市（市本级）'],
+      ['620602', '凉州区'],
+      ['620621', '民勤县'],
+      ['620622', '古浪县'],
+      ['620623', '天祝藏族自治县'],
+    ])
   })
 
   it('says the API’s refusals in Chinese beside the field', () => {

@@ -43,6 +43,17 @@ export class Divisions {
     return this.names.has(code)
   }
 
+  /** Its own name (`凉州区`); empty for a code not in the list. */
+  name(code: string): string {
+    return this.names.get(code) ?? ''
+  }
+
+  /** The county-level divisions under prefecture `code` (`620600` → 凉州区, 民勤县, …). */
+  countiesOf(code: string): string[] {
+    const prefix = code.slice(0, 4)
+    return [...this.names.keys()].filter((county) => county.startsWith(prefix) && !county.endsWith('00'))
+  }
+
   /**
    * As an address reads: `620602` → `甘肃省武威市凉州区`, `110101` → `北京市东城区`;
    * empty for a code not in the list.
@@ -106,6 +117,11 @@ export class Industries {
     if (own === undefined) return ''
     const section = this.names.get(code.slice(0, 1))
     return section && code.length > 1 ? `${section} · ${own}` : own
+  }
+
+  /** The 20 sections, A to T, as `[letter, name]`. */
+  sections(): [string, string][] {
+    return [...this.names].filter(([code]) => code.length === 1)
   }
 
   groups(): IndustryGroup[] {

@@ -3,6 +3,7 @@
 // month grid, the recommending units' form, and where the API's refusals go.
 import type { HolidayNotice, NewCycle, RecommenderInput, ReviewRules } from '../api/types'
 import { formatChinaDate } from './dates'
+import type { Divisions, Industries } from './codes'
 
 // --- the new cycle ----------------------------------------------------------------------------
 
@@ -313,45 +314,25 @@ export function checkNotice(notice: HolidayNotice): string[] {
 
 // --- recommending units -------------------------------------------------------------------------
 
-/** Wuwei's county-level divisions (GB/T 2260) a county office may cover. */
-export const WUWEI_DIVISIONS: [string, string][] = [
-  ['620600', '武威市（市本级）'],
-  ['620602', '凉州区'],
-  ['620621', '民勤县'],
-  ['620622', '古浪县'],
-  ['620623', '天祝藏族自治县'],
-]
+/** The award's own city (GB/T 2260): a county office covers the city itself or one of its
+ * counties, as the API allows. */
+export const AWARD_CITY = '620600'
 
-/** GB/T 4754-2017's sections, A to T. */
-export const INDUSTRY_SECTIONS_ZH: [string, string][] = [
-  ['A', '农、林、牧、渔业'],
-  ['B', '采矿业'],
-  ['C', '制造业'],
-  ['D', '电力、热力、燃气及水生产和供应业'],
-  ['E', '建筑业'],
-  ['F', '批发和零售业'],
-  ['G', '交通运输、仓储和邮政业'],
-  ['H', '住宿和餐饮业'],
-  ['I', '信息传输、软件和信息技术服务业'],
-  ['J', '金融业'],
-  ['K', '房地产业'],
-  ['L', '租赁和商务服务业'],
-  ['M', '科学研究和技术服务业'],
-  ['N', '水利、环境和公共设施管理业'],
-  ['O', '居民服务、修理和其他服务业'],
-  ['P', '教育'],
-  ['Q', '卫生和社会工作'],
-  ['R', '文化、体育和娱乐业'],
-  ['S', '公共管理、社会保障和社会组织'],
-  ['T', '国际组织'],
-]
+/** What a county office may cover, as `[code, name]`: the city (市本级), then its counties. */
+export function countyOfficeChoices(divisions: Divisions): [string, string][] {
+  return [
+    [AWARD_CITY, `${divisions.name(AWARD_CITY)}（市本级）`],
+    ...divisions.countiesOf(AWARD_CITY).map((code): [string, string] => [code, divisions.name(code)]),
+  ]
+}
 
-/** A unit's scope in words: `凉州区` or `行业：制造业、建筑业`. */
-export function unitScopeZh(scope: RecommenderInput['scope']): string {
+/** A unit's scope in words: `县（区）：凉州区` or `行业：制造业、建筑业`. */
+export function unitScopeZh(scope: RecommenderInput['scope'], lists: { divisions: Divisions; industries: Industries }): string {
+  const unknown = '（不在代码表中）'
   if (scope.kind === 'county') {
-    return `县（区）：${WUWEI_DIVISIONS.find(([code]) => code === scope.division_code)?.[1] ?? scope.division_code}`
+    return `县（区）：${lists.divisions.name(scope.division_code) || unknown}`
   }
-  return `行业：${scope.sections.map((s) => INDUSTRY_SECTIONS_ZH.find(([letter]) => letter === s)?.[1] ?? s).join('、')}`
+  return `行业：${scope.sections.map((letter) => lists.industries.name(letter) || unknown).join('、')}`
 }
 
 export interface UnitForm {
