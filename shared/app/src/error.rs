@@ -23,6 +23,41 @@ pub struct RowIssue {
     pub reason: String,
 }
 
+/// `text` with every `YYYY-MM-DD` date written as Chinese writes it (`2026年9月30日`); digits that
+/// are no date stay as they are.
+fn dates_zh(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let date = rest
+            .get(..10)
+            .filter(|head| {
+                let bytes = head.as_bytes();
+                bytes[4] == b'-'
+                    && bytes[7] == b'-'
+                    && bytes
+                        .iter()
+                        .enumerate()
+                        .all(|(at, byte)| at == 4 || at == 7 || byte.is_ascii_digit())
+            })
+            .and_then(|head| NaiveDate::parse_from_str(head, "%Y-%m-%d").ok());
+        match date {
+            Some(date) => {
+                out.push_str(&award_domain::time::date_zh(date));
+                rest = &rest[10..];
+            }
+            None => {
+                let mut chars = rest.chars();
+                if let Some(c) = chars.next() {
+                    out.push(c);
+                }
+                rest = chars.as_str();
+            }
+        }
+    }
+    out
+}
+
 /// Declares [`AppError`] and its table: `Variant { fields } => status, "code", "English", "中文";`.
 macro_rules! app_errors {
     ($(
@@ -57,14 +92,16 @@ macro_rules! app_errors {
                 }
             }
 
-            /// The Chinese message shown to people.
+            /// The Chinese message shown to people, its dates as Chinese writes them
+            /// (`2026年9月30日`, not the field's `2026-09-30`).
             pub fn message_zh(&self) -> String {
-                match self {
+                let text = match self {
                     $( Self::$variant $({ $($field),* })? => {
                         $($( let _ = &$field; )*)?
                         format!($zh)
                     } )*
-                }
+                };
+                dates_zh(&text)
             }
         }
 
@@ -749,6 +786,25 @@ fn deserialize_error_zh(message: &str) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn chinese_messages_write_dates_as_chinese_does() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let error = AppError::DeadlineShortened {
+            deadline: day(2026, 9, 1),
+            current: day(2026, 9, 30),
+        };
+        let zh = error.message_zh();
+        assert!(zh.contains("2026年9月30日"), "{zh}");
+        assert!(!zh.contains("2026-09"), "{zh}");
+        // The English message keeps the ISO dates the API's callers parse.
+        assert!(error.body().message.contains("2026-09-30"));
+        assert_eq!(
+            dates_zh("编号2026-13-45、电话0931-12345678"),
+            "编号2026-13-45、电话0931-12345678"
+        );
+        assert_eq!(dates_zh("至2036-04-24。"), "至2036年4月24日。");
+    }
 
     #[test]
     fn internal_details_never_reach_the_body() {

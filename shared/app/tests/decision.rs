@@ -189,7 +189,12 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         (409, Some("objection_period_not_started")),
         "{early}"
     );
-    assert!(early["message_zh"].as_str().unwrap().contains("2026-09-30"));
+    assert!(
+        early["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("2026年9月30日")
+    );
     let (status, stranger) = objection(
         &h,
         &ulid::Ulid::new().to_string(),
