@@ -382,6 +382,9 @@ app_errors! {
     HolidayYearLoaded { year: i32 } => 409, "holiday_year_loaded",
         "the calendar already holds the notice for {year} (GET /calendar/{year} shows it; a loaded one is corrected with PUT while no publicity counts on it)",
         "{year}年的节假日安排已在系统中（可查看 GET /calendar/{year}；录入的安排在尚无公示期使用前可用 PUT 更正）。";
+    InvalidPhone => 422, "invalid_phone",
+        "a telephone number is 5 to 30 characters: digits, with -, (, ), + or spaces",
+        "电话号码应为5至30个字符，由数字组成，可含“-”“（”“）”“+”或空格。";
     InvalidAftercarePolicy => 422, "invalid_aftercare_policy",
         "reminder offsets must be 1 to 1830 days (at least one) and the visit interval 1 to 60 months",
         "到期提醒天数应为 1 至 1830 天（至少一项），巡访间隔应为 1 至 60 个月。";

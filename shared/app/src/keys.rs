@@ -36,6 +36,7 @@ pub mod item_type {
     pub const ATTACHMENT: &str = "attachment";
     pub const AFTERCARE_WATERMARK: &str = "aftercare_watermark";
     pub const AFTERCARE_POLICY: &str = "aftercare_policy";
+    pub const OFFICE_CONTACT: &str = "office_contact";
     pub const VISIT: &str = "visit";
     pub const REVOCATION_CASE: &str = "revocation_case";
 }
@@ -217,6 +218,11 @@ pub fn aftercare_watermark() -> Key {
 /// The Office's aftercare policy (reminder offsets, visit interval).
 pub fn aftercare_policy() -> Key {
     Key::new("SETTINGS", "AFTERCARE")
+}
+
+/// The Office's contact details the public notices print.
+pub fn office_contact() -> Key {
+    Key::new("SETTINGS", "OFFICE_CONTACT")
 }
 
 /// A follow-up visit: `APP#<app>` / `VISIT#<date>#<id>` (the holder's visits in one query).

@@ -1153,6 +1153,34 @@ impl Record for AftercarePolicyRecord {
     }
 }
 
+/// How the public reaches the Committee Office (Arts. 3, 11(8)): printed by the publicity notice
+/// and the public pages beside how to object. Empty texts are details not given.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeContact {
+    /// A telephone number as it is dialled, e.g. `0935-2212345`.
+    pub phone: String,
+    /// The postal address with its postcode.
+    pub postal_address: String,
+    /// The mailbox objections and questions go to.
+    pub mailbox: String,
+}
+
+/// The Office's contact details as stored (`PUT /settings/office-contact`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OfficeContactRecord {
+    pub contact: OfficeContact,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}
+
+impl Record for OfficeContactRecord {
+    const TYPE: &'static str = item_type::OFFICE_CONTACT;
+    fn keys(&self) -> ItemKeys {
+        ItemKeys::primary(keys::office_contact())
+    }
+}
+
 /// A follow-up visit to a winner (Art. 16, 定期巡访).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FollowUpVisit {

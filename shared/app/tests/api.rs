@@ -5,7 +5,7 @@ mod common;
 
 use award_app::model::AuditRecord;
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Asserts a refusal: status, stable code, both messages, and that nothing was written.
 async fn refused(
@@ -1157,4 +1157,159 @@ async fn the_api_document_is_served_without_a_token() {
         serde_json::json!(["office"])
     );
     assert_eq!(h.last_sequence(), before);
+}
+
+#[tokio::test]
+async fn the_office_sets_the_rules_the_committee_then_approves_and_an_amendment_needs_approving_again()
+ {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    let approved = h.approve_rules("2026").await;
+    assert!(approved["rules_approval"].is_object(), "{approved}");
+
+    // The Office changes the rules it starts from: 7 working days of publicity, 7 experts.
+    let mut rules = approved["rules"].clone();
+    rules["publicity_working_days"] = json!(7);
+    rules["document_panel_size"] = json!(7);
+    let body = rules.to_string();
+    for not_office in [COMMITTEE, ALICE, EXPERT] {
+        refused(
+            &h,
+            "PUT",
+            "/cycles/2026/rules",
+            Some(not_office),
+            Some(&body),
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    // Fewer than the 5 working days Art. 11(8) asks for is refused, and nothing is written.
+    let mut short = rules.clone();
+    short["publicity_working_days"] = json!(4);
+    refused(
+        &h,
+        "PUT",
+        "/cycles/2026/rules",
+        Some(OFFICE),
+        Some(&short.to_string()),
+        422,
+        "invalid_rules",
+    )
+    .await;
+
+    let (status, set) = h
+        .request("PUT", "/cycles/2026/rules", Some(OFFICE), Some(&body))
+        .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["rules"]["publicity_working_days"], 7);
+    assert_eq!(set["rules"]["document_panel_size"], 7);
+    // The approval given to the earlier rules lapses: the Committee approves what binds it.
+    assert!(set["rules_approval"].is_null(), "{set}");
+    refused(
+        &h,
+        "POST",
+        "/cycles/2026/open",
+        Some(OFFICE),
+        None,
+        409,
+        "rules_not_approved",
+    )
+    .await;
+    h.approve_rules("2026").await;
+    let (status, opened) = h
+        .request("POST", "/cycles/2026/open", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{opened}");
+    assert_eq!(opened["rules"]["publicity_working_days"], 7);
+
+    // Amended after the call opened (before any score froze them, Art. 20), the rules need the
+    // Committee again: the scoring refuses unapproved rules (award_domain::cycle::freeze_rules).
+    let (status, amended) = h
+        .request("PUT", "/cycles/2026/rules", Some(OFFICE), Some(&body))
+        .await;
+    assert_eq!(status, 200, "{amended}");
+    assert_eq!(amended["status"], "open");
+    assert!(amended["rules_approval"].is_null(), "{amended}");
+}
+
+#[tokio::test]
+async fn the_office_sets_the_contact_details_the_publicity_notice_prints() {
+    let h = Harness::new();
+    // Until the Office sets them, the deployment's mailbox alone.
+    let (status, contact) = h
+        .request("GET", "/settings/office-contact", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{contact}");
+    assert_eq!(
+        contact,
+        json!({"phone": "", "postal_address": "", "mailbox": OFFICE_MAILBOX})
+    );
+
+    let body = json!({
+        "phone": "0935-2212345",
+        "postal_address": "甘肃省武威市凉州区东大街1号 733000",
+        "mailbox": "zlj@wuwei.example.cn",
+    })
+    .to_string();
+    for not_office in [COMMITTEE, ALICE] {
+        refused(
+            &h,
+            "GET",
+            "/settings/office-contact",
+            Some(not_office),
+            None,
+            403,
+            "forbidden",
+        )
+        .await;
+        refused(
+            &h,
+            "PUT",
+            "/settings/office-contact",
+            Some(not_office),
+            Some(&body),
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    for (bad, code) in [
+        (
+            json!({"phone": "call us", "postal_address": "", "mailbox": "zlj@wuwei.example.cn"}),
+            "invalid_phone",
+        ),
+        (
+            json!({"phone": "12", "postal_address": "", "mailbox": "zlj@wuwei.example.cn"}),
+            "invalid_phone",
+        ),
+        (
+            json!({"phone": "", "postal_address": "", "mailbox": "not a mailbox"}),
+            "invalid_email",
+        ),
+        (
+            json!({"phone": "", "postal_address": "武威\u{202e}市", "mailbox": "zlj@wuwei.example.cn"}),
+            "invalid_characters",
+        ),
+    ] {
+        refused(
+            &h,
+            "PUT",
+            "/settings/office-contact",
+            Some(OFFICE),
+            Some(&bad.to_string()),
+            422,
+            code,
+        )
+        .await;
+    }
+    let (status, set) = h
+        .request("PUT", "/settings/office-contact", Some(OFFICE), Some(&body))
+        .await;
+    assert_eq!(status, 200, "{set}");
+    let (_, read) = h
+        .request("GET", "/settings/office-contact", Some(OFFICE), None)
+        .await;
+    assert_eq!(read, set);
+    assert_eq!(read["phone"], "0935-2212345");
 }

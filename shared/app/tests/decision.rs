@@ -152,11 +152,41 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     )
     .await;
     assert_eq!(publicity["last_day"], "2026-10-12", "{publicity}");
+    // The notice prints how to reach the Office, as the Office set it.
+    let (status, contact) = h
+        .request(
+            "PUT",
+            "/settings/office-contact",
+            Some(OFFICE),
+            Some(
+                &json!({
+                    "phone": "0935-2212345",
+                    "postal_address": "甘肃省武威市凉州区东大街1号 733000",
+                    "mailbox": "zlj@wuwei.example.cn",
+                })
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{contact}");
     let (status, public) = h
         .request_at("GET", "/public/publicity/2026", None, None, september)
         .await;
     assert_eq!(status, 200, "{public}");
     assert_eq!(public["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        (
+            public["office_phone"].as_str(),
+            public["office_postal_address"].as_str(),
+            public["office_contact"].as_str()
+        ),
+        (
+            Some("0935-2212345"),
+            Some("甘肃省武威市凉州区东大街1号 733000"),
+            Some("zlj@wuwei.example.cn")
+        ),
+        "{public}"
+    );
     // The public reads where each is registered, by name (GB/T 2260), not by code.
     for entry in public["entries"].as_array().unwrap() {
         let code = entry["division_code"].as_str().unwrap();

@@ -844,6 +844,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Roles: office (a bearer token holding one of them). */
+        put: operations["SetCycleRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/rules/approve": {
         parameters: {
             query?: never;
@@ -1488,6 +1505,24 @@ export interface paths {
         /** @description Roles: finance, office (a bearer token holding one of them). */
         get: operations["ListRewards"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/office-contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: office (a bearer token holding one of them). */
+        get: operations["GetOfficeContact"];
+        /** @description Roles: office (a bearer token holding one of them). */
+        put: operations["SetOfficeContact"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2966,6 +3001,18 @@ export interface components {
          * @enum {string}
          */
         ObjectionStatus: "open" | "upheld" | "dismissed";
+        /**
+         * @description How the public reaches the Committee Office (Arts. 3, 11(8)): printed by the publicity notice
+         *     and the public pages beside how to object. Empty texts are details not given.
+         */
+        OfficeContact: {
+            /** @description The mailbox objections and questions go to. */
+            mailbox: string;
+            /** @description A telephone number as it is dialled, e.g. `0935-2212345`. */
+            phone: string;
+            /** @description The postal address with its postcode. */
+            postal_address: string;
+        };
         /** @description Art. 11(6): the on-site visit as the Office recorded it. */
         OnsiteVisit: {
             /**
@@ -3183,7 +3230,12 @@ export interface components {
             how_to_object: string;
             /** Format: date */
             last_day: string;
+            /** @description The Office's mailbox. */
             office_contact: string;
+            /** @description The Office's telephone, empty when it gave none. */
+            office_phone: string;
+            /** @description The Office's postal address, empty when it gave none. */
+            office_postal_address: string;
             title: string;
         };
         /** @description `GET /public/register`. */
@@ -3481,6 +3533,30 @@ export interface components {
             publicity_working_days: number;
             rubric: components["schemas"]["Rubric"];
             shortlist: components["schemas"]["ShortlistPolicy"];
+            weights: components["schemas"]["CombinedWeights"];
+        };
+        /** @description Everything a cycle's review is decided by (Art. 20). */
+        ReviewRulesRequest: {
+            aggregation: components["schemas"]["AggregationMethod"];
+            /** @description The bar for the candidate list: minimum combined score out of 100, in hundredths. */
+            candidate_min_combined: components["schemas"]["Centi"];
+            disagreement: components["schemas"]["DisagreementRule"];
+            /**
+             * Format: uint32
+             * @description Experts drawn per application for the document review (Art. 11(5)), 1–[`MAX_PANEL_SIZE`].
+             * @default 5
+             */
+            document_panel_size: number;
+            /**
+             * Format: uint32
+             * @description The on-site panel (Art. 11(6)), one of them its leader, 1–[`MAX_PANEL_SIZE`].
+             * @default 3
+             */
+            onsite_panel_size: number;
+            /** Format: uint32 */
+            publicity_working_days: number;
+            rubric: components["schemas"]["Rubric"];
+            shortlist: components["schemas"]["ShortlistPolicyRequest"];
             weights: components["schemas"]["CombinedWeights"];
         };
         /** @description `POST /revocation-cases/{id}/approval` (office): the city government's approval. */
@@ -3786,6 +3862,16 @@ export interface components {
             min_document_score: components["schemas"]["Centi"] | null;
             /** Format: uint32 */
             top_n: number | null;
+        };
+        /**
+         * @description Who goes to on-site review (Art. 11(5)): those at or above the bar, the best `top_n` of them, or
+         *     both combined.
+         */
+        ShortlistPolicyRequest: {
+            /** @description Minimum document-review total, in hundredths of a rubric point. */
+            min_document_score?: components["schemas"]["Centi"] | null;
+            /** Format: uint32 */
+            top_n?: number | null;
         };
         /** @description The shortlist the cycle's rules give, for the Office to confirm. */
         ShortlistProposal: {
@@ -6871,6 +6957,59 @@ export interface operations {
             };
         };
     };
+    SetCycleRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRulesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleRecord"];
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     ApproveCycleRules: {
         parameters: {
             query?: never;
@@ -8908,6 +9047,104 @@ export interface operations {
                     "application/json": {
                         rewards: components["schemas"]["RewardLine"][];
                     };
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    GetOfficeContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeContact"];
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SetOfficeContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficeContact"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeContact"];
                 };
             };
             /** @description No token, or an invalid one. */

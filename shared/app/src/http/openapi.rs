@@ -330,6 +330,24 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::stages::cycles::CycleView>)
     ),
     shape!(
+        "GetOfficeContact",
+        200,
+        Body::None,
+        Answer::Json(of::<crate::model::OfficeContact>)
+    ),
+    shape!(
+        "SetOfficeContact",
+        200,
+        Body::Json(of::<crate::model::OfficeContact>),
+        Answer::Json(of::<crate::model::OfficeContact>)
+    ),
+    shape!(
+        "SetCycleRules",
+        200,
+        Body::Json(of::<award_domain::rules::ReviewRules>),
+        Answer::Json(of::<crate::model::CycleRecord>)
+    ),
+    shape!(
         "ApproveCycleRules",
         200,
         Body::None,

@@ -10,7 +10,9 @@ use chrono::{Datelike, NaiveDate};
 use crate::App;
 use crate::error::AppError;
 use crate::keys;
-use crate::model::{AftercarePolicyRecord, HolidayNoticeRecord};
+use crate::model::{
+    AftercarePolicyRecord, HolidayNoticeRecord, OfficeContact, OfficeContactRecord,
+};
 use crate::store::{self, Stored, from_item, query_all};
 
 /// The aftercare policy in force: the Office's, else the default (180 / 90 / 30 days, yearly).
@@ -20,6 +22,19 @@ pub async fn aftercare_policy(app: &App) -> Result<AftercarePolicy, AppError> {
             .await?
             .map(|stored| stored.record.policy)
             .unwrap_or_default(),
+    )
+}
+
+/// The Office's contact details: what it set, else the deployment's Office mailbox alone.
+pub async fn office_contact(app: &App) -> Result<OfficeContact, AppError> {
+    Ok(
+        store::load::<OfficeContactRecord>(app.table.as_ref(), &keys::office_contact())
+            .await?
+            .map(|stored| stored.record.contact)
+            .unwrap_or_else(|| OfficeContact {
+                mailbox: app.config.mailboxes.office.clone(),
+                ..OfficeContact::default()
+            }),
     )
 }
 

@@ -8,6 +8,26 @@ use crate::stages::board;
 
 pub static ROUTES: &[RouteSpec] = &[
     route!(
+        "GetOfficeContact",
+        "GET",
+        "/settings/office-contact",
+        OFFICE,
+        handler!(|app, call| ok(&board::office_contact(app, call.caller()?).await?))
+    ),
+    route!(
+        "SetOfficeContact",
+        "PUT",
+        "/settings/office-contact",
+        OFFICE,
+        handler!(|app, call| ok(&board::set_office_contact(
+            app,
+            call.caller()?,
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
         "ListPublicNotices",
         "GET",
         "/public/notices",

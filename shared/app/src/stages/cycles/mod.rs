@@ -114,6 +114,48 @@ pub async fn create_cycle(
     Ok(record)
 }
 
+/// `PUT /cycles/{id}/rules` (office, Art. 20): the Office sets the cycle's review rules (the
+/// rubric, aggregation, disagreement rule, shortlist policy, weights, candidate bar, publicity
+/// days, panel sizes) while they are not frozen; an approval given to earlier rules lapses, so
+/// the Committee approves what it will be bound by. Errors: `CycleNotFound`, `Forbidden`,
+/// `RulesFrozen`, and the rules' own (`RulesError`, 422).
+pub async fn set_rules(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    rules: ReviewRules,
+    now: DateTime<Utc>,
+) -> Result<CycleRecord, AppError> {
+    let rules = &rules;
+    retry_on_conflict(|| async move {
+        let loaded = load_cycle(app, cycle_id).await?;
+        let mut record = loaded.record;
+        let approved_before = record.cycle.rules_approval.is_some();
+        record.cycle = record.cycle.set_rules(rules.clone(), &caller.actor)?;
+        let mut tx = Tx::new();
+        tx.guard(store::replace(&record, loaded.version)?, || {
+            AppError::from(award_ports::TableError::Conflict)
+        });
+        tx.push(audit(
+            keys::cycle_partition(&record.cycle.id),
+            caller.sub(),
+            "cycle_rules_set",
+            &[
+                ("rubric", record.cycle.rules.rubric.standard.clone()),
+                (
+                    "publicity_working_days",
+                    record.cycle.rules.publicity_working_days.to_string(),
+                ),
+                ("approval_lapsed", approved_before.to_string()),
+            ],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(record)
+    })
+    .await
+}
+
 /// `POST /cycles/{id}/rules/approve` (committee, Art. 7(2), 20): the Committee approves the
 /// cycle's review rules, with who and when kept on the cycle and in the audit trail.
 pub async fn approve_rules(

@@ -37,6 +37,20 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&cycles::get_cycle(app, call.caller()?, call.param(0)).await?))
     ),
     route!(
+        "SetCycleRules",
+        "PUT",
+        "/cycles/{id}/rules",
+        OFFICE,
+        handler!(|app, call| ok(&cycles::set_rules(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
         "ApproveCycleRules",
         "POST",
         "/cycles/{id}/rules/approve",

@@ -133,7 +133,12 @@ pub struct PublicPublicity {
     pub last_day: NaiveDate,
     pub entries: Vec<PublicEntry>,
     pub how_to_object: String,
+    /// The Office's mailbox.
     pub office_contact: String,
+    /// The Office's telephone, empty when it gave none.
+    pub office_phone: String,
+    /// The Office's postal address, empty when it gave none.
+    pub office_postal_address: String,
 }
 
 /// The names in publicity (or that passed it), the period, how to object, the Office's contact.
@@ -166,6 +171,7 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
         })
         .collect();
     entries.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
+    let contact = crate::reads::settings::office_contact(app).await?;
     Ok(PublicPublicity {
         cycle_id: cycle_id.to_owned(),
         title: cycle.cycle.title,
@@ -180,6 +186,8 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
             publicity.last_day,
             pages::publicity(&app.config.public_base_url, cycle_id)
         ),
-        office_contact: app.config.mailboxes.office.clone(),
+        office_contact: contact.mailbox,
+        office_phone: contact.phone,
+        office_postal_address: contact.postal_address,
     })
 }
