@@ -60,6 +60,8 @@ function selfTotal(): string {
 async function expectWholeForm(page: Page, container: string) {
   const form = page.locator(`${container} [data-testid="application-form"]`).first()
   await form.waitFor({ timeout: 15_000 })
+  // Whole once the rubric names the items (a page may read it after the application).
+  await expect.poll(async () => (await form.textContent()) ?? '', { timeout: 15_000 }).toContain(`${items()[0]!.id} ${items()[0]!.name}`)
   for (const section of ['organisation', 'certificates', 'self-assessment', 'indicators', 'inspections', 'declarations']) {
     expect(await form.locator(`[data-section="${section}"]`).count(), section).toBe(1)
   }
