@@ -82,6 +82,6 @@ mkdir -p "$SCREENSHOT_DIR"
 rm -f "$SCREENSHOT_DIR/checks.log"
 find "$SCREENSHOT_DIR" -maxdepth 1 -name '*-[0-9][0-9]-*.png' -delete
 status=0
-# Extra arguments pass through to Vitest: `npm run e2e -- e2e/keyboard.e2e.ts` runs one file.
+# Arguments (spec files, `-t` names…) pass on to Vitest: `npm run e2e -- e2e/form-view.e2e.ts`.
 npx vitest run --config vitest.e2e.config.ts "$@" || status=$?
 exit "$status"

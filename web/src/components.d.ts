@@ -11,6 +11,8 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    ApplicationFormState: typeof import('./components/ApplicationFormState.vue')['default']
+    ApplicationFormView: typeof import('./components/ApplicationFormView.vue')['default']
     ApplicationTimeline: typeof import('./components/ApplicationTimeline.vue')['default']
     BoxPlotChart: typeof import('./components/charts/BoxPlotChart.vue')['default']
     ChartData: typeof import('./components/charts/ChartData.vue')['default']

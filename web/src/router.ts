@@ -50,6 +50,12 @@ export const router = createRouter({
       component: () => import('./pages/applicant/ApplicationPage.vue'),
       meta: { role: 'applicant', title: '申报表' },
     },
+    // The application form read-only, for every reader the API answers (the page says a refusal).
+    {
+      path: '/applications/:id/form',
+      component: () => import('./pages/shared/FormViewPage.vue'),
+      meta: { title: '申报表' },
+    },
     {
       path: '/recommender',
       component: () => import('./pages/recommender/InboxPage.vue'),
