@@ -207,6 +207,9 @@ describe('from the on-site review to the public register', () => {
     // Visit, report and survey in, every sheet submitted: the on-site review completes.
     await page.locator('[data-testid="aggregate"]').click()
     await expect.poll(() => page.locator('[data-testid="phase-state"]').textContent(), { timeout: 15_000 }).toBe('现场评审完成')
+    // A finished step reads as done, not as a button to press again.
+    await expect.poll(() => page.locator('[data-testid="aggregate-done"]').textContent()).toContain('评审已完成')
+    expect(await page.locator('[data-testid="aggregate"]').count()).toBe(0)
     await screenshot(page, 'office-onsite')
   })
 
@@ -222,7 +225,8 @@ describe('from the on-site review to the public register', () => {
     expect(await row.textContent()).toContain('候选')
     await page.locator('[data-testid="send-candidates"]').click()
     await confirmStep(page, '报送候选名单', '确认报送')
-    await expect.poll(() => page.locator('[data-testid="ranking-message"]').textContent(), { timeout: 15_000 }).toBe('候选名单已报送评审委员会。')
+    await expect.poll(() => page.locator('[data-testid="candidates-sent"]').textContent(), { timeout: 15_000 }).toContain('候选名单已报送评审委员会')
+    expect(await page.locator('[data-testid="send-candidates"]').count()).toBe(0)
     const staff = await office()
     expect(((await call('GET', `/applications/${applicationId}`, staff)) as { lifecycle: { state: string } }).lifecycle.state).toBe('candidate')
     await screenshot(page, 'office-ranking')

@@ -377,6 +377,9 @@ describe('each role, signed in through the demo-account picker', () => {
     for (const name of [ENTERPRISE[1], ENTERPRISE[2], ENTERPRISE[4], ENTERPRISE[5]]) expect(await row(name).getByRole('link', { name: '现场评审' }).count(), name).toBe(1)
     for (const name of [ENTERPRISE[3], ENTERPRISE[6]]) expect(await row(name).getByRole('link', { name: '现场评审' }).count(), name).toBe(0)
     for (const name of [ENTERPRISE[7], ENTERPRISE[8]]) expect(await row(name).count(), name).toBe(0)
+    // The confirmed shortlist reads as done: four went on, two did not; no button to confirm it again.
+    await expect.poll(() => page.locator('[data-testid="shortlist-confirmed"]').textContent()).toContain('4 家进入现场评审，2 家未入围')
+    expect(await page.locator('[data-testid="confirm-shortlist"]').count()).toBe(0)
     await screenshot(page, 'office-reviews')
 
     // The revoked award's on-site scores are one click away.
