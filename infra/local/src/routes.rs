@@ -83,12 +83,13 @@ async fn sign_in(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> 
         sub: String,
         email: String,
     }
+    // The detail (serde's or the token's words) is for the developer; the person reads Chinese.
     let refused = |detail: String| {
         gateway::api_error(
             StatusCode::BAD_REQUEST,
             "invalid_sign_in",
             &format!("cannot sign in: {detail}"),
-            &format!("无法登录：{detail}"),
+            "无法登录：请选择角色，并填写账号和电子邮箱后重试。",
         )
     };
     let request: SignIn = match serde_json::from_slice(&body) {
