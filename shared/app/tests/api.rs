@@ -1313,3 +1313,40 @@ async fn the_office_sets_the_contact_details_the_publicity_notice_prints() {
     assert_eq!(read, set);
     assert_eq!(read["phone"], "0935-2212345");
 }
+
+#[tokio::test]
+async fn a_published_call_and_its_rules_stay_readable_by_anyone_a_draft_does_not() {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    h.approve_rules("2026").await;
+    // The Office's draft is nobody else's business, as a cycle that does not exist.
+    refused(
+        &h,
+        "GET",
+        "/public/cycles/2026",
+        None,
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    refused(
+        &h,
+        "GET",
+        "/public/cycles/2030",
+        None,
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    let (status, opened) = h
+        .request("POST", "/cycles/2026/open", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{opened}");
+    let (status, public) = h.request("GET", "/public/cycles/2026", None, None).await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["rules"]["rubric"]["total_points"], 1000);
+    assert_eq!(public["application_deadline"], "2026-06-30");
+    assert!(public.get("created_by").is_none(), "{public}");
+}

@@ -240,6 +240,7 @@ export type GetOfficeContactResponse = operations['GetOfficeContact']['responses
 export type GetOpenApiResponse = operations['GetOpenApi']['responses'][200]['content']['application/json']
 export type GetOpenCycleResponse = operations['GetOpenCycle']['responses'][200]['content']['application/json']
 export type GetPhaseReviewResponse = operations['GetPhaseReview']['responses'][200]['content']['application/json']
+export type GetPublicCycleResponse = operations['GetPublicCycle']['responses'][200]['content']['application/json']
 export type GetPublicRegisterResponse = operations['GetPublicRegister']['responses'][200]['content']['application/json']
 export type GetPublicityResponse = operations['GetPublicity']['responses'][200]['content']['application/json']
 export type GetRankingResponse = operations['GetRanking']['responses'][200]['content']['application/json']

@@ -29,8 +29,8 @@ export function refusalZh(error: unknown): string {
 }
 
 /** Reads the application, then (never failing the page) the rubric and the unit's name where the
- * caller's roles may read them: `GET /cycles/{id}` for staff, `GET /cycles/open` for an applicant
- * (the rubric of the open call only); `GET /recommenders` for the applicant, the unit and the
+ * caller's roles may read them: `GET /cycles/{id}` for staff, `GET /public/cycles/{id}` for an
+ * applicant (a published call's rules stay public after it closed); `GET /recommenders` for the applicant, the unit and the
  * Office (an expert is not told the units). */
 export async function readFormView(call: Caller, id: string, roles: readonly Role[]): Promise<FormViewState> {
   let application: ApplicationView
@@ -42,7 +42,7 @@ export async function readFormView(call: Caller, id: string, roles: readonly Rol
   const staff = roles.some((role) => role === 'office' || role === 'recommender' || role === 'expert' || role === 'committee')
   const rubricRead = staff
     ? call<CycleView>('GET', `/cycles/${application.cycle_id}`).then((cycle) => cycle.rules.rubric)
-    : call<PublicCycle>('GET', '/cycles/open').then((cycle) => (cycle.id === application.cycle_id ? cycle.rules.rubric : null))
+    : call<PublicCycle>('GET', `/public/cycles/${application.cycle_id}`).then((cycle) => cycle.rules.rubric)
   const mayListUnits = roles.some((role) => role === 'office' || role === 'recommender' || role === 'applicant')
   const unitsRead = mayListUnits && application.recommender_id
     ? call<{ recommenders: UnitChoice[] }>('GET', '/recommenders').then((answer) => answer.recommenders)

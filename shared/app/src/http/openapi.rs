@@ -306,6 +306,12 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::model::Notice>)
     ),
     shape!(
+        "GetPublicCycle",
+        200,
+        Body::None,
+        Answer::Json(of::<crate::stages::cycles::PublicCycle>)
+    ),
+    shape!(
         "GetOpenCycle",
         200,
         Body::None,

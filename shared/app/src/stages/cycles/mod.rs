@@ -285,6 +285,17 @@ pub async fn open_cycle_info(app: &App) -> Result<PublicCycle, AppError> {
     Ok(load_open_cycle(app).await?.record.into())
 }
 
+/// `GET /public/cycles/{id}` (anyone): a call once published, with the rules it is reviewed by
+/// (Arts. 9(3), 20), also after it closed — the applicant reads its form against them. A cycle
+/// never opened is the Office's draft: `CycleNotFound`, as for a cycle that does not exist.
+pub async fn public_cycle(app: &App, id: &str) -> Result<PublicCycle, AppError> {
+    let record = load_cycle(app, id).await?.record;
+    if record.opened_at.is_none() {
+        return Err(AppError::CycleNotFound);
+    }
+    Ok(record.into())
+}
+
 /// `GET /cycles` (staff): every cycle, newest first.
 pub async fn list_cycles(app: &App, caller: &Caller) -> Result<Vec<CycleRecord>, AppError> {
     require_staff(caller)?;

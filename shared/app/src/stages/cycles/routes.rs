@@ -12,6 +12,13 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, _call| ok(&cycles::open_cycle_info(app).await?))
     ),
     route!(
+        "GetPublicCycle",
+        "GET",
+        "/public/cycles/{id}",
+        Access::Public,
+        handler!(|app, call| ok(&cycles::public_cycle(app, call.param(0)).await?))
+    ),
+    route!(
         "CreateCycle",
         "POST",
         "/cycles",
