@@ -367,6 +367,11 @@ describe('the application form, read by each person who may read it', () => {
     expect(await disputed.locator('h3').textContent()).toBe(`${first.id} ${first.name}（${first.points} 分）`)
     expect(await disputed.locator('[data-testid="consensus-percents"]').textContent()).toBe('各专家得分率：40%、50%、70%、90%、95%')
     expect(await disputed.textContent()).toContain('企业自评 75%')
+    // The panel's comments on the item's part, unnamed, beside its scores.
+    const said = await disputed.locator('[data-testid="consensus-comments"] li').allTextContents()
+    for (const [index, expert] of experts.entries()) {
+      if (index > 0 && expert !== leader) expect(said).toContain(`专家${index + 1}的评语`)
+    }
     await screenshot(page, 'leader-consensus')
   })
 })

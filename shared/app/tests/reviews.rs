@@ -585,6 +585,21 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
         )
         .await;
     assert_eq!(round["consensus_round"]["items"], json!(["4.1.2"]));
+    // The panel's comments on the disputed item's category, unnamed, one per counted sheet.
+    let counted = round["consensus_round"]["percents"]["4.1.2"]
+        .as_array()
+        .map(Vec::len);
+    let comments = &round["consensus_round"]["comments"];
+    assert_eq!(comments.as_object().map(|c| c.len()), Some(1), "{round}");
+    assert_eq!(comments["4.1"].as_array().map(Vec::len), counted, "{round}");
+    assert!(
+        comments["4.1"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|comment| comment == "领导作用发挥充分。"),
+        "{round}"
+    );
     let (status, done) = h
         .request_at(
             "POST",

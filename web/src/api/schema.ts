@@ -2167,6 +2167,14 @@ export interface components {
             };
         };
         ConsensusRound: {
+            /**
+             * @description Category id → the panel's comments on it, for each category holding a disputed item
+             *     (experts unnamed, empty comments left out): the panel deliberates together (Art. 11(6)).
+             * @default {}
+             */
+            comments: {
+                [key: string]: string[];
+            };
             items: string[];
             /** @description Item id → the panel's percentages (experts unnamed; the leader sees the spread). */
             percents: {

@@ -18,6 +18,10 @@ pub struct ConsensusRound {
     pub items: Vec<String>,
     /// Item id → the panel's percentages (experts unnamed; the leader sees the spread).
     pub percents: BTreeMap<String, Vec<u8>>,
+    /// Category id → the panel's comments on it, for each category holding a disputed item
+    /// (experts unnamed, empty comments left out): the panel deliberates together (Art. 11(6)).
+    #[serde(default)]
+    pub comments: BTreeMap<String, Vec<String>>,
 }
 
 pub(super) async fn own_assignment(
@@ -47,6 +51,7 @@ pub async fn my_review(
             .await?
             .record;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+        let rubric = &cycle.cycle.rules.rubric;
         let round = match application
             .reviews
             .get(&phase)
@@ -69,11 +74,28 @@ pub async fn my_review(
                             (item.clone(), percents)
                         })
                         .collect(),
+                    comments: result
+                        .needs_consensus
+                        .iter()
+                        .filter_map(|item| rubric.category_of(item))
+                        .map(|category| {
+                            let mut comments: Vec<String> = panel
+                                .iter()
+                                .filter(|member| member.record.counts())
+                                .filter_map(|member| member.record.comments.get(&category.id))
+                                .filter(|comment| !comment.trim().is_empty())
+                                .cloned()
+                                .collect();
+                            // Sorted, so their order names no expert.
+                            comments.sort_unstable();
+                            (category.id.clone(), comments)
+                        })
+                        .collect(),
                 })
             }
             _ => None,
         };
-        (Some(cycle.cycle.rules.rubric), round)
+        (Some(cycle.cycle.rules.rubric.clone()), round)
     } else {
         (None, None)
     };
