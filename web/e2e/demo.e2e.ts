@@ -28,7 +28,7 @@ import { datesInTextZh, formatInstant } from '../src/lib/dates'
 import { accountLabel, accountsOfRole } from '../src/lib/demo-accounts'
 import { lastStageReached } from '../src/lib/funnel'
 import { ROLE_ZH, STAGE_PATH } from '../src/lib/labels'
-import { formatYuan } from '../src/lib/money'
+import { formatYuanZh } from '../src/lib/money'
 import { noticeTitleZh } from '../src/lib/story'
 import { callAt, chinaDate, checkKeyFieldsOnPhone, launchChromium, Runner, screenshots, tokenAt } from './support'
 
@@ -664,7 +664,7 @@ describe('each role, signed in through the demo-account picker', () => {
     const reward = cases[0]!.reclaim.reward
     expect(reward).not.toBeNull()
     const returned = page.locator('[data-testid="finance"] .case', { hasText: ENTERPRISE[4] })
-    expect(await returned.textContent()).toContain(`${zh(reward!.received_on)} 收回 ${formatYuan(reward!.amount_fen)} 元（${reward!.receipt}）`)
+    expect(await returned.textContent()).toContain(`${zh(reward!.received_on)} 收回 ${formatYuanZh(reward!.amount_fen)}（${reward!.receipt}）`)
     expect(await returned.getByRole('button', { name: '记录收回' }).count()).toBe(0)
     // The revoked award is marked in the rewards list with its reward's return; the others not.
     const revokedRow = rewards.filter({ hasText: ENTERPRISE[4] })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatYuan, parseYuan, wanYuanEcho } from '../src/lib/money'
+import { formatYuan, formatYuanZh, parseYuan, wanYuanEcho } from '../src/lib/money'
 
 describe('fen and 元', () => {
   it('formats integer fen as 元 with two decimals and grouped thousands', () => {
@@ -39,5 +39,13 @@ describe('万元 beside a large amount', () => {
     expect(wanYuanEcho(1_865_000_050)).toBe('合 1,865.00005万元')
     expect(wanYuanEcho(999_999)).toBeNull()
     expect(wanYuanEcho(-1_234_567_800)).toBe('合 -1,234.5678万元')
+  })
+})
+
+describe('an amount as a sentence reads it', () => {
+  it('gives 万元 beside a large amount, and 元 alone below 1 万元', () => {
+    expect(formatYuanZh(15_000_000)).toBe('150,000.00元（15万元）')
+    expect(formatYuanZh(80_000)).toBe('800.00元')
+    expect(formatYuanZh(12_345_678)).toBe('123,456.78元（12.345678万元）')
   })
 })

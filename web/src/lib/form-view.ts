@@ -3,6 +3,7 @@
 // Office; shared/app/src/reads/applications.rs `visible_to`), with the rubric that names the
 // GB/T 19580 items and the recommending unit's name, each read only where the API lets the
 // caller read it.
+import { formatWan } from './money'
 import { ApiError, messageOf } from '../api/client'
 import type { ApplicationForm, ApplicationView, CycleView, PublicCycle, Role, Rubric, UnitChoice } from '../api/types'
 import { runningTotal, type RunningTotal } from './scores'
@@ -107,13 +108,10 @@ export function selfAssessmentRows(form: ApplicationForm, rubric: Rubric | null)
 export function formatMoneyZh(fen: number | null): string {
   if (fen === null) return '未填写'
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount of fen: ${fen}`)
+  const wan = formatWan(fen)
+  if (wan !== null) return `${wan}万元`
   const sign = fen < 0 ? '-' : ''
   const absolute = Math.abs(fen)
-  if (absolute >= 1_000_000) {
-    const wan = Math.trunc(absolute / 1_000_000)
-    const rest = (absolute % 1_000_000).toString().padStart(6, '0').replace(/0+$/, '')
-    return `${sign}${wan.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${rest ? `.${rest}` : ''}万元`
-  }
   const yuan = Math.trunc(absolute / 100)
   const cents = absolute % 100
   return `${sign}${yuan}${cents ? `.${cents.toString().padStart(2, '0')}` : ''}元`

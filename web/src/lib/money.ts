@@ -23,15 +23,27 @@ export function parseYuan(text: string): number | null {
   return sign === '-' && fen !== 0 ? -fen : fen
 }
 
-/** The echo beside a large amount typed in 元, so a slip of a zero shows: from 1 万元 on,
- * `28600000000` fen → `"合 28,600万元"` (exact: up to six decimals of 万元, trailing zeros dropped);
- * null below 1 万元. */
-export function wanYuanEcho(fen: number): string | null {
+/** `28600000000` fen → `"28,600"` (万元, exact: up to six decimals, trailing zeros dropped); null
+ * below 1 万元 or for a non-integer. */
+export function formatWan(fen: number): string | null {
   if (!Number.isSafeInteger(fen) || Math.abs(fen) < 1_000_000) return null
   const negative = fen < 0
   const absolute = Math.abs(fen)
   const wan = Math.trunc(absolute / 1_000_000)
   const rest = (absolute % 1_000_000).toString().padStart(6, '0').replace(/0+$/, '')
   const grouped = wan.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `合 ${negative ? '-' : ''}${grouped}${rest ? `.${rest}` : ''}万元`
+  return `${negative ? '-' : ''}${grouped}${rest ? `.${rest}` : ''}`
+}
+
+/** The echo beside a large amount typed in 元, so a slip of a zero shows: from 1 万元 on,
+ * `28600000000` fen → `"合 28,600万元"`; null below 1 万元. */
+export function wanYuanEcho(fen: number): string | null {
+  const wan = formatWan(fen)
+  return wan === null ? null : `合 ${wan}万元`
+}
+
+/** An amount as a sentence reads it: `"150,000.00元（15万元）"`, `"800.00元"` below 1 万元. */
+export function formatYuanZh(fen: number): string {
+  const wan = formatWan(fen)
+  return `${formatYuan(fen)}元${wan === null ? '' : `（${wan}万元）`}`
 }
