@@ -406,7 +406,9 @@ describe('the staff and the public read the cycle', () => {
     await page.locator('.el-select-dropdown__item', { hasText: '高等院校' }).click()
     await field(page, 'employer').locator('input').fill('兰州某大学')
     await field(page, 'employer_uscc').locator('input').fill('12620000438000000F')
-    await field(page, 'specialities').locator('input').fill('C')
+    await field(page, 'specialities').locator('.el-select').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '制造业' }).click()
+    await page.keyboard.press('Escape')
     await field(page, 'email').locator('input').fill('e1@example.cn')
     await page.locator('[data-testid="create-expert"]').click()
     await expect.poll(() => field(page, 'employer_uscc').textContent()).toContain('校验位')
@@ -415,6 +417,8 @@ describe('the staff and the public read the cycle', () => {
     await expect.poll(() => page.locator('[data-testid="expert-created"]').textContent(), { timeout: 15_000 }).toContain('李四')
     const row = page.locator('[data-testid="experts"] tbody tr', { hasText: 'expert-1' })
     expect(await row.textContent()).toContain('兰州某大学')
+    // The sections by name, chosen from the list, never typed as letters.
+    expect(await row.textContent()).toContain('制造业')
     expect(await row.locator('[data-testid="expert-status"]').textContent()).toBe('在库')
     await screenshot(page, 'office-experts')
 
