@@ -153,6 +153,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     await field(page, 'uscc').locator('input').fill('91620602MA74XY8Q08')
     await page.locator('[data-testid="create-application"]').click()
     await page.locator('[data-testid="wizard-steps"]').waitFor()
+    // The top bar names the enterprise by its organisation, though its sign-in carried no name.
+    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toContain(organisation)
 
     // Step 1: a missing field stops "next" and is named beside the field.
     await field(page, 'organisation.registered_address').locator('input').fill('甘肃省武威市凉州区黄羊镇工业园区8号')
