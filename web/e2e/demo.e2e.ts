@@ -297,6 +297,12 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await row('资格审查合格')).toEqual(['资格审查合格', '6', '0'])
     expect(await row('进入现场评审')).toEqual(['进入现场评审', '4', '0'])
     expect(await row('已获奖')).toEqual(['已获奖', '3', '2'])
+    // Those that left the path are counted where they are now, the revoked award among them.
+    const stopped = async (state: string) => (await page.locator('[data-testid="stopped-counts"] tbody tr', { hasText: state }).first().locator('td').allTextContents()).map((text) => text.trim())
+    expect(await stopped('已撤销')).toEqual(['已撤销', '1'])
+    expect(await stopped('未进入现场评审')).toEqual(['未进入现场评审', '2'])
+    // Its awards decided and announced, the cycle reads as over.
+    expect(await page.locator('[data-testid="office-dashboard"]').textContent()).toContain('评选结束，获奖名单已公告')
     expect(await page.locator('[data-testid="office-dashboard"]').textContent()).not.toContain('另有')
     const funnel = page.locator('[data-testid="funnel"]')
     await expect.poll(() => funnel.locator('svg text').allTextContents(), { timeout: 15_000 }).toContain('资格审查合格 6')

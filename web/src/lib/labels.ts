@@ -101,6 +101,13 @@ export const CYCLE_STATUS_ZH: Record<CycleStatus, string> = {
   reviewing: '评审中',
 }
 
+/** A cycle's status as staff read it: once the city government's executive meeting decided the
+ * awards (Art. 11(9)), the cycle is over — its announcement made — whatever review status it
+ * kept; before that, its status. */
+export function cycleStatusZh(cycle: { status: CycleStatus; decision?: { executive_meeting?: unknown } | null }): string {
+  return cycle.decision?.executive_meeting ? '评选结束，获奖名单已公告' : CYCLE_STATUS_ZH[cycle.status]
+}
+
 export const DOCUMENT_STATUS_ZH: Record<DocumentStatus, string> = {
   declared: '待上传',
   received: '已接收',
