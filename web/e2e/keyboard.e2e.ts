@@ -238,6 +238,14 @@ describe('an enterprise using the keyboard alone', () => {
     // 1 单位基本情况: the name and registration date typed over what the creation gave.
     const org = form.organisation
     await typeInto(page, 'organisation.name', org.name)
+    // A focused text field shows the same 2 px ring as a button, on its frame.
+    const frame = await page.evaluate(() => {
+      const wrapper = document.activeElement?.closest('.el-input__wrapper')
+      const style = wrapper ? getComputedStyle(wrapper) : null
+      return style ? { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) } : null
+    })
+    expect(frame?.style).toBe('solid')
+    expect(frame?.width ?? 0).toBeGreaterThanOrEqual(2)
     await typeDate(page, 'organisation.registration_date', org.registration_date)
     // The division and the industry are chosen from their lists by typing part of a name.
     expect(org.division_code).toBe('620602')
