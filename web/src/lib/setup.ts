@@ -482,6 +482,18 @@ export function unitErrorZh(code: string, message: string): { field: string | nu
   return { field: null, text: '推荐单位信息有误，请核对。' }
 }
 
+// --- the Office's contact details ------------------------------------------------------------------
+
+/** The field of the contact form an API refusal is about (`null`: the form as a whole);
+ * `invalid_characters` names its field in its details. */
+export function contactErrorField(code: string, issueFields: readonly string[] = []): 'phone' | 'postal_address' | 'mailbox' | null {
+  if (code === 'invalid_phone') return 'phone'
+  if (code === 'invalid_email') return 'mailbox'
+  const named = issueFields.find((f): f is 'phone' | 'postal_address' | 'mailbox' => f === 'phone' || f === 'postal_address' || f === 'mailbox')
+  if (named) return named
+  return code === 'invalid_characters' ? 'postal_address' : null
+}
+
 // --- deadlines ----------------------------------------------------------------------------------
 
 /** How many notices `POST /cycles/{id}/deadlines` sends (shared/app `extend_deadlines`): once the
