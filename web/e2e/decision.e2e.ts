@@ -341,9 +341,15 @@ describe('from the on-site review to the public register', () => {
   })
 
   it('takes an objection with its PDF from a member of the public, without an account', async () => {
+    // The Office's contact details (its 联系方式 page, here by API) are printed beside how to object.
+    await call('PUT', '/settings/office-contact', await office(), { phone: '0935-2212345', postal_address: '甘肃省武威市凉州区东大街1号（邮编733000）', mailbox: 'zhiliangjiang@wuwei.example.cn' })
     const page = await newPage()
     await page.goto(`${base}/#/publicity/${year}`)
     await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
+    const contact = await page.locator('[data-testid="office-contact"]').innerText()
+    expect(contact).toContain('电子邮箱：zhiliangjiang@wuwei.example.cn')
+    expect(contact).toContain('联系电话：0935-2212345')
+    expect(contact).toContain('通信地址：甘肃省武威市凉州区东大街1号（邮编733000）')
     // On a phone the list stacks: the name and credit code on screen.
     await checkKeyFieldsOnPhone(page, '[data-testid="publicity-entries-stacked"]', [organisation.name, organisation.uscc])
     // Every field is checked before anything is sent.

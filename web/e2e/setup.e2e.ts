@@ -1,11 +1,14 @@
 // The Office sets up and runs a cycle from an empty system in the pages alone (issue 20), on a
 // runner of its own: the empty dashboard offers 创建评选周期; the Office creates the cycle through
-// the form (the defaults filled in, the rules in words, the API's refusal beside its field); the
-// Committee reads the rules and approves them; the Office opens the call and extends the
+// the form (the defaults filled in, the rules' place said, the API's refusal beside its field); the
+// Committee reads the rules and approves them; the Office changes them (7 working days of
+// publicity, 7 document experts; a weight sum of 95% refused beside it), the approval lapses and
+// the Committee approves the changed rules; the Office opens the call and extends the
 // application deadline (the notice count said before, one draft told); adds, edits and
 // deactivates a recommending unit (the API's refusal of a bad credit code beside its field);
 // imports a register CSV after a dry run that names a bad row; reads a calendar year as month
-// grids and loads the next year's holiday notice; sets the aftercare policy; and the public home
+// grids and loads the next year's holiday notice; sets the aftercare policy; sets its contact
+// details (a bad telephone refused beside it, the rest round-trips); and the public home
 // page then shows the open call with its new deadline. Every page is checked (checkPage at 1280
 // and 390 px) and kept at 1440×900 too.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -66,7 +69,7 @@ describe('the Office sets up a cycle from an empty system', () => {
     await page.locator('[data-testid="no-cycle"]').waitFor()
     await expect.poll(() => page.locator('[data-testid="no-cycle"]').innerText()).toContain('尚未创建评选周期')
     const menu = page.getByRole('menubar', { name: '办公室菜单' })
-    for (const item of ['概览', '创建评选周期', '推荐单位', '专家库', '获奖与禁止名录', '节假日安排', '回访与撤销']) {
+    for (const item of ['概览', '创建评选周期', '推荐单位', '专家库', '获奖与禁止名录', '节假日安排', '回访与撤销', '联系方式']) {
       await expect.poll(() => menu.getByRole('menuitem', { name: item, exact: true }).count()).toBe(1)
     }
     await checked(page, 'empty-dashboard')
@@ -80,8 +83,11 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(await field(page, 'id').locator('input').inputValue()).toBe(year)
     expect(await field(page, 'application_deadline').locator('input').inputValue()).toBe(dateZh(chinaDate(60)))
     expect(await field(page, 'recommendation_deadline').locator('input').inputValue()).toBe(dateZh(chinaDate(75)))
-    const rules = await page.locator('[data-testid="default-rules"]').innerText()
-    for (const words of ['GB/T 19580-2012', '去掉一个最高分和一个最低分后取平均分', '资料评审 30%、现场评审 60%、满意度调查 10%', '5 个工作日']) expect(rules).toContain(words)
+    // The page keeps no copy of the rules: it says where the new cycle's own are read and changed.
+    const rules = await page.locator('[data-testid="rules-start"]').innerText()
+    expect(rules).toContain('标准评审细则')
+    expect(rules).toContain('“周期设置”页逐项查看，并在评审委员会审定前修改')
+    expect(rules).not.toContain('去掉一个最高分和一个最低分后取平均分')
     await checked(page, 'cycle-new')
 
     // A recommendation deadline before the application deadline: the API refuses it, beside the field.
@@ -133,6 +139,78 @@ describe('the Office sets up a cycle from an empty system', () => {
     await expect.poll(() => committee.locator('[data-testid="rules-approved"]').innerText()).toContain('审定')
     expect(await committee.locator('[data-testid="approve-rules"]').count()).toBe(0)
     await checked(committee, 'committee-rules-approved')
+    await context.close()
+  })
+
+  it('has the Office change the rules: the approval lapses, a weight sum off 100% is refused beside it', async () => {
+    await page.reload()
+    await page.locator('[data-testid="rules-approved"]').waitFor()
+    expect(await page.locator('[data-testid="open-call"]').isDisabled()).toBe(false)
+    const list = page.locator('[data-testid="rules-list"]')
+    expect(await list.innerText()).toContain('5 个工作日')
+    await page.locator('[data-testid="edit-rules"]').click()
+    const form = page.locator('[data-testid="rules-form"]')
+    await form.waitFor()
+    // The form holds the cycle's own rules, percentages as people write them.
+    const weight = (name: string) => form.locator(`input[aria-label="${name}权重（%）"]`)
+    expect(await weight('资料评审').inputValue()).toBe('30.00')
+    expect(await weight('现场评审').inputValue()).toBe('60.00')
+    expect(await field(page, 'publicity_working_days').locator('input').inputValue()).toBe('5')
+    expect(await field(page, 'document_panel_size').locator('input').inputValue()).toBe('5')
+
+    await field(page, 'publicity_working_days').locator('input').fill('7')
+    await field(page, 'publicity_working_days').locator('input').press('Tab')
+    await field(page, 'document_panel_size').locator('input').fill('7')
+    await field(page, 'document_panel_size').locator('input').press('Tab')
+    await weight('现场评审').fill('55')
+    await weight('现场评审').press('Tab')
+    await expect.poll(() => page.locator('[data-testid="weights-sum"]').innerText()).toContain('现合计 95%')
+    await page.locator('[data-testid="save-rules"]').click()
+    const refusal = field(page, 'weights').locator('.el-form-item__error')
+    await expect.poll(() => refusal.innerText()).toBe('三项权重合计应为 100%，现为 95%。')
+    expect(await page.getByRole('dialog', { name: '确认修改评审细则' }).count()).toBe(0)
+    await checked(page, 'cycle-setup-rules-form')
+
+    await weight('现场评审').fill('60')
+    await weight('现场评审').press('Tab')
+    await expect.poll(() => field(page, 'weights').locator('.el-form-item__error').count()).toBe(0)
+    await page.locator('[data-testid="save-rules"]').click()
+    const box = page.getByRole('dialog', { name: '确认修改评审细则' })
+    await box.waitFor()
+    expect(await box.innerText()).toContain('评审委员会此前的审定随即失效，须经评审委员会重新审定后方可开放申报')
+    await box.getByRole('button', { name: '确认修改' }).click()
+    await box.waitFor({ state: 'hidden' })
+    await expect.poll(() => page.locator('[data-testid="rules-done"]').innerText()).toBe('评审细则已修改，须经评审委员会重新审定后方可开放申报。')
+    expect(await page.locator('[data-testid="rules-pending"]').isVisible()).toBe(true)
+    expect(await page.locator('[data-testid="open-call"]').isDisabled()).toBe(true)
+    const words = await list.innerText()
+    expect(words).toContain('7 个工作日')
+    expect(words).toContain('每项申报 7 名专家')
+    expect(words).toContain('资料评审 30%、现场评审 60%、满意度调查 10%')
+    // What the server holds.
+    const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
+    const held = (await callAt(base, 'GET', `/cycles/${year}`, office)) as { rules: { publicity_working_days: number; document_panel_size: number }; rules_approval: unknown }
+    expect(held.rules.publicity_working_days).toBe(7)
+    expect(held.rules.document_panel_size).toBe(7)
+    expect(held.rules_approval).toBeNull()
+    await checked(page, 'cycle-setup-rules-edited')
+  })
+
+  it('has the Committee read the changed rules and approve them again', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })
+    const committee = await context.newPage()
+    await signIn(committee, base, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    await committee.goto(`${base}/#/committee/rules`)
+    const list = committee.locator('[data-testid="rules-list"]')
+    await list.waitFor()
+    const words = await list.innerText()
+    expect(words).toContain('7 个工作日')
+    expect(words).toContain('每项申报 7 名专家')
+    expect(await committee.locator('[data-testid="rules-approved"]').count()).toBe(0)
+    await checked(committee, 'committee-rules-changed')
+    await committee.locator('[data-testid="approve-rules"]').click()
+    await confirmStep(committee, '确认审定评审细则', '确认审定')
+    await expect.poll(() => committee.locator('[data-testid="rules-approved"]').innerText()).toContain('审定')
     await context.close()
   })
 
@@ -322,6 +400,44 @@ describe('the Office sets up a cycle from an empty system', () => {
     await expect.poll(() => field(page, 'reminders').locator('input').inputValue()).toBe('120、60')
     expect(await field(page, 'interval').locator('input').inputValue()).toBe('6')
     await checked(page, 'aftercare-policy')
+  })
+
+  it('sets the Office contact details the publicity prints, a bad telephone refused beside it', async () => {
+    await page.getByRole('menuitem', { name: '联系方式', exact: true }).click()
+    await page.locator('[data-testid="office-contact"] h1').waitFor()
+    expect(await page.locator('[data-testid="office-contact"]').innerText()).toContain('公示公告中刊登的受理异议联系方式')
+    const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
+    // Nothing set yet: the deployment's Office mailbox alone.
+    const before = (await callAt(base, 'GET', '/settings/office-contact', office)) as { phone: string; postal_address: string; mailbox: string }
+    expect(before.phone).toBe('')
+    const mailbox = field(page, 'mailbox').locator('input')
+    await expect.poll(() => mailbox.inputValue()).toBe(before.mailbox)
+    await checked(page, 'office-contact')
+
+    await field(page, 'phone').locator('input').fill('电话请询问前台')
+    await field(page, 'postal_address').locator('input').fill('甘肃省武威市凉州区东大街1号 武威市人民政府质量奖评审委员会办公室（邮编733000）')
+    await mailbox.fill('zhiliangjiang@wuwei.example.cn')
+    await page.locator('[data-testid="save-contact"]').click()
+    const refusal = field(page, 'phone').locator('.el-form-item__error')
+    await expect.poll(() => refusal.innerText()).toContain('电话号码应为5至30个字符')
+    expect(await page.locator('[data-testid="contact-saved"]').count()).toBe(0)
+    expect(((await callAt(base, 'GET', '/settings/office-contact', office)) as { phone: string }).phone).toBe('')
+    await checked(page, 'office-contact-refused')
+
+    await field(page, 'phone').locator('input').fill('0935-2212345')
+    await page.locator('[data-testid="save-contact"]').click()
+    await page.locator('[data-testid="contact-saved"]').waitFor()
+    await expect.poll(() => field(page, 'phone').locator('.el-form-item__error').count()).toBe(0)
+    expect(await callAt(base, 'GET', '/settings/office-contact', office)).toEqual({
+      phone: '0935-2212345',
+      postal_address: '甘肃省武威市凉州区东大街1号 武威市人民政府质量奖评审委员会办公室（邮编733000）',
+      mailbox: 'zhiliangjiang@wuwei.example.cn',
+    })
+    await page.reload()
+    await expect.poll(() => field(page, 'phone').locator('input').inputValue()).toBe('0935-2212345')
+    expect(await field(page, 'postal_address').locator('input').inputValue()).toContain('邮编733000')
+    expect(await mailbox.inputValue()).toBe('zhiliangjiang@wuwei.example.cn')
+    await checked(page, 'office-contact-saved')
   })
 
   it('shows the open call on the public home page, with the extended deadline', async () => {

@@ -76,6 +76,7 @@ export const router = createRouter({
       ['/office-register-import', () => import('./pages/office/RegisterImportPage.vue'), '导入获奖与禁止名录'],
       ['/office-calendar', () => import('./pages/office/CalendarPage.vue'), '节假日安排'],
       ['/office-aftercare', () => import('./pages/office/AftercarePage.vue'), '获奖后管理与撤销'],
+      ['/office-contact', () => import('./pages/office/ContactPage.vue'), '联系方式'],
       ['/office-review/:id/:phase(document|onsite)', () => import('./pages/office/ApplicationReviewPage.vue'), '评分统计'],
       ['/office/:cycle?', () => import('./pages/office/DashboardPage.vue'), '评选概览'],
       ['/office/:cycle/setup', () => import('./pages/office/CycleSetupPage.vue'), '周期设置'],

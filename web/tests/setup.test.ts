@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { Divisions, Industries } from '../src/lib/codes'
 import {
-  DEFAULT_RULES,
   addDays,
   blankNotice,
   checkCycleForm,
@@ -25,6 +24,7 @@ import {
   countyOfficeChoices,
   emptyUnitForm,
 } from '../src/lib/setup'
+import { STANDARD_RULES } from './rules-fixture'
 
 describe('the new cycle form', () => {
   it('defaults to this year, its title, 60 and 75 days, three awards', () => {
@@ -74,7 +74,7 @@ describe('the new cycle form', () => {
 
 describe('the review rules in words', () => {
   it('says every default rule with its value', () => {
-    const lines = rulesInWords(DEFAULT_RULES)
+    const lines = rulesInWords(STANDARD_RULES)
     const byLabel = Object.fromEntries(lines.map((line) => [line.label, line.value]))
     expect(byLabel['评分标准']).toBe('GB/T 19580-2012《卓越绩效评价准则》，7 个类目，满分 1000 分')
     expect(byLabel['专家评分汇总方法']).toBe('去掉一个最高分和一个最低分后取平均分')
@@ -88,13 +88,13 @@ describe('the review rules in words', () => {
   })
 
   it('the default rubric adds up like the server’s', () => {
-    const { rubric } = DEFAULT_RULES
+    const { rubric } = STANDARD_RULES
     expect(rubric.categories.reduce((sum, c) => sum + c.points, 0)).toBe(rubric.total_points)
     for (const category of rubric.categories) expect(category.items.reduce((sum, i) => sum + i.points, 0)).toBe(category.points)
   })
 
   it('says other methods and policies', () => {
-    const lines = rulesInWords({ ...DEFAULT_RULES, aggregation: 'median', disagreement: { measure: 'standard_deviation', threshold_percent: 15 }, shortlist: { min_document_score: null, top_n: 4 }, weights: { document_review: 2_550, onsite_review: 6_450, satisfaction: 1_000 } })
+    const lines = rulesInWords({ ...STANDARD_RULES, aggregation: 'median', disagreement: { measure: 'standard_deviation', threshold_percent: 15 }, shortlist: { min_document_score: null, top_n: 4 }, weights: { document_review: 2_550, onsite_review: 6_450, satisfaction: 1_000 } })
     const byLabel = Object.fromEntries(lines.map((line) => [line.label, line.value]))
     expect(byLabel['专家评分汇总方法']).toBe('取全部专家评分的中位数')
     expect(byLabel['评分分歧的处理']).toContain('标准差超过该项满分的 15%')

@@ -90,46 +90,6 @@ export function cycleErrorField(code: string, message: string): string | null {
   return CYCLE_ERROR_FIELD[code] ?? null
 }
 
-// --- the default review rules -------------------------------------------------------------------
-
-const item = (id: string, name: string, points: number) => ({ id, name, points })
-
-/** The rules every new cycle carries (award-domain `ReviewRules::default`): `POST /cycles` takes
- * no rules, so the form shows these before the cycle exists. */
-export const DEFAULT_RULES: ReviewRules = {
-  rubric: {
-    standard: 'GB/T 19580-2012',
-    total_points: 1000,
-    categories: [
-      { id: '4.1', name: '领导', points: 110, items: [item('4.1.2', '高层领导的作用', 50), item('4.1.3', '组织治理', 30), item('4.1.4', '社会责任', 30)] },
-      { id: '4.2', name: '战略', points: 90, items: [item('4.2.2', '战略制定', 40), item('4.2.3', '战略部署', 50)] },
-      { id: '4.3', name: '顾客与市场', points: 90, items: [item('4.3.2', '顾客和市场的了解', 40), item('4.3.3', '顾客关系与顾客满意', 50)] },
-      {
-        id: '4.4',
-        name: '资源',
-        points: 130,
-        items: [item('4.4.2', '人力资源', 60), item('4.4.3', '财务资源', 15), item('4.4.4', '信息和知识资源', 20), item('4.4.5', '技术资源', 15), item('4.4.6', '基础设施', 10), item('4.4.7', '相关方关系', 10)],
-      },
-      { id: '4.5', name: '过程管理', points: 100, items: [item('4.5.2', '过程的识别与设计', 50), item('4.5.3', '过程的实施与改进', 50)] },
-      { id: '4.6', name: '测量、分析与改进', points: 80, items: [item('4.6.2', '测量、分析和评价', 40), item('4.6.3', '改进与创新', 40)] },
-      {
-        id: '4.7',
-        name: '结果',
-        points: 400,
-        items: [item('4.7.2', '产品和服务结果', 80), item('4.7.3', '顾客与市场结果', 80), item('4.7.4', '财务结果', 80), item('4.7.5', '资源结果', 60), item('4.7.6', '过程有效性结果', 50), item('4.7.7', '领导方面的结果', 50)],
-      },
-    ],
-  },
-  aggregation: 'trimmed_mean',
-  disagreement: { measure: 'range', threshold_percent: 30 },
-  shortlist: { min_document_score: 50_000, top_n: 6 },
-  weights: { document_review: 3_000, onsite_review: 6_000, satisfaction: 1_000 },
-  candidate_min_combined: 6_000,
-  publicity_working_days: 5,
-  document_panel_size: 5,
-  onsite_panel_size: 3,
-}
-
 type Deadlines = { application_deadline?: string; recommendation_deadline?: string }
 
 /** The deadline an extension's refusal is about: the one whose date (sent, or current for a
@@ -237,6 +197,151 @@ export function rulesInWords(rules: ReviewRules): RuleLine[] {
       explanation: '拟获奖名单向社会公示的期限，按国务院办公厅节假日安排计算工作日，不少于 5 个工作日（办法第十一条第八项）。',
     },
   ]
+}
+
+// --- the review rules form ----------------------------------------------------------------------
+
+/** The rules as the Office edits them: points and percentages as people write them (the API's
+ * hundredths and basis points converted both ways), the rubric left as the cycle has it. */
+export interface RulesForm {
+  aggregation: ReviewRules['aggregation']
+  measure: ReviewRules['disagreement']['measure']
+  threshold_percent: number
+  /** Whether the shortlist has a minimum document-review score, and that score in points. */
+  use_min_score: boolean
+  min_document_score: number
+  /** Whether the shortlist takes only the best N, and N. */
+  use_top_n: boolean
+  top_n: number
+  /** The weights in percent (two decimals at most), summing to 100. */
+  weight_document: number
+  weight_onsite: number
+  weight_satisfaction: number
+  /** The candidate bar out of 100. */
+  candidate_min_combined: number
+  publicity_working_days: number
+  document_panel_size: number
+  onsite_panel_size: number
+}
+
+export const AGGREGATION_CHOICES: [ReviewRules['aggregation'], string][] = [
+  ['trimmed_mean', '去掉一个最高分和一个最低分后取平均分'],
+  ['mean', '取全部专家评分的平均分'],
+  ['median', '取全部专家评分的中位数'],
+]
+
+export const SPREAD_CHOICES: [ReviewRules['disagreement']['measure'], string][] = [
+  ['range', '最高分与最低分之差'],
+  ['standard_deviation', '标准差'],
+]
+
+/** The form filled from a cycle's rules. */
+export function rulesForm(rules: ReviewRules): RulesForm {
+  const min = rules.shortlist.min_document_score
+  const top = rules.shortlist.top_n
+  return {
+    aggregation: rules.aggregation,
+    measure: rules.disagreement.measure,
+    threshold_percent: rules.disagreement.threshold_percent,
+    use_min_score: min !== null && min !== undefined,
+    min_document_score: min !== null && min !== undefined ? min / 100 : rules.rubric.total_points / 2,
+    use_top_n: Boolean(top),
+    top_n: top || 6,
+    weight_document: rules.weights.document_review / 100,
+    weight_onsite: rules.weights.onsite_review / 100,
+    weight_satisfaction: rules.weights.satisfaction / 100,
+    candidate_min_combined: rules.candidate_min_combined / 100,
+    publicity_working_days: rules.publicity_working_days,
+    document_panel_size: rules.document_panel_size,
+    onsite_panel_size: rules.onsite_panel_size,
+  }
+}
+
+/** `62.5` (points or percent) → `6250` hundredths; exact for two decimals. */
+export function toHundredths(value: number): number {
+  return Math.round(value * 100)
+}
+
+/** What `PUT /cycles/{id}/rules` is sent: the form over the cycle's rubric. */
+export function rulesBody(form: RulesForm, rubric: ReviewRules['rubric']): ReviewRules {
+  return {
+    rubric,
+    aggregation: form.aggregation,
+    disagreement: { measure: form.measure, threshold_percent: form.threshold_percent },
+    shortlist: {
+      min_document_score: form.use_min_score ? toHundredths(form.min_document_score) : null,
+      top_n: form.use_top_n ? form.top_n : null,
+    },
+    weights: {
+      document_review: toHundredths(form.weight_document),
+      onsite_review: toHundredths(form.weight_onsite),
+      satisfaction: toHundredths(form.weight_satisfaction),
+    },
+    candidate_min_combined: toHundredths(form.candidate_min_combined),
+    publicity_working_days: form.publicity_working_days,
+    document_panel_size: form.document_panel_size,
+    onsite_panel_size: form.onsite_panel_size,
+  }
+}
+
+/** The weights' sum in percent, as written (`100`, `99.5`). */
+export function weightsSumPercent(form: Pick<RulesForm, 'weight_document' | 'weight_onsite' | 'weight_satisfaction'>): number {
+  return (toHundredths(form.weight_document) + toHundredths(form.weight_onsite) + toHundredths(form.weight_satisfaction)) / 100
+}
+
+const hasTwoDecimals = (value: number) => Number.isFinite(value) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6
+const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max
+
+/** The checks the page makes before sending (the server checks them again, `ReviewRules::validate`):
+ * each field's issue in Chinese. */
+export function checkRulesForm(form: RulesForm, totalPoints: number): Record<string, string> {
+  const issues: Record<string, string> = {}
+  if (!isWhole(form.threshold_percent, 0, 100)) issues.threshold_percent = '分歧阈值应为 0 至 100 的整数（百分比）。'
+  if (!form.use_min_score && !form.use_top_n) issues.shortlist = '入围现场评审须设定最低分、名额，或两者都设定。'
+  if (form.use_min_score && !(hasTwoDecimals(form.min_document_score) && form.min_document_score >= 0 && form.min_document_score <= totalPoints)) {
+    issues.min_document_score = `入围最低分应为 0 至 ${totalPoints} 分，最多两位小数。`
+  }
+  if (form.use_top_n && !isWhole(form.top_n, 1, 1000)) issues.top_n = '入围名额应为不小于 1 的整数。'
+  for (const key of ['weight_document', 'weight_onsite', 'weight_satisfaction'] as const) {
+    const value = form[key]
+    if (!(hasTwoDecimals(value) && value >= 0 && value <= 100)) issues[key] = '权重应为 0 至 100 之间的百分比，最多两位小数。'
+  }
+  if (!issues.weight_document && !issues.weight_onsite && !issues.weight_satisfaction && weightsSumPercent(form) !== 100) {
+    issues.weights = `三项权重合计应为 100%，现为 ${Number(weightsSumPercent(form).toFixed(2))}%。`
+  }
+  if (!(hasTwoDecimals(form.candidate_min_combined) && form.candidate_min_combined >= 0 && form.candidate_min_combined <= 100)) {
+    issues.candidate_min_combined = '候选名单门槛应为 0 至 100 分（百分制），最多两位小数。'
+  }
+  if (!isWhole(form.publicity_working_days, 5, 365)) issues.publicity_working_days = '公示期不少于 5 个工作日（办法第十一条第八项）。'
+  if (!isWhole(form.document_panel_size, 1, 15)) issues.document_panel_size = '专家组人数应为 1 至 15 人。'
+  if (!isWhole(form.onsite_panel_size, 1, 15)) issues.onsite_panel_size = '专家组人数应为 1 至 15 人。'
+  return issues
+}
+
+/** `invalid_rules`' English detail (award-domain `RulesError`), said in Chinese beside its field;
+ * `null` for other refusals. */
+export function rulesErrorZh(code: string, message: string, sent?: ReviewRules): { field: string | null; text: string } | null {
+  if (code !== 'invalid_rules') return null
+  if (message.includes('weights')) return { field: 'weights', text: '三项权重合计应为 100%。' }
+  if (message.includes('disagreement threshold')) return { field: 'threshold_percent', text: '分歧阈值不得超过 100%。' }
+  if (message.includes('shortlist minimum')) return { field: 'min_document_score', text: '入围最低分不得超过评分标准的满分。' }
+  if (message.includes('shortlist')) return { field: 'shortlist', text: '入围现场评审须设定最低分、名额（不小于 1），或两者都设定。' }
+  if (message.includes('candidate bar')) return { field: 'candidate_min_combined', text: '候选名单门槛应为 0 至 100 分。' }
+  if (message.includes('publicity')) return { field: 'publicity_working_days', text: '公示期不少于 5 个工作日（办法第十一条第八项）。' }
+  if (message.includes('review panel')) {
+    const size = Number(/not (\d+)/.exec(message)?.[1])
+    const field = sent && sent.document_panel_size === size ? 'document_panel_size' : sent && sent.onsite_panel_size === size ? 'onsite_panel_size' : 'document_panel_size'
+    return { field, text: '专家组人数应为 1 至 15 人。' }
+  }
+  return { field: null, text: '评分标准的分值不一致，请联系系统管理员核对。' }
+}
+
+/** What the confirmation says a change of rules does to the Committee's approval. */
+export function rulesLapseZh(status: string, approved: boolean): string {
+  const when = status === 'draft' ? '开放申报前' : '专家开始评分前'
+  return approved
+    ? `评审委员会此前的审定随即失效，须经评审委员会重新审定后方可${status === 'draft' ? '开放申报' : '开始评分'}。修改在${when}均可进行；首次评分后细则不能再修改。`
+    : `修改后的细则仍须经评审委员会审定后方可${status === 'draft' ? '开放申报' : '开始评分'}；首次评分后细则不能再修改。`
 }
 
 // --- the holiday calendar's month grid ----------------------------------------------------------
@@ -375,6 +480,18 @@ export function unitErrorZh(code: string, message: string): { field: string | nu
   if (message.includes('sections')) return { field: 'sections', text: '行业主管部门须至少选择一个国民经济行业门类。' }
   if (message.includes('account')) return { field: 'accounts', text: '登录账号每个不超过128个字符，且最多20个。' }
   return { field: null, text: '推荐单位信息有误，请核对。' }
+}
+
+// --- the Office's contact details ------------------------------------------------------------------
+
+/** The field of the contact form an API refusal is about (`null`: the form as a whole);
+ * `invalid_characters` names its field in its details. */
+export function contactErrorField(code: string, issueFields: readonly string[] = []): 'phone' | 'postal_address' | 'mailbox' | null {
+  if (code === 'invalid_phone') return 'phone'
+  if (code === 'invalid_email') return 'mailbox'
+  const named = issueFields.find((f): f is 'phone' | 'postal_address' | 'mailbox' => f === 'phone' || f === 'postal_address' || f === 'mailbox')
+  if (named) return named
+  return code === 'invalid_characters' ? 'postal_address' : null
 }
 
 // --- deadlines ----------------------------------------------------------------------------------
