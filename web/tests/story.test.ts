@@ -123,12 +123,14 @@ describe("the applicant's timeline", () => {
       ['上传实证材料 2 份，均已接收', 4],
       ['上传实证材料 1 份，均已接收', 2],
       ['提交申报', 1],
-      ['通知：资格审查通过', 0],
+      // A step the record keeps no entry of is told by its notice, folded under it.
+      ['资格审查通过', 1],
     ])
     // Each receipt beside its notice, in the order they happened.
     expect(story[1]!.children.map((c) => c.title)).toEqual(['已接收：营业执照', '通知：材料已接收', '已接收：营业执照', '通知：材料已接收'])
     expect(story[3]!.children[0]).toMatchObject({ title: '通知：申报已提交', notice: 'sent', detail: '已发送至 contact@example.cn' })
-    expect(story[4]!.notice).toBe('sent')
+    expect(story[4]!.kind).toBe('step')
+    expect(story[4]!.children[0]).toMatchObject({ title: '通知：资格审查通过', notice: 'sent', kind: 'notice' })
     // Every notice is told once.
     const told = story.flatMap((e) => [e, ...e.children]).filter((e) => e.notice)
     expect(told).toHaveLength(sent.length)
@@ -192,7 +194,8 @@ describe("the applicant's timeline", () => {
   it('never folds a notice under a step that came after it', () => {
     // A submission notice written before any submission is recorded stays on its own.
     const story = applicationStory(application({ lifecycle: { submitted_at: at(500) } }), [], [notice('application_submitted', '申报已提交', 100)])
-    expect(story.map((e) => e.title)).toEqual(['创建申报草稿', '通知：申报已提交', '提交申报'])
+    expect(story.map((e) => e.title)).toEqual(['创建申报草稿', '申报已提交', '提交申报'])
+    expect(story[1]!.children.map((c) => c.title)).toEqual(['通知：申报已提交'])
     expect(applicationStory(application(), [], null).map((e) => e.title)).toEqual(['创建申报草稿'])
   })
 })

@@ -229,7 +229,14 @@ export function applicationStory(application: ApplicationView, board: readonly B
   const place = (kind: string, writtenAt: string, item: StoryItem, subject?: string) => {
     const step = senderOf(kind, writtenAt)
     if (!step) {
-      loose.push({ ...item, children: [] })
+      // A step the application's record keeps no entry of (the screening's result, a review
+      // done, the publicity begun) is told by its notice alone: the step reads as what happened,
+      // with its notice folded under it, as every other step's.
+      loose.push(
+        item.kind === 'notice'
+          ? { at: item.at, title: item.title.replace(/^通知：/, ''), tone: item.tone === 'danger' ? 'danger' : 'info', kind: 'step', children: [item] }
+          : { ...item, children: [] },
+      )
       return
     }
     // A receipt's notice goes on the receipt's own line: the one whose file it names, checked
