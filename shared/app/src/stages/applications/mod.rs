@@ -105,17 +105,23 @@ pub async fn create_application(
     form.contact.email = contact_email.clone();
     let (form, account_email, contact_email) = (&form, &account_email, &contact_email);
     retry_on_conflict(|| async move {
-        let Stored {
-            record: CycleRecord { cycle, .. },
-            version: cycle_version,
-        } = cycles::load_open_cycle(app).await?;
+        // The register is read beside the cycle: one round trip, not two (neither needs the other).
+        let (
+            Stored {
+                record: CycleRecord { cycle, .. },
+                version: cycle_version,
+            },
+            history,
+        ) = tokio::try_join!(
+            cycles::load_open_cycle(app),
+            crate::reads::register::history_of(app, &form.organisation.uscc)
+        )?;
         // Art. 11(2): the cycle is open (the guard said so); what is left is its deadline day.
         if !cycle.accepts_applications(now) {
             return Err(AppError::ApplicationDeadlinePassed);
         }
         // Arts. 17, 18: a bar that runs on the cycle's deadline is the screening's refusal too;
         // said now, before the enterprise fills a form it may not submit.
-        let history = crate::reads::register::history_of(app, &form.organisation.uscc).await?;
         if let Some(bar) = history
             .debarments
             .iter()
