@@ -1,8 +1,9 @@
 //! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
-//! stream → `notify`, `screening` and `aggregate` (partial batch responses honoured), the schedule → `redrive_pending_notices`. Deliveries are
-//! at-least-once, as on AWS; the handlers are idempotent. Nothing owed is kept only in memory
-//! across a crash: the S3 events are found again from the stored objects at start, the change
-//! feed resumes from its persisted checkpoint, and the schedule catches up on its next run.
+//! stream → `notify`, `screening` and `aggregate` (their partial batch responses honoured), the
+//! schedule → `redrive_pending_notices`. Deliveries are at-least-once, as on AWS; the handlers are
+//! idempotent. Nothing owed is kept only in memory across a crash: the S3 events are found again
+//! from the stored objects at start, the change feed resumes from its persisted checkpoint, and the
+//! schedule catches up on its next run.
 
 use std::future::Future;
 use std::sync::Arc;

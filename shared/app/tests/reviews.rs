@@ -1409,7 +1409,8 @@ async fn the_aggregate_stream_names_a_record_it_cannot_read_and_stops_there() {
     let changes = h.changes_after(0);
     let mut records = wire_records(&changes[..3]);
     records[1]["dynamodb"]["Keys"] = json!("not a key map");
-    let event = serde_json::from_value(json!({ "Records": records })).unwrap();
+    let event: events::StreamRecords =
+        serde_json::from_value(json!({ "Records": records })).unwrap();
     let outcome = reviews::table_changes(&h.app, event, china(2026, 8, 3, 10))
         .await
         .unwrap();
@@ -1422,7 +1423,8 @@ async fn the_aggregate_stream_names_a_record_it_cannot_read_and_stops_there() {
     let mut anonymous = wire_records(&changes[..1]);
     anonymous[0]["dynamodb"]["Keys"] = json!(7);
     anonymous[0]["dynamodb"]["SequenceNumber"] = json!("");
-    let event = serde_json::from_value(json!({ "Records": anonymous })).unwrap();
+    let event: events::StreamRecords =
+        serde_json::from_value(json!({ "Records": anonymous })).unwrap();
     assert!(
         reviews::table_changes(&h.app, event, china(2026, 8, 3, 10))
             .await

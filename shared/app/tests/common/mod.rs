@@ -669,10 +669,8 @@ pub fn wire_records(changes: &[ChangeRecord]) -> Vec<Value> {
                 "PK": { "S": change.key.pk },
                 "SK": { "S": change.key.sk },
             });
-            if change.new_image.is_none() {
-                record["dynamodb"]
-                    .as_object_mut()
-                    .map(|change| change.remove("NewImage"));
+            if let (None, Some(stream)) = (&change.new_image, record["dynamodb"].as_object_mut()) {
+                stream.remove("NewImage");
             }
             record
         })
