@@ -4,9 +4,8 @@
 //! and the application moves on. A redelivered record finds nothing changed and writes nothing
 //! (`award_app::stages::reviews::table_changes`).
 
-use award_app::events::change_records;
+use award_app::events::StreamRecords;
 use award_app::stages::reviews::table_changes;
-use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 
@@ -16,11 +15,11 @@ async fn main() -> Result<(), Error> {
     let app = award_lambda::aws_app().await?;
     let app = &app;
     lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<StreamEvent>| async move {
-            let records = change_records(event.payload)?;
-            let report = table_changes(app, &records, Utc::now()).await?;
-            tracing::info!(?report, "aggregate invocation handled");
-            Ok::<_, Error>(report)
+        move |event: LambdaEvent<StreamRecords>| async move {
+            let outcome = table_changes(app, event.payload, Utc::now()).await?;
+            tracing::info!(report = ?outcome.report, "aggregate invocation handled");
+            // Exactly {"batchItemFailures":[...]}: the mapping reports `ReportBatchItemFailures`.
+            Ok::<_, Error>(outcome.response)
         },
     ))
     .await

@@ -3,9 +3,8 @@
 //! the application; a redelivered record, or the record of the screening's own write, finds the
 //! same inputs and writes nothing (`award_app::stages::screening::table_changes`).
 
-use award_app::events::change_records;
+use award_app::events::StreamRecords;
 use award_app::stages::screening::table_changes;
-use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use chrono::Utc;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 
@@ -15,11 +14,11 @@ async fn main() -> Result<(), Error> {
     let app = award_lambda::aws_app().await?;
     let app = &app;
     lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<StreamEvent>| async move {
-            let records = change_records(event.payload)?;
-            let report = table_changes(app, &records, Utc::now()).await?;
-            tracing::info!(?report, "screening invocation handled");
-            Ok::<_, Error>(report)
+        move |event: LambdaEvent<StreamRecords>| async move {
+            let outcome = table_changes(app, event.payload, Utc::now()).await?;
+            tracing::info!(report = ?outcome.report, "screening invocation handled");
+            // Exactly {"batchItemFailures":[...]}: the mapping reports `ReportBatchItemFailures`.
+            Ok::<_, Error>(outcome.response)
         },
     ))
     .await

@@ -1,13 +1,16 @@
 //! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
-//! stream → `notify` and `screening`, the schedule → `redrive_pending_notices`. Deliveries are
-//! at-least-once, as on AWS; the handlers are idempotent. Nothing owed is kept only in memory
-//! across a crash: the S3 events are found again from the stored objects at start, the change
-//! feed resumes from its persisted checkpoint, and the schedule catches up on its next run.
+//! stream → `notify`, `screening` and `aggregate` (their partial batch responses honoured), the
+//! schedule → `redrive_pending_notices`. Deliveries are at-least-once, as on AWS; the handlers are
+//! idempotent. Nothing owed is kept only in memory across a crash: the S3 events are found again
+//! from the stored objects at start, the change feed resumes from its persisted checkpoint, and the
+//! schedule catches up on its next run.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use award_app::events::StreamBatchOutcome;
 use award_app::{App, AppError, EventReport};
 use award_app::{events, keys};
 use award_embedded::{EmbeddedBlobs, EmbeddedTable};
@@ -173,6 +176,43 @@ where
     }
 }
 
+/// A stream batch to a handler as its event source mapping delivers it
+/// (`ReportBatchItemFailures`): when the partial batch response names a failed record, the records
+/// before it are done and the batch is delivered again from it, each delivery one attempt of
+/// `policy`.
+async fn deliver_batch<'r, F, Fut>(
+    what: &str,
+    records: &'r [ChangeRecord],
+    policy: RetryPolicy,
+    shutdown: &watch::Receiver<bool>,
+    invoke: F,
+) -> Outcome
+where
+    F: Fn(&'r [ChangeRecord]) -> Fut,
+    Fut: Future<Output = Result<StreamBatchOutcome, AppError>>,
+{
+    let from = AtomicUsize::new(0);
+    let (from, invoke) = (&from, &invoke);
+    with_retries(what, policy, shutdown, move || async move {
+        let rest = &records[from.load(Ordering::Relaxed)..];
+        let outcome = invoke(rest).await?;
+        let Some(failed) = outcome.failed_sequence() else {
+            return Ok(outcome.report);
+        };
+        let at = rest
+            .iter()
+            .position(|record| record.sequence == failed)
+            .ok_or_else(|| {
+                AppError::corrupt(format!("the failed record {failed} is not in the batch"))
+            })?;
+        from.fetch_add(at, Ordering::Relaxed);
+        Err(AppError::RecordsFailed {
+            failed: outcome.report.failed,
+        })
+    })
+    .await
+}
+
 /// The S3 events the delivery worker owes: those of the objects already stored when the runner
 /// started, then those the HTTP server queues after each accepted upload.
 pub(crate) struct ObjectEvents {
@@ -324,27 +364,35 @@ pub(crate) async fn tail_changes(
         };
 
         let records: Vec<ChangeRecord> = batch.into_iter().map(|(_, record)| record).collect();
-        // On AWS each function's event source mapping reads the stream on its own; here both read
-        // each batch in turn, each retried and given up on its own, from one shared position.
+        // On AWS each function's event source mapping reads the stream on its own; here all three
+        // read each batch in turn, each retried and given up on its own, from one shared position.
         // `screening` and `aggregate` get every record, their handlers skipping what the mappings'
         // filters would.
-        let outcome = with_retries("table change batch", retry, &shutdown, || {
-            events::table_changes(&app, &records, clock.now())
+        let outcome = deliver_batch("table change batch", &records, retry, &shutdown, |rest| {
+            events::table_changes(&app, rest, clock.now())
         })
         .await;
         if let Outcome::Stopped = outcome {
             return;
         }
-        let outcome = with_retries("table change batch (screening)", retry, &shutdown, || {
-            award_app::stages::screening::table_changes(&app, &records, clock.now())
-        })
+        let outcome = deliver_batch(
+            "table change batch (screening)",
+            &records,
+            retry,
+            &shutdown,
+            |rest| award_app::stages::screening::table_changes(&app, rest, clock.now()),
+        )
         .await;
         if let Outcome::Stopped = outcome {
             return;
         }
-        let outcome = with_retries("table change batch (aggregate)", retry, &shutdown, || {
-            award_app::stages::reviews::table_changes(&app, &records, clock.now())
-        })
+        let outcome = deliver_batch(
+            "table change batch (aggregate)",
+            &records,
+            retry,
+            &shutdown,
+            |rest| award_app::stages::reviews::table_changes(&app, rest, clock.now()),
+        )
         .await;
         if let Outcome::Stopped = outcome {
             return;
@@ -466,5 +514,48 @@ mod tests {
         let waits: Vec<u64> = (1..=5).map(|n| policy.backoff(n).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 5, 5]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_delivered_again_from_the_record_its_response_names() {
+        use award_app::batch::{Handled, partial_batch};
+        use award_ports::{ChangeKind, Key};
+
+        let record = |sequence: &str| ChangeRecord {
+            sequence: sequence.to_owned(),
+            kind: ChangeKind::Insert,
+            key: Key::new("ITEM", sequence),
+            new_image: None,
+        };
+        let records = [record("41"), record("42"), record("43")];
+        let handled = std::sync::Mutex::new(Vec::new());
+        let failures_left = AtomicUsize::new(1);
+        let policy = RetryPolicy {
+            attempts: 3,
+            first_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+        };
+        let (_stop, shutdown) = watch::channel(false);
+        let (handled_ref, failures) = (&handled, &failures_left);
+        let outcome = deliver_batch("test batch", &records, policy, &shutdown, |rest| {
+            partial_batch(rest, move |change| async move {
+                handled_ref.lock().unwrap().push(change.sequence.clone());
+                let fails = change.sequence == "42"
+                    && failures
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                            left.checked_sub(1)
+                        })
+                        .is_ok();
+                if fails {
+                    Handled::Failed
+                } else {
+                    Handled::Changed
+                }
+            })
+        })
+        .await;
+        assert!(matches!(outcome, Outcome::Done));
+        // The record before the failed one is not handled again.
+        assert_eq!(*handled.lock().unwrap(), ["41", "42", "42", "43"]);
     }
 }

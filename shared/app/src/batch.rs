@@ -1,9 +1,8 @@
 //! What the stream handlers share (notify, screening, aggregate): a stream record as the port's
 //! [`ChangeRecord`], its new image as a typed record, what one record came to ([`Handled`]), and
-//! the two ways a batch ends: every record tried and the batch failed when one failed
-//! ([`each_change`]: the table's feed of the screening and the aggregation), or a partial batch
-//! response at the first failure ([`partial_batch`]: notify's stream). Each handler writes only
-//! what it does with one record.
+//! how a batch is handled ([`partial_batch`]): in order, up to the first record that fails, which
+//! the partial batch response names so that the stream delivers the batch again from it. Each
+//! handler writes only what it does with one record.
 
 use std::future::Future;
 
@@ -100,24 +99,6 @@ pub fn typed_image<T: Record>(record: &ChangeRecord, what: &str) -> Result<Optio
     }
 }
 
-/// Runs `handle` on every record in order and counts what each came to. `Err`
-/// (`RecordsFailed`) when one failed, after every record was tried, so the stream delivers the
-/// batch again (every handler is idempotent).
-pub async fn each_change<'r, F, Fut>(
-    records: &'r [ChangeRecord],
-    handle: F,
-) -> Result<EventReport, AppError>
-where
-    F: Fn(&'r ChangeRecord) -> Fut,
-    Fut: Future<Output = Handled>,
-{
-    let mut report = EventReport::default();
-    for record in records {
-        report.count(handle(record).await);
-    }
-    report.finish()
-}
-
 /// One stream record as the port's [`ChangeRecord`]. `aws_lambda_events` and the ports both use
 /// `serde_dynamo::Item` (one crate version in the workspace), so images pass through as they are;
 /// only the event name and the keys need reading.
@@ -157,12 +138,88 @@ pub struct StreamRecords {
     pub records: Vec<serde_json::Value>,
 }
 
-/// What `notify` did with a stream batch: the partial batch response Lambda reads
-/// (`FunctionResponseTypes: [ReportBatchItemFailures]`) and what was done, for the log.
+/// A stream batch as a handler receives it: the table's change feed as the port's
+/// [`ChangeRecord`]s (the local runner, tests, the benchmarks), or the stream event as Lambda
+/// delivers it, each record still JSON.
+#[derive(Debug, Clone)]
+pub enum Changes<'r> {
+    Feed(&'r [ChangeRecord]),
+    Stream(StreamRecords),
+}
+
+impl<'r> From<&'r [ChangeRecord]> for Changes<'r> {
+    fn from(records: &'r [ChangeRecord]) -> Self {
+        Self::Feed(records)
+    }
+}
+
+impl<'r> From<&'r Vec<ChangeRecord>> for Changes<'r> {
+    fn from(records: &'r Vec<ChangeRecord>) -> Self {
+        Self::Feed(records)
+    }
+}
+
+impl From<StreamRecords> for Changes<'_> {
+    fn from(event: StreamRecords) -> Self {
+        Self::Stream(event)
+    }
+}
+
+impl Changes<'_> {
+    /// Each record with the sequence number a failure of it is reported by (`None` when a wire
+    /// record has none), or why it does not map to a [`ChangeRecord`]. Parsed one by one, so one
+    /// malformed record fails only itself.
+    fn records(self) -> Vec<(Option<String>, Result<ChangeRecord, AppError>)> {
+        match self {
+            Self::Feed(records) => records
+                .iter()
+                .map(|record| (Some(record.sequence.clone()), Ok(record.clone())))
+                .collect(),
+            Self::Stream(event) => event
+                .records
+                .into_iter()
+                .map(|raw| {
+                    let sequence = sequence_number(&raw);
+                    let change = match serde_json::from_value::<EventRecord>(raw) {
+                        Ok(record) => change_record(record),
+                        Err(error) => {
+                            tracing::error!(sequence = ?sequence, %error, "stream record does not parse");
+                            Err(AppError::corrupt(format!(
+                                "stream record does not parse: {error}"
+                            )))
+                        }
+                    };
+                    (sequence, change)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What a stream handler did with a batch: the partial batch response Lambda reads
+/// (`FunctionResponseTypes: [ReportBatchItemFailures]`: at most one failure, the first record
+/// that failed; none after it was tried) and what was done, for the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StreamBatchOutcome {
     pub response: DynamoDbEventResponse,
     pub report: EventReport,
+}
+
+impl StreamBatchOutcome {
+    /// The sequence number of the record that failed, from which the stream delivers the batch
+    /// again (records before it are checkpointed); `None` when every record was handled.
+    pub fn failed_sequence(&self) -> Option<&str> {
+        self.response
+            .batch_item_failures
+            .first()
+            .and_then(|failure| failure.item_identifier.as_deref())
+    }
+
+    /// The report, or `RecordsFailed` when a record failed: for a caller that redelivers the
+    /// whole batch rather than the part from the failed record.
+    pub fn finish(self) -> Result<EventReport, AppError> {
+        self.report.finish()
+    }
 }
 
 /// A record's `dynamodb.SequenceNumber`, the identifier Lambda expects for a DynamoDB stream
@@ -176,20 +233,15 @@ fn sequence_number(record: &serde_json::Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A record that could not be handled: logged, and counted as failed.
-fn failed(error: AppError) -> Handled {
-    tracing::error!(%error, "handling a table change failed");
-    Handled::Failed
-}
-
-/// Handles a stream batch in order and stops at the first record that fails (it does not parse,
-/// or `handle` failed on it): its sequence number is the one failure reported, and Lambda retries
-/// the batch from it. Records before it are done and checkpointed.
+/// Handles a stream batch in order and stops at the first record that fails (it does not map to
+/// a [`ChangeRecord`], or `handle` failed on it): its sequence number is the one failure
+/// reported, and the stream delivers the batch again from it. Records before it are done and
+/// checkpointed; records after it are not tried (they would be delivered again anyway).
 ///
 /// `Err` only when a failing record carries no sequence number to report (Lambda reads an empty
 /// or missing identifier as the failure of the whole batch, so it is said plainly instead).
-pub async fn partial_batch<F, Fut>(
-    event: StreamRecords,
+pub async fn partial_batch<'r, F, Fut>(
+    changes: impl Into<Changes<'r>>,
     handle: F,
 ) -> Result<StreamBatchOutcome, AppError>
 where
@@ -197,18 +249,12 @@ where
     Fut: Future<Output = Handled>,
 {
     let mut outcome = StreamBatchOutcome::default();
-    for raw in event.records {
-        let sequence = sequence_number(&raw);
-        let handled = match serde_json::from_value::<EventRecord>(raw) {
-            Ok(record) => match change_record(record) {
-                Ok(change) => handle(change).await,
-                Err(error) => failed(error),
-            },
+    for (sequence, change) in changes.into().records() {
+        let handled = match change {
+            Ok(change) => handle(change).await,
             Err(error) => {
-                tracing::error!(sequence = ?sequence, %error, "stream record does not parse");
-                failed(AppError::corrupt(format!(
-                    "stream record does not parse: {error}"
-                )))
+                tracing::error!(%error, "handling a table change failed");
+                Handled::Failed
             }
         };
         if outcome.report.count(handled) {

@@ -16,9 +16,9 @@ use ulid::Ulid;
 use crate::App;
 use crate::audit::audit;
 pub use crate::batch::{
-    EventReport, StreamBatchOutcome, StreamRecords, change_record, change_records,
+    Changes, EventReport, StreamBatchOutcome, StreamRecords, change_record, change_records,
 };
-use crate::batch::{Handled, each_change, partial_batch, typed_image};
+use crate::batch::{Handled, partial_batch, typed_image};
 use crate::error::AppError;
 use crate::keys::{self};
 use crate::model::{
@@ -447,24 +447,15 @@ async fn handle_change(app: &App, record: &ChangeRecord, now: DateTime<Utc>) -> 
     }
 }
 
-/// Sends every notice that a change made pending (the local runner's change feed, and tests). An
-/// error when a record failed, so the whole batch is delivered again.
-pub async fn table_changes(
+/// `notify`'s stream: sends every notice the batch's changes made pending, in order, up to the
+/// first record that fails (it does not parse, or its notice could not be claimed or marked),
+/// which the partial batch response names.
+pub async fn table_changes<'r>(
     app: &App,
-    records: &[ChangeRecord],
-    now: DateTime<Utc>,
-) -> Result<EventReport, AppError> {
-    each_change(records, |record| handle_change(app, record, now)).await
-}
-
-/// `notify`'s stream: a partial batch response at the first record that fails (it does not
-/// parse, or its notice could not be claimed or marked).
-pub async fn stream_batch(
-    app: &App,
-    event: StreamRecords,
+    changes: impl Into<Changes<'r>>,
     now: DateTime<Utc>,
 ) -> Result<StreamBatchOutcome, AppError> {
-    partial_batch(event, |change| async move {
+    partial_batch(changes, |change| async move {
         handle_change(app, &change, now).await
     })
     .await
@@ -615,7 +606,7 @@ pub async fn notify(
 ) -> Result<NotifyOutcome, AppError> {
     match event {
         NotifyEvent::Stream(event) => {
-            Ok(NotifyOutcome::Stream(stream_batch(app, event, now).await?))
+            Ok(NotifyOutcome::Stream(table_changes(app, event, now).await?))
         }
         NotifyEvent::Scheduled(event) if event.detail_type == "Scheduled Event" => Ok(
             NotifyOutcome::Scheduled(redrive_pending_notices(app, now).await?),

@@ -15,10 +15,12 @@ use award_ports::{Blobs, Mail, Table};
 // names only its own layer and those below it, and a stage names no other stage.
 
 // The kernel: errors, keys, storage, records, identity, validation, templates, the audit
-// record, links, what a route is made of, and the report of a batch of records.
+// record, links, what a route is made of, how a batch of stream records is handled, and which
+// days a daily run reads.
 pub mod api;
 pub mod audit;
 pub mod batch;
+pub mod daily;
 pub mod error;
 pub mod export;
 pub mod identity;

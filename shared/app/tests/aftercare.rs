@@ -12,6 +12,7 @@ use award_domain::award::{AftercarePolicy, Validity, reminder_dates, visit_dates
 use award_domain::lifecycle::ApplicationState;
 use award_ports::Table;
 use chrono::{DateTime, NaiveDate, Utc};
+use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
 
@@ -848,43 +849,16 @@ async fn the_office_sets_the_aftercare_policy_the_next_awards_follow() {
 
 /// A table whose `fail_at`-th query (counting from one) fails as DynamoDB's lost answers do;
 /// every other call reaches the embedded table.
-struct FailingQuery {
-    table: std::sync::Arc<award_embedded::EmbeddedTable>,
-    queries: std::sync::atomic::AtomicU32,
-    fail_at: u32,
-}
-
-#[async_trait::async_trait]
-impl Table for FailingQuery {
-    async fn get(
-        &self,
-        key: &award_ports::Key,
-    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
-        self.table.get(key).await
-    }
-
-    async fn query(
-        &self,
-        query: &award_ports::Query,
-    ) -> Result<award_ports::Page, award_ports::TableError> {
-        let count = self
-            .queries
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            + 1;
-        if count == self.fail_at {
-            return Err(award_ports::TableError::Unavailable(
+fn failing_query(h: &Harness, fail_at: u32) -> Hooked {
+    let queries = std::sync::atomic::AtomicU32::new(0);
+    Hooked::over(h.table.clone()).on_query(move |_| {
+        let count = queries.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        (count == fail_at).then(|| {
+            Err(award_ports::TableError::Unavailable(
                 "no answer from DynamoDB".into(),
-            ));
-        }
-        self.table.query(query).await
-    }
-
-    async fn transact_items(
-        &self,
-        transaction: award_ports::Transaction,
-    ) -> Result<(), award_ports::TableError> {
-        self.table.transact_items(transaction).await
-    }
+            ))
+        })
+    })
 }
 
 async fn watermark(h: &Harness) -> NaiveDate {
@@ -914,16 +888,9 @@ async fn a_long_catch_up_that_fails_part_way_resumes_from_its_last_checkpoint() 
     // day after its second checkpoint. (One query a day: the items due that day.)
     let checkpoints = aftercare::CHECKPOINT_DAYS;
     let late = first_visit + chrono::Days::new(40);
-    let embedded = h.table.clone();
-    let original = std::mem::replace(
-        &mut h.app.table,
-        std::sync::Arc::new(FailingQuery {
-            table: embedded,
-            queries: std::sync::atomic::AtomicU32::new(0),
-            // The watermark is a get; each day one query.
-            fail_at: 2 * checkpoints + 1,
-        }),
-    );
+    // The watermark is a get; each day one query.
+    let failing = failing_query(&h, 2 * checkpoints + 1);
+    let original = std::mem::replace(&mut h.app.table, std::sync::Arc::new(failing));
     let failed = aftercare::run_daily(&h.app, morning(late)).await;
     assert!(failed.is_err(), "{failed:?}");
     h.app.table = original;

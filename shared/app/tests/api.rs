@@ -4,6 +4,7 @@
 mod common;
 
 use award_app::model::AuditRecord;
+use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
 
@@ -198,80 +199,36 @@ async fn cycles_are_two_years_apart() {
 }
 
 /// A listing that misses every cycle, as an index lagging behind a concurrent creation would.
-struct LaggingIndex(std::sync::Arc<award_embedded::EmbeddedTable>);
-
-#[async_trait::async_trait]
-impl award_ports::Table for LaggingIndex {
-    async fn get(
-        &self,
-        key: &award_ports::Key,
-    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
-        self.0.get(key).await
-    }
-
-    async fn query(
-        &self,
-        query: &award_ports::Query,
-    ) -> Result<award_ports::Page, award_ports::TableError> {
-        let mut page = self.0.query(query).await?;
-        if query.index == award_ports::Index::Gsi1 {
-            page.items.clear();
-            page.next = None;
-        }
-        Ok(page)
-    }
-
-    async fn transact_items(
-        &self,
-        transaction: award_ports::Transaction,
-    ) -> Result<(), award_ports::TableError> {
-        self.0.transact_items(transaction).await
-    }
+fn lagging_index(h: &Harness) -> Hooked {
+    Hooked::over(h.table.clone()).on_query(|query| {
+        (query.index == award_ports::Index::Gsi1).then(|| {
+            Ok(award_ports::Page {
+                items: Vec::new(),
+                next: None,
+            })
+        })
+    })
 }
 
 /// A table whose transactions DynamoDB keeps throttling (cancelled with `ThrottlingError`
-/// reasons); reads work. Counts the transactions sent.
-struct Throttling(
-    std::sync::Arc<award_embedded::EmbeddedTable>,
-    std::sync::atomic::AtomicU32,
-);
-
-#[async_trait::async_trait]
-impl award_ports::Table for Throttling {
-    async fn get(
-        &self,
-        key: &award_ports::Key,
-    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
-        self.0.get(key).await
-    }
-
-    async fn query(
-        &self,
-        query: &award_ports::Query,
-    ) -> Result<award_ports::Page, award_ports::TableError> {
-        self.0.query(query).await
-    }
-
-    async fn transact_items(
-        &self,
-        _: award_ports::Transaction,
-    ) -> Result<(), award_ports::TableError> {
-        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Err(award_ports::TableError::Throttled(
+/// reasons); reads work. Returns the count of transactions sent.
+fn throttling(h: &mut Harness) -> std::sync::Arc<std::sync::atomic::AtomicU32> {
+    let transactions = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let sent = transactions.clone();
+    h.app.table = std::sync::Arc::new(Hooked::over(h.table.clone()).on_transact(move |_| {
+        sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Some(Err(award_ports::TableError::Throttled(
             "TransactionCanceledException [ThrottlingError]".into(),
-        ))
-    }
+        )))
+    }));
+    transactions
 }
 
 #[tokio::test]
 async fn a_throttled_table_is_a_busy_service_with_retry_after_and_nothing_written() {
     let mut h = Harness::new();
     h.open_cycle().await;
-    let throttling = std::sync::Arc::new(Throttling(
-        h.table.clone(),
-        std::sync::atomic::AtomicU32::new(0),
-    ));
-    h.app.table = throttling.clone();
+    let transactions = throttling(&mut h);
     let before = h.last_sequence();
     let event: Value = serde_json::from_str(&api_gateway_event(
         "POST",
@@ -294,7 +251,7 @@ async fn a_throttled_table_is_a_busy_service_with_retry_after_and_nothing_writte
     assert_eq!(body["message_zh"], "系统繁忙，请稍后重试。");
     // Retried with back-off inside the function before it gave up; nothing landed.
     assert_eq!(
-        throttling.1.load(std::sync::atomic::Ordering::SeqCst),
+        transactions.load(std::sync::atomic::Ordering::SeqCst),
         award_ports::table::COMMIT_ATTEMPTS
     );
     assert_eq!(h.last_sequence(), before);
@@ -304,7 +261,7 @@ async fn a_throttled_table_is_a_busy_service_with_retry_after_and_nothing_writte
 async fn the_biennial_rule_holds_even_when_the_listing_lags() {
     let mut h = Harness::new();
     h.create_cycle(&cycle_body("2026")).await;
-    h.app.table = std::sync::Arc::new(LaggingIndex(h.table.clone()));
+    h.app.table = std::sync::Arc::new(lagging_index(&h));
     refused(
         &h,
         "POST",

@@ -9,6 +9,7 @@ use award_app::stages::decision;
 use award_domain::lifecycle::{ApplicationState, NoticeKind, Publicity, Recipient};
 use award_ports::Table;
 use chrono::{DateTime, NaiveDate, Utc};
+use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
 
@@ -1337,32 +1338,12 @@ async fn publicity_counts_official_working_days_across_the_2026_holidays() {
 
 /// A table that gives no answer to a single-item read (DynamoDB's lost answers, past the SDK's
 /// retries); queries and transactions reach the embedded table.
-struct UnansweredGets(std::sync::Arc<award_embedded::EmbeddedTable>);
-
-#[async_trait::async_trait]
-impl award_ports::Table for UnansweredGets {
-    async fn get(
-        &self,
-        _: &award_ports::Key,
-    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
-        Err(award_ports::TableError::Unavailable(
+fn unanswered_gets(h: &Harness) -> Hooked {
+    Hooked::over(h.table.clone()).on_get(|_| {
+        Some(Err(award_ports::TableError::Unavailable(
             "no answer from DynamoDB".into(),
-        ))
-    }
-
-    async fn query(
-        &self,
-        query: &award_ports::Query,
-    ) -> Result<award_ports::Page, award_ports::TableError> {
-        self.0.query(query).await
-    }
-
-    async fn transact_items(
-        &self,
-        transaction: award_ports::Transaction,
-    ) -> Result<(), award_ports::TableError> {
-        self.0.transact_items(transaction).await
-    }
+        )))
+    })
 }
 
 #[tokio::test]
@@ -1371,7 +1352,7 @@ async fn a_deliberation_that_cannot_read_its_minutes_is_told_to_retry_not_that_t
     let apps = applications_in(&h, 1, ApplicationState::Candidate).await;
     let at = china_time(2026, 9, 20, 10, 0);
     let minutes = received_minutes(&h, at).await;
-    h.app.table = std::sync::Arc::new(UnansweredGets(h.table.clone()));
+    h.app.table = std::sync::Arc::new(unanswered_gets(&h));
     let before = h.last_sequence();
     let body = json!({"meeting_date": "2026-09-18", "minutes_reference": "评委会〔2026〕3号",
         "minutes_attachment_id": minutes, "decisions": [

@@ -655,6 +655,8 @@ async fn concurrent_deliveries_of_one_notice_send_one_email() {
             events::table_changes(&h.app, &records, now())
                 .await
                 .unwrap()
+                .finish()
+                .unwrap()
         });
     }
     let sent: usize = tasks.join_all().await.iter().map(|r| r.changed).sum();

@@ -7,55 +7,34 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use award_embedded::EmbeddedTable;
-use award_ports::{Item, Key, Page, Query, Table, TableError, Transaction};
+use award_ports::TableError;
+use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
 
 /// Answers the first `conflicts` transactions with `TransactionConflict` (nothing written), as
-/// DynamoDB does when another transaction holds one of the items; then behaves.
-struct Conflicting {
-    inner: Arc<EmbeddedTable>,
-    conflicts: AtomicUsize,
-    transactions: AtomicUsize,
-}
-
-#[async_trait::async_trait]
-impl Table for Conflicting {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
-        self.inner.get(key).await
-    }
-
-    async fn query(&self, query: &Query) -> Result<Page, TableError> {
-        self.inner.query(query).await
-    }
-
-    async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
-        self.transactions.fetch_add(1, Ordering::SeqCst);
-        let left = self.conflicts.load(Ordering::SeqCst);
-        if left > 0 {
-            self.conflicts.store(left - 1, Ordering::SeqCst);
-            return Err(TableError::Conflict);
-        }
-        self.inner.transact_items(transaction).await
-    }
-}
-
-fn conflicting(h: &mut Harness, conflicts: usize) -> Arc<Conflicting> {
-    let table = Arc::new(Conflicting {
-        inner: h.table.clone(),
-        conflicts: AtomicUsize::new(conflicts),
-        transactions: AtomicUsize::new(0),
-    });
-    h.app.table = table.clone();
-    table
+/// DynamoDB does when another transaction holds one of the items; then behaves. Returns the count
+/// of transactions sent.
+fn conflicting(h: &mut Harness, conflicts: usize) -> Arc<AtomicUsize> {
+    let transactions = Arc::new(AtomicUsize::new(0));
+    let left = AtomicUsize::new(conflicts);
+    let sent = transactions.clone();
+    h.app.table = Arc::new(Hooked::over(h.table.clone()).on_transact(move |_| {
+        sent.fetch_add(1, Ordering::SeqCst);
+        let conflicting = left.load(Ordering::SeqCst);
+        (conflicting > 0).then(|| {
+            left.store(conflicting - 1, Ordering::SeqCst);
+            Err(TableError::Conflict)
+        })
+    }));
+    transactions
 }
 
 #[tokio::test]
 async fn a_lost_race_is_retried_from_the_load_and_lands_once() {
     let mut h = Harness::new();
     h.open_cycle().await;
-    let table = conflicting(&mut h, 2);
+    let transactions = conflicting(&mut h, 2);
     let (status, created) = h
         .request(
             "POST",
@@ -66,7 +45,7 @@ async fn a_lost_race_is_retried_from_the_load_and_lands_once() {
         .await;
     assert_eq!(status, 201, "{created}");
     // Two conflicts, then the third attempt wrote.
-    assert_eq!(table.transactions.load(Ordering::SeqCst), 3);
+    assert_eq!(transactions.load(Ordering::SeqCst), 3);
     let (_, mine) = h.request("GET", "/applications", Some(ALICE), None).await;
     assert_eq!(mine["applications"].as_array().unwrap().len(), 1);
 }
@@ -75,7 +54,7 @@ async fn a_lost_race_is_retried_from_the_load_and_lands_once() {
 async fn conflicts_that_do_not_clear_are_a_409_with_nothing_written() {
     let mut h = Harness::new();
     h.open_cycle().await;
-    let table = conflicting(&mut h, usize::MAX);
+    let transactions = conflicting(&mut h, usize::MAX);
     let before = h.last_sequence();
     let (status, reply) = h
         .request(
@@ -91,7 +70,7 @@ async fn conflicts_that_do_not_clear_are_a_409_with_nothing_written() {
         "{reply}"
     );
     assert_eq!(
-        table.transactions.load(Ordering::SeqCst),
+        transactions.load(Ordering::SeqCst),
         award_app::store::CONFLICT_ATTEMPTS as usize
     );
     assert_eq!(h.last_sequence(), before);

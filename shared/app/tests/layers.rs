@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "api",
             "audit",
             "batch",
+            "daily",
             "error",
             "export",
             "identity",

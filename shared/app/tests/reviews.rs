@@ -30,6 +30,34 @@ fn expert_caller(i: u32) -> As<'static> {
 
 /// `count` applications recommended, screened and confirmed eligible, the cycle in review.
 async fn eligible_applications(h: &Harness, count: u32) -> Vec<String> {
+    let ids = recommended_applications(h, count).await;
+    screening::table_changes(&h.app, &h.changes_after(0), china(2026, 7, 10, 11))
+        .await
+        .unwrap()
+        .finish()
+        .unwrap();
+    // The recommendation deadline (31 July) has passed: the cycle moves on to review.
+    cycles::advance_cycles(&h.app, china(2026, 8, 1, 1))
+        .await
+        .unwrap();
+    for id in &ids {
+        let (status, confirmed) = h
+            .request_at(
+                "POST",
+                &format!("/applications/{id}/screening/confirm"),
+                Some(OFFICE),
+                None,
+                china(2026, 8, 3, 10),
+            )
+            .await;
+        assert_eq!(status, 200, "{confirmed}");
+        assert_eq!(confirmed["lifecycle"]["state"], "eligible");
+    }
+    ids
+}
+
+/// `count` applications submitted and recommended (10 July 2026), not screened yet.
+async fn recommended_applications(h: &Harness, count: u32) -> Vec<String> {
     h.open_cycle().await;
     let unit = json!({
         "name": "凉州区质量发展领导小组办公室",
@@ -116,26 +144,6 @@ async fn eligible_applications(h: &Harness, count: u32) -> Vec<String> {
             .await;
         assert_eq!(status, 200, "{recommended}");
         ids.push(id);
-    }
-    screening::table_changes(&h.app, &h.changes_after(0), china(2026, 7, 10, 11))
-        .await
-        .unwrap();
-    // The recommendation deadline (31 July) has passed: the cycle moves on to review.
-    cycles::advance_cycles(&h.app, china(2026, 8, 1, 1))
-        .await
-        .unwrap();
-    for id in &ids {
-        let (status, confirmed) = h
-            .request_at(
-                "POST",
-                &format!("/applications/{id}/screening/confirm"),
-                Some(OFFICE),
-                None,
-                china(2026, 8, 3, 10),
-            )
-            .await;
-        assert_eq!(status, 200, "{confirmed}");
-        assert_eq!(confirmed["lifecycle"]["state"], "eligible");
     }
     ids
 }
@@ -510,12 +518,18 @@ async fn a_whole_review_from_the_draw_to_three_candidates() {
 
     // --- the `aggregate` stream handler: every panel complete; app 1 needs a consensus.
     let records = h.changes_after(0);
-    let report = reviews::table_changes(&h.app, &records, day).await.unwrap();
+    let report = reviews::table_changes(&h.app, &records, day)
+        .await
+        .unwrap()
+        .finish()
+        .unwrap();
     assert!(report.changed >= 6, "{report:?}");
     // Delivered again: nothing more is written.
     let settled = h.last_sequence();
     let report = reviews::table_changes(&h.app, &h.changes_after(0), day)
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!(report.changed, 0, "{report:?}");
     assert_eq!(h.last_sequence(), settled);
@@ -1306,6 +1320,132 @@ async fn concurrent_submissions_all_land_and_freeze_the_rules_once() {
     // The stream then completes the review once.
     let report = reviews::table_changes(&h.app, &h.changes_after(0), day)
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!(report.changed, 1, "{report:?}");
+}
+
+// --- the stream functions' batches, as Lambda delivers them -------------------------------------
+
+/// The records as one stream event, in the wire format Lambda delivers.
+fn stream_batch(records: &[&award_ports::ChangeRecord]) -> events::StreamRecords {
+    let records: Vec<award_ports::ChangeRecord> = records.iter().copied().cloned().collect();
+    serde_json::from_value(json!({ "Records": wire_records(&records) })).unwrap()
+}
+
+/// Whether the application a change record is of has a screening stored.
+async fn screened(h: &Harness, change: &award_ports::ChangeRecord) -> bool {
+    use award_ports::Table;
+    let item = h.table.get(&change.key).await.unwrap().unwrap();
+    award_app::store::from_item::<award_app::model::Application>(item)
+        .unwrap()
+        .record
+        .screening
+        .is_some()
+}
+
+#[tokio::test]
+async fn a_batch_whose_middle_record_fails_names_it_and_is_delivered_again_from_it() {
+    let h = Harness::new();
+    recommended_applications(&h, 3).await;
+    // Each application's (last) record of becoming recommended, in stream order.
+    let mut recommended: Vec<award_ports::ChangeRecord> = h
+        .changes_after(0)
+        .into_iter()
+        .filter(|change| {
+            change.new_image.clone().is_some_and(|image| {
+                award_app::store::type_of(&image) == Some("application")
+                    && award_app::store::from_item::<award_app::model::Application>(image)
+                        .unwrap()
+                        .record
+                        .state()
+                        == award_domain::lifecycle::ApplicationState::Recommended
+            })
+        })
+        .collect();
+    recommended.reverse();
+    let mut seen = std::collections::BTreeSet::new();
+    recommended.retain(|change| seen.insert(change.key.pk.clone()));
+    recommended.reverse();
+    let [first, middle, last] = <[_; 3]>::try_from(recommended).unwrap();
+    // The table gives no answer for the middle application (past the SDK's retries).
+    let unanswered = middle.key.clone();
+    let failing = award_app::App {
+        table: std::sync::Arc::new(common::hooked::Hooked::over(h.table.clone()).on_get(
+            move |key| {
+                (key == &unanswered).then(|| {
+                    Err(award_ports::TableError::Unavailable(
+                        "no answer from DynamoDB".into(),
+                    ))
+                })
+            },
+        )),
+        ..h.app.clone()
+    };
+    let at = china(2026, 7, 10, 11);
+
+    let outcome = screening::table_changes(&failing, stream_batch(&[&first, &middle, &last]), at)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&outcome.response).unwrap(),
+        json!({ "batchItemFailures": [{ "itemIdentifier": middle.sequence }] })
+    );
+    assert_eq!((outcome.report.changed, outcome.report.failed), (1, 1));
+    // The record before the failed one is done; the one after it was not tried.
+    assert!(screened(&h, &first).await);
+    assert!(!screened(&h, &middle).await);
+    assert!(!screened(&h, &last).await);
+
+    // Lambda delivers the batch again from the failed record, the one before it checkpointed.
+    let outcome = screening::table_changes(&h.app, stream_batch(&[&middle, &last]), at)
+        .await
+        .unwrap();
+    assert_eq!(outcome.failed_sequence(), None);
+    assert_eq!(outcome.report.changed, 2, "{:?}", outcome.report);
+    assert!(screened(&h, &middle).await && screened(&h, &last).await);
+
+    // The whole batch once more (a retry after a lost answer): nothing is written again.
+    let settled = h.last_sequence();
+    let outcome = screening::table_changes(&h.app, stream_batch(&[&first, &middle, &last]), at)
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&outcome.response).unwrap(),
+        json!({ "batchItemFailures": [] })
+    );
+    let report = outcome.report;
+    assert_eq!((report.changed, report.unchanged, report.failed), (0, 3, 0));
+    assert_eq!(h.last_sequence(), settled);
+}
+
+#[tokio::test]
+async fn the_aggregate_stream_names_a_record_it_cannot_read_and_stops_there() {
+    let h = Harness::new();
+    recommended_applications(&h, 1).await;
+    let changes = h.changes_after(0);
+    let mut records = wire_records(&changes[..3]);
+    records[1]["dynamodb"]["Keys"] = json!("not a key map");
+    let event: events::StreamRecords =
+        serde_json::from_value(json!({ "Records": records })).unwrap();
+    let outcome = reviews::table_changes(&h.app, event, china(2026, 8, 3, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&outcome.response).unwrap(),
+        json!({ "batchItemFailures": [{ "itemIdentifier": changes[1].sequence }] })
+    );
+    assert_eq!(outcome.report.failed, 1);
+    // A failing record without a sequence number cannot be named: the invocation fails whole.
+    let mut anonymous = wire_records(&changes[..1]);
+    anonymous[0]["dynamodb"]["Keys"] = json!(7);
+    anonymous[0]["dynamodb"]["SequenceNumber"] = json!("");
+    let event: events::StreamRecords =
+        serde_json::from_value(json!({ "Records": anonymous })).unwrap();
+    assert!(
+        reviews::table_changes(&h.app, event, china(2026, 8, 3, 10))
+            .await
+            .is_err()
+    );
 }

@@ -8,6 +8,7 @@ use award_app::events;
 use award_app::stages::screening;
 use award_domain::form::{ApplicationForm, DocumentCategory};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
 
@@ -353,6 +354,8 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     let records = h.changes_after(before);
     let report = screening::table_changes(&h.app, &records, china(2026, 7, 10, 11))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!(report.changed, 1, "{report:?}");
     let view = screening_of(&h, &id).await;
@@ -366,6 +369,8 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     let all = h.changes_after(before);
     let report = screening::table_changes(&h.app, &all, china(2026, 7, 10, 12))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!((report.changed, report.unchanged), (0, 2), "{report:?}");
     assert_eq!(h.last_sequence(), after);
@@ -430,6 +435,8 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     let later = h.last_sequence();
     let report = screening::table_changes(&h.app, &h.changes_after(0), china(2026, 7, 21, 9))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!(report.changed, 0);
     assert_eq!(h.last_sequence(), later);
@@ -570,6 +577,8 @@ async fn a_legacy_code_failing_its_check_character_is_accepted_and_put_to_the_of
     let (id, before) = recommended_application(&h, form).await;
     screening::table_changes(&h.app, &h.changes_after(before), china(2026, 7, 10, 11))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     let view = screening_of(&h, &id).await;
     assert_eq!(view["overall"], "needs_review", "{view}");
@@ -598,6 +607,8 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
     let (id, before) = recommended_application(&h, form).await;
     screening::table_changes(&h.app, &h.changes_after(before), china(2026, 7, 10, 11))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     let view = screening_of(&h, &id).await;
     assert_eq!(view["overall"], "needs_review", "{view}");
@@ -671,6 +682,8 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
     let after = h.last_sequence();
     let report = screening::table_changes(&h.app, &h.changes_after(before), china(2026, 7, 12, 9))
         .await
+        .unwrap()
+        .finish()
         .unwrap();
     assert_eq!(report.changed, 0, "{report:?}");
     assert_eq!(h.last_sequence(), after);
@@ -709,37 +722,24 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
 }
 
 /// Counts what screening asks of the table (each `get` is one GetItem, each `query` one Query
-/// page, each `transact` one TransactWriteItems on AWS).
-struct CountingTable {
-    inner: std::sync::Arc<award_embedded::EmbeddedTable>,
-    calls: std::sync::Mutex<[u64; 3]>,
-}
-
-#[async_trait::async_trait]
-impl award_ports::Table for CountingTable {
-    async fn get(
-        &self,
-        key: &award_ports::Key,
-    ) -> Result<Option<award_ports::Item>, award_ports::TableError> {
-        self.calls.lock().unwrap()[0] += 1;
-        self.inner.get(key).await
-    }
-
-    async fn query(
-        &self,
-        query: &award_ports::Query,
-    ) -> Result<award_ports::Page, award_ports::TableError> {
-        self.calls.lock().unwrap()[1] += 1;
-        self.inner.query(query).await
-    }
-
-    async fn transact_items(
-        &self,
-        transaction: award_ports::Transaction,
-    ) -> Result<(), award_ports::TableError> {
-        self.calls.lock().unwrap()[2] += 1;
-        self.inner.transact_items(transaction).await
-    }
+/// page, each `transact` one TransactWriteItems on AWS), in that order.
+fn counting(h: &Harness) -> (Hooked, std::sync::Arc<std::sync::Mutex<[u64; 3]>>) {
+    let calls = std::sync::Arc::new(std::sync::Mutex::new([0; 3]));
+    let (gets, queries, transactions) = (calls.clone(), calls.clone(), calls.clone());
+    let table = Hooked::over(h.table.clone())
+        .on_get(move |_| {
+            gets.lock().unwrap()[0] += 1;
+            None
+        })
+        .on_query(move |_| {
+            queries.lock().unwrap()[1] += 1;
+            None
+        })
+        .on_transact(move |_| {
+            transactions.lock().unwrap()[2] += 1;
+            None
+        });
+    (table, calls)
 }
 
 #[tokio::test]
@@ -747,12 +747,9 @@ async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
     let h = Harness::new();
     h.open_cycle().await;
     let (id, _) = recommended_application(&h, sample()).await;
-    let counting = std::sync::Arc::new(CountingTable {
-        inner: h.table.clone(),
-        calls: std::sync::Mutex::new([0; 3]),
-    });
+    let (counting, calls) = counting(&h);
     let app = award_app::App {
-        table: counting.clone(),
+        table: std::sync::Arc::new(counting),
         ..h.app.clone()
     };
     let id: ulid::Ulid = id.parse().unwrap();
@@ -761,11 +758,11 @@ async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
     assert!(first.changed);
     // The application, its cycle, its recommending unit; the register's one partition; one
     // transaction (the application and its audit record).
-    assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 1]);
-    *counting.calls.lock().unwrap() = [0; 3];
+    assert_eq!(*calls.lock().unwrap(), [3, 1, 1]);
+    *calls.lock().unwrap() = [0; 3];
     let again = screening::run(&app, id, "system", at).await.unwrap();
     assert!(!again.changed);
-    assert_eq!(*counting.calls.lock().unwrap(), [3, 1, 0]);
+    assert_eq!(*calls.lock().unwrap(), [3, 1, 0]);
 }
 
 #[tokio::test]

@@ -224,7 +224,9 @@ impl Scenario {
         }
         let records: Vec<_> = changes.into_iter().map(|(_, record)| record).collect();
         self.table.take();
-        events::table_changes(&self.app, &records, self.now).await?;
+        events::table_changes(&self.app, &records, self.now)
+            .await?
+            .finish()?;
         self.record(label);
         Ok(())
     }
@@ -646,7 +648,9 @@ impl Scenario {
         }
         let records: Vec<_> = changes.into_iter().map(|(_, record)| record).collect();
         self.table.take();
-        reviews::table_changes(&self.app, &records, self.now).await?;
+        reviews::table_changes(&self.app, &records, self.now)
+            .await?
+            .finish()?;
         self.record(label);
         Ok(())
     }

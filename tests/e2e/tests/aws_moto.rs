@@ -650,7 +650,7 @@ async fn notify(
         }
     }
     let mut report = deliver(event, "notify", |records| async move {
-        events::table_changes(app, &records, now).await
+        events::table_changes(app, &records, now).await?.finish()
     })
     .await;
     if fault_proxy_url().is_some() {
@@ -711,7 +711,9 @@ async fn screen(
     now: DateTime<Utc>,
 ) -> EventReport {
     deliver(event, "screening", |records| async move {
-        award_app::stages::screening::table_changes(app, &records, now).await
+        award_app::stages::screening::table_changes(app, &records, now)
+            .await?
+            .finish()
     })
     .await
 }
@@ -724,7 +726,9 @@ async fn aggregate(
     now: DateTime<Utc>,
 ) -> EventReport {
     deliver(event, "aggregate", |records| async move {
-        award_app::stages::reviews::table_changes(app, &records, now).await
+        award_app::stages::reviews::table_changes(app, &records, now)
+            .await?
+            .finish()
     })
     .await
 }

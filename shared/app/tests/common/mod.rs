@@ -2,6 +2,8 @@
 //! Gateway (HTTP API, payload v2) sends them, and the S3 / stream events as AWS sends them.
 #![allow(dead_code)]
 
+pub mod hooked;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -226,7 +228,9 @@ impl Harness {
         &self,
         at: DateTime<Utc>,
     ) -> Result<EventReport, award_app::AppError> {
-        events::table_changes(&self.app, &self.changes_after(0), at).await
+        events::table_changes(&self.app, &self.changes_after(0), at)
+            .await?
+            .finish()
     }
 
     /// Creates cycle 2026 as the office, has the Committee approve its rules, and opens it.
@@ -609,4 +613,66 @@ pub async fn office(
         "{method} {path}: {status} {reply}"
     );
     reply
+}
+
+// --- the stream, as Lambda delivers it ----------------------------------------------------------
+
+/// The DynamoDB JSON of an item, as it appears in a stream record's `NewImage`.
+pub fn dynamodb_json(item: &award_ports::Item) -> Value {
+    serde_json::to_value(item).unwrap()
+}
+
+/// One stream record exactly as Lambda delivers it to a function (NEW_IMAGE view), with
+/// `ApproximateCreationDateTime` as given (`None`: absent).
+pub fn stream_record(
+    name: &str,
+    image: &award_ports::Item,
+    sequence: &str,
+    created: Option<Value>,
+) -> Value {
+    let keys = json!({ "PK": dynamodb_json(image)["PK"], "SK": dynamodb_json(image)["SK"] });
+    let mut change = json!({
+        "Keys": keys,
+        "NewImage": dynamodb_json(image),
+        "SequenceNumber": sequence,
+        "SizeBytes": 412,
+        "StreamViewType": "NEW_IMAGE"
+    });
+    if let Some(created) = created {
+        change["ApproximateCreationDateTime"] = created;
+    }
+    json!({
+        "eventID": format!("c81e728d9d4c2f636f067f89cc14862c{sequence}"),
+        "eventName": name,
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "cn-northwest-1",
+        "dynamodb": change,
+        "eventSourceARN": "arn:aws-cn:dynamodb:cn-northwest-1:123456789012:table/award-Table-1X/stream/2026-03-02T02:00:00.000"
+    })
+}
+
+/// `changes` (the embedded table's feed) as the records of a stream event Lambda delivers: the
+/// same images, keys and sequence numbers.
+pub fn wire_records(changes: &[ChangeRecord]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|change| {
+            let name = match change.kind {
+                award_ports::ChangeKind::Insert => "INSERT",
+                award_ports::ChangeKind::Modify => "MODIFY",
+                award_ports::ChangeKind::Remove => "REMOVE",
+            };
+            let image = change.new_image.clone().unwrap_or_default();
+            let mut record = stream_record(name, &image, &change.sequence, Some(json!(1772416800)));
+            record["dynamodb"]["Keys"] = json!({
+                "PK": { "S": change.key.pk },
+                "SK": { "S": change.key.sk },
+            });
+            if let (None, Some(stream)) = (&change.new_image, record["dynamodb"].as_object_mut()) {
+                stream.remove("NewImage");
+            }
+            record
+        })
+        .collect()
 }

@@ -1,6 +1,9 @@
 //! The daily run of the `reminders` function over the dated items (`DUE#<day>`) an award wrote.
 
+use award_ports::Key;
+
 use super::*;
+use crate::daily;
 
 /// What one run did (application ids).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -22,35 +25,60 @@ pub struct AftercareRun {
 /// Handles every dated item due from the day after the watermark up to today (China dates), then
 /// moves the watermark to today. A long catch-up (runs missed for months) also moves it every
 /// [`CHECKPOINT_DAYS`] days as it goes, so a run that fails part-way costs the next run only the
-/// days since its last checkpoint: those it reads again and finds only what is still owed. The
-/// publicity's own items (`publicity_ended`) are the `publicity` function's. Errors: the table's.
+/// days since its last checkpoint: those it reads again and finds only what is still owed
+/// (`daily::since_watermark`). The publicity's own items (`publicity_ended`) are the `publicity`
+/// function's. Errors: the table's.
 pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, AppError> {
-    let today = china_date(now);
-    let watermark =
-        store::load::<AftercareWatermark>(app.table.as_ref(), &keys::aftercare_watermark()).await?;
-    let mut day = match &watermark {
-        Some(stored) => stored
-            .record
-            .last_completed_day
-            .checked_add_days(Days::new(1))
-            .ok_or_else(|| AppError::corrupt("a watermark at the end of time"))?,
-        None => today
-            .checked_sub_days(Days::new(FIRST_RUN_LOOKBACK_DAYS))
-            .unwrap_or(today),
+    let mut days = AftercareDays {
+        app,
+        now,
+        run: AftercareRun::default(),
     };
-    let mut run = AftercareRun::default();
-    if day > today {
-        return Ok(run);
+    daily::since_watermark::<AftercareWatermark>(
+        app,
+        now,
+        FIRST_RUN_LOOKBACK_DAYS,
+        CHECKPOINT_DAYS,
+        &mut days,
+    )
+    .await?;
+    Ok(days.run)
+}
+
+/// How many days a catch-up handles between two moves of its watermark.
+pub const CHECKPOINT_DAYS: u32 = 31;
+
+impl daily::Watermark for AftercareWatermark {
+    fn key() -> Key {
+        keys::aftercare_watermark()
     }
-    // The stored watermark's version (`None`: none yet); `None` too once another run moved it.
-    let mut version = watermark.as_ref().map(|stored| stored.version);
-    let mut owned = true;
-    let mut since_checkpoint = 0;
-    while day <= today {
+
+    fn last_day(&self) -> NaiveDate {
+        self.last_completed_day
+    }
+
+    fn done_to(day: NaiveDate, now: DateTime<Utc>) -> Self {
+        Self {
+            last_completed_day: day,
+            updated_at: now,
+        }
+    }
+}
+
+/// The aftercare run's work for one day: the dated items due that day.
+struct AftercareDays<'a> {
+    app: &'a App,
+    now: DateTime<Utc>,
+    run: AftercareRun,
+}
+
+impl daily::DailyRun for AftercareDays<'_> {
+    async fn day(&mut self, day: NaiveDate) -> Result<(), AppError> {
+        let (app, now, run) = (self.app, self.now, &mut self.run);
         run.days.push(day);
-        // The publicity's items are the `publicity` function's.
         for due in crate::reads::due::on(app, day).await? {
             let due = due?;
+            // The publicity's items are the `publicity` function's.
             if due.kind == ScheduleKind::PublicityEnded {
                 continue;
             }
@@ -65,49 +93,7 @@ pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<AftercareRun, Ap
                 None => run.dropped += 1,
             }
         }
-        since_checkpoint += 1;
-        if owned && since_checkpoint >= CHECKPOINT_DAYS && day < today {
-            owned = move_watermark(app, &mut version, day, now).await?;
-            since_checkpoint = 0;
-        }
-        day = match day.checked_add_days(Days::new(1)) {
-            Some(next) => next,
-            None => break,
-        };
-    }
-    if owned {
-        move_watermark(app, &mut version, today, now).await?;
-    }
-    Ok(run)
-}
-
-/// How many days a catch-up handles between two moves of its watermark.
-pub const CHECKPOINT_DAYS: u32 = 31;
-
-/// Moves the watermark to `day` from the `version` this run last wrote or read (`None`: none
-/// stored yet). `false` when another run moved it meanwhile: that run handled the same days, and
-/// this one no longer moves it.
-async fn move_watermark(
-    app: &App,
-    version: &mut Option<u64>,
-    day: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    let next = AftercareWatermark {
-        last_completed_day: day,
-        updated_at: now,
-    };
-    let write = match *version {
-        Some(version) => store::replace(&next, version)?,
-        None => store::create(&next)?,
-    };
-    match app.table.transact(vec![write]).await {
-        Ok(()) => {
-            *version = Some(version.map_or(1, |version| version + 1));
-            Ok(true)
-        }
-        Err(TableError::Conflict) => Ok(false),
-        Err(error) => Err(error.into()),
+        Ok(())
     }
 }
 

@@ -31,7 +31,7 @@ use award_domain::lifecycle::{ApplicationState, Command, NoticeKind, Recipient, 
 use award_domain::money::Fen;
 use award_domain::roles::Actor;
 use award_ports::{Condition, Index, Query, SortCondition, TableError, Write};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 

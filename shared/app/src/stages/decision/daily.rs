@@ -3,6 +3,7 @@
 use award_domain::lifecycle::ScheduleKind;
 
 use super::*;
+use crate::daily;
 
 /// What one daily run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -20,27 +21,41 @@ pub struct PublicityRun {
 /// the name for approval); an objection open → the close waits and the Office is reminded, once a
 /// day. A second run the same day writes nothing.
 pub async fn run_daily(app: &App, now: DateTime<Utc>) -> Result<PublicityRun, AppError> {
-    let day = today(now);
-    let mut run = PublicityRun::default();
-    let mut seen = std::collections::BTreeSet::new();
-    for back in (0..=PUBLICITY_CATCH_UP_DAYS).rev() {
-        let Some(due) = day.checked_sub_signed(chrono::Duration::days(back)) else {
-            continue;
-        };
+    let mut days = PublicityDays {
+        app,
+        now,
+        run: PublicityRun::default(),
+        seen: std::collections::BTreeSet::new(),
+    };
+    daily::window(today(now), PUBLICITY_CATCH_UP_DAYS, &mut days).await?;
+    Ok(days.run)
+}
+
+/// The publicity run's work for one day: the publicities that ended that day, each application
+/// handled once a run (`seen`).
+struct PublicityDays<'a> {
+    app: &'a App,
+    now: DateTime<Utc>,
+    run: PublicityRun,
+    seen: std::collections::BTreeSet<Ulid>,
+}
+
+impl daily::DailyRun for PublicityDays<'_> {
+    async fn day(&mut self, due: NaiveDate) -> Result<(), AppError> {
         for due_item in
-            crate::reads::due::of_kind_on(app, due, ScheduleKind::PublicityEnded).await?
+            crate::reads::due::of_kind_on(self.app, due, ScheduleKind::PublicityEnded).await?
         {
             let due_item = due_item?;
-            if seen.insert(due_item.application_id) {
-                match close_one(app, due_item.application_id, now).await? {
-                    Some(true) => run.closed.push(due_item.application_id),
-                    Some(false) => run.waiting.push(due_item.application_id),
+            if self.seen.insert(due_item.application_id) {
+                match close_one(self.app, due_item.application_id, self.now).await? {
+                    Some(true) => self.run.closed.push(due_item.application_id),
+                    Some(false) => self.run.waiting.push(due_item.application_id),
                     None => {}
                 }
             }
         }
+        Ok(())
     }
-    Ok(run)
 }
 
 /// `Some(true)` closed now, `Some(false)` waiting on an objection (reminded now), `None` nothing

@@ -69,7 +69,7 @@ pub const OBJECTIONS_PER_ADDRESS_PER_DAY: u32 = 200;
 pub const MAX_OBJECTION_CHARS: usize = 2000;
 /// How many days back the daily publicity run looks for periods that ended (a missed run within
 /// this window is caught up).
-pub const PUBLICITY_CATCH_UP_DAYS: i64 = 14;
+pub const PUBLICITY_CATCH_UP_DAYS: u64 = 14;
 
 fn today(now: DateTime<Utc>) -> NaiveDate {
     china_date(now)

@@ -238,19 +238,20 @@ pub async fn aggregate_on_demand(
 
 /// The `aggregate` function's stream records (filtered by the event source mapping to submitted
 /// assignments and received review reports; anything else is ignored here too). Each record
-/// aggregates its panel; a redelivered record finds nothing changed. `Err` (`RecordsFailed`) when
-/// one failed, so the stream delivers the batch again.
-pub async fn table_changes(
+/// aggregates its panel; a redelivered record finds nothing changed. In order, up to the first
+/// record that fails, which the partial batch response names, so that the stream delivers the
+/// batch again from it.
+pub async fn table_changes<'r>(
     app: &App,
-    records: &[ChangeRecord],
+    changes: impl Into<Changes<'r>>,
     now: DateTime<Utc>,
-) -> Result<EventReport, AppError> {
-    each_change(records, |record| async move {
-        let target = match typed_image::<Assignment>(record, "assignment") {
+) -> Result<StreamBatchOutcome, AppError> {
+    partial_batch(changes, |record| async move {
+        let target = match typed_image::<Assignment>(&record, "assignment") {
             Ok(Some(assignment)) => (assignment.status == AssignmentStatus::Submitted)
                 .then_some((assignment.application_id, assignment.phase)),
             Err(skipped) => return skipped,
-            Ok(None) => match typed_image::<Document>(record, "document") {
+            Ok(None) => match typed_image::<Document>(&record, "document") {
                 Ok(Some(document)) => (document.category == DocumentCategory::ReviewReport
                     && document.status == DocumentStatus::Received)
                     .then_some((document.application_id, ReviewPhase::Onsite)),

@@ -38,14 +38,14 @@ use award_domain::lifecycle::{ApplicationState, Command, NoticeKind};
 use award_domain::roles::{Actor, Role as DomainRole};
 use award_domain::rules::{Centi, ReviewRules};
 use award_domain::scoring::{self, DocumentReviewed, EvaluationInput, Ranked, ScoreSheet};
-use award_ports::{ChangeRecord, Index, Query, TableError};
+use award_ports::{Index, Query, TableError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
 use crate::audit::audit;
-use crate::batch::{EventReport, Handled, each_change, typed_image};
+use crate::batch::{Changes, Handled, StreamBatchOutcome, partial_batch, typed_image};
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self, item_type};

@@ -22,14 +22,14 @@ use award_domain::eligibility::{
     self, Condition, Outcome, Overall, RecommendationFacts, Screening,
 };
 use award_domain::lifecycle::{ApplicationState, Command};
-use award_ports::{ChangeRecord, TableError};
+use award_ports::TableError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
 
 use crate::App;
 use crate::audit::audit;
-use crate::batch::{EventReport, Handled, each_change, typed_image};
+use crate::batch::{Changes, Handled, StreamBatchOutcome, partial_batch, typed_image};
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys::{self};
@@ -423,14 +423,15 @@ pub async fn confirm(
 
 /// The `screening` function's stream handler: screens every application whose new image is
 /// `recommended` (the event source mapping's filter passes nothing else; other images are
-/// skipped here too, for the local runner, which delivers the whole feed). Idempotent.
-pub async fn table_changes(
+/// skipped here too, for the local runner, which delivers the whole feed). Idempotent. In order,
+/// up to the first record that fails, which the partial batch response names.
+pub async fn table_changes<'r>(
     app: &App,
-    records: &[ChangeRecord],
+    changes: impl Into<Changes<'r>>,
     now: DateTime<Utc>,
-) -> Result<EventReport, AppError> {
-    each_change(records, |record| async move {
-        let application = match typed_image::<Application>(record, "application") {
+) -> Result<StreamBatchOutcome, AppError> {
+    partial_batch(changes, |record| async move {
+        let application = match typed_image::<Application>(&record, "application") {
             Ok(Some(application)) => application,
             Ok(None) => return Handled::Ignored,
             Err(skipped) => return skipped,
