@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use award_ports::TableError;
+use award_ports::{Table, TableError};
 use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
