@@ -521,6 +521,7 @@ pub fn assert_public_list(public: &Value, names: &[String], emails: &[String]) {
             [
                 "application_id",
                 "division_code",
+                "division_name",
                 "organisation_name",
                 "uscc"
             ],
