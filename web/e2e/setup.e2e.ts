@@ -458,4 +458,32 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(await page.locator('[data-testid="office-dashboard"] h1').innerText()).toBe(`${year}年度武威市人民政府质量奖`)
     expect(await page.getByRole('menuitem', { name: '周期设置', exact: true }).count()).toBe(1)
   })
+
+  it('withdraws a draft cycle created by mistake, and never offers it for the published call', async () => {
+    const later = String(Number(year) + 2)
+    await page.goto(`${base}/#/office/${year}/setup`)
+    await page.locator('[data-testid="cycle-setup"]').waitFor()
+    await expect.poll(() => page.locator('[data-testid="cycle-status"]').innerText()).not.toBe('筹备中')
+    expect(await page.locator('[data-testid="cancel-cycle"]').count()).toBe(0)
+
+    // Beside the cycle's title, the dashboard offers the next cycle.
+    await page.getByRole('menuitem', { name: '概览', exact: true }).click()
+    await page.locator('[data-testid="new-cycle"]').click()
+    await page.locator('[data-testid="cycle-new"]').waitFor()
+    // The year first offered is the nearest one two years on (Art. 4).
+    await expect.poll(() => field(page, 'id').locator('input').inputValue()).toBe(later)
+    await field(page, 'title').locator('input').fill(`${later}年度武威市人民政府质量奖（误建）`)
+    await page.locator('[data-testid="create-cycle"]').click()
+    await confirmStep(page, '确认创建评选周期', '确认创建')
+    await page.locator('[data-testid="cycle-setup"]').waitFor()
+    expect(new URL(page.url()).hash).toBe(`#/office/${later}/setup`)
+    await checked(page, 'cycle-setup-cancel')
+    await page.locator('[data-testid="cancel-cycle"]').click()
+    await confirmStep(page, '确认删除评选周期', '确认删除')
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/office')
+    // Gone from the Office's cycles; the published one stays.
+    const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
+    const listed = (await callAt(base, 'GET', '/cycles', office)) as { cycles: { id: string }[] }
+    expect(listed.cycles.map((c) => c.id)).toEqual([year])
+  })
 })

@@ -21,6 +21,16 @@ describe('placing an API refusal', () => {
     expect(placeError(error, ['paid_on', 'voucher'])).toEqual({ byField: { paid_on: '日期不得晚于今天' }, general: '别的问题' })
   })
 
+  it('puts the rules’ refusal beside the field its path names, and a rubric’s in its own words', () => {
+    // As shared/app/src/error.rs `InvalidRules` answers it.
+    const refusal = (field: string, messageZh: string) =>
+      new ApiError(422, { code: 'invalid_rules', message: 'invalid review rules: …', message_zh: '评审细则不符合要求（分值、权重、阈值或公示期）。', details: [{ field, code: 'invalid_rules', message: '…', message_zh: messageZh }] })
+    const fields = ['threshold_percent', 'min_document_score', 'onsite_panel_size', 'weights']
+    expect(placeError(refusal('disagreement.threshold_percent', '分歧阈值不得超过 100%。'), fields)).toEqual({ byField: { threshold_percent: '分歧阈值不得超过 100%。' }, general: null })
+    expect(placeError(refusal('onsite_panel_size', '专家组人数应为 1 至 15 人，不能为 16 人。'), fields).byField).toEqual({ onsite_panel_size: '专家组人数应为 1 至 15 人，不能为 16 人。' })
+    expect(placeError(refusal('rubric', '评分标准的分值不一致，请联系系统管理员核对。'), fields)).toEqual({ byField: {}, general: '评分标准的分值不一致，请联系系统管理员核对。' })
+  })
+
   it('shows any other refusal whole, in Chinese', () => {
     const error = new ApiError(409, { code: 'illegal_transition', message: 'no', message_zh: '当前阶段不能进行此操作' })
     expect(placeError(error, ['date'])).toEqual({ byField: {}, general: '当前阶段不能进行此操作' })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkRulesForm, contactErrorField, rulesBody, rulesErrorZh, rulesForm, rulesLapseZh, toHundredths, weightsSumPercent } from '../src/lib/setup'
+import { checkRulesForm, contactErrorField, rulesBody, rulesForm, rulesLapseZh, toHundredths, weightsSumPercent } from '../src/lib/setup'
 import { STANDARD_RULES } from './rules-fixture'
 
 describe('the review rules form', () => {
@@ -57,16 +57,6 @@ describe('the review rules form', () => {
     expect(checkRulesForm({ ...base, min_document_score: 1000.5 }, 1000)).toHaveProperty('min_document_score')
     expect(checkRulesForm({ ...base, threshold_percent: 101 }, 1000)).toHaveProperty('threshold_percent')
     expect(checkRulesForm({ ...base, candidate_min_combined: 100.01 }, 1000)).toHaveProperty('candidate_min_combined')
-  })
-
-  it('puts the server’s refusal beside the field it is about, in Chinese', () => {
-    expect(rulesErrorZh('invalid_rules', 'invalid review rules: publicity must last at least 5 working days (Art. 11(8)), not 3')).toEqual({ field: 'publicity_working_days', text: '公示期不少于 5 个工作日（办法第十一条第八项）。' })
-    expect(rulesErrorZh('invalid_rules', 'invalid review rules: the combined-evaluation weights sum to 9900 basis points, not 10000')?.field).toBe('weights')
-    const sent = { ...STANDARD_RULES, document_panel_size: 5, onsite_panel_size: 20 }
-    expect(rulesErrorZh('invalid_rules', 'invalid review rules: a review panel has 1 to 15 experts, not 20', sent)?.field).toBe('onsite_panel_size')
-    expect(rulesErrorZh('invalid_rules', 'invalid review rules: the shortlist minimum 1200.00 is above the rubric\u2019s total')?.field).toBe('min_document_score')
-    expect(rulesErrorZh('invalid_rules', 'invalid review rules: the shortlist needs a minimum score, a top N (≥ 1), or both')?.field).toBe('shortlist')
-    expect(rulesErrorZh('rules_frozen', 'the review rules are frozen since the first score (Art. 20)')).toBeNull()
   })
 
   it('says that a change makes the approval lapse, and what waits for the new one', () => {

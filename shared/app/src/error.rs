@@ -212,6 +212,9 @@ app_errors! {
     CycleAlreadyOpen => 409, "cycle_already_open", "the cycle is already open", "该评选周期已开放申报。";
     CycleNotOpenable => 409, "cycle_not_openable",
         "the cycle cannot be opened from its current status", "该评选周期当前状态不能开放申报。";
+    CyclePublished => 409, "cycle_published",
+        "the cycle's call is published: it cannot be cancelled, only its deadlines extended (Art. 9(3))",
+        "该评选周期的申报通知已经发布，不能删除；截止日期只能延长。";
     CycleStatusConflict { action: String, status: String } => 409, "cycle_status_conflict",
         "cannot {action} a cycle that is {status}", "该评选周期当前状态不允许此操作。";
     CycleNotBiennial { existing: String } => 409, "cycle_not_biennial",
@@ -574,6 +577,13 @@ impl AppError {
                 not_candidates,
             } => Some(serde_json::json!({ "missing": missing, "not_candidates": not_candidates })),
             Self::HolidayYearInUse { cycles, .. } => serde_json::to_value(cycles).ok(),
+            // As the form's issues are: the rules' field, so the rules form shows it beside it.
+            Self::InvalidRules { detail } => Some(serde_json::json!([{
+                "field": detail.field(),
+                "code": "invalid_rules",
+                "message": detail.to_string(),
+                "message_zh": rules_zh(detail),
+            }])),
             // As the form's issues are: the field, so a page shows it beside the input.
             Self::InvalidCharacters {
                 field,
@@ -697,6 +707,7 @@ impl From<CycleError> for AppError {
                     Self::CycleNotOpenable
                 }
             }
+            CycleError::Status { action, .. } if action == "cancel" => Self::CyclePublished,
             CycleError::Status { action, status } => Self::CycleStatusConflict { action, status },
             CycleError::DeadlineShortened { deadline, current } => {
                 Self::DeadlineShortened { deadline, current }
@@ -745,6 +756,30 @@ impl From<TransitionError> for AppError {
             TransitionError::MissingCertificate => Self::MissingCertificate,
             TransitionError::Inconsistent { what } => Self::Corrupt { detail: what },
         }
+    }
+}
+
+/// What is wrong with the review rules, in Chinese, for the field [`RulesError::field`] names.
+fn rules_zh(detail: &RulesError) -> String {
+    match detail {
+        RulesError::WeightsSum { .. } => "三项权重合计应为 100%。".into(),
+        RulesError::Threshold { .. } => "分歧阈值不得超过 100%。".into(),
+        RulesError::Shortlist => {
+            "入围现场评审须设定最低分、名额（不小于 1），或两者都设定。".into()
+        }
+        RulesError::ShortlistMinimum { .. } => "入围最低分不得超过评分标准的满分。".into(),
+        RulesError::CandidateBar { .. } => "候选名单门槛应为 0 至 100 分。".into(),
+        RulesError::PublicityTooShort { .. } => {
+            "公示期不少于 5 个工作日（办法第十一条第八项）。".into()
+        }
+        RulesError::PanelSize { size, .. } => {
+            format!("专家组人数应为 1 至 15 人，不能为 {size} 人。")
+        }
+        RulesError::EmptyRubric
+        | RulesError::CategoryPoints { .. }
+        | RulesError::TotalPoints { .. }
+        | RulesError::DuplicateId { .. }
+        | RulesError::ZeroPoints { .. } => "评分标准的分值不一致，请联系系统管理员核对。".into(),
     }
 }
 
@@ -807,6 +842,39 @@ mod tests {
             "编号2026-13-45、电话0931-12345678"
         );
         assert_eq!(dates_zh("至2036-04-24。"), "至2036年4月24日。");
+    }
+
+    #[test]
+    fn invalid_rules_name_the_field_they_are_about_in_chinese() {
+        use award_domain::rules::Panel;
+        for (detail, field, words) in [
+            (RulesError::WeightsSum { sum: 9_500 }, "weights", "100%"),
+            (
+                RulesError::PanelSize {
+                    panel: Panel::Onsite,
+                    size: 16,
+                },
+                "onsite_panel_size",
+                "16 人",
+            ),
+            (
+                RulesError::PublicityTooShort { days: 4 },
+                "publicity_working_days",
+                "5 个工作日",
+            ),
+        ] {
+            let details = AppError::InvalidRules { detail }.body().details;
+            let issue = &details.as_ref().and_then(|d| d.get(0)).cloned();
+            let issue = issue.as_ref().expect("one issue");
+            assert_eq!(issue["field"], field);
+            assert_eq!(issue["code"], "invalid_rules");
+            assert!(
+                issue["message_zh"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(words)),
+                "{issue}"
+            );
+        }
     }
 
     #[test]

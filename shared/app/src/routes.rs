@@ -97,8 +97,11 @@ mod tests {
         assert!(
             matches!(find("GET", "/cycles/2026"), Matched::Route(r, p) if r.name == "GetCycle" && p == ["2026"])
         );
+        assert!(
+            matches!(find("DELETE", "/cycles/2026"), Matched::Route(r, _) if r.name == "CancelCycle")
+        );
         assert!(matches!(
-            find("DELETE", "/cycles/2026"),
+            find("PATCH", "/cycles/2026"),
             Matched::WrongMethod
         ));
         assert!(matches!(find("GET", "/nothing"), Matched::NotFound));

@@ -3,7 +3,6 @@
 
 mod common;
 
-use award_app::model::AuditRecord;
 use common::hooked::Hooked;
 use common::*;
 use serde_json::{Value, json};
@@ -329,21 +328,11 @@ async fn the_committee_approves_the_rules_before_the_office_opens() {
     assert_eq!(approved["rules_approval"]["by"], "committee-1");
     assert_eq!(approved["rules_approval"]["at"], "2026-03-02T02:00:00Z");
     // The approval is audited (Art. 3) in the cycle's partition.
-    let audited = h
-        .changes_after(before)
-        .into_iter()
-        .filter_map(|change| change.new_image)
-        .filter(|item| award_app::store::type_of(item) == Some("audit"))
-        .map(|item| {
-            award_app::store::from_item::<AuditRecord>(item)
-                .unwrap()
-                .record
-        })
-        .any(|audit| {
-            audit.action == "cycle_rules_approved"
-                && audit.subject_partition == "CYCLE#2026"
-                && audit.actor == "committee-1"
-        });
+    let audited = h.audits_after(before).into_iter().any(|audit| {
+        audit.action == "cycle_rules_approved"
+            && audit.subject_partition == "CYCLE#2026"
+            && audit.actor == "committee-1"
+    });
     assert!(audited, "no audit record of the approval");
 
     let (status, opened) = h
@@ -1144,7 +1133,7 @@ async fn the_office_sets_the_rules_the_committee_then_approves_and_an_amendment_
     // Fewer than the 5 working days Art. 11(8) asks for is refused, and nothing is written.
     let mut short = rules.clone();
     short["publicity_working_days"] = json!(4);
-    refused(
+    let reply = refused(
         &h,
         "PUT",
         "/cycles/2026/rules",
@@ -1154,6 +1143,17 @@ async fn the_office_sets_the_rules_the_committee_then_approves_and_an_amendment_
         "invalid_rules",
     )
     .await;
+    // The refusal names the field, so the rules form says it beside the input.
+    assert_eq!(
+        reply["details"][0]["field"], "publicity_working_days",
+        "{reply}"
+    );
+    assert!(
+        reply["details"][0]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("5 个工作日")),
+        "{reply}"
+    );
 
     let (status, set) = h
         .request("PUT", "/cycles/2026/rules", Some(OFFICE), Some(&body))
@@ -1188,6 +1188,84 @@ async fn the_office_sets_the_rules_the_committee_then_approves_and_an_amendment_
     assert_eq!(status, 200, "{amended}");
     assert_eq!(amended["status"], "open");
     assert!(amended["rules_approval"].is_null(), "{amended}");
+}
+
+#[tokio::test]
+async fn the_office_withdraws_a_draft_cycle_but_never_a_published_call() {
+    let h = Harness::new();
+    h.create_cycle(&cycle_body("2026")).await;
+    for not_office in [COMMITTEE, ALICE, EXPERT] {
+        refused(
+            &h,
+            "DELETE",
+            "/cycles/2026",
+            Some(not_office),
+            None,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    refused(
+        &h,
+        "DELETE",
+        "/cycles/2030",
+        Some(OFFICE),
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    let before = h.last_sequence();
+    let (status, reply) = h
+        .request("DELETE", "/cycles/2026", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["deleted"], "2026");
+    refused(
+        &h,
+        "GET",
+        "/cycles/2026",
+        Some(OFFICE),
+        None,
+        404,
+        "cycle_not_found",
+    )
+    .await;
+    let (_, listed) = h.request("GET", "/cycles", Some(OFFICE), None).await;
+    assert_eq!(listed["cycles"], json!([]), "{listed}");
+    // The withdrawal is kept in the cycle's audit trail.
+    let audited = h.audits_after(before).into_iter().any(|audit| {
+        audit.action == "cycle_cancelled"
+            && audit.subject_partition == "CYCLE#2026"
+            && audit.actor == "office-1"
+    });
+    assert!(audited, "no audit record of the withdrawal");
+
+    // Its year can be created again; once the call is published it stays.
+    h.create_cycle(&cycle_body("2026")).await;
+    h.approve_rules("2026").await;
+    let (status, opened) = h
+        .request("POST", "/cycles/2026/open", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{opened}");
+    let reply = refused(
+        &h,
+        "DELETE",
+        "/cycles/2026",
+        Some(OFFICE),
+        None,
+        409,
+        "cycle_published",
+    )
+    .await;
+    assert!(
+        reply["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("只能延长"))
+    );
+    let (status, _) = h.request("GET", "/cycles/2026", Some(OFFICE), None).await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

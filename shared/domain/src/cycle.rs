@@ -248,6 +248,20 @@ impl Cycle {
         Ok(self)
     }
 
+    /// The Office withdraws a cycle it created by mistake, while it is still a draft: its call was
+    /// never published, so no applicant relied on it (Art. 9(3)). A published call is never
+    /// withdrawn; its deadlines can only be extended. Errors: `Forbidden`, `Status`.
+    pub fn cancel(&self, actor: &Actor) -> Result<(), CycleError> {
+        require(actor, Role::Office, "cancel a cycle")?;
+        if self.status != CycleStatus::Draft {
+            return Err(CycleError::Status {
+                action: "cancel".into(),
+                status: self.status.as_str().into(),
+            });
+        }
+        Ok(())
+    }
+
     /// Art. 11(2): the call closes at the end of the application deadline day (China time). The
     /// scheduled job does it (role `system`); the Office may too, but never before the deadline has
     /// passed, since the published call promised that day.
@@ -515,6 +529,30 @@ pub(crate) mod tests {
                 now
             ),
             Err(CycleError::DeadlinePassed { .. })
+        ));
+    }
+
+    #[test]
+    fn only_the_office_cancels_and_only_a_draft() {
+        let now = at("2026-03-01T02:00:00Z");
+        let draft = Cycle::create(
+            "2026",
+            "t",
+            d(2026, 6, 30),
+            d(2026, 7, 15),
+            &[],
+            &office(),
+            now,
+        )
+        .unwrap();
+        assert_eq!(draft.cancel(&office()), Ok(()));
+        assert!(matches!(
+            draft.cancel(&committee()),
+            Err(CycleError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            open_cycle().cancel(&office()),
+            Err(CycleError::Status { .. })
         ));
     }
 

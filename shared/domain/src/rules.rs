@@ -319,8 +319,54 @@ pub enum RulesError {
     CandidateBar { min: Centi },
     #[error("publicity must last at least 5 working days (Art. 11(8)), not {days}")]
     PublicityTooShort { days: u32 },
-    #[error("a review panel has 1 to 15 experts, not {size}")]
-    PanelSize { size: u32 },
+    #[error("the {panel} review panel has 1 to 15 experts, not {size}")]
+    PanelSize { panel: Panel, size: u32 },
+}
+
+/// Which review panel a size is about (Art. 11(5)–(6)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Panel {
+    Document,
+    Onsite,
+}
+
+impl std::fmt::Display for Panel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Document => "document",
+            Self::Onsite => "on-site",
+        })
+    }
+}
+
+impl RulesError {
+    /// The path in [`ReviewRules`]' JSON the error is about (`weights`,
+    /// `disagreement.threshold_percent`, `document_panel_size`, …), so a form shows it beside its
+    /// input; `rubric` for the rubric's own points and ids.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::EmptyRubric
+            | Self::CategoryPoints { .. }
+            | Self::TotalPoints { .. }
+            | Self::DuplicateId { .. }
+            | Self::ZeroPoints { .. } => "rubric",
+            Self::WeightsSum { .. } => "weights",
+            Self::Threshold { .. } => "disagreement.threshold_percent",
+            Self::Shortlist => "shortlist",
+            Self::ShortlistMinimum { .. } => "shortlist.min_document_score",
+            Self::CandidateBar { .. } => "candidate_min_combined",
+            Self::PublicityTooShort { .. } => "publicity_working_days",
+            Self::PanelSize {
+                panel: Panel::Document,
+                ..
+            } => "document_panel_size",
+            Self::PanelSize {
+                panel: Panel::Onsite,
+                ..
+            } => "onsite_panel_size",
+        }
+    }
 }
 
 impl ReviewRules {
@@ -406,9 +452,12 @@ impl ReviewRules {
                 days: self.publicity_working_days,
             });
         }
-        for size in [self.document_panel_size, self.onsite_panel_size] {
+        for (panel, size) in [
+            (Panel::Document, self.document_panel_size),
+            (Panel::Onsite, self.onsite_panel_size),
+        ] {
             if !(1..=MAX_PANEL_SIZE).contains(&size) {
-                return Err(RulesError::PanelSize { size });
+                return Err(RulesError::PanelSize { panel, size });
             }
         }
         Ok(())
@@ -519,10 +568,26 @@ mod tests {
         for size in [0, MAX_PANEL_SIZE + 1] {
             let mut rules = default_rules();
             rules.onsite_panel_size = size;
-            assert_eq!(rules.validate(), Err(RulesError::PanelSize { size }));
+            let error = rules.validate();
+            assert_eq!(
+                error,
+                Err(RulesError::PanelSize {
+                    panel: Panel::Onsite,
+                    size
+                })
+            );
+            assert_eq!(error.map_err(|e| e.field()), Err("onsite_panel_size"));
             let mut rules = default_rules();
             rules.document_panel_size = size;
-            assert_eq!(rules.validate(), Err(RulesError::PanelSize { size }));
+            let error = rules.validate();
+            assert_eq!(
+                error,
+                Err(RulesError::PanelSize {
+                    panel: Panel::Document,
+                    size
+                })
+            );
+            assert_eq!(error.map_err(|e| e.field()), Err("document_panel_size"));
         }
         let mut rules = default_rules();
         rules.publicity_working_days = 4;

@@ -616,7 +616,8 @@ export interface paths {
         get: operations["GetCycle"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** @description Roles: office (a bearer token holding one of them). */
+        delete: operations["CancelCycle"];
         options?: never;
         head?: never;
         patch?: never;
@@ -6221,6 +6222,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CycleView"];
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CancelCycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string;
+                    };
                 };
             };
             /** @description No token, or an invalid one. */

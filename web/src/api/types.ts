@@ -209,6 +209,7 @@ export type ApproveCycleRulesResponse = operations['ApproveCycleRules']['respons
 export type ApproveRevocationResponse = operations['ApproveRevocation']['responses'][200]['content']['application/json']
 export type AssignExpertResponse = operations['AssignExpert']['responses'][201]['content']['application/json']
 export type AwardApplicationResponse = operations['AwardApplication']['responses'][200]['content']['application/json']
+export type CancelCycleResponse = operations['CancelCycle']['responses'][200]['content']['application/json']
 export type CloseRevocationCaseResponse = operations['CloseRevocationCase']['responses'][200]['content']['application/json']
 export type ConfirmEmailResponse = operations['ConfirmEmail']['responses'][200]['content']['application/json']
 export type ConfirmScreeningResponse = operations['ConfirmScreening']['responses'][200]['content']['application/json']

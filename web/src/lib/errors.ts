@@ -36,6 +36,8 @@ export function placeError(error: unknown, fields: readonly string[]): PlacedErr
     const unplaced = error.issues.filter((issue) => !matchField(issue.field, fields))
     if (placed && unplaced.length === 0) return { byField, general: null }
     if (placed) return { byField, general: unplaced.map((issue) => issue.message_zh).join('；') }
+    // Issues that name no field here are still said in their own words, not as the summary.
+    if (unplaced.length > 0) return { byField, general: unplaced.map((issue) => issue.message_zh).join('；') }
   }
   return { byField, general: messageOf(error) }
 }

@@ -318,24 +318,6 @@ export function checkRulesForm(form: RulesForm, totalPoints: number): Record<str
   return issues
 }
 
-/** `invalid_rules`' English detail (award-domain `RulesError`), said in Chinese beside its field;
- * `null` for other refusals. */
-export function rulesErrorZh(code: string, message: string, sent?: ReviewRules): { field: string | null; text: string } | null {
-  if (code !== 'invalid_rules') return null
-  if (message.includes('weights')) return { field: 'weights', text: '三项权重合计应为 100%。' }
-  if (message.includes('disagreement threshold')) return { field: 'threshold_percent', text: '分歧阈值不得超过 100%。' }
-  if (message.includes('shortlist minimum')) return { field: 'min_document_score', text: '入围最低分不得超过评分标准的满分。' }
-  if (message.includes('shortlist')) return { field: 'shortlist', text: '入围现场评审须设定最低分、名额（不小于 1），或两者都设定。' }
-  if (message.includes('candidate bar')) return { field: 'candidate_min_combined', text: '候选名单门槛应为 0 至 100 分。' }
-  if (message.includes('publicity')) return { field: 'publicity_working_days', text: '公示期不少于 5 个工作日（办法第十一条第八项）。' }
-  if (message.includes('review panel')) {
-    const size = Number(/not (\d+)/.exec(message)?.[1])
-    const field = sent && sent.document_panel_size === size ? 'document_panel_size' : sent && sent.onsite_panel_size === size ? 'onsite_panel_size' : 'document_panel_size'
-    return { field, text: '专家组人数应为 1 至 15 人。' }
-  }
-  return { field: null, text: '评分标准的分值不一致，请联系系统管理员核对。' }
-}
-
 /** What the confirmation says a change of rules does to the Committee's approval. */
 export function rulesLapseZh(status: string, approved: boolean): string {
   const when = status === 'draft' ? '开放申报前' : '专家开始评分前'

@@ -348,6 +348,12 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::model::OfficeContact>)
     ),
     shape!(
+        "CancelCycle",
+        200,
+        Body::None,
+        Answer::Field("deleted", of::<String>)
+    ),
+    shape!(
         "SetCycleRules",
         200,
         Body::Json(of::<award_domain::rules::ReviewRules>),

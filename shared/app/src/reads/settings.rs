@@ -4,16 +4,18 @@
 
 use award_domain::award::AftercarePolicy;
 use award_domain::calendar::WorkingCalendar;
-use award_ports::{Index, Query, Write};
+use award_ports::{Condition, Index, Query, Write};
+use chrono::{DateTime, Utc};
 use chrono::{Datelike, NaiveDate};
 
 use crate::App;
+use crate::audit::audit;
 use crate::error::AppError;
 use crate::keys;
 use crate::model::{
     AftercarePolicyRecord, HolidayNoticeRecord, OfficeContact, OfficeContactRecord,
 };
-use crate::store::{self, Stored, from_item, query_all};
+use crate::store::{self, Record, Stored, Tx, from_item, query_all};
 
 /// The aftercare policy in force: the Office's, else the default (180 / 90 / 30 days, yearly).
 pub async fn aftercare_policy(app: &App) -> Result<AftercarePolicy, AppError> {
@@ -36,6 +38,25 @@ pub async fn office_contact(app: &App) -> Result<OfficeContact, AppError> {
                 ..OfficeContact::default()
             }),
     )
+}
+
+/// Stores one of the Office's settings (`record`, replacing the one before) with its audit record
+/// `action` under `SETTINGS` naming `sub` and `fields`, in one transaction.
+pub async fn put<T: Record>(
+    app: &App,
+    record: &T,
+    sub: &str,
+    action: &str,
+    fields: &[(&str, String)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = Tx::new();
+    tx.push(Write::Put {
+        item: store::to_item(record, 1)?,
+        condition: Condition::None,
+    });
+    tx.push(audit("SETTINGS".to_owned(), sub, action, fields, now)?);
+    tx.commit(app.table.as_ref()).await
 }
 
 /// The notices the Office loaded, with their versions (one `Query` of the `CALENDAR` partition).

@@ -170,6 +170,20 @@ impl Harness {
             .collect()
     }
 
+    /// The audit records written after `sequence`, from the change feed.
+    pub fn audits_after(&self, sequence: u64) -> Vec<award_app::model::AuditRecord> {
+        self.changes_after(sequence)
+            .into_iter()
+            .filter_map(|change| change.new_image)
+            .filter(|item| award_app::store::type_of(item) == Some("audit"))
+            .map(|item| {
+                award_app::store::from_item::<award_app::model::AuditRecord>(item)
+                    .unwrap()
+                    .record
+            })
+            .collect()
+    }
+
     /// The newest image of every notice written so far, from the change feed.
     pub fn notices(&self) -> Vec<award_app::model::Notice> {
         let mut latest = std::collections::BTreeMap::new();

@@ -39,13 +39,9 @@ pub async fn set_policy(
         set_by: caller.sub().to_owned(),
         set_at: now,
     };
-    let mut tx = Tx::new();
-    tx.push(Write::Put {
-        item: store::to_item(&record, 1)?,
-        condition: Condition::None,
-    });
-    tx.push(audit(
-        "SETTINGS".to_owned(),
+    crate::reads::settings::put(
+        app,
+        &record,
         caller.sub(),
         "aftercare_policy_set",
         &[
@@ -59,7 +55,7 @@ pub async fn set_policy(
             ),
         ],
         now,
-    )?);
-    tx.commit(app.table.as_ref()).await?;
+    )
+    .await?;
     Ok(record.policy)
 }

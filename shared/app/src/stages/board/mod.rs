@@ -6,16 +6,15 @@ mod routes;
 pub use routes::ROUTES;
 
 use award_domain::roles::Role;
-use award_ports::{Condition, Index, Query, Write};
+use award_ports::{Index, Query};
 use chrono::{DateTime, Utc};
 
 use crate::App;
-use crate::audit::audit;
 use crate::error::AppError;
 use crate::identity::Caller;
 use crate::keys;
 use crate::model::{BoardEntry, OfficeContact, OfficeContactRecord};
-use crate::store::{self, Tx, from_item, query_all};
+use crate::store::{from_item, query_all};
 use crate::validation;
 
 /// `GET /public/notices`: every publication, newest first.
@@ -60,13 +59,9 @@ pub async fn set_office_contact(
         set_by: caller.sub().to_owned(),
         set_at: now,
     };
-    let mut tx = Tx::new();
-    tx.push(Write::Put {
-        item: store::to_item(&record, 1)?,
-        condition: Condition::None,
-    });
-    tx.push(audit(
-        "SETTINGS".to_owned(),
+    crate::reads::settings::put(
+        app,
+        &record,
         caller.sub(),
         "office_contact_set",
         &[
@@ -75,8 +70,8 @@ pub async fn set_office_contact(
             ("mailbox", record.contact.mailbox.clone()),
         ],
         now,
-    )?);
-    tx.commit(app.table.as_ref()).await?;
+    )
+    .await?;
     Ok(record.contact)
 }
 

@@ -118,7 +118,7 @@ pub async fn create_cycle(
 /// rubric, aggregation, disagreement rule, shortlist policy, weights, candidate bar, publicity
 /// days, panel sizes) while they are not frozen; an approval given to earlier rules lapses, so
 /// the Committee approves what it will be bound by. Errors: `CycleNotFound`, `Forbidden`,
-/// `RulesFrozen`, and the rules' own (`RulesError`, 422).
+/// `RulesFrozen`, and the rules' own (`InvalidRules`, 422, its `details` naming the field).
 pub async fn set_rules(
     app: &App,
     caller: &Caller,
@@ -127,31 +127,11 @@ pub async fn set_rules(
     now: DateTime<Utc>,
 ) -> Result<CycleRecord, AppError> {
     let rules = &rules;
-    retry_on_conflict(|| async move {
-        let loaded = load_cycle(app, cycle_id).await?;
-        let mut record = loaded.record;
-        let approved_before = record.cycle.rules_approval.is_some();
-        record.cycle = record.cycle.set_rules(rules.clone(), &caller.actor)?;
-        let mut tx = Tx::new();
-        tx.guard(store::replace(&record, loaded.version)?, || {
-            AppError::from(award_ports::TableError::Conflict)
-        });
-        tx.push(audit(
-            keys::cycle_partition(&record.cycle.id),
-            caller.sub(),
-            "cycle_rules_set",
-            &[
-                ("rubric", record.cycle.rules.rubric.standard.clone()),
-                (
-                    "publicity_working_days",
-                    record.cycle.rules.publicity_working_days.to_string(),
-                ),
-                ("approval_lapsed", approved_before.to_string()),
-            ],
-            now,
-        )?);
-        tx.commit(app.table.as_ref()).await?;
-        Ok(record)
+    change_cycle(app, caller, cycle_id, "cycle_rules_set", now, |cycle| {
+        let approved_before = cycle.rules_approval.is_some();
+        let cycle = cycle.set_rules(rules.clone(), &caller.actor)?;
+        let fields = rules_fields(&cycle, [("approval_lapsed", approved_before.to_string())]);
+        Ok((cycle, fields))
     })
     .await
 }
@@ -164,10 +144,57 @@ pub async fn approve_rules(
     cycle_id: &str,
     now: DateTime<Utc>,
 ) -> Result<CycleRecord, AppError> {
+    change_cycle(
+        app,
+        caller,
+        cycle_id,
+        "cycle_rules_approved",
+        now,
+        |cycle| {
+            let cycle = cycle.approve_rules(&caller.actor, now)?;
+            let fields = rules_fields(&cycle, []);
+            Ok((cycle, fields))
+        },
+    )
+    .await
+}
+
+/// What the audit record of a change of rules keeps: the rubric, the publicity days, and `more`.
+fn rules_fields<const N: usize>(
+    cycle: &Cycle,
+    more: [(&'static str, String); N],
+) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("rubric", cycle.rules.rubric.standard.clone()),
+        (
+            "publicity_working_days",
+            cycle.rules.publicity_working_days.to_string(),
+        ),
+    ];
+    fields.extend(more);
+    fields
+}
+
+/// One decision on a stored cycle: loads it, lets `decide` change it (returning the audit
+/// record's fields), and saves it with its audit record `action`, guarded by the version read
+/// (retried on a concurrent change).
+async fn change_cycle<F>(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    action: &'static str,
+    now: DateTime<Utc>,
+    decide: F,
+) -> Result<CycleRecord, AppError>
+where
+    F: Fn(Cycle) -> Result<(Cycle, Vec<(&'static str, String)>), AppError>,
+{
+    let decide = &decide;
     retry_on_conflict(|| async move {
         let loaded = load_cycle(app, cycle_id).await?;
         let mut record = loaded.record;
-        record.cycle = record.cycle.approve_rules(&caller.actor, now)?;
+        let (cycle, fields) = decide(record.cycle)?;
+        record.cycle = cycle;
         let mut tx = Tx::new();
         tx.guard(store::replace(&record, loaded.version)?, || {
             AppError::from(award_ports::TableError::Conflict)
@@ -175,18 +202,46 @@ pub async fn approve_rules(
         tx.push(audit(
             keys::cycle_partition(&record.cycle.id),
             caller.sub(),
-            "cycle_rules_approved",
-            &[
-                ("rubric", record.cycle.rules.rubric.standard.clone()),
-                (
-                    "publicity_working_days",
-                    record.cycle.rules.publicity_working_days.to_string(),
-                ),
-            ],
+            action,
+            &fields,
             now,
         )?);
         tx.commit(app.table.as_ref()).await?;
         Ok(record)
+    })
+    .await
+}
+
+/// `DELETE /cycles/{id}` (office, Art. 9(3)): withdraws a cycle created by mistake while it is a
+/// draft — its call never published — so that its year can be created again; the audit record
+/// of the withdrawal stays in the cycle's partition. Errors: `CycleNotFound`, `Forbidden`,
+/// `CyclePublished` (409) once the call is published.
+pub async fn cancel_cycle(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    retry_on_conflict(|| async move {
+        let loaded = load_cycle(app, cycle_id).await?;
+        loaded.record.cycle.cancel(&caller.actor)?;
+        let mut tx = Tx::new();
+        tx.guard(
+            Write::Delete {
+                key: keys::cycle(cycle_id),
+                condition: Condition::VersionEquals(loaded.version),
+            },
+            || AppError::from(award_ports::TableError::Conflict),
+        );
+        tx.push(audit(
+            keys::cycle_partition(cycle_id),
+            caller.sub(),
+            "cycle_cancelled",
+            &[("title", loaded.record.cycle.title.clone())],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(())
     })
     .await
 }

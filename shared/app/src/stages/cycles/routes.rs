@@ -44,6 +44,16 @@ pub static ROUTES: &[RouteSpec] = &[
         handler!(|app, call| ok(&cycles::get_cycle(app, call.caller()?, call.param(0)).await?))
     ),
     route!(
+        "CancelCycle",
+        "DELETE",
+        "/cycles/{id}",
+        OFFICE,
+        handler!(|app, call| {
+            cycles::cancel_cycle(app, call.caller()?, call.param(0), call.now).await?;
+            ok(&serde_json::json!({ "deleted": call.param(0) }))
+        })
+    ),
+    route!(
         "SetCycleRules",
         "PUT",
         "/cycles/{id}/rules",
