@@ -326,10 +326,10 @@ describe('the application form, read by each person who may read it', () => {
     await confirmStep(page, '提交评分表', '确认提交')
     await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('已提交')
 
-    // After the pledge, the printable page opens for the expert too (no unit name: not told).
+    // After the pledge, the printable page opens for the expert too, the chosen unit by name.
     await page.goto(`${base}/#/applications/${applicationId}/form`)
     const form = await expectWholeForm(page, '.form-view-page')
-    expect(await form.locator('[data-testid="recommender"]').textContent()).toBe('推荐单位：已选择（本页不显示单位名称）')
+    await expect.poll(() => form.locator('[data-testid="recommender"]').textContent()).toBe(`推荐单位：${unitName}`)
     await screenshot(page, 'expert-reads-form')
   })
 

@@ -173,9 +173,14 @@ describe('reading the form for a caller', () => {
     expect(office.unitName).toBe('凉州区质量发展领导小组办公室')
     asked.length = 0
     const expert = (await readFormView(call, application.id, ['expert'])) as Extract<FormViewState, { kind: 'ready' }>
-    // The expert is not told the units (GET /recommenders refuses it): not even asked.
+    // The expert reads the chosen unit's name too (the units' public choices, no mailboxes).
+    expect(asked).toContain('/recommenders')
+    expect(expert.unitName).toBe('凉州区质量发展领导小组办公室')
+    asked.length = 0
+    // A role the API tells no units (finance) is not even asked.
+    const finance = (await readFormView(call, application.id, ['finance'])) as Extract<FormViewState, { kind: 'ready' }>
     expect(asked).not.toContain('/recommenders')
-    expect(expert.unitName).toBeNull()
+    expect(finance.unitName).toBeNull()
     // The applicant reads the open call's rubric; refused here, the form still shows.
     const applicant = (await readFormView(call, application.id, ['applicant'])) as Extract<FormViewState, { kind: 'ready' }>
     expect(applicant.kind).toBe('ready')

@@ -1078,11 +1078,19 @@ async fn recommending_units_are_kept_by_the_office() {
         )
         .await;
     }
-    // Applicants see the units to choose from, without accounts or mailboxes.
-    let (_, listed) = h.request("GET", "/recommenders", Some(ALICE), None).await;
-    assert_eq!(listed["recommenders"][0]["id"], id.as_str());
-    assert!(listed["recommenders"][0].get("accounts").is_none());
-    assert!(listed["recommenders"][0].get("mailbox").is_none());
+    // Applicants see the units to choose from, without accounts or mailboxes; experts and the
+    // Committee the same, to read the chosen unit's name on the form they review.
+    for reader in [ALICE, EXPERT, COMMITTEE] {
+        let (status, listed) = h.request("GET", "/recommenders", Some(reader), None).await;
+        assert_eq!(status, 200, "{listed}");
+        assert_eq!(listed["recommenders"][0]["id"], id.as_str());
+        assert_eq!(
+            listed["recommenders"][0]["name"],
+            "民勤县质量发展领导小组办公室"
+        );
+        assert!(listed["recommenders"][0].get("accounts").is_none());
+        assert!(listed["recommenders"][0].get("mailbox").is_none());
+    }
     let (_, full) = h.request("GET", "/recommenders", Some(OFFICE), None).await;
     assert_eq!(full["recommenders"][0]["accounts"], json!(["minqin-1"]));
     let update = json!({"name": "民勤县市场监督管理局", "scope": {"kind": "county", "division_code": "620621"},

@@ -1211,7 +1211,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: office, applicant, recommender (a bearer token holding one of them). */
+        /** @description Roles: office, applicant, recommender, expert, committee (a bearer token holding one of them). */
         get: operations["ListRecommenders"];
         put?: never;
         /** @description Roles: office (a bearer token holding one of them). */

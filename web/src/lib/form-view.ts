@@ -44,7 +44,7 @@ export async function readFormView(call: Caller, id: string, roles: readonly Rol
   const rubricRead = staff
     ? call<CycleView>('GET', `/cycles/${application.cycle_id}`).then((cycle) => cycle.rules.rubric)
     : call<PublicCycle>('GET', `/public/cycles/${application.cycle_id}`).then((cycle) => cycle.rules.rubric)
-  const mayListUnits = roles.some((role) => role === 'office' || role === 'recommender' || role === 'applicant')
+  const mayListUnits = roles.some((role) => role === 'office' || role === 'recommender' || role === 'applicant' || role === 'expert' || role === 'committee')
   const unitsRead = mayListUnits && application.recommender_id
     ? call<{ recommenders: UnitChoice[] }>('GET', '/recommenders').then((answer) => answer.recommenders)
     : Promise.resolve([] as UnitChoice[])

@@ -114,8 +114,9 @@ pub struct UnitChoice {
     pub scope: RecommenderScope,
 }
 
-/// `GET /recommenders`: the Office sees every unit in full; applicants and recommenders the
-/// active units to choose from, without accounts or mailboxes.
+/// `GET /recommenders`: the Office sees every unit in full; applicants, recommenders, experts and
+/// the Committee the active units (id, name, scope), without accounts or mailboxes — to choose
+/// one, or to read the chosen one's name on a form.
 pub async fn list(app: &App, caller: &Caller) -> Result<serde_json::Value, AppError> {
     let units = all(app).await?;
     let value = if caller.has(Role::Office) {

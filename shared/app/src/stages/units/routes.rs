@@ -18,7 +18,13 @@ pub static ROUTES: &[RouteSpec] = &[
         "ListRecommenders",
         "GET",
         "/recommenders",
-        Access::Roles(&[Role::Office, Role::Applicant, Role::Recommender]),
+        Access::Roles(&[
+            Role::Office,
+            Role::Applicant,
+            Role::Recommender,
+            Role::Expert,
+            Role::Committee,
+        ]),
         handler!(|app, call| ok(&recommenders::list(app, call.caller()?).await?))
     ),
     route!(
