@@ -492,60 +492,62 @@ fn left_window_reason() -> String {
     format!("not sent within the {REDRIVE_WINDOW_DAYS}-day redrive window")
 }
 
-/// The outstanding notices due on China `date`, with the unreadable ones reported as skipped.
+/// The outstanding notices due on China `date`, each as stored or the reason it is unreadable.
 async fn outstanding_notices(
     app: &App,
     date: chrono::NaiveDate,
-    report: &mut EventReport,
-) -> Result<Vec<Notice>, AppError> {
+) -> Result<Vec<Result<Notice, String>>, AppError> {
     let items = query_all(
         app.table.as_ref(),
         Query::partition(Index::Gsi2, keys::due_partition(date))
             .sort(SortCondition::BeginsWith(keys::NOTICE_DUE_PREFIX.into())),
     )
     .await?;
-    let mut notices = Vec::with_capacity(items.len());
-    for item in items {
-        // One item that no longer maps must not hold back every other notice of the window.
-        match from_item::<Notice>(item) {
-            Ok(stored) => notices.push(stored.record),
-            Err(error) => {
-                tracing::error!(%date, %error, "unreadable notice in the redrive window; skipped");
-                report
-                    .skipped
-                    .push(format!("unreadable notice due {date}: {error}"));
-            }
-        }
-    }
-    Ok(notices)
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            from_item::<Notice>(item)
+                .map(|stored| stored.record)
+                .map_err(|error| {
+                    // One item that no longer maps must not hold back every other notice.
+                    tracing::error!(%date, %error, "unreadable notice in the redrive window; skipped");
+                    format!("unreadable notice due {date}: {error}")
+                })
+        })
+        .collect())
 }
 
 /// Scheduled: sends notices still owed (a failed send whose back-off is over, a lost stream
-/// record, a sender that died after claiming) from the `DUE#` partitions of the window, and gives
-/// up those of the [`EXPIRY_SWEEP_DAYS`] before it.
+/// record, a sender that died after claiming) from the `DUE#` partitions of the window, newest
+/// day first, and gives up those of the [`EXPIRY_SWEEP_DAYS`] before it. The days are read
+/// concurrently (one round trip when nothing is owed), then handled in that order.
 pub async fn redrive_pending_notices(
     app: &App,
     now: DateTime<Utc>,
 ) -> Result<EventReport, AppError> {
     let mut report = EventReport::default();
     let today = china_date(now);
-    for days_back in 0..REDRIVE_WINDOW_DAYS {
-        let date = today - Duration::days(days_back);
-        for notice in outstanding_notices(app, date, &mut report).await? {
-            report.count(delivered(
-                notice.id,
-                notices::deliver(app, notice.id, now).await,
-            ));
-        }
-    }
+    let read = futures_util::future::join_all(
+        (0..REDRIVE_WINDOW_DAYS + EXPIRY_SWEEP_DAYS)
+            .map(|days_back| outstanding_notices(app, today - Duration::days(days_back))),
+    )
+    .await;
     let reason = left_window_reason();
-    for days_back in REDRIVE_WINDOW_DAYS..REDRIVE_WINDOW_DAYS + EXPIRY_SWEEP_DAYS {
-        let date = today - Duration::days(days_back);
-        for notice in outstanding_notices(app, date, &mut report).await? {
-            report.count(delivered(
-                notice.id,
-                notices::give_up_unsent(app, notice.id, &reason, now).await,
-            ));
+    for (days_back, notices) in (0..).zip(read) {
+        for notice in notices? {
+            let notice = match notice {
+                Ok(notice) => notice,
+                Err(skipped) => {
+                    report.skipped.push(skipped);
+                    continue;
+                }
+            };
+            let done = if days_back < REDRIVE_WINDOW_DAYS {
+                notices::deliver(app, notice.id, now).await
+            } else {
+                notices::give_up_unsent(app, notice.id, &reason, now).await
+            };
+            report.count(delivered(notice.id, done));
         }
     }
     report.finish()

@@ -888,8 +888,8 @@ async fn a_long_catch_up_that_fails_part_way_resumes_from_its_last_checkpoint() 
     // day after its second checkpoint. (One query a day: the items due that day.)
     let checkpoints = aftercare::CHECKPOINT_DAYS;
     let late = first_visit + chrono::Days::new(40);
-    // The watermark is a get; each day one query.
-    let failing = failing_query(&h, 2 * checkpoints + 1);
+    // The watermark is a get, today's query made with it; then each day one query.
+    let failing = failing_query(&h, 1 + 2 * checkpoints + 1);
     let original = std::mem::replace(&mut h.app.table, std::sync::Arc::new(failing));
     let failed = aftercare::run_daily(&h.app, morning(late)).await;
     assert!(failed.is_err(), "{failed:?}");

@@ -28,6 +28,9 @@ struct Counters {
     queries: AtomicU64,
     transacts: AtomicU64,
     written_items: AtomicU64,
+    /// The deepest round a call finished in, and the deepest one a call started in.
+    round_finished: AtomicU64,
+    round_started: AtomicU64,
 }
 
 /// What one operation asked of the table.
@@ -37,6 +40,10 @@ pub struct Calls {
     pub queries: u64,
     pub transacts: u64,
     pub written_items: u64,
+    /// Sequential round trips: the longest chain of calls each started after the one before it
+    /// finished. Calls made concurrently (joined) share a round; on AWS each round is one network
+    /// round trip the invocation waits for.
+    pub rounds: u64,
 }
 
 struct CountingTable {
@@ -47,12 +54,30 @@ struct CountingTable {
 impl CountingTable {
     fn take(&self) -> Calls {
         let take = |counter: &AtomicU64| counter.swap(0, Ordering::SeqCst);
+        take(&self.counters.round_finished);
         Calls {
             gets: take(&self.counters.gets),
             queries: take(&self.counters.queries),
             transacts: take(&self.counters.transacts),
             written_items: take(&self.counters.written_items),
+            rounds: take(&self.counters.round_started),
         }
+    }
+
+    /// Runs one call in the round after the deepest one finished so far. The call yields once
+    /// before it reaches the table, as a network call would, so calls joined with it start
+    /// before it finishes and share its round.
+    async fn in_round<T>(&self, call: impl std::future::Future<Output = T>) -> T {
+        let round = self.counters.round_finished.load(Ordering::SeqCst) + 1;
+        self.counters
+            .round_started
+            .fetch_max(round, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        let answer = call.await;
+        self.counters
+            .round_finished
+            .fetch_max(round, Ordering::SeqCst);
+        answer
     }
 }
 
@@ -60,12 +85,12 @@ impl CountingTable {
 impl Table for CountingTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
         self.counters.gets.fetch_add(1, Ordering::SeqCst);
-        self.inner.get(key).await
+        self.in_round(self.inner.get(key)).await
     }
 
     async fn query(&self, query: &Query) -> Result<Page, TableError> {
         self.counters.queries.fetch_add(1, Ordering::SeqCst);
-        self.inner.query(query).await
+        self.in_round(self.inner.query(query)).await
     }
 
     async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
@@ -73,7 +98,7 @@ impl Table for CountingTable {
         self.counters
             .written_items
             .fetch_add(transaction.len() as u64, Ordering::SeqCst);
-        self.inner.transact_items(transaction).await
+        self.in_round(self.inner.transact_items(transaction)).await
     }
 }
 
@@ -507,6 +532,12 @@ async fn applicants_scenario() -> Result<Vec<(String, Calls)>, BenchError> {
     scenario.table.take();
     events::redrive_pending_notices(&scenario.app, scenario.now).await?;
     scenario.record("scheduled redrive, nothing pending");
+    // The first aftercare run sets its watermark; the next day's finds nothing due.
+    award_app::stages::aftercare::run_daily(&scenario.app, scenario.now).await?;
+    scenario.table.take();
+    let next_day = scenario.now + chrono::Duration::days(1);
+    award_app::stages::aftercare::run_daily(&scenario.app, next_day).await?;
+    scenario.record("aftercare run: the next day, nothing due (reminders)");
 
     for category in required_categories() {
         if category != "management_system_certificate" {
@@ -1088,4 +1119,50 @@ pub async fn aftercare_run(
     let run = award_app::stages::aftercare::run_daily(&scenario.app, scenario.now).await?;
     let elapsed = started.elapsed();
     Ok((scenario.table.take(), elapsed, run))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row `label` of the measured scenario.
+    fn row<'a>(rows: &'a [(String, Calls)], label: &str) -> &'a Calls {
+        rows.iter()
+            .find(|(operation, _)| operation == label)
+            .map(|(_, calls)| calls)
+            .unwrap_or_else(|| panic!("no row {label:?}"))
+    }
+
+    #[tokio::test]
+    async fn scheduled_runs_with_nothing_to_do_wait_on_at_most_two_round_trips() {
+        let rows = measure().await.expect("the scenario runs");
+        // Fourteen days of notices, read at once.
+        let redrive = row(&rows, "scheduled redrive, nothing pending");
+        assert_eq!((redrive.queries, redrive.rounds), (14, 1));
+        // Fifteen days of ended publicities, read at once.
+        let publicity = row(&rows, "publicity run: nothing ended (15 days read)");
+        assert_eq!((publicity.queries, publicity.rounds), (15, 1));
+        // The open and the closed cycles, read at once; no cycle loaded when none is due.
+        let cycles = row(&rows, "advance_cycles before any deadline (nothing to do)");
+        assert_eq!((cycles.gets, cycles.queries, cycles.rounds), (0, 2, 1));
+        // The watermark and today's items read at once, then the watermark moved.
+        let aftercare = row(
+            &rows,
+            "aftercare run: the next day, nothing due (reminders)",
+        );
+        assert_eq!(
+            (aftercare.gets, aftercare.queries, aftercare.transacts),
+            (1, 1, 1)
+        );
+        assert_eq!(aftercare.rounds, 2);
+    }
+
+    #[tokio::test]
+    async fn an_expert_reads_its_sheet_in_three_round_trips() {
+        let rows = measure().await.expect("the scenario runs");
+        // The account's link; the expert, the assignment and the application; the cycle.
+        assert_eq!(row(&rows, "read my review (expert)").rounds, 3);
+        // The same reads, then the write.
+        assert_eq!(row(&rows, "save a draft sheet (expert)").rounds, 4);
+    }
 }

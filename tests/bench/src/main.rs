@@ -52,12 +52,14 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 async fn print_calls() -> Result<(), BenchError> {
-    println!("| operation | GetItem | Query | TransactWriteItems | items written |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| operation | GetItem | Query | TransactWriteItems | items written | sequential round trips |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
     for (operation, calls) in calls::measure().await? {
         println!(
-            "| {operation} | {} | {} | {} | {} |",
-            calls.gets, calls.queries, calls.transacts, calls.written_items
+            "| {operation} | {} | {} | {} | {} | {} |",
+            calls.gets, calls.queries, calls.transacts, calls.written_items, calls.rounds
         );
     }
     Ok(())

@@ -33,10 +33,19 @@ pub async fn all(app: &App) -> Result<Vec<Expert>, AppError> {
 
 /// The expert the caller signs in as: `ExpertNotFound` when its account is in no expert's record.
 pub async fn of_caller(app: &App, caller: &Caller) -> Result<Stored<Expert>, AppError> {
+    load(app, id_of_caller(app, caller).await?).await
+}
+
+/// The id of the expert the caller signs in as, from its account's link alone (one `GetItem`),
+/// so that what the expert's id keys is read at once with the expert. Errors: `Forbidden`,
+/// `ExpertNotFound`.
+pub async fn id_of_caller(app: &App, caller: &Caller) -> Result<Ulid, AppError> {
     caller.require(Role::Expert)?;
-    let link =
+    Ok(
         store::load::<ExpertAccount>(app.table.as_ref(), &keys::expert_account(caller.sub()))
             .await?
-            .ok_or(AppError::ExpertNotFound)?;
-    load(app, link.record.expert_id).await
+            .ok_or(AppError::ExpertNotFound)?
+            .record
+            .expert_id,
+    )
 }

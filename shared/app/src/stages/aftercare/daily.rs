@@ -73,11 +73,16 @@ struct AftercareDays<'a> {
 }
 
 impl daily::DailyRun for AftercareDays<'_> {
-    async fn day(&mut self, day: NaiveDate) -> Result<(), AppError> {
+    type Due = Vec<DueItem>;
+
+    async fn read(&self, day: NaiveDate) -> Result<Vec<DueItem>, AppError> {
+        crate::reads::due::on(self.app, day).await?.collect()
+    }
+
+    async fn act(&mut self, day: NaiveDate, due: Vec<DueItem>) -> Result<(), AppError> {
         let (app, now, run) = (self.app, self.now, &mut self.run);
         run.days.push(day);
-        for due in crate::reads::due::on(app, day).await? {
-            let due = due?;
+        for due in due {
             // The publicity's items are the `publicity` function's.
             if due.kind == ScheduleKind::PublicityEnded {
                 continue;

@@ -507,16 +507,28 @@ pub struct CycleRun {
 pub async fn advance_cycles(app: &App, now: DateTime<Utc>) -> Result<CycleRun, AppError> {
     let system = Actor::new(SYSTEM_ACTOR, [Role::System]);
     let mut run = CycleRun::default();
-    for status in [CycleStatus::Open, CycleStatus::Closed] {
-        let items = query_all(
+    let in_status = |status: CycleStatus| {
+        query_all(
             app.table.as_ref(),
             Query::partition(Index::Gsi1, keys::CYCLES).sort(SortCondition::BeginsWith(
                 keys::cycles_in_status_prefix(status.as_str()),
             )),
         )
-        .await?;
+    };
+    // Both statuses in one round trip.
+    let (open, closed) =
+        tokio::try_join!(in_status(CycleStatus::Open), in_status(CycleStatus::Closed))?;
+    for (status, items) in [(CycleStatus::Open, open), (CycleStatus::Closed, closed)] {
         for item in items {
-            let id = from_item::<CycleRecord>(item)?.record.cycle.id;
+            let cycle = from_item::<CycleRecord>(item)?.record.cycle;
+            // The index's copy may lag, but a deadline is only ever extended: when its copy has
+            // nothing due, neither has the cycle, and no strongly consistent read is needed.
+            if cycle.clone().close(&system, now).is_err()
+                && cycle.clone().start_review(&system, now).is_err()
+            {
+                continue;
+            }
+            let id = cycle.id;
             if status == CycleStatus::Open && close_call(app, &system, &id, now).await? {
                 run.closed.push(id.clone());
             }

@@ -2,6 +2,8 @@
 
 use award_domain::lifecycle::ScheduleKind;
 
+use crate::model::DueItem;
+
 use super::*;
 use crate::daily;
 
@@ -41,11 +43,16 @@ struct PublicityDays<'a> {
 }
 
 impl daily::DailyRun for PublicityDays<'_> {
-    async fn day(&mut self, due: NaiveDate) -> Result<(), AppError> {
-        for due_item in
-            crate::reads::due::of_kind_on(self.app, due, ScheduleKind::PublicityEnded).await?
-        {
-            let due_item = due_item?;
+    type Due = Vec<DueItem>;
+
+    async fn read(&self, day: NaiveDate) -> Result<Vec<DueItem>, AppError> {
+        crate::reads::due::of_kind_on(self.app, day, ScheduleKind::PublicityEnded)
+            .await?
+            .collect()
+    }
+
+    async fn act(&mut self, _day: NaiveDate, due: Vec<DueItem>) -> Result<(), AppError> {
+        for due_item in due {
             if self.seen.insert(due_item.application_id) {
                 match close_one(self.app, due_item.application_id, self.now).await? {
                     Some(true) => self.run.closed.push(due_item.application_id),

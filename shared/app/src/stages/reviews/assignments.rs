@@ -700,7 +700,7 @@ pub async fn declare(
     input: DeclarationInput,
     now: DateTime<Utc>,
 ) -> Result<DeclarationOutcome, AppError> {
-    let expert = experts::of_caller(app, caller).await?.record;
+    let expert_id = experts::id_of_caller(app, caller).await?;
     let declared_reason = match (input.conflict, input.reason.as_deref()) {
         (true, Some(text)) => Some(reason(text, "declare a conflict")?),
         (true, None) => {
@@ -711,9 +711,11 @@ pub async fn declare(
         (false, _) if !input.pledge => return Err(AppError::PledgeRequired),
         (false, _) => None,
     };
-    let (expert, declared_reason) = (&expert, &declared_reason);
+    let declared_reason = &declared_reason;
     let (assignment, cycle) = retry_on_conflict(|| async move {
-        let stored = load(app, application_id, phase, expert.id).await?;
+        let (expert, stored, application) =
+            super::sheets::expert_command_reads(app, expert_id, application_id, phase).await?;
+        let expert = &expert;
         match stored.record.status {
             AssignmentStatus::Withdrawn => return Err(AppError::AssignmentWithdrawn),
             AssignmentStatus::Assigned => {}
@@ -721,7 +723,7 @@ pub async fn declare(
                 return Err(AppError::AlreadyDeclared);
             }
         }
-        let application = load_application(app, application_id).await?.record;
+        let application = application?.record;
         require_scoring(&application, phase)?;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?;
         let mut assignment = stored.record.clone();

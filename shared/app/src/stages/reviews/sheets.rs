@@ -30,8 +30,41 @@ pub(super) async fn own_assignment(
     application_id: Ulid,
     phase: ReviewPhase,
 ) -> Result<Stored<Assignment>, AppError> {
-    let expert = crate::reads::experts::of_caller(app, caller).await?.record;
-    crate::reads::assignments::load(app, application_id, phase, expert.id).await
+    let expert_id = crate::reads::experts::id_of_caller(app, caller).await?;
+    let (expert, assignment) = tokio::join!(
+        crate::reads::experts::load(app, expert_id),
+        crate::reads::assignments::load(app, application_id, phase, expert_id)
+    );
+    expert?;
+    assignment
+}
+
+/// What an expert's command on its assignment reads, in one round trip: the expert
+/// (`ExpertInactive` when it left the pool), its assignment (`AssignmentNotFound`) and the
+/// application, whose read is handed back as it came (the command decides whether it needs it).
+pub(super) async fn expert_command_reads(
+    app: &App,
+    expert_id: Ulid,
+    application_id: Ulid,
+    phase: ReviewPhase,
+) -> Result<
+    (
+        crate::model::Expert,
+        Stored<Assignment>,
+        Result<Stored<crate::model::Application>, AppError>,
+    ),
+    AppError,
+> {
+    let (expert, assignment, application) = tokio::join!(
+        crate::reads::experts::load(app, expert_id),
+        crate::reads::assignments::load(app, application_id, phase, expert_id),
+        applications::load_application(app, application_id)
+    );
+    let expert = expert?.record;
+    if !expert.is_active() {
+        return Err(AppError::ExpertInactive);
+    }
+    Ok((expert, assignment?, application))
 }
 
 /// The expert's own assignment and sheet. Errors: `ExpertNotFound`, `AssignmentNotFound`.
@@ -41,15 +74,18 @@ pub async fn my_review(
     application_id: Ulid,
     phase: ReviewPhase,
 ) -> Result<MyReview, AppError> {
-    let stored = own_assignment(app, caller, application_id, phase).await?;
+    // The application is read with the assignment, for the rubric an opened sheet is shown with.
+    let (stored, application) = tokio::join!(
+        own_assignment(app, caller, application_id, phase),
+        crate::reads::applications::load_application(app, application_id)
+    );
+    let stored = stored?;
     let opened = matches!(
         stored.record.status,
         AssignmentStatus::Accepted | AssignmentStatus::Submitted
     );
     let (rubric, consensus_round) = if opened {
-        let application = crate::reads::applications::load_application(app, application_id)
-            .await?
-            .record;
+        let application = application?.record;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
         let rubric = &cycle.cycle.rules.rubric;
         let round = match application
@@ -133,13 +169,11 @@ pub async fn save_sheet(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<MyReview, AppError> {
-    let expert = crate::reads::experts::of_caller(app, caller).await?.record;
-    if !expert.is_active() {
-        return Err(AppError::ExpertInactive);
-    }
+    let expert_id = crate::reads::experts::id_of_caller(app, caller).await?;
     let input = &input;
     retry_on_conflict(|| async move {
-        let stored = crate::reads::assignments::load(app, application_id, phase, expert.id).await?;
+        let (expert, stored, application) =
+            expert_command_reads(app, expert_id, application_id, phase).await?;
         match stored.record.status {
             AssignmentStatus::Assigned => return Err(AppError::DeclarationRequired),
             AssignmentStatus::Submitted => return Err(AppError::SheetSubmitted),
@@ -151,9 +185,7 @@ pub async fn save_sheet(
                 current: stored.version,
             });
         }
-        let application = crate::reads::applications::load_application(app, application_id)
-            .await?
-            .record;
+        let application = application?.record;
         require_scoring(&application, phase)?;
         let cycle = cycles::load_cycle(app, &application.cycle_id).await?;
         let rules = &cycle.record.cycle.rules;
