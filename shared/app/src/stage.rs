@@ -115,32 +115,40 @@ pub async fn advance_with(
     retry_on_conflict(|| async move {
         let loaded = load_application(app, request.application_id).await?;
         visible(&loaded.record)?;
-        let cycle =
-            store::load::<CycleRecord>(app.table.as_ref(), &keys::cycle(&loaded.record.cycle_id))
-                .await?
-                .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
-                .record
-                .cycle;
-        let recommender = match loaded.record.recommender_id {
-            Some(id) => Some(load_recommender(app, id).await?.record),
-            None => None,
-        };
+        // What the application names is read at once: its cycle, its unit and, for an approval
+        // only (Art. 4), the cycle's count of approvals — one round trip.
+        let cycle_key = keys::cycle(&loaded.record.cycle_id);
+        let quota_key = keys::quota_counter(&loaded.record.cycle_id);
+        let (cycle, recommender, quota) = tokio::try_join!(
+            store::load::<CycleRecord>(app.table.as_ref(), &cycle_key),
+            async {
+                match loaded.record.recommender_id {
+                    Some(id) => load_recommender(app, id)
+                        .await
+                        .map(|stored| Some(stored.record)),
+                    None => Ok(None),
+                }
+            },
+            async {
+                match request.command {
+                    Command::Approve { .. } => {
+                        store::load::<QuotaCounter>(app.table.as_ref(), &quota_key)
+                            .await
+                            .map(Some)
+                    }
+                    _ => Ok(None),
+                }
+            }
+        )?;
+        let cycle = cycle
+            .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
+            .record
+            .cycle;
         let default_policy = AftercarePolicy::default();
         let aftercare = request.settings.aftercare.unwrap_or(&default_policy);
         let calendar = match request.settings.calendar {
             Some(calendar) => calendar,
             None => WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?,
-        };
-        // Art. 4: only an approval reads (and bumps) the cycle's count of approvals.
-        let quota = match request.command {
-            Command::Approve { .. } => Some(
-                store::load::<QuotaCounter>(
-                    app.table.as_ref(),
-                    &keys::quota_counter(&loaded.record.cycle_id),
-                )
-                .await?,
-            ),
-            _ => None,
         };
         let approved_in_cycle = quota
             .as_ref()

@@ -1165,4 +1165,24 @@ mod tests {
         // The same reads, then the write.
         assert_eq!(row(&rows, "save a draft sheet (expert)").rounds, 4);
     }
+
+    #[tokio::test]
+    async fn a_sheet_on_its_own_is_aggregated_in_one_round_trip_of_what_it_names() {
+        let rows = measure().await.expect("the scenario runs");
+        // The application by key and the phase's panel by key prefix, at once: never the whole
+        // partition with its audit records and notices, so it does not grow with the history.
+        let waiting = row(
+            &rows,
+            "aggregate: a sheet submitted, the panel not complete (stream)",
+        );
+        assert_eq!(
+            (
+                waiting.gets,
+                waiting.queries,
+                waiting.transacts,
+                waiting.rounds
+            ),
+            (1, 1, 0, 1)
+        );
+    }
 }

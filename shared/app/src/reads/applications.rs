@@ -12,7 +12,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
 use crate::keys;
-use crate::model::Application;
+use crate::model::{Application, Document};
 use crate::reads::units;
 use crate::store::{self, Stored, from_item, query_all};
 
@@ -168,4 +168,24 @@ impl ScreeningSummary {
             needs_review: unsettled(screening),
         })
     }
+}
+
+/// The documents of an application (its partition, `DOC#` items).
+pub async fn documents_of(app: &App, id: Ulid) -> Result<Vec<Document>, AppError> {
+    Ok(stored_documents_of(app, id)
+        .await?
+        .into_iter()
+        .map(|stored| stored.record)
+        .collect())
+}
+
+/// [`documents_of`] with each document's stored version, for a write guarded by it.
+pub async fn stored_documents_of(app: &App, id: Ulid) -> Result<Vec<Stored<Document>>, AppError> {
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, keys::application_partition(id))
+            .sort(SortCondition::BeginsWith(keys::DOCUMENT_PREFIX.into())),
+    )
+    .await?;
+    items.into_iter().map(from_item::<Document>).collect()
 }

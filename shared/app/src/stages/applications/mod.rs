@@ -28,7 +28,8 @@ use crate::model::{
 };
 use crate::notices;
 use crate::reads::applications::{
-    ApplicationSummary, in_cycle, load_application, units_of, visible_to,
+    ApplicationSummary, documents_of, in_cycle, load_application, stored_documents_of, units_of,
+    visible_to,
 };
 use crate::reads::cycles;
 use crate::reads::units::load_recommender;
@@ -462,26 +463,6 @@ pub async fn save_form(
         version: update.version + 1,
         documents,
     })
-}
-
-/// The documents of an application (its partition, `DOC#` items).
-pub(crate) async fn documents_of(app: &App, id: Ulid) -> Result<Vec<Document>, AppError> {
-    Ok(stored_documents_of(app, id)
-        .await?
-        .into_iter()
-        .map(|stored| stored.record)
-        .collect())
-}
-
-/// [`documents_of`] with each document's stored version, for a write guarded by it.
-async fn stored_documents_of(app: &App, id: Ulid) -> Result<Vec<Stored<Document>>, AppError> {
-    let items = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Primary, keys::application_partition(id))
-            .sort(SortCondition::BeginsWith(keys::DOCUMENT_PREFIX.into())),
-    )
-    .await?;
-    items.into_iter().map(from_item::<Document>).collect()
 }
 
 /// `POST /applications/{id}/submit` (Art. 11(2)): only the owner, before the deadline, with a

@@ -21,7 +21,10 @@ pub enum AggregateOutcome {
     Completed { total: Centi },
 }
 
-/// Everything aggregation reads, in one query of the application's partition.
+/// Everything aggregation reads of the application's partition, by key and key prefix so that it
+/// does not grow with the application's history (its audit records, notices and other panels are
+/// not read): the application, the phase's panel, and for the on-site phase the documents (the
+/// review report), at once — one round trip.
 pub(super) struct Partition {
     pub(super) application: Stored<Application>,
     pub(super) documents: Vec<Document>,
@@ -33,35 +36,28 @@ pub(super) async fn load_partition(
     application_id: Ulid,
     phase: ReviewPhase,
 ) -> Result<Partition, AppError> {
-    let items = query_all(
-        app.table.as_ref(),
-        Query::partition(Index::Primary, keys::application_partition(application_id)),
-    )
-    .await?;
-    let (mut application, mut documents, mut panel) = (None, Vec::new(), Vec::new());
-    for item in items {
-        match store::type_of(&item) {
-            Some(item_type::APPLICATION) => application = Some(from_item::<Application>(item)?),
-            Some(item_type::DOCUMENT) => documents.push(from_item::<Document>(item)?.record),
-            Some(item_type::ASSIGNMENT) => {
-                let assignment = from_item::<Assignment>(item)?.record;
-                if assignment.phase == phase {
-                    panel.push(assignment);
-                }
-            }
-            _ => {}
+    let documents = async {
+        match phase {
+            ReviewPhase::Onsite => applications::documents_of(app, application_id).await,
+            ReviewPhase::Document => Ok(Vec::new()),
         }
-    }
+    };
+    let (application, panel, documents) = tokio::try_join!(
+        applications::load_application(app, application_id),
+        crate::reads::assignments::panel(app, application_id, phase),
+        documents
+    )?;
     Ok(Partition {
-        application: application.ok_or(AppError::ApplicationNotFound)?,
+        application,
         documents,
-        panel,
+        panel: panel.into_iter().map(|stored| stored.record).collect(),
     })
 }
 
 /// Aggregates one phase of one application (see the module docs). `actor` is the Office's
-/// subject or [`SYSTEM_ACTOR`]. Table calls: 1 query + 1 get (the cycle), then nothing (waiting,
-/// unchanged), 1 transaction (recorded), or the stage path (completed).
+/// subject or [`SYSTEM_ACTOR`]. Table calls: 1 get and 1 query (2 on site) at once, then 1 get
+/// (the cycle), then nothing (waiting, unchanged), 1 transaction (recorded), or the stage path
+/// (completed).
 pub async fn aggregate(
     app: &App,
     application_id: Ulid,

@@ -38,7 +38,7 @@ use award_domain::lifecycle::{ApplicationState, Command, NoticeKind};
 use award_domain::roles::{Actor, Role as DomainRole};
 use award_domain::rules::{Centi, ReviewRules};
 use award_domain::scoring::{self, DocumentReviewed, EvaluationInput, Ranked, ScoreSheet};
-use award_ports::{Index, Query, TableError};
+use award_ports::TableError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ulid::Ulid;
@@ -48,7 +48,7 @@ use crate::audit::audit;
 use crate::batch::{Changes, Handled, StreamBatchOutcome, partial_batch, typed_image};
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
-use crate::keys::{self, item_type};
+use crate::keys;
 use crate::model::{
     Application, Assignment, AssignmentStatus, ConsensusEntry, CycleRecord, Document,
     DocumentStatus, OnsiteVisit, PhaseReview, Reopening, ReviewPhase, SYSTEM_ACTOR,
@@ -58,7 +58,7 @@ use crate::notices;
 use crate::reads::{applications, cycles};
 use crate::recipients::{self, About};
 use crate::stage::{self, Settings, StageCommand};
-use crate::store::{self, Stored, Tx, from_item, query_all, retry_on_conflict};
+use crate::store::{self, Stored, Tx, retry_on_conflict};
 
 /// The longest comment per category, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
