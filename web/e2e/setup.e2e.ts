@@ -321,12 +321,19 @@ describe('the Office sets up a cycle from an empty system', () => {
     const office = await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn')
     expect(((await callAt(base, 'GET', '/register', office)) as { entries: unknown[] }).entries).toHaveLength(0)
 
-    await input.setInputFiles({ name: '名录.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${header}\r\n${first}\r\n${second}\r\n`) })
-    await expect.poll(() => page.locator('[data-testid="dry-run-summary"]').innerText()).toContain('可新增 2 条')
+    // A legacy code whose check character does not match is imported as written, with a warning.
+    const right = uscc('91620622MA72CD3E4')
+    const legacy = `获奖,${right.slice(0, 17)}${right.endsWith('0') ? '1' : '0'},古浪县丙食品有限公司,2022,2022-12-20,,,,`
+    await input.setInputFiles({ name: '名录.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${header}\r\n${first}\r\n${second}\r\n${legacy}\r\n`) })
+    await expect.poll(() => page.locator('[data-testid="dry-run-summary"]').innerText()).toContain('可新增 3 条')
+    expect(await page.locator('[data-testid="dry-run-summary"]').innerText()).toContain('需核对 1 处')
     expect(await page.locator('[data-testid="row-issues"]').count()).toBe(0)
+    const warnings = await page.locator('[data-testid="row-warnings"]').innerText()
+    expect(warnings).toContain('第 4 行')
+    expect(warnings).toContain('校验位不符')
     await page.locator('[data-testid="import"]').click()
     await confirmStep(page, '确认导入名录', '确认导入')
-    await expect.poll(() => page.locator('[data-testid="imported"]').innerText()).toContain('已导入 2 条记录')
+    await expect.poll(() => page.locator('[data-testid="imported"]').innerText()).toContain('已导入 3 条记录')
     await checked(page, 'register-imported')
     await page.getByRole('link', { name: '← 返回获奖与禁止名录' }).click()
     const register = page.locator('[data-testid="office-register"]')

@@ -267,7 +267,7 @@ app_errors! {
     ScreeningUnsettled { conditions: Vec<award_domain::eligibility::Condition> } => 422, "screening_unsettled",
         "the screening still has conditions that need review: {conditions:?}", "资格审查仍有待复核的条件，请先逐项确认（详见 details）。";
     ScreeningDate { as_of: NaiveDate, deadline: NaiveDate } => 422, "screening_date",
-        "the screening is as of {as_of}, not the application deadline {deadline}", "资格审查应以申报截止日 {deadline} 为准。";
+        "the screening is as of {as_of}, not the application deadline {deadline}", "资格审查应以申报截止日 {deadline} 为准，请先重新筛查后再确认。";
     NoScores => 409, "no_scores",
         "no score has been recorded, so the review cannot be complete (Art. 20)", "尚无评分记录，资料评审不能完成。";
     PublicityInPast { first_day: NaiveDate, today: NaiveDate } => 422, "publicity_in_past",
@@ -307,8 +307,8 @@ app_errors! {
     NothingToDraw { phase: String } => 409, "nothing_to_draw",
         "no application of the cycle waits for a {phase} panel (document: eligible ones; onsite: shortlisted ones), or every panel is full",
         "本届没有等待抽取评审专家的申报（资料评审为资格审查合格者，现场评审为进入现场评审者），或各评审组均已满员。";
-    ReviewNotOpen { phase: String, state: ApplicationState } => 409, "review_not_open",
-        "the {phase} review is not open for an application that is {state}", "该申报当前所处阶段（{state}）不在此评审环节。";
+    ReviewNotOpen { phase: String, state: ApplicationState, state_zh: &'static str } => 409, "review_not_open",
+        "the {phase} review is not open for an application that is {state}", "该申报当前处于“{state_zh}”阶段，不在此评审环节。";
     DeclarationRequired => 409, "declaration_required",
         "declare any conflict and accept the confidentiality pledge first (Art. 19)",
         "请先申报有无利害关系并签署保密承诺（办法第十九条）。";

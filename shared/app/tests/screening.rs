@@ -265,6 +265,31 @@ async fn the_register_import_reports_every_bad_row_and_writes_only_a_valid_file_
         "{report}"
     );
     assert_eq!(report["rows"], 5);
+    // A malformed code is said in Chinese, with what is wrong with it.
+    assert_eq!(
+        report["errors"][0]["reason"], "不是有效的统一社会信用代码：应为18位，实为10位",
+        "{report}"
+    );
+    // A code whose check character does not match is imported as written, with a warning.
+    let mut mistyped = uscc.clone();
+    let last = if mistyped.ends_with('0') { "1" } else { "0" };
+    mistyped.replace_range(17.., last);
+    let (status, warned) = import(
+        &h,
+        &format!("{HEADER}\n获奖,{mistyped},武威丙公司,2014,2014-10-20,,,,\n"),
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{warned}");
+    assert_eq!(warned["added"], 1, "{warned}");
+    assert_eq!(warned["warnings"][0]["row"], 2, "{warned}");
+    assert!(
+        warned["warnings"][0]["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("校验位不符")),
+        "{warned}"
+    );
+    assert_eq!(report["warnings"], json!([]), "{report}");
     // A file without a column is refused as a whole, naming the column on the header row.
     let (status, headless) = import(&h, &bad.replace(",情形发生日期", ""), true).await;
     assert_eq!(status, 200);

@@ -395,7 +395,10 @@ pub fn screen(
             Outcome::Pass,
             (
                 format!("USCC division code {code} is in Wuwei"),
-                format!("统一社会信用代码中的登记管理机关行政区划码 {code} 属武威市"),
+                format!(
+                    "统一社会信用代码显示登记管理机关在{}，属武威市",
+                    division_zh(code)
+                ),
             ),
         ),
         (code, Some(address)) if is_wuwei_division(address) => match code {
@@ -406,7 +409,11 @@ pub fn screen(
                     format!(
                         "registered by a province-level or national authority ({code}), address in Wuwei ({address})"
                     ),
-                    format!("由省级或国家级登记机关（{code}）登记，注册地址在武威市（{address}）"),
+                    format!(
+                        "由省级或国家级登记机关（{}）登记，注册地址在{}",
+                        division_zh(code),
+                        division_zh(address)
+                    ),
                 ),
             ),
             _ => (
@@ -417,8 +424,9 @@ pub fn screen(
                         code.unwrap_or("unreadable")
                     ),
                     format!(
-                        "注册地址在武威市（{address}），但统一社会信用代码中的行政区划码为 {}，请核实登记情况",
-                        code.unwrap_or("无法识别")
+                        "注册地址在{}，但统一社会信用代码显示的登记管理机关在{}，请核实登记情况",
+                        division_zh(address),
+                        code.map_or_else(|| "无法识别的地区".to_owned(), division_zh)
                     ),
                 ),
             ),
@@ -431,8 +439,8 @@ pub fn screen(
                     code.unwrap_or("unreadable")
                 ),
                 format!(
-                    "统一社会信用代码中的行政区划码（{}）和注册地址均不在武威市",
-                    code.unwrap_or("无法识别")
+                    "统一社会信用代码显示的登记管理机关（{}）和注册地址均不在武威市",
+                    code.map_or_else(|| "无法识别的地区".to_owned(), division_zh)
                 ),
             ),
         ),
@@ -876,6 +884,12 @@ pub fn screen(
     }
 }
 
+/// A division as a person reads it: its full name (GB/T 2260, `620602` → 甘肃省武威市凉州区), or
+/// the code named as one when it is not in the list.
+fn division_zh(code: &str) -> String {
+    crate::codes::division_full_name(code).unwrap_or_else(|| format!("行政区划码为 {code} 的地区"))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -983,12 +997,18 @@ pub(crate) mod tests {
         assert_eq!(outcome(&screening, Condition::Registration), Outcome::Fail);
         assert_eq!(screening.overall(), Overall::Ineligible);
         facts.address_division_code = Some("620623".into());
+        let mismatch = run(&facts, &OrganisationHistory::default());
         assert_eq!(
-            outcome(
-                &run(&facts, &OrganisationHistory::default()),
-                Condition::Registration
-            ),
+            outcome(&mismatch, Condition::Registration),
             Outcome::NeedsReview
+        );
+        // The reason names the places (GB/T 2260), not their codes.
+        let reason = &mismatch.verdict(Condition::Registration).unwrap().reason_zh;
+        assert!(reason.contains("甘肃省武威市天祝藏族自治县"), "{reason}");
+        assert!(reason.contains("浙江省杭州市"), "{reason}");
+        assert!(
+            !reason.contains("620623") && !reason.contains("330100"),
+            "{reason}"
         );
         // Registered by the Gansu provincial authority, located in Wuwei.
         facts.declared_uscc = Uscc::with_check_character("91620000MA7ABCDE1")

@@ -2764,6 +2764,11 @@ export interface components {
              * @description Entries the register already holds with the same facts.
              */
             unchanged: number;
+            /**
+             * @description What is imported as written but should be checked against the original (a USCC whose
+             *     check character does not match: a legacy code, or a typing error).
+             */
+            warnings: components["schemas"]["RowIssue"][];
         };
         /** @enum {string} */
         IncidentKind: "quality_accident" | "safety_accident" | "environmental_accident" | "public_health_accident" | "major_complaint" | "violation";

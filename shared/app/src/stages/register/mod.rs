@@ -76,6 +76,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Every bad row; when any, nothing is written.
     pub errors: Vec<RowIssue>,
+    /// What is imported as written but should be checked against the original (a USCC whose
+    /// check character does not match: a legacy code, or a typing error).
+    pub warnings: Vec<RowIssue>,
 }
 
 /// `GET /register` (staff): every entry, by USCC then date; `uscc` narrows it to one
@@ -118,6 +121,7 @@ pub async fn import(
         rows,
         entries,
         issues: mut errors,
+        warnings,
     } = parse(body, caller.sub(), now);
 
     let existing: BTreeMap<(String, String), RegisterEntry> = all(app)
@@ -164,6 +168,7 @@ pub async fn import(
         added: new.len(),
         unchanged,
         errors,
+        warnings,
     };
     if dry_run {
         return Ok(report);
@@ -217,6 +222,7 @@ struct Parsed {
     rows: usize,
     entries: Vec<(u64, RegisterEntry)>,
     issues: Vec<RowIssue>,
+    warnings: Vec<RowIssue>,
 }
 
 fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
@@ -241,6 +247,7 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
                 rows: 0,
                 entries: Vec::new(),
                 issues,
+                warnings: Vec::new(),
             };
         }
     };
@@ -267,9 +274,11 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
             rows: 0,
             entries: Vec::new(),
             issues,
+            warnings: Vec::new(),
         };
     }
     let mut entries = Vec::new();
+    let mut warnings = Vec::new();
     let mut rows = 0;
     for (index, record) in reader.records().enumerate() {
         // Row numbers as a spreadsheet shows them: the header is 1, the first row 2. The record
@@ -304,7 +313,20 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
         }
         rows += 1;
         match entry_of(&cell, by, now) {
-            Ok(entry) => entries.push((row, entry)),
+            Ok(entry) => {
+                if let UsccScreening::CheckCharacterMismatch { expected, .. } =
+                    uscc::screen(&entry.uscc)
+                {
+                    warnings.push(RowIssue {
+                        row,
+                        column: column::USCC.into(),
+                        reason: format!(
+                            "统一社会信用代码的校验位不符（按 GB 32100 应为“{expected}”），将按原样登记；请与原件核对"
+                        ),
+                    });
+                }
+                entries.push((row, entry));
+            }
             Err(found) => issues.extend(found.into_iter().map(|(column, reason)| RowIssue {
                 row,
                 column: column.into(),
@@ -316,6 +338,7 @@ fn parse(body: &[u8], by: &str, now: DateTime<Utc>) -> Parsed {
         rows,
         entries,
         issues,
+        warnings,
     }
 }
 
@@ -372,7 +395,10 @@ fn entry_of<'r>(
         // review, it never rejects them.
         match uscc::screen(text) {
             UsccScreening::Malformed { error } => {
-                issues.push((column::USCC, format!("不是有效的统一社会信用代码：{error}")));
+                issues.push((
+                    column::USCC,
+                    format!("不是有效的统一社会信用代码：{}", uscc_error_zh(&error)),
+                ));
                 None
             }
             _ => Some(normalise_uscc(text)),
@@ -524,5 +550,22 @@ fn entry_of<'r>(
             recorded_by: by.to_owned(),
         }),
         _ => Err(issues),
+    }
+}
+
+/// What is wrong with a malformed USCC, in Chinese (GB 32100).
+fn uscc_error_zh(error: &uscc::UsccError) -> String {
+    match error {
+        uscc::UsccError::Length { found } => format!("应为18位，实为{found}位"),
+        uscc::UsccError::Character {
+            position,
+            character,
+        } => format!("第{position}位的“{character}”不是 GB 32100 允许的字符"),
+        uscc::UsccError::DivisionCode { found } => {
+            format!("第3至8位应为6位数字的行政区划码，实为“{found}”")
+        }
+        uscc::UsccError::CheckCharacter { expected, .. } => {
+            format!("校验位应为“{expected}”")
+        }
     }
 }

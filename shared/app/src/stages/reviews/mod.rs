@@ -102,6 +102,7 @@ pub(crate) fn require_scoring(
         return Err(AppError::ReviewNotOpen {
             phase: phase.as_str().into(),
             state: application.state(),
+            state_zh: application.state().label_zh(),
         });
     }
     Ok(())
