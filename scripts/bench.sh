@@ -43,9 +43,12 @@ fi
   echo "## Cold start and memory ($(nproc) cores, $(date -u +%Y-%m-%d))"
 } >>"$report"
 for level in $levels; do
-  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --release -p fn-upload -p fn-notify
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --release -p fn-upload -p fn-notify \
+    -p fn-screening -p fn-aggregate -p fn-reminders -p fn-publicity
   mkdir -p "$out/opt-$level"
-  cp "$target/release/upload-api" "$target/release/upload-received" "$target/release/notify" "$out/opt-$level/"
+  for binary in upload-api upload-received notify screening aggregate reminders publicity; do
+    cp "$target/release/$binary" "$out/opt-$level/"
+  done
   {
     echo
     echo "### opt-level = $level"

@@ -3,7 +3,8 @@
 #
 #   scripts/test.sh                       the whole suite: the fault proxy's self-test, cargo test
 #                                         --workspace, the moto scenarios again through the fault
-#                                         proxy (`aws faults`), then the infra checks
+#                                         proxy (`aws faults`), the cold-start bench's quick run
+#                                         (scripts/bench-quick.sh), then the infra checks
 #                                         (scripts/lint-infra.sh, scripts/deploy-check.sh) and the
 #                                         pages (scripts/web-test.sh: unit and browser)
 #   scripts/test.sh cargo test -p award-aws   only this command, under the same moto server
@@ -20,7 +21,7 @@ cd "$root"
 
 # The whole suite's steps after `cargo test`. A named step that is missing fails the run, before
 # anything is installed or started: skipping it would report a suite that did not run as passed.
-steps=(scripts/lint-infra.sh scripts/deploy-check.sh scripts/web-test.sh)
+steps=(scripts/bench-quick.sh scripts/lint-infra.sh scripts/deploy-check.sh scripts/web-test.sh)
 if [[ $# -eq 0 ]]; then
   missing=()
   for script in "${steps[@]}"; do

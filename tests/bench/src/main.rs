@@ -2,7 +2,8 @@
 //!
 //! * `award-bench calls` — table calls per operation (no AWS needed).
 //! * `award-bench cold-start --bin-dir DIR [--runs N]` — cold start, warm invocation and peak
-//!   memory of the release function binaries, against the local AWS at `MOTO_URL`.
+//!   memory of the seven function binaries (release for the figures; the debug ones in CI's quick
+//!   run), against the local AWS at `MOTO_URL`.
 //! * `award-bench aftercare` — the `reminders` function's daily aftercare run with 10 items due,
 //!   in a table of ~40 items and in one with 100 000 more dated items of other days.
 //! * `award-bench review` — the review's pure work at scale: aggregation of 10 000 applications ×
@@ -107,6 +108,11 @@ async fn print_cold_start(bin_dir: &std::path::Path, runs: usize) -> Result<(), 
         ("TABLE_NAME", table.as_str()),
         ("BUCKET_NAME", bucket.as_str()),
         ("MAIL_FROM", sender),
+        // Every variable the functions read at start (award_app::AppConfig::from_lookup).
+        ("OFFICE_MAILBOX", "office@bench.example"),
+        ("COMMITTEE_MAILBOX", "committee@bench.example"),
+        ("FINANCE_MAILBOX", "finance@bench.example"),
+        ("PUBLIC_BASE_URL", "http://127.0.0.1:8787"),
         ("RUST_LOG", "warn"),
     ]
     .into_iter()
@@ -182,6 +188,7 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
         "account": "000000000000", "time": now.to_rfc3339(), "region": "us-east-1",
         "resources": ["arn:aws:events:us-east-1:000000000000:rule/bench"], "detail": {}
     });
+    let stream = stream_event(now).to_string();
     Ok(vec![
         (
             "upload-api",
@@ -198,5 +205,60 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
             scheduled.to_string(),
             "scheduled redrive, nothing pending",
         ),
+        (
+            "notify",
+            stream.clone(),
+            "stream: one audit record's INSERT (no notice)",
+        ),
+        (
+            "screening",
+            stream.clone(),
+            "stream: one audit record's INSERT (nothing to screen)",
+        ),
+        (
+            "aggregate",
+            stream,
+            "stream: one audit record's INSERT (no sheet)",
+        ),
+        ("reminders", scheduled.to_string(), "daily run, nothing due"),
+        (
+            "publicity",
+            scheduled.to_string(),
+            "daily run, nothing ended",
+        ),
     ])
+}
+
+/// A DynamoDB stream event as Lambda delivers it (`NEW_AND_OLD_IMAGES`): one INSERT of an audit
+/// record, which every stream handler reads and leaves alone.
+fn stream_event(now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    let id = ulid::Ulid::new().to_string();
+    let image = serde_json::json!({
+        "PK": {"S": "CYCLE#2026"},
+        "SK": {"S": format!("AUDIT#{id}")},
+        "type": {"S": "audit"},
+        "version": {"N": "1"},
+        "id": {"S": id},
+        "subject_partition": {"S": "CYCLE#2026"},
+        "actor": {"S": "office-bench"},
+        "action": {"S": "bench"},
+        "detail": {"M": {}},
+        "at": {"S": now.to_rfc3339()},
+    });
+    serde_json::json!({"Records": [{
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": now.timestamp(),
+            "Keys": {"PK": image["PK"], "SK": image["SK"]},
+            "NewImage": image,
+            "SequenceNumber": "100000000000000000001",
+            "SizeBytes": 256,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+        "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/bench/stream/2026-01-01T00:00:00.000",
+    }]})
 }
