@@ -920,3 +920,55 @@ fn sequencers_compare_as_zero_padded_hex() {
     );
     assert_eq!(sequencer_cmp("0a", "0A"), Ordering::Equal);
 }
+
+#[tokio::test]
+async fn the_owner_removes_a_document_from_its_draft_and_its_object_goes_too() {
+    let h = Harness::new();
+    let content = b"%PDF-1.7 the wrong file";
+    let (application, document, key) = uploaded(&h, content).await;
+    events::object_created(&h.app, s3_event(&key, content.len()), now())
+        .await
+        .unwrap();
+    assert!(h.blobs.head(&key).await.unwrap().is_some());
+    let path = format!("/applications/{application}/documents/{document}");
+
+    // Only the owner, and only a document that exists.
+    let (status, refused) = h.request("DELETE", &path, Some(BOB), None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (404, Some("application_not_found"))
+    );
+    let (status, refused) = h.request("DELETE", &path, Some(OFFICE), None).await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
+
+    let (status, removed) = h.request("DELETE", &path, Some(ALICE), None).await;
+    assert_eq!(status, 200, "{removed}");
+    assert_eq!(removed["id"], document.as_str());
+    let (_, read) = h
+        .request(
+            "GET",
+            &format!("/applications/{application}"),
+            Some(ALICE),
+            None,
+        )
+        .await;
+    assert_eq!(read["documents"], json!([]), "{read}");
+    assert!(
+        h.blobs.head(&key).await.unwrap().is_none(),
+        "the object stays"
+    );
+    let (status, again) = h.request("DELETE", &path, Some(ALICE), None).await;
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (404, Some("document_not_found"))
+    );
+    // The slot is free again, and the removal is in the audit trail.
+    let (status, declared) = h.declare(ALICE, &application, content).await;
+    assert_eq!(status, 201, "{declared}");
+    assert!(
+        h.audits_after(0)
+            .iter()
+            .any(|audit| audit.action == "document_removed" && audit.actor == "alice"),
+        "no audit record of the removal"
+    );
+}

@@ -284,6 +284,7 @@ export type RecordRewardPaymentResponse = operations['RecordRewardPayment']['res
 export type RecordRewardReturnedResponse = operations['RecordRewardReturned']['responses'][200]['content']['application/json']
 export type RecordSurveyResponse = operations['RecordSurvey']['responses'][200]['content']['application/json']
 export type RecordVisitResponse = operations['RecordVisit']['responses'][201]['content']['application/json']
+export type RemoveDocumentResponse = operations['RemoveDocument']['responses'][200]['content']['application/json']
 export type ReopenScoresResponse = operations['ReopenScores']['responses'][200]['content']['application/json']
 export type ReplaceApplicationFormResponse = operations['ReplaceApplicationForm']['responses'][200]['content']['application/json']
 export type ReplaceHolidayNoticeResponse = operations['ReplaceHolidayNotice']['responses'][200]['content']['application/json']

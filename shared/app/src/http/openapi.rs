@@ -270,6 +270,12 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::stages::applications::documents::DeclaredDocument>)
     ),
     shape!(
+        "RemoveDocument",
+        200,
+        Body::None,
+        Answer::Json(of::<crate::model::Document>)
+    ),
+    shape!(
         "DownloadDocument",
         200,
         Body::None,

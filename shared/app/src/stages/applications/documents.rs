@@ -174,6 +174,84 @@ pub async fn declare_document(
     })
 }
 
+/// `DELETE /applications/{id}/documents/{doc}` (the owner, on its draft): removes a document
+/// uploaded by mistake, before the submission (after it nothing of the evidence changes, Art.
+/// 11(2)–(3)). The declaration, its slot and the stored object go; the audit trail keeps the
+/// removal. An upload still under way is refused by `upload-received` when it lands (its key no
+/// longer names a declared document). Errors: `ApplicationNotFound` (also another's),
+/// `ApplicationNotEditable` (submitted), `DocumentNotFound`.
+pub async fn remove_document(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    document_id: Ulid,
+    now: DateTime<Utc>,
+) -> Result<Document, AppError> {
+    caller.require(Role::Applicant)?;
+    let document = retry_on_conflict(|| async move {
+        let (application_key, document_key) = (
+            keys::application(application_id),
+            keys::document(application_id, document_id),
+        );
+        let (application, document, slots) = tokio::try_join!(
+            store::load::<Application>(app.table.as_ref(), &application_key),
+            store::load::<Document>(app.table.as_ref(), &document_key),
+            query_all(
+                app.table.as_ref(),
+                Query::partition(Index::Primary, keys::application_partition(application_id))
+                    .sort(SortCondition::BeginsWith(keys::DOCUMENT_SLOT_PREFIX.into())),
+            )
+        )?;
+        let application = application
+            .filter(|loaded| loaded.record.owner() == caller.sub())
+            .ok_or(AppError::ApplicationNotFound)?;
+        if application.record.state() != ApplicationState::Draft {
+            return Err(AppError::ApplicationNotEditable);
+        }
+        let document = document.ok_or(AppError::DocumentNotFound)?;
+        let mut tx = Tx::new();
+        tx.guard(
+            Write::Check {
+                key: keys::application(application_id),
+                condition: Condition::VersionEquals(application.version),
+            },
+            || AppError::from(TableError::Conflict),
+        );
+        tx.guard(
+            Write::Delete {
+                key: keys::document(application_id, document_id),
+                condition: Condition::VersionEquals(document.version),
+            },
+            || AppError::from(TableError::Conflict),
+        );
+        for slot in slots {
+            let slot = from_item::<DocumentSlot>(slot)?.record;
+            if slot.document_id == document_id {
+                tx.push(Write::Delete {
+                    key: keys::document_slot(application_id, slot.slot),
+                    condition: Condition::None,
+                });
+            }
+        }
+        tx.push(audit(
+            keys::application_partition(application_id),
+            caller.sub(),
+            "document_removed",
+            &[
+                ("document_id", document_id.to_string()),
+                ("category", document.record.category.as_str().to_owned()),
+                ("file_name", document.record.file_name.clone()),
+            ],
+            now,
+        )?);
+        tx.commit(app.table.as_ref()).await?;
+        Ok(document.record)
+    })
+    .await?;
+    app.blobs.delete(&document.object_key(), None).await?;
+    Ok(document)
+}
+
 /// A random element of `free` (the OS's randomness; the first one without it).
 fn pick(free: &[u32]) -> Option<u32> {
     let mut random = [0u8; 8];

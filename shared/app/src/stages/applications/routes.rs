@@ -130,6 +130,17 @@ pub static ROUTES: &[RouteSpec] = &[
         ))
     ),
     route!(
+        "RemoveDocument",
+        "DELETE",
+        "/applications/{id}/documents/{doc}",
+        APPLICANT,
+        handler!(|app, call| {
+            let id = call.application_id(0)?;
+            let doc = keys::parse_id(call.param(1)).ok_or(AppError::DocumentNotFound)?;
+            ok(&documents::remove_document(app, call.caller()?, id, doc, call.now).await?)
+        })
+    ),
+    route!(
         "DownloadDocument",
         "GET",
         "/applications/{id}/documents/{doc}/download",
