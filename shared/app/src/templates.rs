@@ -409,6 +409,19 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_boards_publicity_says_where_to_object_with_what_the_office_set() {
+        let mut all = sample();
+        all.insert("office_phone".into(), "0935-2212345".into());
+        all.insert("office_postal_address".into(), String::new());
+        all.insert("office_mailbox".into(), "zlj@wuwei.example.cn".into());
+        let (_, body) = render_parts(NoticeKind::PublicityAnnouncement, &all).unwrap();
+        assert!(body.contains("联系电话：0935-2212345"), "{body}");
+        assert!(body.contains("电子邮箱：zlj@wuwei.example.cn"), "{body}");
+        // What the Office left empty is not printed as an empty line.
+        assert!(!body.contains("通信地址"), "{body}");
+    }
+
+    #[test]
     fn addresses_are_links_in_the_html_and_nothing_else_is() {
         assert_eq!(
             linkify("在线提出异议：https://award.example.cn/#/publicity/2026。请<勿>转发"),

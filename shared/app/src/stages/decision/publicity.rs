@@ -80,8 +80,22 @@ pub async fn start_publicity(
             publicity
         }
     };
-    let commands: Vec<_> = applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed))
-        .await?
+    let (proposed, contact) = tokio::try_join!(
+        applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)),
+        settings::office_contact(app)
+    )?;
+    // The board's notice says how to object as the publicity page does (Art. 11(8)): where to
+    // write, call and send.
+    let notice_data = BTreeMap::from([
+        (
+            "objection_url".to_owned(),
+            pages::publicity(&app.config.public_base_url, cycle_id),
+        ),
+        ("office_phone".to_owned(), contact.phone),
+        ("office_postal_address".to_owned(), contact.postal_address),
+        ("office_mailbox".to_owned(), contact.mailbox),
+    ]);
+    let commands: Vec<_> = proposed
         .iter()
         .map(|application| {
             (
@@ -89,10 +103,7 @@ pub async fn start_publicity(
                 Command::StartPublicity {
                     first_day: publicity.first_day,
                 },
-                BTreeMap::from([(
-                    "objection_url".to_owned(),
-                    pages::publicity(&app.config.public_base_url, cycle_id),
-                )]),
+                notice_data.clone(),
             )
         })
         .collect();
