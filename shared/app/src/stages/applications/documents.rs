@@ -119,15 +119,7 @@ pub async fn declare_document(
             checked_object: None,
         };
         let mut tx = Tx::new();
-        // Declarations do not change the application; the check only makes sure it is still
-        // the draft that was loaded (a form save in between is a lost race: decide again).
-        tx.guard(
-            Write::Check {
-                key: keys::application(application_id),
-                condition: Condition::VersionEquals(application.version),
-            },
-            || AppError::from(TableError::Conflict),
-        );
+        still_the_draft_loaded(&mut tx, application_id, application.version);
         tx.guard(
             store::create(&DocumentSlot {
                 application_id,
@@ -210,13 +202,7 @@ pub async fn remove_document(
         }
         let document = document.ok_or(AppError::DocumentNotFound)?;
         let mut tx = Tx::new();
-        tx.guard(
-            Write::Check {
-                key: keys::application(application_id),
-                condition: Condition::VersionEquals(application.version),
-            },
-            || AppError::from(TableError::Conflict),
-        );
+        still_the_draft_loaded(&mut tx, application_id, application.version);
         tx.guard(
             Write::Delete {
                 key: keys::document(application_id, document_id),
@@ -250,6 +236,19 @@ pub async fn remove_document(
     .await?;
     app.blobs.delete(&document.object_key(), None).await?;
     Ok(document)
+}
+
+/// Guards `tx` on the application being the version loaded: a change of its evidence does not
+/// change the application, but must be decided on the draft as it still is (a form save or a
+/// submission in between is a lost race: decide again).
+fn still_the_draft_loaded(tx: &mut Tx, application_id: Ulid, version: u64) {
+    tx.guard(
+        Write::Check {
+            key: keys::application(application_id),
+            condition: Condition::VersionEquals(version),
+        },
+        || AppError::from(TableError::Conflict),
+    );
 }
 
 /// A random element of `free` (the OS's randomness; the first one without it).
