@@ -12,7 +12,7 @@
 //   margins (天头 37 mm, 订口 28 mm) and a centred title; the certificate on one page lying down;
 // - the PDF kept as `print-pdf-NN-name.pdf` and its first page drawn by pdf.js in Chromium as
 //   `print-pdf-NN-name.png` (the last page `…-last.png`) under target/screenshots/, to be looked at.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -238,6 +238,10 @@ async function printView(page: Page, name: string, check: PrintCheck): Promise<P
   const pages = await readPdf(pdf)
   await drawPage(pdf, 1, `${file}.png`)
   if (pages.length > 1) await drawPage(pdf, pages.length, `${file}-last.png`)
+  // Each print's figures, beside the other scenarios' in checks.log.
+  const line = `print.e2e.ts: ${name}: ${pages.length} ${pages.length === 1 ? 'page' : 'pages'} (${check.kind === 'certificate' ? 'A4 landscape' : check.kind === 'official' ? 'A4, GB/T 9704' : 'A4'})\n`
+  console.log(line.trim())
+  appendFileSync(join(SCREENSHOT_DIR, 'checks.log'), line)
   const [fewest, most] = check.pages
   expect(pages.length, `${name}: ${pages.length} pages`).toBeGreaterThanOrEqual(fewest)
   expect(pages.length, `${name}: ${pages.length} pages`).toBeLessThanOrEqual(most)
@@ -430,7 +434,7 @@ describe('printing on A4 from the pages (the demo)', () => {
     await page.goto(`${base}/#/expert/reviews/${submitted.application_id}/${submitted.phase}`)
     await page.locator('[data-testid="sheet"]').waitFor({ timeout: 15_000 })
     const firstItem = sheet.rubric!.categories[0]!.items[0]!
-    await printView(page, 'score-sheet', {
+    const pages = await printView(page, 'score-sheet', {
       kind: 'page',
       expected: [
         `${submitted.organisation_name}${submitted.phase === 'document' ? '资料评审' : '现场评审'}评分表`,
@@ -444,6 +448,9 @@ describe('printing on A4 from the pages (the demo)', () => {
       ],
       pages: [1, 4],
     })
+    // The total and the signature's line close the sheet, on its last page.
+    const last = readable(pages.at(-1)!.text)
+    expect(last.endsWith(readable(`${formatCenti(total.total)}评审专家（签字）：日期：`)), last.slice(-40)).toBe(true)
   })
 
   it('prints the certificate of an award on one page lying down, none for a revoked one', async () => {
