@@ -1,5 +1,6 @@
 import { createApp } from 'vue'
 import './theme.css'
+import './styles/print.css'
 import App from './App.vue'
 import { authReady } from './auth/session'
 import { watchAriaInvalid } from './lib/aria-invalid'

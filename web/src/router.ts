@@ -32,6 +32,12 @@ export const router = createRouter({
       meta: { title: '公示与异议' },
     },
     { path: '/register', component: () => import('./pages/public/RegisterPage.vue'), meta: { title: '获奖名录' } },
+    // An award's certificate to print (issue 22), from the public announcement.
+    {
+      path: '/awards/:cycle/certificate/:uscc',
+      component: () => import('./pages/public/CertificatePage.vue'),
+      meta: { title: '荣誉证书' },
+    },
     { path: '/awards/:cycle?', component: () => import('./pages/public/AwardsPage.vue'), meta: { title: '获奖公告' } },
     // The link emailed to a new contact address (shared/app/src/pages.rs): no sign-in, the token is the proof.
     {
