@@ -344,6 +344,12 @@ describe('from the on-site review to the public register', () => {
     // The Office's contact details (its 联系方式 page, here by API) are printed beside how to object.
     await call('PUT', '/settings/office-contact', await office(), { phone: '0935-2212345', postal_address: '甘肃省武威市凉州区东大街1号（邮编733000）', mailbox: 'zhiliangjiang@wuwei.example.cn' })
     const page = await newPage()
+    // Without a year: the publicity the notice board last announced; another year in the same tab
+    // is read again (no reload), a year without a cycle says so, and back again.
+    await page.goto(`${base}/#/publicity`)
+    await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
+    await page.goto(`${base}/#/publicity/1999`)
+    await expect.poll(() => page.locator('[data-testid="publicity"]').count()).toBe(0)
     await page.goto(`${base}/#/publicity/${year}`)
     await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
     const contact = await page.locator('[data-testid="office-contact"]').innerText()
