@@ -385,6 +385,10 @@ describe('the application form, read by each person who may read it', () => {
     await disputed.waitFor({ timeout: 15_000 })
     expect(await disputed.locator('h3').textContent()).toBe(`${first.id} ${first.name}（${first.points} 分）`)
     expect(await disputed.locator('[data-testid="consensus-percents"]').textContent()).toBe('各专家得分率：40%、50%、70%、90%、95%')
+    // The inputs carry visible labels, 合议意见 marked required; the next item's heading is set apart.
+    expect(await disputed.locator('[data-testid="consensus-percent-label"]').textContent()).toBe('合议得分率（%）')
+    expect(await disputed.locator('[data-testid="consensus-note-label"]').textContent()).toBe('*合议意见（必填）')
+    expect(await disputed.locator('textarea').getAttribute('aria-required')).toBe('true')
     expect(await disputed.textContent()).toContain('企业自评 75%')
     // The panel's comments on the item's part, unnamed, beside its scores.
     const said = await disputed.locator('[data-testid="consensus-comments"] li').allTextContents()

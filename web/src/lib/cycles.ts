@@ -14,3 +14,9 @@ export function defaultCycleId(cycles: Listed[]): string {
   const latestFirst = [...cycles].sort((a, b) => b.id.localeCompare(a.id, 'en', { numeric: true }))
   return (latestFirst.find(inProgress) ?? latestFirst[0])?.id ?? ''
 }
+
+/** The cycles whose review rules wait for the Committee's approval (Arts. 7(2), 20): never
+ * approved, or changed since; a decided cycle no longer counts. */
+export function awaitingRulesApproval<C extends Listed & { rules_approval: unknown | null }>(cycles: C[]): C[] {
+  return cycles.filter((cycle) => !cycle.rules_approval && !cycle.decision?.executive_meeting)
+}
