@@ -367,6 +367,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     const page = await (await browser.newContext()).newPage()
     await signIn(page, '推荐单位', 'liangzhou-1', 'liangzhou@wuwei.example.cn')
     await expect.poll(() => page.locator('[data-testid="inbox"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    // The top bar names the unit (its sign-in carried no name), not only the role.
+    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toBe('推荐单位：凉州区质量发展领导小组办公室')
     await screenshot(page, 'recommender-inbox')
     await page.locator('[data-testid="inbox"]').getByText('审核推荐').click()
     await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('营业执照.pdf')
@@ -377,6 +379,10 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
     expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
     await screenshot(page, 'recommender-recommended')
+    // Back in the inbox: under 已推荐, no longer awaiting.
+    await page.locator('.masthead nav').getByRole('link', { name: '待推荐申报', exact: true }).click()
+    await expect.poll(() => page.locator('[data-testid="inbox-recommended"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    expect(await page.locator('[data-testid="inbox"]').count()).toBe(0)
   })
 
   it('shows the public the notice board', async () => {
