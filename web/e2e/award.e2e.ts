@@ -383,6 +383,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.locator('.masthead nav').getByRole('link', { name: '待推荐申报', exact: true }).click()
     await expect.poll(() => page.locator('[data-testid="inbox-recommended"]').textContent(), { timeout: 15_000 }).toContain(organisation)
     expect(await page.locator('[data-testid="inbox"]').count()).toBe(0)
+    await screenshot(page, 'recommender-inbox-recommended')
   })
 
   it('shows the public the notice board', async () => {

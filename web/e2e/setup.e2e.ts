@@ -342,6 +342,14 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(await page.locator('[data-testid="calendar-notice"]').innerText()).toContain(`国务院办公厅关于${year}年部分节假日安排的通知`)
     await expect.poll(() => months.locator(`td[title="${year}年10月1日 国庆节"]`).count()).toBe(1)
     expect(await months.locator('td[data-date-kind="adjusted"]').count()).toBeGreaterThan(0)
+    // Each month's seven columns are equally wide, whatever its days are marked with.
+    const uneven = await months.locator('table').evaluateAll((tables) =>
+      tables.flatMap((table) => {
+        const widths = Array.from(table.querySelectorAll('thead th')).map((cell) => cell.getBoundingClientRect().width)
+        return Math.max(...widths) - Math.min(...widths) > 1 ? [`${table.querySelector('caption')?.textContent}: ${widths.map(Math.round).join(', ')}`] : []
+      }),
+    )
+    expect(uneven).toEqual([])
     await checked(page, 'calendar')
 
     await page.locator('[data-testid="load-year"]').click()
