@@ -289,7 +289,8 @@ describe('the Office sets up a cycle from an empty system', () => {
     await expect.poll(() => table.innerText()).toContain('liangzhou-1、liangzhou-2')
     await table.getByRole('button', { name: '停用' }).click()
     await expect.poll(() => page.locator('[data-testid="units-done"]').innerText()).toContain('已停用')
-    expect(await table.innerText()).toContain('已停用')
+    // The page says so before it reads the list again: the row follows.
+    await expect.poll(() => table.innerText()).toContain('已停用')
     const applicant = await tokenAt(base, 'applicant', 'applicant-2', 'b@example.cn')
     const seen = (await callAt(base, 'GET', '/recommenders', applicant)) as { recommenders: unknown[] }
     expect(seen.recommenders).toHaveLength(0)
