@@ -122,6 +122,10 @@ describe('the Office sets up a cycle from an empty system', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })
     const committee = await context.newPage()
     await signIn(committee, base, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    // The rules waiting for approval are said on the Committee's page, with the way there.
+    await expect.poll(() => committee.locator('[data-testid="rules-awaiting"]').innerText(), { timeout: 15_000 }).toContain('的评审细则待评审委员会审定。')
+    expect(await committee.locator('[data-testid="rules-awaiting-link"]').getAttribute('href')).toBe('#/committee/rules')
+    await checked(committee, 'committee-rules-awaiting')
     await committee.getByRole('link', { name: '审定评审细则 →' }).click()
     const list = committee.locator('[data-testid="rules-list"]')
     await list.waitFor()
