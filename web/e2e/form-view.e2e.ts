@@ -389,7 +389,8 @@ describe('the application form, read by each person who may read it', () => {
     expect(await disputed.locator('[data-testid="consensus-percent-label"]').textContent()).toBe('合议得分率（%）')
     expect(await disputed.locator('[data-testid="consensus-note-label"]').textContent()).toBe('*合议意见（必填）')
     expect(await disputed.locator('textarea').getAttribute('aria-required')).toBe('true')
-    expect(await disputed.textContent()).toContain('企业自评 75%')
+    // The application (with its self-assessment) is read after the review: polled.
+    await expect.poll(() => disputed.textContent(), { timeout: 15_000 }).toContain('企业自评 75%')
     // The panel's comments on the item's part, unnamed, beside its scores.
     const said = await disputed.locator('[data-testid="consensus-comments"] li').allTextContents()
     for (const [index, expert] of experts.entries()) {
