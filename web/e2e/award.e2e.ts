@@ -215,12 +215,36 @@ describe('an enterprise applies and its unit recommends it', () => {
     await scores.first().waitFor()
     const items = await scores.count()
     expect(items).toBe(23)
+    // The self-assessed total runs while typing (as the preview shows it).
+    const selfTotal = page.locator('[data-testid="self-total"]')
     for (let i = 0; i < items; i += 1) {
       await scores.nth(i).fill('60')
       await scores.nth(i).press('Tab')
+      if (i === 0) await expect.poll(() => selfTotal.textContent()).toContain('（已自评 1/23 条）')
     }
+    await expect.poll(async () => (await selfTotal.textContent())?.trim()).toBe('自评合计 600.00 / 1000 分（已自评 23/23 条）')
     const narratives = page.locator('[data-field^="self_assessment."][data-field$=".narrative"] textarea')
     for (let i = 0; i < items; i += 1) await narratives.nth(i).fill('按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。')
+    // A long item label wraps: its "(50分)" ends above 自评说明, never on it.
+    const overlaps = await page.locator('.self-item').evaluateAll((rows) =>
+      rows.flatMap((row) => {
+        const label = row.querySelector('[data-field$=".score"] .el-form-item__label')?.getBoundingClientRect()
+        const next = row.querySelector('[data-field$=".narrative"]')?.getBoundingClientRect()
+        return label && next && label.bottom > next.top + 1 ? [row.textContent?.slice(0, 20) ?? ''] : []
+      }),
+    )
+    expect(overlaps, 'item labels running into 自评说明').toEqual([])
+    // On a phone the draft line has a line of its own and every button stays on screen.
+    await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^草稿已于/)
+    const wide = page.viewportSize()
+    await page.setViewportSize(PHONE)
+    for (const button of ['preview', 'save', 'next']) {
+      const box = await page.locator(`[data-testid="${button}"]`).boundingBox()
+      expect(box!.x, `${button} starts on screen`).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width, `${button} ends on screen`).toBeLessThanOrEqual(PHONE.width)
+    }
+    expect((await draftStatus.boundingBox())!.width, 'the draft line is not squeezed').toBeGreaterThan(200)
+    if (wide) await page.setViewportSize(wide)
     await screenshot(page, 'applicant-wizard-self-assessment')
     await page.locator('[data-testid="next"]').click()
 
@@ -317,6 +341,9 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.reload()
     const events = page.locator('[data-testid="timeline"] [data-testid="notice-event"]')
     await expect.poll(() => events.count(), { timeout: 15_000 }).toBe(listed.length)
+    // Submitted: the evidence is listed without the upload instructions.
+    await page.locator('[data-testid="evidence"]').waitFor()
+    expect(await page.locator('[data-testid="upload-hint"]').count()).toBe(0)
     const titles = (await events.locator('strong').allTextContents()).map((title) => title.trim())
     // Placed by when each was sent, which may differ a little from the API's order of writing.
     // Each told without the award's name and the enterprise's own, which the page says already.
@@ -340,6 +367,8 @@ describe('an enterprise applies and its unit recommends it', () => {
     const page = await (await browser.newContext()).newPage()
     await signIn(page, '推荐单位', 'liangzhou-1', 'liangzhou@wuwei.example.cn')
     await expect.poll(() => page.locator('[data-testid="inbox"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    // The top bar names the unit (its sign-in carried no name), not only the role.
+    await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toBe('推荐单位：凉州区质量发展领导小组办公室')
     await screenshot(page, 'recommender-inbox')
     await page.locator('[data-testid="inbox"]').getByText('审核推荐').click()
     await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('营业执照.pdf')
@@ -350,6 +379,11 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
     expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
     await screenshot(page, 'recommender-recommended')
+    // Back in the inbox: under 已推荐, no longer awaiting.
+    await page.locator('.masthead nav').getByRole('link', { name: '待推荐申报', exact: true }).click()
+    await expect.poll(() => page.locator('[data-testid="inbox-recommended"]').textContent(), { timeout: 15_000 }).toContain(organisation)
+    expect(await page.locator('[data-testid="inbox"]').count()).toBe(0)
+    await screenshot(page, 'recommender-inbox-recommended')
   })
 
   it('shows the public the notice board', async () => {

@@ -177,6 +177,28 @@ describe('from the on-site review to the public register', () => {
     await call('POST', `/cycles/${year}/assignments`, staff, { phase: 'onsite', seed: 7 })
   })
 
+  it('tells the Committee and the Office, during the review, what is not yet at its step', async () => {
+    const page = await newPage()
+    await signIn(page, base, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    await page.goto(`${base}/#/committee`)
+    // No list yet: said plainly, not as a failure; the minutes upload is a labelled button.
+    await expect.poll(() => page.locator('[data-testid="ranking-pending"]').textContent(), { timeout: 15_000 }).toContain('候选名单尚未报送')
+    expect(await page.locator('[data-testid="ranking-error"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="rules-awaiting"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="minutes"] [data-testid="choose-file"]').textContent()).toContain('选择会议纪要文件')
+    await screenshot(page, 'committee-during-review')
+
+    const officePage = await newPage()
+    await signIn(officePage, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
+    await officePage.goto(`${base}/#/office/${year}/decision`)
+    const notYet = (card: string) => officePage.locator(`[data-testid="${card}"] [data-testid="stage-not-yet"]`)
+    await expect.poll(() => notYet('consultation').textContent(), { timeout: 15_000 }).toContain('须先由评审委员会审议')
+    expect(await notYet('publicity').textContent()).toContain('须先由评审委员会审议')
+    expect(await notYet('executive-meeting').textContent()).toContain('须先开始公示')
+    for (const button of ['记录', '开始公示', '记录常务会议']) expect(await officePage.getByRole('button', { name: button, exact: true }).count(), button).toBe(0)
+    await screenshot(officePage, 'office-decision-during-review')
+  })
+
   it("records the on-site review's visit, report and survey through the Office's page", async () => {
     const page = await newPage()
     await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
@@ -344,6 +366,12 @@ describe('from the on-site review to the public register', () => {
     // The Office's contact details (its 联系方式 page, here by API) are printed beside how to object.
     await call('PUT', '/settings/office-contact', await office(), { phone: '0935-2212345', postal_address: '甘肃省武威市凉州区东大街1号（邮编733000）', mailbox: 'zhiliangjiang@wuwei.example.cn' })
     const page = await newPage()
+    // Without a year: the publicity the notice board last announced; another year in the same tab
+    // is read again (no reload), a year without a cycle says so, and back again.
+    await page.goto(`${base}/#/publicity`)
+    await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
+    await page.goto(`${base}/#/publicity/1999`)
+    await expect.poll(() => page.locator('[data-testid="publicity"]').count()).toBe(0)
     await page.goto(`${base}/#/publicity/${year}`)
     await expect.poll(() => page.locator('[data-testid="publicity"]').textContent(), { timeout: 15_000 }).toContain(organisation.name)
     const contact = await page.locator('[data-testid="office-contact"]').innerText()
@@ -403,6 +431,10 @@ describe('from the on-site review to the public register', () => {
     expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toBe('核实答复：经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
     // Approval waits for the publicity's end: no approval offered while it runs.
     expect(await page.locator('[data-testid="decided"]').getByRole('button', { name: '批准' }).count()).toBe(0)
+    // The executive meeting is not yet at its step: the card says until when, with no form.
+    const meeting = page.locator('[data-testid="executive-meeting"]')
+    expect(await meeting.locator('[data-testid="stage-not-yet"]').textContent()).toContain(`公示期至${zh(publicityLastDay)}，期满后方可记录市政府常务会议。`)
+    expect(await meeting.getByRole('button', { name: '记录常务会议' }).count()).toBe(0)
     await screenshot(page, 'office-objection-finding')
   })
 

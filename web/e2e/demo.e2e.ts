@@ -617,11 +617,14 @@ describe('each role, signed in through the demo-account picker', () => {
   it("shows the industry department its units' applications, the declined one among them", async () => {
     const page = await newPage()
     await signInAs(page, 'recommender-2')
-    const inbox = page.locator('[data-testid="inbox"] tbody tr')
+    // Every application of its units, in sections: awaiting, recommended, declined or withdrawn.
+    const inbox = page.locator('[data-testid^="inbox"] tbody tr')
     await expect.poll(() => inbox.count(), { timeout: 15_000 }).toBeGreaterThan(0)
-    const declined = inbox.filter({ hasText: ENTERPRISE[8] })
+    const declined = page.locator('[data-testid="inbox-other"] tbody tr').filter({ hasText: ENTERPRISE[8] })
     expect(await declined.count()).toBe(1)
     expect((await declined.locator('td').nth(2).textContent())?.trim()).toBe('未通过')
+    // Nothing already recommended stays under 待推荐申报.
+    for (const stage of await page.locator('[data-testid="inbox"] tbody tr td:nth-child(3)').allTextContents()) expect(stage.trim()).toBe('已提交，待推荐')
     const listed = (await call('GET', '/recommendations', await tokenOf('recommender-2'))) as { applications: { organisation_name: string }[] }
     expect(await inbox.count()).toBe(listed.applications.length)
     await screenshot(page, 'recommender-2-inbox')

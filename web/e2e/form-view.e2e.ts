@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { usccCheckCharacter } from '../src/lib/uscc'
 import { callAt, chinaDate, completeForm, confirmStep, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn, tokenAt, uploadEvidence } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-form-view-'))
@@ -33,6 +34,10 @@ let browser: Browser
 let base = ''
 let offset = 0
 let applicationId = ''
+/** Another enterprise's application, left a draft when the call closes. */
+let leftDraftId = ''
+const lateFirst17 = '91620602MA74XY9Q0'
+const late = { name: '武威市天马食品有限公司', uscc: `${lateFirst17}${usccCheckCharacter(lateFirst17)}` }
 let rubric: Rubric
 let documentCount = 0
 let current: Page | null = null
@@ -119,6 +124,8 @@ describe('the application form, read by each person who may read it', () => {
     const recommender = (await call('POST', '/recommenders', staff, { name: unitName, scope: { kind: 'county', division_code: '620602' }, mailbox: 'liangzhou@wuwei.example.cn', accounts: ['liangzhou-1'] })) as { id: string }
     const created = (await call('POST', '/applications', applicant, { organisation_name: organisation.name, uscc: organisation.uscc, registration_date: '2015-06-01', division_code: '620602', contact_email: 'contact@example.cn' })) as { id: string }
     applicationId = created.id
+    const left = await token('applicant', 'ent-3', 'late@example.cn')
+    leftDraftId = ((await call('POST', '/applications', left, { organisation_name: late.name, uscc: late.uscc, registration_date: '2016-03-01', division_code: '620602', contact_email: 'late@example.cn' })) as { id: string }).id
     const form = completeForm(deadline, items().map((item) => item.id), organisation)
     form.self_assessment[items()[0]!.id] = { score: 75, narrative }
     const read = async () => (await call('GET', `/applications/${applicationId}`, applicant)) as { version: number; documents: { status: string }[] }
@@ -255,6 +262,21 @@ describe('the application form, read by each person who may read it', () => {
     await call('POST', `/cycles/${year}/assignments`, staff, { phase: 'document', seed: 42 })
   })
 
+  it('shows a draft left when the call closed as closed, read-only, in the list too', async () => {
+    const page = await newPage()
+    await signIn(page, base, '申报单位', 'ent-3', 'late@example.cn')
+    const deadline = chinaDate(0)
+    const closed = `申报已于 ${Number(deadline.slice(0, 4))}年${Number(deadline.slice(5, 7))}月${Number(deadline.slice(8, 10))}日 截止`
+    await page.goto(`${base}/#/applicant`)
+    await expect.poll(() => page.locator('[data-testid="my-applications"]').textContent(), { timeout: 15_000 }).toContain(`未提交（${closed}）`)
+    await page.goto(`${base}/#/applicant/applications/${leftDraftId}`)
+    await expect.poll(() => page.locator('[data-testid="call-closed"]').textContent(), { timeout: 15_000 }).toContain(closed)
+    expect(await page.locator('[data-testid="save"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="submit"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="submitted-form"] input, [data-testid="submitted-form"] textarea').count()).toBe(0)
+    await screenshot(page, 'applicant-draft-after-close')
+  })
+
   it('refuses an assigned expert before the pledge, then shows the self-assessment beside each score', async () => {
     const page = await newPage()
     await signIn(page, base, '评审专家', 'expert-1', 'expert-1@example.cn')
@@ -363,7 +385,12 @@ describe('the application form, read by each person who may read it', () => {
     await disputed.waitFor({ timeout: 15_000 })
     expect(await disputed.locator('h3').textContent()).toBe(`${first.id} ${first.name}（${first.points} 分）`)
     expect(await disputed.locator('[data-testid="consensus-percents"]').textContent()).toBe('各专家得分率：40%、50%、70%、90%、95%')
-    expect(await disputed.textContent()).toContain('企业自评 75%')
+    // The inputs carry visible labels, 合议意见 marked required; the next item's heading is set apart.
+    expect(await disputed.locator('[data-testid="consensus-percent-label"]').textContent()).toBe('合议得分率（%）')
+    expect(await disputed.locator('[data-testid="consensus-note-label"]').textContent()).toBe('*合议意见（必填）')
+    expect(await disputed.locator('textarea').getAttribute('aria-required')).toBe('true')
+    // The application (with its self-assessment) is read after the review: polled.
+    await expect.poll(() => disputed.textContent(), { timeout: 15_000 }).toContain('企业自评 75%')
     // The panel's comments on the item's part, unnamed, beside its scores.
     const said = await disputed.locator('[data-testid="consensus-comments"] li').allTextContents()
     for (const [index, expert] of experts.entries()) {

@@ -119,8 +119,15 @@ describe('the document review from the screening to the panel statistics', () =>
     const report = page.locator('[data-testid="draw-report"]')
     await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('随机种子 42')
     for (const expert of experts) expect(await report.textContent()).toContain(expert.name)
+    // The panel's leader is named (the first drawn leads a new panel).
+    expect(await report.textContent()).toMatch(/：[^、（]+（组长）、/)
     await expect.poll(() => page.locator('[data-testid="progress"] tbody tr').count()).toBe(5)
     await screenshot(page, 'office-draw')
+    // No sheet yet: the statistics say so instead of charting an empty axis.
+    await page.goto(`${base}/#/office-review/${applicationId}/document`)
+    await expect.poll(() => page.locator('[data-testid="boxplot-empty"]').textContent(), { timeout: 15_000 }).toContain('尚无评分')
+    expect(await page.locator('[data-testid="boxplot"]').count()).toBe(0)
+    await screenshot(page, 'office-review-no-sheets')
   })
 
   it("takes an expert's sheet from the pledge to its submission with the running total", async () => {
@@ -228,9 +235,14 @@ describe('the document review from the screening to the panel statistics', () =>
       await callAt(base, 'POST', `${path}/submit`, bearer, { version: saved.version, items: percents, comments: {} })
     }
 
+    // Every sheet in: aggregated (here by API; the stream may have done it already).
+    await callAt(base, 'POST', `/applications/${applicationId}/reviews/document/aggregate`, await tokenAt(base, 'office', 'office-1', 'office@wuwei.example.cn'))
     const page = await (await browser.newContext()).newPage()
     await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
     await page.goto(`${base}/#/office-review/${applicationId}/document`)
+    // 4.1.2 awaits the leader's consensus: the total so far is provisional, and says why.
+    await expect.poll(() => page.locator('[data-testid="review-total-label"]').textContent(), { timeout: 15_000 }).toBe('合计得分（暂计，待合议）')
+    expect(await page.locator('[data-testid="review-total-pending"]').textContent()).toContain('4.1.2')
     const row = page.locator('[data-testid="item-stats"] tbody tr', { hasText: '4.1.2' })
     // 4.1.2 (50 points) at 70, 50, 60, 80, 90 %: 35, 25, 30, 40, 45 points.
     await expect.poll(async () => (await row.locator('td').allTextContents()).slice(1, 7), { timeout: 15_000 }).toEqual(['50', '5', '35.00', '35.00', '25.00–45.00', '20.00'])

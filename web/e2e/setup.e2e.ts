@@ -122,6 +122,10 @@ describe('the Office sets up a cycle from an empty system', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })
     const committee = await context.newPage()
     await signIn(committee, base, '评审委员会', 'committee-1', 'committee@wuwei.example.cn')
+    // The rules waiting for approval are said on the Committee's page, with the way there.
+    await expect.poll(() => committee.locator('[data-testid="rules-awaiting"]').innerText(), { timeout: 15_000 }).toContain('的评审细则待评审委员会审定。')
+    expect(await committee.locator('[data-testid="rules-awaiting-link"]').getAttribute('href')).toBe('#/committee/rules')
+    await checked(committee, 'committee-rules-awaiting')
     await committee.getByRole('link', { name: '审定评审细则 →' }).click()
     const list = committee.locator('[data-testid="rules-list"]')
     await list.waitFor()
@@ -289,7 +293,8 @@ describe('the Office sets up a cycle from an empty system', () => {
     await expect.poll(() => table.innerText()).toContain('liangzhou-1、liangzhou-2')
     await table.getByRole('button', { name: '停用' }).click()
     await expect.poll(() => page.locator('[data-testid="units-done"]').innerText()).toContain('已停用')
-    expect(await table.innerText()).toContain('已停用')
+    // The page says so before it reads the list again: the row follows.
+    await expect.poll(() => table.innerText()).toContain('已停用')
     const applicant = await tokenAt(base, 'applicant', 'applicant-2', 'b@example.cn')
     const seen = (await callAt(base, 'GET', '/recommenders', applicant)) as { recommenders: unknown[] }
     expect(seen.recommenders).toHaveLength(0)
@@ -349,6 +354,14 @@ describe('the Office sets up a cycle from an empty system', () => {
     expect(await page.locator('[data-testid="calendar-notice"]').innerText()).toContain(`国务院办公厅关于${year}年部分节假日安排的通知`)
     await expect.poll(() => months.locator(`td[title="${year}年10月1日 国庆节"]`).count()).toBe(1)
     expect(await months.locator('td[data-date-kind="adjusted"]').count()).toBeGreaterThan(0)
+    // Each month's seven columns are equally wide, whatever its days are marked with.
+    const uneven = await months.locator('table').evaluateAll((tables) =>
+      tables.flatMap((table) => {
+        const widths = Array.from(table.querySelectorAll('thead th')).map((cell) => cell.getBoundingClientRect().width)
+        return Math.max(...widths) - Math.min(...widths) > 1 ? [`${table.querySelector('caption')?.textContent}: ${widths.map(Math.round).join(', ')}`] : []
+      }),
+    )
+    expect(uneven).toEqual([])
     await checked(page, 'calendar')
 
     await page.locator('[data-testid="load-year"]').click()

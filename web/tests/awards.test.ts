@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PublicAward } from '../src/api/types'
-import { cyclesWithWinners } from '../src/lib/awards'
+import { cyclesWithWinners, registerWinnersOf } from '../src/lib/awards'
 
 const award = (cycle_id: string, organisation_name: string): PublicAward => ({
   organisation_name,
@@ -21,5 +21,13 @@ describe("the latest cycle's winners", () => {
 
   it('has none to show when the register lists no award', () => {
     expect(cyclesWithWinners({ awards: [] })).toEqual([])
+  })
+})
+
+describe("a year's winners from the register", () => {
+  it('lists the awards of that year only (an imported year with no cycle here)', () => {
+    const register = { awards: [award('2022', '甲'), award('2026', '乙'), award('2022', '丙')] }
+    expect(registerWinnersOf(register, '2022').map((a) => a.organisation_name)).toEqual(['丙', '甲'].sort((a, b) => a.localeCompare(b, 'zh')))
+    expect(registerWinnersOf(register, '2021')).toEqual([])
   })
 })

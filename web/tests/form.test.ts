@@ -5,6 +5,7 @@ import {
   emptyForm,
   industrySection,
   issuesFromServer,
+  issuePlaceZh,
   issuesOfStep,
   keyIndicatorYears,
   missingFields,
@@ -174,5 +175,22 @@ describe("the wizard's step bar", () => {
   it('keeps the current step current and a step showing a problem in error', () => {
     expect(wizardStepStatus(0, 0, {}, incomplete, true)).toBe('process')
     expect(wizardStepStatus(0, 3, { 'contact.mobile': '手机号码格式不正确。' }, {}, true)).toBe('error')
+  })
+})
+
+describe('where an issue lies, as listed before the submission', () => {
+  const form = { key_indicators: [{ year: 2023 }, { year: 2024 }, { year: 2025 }] } as unknown as ApplicationForm
+  it("names the rubric item of a self-assessment, not only the step", () => {
+    expect(issuePlaceZh('self_assessment.4.1.2.score', form, rubric)).toBe('自我评价（4.1.2 高层领导的作用）')
+    expect(issuePlaceZh('self_assessment.4.1.3.narrative', form, rubric)).toBe('自我评价（4.1.3 组织治理）')
+  })
+  it("names an indicator's year", () => {
+    expect(issuePlaceZh('key_indicators.2.revenue', form, rubric)).toBe('主要指标（2025年度）')
+  })
+  it("names a row's number, and the step alone for a single field", () => {
+    expect(issuePlaceZh('certificates.0.issuer', form, rubric)).toBe('管理体系认证（第 1 项证书）')
+    expect(issuePlaceZh('contact.mobile', form, rubric)).toBe('单位基本情况')
+    expect(issuePlaceZh('documents.quality_report', form, rubric)).toBe('实证材料')
+    expect(issuePlaceZh('unknown', form, rubric)).toBe('')
   })
 })

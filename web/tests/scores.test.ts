@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rubric } from '../src/api/types'
-import { disagreementRuleZh, fiveNumbers, formatCenti, itemPoints, percentProblem, quantile, runningTotal } from '../src/lib/scores'
+import { anyPoints, disagreementRuleZh, fiveNumbers, formatCenti, itemPoints, percentProblem, quantile, reviewTotalZh, runningTotal } from '../src/lib/scores'
 
 // A two-category slice of GB/T 19580's rubric with the real points of its items.
 const rubric: Rubric = {
@@ -78,5 +78,21 @@ describe('the disagreement rule as people read it', () => {
     expect(range).toContain('大于 30 个百分点')
     expect(range).toContain('恰好等于 30 个百分点不标记')
     expect(disagreementRuleZh({ measure: 'standard_deviation', threshold_percent: 10 })).toContain('标准差大于 10 个百分点')
+  })
+})
+
+describe("a review's total for the Office", () => {
+  it('is provisional while items await the consensus', () => {
+    expect(reviewTotalZh({ total: 59725, needs_consensus: ['4.1.2', '4.3.1'] })).toEqual({
+      label: '合计得分（暂计，待合议）',
+      pending: '条目 4.1.2、4.3.1 分歧较大，待评审组组长合议后确定最终得分。',
+    })
+  })
+  it('is final once none does', () => {
+    expect(reviewTotalZh({ total: 59725, needs_consensus: [] })).toEqual({ label: '合计得分', pending: null })
+  })
+  it('has nothing to chart before any sheet', () => {
+    expect(anyPoints([{ points: [] }, { points: [] }])).toBe(false)
+    expect(anyPoints([{ points: [] }, { points: [2500] }])).toBe(true)
   })
 })

@@ -9,3 +9,9 @@ export function cyclesWithWinners(register: Pick<PublicRegister, 'awards'>): str
   const cycles = new Set(register.awards.map((award) => award.cycle_id))
   return [...cycles].sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
 }
+
+/** The register's awards of `cycle`, by name: a year imported from before the system has winners
+ * on the register but no cycle (and no announcement) here. */
+export function registerWinnersOf<A extends Pick<PublicRegister['awards'][number], 'cycle_id' | 'organisation_name'>>(register: { awards: A[] }, cycle: string): A[] {
+  return register.awards.filter((award) => award.cycle_id === cycle).sort((a, b) => a.organisation_name.localeCompare(b.organisation_name, 'zh'))
+}

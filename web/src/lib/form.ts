@@ -296,3 +296,29 @@ export function wizardStepStatus(index: number, active: number, shown: Issues, i
   if (index === active) return 'process'
   return ready && Object.keys(issuesOfStep(incomplete, index)).length === 0 ? 'success' : 'wait'
 }
+
+/** Where an issue lies, as the applicant finds it (issue 20): the wizard step, then the rubric
+ * item (`4.1.2 高层领导的作用`), the indicator year (`2025年度`) or the row's number; the field's
+ * JSON path is never shown. '' when the path belongs to no step (documents are named apart). */
+export function issuePlaceZh(field: string, form: Pick<ApplicationForm, 'key_indicators'>, rubric: Pick<Rubric, 'categories'> | null): string {
+  const step = stepOf(field)
+  if (step < 0) return field.startsWith('documents') ? '实证材料' : ''
+  const title = FORM_STEPS[step]!.title
+  const within = (prefix: string) => (field.startsWith(`${prefix}.`) ? field.slice(prefix.length + 1) : null)
+  const selfAssessed = within('self_assessment')
+  if (selfAssessed !== null) {
+    const item = rubric?.categories.flatMap((category) => category.items).find((candidate) => selfAssessed === candidate.id || selfAssessed.startsWith(`${candidate.id}.`))
+    return item ? `${title}（${item.id} ${item.name}）` : title
+  }
+  const indicators = within('key_indicators')
+  if (indicators !== null) {
+    const year = form.key_indicators[Number(indicators.split('.')[0])]?.year
+    return year ? `${title}（${year}年度）` : title
+  }
+  const rows: [string, string][] = [['certificates', '证书'], ['inspections', '检验记录'], ['project_awards', '表彰'], ['incidents', '事故、投诉、违法记录']]
+  for (const [prefix, what] of rows) {
+    const index = Number(within(prefix)?.split('.')[0])
+    if (within(prefix) !== null && Number.isInteger(index)) return `${title}（第 ${index + 1} 项${what}）`
+  }
+  return title
+}

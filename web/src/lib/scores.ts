@@ -119,3 +119,15 @@ export function disagreementRuleZh(rule: DisagreementRule): string {
   const t = rule.threshold_percent
   return `同一条目各专家得分率的${measure}大于 ${t} 个百分点时标记为“分歧较大”，由组长组织合议；恰好等于 ${t} 个百分点不标记。`
 }
+
+/** A review's total as the Office reads it: final once no disputed item awaits the leader's
+ * consensus, else provisional with the items still to agree (`needs_consensus`). */
+export function reviewTotalZh(result: { total: Centi; needs_consensus: readonly string[] }): { label: string; pending: string | null } {
+  if (result.needs_consensus.length === 0) return { label: '合计得分', pending: null }
+  return { label: '合计得分（暂计，待合议）', pending: `条目 ${result.needs_consensus.join('、')} 分歧较大，待评审组组长合议后确定最终得分。` }
+}
+
+/** Whether any sheet has given a score yet (a chart of none would draw an empty 0–1 axis). */
+export function anyPoints(items: readonly { points: readonly number[] }[]): boolean {
+  return items.some((item) => item.points.length > 0)
+}
