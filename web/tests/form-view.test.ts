@@ -159,7 +159,7 @@ describe('reading the form for a caller', () => {
 
   it('reads the rubric and the unit where the role may, and still shows the form when they are refused', async () => {
     const asked: string[] = []
-    const units: UnitChoice[] = [{ id: '01JUNIT0000000000000000000', name: '凉州区质量发展领导小组办公室', scope: { kind: 'county', division_code: '620602' } }]
+    const units: UnitChoice[] = [{ id: '01JUNIT0000000000000000000', name: '凉州区质量发展领导小组办公室', mine: false, scope: { kind: 'county', division_code: '620602' } }]
     const call: Caller = async <T,>(_: 'GET', path: string): Promise<T> => {
       asked.push(path)
       if (path === `/applications/${application.id}`) return application as T

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inboxSections, unitNamesOf } from '../src/lib/inbox'
+import { inboxSections, ownUnitNames } from '../src/lib/inbox'
 
 describe("the recommending unit's inbox", () => {
   it('moves what it recommended out of 待推荐申报', () => {
@@ -15,9 +15,12 @@ describe("the recommending unit's inbox", () => {
     expect(sections.other.map((row) => row.id)).toEqual(['d'])
   })
 
-  it("names the unit from the applications' choice", () => {
-    const units = [{ id: 'u1', name: '凉州区质量发展领导小组办公室' }, { id: 'u2', name: '古浪县市场监督管理局' }]
-    expect(unitNamesOf([{ recommender_id: 'u1' }, { recommender_id: 'u1' }], units)).toBe('凉州区质量发展领导小组办公室')
-    expect(unitNamesOf([], units)).toBe('')
+  it('names the units the caller signs in as, also with an empty inbox', () => {
+    const units = [
+      { name: '凉州区质量发展领导小组办公室', mine: true },
+      { name: '古浪县市场监督管理局', mine: false },
+    ]
+    expect(ownUnitNames(units)).toBe('凉州区质量发展领导小组办公室')
+    expect(ownUnitNames(units.map((unit) => ({ ...unit, mine: false })))).toBe('')
   })
 })

@@ -658,6 +658,28 @@ async fn no_submission_after_the_deadline_day() {
     let h = Harness::new();
     h.open_cycle().await;
     let (id, _) = ready_application(&h).await;
+    // Nor is the draft saved: it could no longer be submitted.
+    let (_, read) = h
+        .request_at(
+            "GET",
+            &format!("/applications/{id}"),
+            Some(ALICE),
+            None,
+            china(2026, 7, 1, 0),
+        )
+        .await;
+    let before = h.last_sequence();
+    refused_at(
+        &h,
+        "PATCH",
+        &format!("/applications/{id}/form"),
+        Some(ALICE),
+        Some(&json!({"version": read["version"], "form": {}}).to_string()),
+        china(2026, 7, 1, 0),
+        (409, "application_deadline_passed"),
+    )
+    .await;
+    assert_eq!(h.last_sequence(), before);
     refused_at(
         &h,
         "POST",
@@ -1090,7 +1112,15 @@ async fn recommending_units_are_kept_by_the_office() {
         );
         assert!(listed["recommenders"][0].get("accounts").is_none());
         assert!(listed["recommenders"][0].get("mailbox").is_none());
+        assert_eq!(listed["recommenders"][0]["mine"], false);
     }
+    // A unit's own account reads which unit is its own.
+    let minqin = As {
+        sub: "minqin-1",
+        groups: "[recommender]",
+    };
+    let (_, own) = h.request("GET", "/recommenders", Some(minqin), None).await;
+    assert_eq!(own["recommenders"][0]["mine"], true, "{own}");
     let (_, full) = h.request("GET", "/recommenders", Some(OFFICE), None).await;
     assert_eq!(full["recommenders"][0]["accounts"], json!(["minqin-1"]));
     let update = json!({"name": "民勤县市场监督管理局", "scope": {"kind": "county", "division_code": "620621"},

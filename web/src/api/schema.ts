@@ -3955,6 +3955,8 @@ export interface components {
         /** @description A unit as applicants see it: no accounts. */
         UnitChoice: {
             id: string;
+            /** @description The caller signs in as one of this unit's accounts (a recommender reads its own name). */
+            mine: boolean;
             name: string;
             scope: components["schemas"]["RecommenderScope"];
         };

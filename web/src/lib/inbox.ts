@@ -12,12 +12,10 @@ export function inboxSections<R extends Row>(rows: R[]): { pending: R[]; recomme
   return { pending, recommended, other }
 }
 
-/** The names of the units a recommender acts for, as far as its inbox shows (each application
- * names its unit; `GET /recommenders` gives the names): '' when the inbox is empty. */
-export function unitNamesOf(rows: Pick<ApplicationSummary, 'recommender_id'>[], units: Pick<UnitChoice, 'id' | 'name'>[]): string {
-  const ids = [...new Set(rows.map((row) => row.recommender_id).filter((id): id is string => Boolean(id)))]
-  return ids
-    .map((id) => units.find((unit) => unit.id === id)?.name)
-    .filter((name): name is string => Boolean(name))
+/** The names of the units the caller signs in as (`mine`, from `GET /recommenders`), joined. */
+export function ownUnitNames(units: Pick<UnitChoice, 'name' | 'mine'>[]): string {
+  return units
+    .filter((unit) => unit.mine)
+    .map((unit) => unit.name)
     .join('、')
 }

@@ -382,6 +382,11 @@ pub async fn save_form(
         .await?
         .record
         .cycle;
+    // A draft left when the call closed can no longer be submitted: saving it would only mislead
+    // (Art. 11(2)).
+    if !cycle.accepts_applications(now) {
+        return Err(AppError::ApplicationDeadlinePassed);
+    }
     let mut application = loaded.record;
     if let Some(form) = &update.form {
         let merged = match mode {

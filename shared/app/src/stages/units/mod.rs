@@ -112,11 +112,13 @@ pub struct UnitChoice {
     pub id: Ulid,
     pub name: String,
     pub scope: RecommenderScope,
+    /// The caller signs in as one of this unit's accounts (a recommender reads its own name).
+    pub mine: bool,
 }
 
 /// `GET /recommenders`: the Office sees every unit in full; applicants, recommenders, experts and
-/// the Committee the active units (id, name, scope), without accounts or mailboxes — to choose
-/// one, or to read the chosen one's name on a form.
+/// the Committee the active units (id, name, scope, and `mine` for the caller's own), without
+/// accounts or mailboxes — to choose one, or to read the chosen one's name on a form.
 pub async fn list(app: &App, caller: &Caller) -> Result<serde_json::Value, AppError> {
     let units = all(app).await?;
     let value = if caller.has(Role::Office) {
@@ -126,6 +128,7 @@ pub async fn list(app: &App, caller: &Caller) -> Result<serde_json::Value, AppEr
             .into_iter()
             .filter(|unit| unit.active)
             .map(|unit| UnitChoice {
+                mine: unit.accounts.iter().any(|account| account == caller.sub()),
                 id: unit.id,
                 name: unit.name,
                 scope: unit.scope,
