@@ -353,6 +353,26 @@ describe('an enterprise using the keyboard alone', () => {
     }
     await screenshot(page, 'evidence-uploaded')
 
+    // A second file sent by mistake is removed before the submission: Tab to its 删除, Enter,
+    // confirm; the row keeps the first file only.
+    const first = required[0] as string
+    const firstRow = page.locator(`[data-category="${first}"]`)
+    await tabTo(page, `[data-upload-button="${first}"]`)
+    const extra = nextChooser()
+    await keyboard.press('Enter')
+    await (await extra).setFiles({ name: '误传的文件.pdf', mimeType: 'application/pdf', buffer: pdf('mistake') })
+    await expect.poll(() => firstRow.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(2)
+    await tabTo(page, '[data-testid="remove-document"][aria-label="删除误传的文件.pdf"]')
+    await expectFocusRing(page)
+    await keyboard.press('Enter')
+    const removal = page.getByRole('dialog', { name: '确认删除材料' })
+    await removal.waitFor()
+    await tabTo(page, '[role="dialog"] button', '确认删除')
+    await keyboard.press('Enter')
+    await removal.waitFor({ state: 'hidden' })
+    await expect.poll(() => firstRow.locator('[data-status="received"]').count(), { timeout: 15_000 }).toBe(1)
+    expect(await firstRow.textContent()).not.toContain('误传的文件.pdf')
+
     // On to the submission, then the confirmation: Tab to 确认提交 inside the box, Enter.
     await tabTo(page, '[data-testid="next"]')
     await keyboard.press('Enter')
