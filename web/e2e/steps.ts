@@ -50,8 +50,9 @@ export interface ExpertEntry {
   email: string
 }
 
-/** The Office, on 专家库: adds `expert` (高等院校, 制造业) and waits until the pool lists it. */
-export async function addExpert(page: Page, expert: ExpertEntry) {
+/** The Office, on 专家库: adds `expert` (高等院校, 制造业) and waits until the pool lists it;
+ * `beforeSaving` runs with the form filled (to add a history row, take a screenshot). */
+export async function addExpert(page: Page, expert: ExpertEntry, beforeSaving?: () => Promise<void>) {
   await field(page, 'account').locator('input').fill(expert.account)
   await field(page, 'name').locator('input').fill(expert.name)
   await field(page, 'sector').locator('.el-select').click()
@@ -62,6 +63,7 @@ export async function addExpert(page: Page, expert: ExpertEntry) {
   await page.locator('.el-select-dropdown__item:visible', { hasText: '制造业' }).click()
   await page.keyboard.press('Escape')
   await field(page, 'email').locator('input').fill(expert.email)
+  await beforeSaving?.()
   await page.locator('[data-testid="create-expert"]').click()
   await expect.poll(() => page.locator('[data-testid="expert-created"]').textContent(), { timeout: 15_000 }).toContain(expert.name)
   await expect.poll(() => page.locator('[data-testid="experts"] tbody tr', { hasText: expert.account }).count()).toBe(1)
@@ -296,6 +298,8 @@ export async function sendObjection(page: Page, organisation: string) {
   await field(page, 'content').locator('textarea').fill('该单位2025年曾发生产品质量投诉，请核实。')
   await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: pdf('complaint record') })
   await expect.poll(() => page.locator('[data-testid="send-objection"]').isDisabled()).toBe(false)
+  // The chosen file is named beside its button (the browser's own input, in its own language, is hidden).
+  expect(await page.locator('[data-testid="objection-file"]').textContent()).toBe('已选择：投诉记录.pdf')
   await page.locator('[data-testid="send-objection"]').click()
   await expect.poll(() => page.locator('[data-testid="objection-receipt"]').textContent(), { timeout: 15_000 }).toContain('受理编号：')
   await expect.poll(() => page.locator('[data-testid="objection-upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
@@ -332,4 +336,29 @@ export async function approveAndAward(page: Page, organisation: string, date: st
   await row.getByRole('button', { name: '颁奖' }).click()
   await confirmStep(page, '颁奖', '确认颁奖')
   await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已获奖')
+}
+
+/** The Office, on 节假日安排: loads the State Council's notice for `year` (a stand-in here: New
+ * Year's Day alone), published on `published`, so that a publicity reaching into that year is
+ * counted on it, never on a weekday guess. */
+export async function loadHolidayNotice(page: Page, base: string, year: number, published: string) {
+  await page.goto(`${base}/#/office-calendar`)
+  await page.locator('[data-testid="months"]').waitFor()
+  await page.locator('[data-testid="load-year"]').click()
+  const dialog = page.getByRole('dialog', { name: '录入节假日安排' })
+  await dialog.waitFor()
+  await expect.poll(() => field(page, 'notice').locator('input').inputValue()).toBe(`国务院办公厅关于${year}年部分节假日安排的通知`)
+  await fillDate(page, 'published', published)
+  await field(page, 'source').locator('input').fill(`https://www.gov.cn/zhengce/content/${year}.htm`)
+  const period = dialog.locator('[data-period="0"] .el-date-editor input')
+  await period.nth(0).fill(zh(`${year}-01-01`))
+  await period.nth(0).press('Enter')
+  await period.nth(1).fill(zh(`${year}-01-01`))
+  await period.nth(1).press('Enter')
+  for (let index = (await dialog.locator('[data-period]').count()) - 1; index >= 1; index -= 1) {
+    await dialog.locator(`[data-period="${index}"]`).getByRole('button', { name: '删除' }).click()
+  }
+  await dialog.locator('[data-testid="save-notice"]').click()
+  await confirmStep(page, '确认录入节假日安排', '确认录入')
+  await expect.poll(() => page.locator('[data-testid="calendar-done"]').innerText()).toBe(`已录入${year}年节假日安排。`)
 }
