@@ -301,7 +301,7 @@ describe('a whole award cycle through the pages alone', () => {
       await declareAndPledge(page)
       if ((await page.getByText('您是本组组长').count()) > 0) leader = expert.account
       // The enterprise's self-assessment beside each score.
-      expect(await field(page, `items.${DISPUTED}`).locator('[data-testid="self-score"]').textContent()).toContain('企业自评 60%')
+      await expect.poll(() => field(page, `items.${DISPUTED}`).locator('[data-testid="self-score"]').textContent(), { timeout: 15_000 }).toBe('企业自评 60%（折合 30.00 分）')
       await scoreItems(page, items, (item) => (item === DISPUTED ? DISPUTED_PERCENTS[index]! : DOCUMENT_PERCENT))
       await expect.poll(() => page.locator('[data-testid="running-total"]').textContent()).toMatch(/已评 23\/23 条/)
       if (index === 0) await check(page, 'expert-sheet')

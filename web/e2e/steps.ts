@@ -59,8 +59,18 @@ export async function addExpert(page: Page, expert: ExpertEntry, beforeSaving?: 
   await page.locator('.el-select-dropdown__item:visible', { hasText: '高等院校' }).click()
   await field(page, 'employer').locator('input').fill(expert.employer)
   await field(page, 'employer_uscc').locator('input').fill(expert.employerUscc)
-  await field(page, 'specialities').locator('.el-select').click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '制造业' }).click()
+  // Chosen until the tag shows (a click landing while the sector's list still fades may miss).
+  const specialities = field(page, 'specialities')
+  await expect
+    .poll(async () => {
+      const chosen = specialities.locator('.el-tag', { hasText: '制造业' })
+      if ((await chosen.count()) === 0) {
+        await specialities.locator('.el-select').click()
+        await page.locator('.el-select-dropdown__item:visible', { hasText: '制造业' }).click()
+      }
+      return chosen.count()
+    }, { timeout: 15_000 })
+    .toBe(1)
   await page.keyboard.press('Escape')
   await field(page, 'email').locator('input').fill(expert.email)
   await beforeSaving?.()
