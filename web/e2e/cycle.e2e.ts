@@ -10,14 +10,15 @@
 // through the wizard with its evidence uploaded, and submits; the unit recommends it from its
 // inbox. Day 1 (past the deadlines, the cycle in review): the Office confirms the screening and
 // draws the document panel; the experts pledge and score beside the self-assessment, disagreeing
-// on 4.1.1, and the panel leader settles it in the consensus round; the Office aggregates,
+// on 4.1.2, and the panel leader settles it in the consensus round; the Office aggregates,
 // confirms the shortlist and draws the on-site panel; records the visit, the report and the
 // survey while the on-site experts score; ranks and sends the candidate; the Committee uploads its
 // minutes and deliberates; the Office records the consultation and starts the publicity, which
 // the public reads on the notice board; a member of the public objects, the Office finds it
 // unfounded. Past the publicity's last day: the executive meeting, the approval and the award; the
 // finance bureau pays; the public reads the winner and the register. See README.md, "A cycle in
-// the pages".
+// the pages". Near the year's end the Office first loads the next year's holiday notice on 节假日安排
+// (set E2E_CYCLE_NEXT_YEAR_NOTICE=1 to play that step on any day).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
