@@ -7,9 +7,9 @@
 import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
-import { CATEGORY_ZH } from '../src/lib/labels'
 import { noticeTitleZh } from '../src/lib/story'
-import { PHONE, SCREENSHOT_DIR, callAt, checkLabels, expectAnnounced, screenshots, chinaDate, field, fillDate, pdf, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning, pickIndustry } from './support'
+import { PHONE, SCREENSHOT_DIR, callAt, checkLabels, expectAnnounced, screenshots, chinaDate, field, fillDate, tokenAt, confirmStep, followLinkAndStay, reloadPastUnsavedWarning, pickIndustry } from './support'
+import { recommendFromInbox, wizardCertificate, wizardDeclarations, wizardEvidence, wizardIndicators, wizardInspections, wizardSelfAssessment } from './steps'
 
 const base = process.env.E2E_BASE_URL ?? ''
 const shots = SCREENSHOT_DIR
@@ -202,29 +202,14 @@ describe('an enterprise applies and its unit recommends it', () => {
     await expect.poll(() => draftStatus.textContent(), { timeout: 15_000 }).toMatch(/^已于 \d{2}:\d{2} 保存到服务器。$/)
 
     // Step 2: a management-system certificate.
-    await field(page, 'certificates').getByText('添加证书').click()
-    await field(page, 'certificates.0.standard').locator('input').fill('GB/T 19001-2016')
-    await field(page, 'certificates.0.number').locator('input').fill('00124Q31234R2M')
-    await field(page, 'certificates.0.issuer').locator('input').fill('中国质量认证中心')
-    await fillDate(page, 'certificates.0.valid_from', chinaDate(-400))
-    await fillDate(page, 'certificates.0.valid_until', chinaDate(700))
+    await wizardCertificate(page, chinaDate(-400), chinaDate(700))
     await page.locator('[data-testid="next"]').click()
 
     // Step 3: every GB/T 19580 item of the cycle's rubric.
-    const scores = page.locator('[data-field^="self_assessment."][data-field$=".score"] input')
-    await scores.first().waitFor()
-    const items = await scores.count()
-    expect(items).toBe(23)
+    expect(await wizardSelfAssessment(page, 60)).toBe(23)
     // The self-assessed total runs while typing (as the preview shows it).
     const selfTotal = page.locator('[data-testid="self-total"]')
-    for (let i = 0; i < items; i += 1) {
-      await scores.nth(i).fill('60')
-      await scores.nth(i).press('Tab')
-      if (i === 0) await expect.poll(() => selfTotal.textContent()).toContain('（已自评 1/23 条）')
-    }
     await expect.poll(async () => (await selfTotal.textContent())?.trim()).toBe('自评合计 600.00 / 1000 分（已自评 23/23 条）')
-    const narratives = page.locator('[data-field^="self_assessment."][data-field$=".narrative"] textarea')
-    for (let i = 0; i < items; i += 1) await narratives.nth(i).fill('按照GB/T 19580建立并实施相应过程，定期测量评价并持续改进。')
     // A long item label wraps: its "(50分)" ends above 自评说明, never on it.
     const overlaps = await page.locator('.self-item').evaluateAll((rows) =>
       rows.flatMap((row) => {
@@ -249,15 +234,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.locator('[data-testid="next"]').click()
 
     // Step 4: three years of key indicators, typed in 元.
-    for (let index = 0; index < 3; index += 1) {
-      await field(page, `key_indicators.${index}.revenue`).locator('input').fill('286,000,000.00')
-      await field(page, `key_indicators.${index}.profit`).locator('input').fill('31400000')
-      await field(page, `key_indicators.${index}.taxes`).locator('input').fill('18650000.5')
-      const indicator = field(page, `key_indicators.${index}.quality_indicators.0`).locator('input')
-      await indicator.nth(0).fill('产品监督抽查合格率')
-      await indicator.nth(1).fill('100')
-      await indicator.nth(2).fill('%')
-    }
+    await wizardIndicators(page)
     // A large amount typed in 元 is echoed in 万元 beside it.
     expect(await field(page, 'key_indicators.0.revenue').locator('[data-testid="money-wan"]').textContent()).toBe('合 28,600万元')
     expect(await field(page, 'key_indicators.0.taxes').locator('[data-testid="money-wan"]').textContent()).toBe('合 1,865.00005万元')
@@ -265,19 +242,11 @@ describe('an enterprise applies and its unit recommends it', () => {
     await page.locator('[data-testid="next"]').click()
 
     // Step 5: inspections, credit, incidents.
-    await field(page, 'declares_all_inspections_passed').locator('.el-radio', { hasText: '是' }).click()
-    await field(page, 'credit').locator('.el-radio', { hasText: '良好' }).click()
-    await field(page, 'declares_no_incidents').locator('.el-radio', { hasText: '是' }).click()
+    await wizardInspections(page)
     await page.locator('[data-testid="next"]').click()
 
     // Step 6: declarations and the recommending unit.
-    for (const key of ['industry_policy', 'environmental', 'energy', 'work_safety', 'quality']) {
-      await field(page, `compliance.${key}`).locator('.el-checkbox').click()
-    }
-    await field(page, 'operating_normally').locator('.el-checkbox').click()
-    await field(page, 'integrity_pledge').locator('.el-checkbox').click()
-    await field(page, 'recommender_id').locator('.el-select').click()
-    await page.locator('.el-select-dropdown__item', { hasText: '凉州区质量发展领导小组办公室' }).click()
+    await wizardDeclarations(page, '凉州区质量发展领导小组办公室')
     await screenshot(page, 'applicant-wizard-declarations')
     await page.locator('[data-testid="next"]').click()
 
@@ -294,12 +263,7 @@ describe('an enterprise applies and its unit recommends it', () => {
       .poll(() => page.locator('[data-category="other"] [data-testid="upload-refused"]').textContent())
       .toBe('文件内容与类型不符：fake.pdf 不是 PDF 文件（PDF 文件以 “%PDF-” 开头）。请选择真正的 PDF 文件，不要只改扩展名。')
     expect(await page.locator('[data-testid="upload-hint"]').textContent()).toContain('服务器再次核对文件大小、声明的文件类型、文件校验值和文件开头的格式标识')
-    for (const category of ['business_licence', 'management_system_certificate', 'self_assessment_report', 'financial_statements', 'inspection_reports', 'credit_report'] as const) {
-      await page.locator(`[data-upload-input="${category}"]`).setInputFiles({ name: `${CATEGORY_ZH[category]}.pdf`, mimeType: 'application/pdf', buffer: pdf(category) })
-      const row = page.locator(`[data-category="${category}"]`)
-      await expect.poll(() => row.locator('[data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100')
-      await expect.poll(() => row.locator('[data-status="received"]').count(), { timeout: 30_000 }).toBe(1)
-    }
+    await wizardEvidence(page)
     // Six real PDFs declared; the fake one never was.
     expect(declarations).toHaveLength(6)
     await screenshot(page, 'applicant-evidence')
@@ -370,13 +334,7 @@ describe('an enterprise applies and its unit recommends it', () => {
     // The top bar names the unit (its sign-in carried no name), not only the role.
     await expect.poll(() => page.locator('[data-testid="signed-in-as"]').textContent()).toBe('推荐单位：凉州区质量发展领导小组办公室')
     await screenshot(page, 'recommender-inbox')
-    await page.locator('[data-testid="inbox"]').getByText('审核推荐').click()
-    await expect.poll(() => page.locator('[data-testid="documents"]').textContent()).toContain('营业执照.pdf')
-    await field(page, 'opinion').locator('textarea').fill('经审核，该单位申报材料齐全，符合《实施办法》第十条规定的申报条件，同意推荐。')
-    await field(page, 'signer_name').locator('input').fill('赵六')
-    await page.locator('[data-testid="recommend"]').click()
-    await confirmStep(page, '同意推荐', '确认推荐')
-    await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
+    await recommendFromInbox(page, organisation, '经审核，该单位申报材料齐全，符合《实施办法》第十条规定的申报条件，同意推荐。', '赵六')
     expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
     await screenshot(page, 'recommender-recommended')
     // Back in the inbox: under 已推荐, no longer awaiting.

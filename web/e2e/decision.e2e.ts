@@ -35,6 +35,7 @@ import {
   confirmStep,
   followLinkAndStay,
 } from './support'
+import { aggregateUntil, approveAndAward, findObjectionUnfounded, recordConsultation, recordExecutiveMeeting, recordSurvey, recordVisit, sendCandidates, sendObjection, startPublicity, typeConsultation, uploadReviewReport, zh } from './steps'
 
 const data = mkdtempSync(join(tmpdir(), 'award-decision-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -64,11 +65,6 @@ async function newPage(): Promise<Page> {
   await context.clock.setFixedTime(new Date(Date.now() + offset * 86_400_000))
   current = await context.newPage()
   return current
-}
-
-/** `2026-12-01` → `2026年12月1日`, as the pages write China dates. */
-function zh(date: string): string {
-  return `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`
 }
 
 async function restartAt(days: number) {
@@ -203,10 +199,7 @@ describe('from the on-site review to the public register', () => {
     const page = await newPage()
     await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
     await page.goto(`${base}/#/office-review/${applicationId}/onsite`)
-    await fillDate(page, 'date', runnerDate())
-    await field(page, 'notes').locator('textarea').fill('现场查看生产线和质量检验室，访谈管理层与一线员工。')
-    await page.getByRole('button', { name: '记录现场评审' }).click()
-    await expect.poll(() => page.locator('[data-testid="onsite-visit"]').textContent(), { timeout: 15_000 }).toContain(zh(runnerDate()))
+    await recordVisit(page, runnerDate())
 
     // The on-site panel (three experts) scores by API at 80 %.
     expect(await panelScores('onsite', 80)).toBe(3)
@@ -215,27 +208,12 @@ describe('from the on-site review to the public register', () => {
     await page.locator('input[data-upload-input="review-report"]').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('minutes typed as plain text') })
     await expect.poll(() => page.locator('[data-testid="review-report"] [data-testid="upload-refused"]').textContent()).toContain('fake.pdf 不是 PDF 文件')
     expect(await page.locator('[data-testid="reports"]').textContent()).not.toContain('fake.pdf')
-    const report = pdf('onsite review report')
-    await page.locator('input[data-upload-input="review-report"]').setInputFiles({ name: '现场评审报告.pdf', mimeType: 'application/pdf', buffer: report })
-    await expect.poll(() => page.locator('[data-testid="review-report"] [data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
-    // The report counts once storage's event has been checked against the declaration.
-    await expect.poll(() => page.locator('[data-testid="reports"]').textContent(), { timeout: 30_000 }).toContain('现场评审报告.pdf（已接收）')
-
-    await field(page, 'score').locator('input').fill('88.5')
-    await field(page, 'respondents').locator('input').fill('120')
-    await field(page, 'method').locator('input').fill('问卷调查')
-    await page.getByRole('button', { name: '记录满意度调查' }).click()
-    await expect.poll(() => page.locator('[data-testid="survey"]').textContent(), { timeout: 15_000 }).toBe('满意度：88.50（120 人，问卷调查）')
+    await uploadReviewReport(page)
+    await recordSurvey(page)
     // Visit, report and survey in, every sheet submitted: the on-site review completes.
     // The last of them may already have completed it through the aggregation's stream; 汇总评分
     // is offered only while it has not.
-    const aggregate = page.locator('[data-testid="aggregate"]')
-    await expect
-      .poll(async () => {
-        if ((await aggregate.count()) > 0) await aggregate.click()
-        return page.locator('[data-testid="phase-state"]').textContent()
-      }, { timeout: 15_000 })
-      .toBe('现场评审完成')
+    await aggregateUntil(page, '现场评审完成')
     // A finished step reads as done, not as a button to press again.
     await expect.poll(() => page.locator('[data-testid="aggregate-done"]').textContent()).toContain('评审已完成')
     expect(await page.locator('[data-testid="aggregate"]').count()).toBe(0)
@@ -252,9 +230,7 @@ describe('from the on-site review to the public register', () => {
     expect(rubric.total_points).toBe(1000)
     await expect.poll(async () => (await row.locator('td').allTextContents()).slice(0, 6), { timeout: 15_000 }).toEqual(['1', organisation.name, '750.00', '800.00', '88.50', '79.35'])
     expect(await row.textContent()).toContain('候选')
-    await page.locator('[data-testid="send-candidates"]').click()
-    await confirmStep(page, '报送候选名单', '确认报送')
-    await expect.poll(() => page.locator('[data-testid="candidates-sent"]').textContent(), { timeout: 15_000 }).toContain('候选名单已报送评审委员会')
+    await sendCandidates(page)
     expect(await page.locator('[data-testid="send-candidates"]').count()).toBe(0)
     const staff = await office()
     expect(((await call('GET', `/applications/${applicationId}`, staff)) as { lifecycle: { state: string } }).lifecycle.state).toBe('candidate')
@@ -311,9 +287,7 @@ describe('from the on-site review to the public register', () => {
     await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
     await page.goto(`${base}/#/office/${year}/decision`)
     const consultation = page.locator('[data-testid="consultation"]')
-    await consultation.locator('[data-field="date"] input').fill(runnerDate())
-    await consultation.locator('[data-field="date"] input').press('Enter')
-    await consultation.locator('[data-field="opinions"] textarea').fill('同意评审委员会建议名单。')
+    await typeConsultation(page, runnerDate())
     // Typed and not recorded: the header's link asks before leaving; staying keeps the words.
     const atDecision = page.url()
     expect(await followLinkAndStay(page, '评审委员会办公室', () => screenshot(page, 'office-leave-asked'))).toBe('有尚未保存的修改，离开后将丢失。')
@@ -327,8 +301,7 @@ describe('from the on-site review to the public register', () => {
     await asked.waitFor({ state: 'hidden' })
     expect(page.url()).toBe(atDecision)
     expect(await page.locator('[data-testid="signed-in-as"]').count()).toBe(1)
-    await consultation.getByRole('button', { name: '记录' }).click()
-    await expect.poll(() => page.locator('[data-testid="consultation-recorded"]').textContent(), { timeout: 15_000 }).toContain('同意评审委员会建议名单。')
+    await recordConsultation(page)
 
     // Near the year's end the period reaches into the next year, whose State Council notice the
     // Office loads first (a stand-in here: New Year's Day only), as a period is never counted on a
@@ -346,14 +319,12 @@ describe('from the on-site review to the public register', () => {
         working_days: [],
       })
     }
-    await fillDate(page, 'first_day', runnerDate())
-    await page.getByRole('button', { name: '开始公示' }).click()
-    await confirmStep(page, '开始公示', '确认开始')
+    const shown = await startPublicity(page, runnerDate())
     const period = page.locator('[data-testid="publicity-period"]')
-    await expect.poll(() => period.textContent(), { timeout: 15_000 }).toContain(`公示期：${zh(runnerDate())} 至`)
     const staff = await office()
     const cycle = (await call('GET', `/cycles/${year}`, staff)) as { decision: { publicity: { last_day: string; working_days: number } } }
     publicityLastDay = cycle.decision.publicity.last_day
+    expect(shown).toBe(publicityLastDay)
     expect(cycle.decision.publicity.working_days).toBe(5)
     expect(await period.textContent()).toContain(`至 ${zh(publicityLastDay)}（5 个工作日）`)
     // Five working days reach at least four days past the first (a weekend or a holiday may add more).
@@ -385,21 +356,13 @@ describe('from the on-site review to the public register', () => {
     await expect.poll(() => field(page, 'objector_name').textContent()).toContain('请填写姓名。')
     expect(await field(page, 'contact').textContent()).toContain('联系方式应为手机号码（11位）或电子邮箱。')
 
-    await field(page, 'application_id').locator('.el-select').click()
-    await page.locator('.el-select-dropdown__item', { hasText: organisation.name }).click()
-    await field(page, 'objector_name').locator('input').fill('张三')
-    await field(page, 'contact').locator('input').fill('zhangsan@example.cn')
-    await field(page, 'content').locator('textarea').fill('该单位2025年曾发生产品质量投诉，请核实。')
     // A text file named `.pdf` is refused at once, and the objection cannot go with it.
     await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: Buffer.from('投诉记录（文本）') })
     await expect.poll(() => field(page, 'attachment').textContent()).toContain('投诉记录.pdf 不是 PDF 文件')
     expect(await page.locator('[data-testid="send-objection"]').isDisabled()).toBe(true)
-    await field(page, 'attachment').locator('input[type="file"]').setInputFiles({ name: '投诉记录.pdf', mimeType: 'application/pdf', buffer: pdf('complaint record') })
-    await expect.poll(() => page.locator('[data-testid="send-objection"]').isDisabled()).toBe(false)
-    expect(await field(page, 'attachment').textContent()).not.toContain('不是 PDF 文件')
-    await page.locator('[data-testid="send-objection"]').click()
-    await expect.poll(() => page.locator('[data-testid="objection-receipt"]').textContent(), { timeout: 15_000 }).toContain('受理编号：')
-    await expect.poll(() => page.locator('[data-testid="objection-upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
+    // Every field filled, a real PDF chosen instead (the refusal then gone: 提交异议 is enabled
+    // again), and sent.
+    await sendObjection(page, organisation.name)
     expect(await page.locator('[data-testid="objection-upload-refused"]').count()).toBe(0)
     await screenshot(page, 'public-objection')
   })
@@ -423,11 +386,7 @@ describe('from the on-site review to the public register', () => {
     await objection.getByRole('button', { name: '查看附件' }).click()
     expect((await popup).url()).toContain(attachment)
 
-    await objection.locator('.el-radio', { hasText: '异议不成立' }).click()
-    await objection.locator('textarea').fill('经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
-    await objection.getByRole('button', { name: '记录核实结论' }).click()
-    await confirmStep(page, '记录核实结论', '确认记录')
-    await expect.poll(() => objection.locator('[data-testid="objection-status"]').textContent(), { timeout: 15_000 }).toBe('异议不成立')
+    await findObjectionUnfounded(page, '经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
     expect(await objection.locator('[data-testid="objection-reply"]').textContent()).toBe('核实答复：经核实，该投诉已于2025年依法处理完毕，不影响申报条件。')
     // Approval waits for the publicity's end: no approval offered while it runs.
     expect(await page.locator('[data-testid="decided"]').getByRole('button', { name: '批准' }).count()).toBe(0)
@@ -450,22 +409,8 @@ describe('from the on-site review to the public register', () => {
     const page = await newPage()
     await signIn(page, base, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
     await page.goto(`${base}/#/office/${year}/decision`)
-    const meeting = page.locator('[data-testid="executive-meeting"]')
-    await meeting.locator('[data-field="date"] input').fill(runnerDate())
-    await meeting.locator('[data-field="date"] input').press('Enter')
-    await meeting.locator('[data-field="session"] input').fill('市政府第35次常务会议')
-    await meeting.locator('[data-field="minutes_reference"] input').fill(`武政常〔${year}〕35号`)
-    await meeting.getByRole('button', { name: '记录常务会议' }).click()
-    await expect.poll(() => page.locator('[data-testid="executive-meeting-recorded"]').textContent(), { timeout: 15_000 }).toContain(`武政常〔${year}〕35号`)
-
-    await fillDate(page, 'approved_on', runnerDate())
-    const row = page.locator('[data-testid="decided"] tbody tr', { hasText: organisation.name })
-    await row.getByRole('button', { name: '批准' }).click()
-    await confirmStep(page, '批准', '确认批准')
-    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('市政府批准')
-    await row.getByRole('button', { name: '颁奖' }).click()
-    await confirmStep(page, '颁奖', '确认颁奖')
-    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已获奖')
+    await recordExecutiveMeeting(page, runnerDate(), `武政常〔${year}〕35号`)
+    await approveAndAward(page, organisation.name, runnerDate())
     await screenshot(page, 'office-award')
   })
 

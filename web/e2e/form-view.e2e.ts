@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { usccCheckCharacter } from '../src/lib/uscc'
 import { callAt, chinaDate, completeForm, confirmStep, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn, tokenAt, uploadEvidence } from './support'
+import { declareAndPledge } from './steps'
 
 const data = mkdtempSync(join(tmpdir(), 'award-form-view-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -288,10 +289,7 @@ describe('the application form, read by each person who may read it', () => {
     await screenshot(page, 'refused-expert-before-pledge')
 
     await page.goto(`${base}/#/expert/reviews/${applicationId}/document`)
-    await field(page, 'conflict').locator('.el-radio', { hasText: '无利害关系' }).click()
-    await field(page, 'pledge').locator('.el-checkbox').click()
-    await page.locator('[data-testid="declare"]').click()
-    await expect.poll(() => page.locator('[data-testid="assignment-status"]').textContent(), { timeout: 15_000 }).toBe('评审中')
+    await declareAndPledge(page)
 
     // Each item: the enterprise's self-score and narrative beside the input.
     const first = items()[0]!

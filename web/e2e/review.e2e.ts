@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { PHONE, settled, expectAnnounced, callAt, chinaDate, completeForm, EXPERTS as experts, field, launchChromium, Runner, screenshots, signIn as signInAt, tokenAt, uploadEvidence, type Rubric, confirmStep, followLinkAndStay, reloadPastUnsavedWarning } from './support'
+import { confirmScreening, drawPanel } from './steps'
 
 const data = mkdtempSync(join(tmpdir(), 'award-review-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -94,30 +95,13 @@ describe('the document review from the screening to the panel statistics', () =>
   it('lets the Office confirm the screening and draw the panel', async () => {
     const page = await (await browser.newContext()).newPage()
     await signIn(page, '评审委员会办公室', 'office-1', 'office@wuwei.example.cn')
-    await page.goto(`${base}/#/office/${year}/screening`)
-    await page.locator('[data-testid="screening-list"]').getByText(organisation).click()
-    await page.locator('[data-testid="confirm-screening"]').waitFor()
     // Every condition the screening left to people is settled with a reason first.
-    const settle = page.locator('.settle')
-    for (let index = (await settle.count()) - 1; index >= 0; index -= 1) {
-      const form = settle.nth(index)
-      await form.locator('.el-radio', { hasText: '符合' }).click()
-      await form.locator('textarea').fill('已核对原件，符合要求。')
-      await form.getByText('记录核查结论').click()
-      await expect.poll(() => page.locator('.settle').count()).toBe(index)
-    }
-    await page.locator('[data-testid="confirm-screening"]').click()
-    await confirmStep(page, '确认资格审查结果', '确认结果')
-    await expect.poll(() => page.locator('[data-testid="screening-list"]').textContent(), { timeout: 15_000 }).toContain('资格审查合格')
+    await confirmScreening(page, base, year, organisation)
     await screenshot(page, 'office-screening-confirmed')
 
-    await page.goto(`${base}/#/office/${year}/assignments`)
-    // The seed's input is named, not only by its placeholder.
-    await field(page, 'seed').locator('input[aria-label="随机种子（可空）"]').fill('42')
-    await page.locator('[data-testid="draw"]').click()
-    await confirmStep(page, '抽取专家', '确认抽取')
+    // The seed's input is named, not only by its placeholder (drawPanel finds it by that name).
+    await drawPanel(page, base, year, 'document', 42)
     const report = page.locator('[data-testid="draw-report"]')
-    await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('随机种子 42')
     for (const expert of experts) expect(await report.textContent()).toContain(expert.name)
     // The panel's leader is named (the first drawn leads a new panel).
     expect(await report.textContent()).toMatch(/：[^、（]+（组长）、/)
