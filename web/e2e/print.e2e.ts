@@ -381,7 +381,7 @@ describe('printing on A4 from the pages (the demo)', () => {
     const page = await newPage()
     await page.goto(`${base}/#/publicity/${CYCLE}`)
     await page.locator('[data-testid="publicity"]').waitFor({ timeout: 15_000 })
-    const title = `${TITLE}拟奖名单公示`
+    const title = `${TITLE}拟获奖名单公示`
     const pages = await printView(page, 'publicity', {
       kind: 'official',
       expected: [
