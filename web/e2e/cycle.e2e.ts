@@ -45,6 +45,7 @@ import {
   sendCandidates,
   sendObjection,
   startPublicity,
+  issueAnnouncement,
   submitSheet,
   typeConsultation,
   uploadReviewReport,
@@ -441,16 +442,20 @@ describe('a whole award cycle through the pages alone', () => {
       await loadHolidayNotice(page, base, next, runnerDate(-1))
       await page.goto(`${base}/#/office/${year}/decision`)
     }
-    publicityLastDay = await startPublicity(page, runnerDate())
+    publicityLastDay = await startPublicity(page, runnerDate(), `武质奖办〔${year}〕3号`)
     expect(await page.locator('[data-testid="publicity-period"]').textContent()).toContain(`至 ${zh(publicityLastDay)}（5 个工作日）`)
     expect(await page.locator('[data-testid="decided"]').textContent()).toContain('公示中')
     await check(page, 'office-publicity')
 
     const visitor = await newPage()
     await visitor.goto(`${base}/#/notices`)
-    const notice = visitor.locator('[data-testid="notice"]').filter({ hasText: title })
-    await expect.poll(() => notice.count(), { timeout: 15_000 }).toBeGreaterThan(0)
-    expect(await visitor.locator('[data-testid="notice-board"]').textContent()).toContain(organisation.name)
+    // ONE notice for the list (issue 22): every name with its credit code and place, the 文号, the 落款.
+    const notice = visitor.locator('[data-testid="notice"]').filter({ hasText: `${title}”拟获奖名单公示` })
+    await expect.poll(() => notice.count(), { timeout: 15_000 }).toBe(1)
+    const text = (await notice.textContent()) ?? ''
+    for (const expected of [organisation.name, organisation.uscc, '所在地：甘肃省武威市', `武质奖办〔${year}〕3号`, '武威市人民政府质量奖评审委员会办公室', `${zh(runnerDate())}`]) {
+      expect(text).toContain(expected)
+    }
     await check(visitor, 'public-notice-board')
     await visitor.context().close()
   })
@@ -489,6 +494,7 @@ describe('a whole award cycle through the pages alone', () => {
       .toBe(1)
     await recordExecutiveMeeting(page, runnerDate(), `武政常〔${year}〕35号`)
     await approveAndAward(page, organisation.name, runnerDate())
+    await issueAnnouncement(page, `武质奖办〔${year}〕5号`)
     await check(page, 'office-award')
   })
 
@@ -516,6 +522,15 @@ describe('a whole award cycle through the pages alone', () => {
     expect(await winner.textContent()).toContain(`${zh(runnerDate())} 至`)
     expect(await page.locator('[data-testid="public-awards"]').textContent()).toContain(`武政常〔${year}〕35号`)
     await check(page, 'public-winners')
+
+    // The board: one winners' announcement, naming the winner with its certificate number.
+    await page.goto(`${base}/#/notices`)
+    const announcement = page.locator('[data-testid="notice"]').filter({ hasText: '获奖单位公告' })
+    await expect.poll(() => announcement.count(), { timeout: 15_000 }).toBe(1)
+    const said = (await announcement.textContent()) ?? ''
+    for (const expected of [`武质奖办〔${year}〕5号`, organisation.name, `证书编号：武质奖〔${year}〕第1号`, `武政常〔${year}〕35号`]) {
+      expect(said).toContain(expected)
+    }
 
     await page.goto(`${base}/#/register`)
     const entry = page.locator('[data-testid="register-awards"] tbody tr', { hasText: organisation.name })

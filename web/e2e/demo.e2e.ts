@@ -263,17 +263,20 @@ describe('the public, without signing in', () => {
     await page.goto(`${base}/#/notices`)
     const notices = page.locator('[data-testid="notice"]')
     await expect.poll(() => notices.count(), { timeout: 15_000 }).toBeGreaterThan(0)
-    const announcements = notices.filter({ hasText: '获奖名单公告' })
-    expect(await announcements.count()).toBe(3)
+    // One announcement for the cycle (issue 22), every winner in it with its certificate number.
+    const announcements = notices.filter({ hasText: '获奖单位公告' })
+    expect(await announcements.count()).toBe(1)
+    const announced = (await announcements.textContent()) ?? ''
+    expect(announced).toContain('武质奖办〔2026〕5号')
     for (const [name, certificate] of [
       [ENTERPRISE[1], '武质奖〔2026〕第1号'],
       [ENTERPRISE[5], '武质奖〔2026〕第2号'],
       [ENTERPRISE[4], '武质奖〔2026〕第3号'],
     ] as const) {
-      const announcement = announcements.filter({ hasText: name })
-      expect(await announcement.count()).toBe(1)
-      expect(await announcement.textContent()).toContain(certificate)
+      expect(announced).toContain(`${name}（统一社会信用代码：`)
+      expect(announced).toContain(`证书编号：${certificate}`)
     }
+    expect(await notices.filter({ hasText: '拟获奖名单公示' }).count()).toBe(1)
     const revocation = notices.filter({ hasText: '撤销质量奖公告' })
     expect(await revocation.count()).toBe(1)
     expect(await revocation.textContent()).toContain(ENTERPRISE[4])
@@ -521,7 +524,7 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await page.locator('[data-testid="award"]').textContent()).toMatch(/证书编号：武质奖〔2026〕第1号\s+有效期：2026年10月20日 至 \d{4}年/)
     const timeline = page.locator('[data-testid="timeline"]')
     const text = (await timeline.textContent()) ?? ''
-    for (const step of ['创建申报草稿', '提交申报', '推荐单位签署推荐意见', '授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第1号）', '拟获奖名单公示', '获奖名单公告']) {
+    for (const step of ['创建申报草稿', '提交申报', '推荐单位签署推荐意见', '授予武威市人民政府质量奖（证书编号：武质奖〔2026〕第1号）', '拟获奖名单公示', '获奖单位公告']) {
       expect(text).toContain(step)
     }
     // The step bar reaches the award, every step done.
@@ -551,7 +554,7 @@ describe('each role, signed in through the demo-account picker', () => {
     const awardEntry = timeline.locator('[data-testid="stage-event"]', { hasText: '授予武威市人民政府质量奖' })
     expect(await awardEntry.count()).toBe(1)
     expect(await awardEntry.locator('[data-testid="notice-event"]').count()).toBeGreaterThanOrEqual(1)
-    expect(await awardEntry.textContent()).toContain('获奖名单公告')
+    expect(await awardEntry.textContent()).toContain('获奖单位公告')
     await screenshot(page, 'applicant-1-application')
   })
 

@@ -287,9 +287,11 @@ export async function recordConsultation(page: Page) {
   await expect.poll(() => page.locator('[data-testid="consultation-recorded"]').textContent(), { timeout: 15_000 }).toContain('同意评审委员会建议名单。')
 }
 
-/** The Office: starts the publicity on `firstDay` (asked first); gives its last day (`YYYY-MM-DD`) as the page says it. */
-export async function startPublicity(page: Page, firstDay: string): Promise<string> {
+/** The Office: starts the publicity on `firstDay` (asked first), with the notice's 文号 when
+ * given; gives its last day (`YYYY-MM-DD`) as the page says it. */
+export async function startPublicity(page: Page, firstDay: string, documentNumber?: string): Promise<string> {
   await fillDate(page, 'first_day', firstDay)
+  if (documentNumber) await page.locator('[data-testid="publicity"] [data-field="document_number"] input').fill(documentNumber)
   await page.getByRole('button', { name: '开始公示' }).click()
   await confirmStep(page, '开始公示', '确认开始')
   const period = page.locator('[data-testid="publicity-period"]')
@@ -346,6 +348,15 @@ export async function approveAndAward(page: Page, organisation: string, date: st
   await row.getByRole('button', { name: '颁奖' }).click()
   await confirmStep(page, '颁奖', '确认颁奖')
   await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('已获奖')
+}
+
+/** The Office: issues the cycle's one winners' announcement with its 文号 (asked first). */
+export async function issueAnnouncement(page: Page, documentNumber: string) {
+  const card = page.locator('[data-testid="announcement"]')
+  await card.locator('[data-field="document_number"] input').fill(documentNumber)
+  await card.getByRole('button', { name: '发布获奖公告' }).click()
+  await confirmStep(page, '发布获奖公告', '确认发布')
+  await expect.poll(() => page.locator('[data-testid="announcement-issued"]').textContent(), { timeout: 15_000 }).toContain(documentNumber)
 }
 
 /** The Office, on 节假日安排: loads the State Council's notice for `year` (a stand-in here: New

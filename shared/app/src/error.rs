@@ -347,6 +347,15 @@ app_errors! {
     PublicityStarted => 409, "publicity_started",
         "the publicity of this cycle started on another day", "本届公示已按其他日期开始。";
     PublicityNotStarted => 404, "publicity_not_started", "no publicity in this cycle", "本届尚未公示。";
+    NothingToAnnounce => 409, "nothing_to_announce",
+        "no application of this cycle is awarded yet: award the approved names first (Art. 11(9))",
+        "本届尚无已授奖单位，请先为已批准的单位授奖（办法第十一条第九项）。";
+    AwardsPending { pending: u32 } => 409, "awards_pending",
+        "{pending} approved application(s) are not awarded yet: award them before the announcement",
+        "尚有 {pending} 家已批准的单位未授奖，请全部授奖后再发布获奖公告。";
+    AnnouncementIssued => 409, "announcement_issued",
+        "the winners' announcement of this cycle is issued: its approvals and awards are closed",
+        "本届获奖公告已发布，不能再批准或授奖，也不能以其他文号重新发布。";
     ObjectionPeriodNotStarted { first_day: NaiveDate } => 409, "objection_period_not_started",
         "the publicity starts on {first_day} (China time); objections are accepted from then",
         "公示期自 {first_day}（北京时间）开始，届时方可提出异议。";

@@ -42,6 +42,9 @@ pub struct CycleDecision {
     pub publicity: Option<CyclePublicity>,
     #[serde(default)]
     pub executive_meeting: Option<ExecutiveMeeting>,
+    /// Art. 11(9): the cycle's one announcement of its winners on the board.
+    #[serde(default)]
+    pub announcement: Option<CycleAnnouncement>,
 }
 
 /// Art. 11(8): the Committee's review of the candidate list.
@@ -91,6 +94,24 @@ pub struct CyclePublicity {
     pub working_days: u32,
     pub started_by: String,
     pub started_at: DateTime<Utc>,
+    /// The notice's document number (文号, e.g. 武质奖办〔2026〕3号) as the Office set it; empty
+    /// when it gave none.
+    #[serde(default)]
+    pub document_number: String,
+}
+
+/// Art. 11(9): the announcement of the cycle's winners, issued once by the Office after the
+/// awards (one board entry listing every winner with its certificate number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CycleAnnouncement {
+    /// China date it was issued (its 落款 date).
+    pub issued_on: NaiveDate,
+    /// 文号 as the Office set it; empty when it gave none.
+    pub document_number: String,
+    /// How many winners it names.
+    pub winners: u32,
+    pub issued_by: String,
+    pub issued_at: DateTime<Utc>,
 }
 
 /// Art. 11(9): the municipal executive meeting that approved the awards.
@@ -109,6 +130,13 @@ pub struct ExecutiveMeeting {
 pub struct QuotaCounter {
     pub cycle_id: String,
     pub approved: u32,
+    /// Names awarded in the cycle (certificates issued), counted by the same stage path.
+    #[serde(default)]
+    pub awarded: u32,
+    /// The winners' announcement is issued (Art. 11(9)): no approval or award after it, so the
+    /// one announcement names every winner.
+    #[serde(default)]
+    pub announced: bool,
 }
 
 impl Record for QuotaCounter {

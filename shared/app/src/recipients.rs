@@ -34,12 +34,15 @@ pub struct Addressee {
     pub salutation: String,
 }
 
+/// The Committee Office's name as its letters and public notices sign it (Art. 9; the 落款).
+pub const OFFICE_NAME: &str = "武威市人民政府质量奖评审委员会办公室";
+
 /// The Committee Office (Art. 9).
 pub fn office(app: &App) -> Addressee {
     Addressee {
         audience: Recipient::Office,
         address: app.config.mailboxes.office.clone(),
-        salutation: "武威市人民政府质量奖评审委员会办公室".into(),
+        salutation: OFFICE_NAME.into(),
     }
 }
 
@@ -82,6 +85,8 @@ impl About<'_> {
             ("uscc".to_owned(), application.uscc.clone()),
             ("cycle_id".to_owned(), self.cycle.id.clone()),
             ("cycle_title".to_owned(), self.cycle.title.clone()),
+            // What became of it: a public follow-up tells a withdrawal from a removal.
+            ("state".to_owned(), application.state().as_str().to_owned()),
             (
                 "application_deadline".to_owned(),
                 self.cycle.application_deadline.to_string(),
@@ -202,7 +207,40 @@ impl About<'_> {
     }
 }
 
-/// The write that publishes notice `kind` on the public notice board, rendered once now.
+/// One organisation on a published list, as the notice prints it: `1. 名称（统一社会信用代码：…，
+/// 所在地：甘肃省武威市凉州区）` and, after it, what the list adds (a certificate number).
+pub struct ListedName<'a> {
+    pub organisation_name: &'a str,
+    pub uscc: &'a str,
+    /// GB/T 2260 code of where it is registered.
+    pub division_code: &'a str,
+    /// Appended inside the brackets: `，证书编号：…`; empty for none.
+    pub more: String,
+}
+
+/// The lines of a published list, numbered from 1 in the order given.
+pub fn numbered_names(names: &[ListedName<'_>]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let place = award_domain::codes::division_full_name(name.division_code)
+                .map(|place| format!("，所在地：{place}"))
+                .unwrap_or_default();
+            format!(
+                "{}. {}（统一社会信用代码：{}{place}{}）",
+                index + 1,
+                name.organisation_name,
+                name.uscc,
+                name.more
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The write that publishes notice `kind` on the public notice board, rendered once now and
+/// signed as a public notice is (落款: the Office's name and the China date of `now`).
 pub fn publish(
     kind: NoticeKind,
     cycle_id: &str,
@@ -212,6 +250,11 @@ pub fn publish(
 ) -> Result<Write, AppError> {
     let mut data = data.clone();
     data.insert(templates::SALUTATION.into(), "社会各界".into());
+    data.insert("issuer".into(), OFFICE_NAME.into());
+    data.insert(
+        "issued_on".into(),
+        award_domain::china_date(now).to_string(),
+    );
     let (title, body) = templates::render_parts(kind, &data)?;
     store::create(&BoardEntry {
         id: new_id(now),

@@ -103,7 +103,9 @@ pub async fn advance_if_in(
 /// The approval (Art. 4) is counted here for every stage that approves: the cycle's quota
 /// counter (`CYCLE#<cycle>` / `QUOTA`) is read, given to the domain as `approved_in_cycle`, and
 /// written back incremented under a version guard in the same transaction, so concurrent
-/// approvals are decided one after the other and never exceed the quota.
+/// approvals are decided one after the other and never exceed the quota. An award is counted on
+/// the same item, so the winners' announcement (which closes the counter) and an award never
+/// pass each other: after it, an approval or an award is `AnnouncementIssued`.
 pub async fn advance_with(
     app: &App,
     request: &StageCommand<'_>,
@@ -131,7 +133,7 @@ pub async fn advance_with(
             },
             async {
                 match request.command {
-                    Command::Approve { .. } => {
+                    Command::Approve { .. } | Command::Award { .. } => {
                         store::load::<QuotaCounter>(app.table.as_ref(), &quota_key)
                             .await
                             .map(Some)
@@ -150,10 +152,14 @@ pub async fn advance_with(
             Some(calendar) => calendar,
             None => WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?,
         };
-        let approved_in_cycle = quota
+        let counted = quota
             .as_ref()
-            .and_then(|counter| counter.as_ref().map(|stored| stored.record.approved))
-            .unwrap_or(0);
+            .and_then(|counter| counter.as_ref().map(|stored| stored.record.clone()));
+        // Art. 11(9): the one announcement names every winner, so none is added after it.
+        if counted.as_ref().is_some_and(|counter| counter.announced) {
+            return Err(AppError::AnnouncementIssued);
+        }
+        let approved_in_cycle = counted.as_ref().map_or(0, |counter| counter.approved);
         let context = Context {
             cycle: &cycle,
             calendar,
@@ -195,11 +201,18 @@ pub async fn advance_with(
         };
         tx.extend(about.owed(app, &decision.events, &request.notice_data, request.now)?);
         if let Some(counter) = quota {
-            let next = QuotaCounter {
+            let mut next = counted.unwrap_or_else(|| QuotaCounter {
                 cycle_id: application.cycle_id.clone(),
-                approved: approved_in_cycle + 1,
-            };
-            // Another approval landed since the count was read: decide again on the new count.
+                approved: 0,
+                awarded: 0,
+                announced: false,
+            });
+            match request.command {
+                Command::Award { .. } => next.awarded += 1,
+                _ => next.approved += 1,
+            }
+            // Another approval, award or the announcement landed since the count was read:
+            // decide again on what is stored now.
             let write = match counter {
                 Some(stored) => store::replace(&next, stored.version)?,
                 None => store::create(&next)?,

@@ -197,7 +197,29 @@ pub(crate) mod tests {
             ("uscc", "91620602MA74XY8Q08"),
             ("application_deadline", "2026-06-30"),
             ("recommendation_deadline", "2026-07-15"),
+            ("state", "submitted"),
         ])
+    }
+
+    /// What the board's cycle notices are given besides the common data
+    /// (`stages::decision::{start_publicity, issue_announcement}`, `recipients::publish`).
+    pub(crate) fn cycle_notice() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("document_number", "武质奖办〔2026〕3号"),
+            ("count", "2"),
+            (
+                "names",
+                "1. 武威某某有限公司（统一社会信用代码：91620602MA74XY8Q08，所在地：甘肃省武威市凉州区）\n2. 民勤某某有限公司（统一社会信用代码：91620621MA7XXXXX0X）",
+            ),
+            ("publicity_first_day", "2026-09-30"),
+            ("publicity_last_day", "2026-10-14"),
+            (
+                "decision_reference",
+                "市政府第35次常务会议（武政常〔2026〕35号）",
+            ),
+            ("issuer", "武威市人民政府质量奖评审委员会办公室"),
+            ("issued_on", "2026-09-30"),
+        ]
     }
 
     #[test]
@@ -240,6 +262,13 @@ pub(crate) mod tests {
                     ("reason", "材料不全"),
                 ],
                 NoticeKind::Withdrawn | NoticeKind::Rejected => vec![("reason", "主动撤回")],
+                NoticeKind::PublicityAnnouncement | NoticeKind::AwardAnnouncement => cycle_notice(),
+                NoticeKind::PublicityAmended => vec![
+                    ("reason", "异议经查属实"),
+                    ("publicity_first_day", "2026-09-30"),
+                    ("issuer", "武威市人民政府质量奖评审委员会办公室"),
+                    ("issued_on", "2026-10-09"),
+                ],
                 NoticeKind::ExpertAssigned => vec![("phase", "资料评审")],
                 NoticeKind::AssignmentWithdrawn | NoticeKind::ScoresReopened => {
                     vec![("phase", "资料评审"), ("reason", "专家申请回避")]
@@ -414,11 +443,29 @@ pub(crate) mod tests {
         all.insert("office_phone".into(), "0935-2212345".into());
         all.insert("office_postal_address".into(), String::new());
         all.insert("office_mailbox".into(), "zlj@wuwei.example.cn".into());
+        all.extend(
+            cycle_notice()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
         let (_, body) = render_parts(NoticeKind::PublicityAnnouncement, &all).unwrap();
         assert!(body.contains("联系电话：0935-2212345"), "{body}");
         assert!(body.contains("电子邮箱：zlj@wuwei.example.cn"), "{body}");
         // What the Office left empty is not printed as an empty line.
         assert!(!body.contains("通信地址"), "{body}");
+        // One list of every name, with its place; the 文号 first, the 落款 and date last.
+        assert!(body.starts_with("武质奖办〔2026〕3号\n"), "{body}");
+        assert!(body.contains("共2家"), "{body}");
+        assert!(body.contains("所在地：甘肃省武威市凉州区"), "{body}");
+        assert!(body.contains("2. 民勤某某有限公司"), "{body}");
+        assert!(
+            body.ends_with("武威市人民政府质量奖评审委员会办公室\n2026年9月30日"),
+            "{body}"
+        );
+        // Without a 文号 the notice starts with its text.
+        all.insert("document_number".into(), String::new());
+        let (_, body) = render_parts(NoticeKind::PublicityAnnouncement, &all).unwrap();
+        assert!(body.starts_with("经资格审查"), "{body}");
     }
 
     #[test]

@@ -143,16 +143,6 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     )
     .await;
 
-    // Publicity from 30 September: 5 working days across National Day end on 12 October.
-    let publicity = office(
-        &h,
-        "POST",
-        "/cycles/2026/publicity",
-        json!({"first_day": "2026-09-30"}),
-        september,
-    )
-    .await;
-    assert_eq!(publicity["last_day"], "2026-10-12", "{publicity}");
     // The notice prints how to reach the Office, as the Office set it.
     let (status, contact) = h
         .request(
@@ -170,6 +160,58 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         )
         .await;
     assert_eq!(status, 200, "{contact}");
+    // Publicity from 30 September: 5 working days across National Day end on 12 October.
+    let publicity = office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-09-30", "document_number": "武质奖办〔2026〕3号"}),
+        september,
+    )
+    .await;
+    assert_eq!(publicity["last_day"], "2026-10-12", "{publicity}");
+    // Started again (a retried request): the same publicity, and still one notice.
+    let again = office(
+        &h,
+        "POST",
+        "/cycles/2026/publicity",
+        json!({"first_day": "2026-09-30", "document_number": "武质奖办〔2026〕3号"}),
+        september,
+    )
+    .await;
+    assert_eq!(again, publicity);
+    // The board carries ONE notice for the whole list (Art. 11(8)): every name with its place
+    // and credit code, the period, where to object, the 文号 and the 落款 with its date.
+    let (_, board) = h
+        .request_at("GET", "/public/notices", None, None, september)
+        .await;
+    let lists: Vec<&serde_json::Value> = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "publicity_announcement")
+        .collect();
+    assert_eq!(lists.len(), 1, "{board}");
+    assert!(lists[0]["application_id"].is_null(), "{board}");
+    let body = lists[0]["body"].as_str().unwrap();
+    assert!(body.starts_with("武质奖办〔2026〕3号"), "{body}");
+    assert!(body.contains("共3家"), "{body}");
+    for id in &apps {
+        let application = load(&h, id).await.record;
+        assert!(body.contains(application.organisation_name()), "{body}");
+        assert!(body.contains(&application.uscc), "{body}");
+    }
+    assert!(body.contains("所在地：甘肃省武威市"), "{body}");
+    assert!(body.contains("2026年9月30日 至 2026年10月12日"), "{body}");
+    assert!(body.contains("联系电话：0935-2212345"), "{body}");
+    assert!(
+        body.contains("通信地址：甘肃省武威市凉州区东大街1号 733000"),
+        "{body}"
+    );
+    assert!(
+        body.ends_with("武威市人民政府质量奖评审委员会办公室\n2026年9月20日"),
+        "{body}"
+    );
     let (status, public) = h
         .request_at("GET", "/public/publicity/2026", None, None, september)
         .await;
@@ -402,7 +444,28 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         (404, Some("not_announced"))
     );
     let mut numbers = Vec::new();
-    for id in &apps {
+    for (index, id) in apps.iter().enumerate() {
+        if index == 1 {
+            // Art. 11(9): one announcement names every winner, so it waits for the last award.
+            let (status, early) = h
+                .request_at(
+                    "POST",
+                    "/cycles/2026/announcement",
+                    Some(OFFICE),
+                    Some("{}"),
+                    day,
+                )
+                .await;
+            assert_eq!(
+                (status, early["code"].as_str()),
+                (409, Some("awards_pending")),
+                "{early}"
+            );
+            assert!(
+                early["message_zh"].as_str().unwrap().contains("2 家"),
+                "{early}"
+            );
+        }
         let awarded = office(
             &h,
             "POST",
@@ -436,16 +499,70 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         Some(3),
         "{register}"
     );
+    // No name has an announcement of its own: the board waits for the Office's one notice.
     let (_, board) = h
         .request_at("GET", "/public/notices", None, None, day)
         .await;
-    let announcements = board["notices"]
+    assert!(
+        !board["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["kind"] == "award_announcement"),
+        "{board}"
+    );
+    let issued = office(
+        &h,
+        "POST",
+        "/cycles/2026/announcement",
+        json!({"document_number": "武质奖办〔2026〕5号"}),
+        day,
+    )
+    .await;
+    assert_eq!(issued["winners"], 3, "{issued}");
+    // Issued once: the same request answers the same announcement; another number is refused.
+    let repeated = office(
+        &h,
+        "POST",
+        "/cycles/2026/announcement",
+        json!({"document_number": "武质奖办〔2026〕5号"}),
+        day,
+    )
+    .await;
+    assert_eq!(repeated, issued);
+    let (status, other) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/announcement",
+            Some(OFFICE),
+            Some(&json!({"document_number": "武质奖办〔2026〕6号"}).to_string()),
+            day,
+        )
+        .await;
+    assert_eq!(
+        (status, other["code"].as_str()),
+        (409, Some("announcement_issued"))
+    );
+    let (_, board) = h
+        .request_at("GET", "/public/notices", None, None, day)
+        .await;
+    let announcements: Vec<&serde_json::Value> = board["notices"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|entry| entry["kind"] == "award_announcement")
-        .count();
-    assert_eq!(announcements, 3);
+        .collect();
+    assert_eq!(announcements.len(), 1, "{board}");
+    let body = announcements[0]["body"].as_str().unwrap();
+    assert!(body.starts_with("武质奖办〔2026〕5号"), "{body}");
+    for number in &numbers {
+        assert!(body.contains(&format!("证书编号：{number}")), "{body}");
+    }
+    assert!(
+        body.find("第1号").unwrap() < body.find("第2号").unwrap()
+            && body.find("第2号").unwrap() < body.find("第3号").unwrap(),
+        "{body}"
+    );
     // The cycle's winners in one list, with the decision: what the announcements published.
     let (status, winners) = h
         .request_at("GET", "/public/awards/2026", None, None, day)
@@ -464,6 +581,8 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     assert_eq!(listed, numbers);
     assert_eq!(winners["winners"][0]["last_valid_day"], "2031-10-20");
     assert_eq!(winners["winners"][0]["status"], "awarded");
+    assert_eq!(winners["document_number"], "武质奖办〔2026〕5号");
+    assert_eq!(winners["announced_on"], "2026-10-20");
     assert!(
         winners["winners"][0]["division_name"]
             .as_str()
@@ -746,6 +865,34 @@ async fn an_upheld_objection_removes_the_name_from_the_list() {
         .map(|e| e["application_id"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec![apps[0].as_str()]);
+    // The published list stays as it was published; a follow-up notice names the change.
+    let (_, board) = h.request_at("GET", "/public/notices", None, None, at).await;
+    let kinds: Vec<&str> = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|kind| **kind == "publicity_announcement")
+            .count(),
+        1,
+        "{board}"
+    );
+    let amended: Vec<&serde_json::Value> = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "publicity_amended")
+        .collect();
+    assert_eq!(amended.len(), 1, "{board}");
+    let body = amended[0]["body"].as_str().unwrap();
+    assert!(body.contains(rejected.organisation_name()), "{body}");
+    assert!(body.contains("不再列入拟获奖名单"), "{body}");
+    assert!(body.contains("2026年9月28日起公示"), "{body}");
+    assert!(body.ends_with("2026年9月28日"), "{body}");
     let (status, refused) = h
         .request_at(
             "POST",
@@ -856,6 +1003,110 @@ async fn six_concurrent_approvals_for_four_names_never_exceed_the_quota() {
             .count(),
         3,
         "{states:?}"
+    );
+
+    // Awards and the one announcement raced (Art. 11(9)): the announcement is issued only once
+    // every approved name is awarded, and no award lands after it, so it names every winner.
+    let mut tasks = tokio::task::JoinSet::new();
+    for index in 0..8 {
+        let h = h.clone();
+        let (method_path, body) = if index % 2 == 0 {
+            (
+                format!("/applications/{}/award", apps[(index / 2) % 4]),
+                "{}".to_owned(),
+            )
+        } else {
+            ("/cycles/2026/announcement".to_owned(), "{}".to_owned())
+        };
+        tasks.spawn(async move {
+            let (status, reply) = h
+                .request_at("POST", &method_path, Some(OFFICE), Some(&body), day)
+                .await;
+            (
+                method_path,
+                status,
+                reply["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    assert!(
+        outcomes.iter().all(|(_, status, code)| *status == 200
+            || (*status == 409
+                && [
+                    "awards_pending",
+                    "nothing_to_announce",
+                    "illegal_transition",
+                    "concurrent_update",
+                    "announcement_issued",
+                    // Two awards drew the same next number: the guard keeps it unique.
+                    "certificate_number_taken"
+                ]
+                .contains(&code.as_str()))),
+        "{outcomes:?}"
+    );
+    // Whatever the order, award what is left and announce: the one notice names all three.
+    for id in &apps {
+        h.request_at(
+            "POST",
+            &format!("/applications/{id}/award"),
+            Some(OFFICE),
+            Some("{}"),
+            day,
+        )
+        .await;
+    }
+    let (status, issued) = h
+        .request_at(
+            "POST",
+            "/cycles/2026/announcement",
+            Some(OFFICE),
+            Some("{}"),
+            day,
+        )
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let (_, board) = h
+        .request_at("GET", "/public/notices", None, None, day)
+        .await;
+    let announcements: Vec<&serde_json::Value> = board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == "award_announcement")
+        .collect();
+    assert_eq!(announcements.len(), 1, "{board}");
+    let body = announcements[0]["body"].as_str().unwrap();
+    let mut awarded = 0;
+    for id in &apps {
+        let application = load(&h, id).await.record;
+        if application.state() == ApplicationState::Awarded {
+            awarded += 1;
+            assert!(body.contains(application.organisation_name()), "{body}");
+        }
+    }
+    assert_eq!((awarded, issued["winners"].as_u64()), (3, Some(3)));
+    // After the announcement, nothing more is approved or awarded.
+    let mut left = None;
+    for id in &apps {
+        if load(&h, id).await.record.state() == ApplicationState::InPublicity {
+            left = Some(id.clone());
+        }
+    }
+    let left = left.expect("the fourth name is still in publicity");
+    let (status, refused) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{left}/approve"),
+            Some(OFFICE),
+            Some(r#"{"approved_on": "2026-10-20"}"#),
+            day,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("announcement_issued")),
+        "{refused}"
     );
 }
 

@@ -197,9 +197,14 @@ pub enum NoticeKind {
     CandidateForDeliberation,
     Proposed,
     PublicityStarted,
+    /// Art. 11(8): the cycle's one publicity notice of every proposed name (the board).
     PublicityAnnouncement,
+    /// Art. 11(8): a name on the published list was withdrawn or removed after an objection; the
+    /// follow-up notice on the board (the list as published stays as it was).
+    PublicityAmended,
     Approved,
     Awarded,
+    /// Art. 11(9): the cycle's one announcement of every winner (the board).
     AwardAnnouncement,
     RewardPayable,
     ExpiryReminder,
@@ -248,7 +253,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 49] = [
+    pub const ALL: [NoticeKind; 50] = [
         Self::ApplicationCreated,
         Self::DocumentReceived,
         Self::DocumentRejected,
@@ -270,6 +275,7 @@ impl NoticeKind {
         Self::Proposed,
         Self::PublicityStarted,
         Self::PublicityAnnouncement,
+        Self::PublicityAmended,
         Self::Approved,
         Self::Awarded,
         Self::AwardAnnouncement,
@@ -323,6 +329,7 @@ impl NoticeKind {
             Self::Proposed => "proposed",
             Self::PublicityStarted => "publicity_started",
             Self::PublicityAnnouncement => "publicity_announcement",
+            Self::PublicityAmended => "publicity_amended",
             Self::Approved => "approved",
             Self::Awarded => "awarded",
             Self::AwardAnnouncement => "award_announcement",
@@ -860,7 +867,8 @@ pub fn decide(
                 first_day: *first_day,
                 last_day,
             });
-            events.push(notice(R::Public, N::PublicityAnnouncement));
+            // The public reads ONE notice listing every proposed name, issued with the cycle's
+            // publicity (the application layer's cycle step), never one notice per name.
             events.push(notice(R::Applicant, N::PublicityStarted));
             events.push(Event::Scheduled {
                 kind: ScheduleKind::PublicityEnded,
@@ -911,8 +919,9 @@ pub fn decide(
                 awarded_at: now,
             });
             // The award notice states the Art. 14 restrictions (the template's job).
+            // The public reads the cycle's ONE announcement of every winner, which the Office
+            // issues once the names are awarded (the application layer's cycle step).
             events.push(notice(R::Applicant, N::Awarded));
-            events.push(notice(R::Public, N::AwardAnnouncement));
             events.push(notice(R::FinanceBureau, N::RewardPayable));
             events.push(notice(R::Recommender, N::Awarded));
             for date in reminder_dates(&validity, context.aftercare) {
@@ -1005,8 +1014,10 @@ pub fn decide(
             if matches!(current.state, S::Candidate | S::Proposed | S::InPublicity) {
                 events.push(notice(R::Committee, N::Withdrawn));
             }
+            // The published list changes: the public is told by a follow-up notice, never by a
+            // name silently dropped (Art. 11(8)).
             if current.state == S::InPublicity {
-                events.push(notice(R::Public, N::Withdrawn));
+                events.push(notice(R::Public, N::PublicityAmended));
             }
             S::Withdrawn
         }
@@ -1038,7 +1049,7 @@ pub fn decide(
                 events.push(notice(R::Recommender, kind));
             }
             if current.state == S::InPublicity {
-                events.push(notice(R::Public, N::Rejected));
+                events.push(notice(R::Public, N::PublicityAmended));
             }
             S::Rejected
         }
@@ -1353,7 +1364,8 @@ mod tests {
         assert_eq!(record.reward, Fen(15_000_000));
         let owed = notices(&awarded);
         assert!(owed.contains(&(Recipient::Applicant, NoticeKind::Awarded)));
-        assert!(owed.contains(&(Recipient::Public, NoticeKind::AwardAnnouncement)));
+        // The cycle's one announcement lists every winner; no name has a notice of its own.
+        assert!(!owed.iter().any(|(to, _)| *to == Recipient::Public));
         assert!(owed.contains(&(Recipient::FinanceBureau, NoticeKind::RewardPayable)));
         let scheduled: Vec<(ScheduleKind, NaiveDate)> = awarded
             .events
@@ -1391,8 +1403,11 @@ mod tests {
             kind: ScheduleKind::PublicityEnded,
             date: d(2026, 2, 28)
         }));
+        // The cycle's one publicity notice lists every name; no name has a notice of its own.
         assert!(
-            notices(&decision).contains(&(Recipient::Public, NoticeKind::PublicityAnnouncement))
+            !notices(&decision)
+                .iter()
+                .any(|(to, _)| *to == Recipient::Public)
         );
         assert!(matches!(
             world.decide(
@@ -1642,7 +1657,7 @@ mod tests {
             rejected.lifecycle.rejection.as_ref().unwrap().gate,
             Gate::Publicity
         );
-        assert!(notices(&rejected).contains(&(Recipient::Public, NoticeKind::Rejected)));
+        assert!(notices(&rejected).contains(&(Recipient::Public, NoticeKind::PublicityAmended)));
         assert!(notices(&rejected).contains(&(Recipient::Recommender, NoticeKind::Rejected)));
         let mut onsite = in_publicity.clone();
         onsite.state = S::OnsiteReviewed;
@@ -1677,7 +1692,7 @@ mod tests {
         assert_eq!(withdrawn.lifecycle.state, S::Withdrawn);
         let owed = notices(&withdrawn);
         assert!(owed.contains(&(Recipient::Office, NoticeKind::Withdrawn)));
-        assert!(owed.contains(&(Recipient::Public, NoticeKind::Withdrawn)));
+        assert!(owed.contains(&(Recipient::Public, NoticeKind::PublicityAmended)));
         let mut approved = in_publicity;
         approved.state = S::Approved;
         assert_eq!(

@@ -2245,16 +2245,36 @@ async fn three_candidates_become_three_awards_on_the_aws_adapters() {
         Some(3),
         "{register}"
     );
+    // Art. 11(9): ONE announcement of the three winners, issued by the Office.
+    let issued = scenario
+        .ok(
+            office,
+            Method::POST,
+            "/cycles/2026/announcement",
+            Some(&json!({"document_number": "武质奖办〔2026〕5号"})),
+            meeting_day,
+        )
+        .await;
+    assert_eq!(issued["winners"], 3, "{issued}");
     let (status, board) =
         invoke_public(&app, Method::GET, "/public/notices", None, meeting_day).await;
     assert_eq!(status, 200, "{board}");
-    let announced = board["notices"]
+    let announced: Vec<&serde_json::Value> = board["notices"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|entry| entry["kind"] == "award_announcement")
-        .count();
-    assert_eq!(announced, 3, "{board}");
+        .collect();
+    assert_eq!(announced.len(), 1, "{board}");
+    for index in 1..=3 {
+        assert!(
+            announced[0]["body"]
+                .as_str()
+                .unwrap()
+                .contains(&certificate_number(index)),
+            "{board}"
+        );
+    }
     let (_, reports) = run_stream_functions(&app, &mut scenario.stream, meeting_day).await;
     assert_eq!(
         (reports.notify.retrying, reports.notify.gave_up),

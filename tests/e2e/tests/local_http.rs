@@ -1878,6 +1878,16 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
     let mut winners: Vec<String> = (1..=3).map(|n| uscc(&applicant_code(n))).collect();
     winners.sort();
     assert_eq!(registered, winners, "{register}");
+    // Art. 11(9): the Office issues ONE announcement naming every winner.
+    let (status, issued) = client
+        .call(
+            Method::POST,
+            &format!("/cycles/{cycle_id}/announcement"),
+            Some(&office),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{issued}");
     let (status, board) = client
         .call(Method::GET, "/public/notices", None, None)
         .await;
@@ -1888,7 +1898,7 @@ async fn three_candidates_become_three_awards_with_the_reward_paid() {
         .iter()
         .filter(|entry| entry["kind"] == "award_announcement")
         .collect();
-    assert_eq!(announcements.len(), 3, "{board}");
+    assert_eq!(announcements.len(), 1, "{board}");
     for name in &names {
         assert!(
             announcements

@@ -640,6 +640,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: office (a bearer token holding one of them). */
+        post: operations["IssueAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/applications": {
         parameters: {
             query?: never;
@@ -1616,6 +1633,14 @@ export interface components {
         };
         /** @description How independent expert scores are combined (Art. 11(5)–(6)). */
         AggregationMethod: ("mean" | "median") | "trimmed_mean";
+        /** @description `POST /cycles/{id}/announcement` (office): `{"document_number": "武质奖办〔2026〕5号"}`, or `{}`. */
+        AnnouncementInput: {
+            /**
+             * @description The announcement's 文号; empty or absent for none.
+             * @default null
+             */
+            document_number: string | null;
+        };
         /**
          * @description An organisation's application in a cycle. Its stage, owner and stage records are the domain's
          *     [`Lifecycle`] (Art. 11), held here as they are so nothing parallel can drift; the owner is the
@@ -2277,8 +2302,34 @@ export interface components {
             /** @constant */
             status: "not_checked";
         };
+        /**
+         * @description Art. 11(9): the announcement of the cycle's winners, issued once by the Office after the
+         *     awards (one board entry listing every winner with its certificate number).
+         */
+        CycleAnnouncement: {
+            /** @description 文号 as the Office set it; empty when it gave none. */
+            document_number: string;
+            /** Format: date-time */
+            issued_at: string;
+            issued_by: string;
+            /**
+             * Format: date
+             * @description China date it was issued (its 落款 date).
+             */
+            issued_on: string;
+            /**
+             * Format: uint32
+             * @description How many winners it names.
+             */
+            winners: number;
+        };
         /** @description The cycle's decision records (Arts. 7(3), 11(8)–(9)). */
         CycleDecision: {
+            /**
+             * @description Art. 11(9): the cycle's one announcement of its winners on the board.
+             * @default null
+             */
+            announcement: components["schemas"]["CycleAnnouncement"] | null;
             /** @default null */
             consultation: components["schemas"]["Consultation"] | null;
             /** @default null */
@@ -2290,6 +2341,12 @@ export interface components {
         };
         /** @description Art. 11(8): the cycle's publicity period, both ends inclusive (China dates). */
         CyclePublicity: {
+            /**
+             * @description The notice's document number (文号, e.g. 武质奖办〔2026〕3号) as the Office set it; empty
+             *     when it gave none.
+             * @default
+             */
+            document_number: string;
             /** Format: date */
             first_day: string;
             /** Format: date */
@@ -2315,6 +2372,7 @@ export interface components {
              * @description Arts. 7(3), 11(8)–(9): the Committee's deliberation, the consultation, the publicity and
              *     the executive meeting of this cycle (`stages::decision`).
              * @default {
+             *       "announcement": null,
              *       "consultation": null,
              *       "deliberation": null,
              *       "executive_meeting": null,
@@ -2352,6 +2410,7 @@ export interface components {
              * @description Arts. 7(3), 11(8)–(9): the Committee's deliberation, the consultation, the publicity and
              *     the executive meeting of this cycle (`stages::decision`).
              * @default {
+             *       "announcement": null,
              *       "consultation": null,
              *       "deliberation": null,
              *       "executive_meeting": null,
@@ -2992,7 +3051,7 @@ export interface components {
          */
         NoticeFailure: "refused" | "misconfigured" | "unavailable" | "overdue";
         /** @description What a notice says; the application layer keys its templates by [`NoticeKind::as_str`]. */
-        NoticeKind: ("application_submitted" | "recommendation_requested" | "recommended" | "recommendation_declined" | "eligible" | "ineligible" | "document_review_completed" | "shortlisted" | "not_shortlisted" | "onsite_review_completed" | "candidate_listed" | "not_selected" | "candidate_for_deliberation" | "proposed" | "publicity_started" | "publicity_announcement" | "approved" | "awarded" | "award_announcement" | "reward_payable" | "expiry_reminder" | "follow_up_visit_due" | "expired" | "revoked" | "revocation_announcement" | "reclaim_reward" | "withdrawn" | "rejected") | "application_created" | "document_received" | "document_rejected" | "email_confirmation" | "deadline_extended" | "debarment_ended" | "expert_assigned" | "assignment_withdrawn" | "conflict_declared" | "scores_reopened" | "consensus_requested" | "onsite_visit_scheduled" | "publicity_closed" | "objection_received" | "objection_to_investigate" | "objection_pending" | "objection_answered" | "revocation_case_opened" | "revocation_case_decided" | "reward_paid" | "objection_limit_reached";
+        NoticeKind: ("application_submitted" | "recommendation_requested" | "recommended" | "recommendation_declined" | "eligible" | "ineligible" | "document_review_completed" | "shortlisted" | "not_shortlisted" | "onsite_review_completed" | "candidate_listed" | "not_selected" | "candidate_for_deliberation" | "proposed" | "publicity_started" | "approved" | "awarded" | "reward_payable" | "expiry_reminder" | "follow_up_visit_due" | "expired" | "revoked" | "revocation_announcement" | "reclaim_reward" | "withdrawn" | "rejected") | "application_created" | "document_received" | "document_rejected" | "email_confirmation" | "deadline_extended" | "publicity_announcement" | "publicity_amended" | "award_announcement" | "debarment_ended" | "expert_assigned" | "assignment_withdrawn" | "conflict_declared" | "scores_reopened" | "consensus_requested" | "onsite_visit_scheduled" | "publicity_closed" | "objection_received" | "objection_to_investigate" | "objection_pending" | "objection_answered" | "revocation_case_opened" | "revocation_case_decided" | "reward_paid" | "objection_limit_reached";
         NoticeStatus: "sent" | "pending" | "sending" | "failed";
         /**
          * @description An objection from the public during publicity (Art. 3). The objector's identity is the
@@ -3202,6 +3261,11 @@ export interface components {
         };
         /** @description `GET /public/awards/{cycle}` (anyone). */
         PublicAwards: {
+            /**
+             * Format: date
+             * @description China date the Office issued the announcement (its 落款 date); none before.
+             */
+            announced_on: string | null;
             cycle_id: string;
             /**
              * Format: date
@@ -3210,6 +3274,8 @@ export interface components {
             decided_on: string;
             /** @description The decision the announcement publishes: e.g. 市政府第35次常务会议（武政常〔2026〕35号）. */
             decision_reference: string;
+            /** @description The announcement's 文号; empty when none was given or none is issued yet. */
+            document_number: string;
             title: string;
             /** @description In certificate-number order. */
             winners: components["schemas"]["PublicWinner"][];
@@ -3272,6 +3338,8 @@ export interface components {
         /** @description `GET /public/publicity/{cycle}` (anyone). */
         PublicPublicity: {
             cycle_id: string;
+            /** @description The notice's 文号; empty when the Office gave none. */
+            document_number: string;
             entries: components["schemas"]["PublicEntry"][];
             /** Format: date */
             first_day: string;
@@ -3326,6 +3394,11 @@ export interface components {
         };
         /** @description `POST /cycles/{id}/publicity` (office): `{"first_day": "2026-09-30"}`. */
         PublicityInput: {
+            /**
+             * @description The notice's 文号 (e.g. 武质奖办〔2026〕3号); empty or absent for none.
+             * @default null
+             */
+            document_number: string | null;
             /** Format: date */
             first_day: string;
         };
@@ -6347,6 +6420,59 @@ export interface operations {
                     "application/json": {
                         deleted: string;
                     };
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IssueAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementInput"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleAnnouncement"];
                 };
             };
             /** @description No token, or an invalid one. */

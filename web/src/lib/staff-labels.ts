@@ -6,6 +6,7 @@ import type {
   CaseStatus,
   Condition,
   Expert,
+  NoticeKind,
   ObjectionStatus,
   Outcome,
   Overall,
@@ -104,7 +105,7 @@ export const AWARD_STATUS_ZH: Record<string, string> = {
 
 /** The outbox's notice kinds (shared/domain/src/lifecycle.rs `NoticeKind`), as their emails'
  * subjects name them (shared/app/templates/notices/*.txt). */
-export const NOTICE_KIND_ZH: Record<string, string> = {
+export const NOTICE_KIND_ZH: Record<NoticeKind, string> = {
   application_created: '申报草稿已创建',
   application_submitted: '申报已提交',
   approved: '获奖已经市政府审定',
@@ -137,6 +138,7 @@ export const NOTICE_KIND_ZH: Record<string, string> = {
   onsite_visit_scheduled: '现场评审安排',
   proposed: '列入建议名单',
   publicity_announcement: '拟获奖名单公示',
+  publicity_amended: '拟获奖名单变更公告',
   publicity_closed: '公示期满，可提请审定',
   publicity_started: '公示已开始',
   reclaim_reward: '请收回质量奖奖金',

@@ -919,7 +919,7 @@ impl Play<'_> {
                 "starting the publicity",
                 &office,
                 &format!("{cycle}/publicity"),
-                &json!({"first_day": "2026-09-30"}),
+                &json!({"first_day": "2026-09-30", "document_number": "武质奖办〔2026〕3号"}),
             )
             .await?;
         if started["last_day"] != "2026-10-12" {
@@ -973,7 +973,7 @@ impl Play<'_> {
     }
 
     /// Arts. 4, 11(9), 12–14: the executive meeting, approval under the quota, the awards in rank
-    /// order, the finance bureau's payments and the handovers.
+    /// order, the one announcement, the finance bureau's payments and the handovers.
     async fn awards(&self, candidates: &[(&'static Enterprise, String)]) -> Result<(), LocalError> {
         let office = cast::office();
         let finance = cast::finance();
@@ -1005,6 +1005,14 @@ impl Play<'_> {
             )
             .await?;
         }
+        // Art. 11(9): the one announcement of the cycle's winners, once all are awarded.
+        c.post(
+            "issuing the winners' announcement",
+            &office,
+            &format!("/cycles/{CYCLE_ID}/announcement"),
+            &json!({"document_number": "武质奖办〔2026〕5号"}),
+        )
+        .await?;
         self.settled().await;
         self.set("2026-11-02", 10, 0).await;
         for (index, (enterprise, app)) in candidates.iter().enumerate() {

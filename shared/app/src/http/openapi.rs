@@ -465,6 +465,12 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::model::ExecutiveMeeting>)
     ),
     shape!(
+        "IssueAnnouncement",
+        200,
+        Body::Json(of::<crate::stages::decision::AnnouncementInput>),
+        Answer::Json(of::<crate::model::CycleAnnouncement>)
+    ),
+    shape!(
         "ApproveApplication",
         200,
         Body::Json(of::<crate::stages::decision::ApprovalInput>),

@@ -263,6 +263,144 @@ pub async fn award(
     .await
 }
 
+/// `POST /cycles/{id}/announcement` (office): `{"document_number": "武质奖办〔2026〕5号"}`, or `{}`.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementInput {
+    /// The announcement's 文号; empty or absent for none.
+    #[serde(default)]
+    pub document_number: Option<String>,
+}
+
+/// Issues the cycle's ONE announcement of its winners on the board (Art. 11(9): 予以公告): every
+/// awarded name in certificate order with its place, credit code and certificate number, the
+/// executive meeting's decision, the 文号 and the 落款 — with the cycle's record, its audit
+/// record and the closing of the cycle's count (no approval or award after it) in one
+/// transaction. Issued once: a repeated call with the same number answers the one issued.
+/// Errors: `ExecutiveMeetingMissing`, `NothingToAnnounce` (no name awarded), `AwardsPending`
+/// (approved names not yet awarded), `AnnouncementIssued` (issued already, with another number),
+/// `InvalidText`, `CycleNotFound`.
+pub async fn issue_announcement(
+    app: &App,
+    caller: &Caller,
+    cycle_id: &str,
+    input: AnnouncementInput,
+    now: DateTime<Utc>,
+) -> Result<CycleAnnouncement, AppError> {
+    caller.require(Role::Office)?;
+    let document_number = match input.document_number.as_deref().map(str::trim) {
+        None | Some("") => String::new(),
+        Some(number) => validation::text("document_number", number, 50, false)?,
+    };
+    let document_number = &document_number;
+    retry_on_conflict(|| async move {
+        // The count first: an award that lands after it changes its version, and this
+        // transaction, which closes the count under that version, is decided again.
+        let counter_key = keys::quota_counter(cycle_id);
+        let (loaded, counter) = tokio::try_join!(
+            cycles::load_cycle(app, cycle_id),
+            store::load::<crate::model::QuotaCounter>(app.table.as_ref(), &counter_key)
+        )?;
+        if let Some(issued) = &loaded.record.decision.announcement {
+            return if issued.document_number == *document_number {
+                Ok(issued.clone())
+            } else {
+                Err(AppError::AnnouncementIssued)
+            };
+        }
+        let meeting = loaded
+            .record
+            .decision
+            .executive_meeting
+            .clone()
+            .ok_or(AppError::ExecutiveMeetingMissing)?;
+        let Some(counter) = counter.filter(|counter| counter.record.awarded > 0) else {
+            return Err(AppError::NothingToAnnounce);
+        };
+        if counter.record.approved > counter.record.awarded {
+            return Err(AppError::AwardsPending {
+                pending: counter.record.approved - counter.record.awarded,
+            });
+        }
+        let mut winners: Vec<Application> = applications::in_cycle(app, cycle_id, None)
+            .await?
+            .into_iter()
+            .filter(|application| application.lifecycle.award.is_some())
+            .collect();
+        // The cycle's list is read from an index that may lag a just-written award.
+        if winners.len() != counter.record.awarded as usize {
+            return Err(AppError::from(TableError::Conflict));
+        }
+        winners.sort_by_key(|application| {
+            application
+                .lifecycle
+                .award
+                .as_ref()
+                .map(|award| {
+                    (
+                        certificate_sequence(&award.certificate_number),
+                        award.certificate_number.clone(),
+                    )
+                })
+                .unwrap_or_default()
+        });
+        let names: Vec<_> = winners
+            .iter()
+            .map(|application| recipients::ListedName {
+                organisation_name: application.organisation_name(),
+                uscc: &application.uscc,
+                division_code: &application.form.organisation.division_code,
+                more: application
+                    .lifecycle
+                    .award
+                    .as_ref()
+                    .map(|award| format!("，证书编号：{}", award.certificate_number))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let announcement = CycleAnnouncement {
+            issued_on: today(now),
+            document_number: document_number.clone(),
+            winners: counter.record.awarded,
+            issued_by: caller.sub().to_owned(),
+            issued_at: now,
+        };
+        let mut record = loaded.record.clone();
+        record.decision.announcement = Some(announcement.clone());
+        let notice = BTreeMap::from([
+            ("cycle_title".to_owned(), record.cycle.title.clone()),
+            ("document_number".to_owned(), document_number.clone()),
+            ("count".to_owned(), names.len().to_string()),
+            ("names".to_owned(), recipients::numbered_names(&names)),
+            (
+                "decision_reference".to_owned(),
+                format!("{}（{}）", meeting.session, meeting.minutes_reference),
+            ),
+        ]);
+        let mut closed = counter.record.clone();
+        closed.announced = true;
+        save_cycle_with(
+            app,
+            &loaded,
+            &record,
+            caller.sub(),
+            "announcement_issued",
+            &[
+                ("document_number", document_number.clone()),
+                ("winners", names.len().to_string()),
+            ],
+            vec![
+                store::replace(&closed, counter.version)?,
+                recipients::publish(NoticeKind::AwardAnnouncement, cycle_id, None, &notice, now)?,
+            ],
+            now,
+        )
+        .await?;
+        Ok(announcement)
+    })
+    .await
+}
+
 /// One winner as the announcement publishes it (Arts. 11(9), 12): no score, no evidence.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PublicWinner {
@@ -289,6 +427,10 @@ pub struct PublicAwards {
     pub decision_reference: String,
     /// China date of the executive meeting.
     pub decided_on: NaiveDate,
+    /// China date the Office issued the announcement (its 落款 date); none before.
+    pub announced_on: Option<NaiveDate>,
+    /// The announcement's 文号; empty when none was given or none is issued yet.
+    pub document_number: String,
     /// In certificate-number order.
     pub winners: Vec<PublicWinner>,
 }
@@ -298,6 +440,7 @@ pub struct PublicAwards {
 /// `NotAnnounced` (no award announced in the cycle yet).
 pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, AppError> {
     let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+    let announcement = cycle.decision.announcement.clone();
     let meeting = cycle
         .decision
         .executive_meeting
@@ -338,6 +481,10 @@ pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, Ap
         title: cycle.cycle.title,
         decision_reference: format!("{}（{}）", meeting.session, meeting.minutes_reference),
         decided_on: meeting.date,
+        announced_on: announcement.as_ref().map(|issued| issued.issued_on),
+        document_number: announcement
+            .map(|issued| issued.document_number)
+            .unwrap_or_default(),
         winners: winners.into_iter().map(|(_, winner)| winner).collect(),
     })
 }

@@ -43,9 +43,9 @@ use crate::identity::{Caller, Role};
 use crate::keys;
 use crate::model::AttachmentOwner;
 use crate::model::{
-    Application, CandidateDecision, Consultation, CyclePublicity, CycleRecord, Deliberation,
-    ExecutiveMeeting, Objection, ObjectionStatus, RateCounter, RegisterEntry, RegisterFact,
-    RewardRecord, SYSTEM_ACTOR, new_id,
+    Application, CandidateDecision, Consultation, CycleAnnouncement, CyclePublicity, CycleRecord,
+    Deliberation, ExecutiveMeeting, Objection, ObjectionStatus, RateCounter, RegisterEntry,
+    RegisterFact, RewardRecord, SYSTEM_ACTOR, new_id,
 };
 use crate::notices;
 use crate::pages;

@@ -7,10 +7,16 @@ use super::*;
 #[serde(deny_unknown_fields)]
 pub struct PublicityInput {
     pub first_day: NaiveDate,
+    /// The notice's 文号 (e.g. 武质奖办〔2026〕3号); empty or absent for none.
+    #[serde(default)]
+    pub document_number: Option<String>,
 }
 
 /// Starts the publicity of every proposed application on `first_day` (today or later) for the
-/// cycle's working days (≥ 5) on the official calendar: the last day is the same for all. A period
+/// cycle's working days (≥ 5) on the official calendar: the last day is the same for all. The
+/// board gets ONE notice listing every proposed name (with its place and credit code), the period,
+/// how to object and the Office's contact details, its 文号 and 落款, in the same transaction as
+/// the cycle's publicity record, so a repeated call never publishes a second list. A period
 /// reaching into a year whose holiday notice is not loaded is refused (`CalendarUnavailable`:
 /// load it with `POST /calendar/{year}`), before anything is written. Errors:
 /// `ConsultationMissing`, `PublicityInPast`, `NothingToPublish`, `PublicityStarted`.
@@ -28,7 +34,17 @@ pub async fn start_publicity(
             today: today(now),
         });
     }
-    let loaded = cycles::load_cycle(app, cycle_id).await?;
+    let document_number = match input.document_number.as_deref().map(str::trim) {
+        None | Some("") => String::new(),
+        Some(number) => validation::text("document_number", number, 50, false)?,
+    };
+    // One round trip for what the decision reads: the cycle, the loaded holiday notices and the
+    // Office's contact details.
+    let (loaded, notices, contact) = tokio::try_join!(
+        cycles::load_cycle(app, cycle_id),
+        settings::loaded(app),
+        settings::office_contact(app)
+    )?;
     if loaded.record.decision.consultation.is_none() {
         return Err(AppError::ConsultationMissing);
     }
@@ -39,7 +55,17 @@ pub async fn start_publicity(
         .publicity_working_days
         .max(MIN_PUBLICITY_WORKING_DAYS);
     let official = WorkingCalendar::official().map_err(|error| AppError::calendar(&error))?;
-    let notices = settings::loaded(app).await?;
+    // The board's notice says how to object as the publicity page does (Art. 11(8)): where to
+    // write, call and send.
+    let contact_data = BTreeMap::from([
+        (
+            "objection_url".to_owned(),
+            pages::publicity(&app.config.public_base_url, cycle_id),
+        ),
+        ("office_phone".to_owned(), contact.phone),
+        ("office_postal_address".to_owned(), contact.postal_address),
+        ("office_mailbox".to_owned(), contact.mailbox),
+    ]);
     // The same calendar counts the days here and in each application's decision below.
     let calendar = settings::combine(official, &notices)?;
     let last_day = calendar
@@ -60,9 +86,42 @@ pub async fn start_publicity(
                 working_days: days,
                 started_by: caller.sub().to_owned(),
                 started_at: now,
+                document_number: document_number.clone(),
             };
             let mut record = loaded.record.clone();
             record.decision.publicity = Some(publicity.clone());
+            let mut listed: Vec<&Application> = proposed.iter().collect();
+            listed.sort_by(|a, b| a.organisation_name().cmp(b.organisation_name()));
+            let names: Vec<_> = listed
+                .iter()
+                .map(|application| recipients::ListedName {
+                    organisation_name: application.organisation_name(),
+                    uscc: &application.uscc,
+                    division_code: &application.form.organisation.division_code,
+                    more: String::new(),
+                })
+                .collect();
+            let mut notice = contact_data.clone();
+            notice.extend([
+                ("cycle_title".to_owned(), record.cycle.title.clone()),
+                ("document_number".to_owned(), document_number.clone()),
+                ("count".to_owned(), names.len().to_string()),
+                ("names".to_owned(), recipients::numbered_names(&names)),
+                (
+                    "publicity_first_day".to_owned(),
+                    input.first_day.to_string(),
+                ),
+                ("publicity_last_day".to_owned(), last_day.to_string()),
+            ]);
+            let mut writes =
+                settings::mark_used(&notices, official, cycle_id, input.first_day, last_day)?;
+            writes.push(recipients::publish(
+                NoticeKind::PublicityAnnouncement,
+                cycle_id,
+                None,
+                &notice,
+                now,
+            )?);
             save_cycle_with(
                 app,
                 &loaded,
@@ -72,29 +131,16 @@ pub async fn start_publicity(
                 &[
                     ("first_day", input.first_day.to_string()),
                     ("last_day", last_day.to_string()),
+                    ("document_number", document_number.clone()),
                 ],
-                settings::mark_used(&notices, official, cycle_id, input.first_day, last_day)?,
+                writes,
                 now,
             )
             .await?;
             publicity
         }
     };
-    let (proposed, contact) = tokio::try_join!(
-        applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)),
-        settings::office_contact(app)
-    )?;
-    // The board's notice says how to object as the publicity page does (Art. 11(8)): where to
-    // write, call and send.
-    let notice_data = BTreeMap::from([
-        (
-            "objection_url".to_owned(),
-            pages::publicity(&app.config.public_base_url, cycle_id),
-        ),
-        ("office_phone".to_owned(), contact.phone),
-        ("office_postal_address".to_owned(), contact.postal_address),
-        ("office_mailbox".to_owned(), contact.mailbox),
-    ]);
+    let proposed = applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)).await?;
     let commands: Vec<_> = proposed
         .iter()
         .map(|application| {
@@ -103,7 +149,7 @@ pub async fn start_publicity(
                 Command::StartPublicity {
                     first_day: publicity.first_day,
                 },
-                notice_data.clone(),
+                BTreeMap::new(),
             )
         })
         .collect();
@@ -142,6 +188,8 @@ pub struct PublicPublicity {
     pub title: String,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    /// The notice's 文号; empty when the Office gave none.
+    pub document_number: String,
     pub entries: Vec<PublicEntry>,
     pub how_to_object: String,
     /// The Office's mailbox.
@@ -188,6 +236,7 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
         title: cycle.cycle.title,
         first_day: publicity.first_day,
         last_day: publicity.last_day,
+        document_number: publicity.document_number.clone(),
         entries,
         how_to_object: format!(
             "公示期内（{} 至 {}，以北京时间当日24时为止），任何单位和个人均可对公示名单提出异议：\

@@ -131,6 +131,20 @@ pub static ROUTES: &[RouteSpec] = &[
         .await?))
     ),
     route!(
+        "IssueAnnouncement",
+        "POST",
+        "/cycles/{id}/announcement",
+        OFFICE,
+        handler!(|app, call| ok(&decision::issue_announcement(
+            app,
+            call.caller()?,
+            call.param(0),
+            call.json()?,
+            call.now
+        )
+        .await?))
+    ),
+    route!(
         "ApproveApplication",
         "POST",
         "/applications/{id}/approve",
