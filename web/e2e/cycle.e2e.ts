@@ -8,7 +8,8 @@
 // small in the rules editor (3 document experts, 2 on-site), the Committee approves the rules, the
 // Office opens the call, adds the recommending unit and three experts; the enterprise applies
 // through the wizard with its evidence uploaded, and submits; the unit recommends it from its
-// inbox. Day 1 (past the deadlines, the cycle in review): the Office confirms the screening and
+// inbox and uploads the scan of its sealed recommendation page (the Office's 资格审查 lists it
+// 未上传 to chase, then 已上传). Day 1 (past the deadlines, the cycle in review): the Office confirms the screening and
 // draws the document panel; the experts pledge and score beside the self-assessment, disagreeing
 // on 4.1.2, and the panel leader settles it in the consensus round; the Office aggregates,
 // confirms the shortlist and draws the on-site panel; records the visit, the report and the
@@ -49,6 +50,7 @@ import {
   submitSheet,
   typeConsultation,
   uploadReviewReport,
+  uploadSealedPage,
   wizardCertificate,
   wizardDeclarations,
   wizardEvidence,
@@ -261,7 +263,8 @@ describe('a whole award cycle through the pages alone', () => {
     expect(await page.locator('[data-testid="recommendation"]').textContent()).toContain('赵六')
     await check(page, 'recommender-recommended')
 
-    // The screening function has screened it: the Office reads its verdicts before the day ends.
+    // The screening function has screened it: the Office reads its verdicts before the day ends,
+    // and the sealed recommendation page listed to chase (未上传), which decides nothing.
     const office = await asOffice()
     await office.goto(`${base}/#/office/${year}/screening`)
     await expect
@@ -271,6 +274,20 @@ describe('a whole award cycle through the pages alone', () => {
         return (await office.locator('[data-testid="screening-detail"]').textContent()) ?? ''
       }, { timeout: 30_000 })
       .toContain('统一社会信用代码校验位')
+    const sealedTag = office.locator('[data-testid="screening-list"] tr', { hasText: organisation.name }).locator('[data-testid="sealed-tag"]')
+    expect(await sealedTag.textContent()).toBe('未上传')
+    expect(await office.locator('[data-testid="to-chase"]').textContent()).toContain('加盖公章')
+    await check(office, 'office-screening-sealed-missing')
+
+    // The unit uploads the scan of the page it printed, signed and sealed; the Office sees it.
+    await uploadSealedPage(page)
+    expect(await page.locator('[data-testid="sealed-pages"]').textContent()).toContain('盖章推荐页.pdf')
+    await check(page, 'recommender-sealed-page')
+    await office.reload()
+    await expect.poll(() => sealedTag.textContent(), { timeout: 15_000 }).toBe('已上传')
+    await office.locator('[data-testid="screening-list"]').getByText(organisation.name).click()
+    await expect.poll(() => office.locator('[data-testid="sealed-page-state"]').textContent()).toBe('已上传')
+    expect(await office.locator('[data-testid="to-chase"]').count()).toBe(0)
     await office.context().close()
   })
 

@@ -538,8 +538,10 @@ describe('each role, signed in through the demo-account picker', () => {
     const id = new URL(page.url()).hash.split('/').pop() ?? ''
     const applicant = await tokenOf('applicant-1')
     const view = (await call('GET', `/applications/${id}`, applicant)) as ApplicationView
-    // Every document the server checked (received, or refused with its reason) is a receipt.
-    const checked = view.documents.filter((d) => d.checked_at && (d.status === 'received' || d.status === 'rejected')).length
+    // Every document the server checked (received, or refused with its reason) is a receipt; the
+    // unit's sealed recommendation page is the unit's upload, not the enterprise's.
+    const checked = view.documents.filter((d) => d.category !== 'sealed_recommendation' && d.checked_at && (d.status === 'received' || d.status === 'rejected')).length
+    expect(view.documents.filter((d) => d.category === 'sealed_recommendation' && d.status === 'received').length).toBe(1)
     expect(checked).toBeGreaterThan(1)
     expect(await timeline.locator('[data-testid="receipt"]').count()).toBe(checked)
     const sessions = timeline.locator('[data-testid="stage-event"]', { hasText: '上传实证材料' })

@@ -170,6 +170,17 @@ export async function recommendFromInbox(page: Page, organisation: string, opini
   await expect.poll(() => page.locator('[data-testid="state"]').textContent(), { timeout: 15_000 }).toBe('已推荐，待资格审查')
 }
 
+/** The recommending unit, on its review page of an application it recommended: uploads the scan
+ * of the page it signed and sealed (盖章推荐页, a real PDF) through the page's uploader and waits
+ * for the server's check to receive it and the page to say 已上传. */
+export async function uploadSealedPage(page: Page) {
+  const panel = page.locator('[data-testid="sealed-page"]')
+  await expect.poll(() => panel.locator('[data-testid="sealed-page-state"]').textContent(), { timeout: 15_000 }).toBe('未上传')
+  await page.locator('[data-upload-input="sealed-page-upload"]').setInputFiles({ name: '盖章推荐页.pdf', mimeType: 'application/pdf', buffer: pdf('sealed recommendation') })
+  await expect.poll(() => panel.locator('[data-testid="sealed-page-outcome"]').textContent(), { timeout: 30_000 }).toContain('已接收')
+  await expect.poll(() => panel.locator('[data-testid="sealed-page-state"]').textContent()).toBe('已上传')
+}
+
 /** The Office, on 资格审查 of `year`: opens `organisation`, settles every condition left to people
  * as met with a reason, confirms the result and waits for 资格审查合格. */
 export async function confirmScreening(page: Page, base: string, year: string, organisation: string) {

@@ -67,6 +67,7 @@ declare module 'vue' {
     RouterView: typeof import('vue-router')['RouterView']
     RubricItems: typeof import('./components/RubricItems.vue')['default']
     ScoreSheetPrint: typeof import('./components/ScoreSheetPrint.vue')['default']
+    SealedPageUpload: typeof import('./components/SealedPageUpload.vue')['default']
     StackedRows: typeof import('./components/StackedRows.vue')['default']
     StaffUpload: typeof import('./components/StaffUpload.vue')['default']
     YesNo: typeof import('./components/YesNo.vue')['default']

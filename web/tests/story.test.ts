@@ -104,6 +104,13 @@ describe("the applicant's timeline", () => {
     expect(story[2]!.children.map((c) => c.detail)).toEqual(['d4.pdf'])
   })
 
+  it("leaves the recommending unit's sealed page out of the applicant's upload sessions", () => {
+    const sealed = { ...document('seal', 400), category: 'sealed_recommendation' as const, declared_by: 'liangzhou-1' }
+    const a = application({ documents: [document('d1', 10), sealed] })
+    const story = applicationStory(a, [], [])
+    expect(story.map((e) => e.title)).toEqual(['创建申报草稿', '上传实证材料 1 份，均已接收'])
+  })
+
   it('folds each notice under the step that sent it, and keeps the others as steps of their own', () => {
     const a = application({
       documents: [document('d1', 10), document('d2', 12), document('d4', 200)],

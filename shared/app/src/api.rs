@@ -320,8 +320,8 @@ pub const FINANCE: Access = Access::Roles(&[Role::Finance]);
 /// reclaims).
 pub const CASE_READERS: Access = Access::Roles(&[Role::Office, Role::Committee, Role::Finance]);
 pub const OFFICE_OR_EXPERT: Access = Access::Roles(&[Role::Office, Role::Expert]);
-/// Evidence is declared by the applicant (its own) or the Office (staff reports); an
-/// application's notices are read by the same two.
+/// An application's notices are read by the applicant (its own) and the Office. (Evidence is
+/// declared by these two and the recommending unit: `DeclareDocument`'s own set.)
 pub const UPLOADERS: Access = Access::Roles(&[Role::Applicant, Role::Office]);
 pub const STAFF: Access = Access::Roles(&[
     Role::Office,

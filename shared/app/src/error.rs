@@ -116,6 +116,11 @@ app_errors! {
     Forbidden => 403, "forbidden", "the caller's role may not do this", "当前角色无权执行此操作。";
     AccountEmailUnverified => 403, "account_email_unverified",
         "the account has no verified email address", "登录账号未绑定已验证的电子邮箱，请先完成邮箱验证。";
+    /// Art. 11(3): the sealed recommendation page is the recommending unit's act, never the
+    /// applicant's upload.
+    SealedPageByRecommendingUnit => 403, "sealed_page_by_recommending_unit",
+        "the sealed recommendation page is uploaded by the recommending unit, or by the Office on its behalf (Art. 11(3))",
+        "盖章推荐页由推荐单位上传，或由评审委员会办公室代为上传（办法第十一条第三项）。";
 
     // --- the request ---
     RouteNotFound => 404, "route_not_found", "no such route", "请求的接口不存在。";
@@ -246,6 +251,10 @@ app_errors! {
     ApplicationNotEditable => 409, "application_not_editable",
         "the application can no longer be changed", "申报已提交，不可再修改。";
     DocumentNotReceived => 409, "document_not_received", "the document has not been received", "材料尚未上传完成。";
+    /// Art. 11(3): `ApplicationState::files_sealed_recommendation` says when the page is filed.
+    SealedPageNotAccepted => 409, "sealed_page_not_accepted",
+        "the sealed recommendation page is filed after the unit recommended and before the candidate list goes to the Committee (Art. 11(3))",
+        "盖章推荐页须在推荐单位签署推荐意见之后、候选名单报送评审委员会审议之前上传（办法第十一条第三项）。";
     StaleVersion { current: u64 } => 409, "stale_version",
         "the record changed since it was read (now version {current}); reload and retry",
         "数据已被他人修改（当前版本 {current}），请刷新后重试。";

@@ -26,6 +26,7 @@ use crate::model::{
     NoticeStatus, SYSTEM_ACTOR,
 };
 use crate::notices::{self, Delivery};
+use crate::reads::units::load_recommender;
 use crate::store::{self, failed_condition, from_item, query_all};
 use crate::templates::china_time;
 
@@ -117,6 +118,13 @@ pub async fn object_created(
 const LATE_UPLOAD: (&str, &str) = (
     "uploaded after the application was submitted: what the recommending unit and the experts read is what was submitted (Art. 11(2)-(3))",
     "该文件在申报提交之后才上传完成，不作为申报材料（办法第十一条第二、三项：推荐单位和评审专家审阅的是提交时的申报材料）；如需补充材料，请与评审委员会办公室联系",
+);
+
+/// Why a sealed recommendation page that completed after the application left the stages it is
+/// filed in (`ApplicationState::files_sealed_recommendation`, Art. 11(3)) is refused.
+const LATE_SEALED_PAGE: (&str, &str) = (
+    "the sealed recommendation page arrived after the application left the stages it is filed in (Art. 11(3))",
+    "该盖章推荐页上传完成时，本申报已不在可补交推荐页的阶段（办法第十一条第三项），文件未归档；如有需要，请与评审委员会办公室联系",
 );
 
 /// Why a stored object does not match its declaration, in English (kept on the document) and in
@@ -335,11 +343,18 @@ async fn check_upload(
     ]);
     // Nothing joins a submitted application (Art. 11(2)-(3)): an applicant's upload that completes
     // after the submission, through a link issued to the draft, is refused whatever its bytes.
-    // The Office's own reports (staff-only categories) are uploaded past the draft on purpose.
-    let late = closed_at_submission
-        || (!document.category.staff_only() && application.state() != ApplicationState::Draft);
-    let outcome = if late {
-        Some((LATE_UPLOAD.0.to_owned(), LATE_UPLOAD.1.to_owned()))
+    // The Office's own reports (staff-only categories) are uploaded past the draft on purpose,
+    // and the unit's sealed page in the stages it is filed in, decided again on arrival.
+    let sealed_page = document.category.by_recommending_unit();
+    let late = if sealed_page {
+        (!application.state().files_sealed_recommendation()).then_some(LATE_SEALED_PAGE)
+    } else {
+        (closed_at_submission
+            || (!document.category.staff_only() && application.state() != ApplicationState::Draft))
+            .then_some(LATE_UPLOAD)
+    };
+    let outcome = if let Some((reason, reason_zh)) = late {
+        Some((reason.to_owned(), reason_zh.to_owned()))
     } else {
         match mismatch(&document, &stored) {
             Some(mismatch) => Some(mismatch),
@@ -358,7 +373,7 @@ async fn check_upload(
             document.status = DocumentStatus::Rejected;
             document.rejection_reason = Some(reason);
             data.insert("reason".into(), reason_zh);
-            if late {
+            if late.is_some() {
                 // Nothing can be uploaded again after the submission: the notice does not ask.
                 data.insert("late".into(), "true".into());
             }
@@ -369,26 +384,44 @@ async fn check_upload(
     if let Some(reason) = &document.rejection_reason {
         detail.push(("reason", reason.clone()));
     }
-    let writes = vec![
-        store::replace(&document, loaded.version)?,
-        // Decided on the application as loaded: a submission landing meanwhile fails this check,
-        // and the redelivered event is decided again on the submitted application.
-        Write::Check {
+    // Decided on the application as loaded: a submission (a stage change) landing meanwhile fails
+    // this write, and the redelivered event is decided again on the application as it then is.
+    // A sealed page received is filed on the recommendation, which the Office's list reads.
+    let application_write = match (&application.recommendation, sealed_page) {
+        (Some(recommendation), true) if document.status == DocumentStatus::Received => {
+            let mut filed = application.clone();
+            filed.recommendation = Some(crate::model::Recommendation {
+                sealed_page: Some(crate::model::SealedPage {
+                    document_id: document.id,
+                    received_at: now,
+                }),
+                ..recommendation.clone()
+            });
+            filed.updated_at = now;
+            store::replace(&filed, stored_application.version)?
+        }
+        _ => Write::Check {
             key: keys::application(application_id),
             condition: Condition::VersionEquals(stored_application.version),
         },
-        notices::owe(
-            template,
-            // A staff report's receipt is the Office's business, never the applicant's (Art. 19).
-            &if document.category.staff_only() {
-                crate::recipients::office(app)
-            } else {
-                crate::recipients::applicant(&application)
-            },
-            data,
-            Some(application.id),
-            now,
-        )?,
+    };
+    // A staff report's receipt is the Office's business, never the applicant's (Art. 19); the
+    // sealed page's is its unit's, which uploaded it or had the Office file it.
+    let recipient = if document.category.staff_only() {
+        crate::recipients::office(app)
+    } else if sealed_page {
+        data.insert("sealed_page".into(), "true".into());
+        match application.recommender_id {
+            Some(unit) => crate::recipients::unit(&load_recommender(app, unit).await?.record),
+            None => crate::recipients::office(app),
+        }
+    } else {
+        crate::recipients::applicant(&application)
+    };
+    let writes = vec![
+        store::replace(&document, loaded.version)?,
+        application_write,
+        notices::owe(template, &recipient, data, Some(application.id), now)?,
         audit(
             keys::application_partition(application_id),
             SYSTEM_ACTOR,

@@ -435,6 +435,19 @@ pub struct Recommendation {
     pub signer_name: String,
     pub signed_by: String,
     pub signed_at: DateTime<Utc>,
+    /// The scan of the printed page the unit signed and sealed (盖章推荐页), once one was received
+    /// and passed the checks (`events::object_created`); the latest when filed again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_page: Option<SealedPage>,
+}
+
+/// Art. 11(3): the sealed recommendation page filed with the application: which document holds
+/// it and when its check passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SealedPage {
+    #[schemars(with = "String")]
+    pub document_id: Ulid,
+    pub received_at: DateTime<Utc>,
 }
 
 /// Where the applicant's notices go: only to an address it controls — the account's verified

@@ -55,6 +55,15 @@ pub fn applicant(application: &Application) -> Addressee {
     }
 }
 
+/// A recommending unit, at its mailbox (Art. 11(3)).
+pub fn unit(unit: &Recommender) -> Addressee {
+    Addressee {
+        audience: Recipient::Recommender,
+        address: unit.mailbox.clone(),
+        salutation: unit.name.clone(),
+    }
+}
+
 /// An expert of the pool, at its own address (Arts. 8, 19): only the review use cases write to
 /// experts, because only they know which expert a notice is for.
 pub fn expert(expert: &crate::model::Expert) -> Addressee {
@@ -140,11 +149,7 @@ impl About<'_> {
         let mailboxes = &app.config.mailboxes;
         match to {
             Recipient::Applicant => Some(applicant(self.application)),
-            Recipient::Recommender => self.recommender.map(|unit| Addressee {
-                audience: to,
-                address: unit.mailbox.clone(),
-                salutation: unit.name.clone(),
-            }),
+            Recipient::Recommender => self.recommender.map(unit),
             Recipient::Office => Some(office(app)),
             Recipient::Committee => Some(Addressee {
                 audience: to,

@@ -258,6 +258,32 @@ pub fn document_type(content_type: &str, file_name: &str) -> Result<String, AppE
     }
 }
 
+/// What a scan may be (a signed and sealed page, an objection's supporting file, the minutes):
+/// PDF, JPEG or PNG, as [`AppError::UnsupportedDocumentType`] names them; never an editable
+/// office file.
+pub const SCAN_TYPE_NAMES: &str = "PDF / JPEG / PNG";
+
+/// [`document_type`] narrowed to a scan (PDF, JPEG, PNG). Errors: `UnsupportedDocumentType`
+/// (naming [`SCAN_TYPE_NAMES`]), `ExtensionMismatch`.
+pub fn scan_type(content_type: &str, file_name: &str) -> Result<String, AppError> {
+    let unsupported = |content_type: String| AppError::UnsupportedDocumentType {
+        content_type,
+        accepted: SCAN_TYPE_NAMES,
+    };
+    let content_type = document_type(content_type, file_name).map_err(|error| match error {
+        AppError::UnsupportedDocumentType { content_type, .. } => unsupported(content_type),
+        other => other,
+    })?;
+    if matches!(
+        content_type.as_str(),
+        "application/pdf" | "image/jpeg" | "image/png"
+    ) {
+        Ok(content_type)
+    } else {
+        Err(unsupported(content_type))
+    }
+}
+
 /// `bytes` as people read a limit: whole MiB or KiB when exact (`50 MiB`), else bytes.
 pub fn readable_size(bytes: u64) -> String {
     const KIB: u64 = 1024;

@@ -474,7 +474,14 @@ async fn the_stream_screens_a_recommended_application_once_and_the_office_confir
     assert!(csv.starts_with("\u{FEFF}申报编号,单位名称,统一社会信用代码,申报状态,审查结论,"));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert_eq!(lines[0].split(',').count(), 5 + 14);
+    // Five about the application, one per condition, and the sealed page the Office chases.
+    assert_eq!(lines[0].split(',').count(), 5 + 14 + 1);
+    assert!(
+        lines[0].ends_with(",盖章推荐页（第十一条第三项）"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with(",未上传（待补）"), "{}", lines[1]);
     assert!(lines[1].starts_with(&format!("{id},")));
     assert!(
         lines[1].contains(",资格审查通过,符合条件,通过,"),

@@ -452,6 +452,316 @@ async fn an_application_is_filled_submitted_and_recommended() {
     assert!(requested.2.starts_with("凉州区质量发展领导小组办公室："));
 }
 
+/// Declares a sealed recommendation page as `caller`, uploads `content` and checks it as
+/// `upload-received` would; returns the document as its unit then reads it.
+async fn file_sealed_page(h: &Harness, caller: As<'_>, id: &str, content: &[u8]) -> Value {
+    let (status, declared) = h
+        .declare_as(caller, id, "sealed_recommendation", content)
+        .await;
+    assert_eq!(status, 201, "{declared}");
+    let key = h.upload(&declared["upload"], content);
+    events::object_created(&h.app, s3_event(&key, content.len()), china(2026, 7, 11, 9))
+        .await
+        .unwrap();
+    let (_, read) = h
+        .request("GET", &format!("/applications/{id}"), Some(UNIT), None)
+        .await;
+    read["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|doc| doc["id"] == declared["document"]["id"])
+        .cloned()
+        .expect("the unit reads its page")
+}
+
+/// What the Office's list says of the sealed page of application `id`.
+async fn sealed_in_list(h: &Harness, id: &str) -> Value {
+    let (status, list) = h
+        .request("GET", "/cycles/2026/applications", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|summary| summary["id"] == id)
+        .map(|summary| summary["sealed_recommendation"].clone())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_recommending_unit_files_its_sealed_page_and_screening_chases_a_missing_one() {
+    let h = Harness::new();
+    h.open_cycle().await;
+    let (id, county) = ready_application(&h).await;
+    let submit = format!("/applications/{id}/submit");
+    let (status, reply) = h
+        .request_at("POST", &submit, Some(ALICE), None, june())
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let documents_path = format!("/applications/{id}/documents");
+    let page = |content: &[u8]| {
+        let mut body: Value =
+            serde_json::from_str(&document_body("推荐页.pdf", "application/pdf", content)).unwrap();
+        body["category"] = json!("sealed_recommendation");
+        body.to_string()
+    };
+    let sealed = b"%PDF-1.4 the sealed recommendation page";
+
+    // Nothing to seal before the unit recommends: the page carries the opinion it signs.
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(UNIT),
+        Some(&page(sealed)),
+        june(),
+        (409, "sealed_page_not_accepted"),
+    )
+    .await;
+    assert_eq!(sealed_in_list(&h, &id).await, Value::Null);
+    let recommendation = json!({"opinion": "同意推荐。", "signer_name": "王五"});
+    let (status, reply) = h
+        .request_at(
+            "POST",
+            &format!("/applications/{id}/recommend"),
+            Some(UNIT),
+            Some(&recommendation.to_string()),
+            china(2026, 7, 10, 10),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+
+    // Screening lists the missing page as an item to chase, and still finds the application
+    // eligible: a notice, never a finding (Art. 11(3)-(4)).
+    let screening_path = format!("/applications/{id}/screening");
+    let (status, screened) = h
+        .request_at(
+            "POST",
+            &screening_path,
+            Some(OFFICE),
+            None,
+            china(2026, 7, 10, 11),
+        )
+        .await;
+    assert_eq!(status, 200, "{screened}");
+    assert_eq!(screened["overall"], "eligible", "{screened}");
+    assert_eq!(
+        screened["to_chase"].as_array().unwrap().len(),
+        1,
+        "{screened}"
+    );
+    assert_eq!(screened["to_chase"][0]["item"], "sealed_recommendation");
+    assert_eq!(screened["to_chase"][0]["article_zh"], "第十一条第三项");
+    assert_eq!(sealed_in_list(&h, &id).await, "missing");
+    let (status, csv) = h
+        .request("GET", "/cycles/2026/screening.csv", Some(OFFICE), None)
+        .await;
+    assert_eq!(status, 200);
+    let csv = csv.as_str().unwrap_or_default().to_owned();
+    assert!(csv.contains("盖章推荐页（第十一条第三项）"), "{csv}");
+    assert!(csv.contains("未上传（待补）"), "{csv}");
+
+    // The applicant never files its unit's page; another unit learns nothing of the application.
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(ALICE),
+        Some(&page(sealed)),
+        june(),
+        (403, "sealed_page_by_recommending_unit"),
+    )
+    .await;
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(OTHER_UNIT),
+        Some(&page(sealed)),
+        june(),
+        (404, "application_not_found"),
+    )
+    .await;
+    // A recommending unit files nothing else, and the page is a scan: no office file.
+    let mut other = serde_json::from_str::<Value>(&page(sealed)).unwrap();
+    other["category"] = json!("other");
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(UNIT),
+        Some(&other.to_string()),
+        june(),
+        (403, "forbidden"),
+    )
+    .await;
+    let mut docx = serde_json::from_str::<Value>(&page(sealed)).unwrap();
+    docx["file_name"] = json!("推荐页.docx");
+    docx["content_type"] =
+        json!("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(UNIT),
+        Some(&docx.to_string()),
+        june(),
+        (415, "unsupported_document_type"),
+    )
+    .await;
+
+    // A file that is not the PDF it claims is rejected by the same checks as all evidence, and
+    // files nothing.
+    let before = h.last_sequence();
+    let fake = file_sealed_page(&h, UNIT, &id, b"not a pdf, only text").await;
+    assert_eq!(fake["status"], "rejected", "{fake}");
+    assert_eq!(sealed_in_list(&h, &id).await, "missing");
+    let unit_mailbox = format!("{}@wuwei.example.cn", UNIT.sub);
+    assert!(
+        notices_since(&h, before).contains(&("document_rejected".into(), unit_mailbox.clone())),
+        "{:?}",
+        notices_since(&h, before)
+    );
+
+    // The unit's own scan is received, told to the unit, and filed on the recommendation.
+    let before = h.last_sequence();
+    let filed = file_sealed_page(&h, UNIT, &id, sealed).await;
+    assert_eq!(filed["status"], "received", "{filed}");
+    assert_eq!(filed["category"], "sealed_recommendation");
+    assert_eq!(
+        notices_since(&h, before),
+        vec![("document_received".into(), unit_mailbox.clone())]
+    );
+    assert_eq!(sealed_in_list(&h, &id).await, "received");
+    let (_, view) = h.request("GET", &screening_path, Some(OFFICE), None).await;
+    assert_eq!(view["to_chase"], json!([]), "{view}");
+    let (_, read) = h
+        .request("GET", &format!("/applications/{id}"), Some(ALICE), None)
+        .await;
+    assert_eq!(
+        read["recommendation"]["sealed_page"]["document_id"],
+        filed["id"]
+    );
+    assert_eq!(read["lifecycle"]["state"], "recommended");
+    // It reopens nothing of the applicant's draft.
+    let patch = json!({"version": read["version"], "form": {"contact": {"name": "李四"}}});
+    refused_at(
+        &h,
+        "PATCH",
+        &format!("/applications/{id}/form"),
+        Some(ALICE),
+        Some(&patch.to_string()),
+        june(),
+        (409, "application_not_editable"),
+    )
+    .await;
+    let (status, reply) = h.declare_as(ALICE, &id, "other", b"%PDF-1.4 late").await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (409, Some("application_not_editable"))
+    );
+    h.deliver_stream(china(2026, 7, 11, 10)).await.unwrap();
+    let mail = h
+        .mails()
+        .into_iter()
+        .find(|(to, subject, body)| {
+            to == &unit_mailbox && subject.contains("材料已接收") && body.contains("盖章推荐页")
+        })
+        .expect("the unit's receipt");
+    assert!(
+        mail.2.starts_with("凉州区质量发展领导小组办公室："),
+        "{}",
+        mail.2
+    );
+
+    // The Office files a page on the unit's behalf (a paper page it received), audited so.
+    let before = h.last_sequence();
+    let on_behalf = file_sealed_page(&h, OFFICE, &id, b"%PDF-1.4 the paper page, scanned").await;
+    assert_eq!(on_behalf["status"], "received", "{on_behalf}");
+    let declared = h
+        .audits_after(before)
+        .into_iter()
+        .find(|audit| audit.action == "document_declared")
+        .unwrap();
+    assert_eq!(declared.actor, OFFICE.sub);
+    assert_eq!(declared.detail["on_behalf_of"], county);
+    assert_eq!(declared.detail["category"], "sealed_recommendation");
+    let (_, read) = h
+        .request("GET", &format!("/applications/{id}"), Some(OFFICE), None)
+        .await;
+    assert_eq!(
+        read["recommendation"]["sealed_page"]["document_id"],
+        on_behalf["id"]
+    );
+
+    // Every download is a short link recorded before it is issued (Art. 19).
+    let download = format!(
+        "/applications/{id}/documents/{}/download",
+        filed["id"].as_str().unwrap()
+    );
+    let (status, link) = h.request("GET", &download, Some(UNIT), None).await;
+    assert_eq!(status, 200, "{link}");
+    assert!(link["download"]["url"].as_str().is_some(), "{link}");
+    let (status, log) = h
+        .request(
+            "GET",
+            &format!("/applications/{id}/access-log"),
+            Some(OFFICE),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let log = log["access_log"].as_array().unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["actor_sub"], UNIT.sub);
+    assert_eq!(log[0]["document_id"], filed["id"]);
+
+    // Once the Committee has the list, the file is closed: a page is no longer filed, and one
+    // whose upload lands after that is refused on arrival.
+    let (status, late) = h
+        .declare_as(UNIT, &id, "sealed_recommendation", sealed)
+        .await;
+    assert_eq!(status, 201, "{late}");
+    let key = h.upload(&late["upload"], sealed);
+    set_state(
+        &h,
+        &id,
+        award_domain::lifecycle::ApplicationState::Proposed,
+        None,
+    )
+    .await;
+    refused_at(
+        &h,
+        "POST",
+        &documents_path,
+        Some(UNIT),
+        Some(&page(sealed)),
+        june(),
+        (409, "sealed_page_not_accepted"),
+    )
+    .await;
+    events::object_created(&h.app, s3_event(&key, sealed.len()), china(2026, 9, 1, 9))
+        .await
+        .unwrap();
+    let refused = &documents(&h, &id).await[late["document"]["id"].as_str().unwrap()];
+    assert_eq!(refused["status"], "rejected", "{refused}");
+    assert!(h.blobs.head(&key).await.unwrap().is_none());
+    assert_eq!(
+        load(&h, &id)
+            .await
+            .record
+            .recommendation
+            .unwrap()
+            .sealed_page
+            .unwrap()
+            .document_id
+            .to_string(),
+        on_behalf["id"].as_str().unwrap()
+    );
+}
+
 #[tokio::test]
 async fn submission_lists_exactly_what_is_missing_and_writes_nothing() {
     let h = Harness::new();

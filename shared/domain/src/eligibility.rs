@@ -884,6 +884,71 @@ pub fn screen(
     }
 }
 
+/// Something the application's file lacks that the Office must chase (督促补交), as the
+/// screening reports it beside its verdicts (Art. 11(3)–(4)). Unlike a [`Verdict`] it never
+/// decides eligibility: [`Screening::overall`] does not read it, nothing is settled for it, and
+/// the Office may confirm the screening while it is listed.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FileItem {
+    /// The scan of the printed form's last page on which the recommending unit signed its
+    /// opinion and applied its official seal (签署推荐意见并加盖公章, Art. 11(3)).
+    SealedRecommendation,
+}
+
+/// What the screening knows of the application's file beyond its form (Art. 11(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// The unit has recommended online (its opinion and signer recorded).
+    pub recommended: bool,
+    /// A scan of the sealed recommendation page was received and passed the checks.
+    pub sealed_recommendation_received: bool,
+}
+
+/// One [`FileItem`] to chase, with why and the article, in English and Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ItemToChase {
+    pub item: FileItem,
+    pub reason: String,
+    pub reason_zh: String,
+    pub article: String,
+    pub article_zh: String,
+}
+
+/// The items of the file the Office must chase (Art. 11(3)–(4)): the sealed recommendation page
+/// once the unit has recommended and until a scan of it is received. A notice, never a finding:
+/// the recommendation itself (the opinion, the signer, the unit's authenticated account) is what
+/// the `recommendation` condition screens, and it is there; the sealed paper is the filing copy
+/// the Measures ask to be 报送 with it, so an otherwise eligible applicant is not turned down for
+/// a scan its unit has not yet sent, but the Office sees it listed until it is.
+pub fn items_to_chase(file: &FileFacts) -> Vec<ItemToChase> {
+    let mut items = Vec::new();
+    if file.recommended && !file.sealed_recommendation_received {
+        items.push(ItemToChase {
+            item: FileItem::SealedRecommendation,
+            reason: "the recommending unit's sealed recommendation page has not been received"
+                .to_owned(),
+            reason_zh: "尚未收到推荐单位签署推荐意见并加盖公章的推荐页扫描件，请督促推荐单位上传，或收到纸质件后代为上传"
+                .to_owned(),
+            article: Condition::Recommendation.article().to_owned(),
+            article_zh: Condition::Recommendation.article_zh().to_owned(),
+        });
+    }
+    items
+}
+
 /// A division as a person reads it: its full name (GB/T 2260, `620602` → 甘肃省武威市凉州区), or
 /// the code named as one when it is not in the list.
 fn division_zh(code: &str) -> String {
@@ -1398,6 +1463,36 @@ pub(crate) mod tests {
                 .unwrap()
                 .by,
             "o1"
+        );
+    }
+
+    #[test]
+    fn a_missing_sealed_recommendation_is_an_item_to_chase_never_a_finding() {
+        let chased = items_to_chase(&FileFacts {
+            recommended: true,
+            sealed_recommendation_received: false,
+        });
+        assert_eq!(chased.len(), 1);
+        assert_eq!(chased[0].item, FileItem::SealedRecommendation);
+        assert_eq!(chased[0].article_zh, "第十一条第三项");
+        assert!(chased[0].reason_zh.contains("加盖公章"));
+        // Received, or nothing recommended yet: nothing to chase.
+        for file in [
+            FileFacts {
+                recommended: true,
+                sealed_recommendation_received: true,
+            },
+            FileFacts::default(),
+        ] {
+            assert_eq!(items_to_chase(&file), vec![]);
+        }
+        // The screening's outcome does not read the file: a complete application is eligible
+        // whatever is chased (the facts carry no sealed page at all).
+        let screening = run(&good_facts(), &OrganisationHistory::default());
+        assert_eq!(screening.overall(), Overall::Eligible);
+        assert_eq!(
+            serde_json::to_value(FileItem::SealedRecommendation).unwrap(),
+            "sealed_recommendation"
         );
     }
 }

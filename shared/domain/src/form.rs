@@ -1549,12 +1549,16 @@ pub enum DocumentCategory {
     VisitReport,
     /// 会议纪要: uploaded by staff (Art. 11(8)–(9)).
     Minutes,
+    /// 盖章推荐页: the scan of the application form's last page on which the recommending unit
+    /// signed its recommendation opinion and applied its official seal (签署推荐意见并加盖公章,
+    /// Art. 11(3)); uploaded by that unit or by the Office on its behalf, never by the applicant.
+    SealedRecommendation,
     /// 其他材料.
     Other,
 }
 
 impl DocumentCategory {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::BusinessLicence,
         Self::ManagementSystemCertificate,
         Self::SelfAssessmentReport,
@@ -1565,6 +1569,7 @@ impl DocumentCategory {
         Self::ReviewReport,
         Self::VisitReport,
         Self::Minutes,
+        Self::SealedRecommendation,
         Self::Other,
     ];
 
@@ -1581,6 +1586,7 @@ impl DocumentCategory {
             Self::ReviewReport => "review_report",
             Self::VisitReport => "visit_report",
             Self::Minutes => "minutes",
+            Self::SealedRecommendation => "sealed_recommendation",
             Self::Other => "other",
         }
     }
@@ -1598,6 +1604,7 @@ impl DocumentCategory {
             Self::ReviewReport => "资料评审报告",
             Self::VisitReport => "现场评审报告",
             Self::Minutes => "会议纪要",
+            Self::SealedRecommendation => "盖章推荐页",
             Self::Other => "其他材料",
         }
     }
@@ -1607,11 +1614,20 @@ impl DocumentCategory {
         matches!(self, Self::ReviewReport | Self::VisitReport | Self::Minutes)
     }
 
+    /// Whether the application's recommending unit uploads it (or the Office on its behalf),
+    /// rather than the applicant or staff alone: the sealed recommendation page is the unit's own
+    /// act (Art. 11(3)), so the applicant never files it. Unlike a staff report it is no secret:
+    /// everyone who reads the application sees it.
+    pub fn by_recommending_unit(self) -> bool {
+        matches!(self, Self::SealedRecommendation)
+    }
+
     /// The categories an applicant must upload before submitting (Art. 10, 11(2)–(3)): business
     /// licence, management-system certificate, self-assessment report, financial statements,
     /// inspection reports and credit report; a construction enterprise also the project-award
     /// certificate. `review_report`, `visit_report` and `minutes` are uploaded by staff and never
-    /// required of an applicant; `other` is never required.
+    /// required of an applicant, nor is `sealed_recommendation` (the recommending unit's, after
+    /// the submission); `other` is never required.
     pub fn required_for_submission(construction_firm: bool) -> Vec<Self> {
         let mut required = vec![
             Self::BusinessLicence,
@@ -2619,6 +2635,23 @@ mod tests {
             assert!(!construction.contains(&category));
         }
         assert!(!construction.contains(&DocumentCategory::Other));
+        // The sealed recommendation page is the unit's, never the applicant's or staff's alone,
+        // never required for the submission (it comes after it) and never hidden from readers.
+        let sealed = DocumentCategory::SealedRecommendation;
+        assert!(sealed.by_recommending_unit() && !sealed.staff_only());
+        assert!(!construction.contains(&sealed));
+        assert_eq!(sealed.label_zh(), "盖章推荐页");
+        assert_eq!(
+            DocumentCategory::ALL
+                .iter()
+                .filter(|c| c.by_recommending_unit())
+                .count(),
+            1
+        );
+        assert_eq!(
+            serde_json::from_str::<DocumentCategory>("\"sealed_recommendation\"").unwrap(),
+            sealed
+        );
         assert_eq!(
             serde_json::from_str::<DocumentCategory>("\"visit_report\"").unwrap(),
             DocumentCategory::VisitReport

@@ -138,6 +138,28 @@ impl ApplicationState {
             Self::Rejected => "未获通过",
         }
     }
+
+    /// Whether the recommending unit's sealed recommendation page (盖章推荐页, Art. 11(3)) may be
+    /// filed in this stage: from the recommendation until the candidate list goes to the
+    /// Committee. Not before `recommended`: the page printed carries the opinion the unit signs
+    /// online when it recommends, so there is nothing to seal before. Not only while the
+    /// screening runs: a missing page never holds up the screening (it is an item the Office
+    /// chases, `eligibility::items_to_chase`), so a page that arrives during the review must
+    /// still be filed. Not from `proposed` on: the Committee deliberates a complete file (Art.
+    /// 11(8)), and what it decided on is not added to afterwards. Never on a closed application
+    /// (ineligible, not shortlisted, withdrawn, rejected): there is no one to chase it for. None
+    /// of these states is the draft, so the page never makes the applicant's form editable.
+    pub fn files_sealed_recommendation(self) -> bool {
+        matches!(
+            self,
+            Self::Recommended
+                | Self::Eligible
+                | Self::DocumentReviewed
+                | Self::Shortlisted
+                | Self::OnsiteReviewed
+                | Self::Candidate
+        )
+    }
 }
 
 impl std::fmt::Display for ApplicationState {
@@ -1072,6 +1094,29 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sealed_recommendation_is_filed_from_the_recommendation_until_the_committee() {
+        use ApplicationState as S;
+        let open: Vec<_> = ApplicationState::ALL
+            .into_iter()
+            .filter(|state| state.files_sealed_recommendation())
+            .collect();
+        assert_eq!(
+            open,
+            vec![
+                S::Recommended,
+                S::Eligible,
+                S::DocumentReviewed,
+                S::Shortlisted,
+                S::OnsiteReviewed,
+                S::Candidate
+            ]
+        );
+        // Never the draft (nothing becomes editable again), never before the unit signed.
+        assert!(!S::Draft.files_sealed_recommendation());
+        assert!(!S::Submitted.files_sealed_recommendation());
+    }
 
     #[test]
     fn as_str_matches_serde() {

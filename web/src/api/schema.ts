@@ -200,7 +200,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Roles: applicant, office (a bearer token holding one of them). */
+        /** @description Roles: applicant, office, recommender (a bearer token holding one of them). */
         post: operations["DeclareDocument"];
         delete?: never;
         options?: never;
@@ -1855,6 +1855,11 @@ export interface components {
             rejected_at?: components["schemas"]["RejectionGate"] | null;
             /** @description Art. 11(4): the screening's outcome and what failed or waits for the Office, once screened. */
             screening?: components["schemas"]["ScreeningSummary"] | null;
+            /**
+             * @description Art. 11(3): once the unit recommended, whether the scan of its sealed recommendation page
+             *     (盖章推荐页) is filed; absent before the recommendation (and on a declined application).
+             */
+            sealed_recommendation?: components["schemas"]["SealedPageStatus"] | null;
             state: components["schemas"]["ApplicationState"];
             /** Format: date-time */
             submitted_at: string | null;
@@ -2556,7 +2561,7 @@ export interface components {
             threshold_percent: number;
         };
         /** @description The kinds of evidence document (实证材料) an application carries. */
-        DocumentCategory: "business_licence" | "management_system_certificate" | "self_assessment_report" | "financial_statements" | "inspection_reports" | "credit_report" | "project_award_certificate" | "review_report" | "visit_report" | "minutes" | "other";
+        DocumentCategory: "business_licence" | "management_system_certificate" | "self_assessment_report" | "financial_statements" | "inspection_reports" | "credit_report" | "project_award_certificate" | "review_report" | "visit_report" | "minutes" | "sealed_recommendation" | "other";
         /** @description `POST /applications/{id}/documents`. */
         DocumentDeclaration: {
             /** @description What the document evidences; staff-only categories are refused to applicants. */
@@ -2731,6 +2736,13 @@ export interface components {
             message: string;
             message_zh: string;
         };
+        /**
+         * @description Something the application's file lacks that the Office must chase (督促补交), as the
+         *     screening reports it beside its verdicts (Art. 11(3)–(4)). Unlike a [`Verdict`] it never
+         *     decides eligibility: [`Screening::overall`] does not read it, nothing is settled for it, and
+         *     the Office may confirm the screening while it is listed.
+         */
+        FileItem: "sealed_recommendation";
         /** @description A follow-up visit to a winner (Art. 16, 定期巡访). */
         FollowUpVisit: {
             application_id: string;
@@ -2898,6 +2910,14 @@ export interface components {
             sheets: number;
             /** @description max − min. */
             spread: components["schemas"]["Centi"] | null;
+        };
+        /** @description One [`FileItem`] to chase, with why and the article, in English and Chinese. */
+        ItemToChase: {
+            article: string;
+            article_zh: string;
+            item: components["schemas"]["FileItem"];
+            reason: string;
+            reason_zh: string;
         };
         /** @description The decision-relevant record of one application: the state and what the rules need to remember. */
         Lifecycle: {
@@ -3495,6 +3515,11 @@ export interface components {
         Recommendation: {
             opinion: string;
             recommender_id: string;
+            /**
+             * @description The scan of the printed page the unit signed and sealed (盖章推荐页), once one was received
+             *     and passed the checks (`events::object_created`); the latest when filed again.
+             */
+            sealed_page?: components["schemas"]["SealedPage"] | null;
             /** Format: date-time */
             signed_at: string;
             signed_by: string;
@@ -3905,11 +3930,28 @@ export interface components {
             screening: components["schemas"]["Screening"] | null;
             state: components["schemas"]["ApplicationState"];
             /**
+             * @description What the file lacks and the Office must chase (Art. 11(3)–(4)): a notice, never a
+             *     finding, read from the application as it is now (a page filed after the screening no
+             *     longer listed); empty before the recommendation.
+             */
+            to_chase: components["schemas"]["ItemToChase"][];
+            /**
              * Format: uint64
              * @description The application's version (informational; settlements are guarded by the store).
              */
             version: number;
         };
+        /**
+         * @description Art. 11(3): the sealed recommendation page filed with the application: which document holds
+         *     it and when its check passed.
+         */
+        SealedPage: {
+            document_id: string;
+            /** Format: date-time */
+            received_at: string;
+        };
+        /** @description Whether the sealed recommendation page of a recommended application is filed (Art. 11(3)). */
+        SealedPageStatus: "received" | "missing";
         /**
          * @description Art. 8, 9(2): where an expert comes from (党政机关、行业协会、新闻单位、大专院校、科研机构及企事业单位).
          * @enum {string}

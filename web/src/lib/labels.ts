@@ -25,8 +25,16 @@ export const CATEGORY_ZH: Record<DocumentCategory, string> = {
   review_report: '资料评审报告',
   visit_report: '现场评审报告',
   minutes: '会议纪要',
+  sealed_recommendation: '盖章推荐页',
   other: '其他材料',
 }
+
+/**
+ * The stages in which the recommending unit's sealed recommendation page is filed (Art. 11(3)):
+ * shared/domain/src/lifecycle.rs `ApplicationState::files_sealed_recommendation` — from the
+ * recommendation until the candidate list goes to the Committee.
+ */
+export const SEALED_PAGE_STATES: readonly ApplicationState[] = ['recommended', 'eligible', 'document_reviewed', 'shortlisted', 'onsite_reviewed', 'candidate']
 
 /** The categories an applicant uploads, in the order of Art. 10. */
 export const APPLICANT_CATEGORIES: DocumentCategory[] = [

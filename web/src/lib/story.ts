@@ -153,8 +153,10 @@ export function applicationStory(application: ApplicationView, board: readonly B
   const steps: Step[] = [{ at: a.created_at, title: '创建申报草稿', tone: 'info', kind: 'step', children: [], sends: SENDS.created }]
 
   // Upload sessions: the receipts and refusals in the order checked, a pause of more than
-  // SESSION_GAP_MS starting the next.
+  // SESSION_GAP_MS starting the next. The recommending unit's sealed page is its upload, not the
+  // applicant's (its receipt went to the unit): it is no part of the applicant's sessions.
   const checked = a.documents
+    .filter((d) => d.category !== 'sealed_recommendation')
     .filter((d) => d.checked_at && (d.status === 'received' || d.status === 'rejected'))
     .sort((x, y) => time(x.checked_at!) - time(y.checked_at!))
   let session: (typeof checked)[number][] = []

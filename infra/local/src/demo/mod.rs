@@ -454,8 +454,9 @@ impl Play<'_> {
         Ok(())
     }
 
-    /// Art. 11(3): each unit signs its opinion on what it covers; the industry department declines
-    /// one. Screening runs on each recommendation (the `screening` function).
+    /// Art. 11(3): each unit signs its opinion on what it covers, and uploads the scan of the page
+    /// it signed and sealed; the industry department declines one. Screening runs on each
+    /// recommendation (the `screening` function).
     async fn recommendation(&self) -> Result<(), LocalError> {
         let units = cast::units();
         let signers = ["李建军", "马丽华"];
@@ -479,6 +480,32 @@ impl Play<'_> {
             };
             self.client
                 .post(&step, unit, &format!("/applications/{app}/{action}"), &body)
+                .await?;
+            if enterprise.fate == Fate::Declined {
+                continue;
+            }
+            // The unit prints the form's last page, signs and seals it, and uploads the scan
+            // (盖章推荐页), checked like all evidence.
+            let bytes = pdf(&format!(
+                "sealed recommendation - {} - {}",
+                unit.sub,
+                enterprise.uscc()
+            ));
+            let declared = self
+                .client
+                .create(
+                    &format!("{step}: declaring its sealed page"),
+                    Some(unit),
+                    &format!("/applications/{app}/documents"),
+                    &declaration(Some("sealed_recommendation"), "盖章推荐页.pdf", &bytes),
+                )
+                .await?;
+            self.client
+                .upload(
+                    &format!("{step}: uploading its sealed page"),
+                    &declared["upload"],
+                    bytes,
+                )
                 .await?;
         }
         self.settled().await;

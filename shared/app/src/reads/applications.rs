@@ -70,6 +70,42 @@ pub struct ApplicationSummary {
     /// knows how far it got; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejected_at: Option<award_domain::lifecycle::Gate>,
+    /// Art. 11(3): once the unit recommended, whether the scan of its sealed recommendation page
+    /// (盖章推荐页) is filed; absent before the recommendation (and on a declined application).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sealed_recommendation: Option<SealedPageStatus>,
+}
+
+/// Whether the sealed recommendation page of a recommended application is filed (Art. 11(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SealedPageStatus {
+    /// A scan was received and passed the checks.
+    Received,
+    /// None yet: the Office chases it (`eligibility::items_to_chase`).
+    Missing,
+}
+
+impl SealedPageStatus {
+    pub fn of(application: &Application) -> Option<Self> {
+        application.recommendation.as_ref().map(|recommendation| {
+            if recommendation.sealed_page.is_some() {
+                Self::Received
+            } else {
+                Self::Missing
+            }
+        })
+    }
+}
+
+/// What the screening knows of the application's file beyond its form: the domain's input to
+/// `eligibility::items_to_chase` (Art. 11(3)–(4)).
+pub fn file_facts(application: &Application) -> award_domain::eligibility::FileFacts {
+    award_domain::eligibility::FileFacts {
+        recommended: application.recommendation.is_some(),
+        sealed_recommendation_received: SealedPageStatus::of(application)
+            == Some(SealedPageStatus::Received),
+    }
 }
 
 impl From<&Application> for ApplicationSummary {
@@ -89,6 +125,7 @@ impl From<&Application> for ApplicationSummary {
                 .rejection
                 .as_ref()
                 .map(|rejection| rejection.gate),
+            sealed_recommendation: SealedPageStatus::of(application),
         }
     }
 }

@@ -21,10 +21,6 @@ use crate::model::{Attachment, AttachmentOwner, DocumentStatus, new_id};
 use crate::store::{self, Tx};
 use crate::validation;
 
-/// The attachment types, as [`AppError::UnsupportedDocumentType`] names them: a scan or the
-/// minutes, never an editable office file.
-const ATTACHMENT_TYPE_NAMES: &str = "PDF / JPEG / PNG";
-
 /// The largest attachment, in bytes (10 MiB): a supporting scan or the minutes, not evidence.
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -58,23 +54,7 @@ pub fn declare(
     now: DateTime<Utc>,
 ) -> Result<(Attachment, Write), AppError> {
     let file_name = validation::file_name(&declaration.file_name)?;
-    let unsupported = |content_type: String| AppError::UnsupportedDocumentType {
-        content_type,
-        accepted: ATTACHMENT_TYPE_NAMES,
-    };
-    let content_type =
-        validation::document_type(&declaration.content_type, &file_name).map_err(|error| {
-            match error {
-                AppError::UnsupportedDocumentType { content_type, .. } => unsupported(content_type),
-                other => other,
-            }
-        })?;
-    if !matches!(
-        content_type.as_str(),
-        "application/pdf" | "image/jpeg" | "image/png"
-    ) {
-        return Err(unsupported(content_type));
-    }
+    let content_type = validation::scan_type(&declaration.content_type, &file_name)?;
     let size = validation::document_size(declaration.size, MAX_ATTACHMENT_BYTES)?;
     let sha256 = validation::sha256(&declaration.sha256)?;
     let attachment = Attachment {

@@ -18,6 +18,7 @@ use crate::keys;
 use crate::model::{
     AccessRecord, Application, Document, DocumentSlot, DocumentStatus, Link, new_id,
 };
+use crate::reads::applications::units_of;
 use crate::store::{self, Tx, from_item, query_all, retry_on_conflict};
 use crate::validation;
 
@@ -45,6 +46,104 @@ pub struct DocumentDownload {
     pub download: Link,
 }
 
+/// Who declares a document, by its category and the caller's role (the route lets applicants,
+/// the Office and recommending units in; each is narrowed here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Uploader {
+    /// The applicant: its own evidence, on its draft (Art. 11(2)).
+    Owner,
+    /// The Office: a staff report (the on-site panel's report, a visit report, minutes), on an
+    /// application past its draft.
+    Staff,
+    /// The chosen recommending unit, or the Office on its behalf: the sealed recommendation page
+    /// (Art. 11(3)), while `ApplicationState::files_sealed_recommendation`.
+    Unit,
+}
+
+impl Uploader {
+    /// Errors: `SealedPageByRecommendingUnit` (403) for an applicant filing the unit's page;
+    /// `Forbidden` for any other category outside the caller's role.
+    fn of(caller: &Caller, category: DocumentCategory) -> Result<Self, AppError> {
+        if category.by_recommending_unit() {
+            if caller.has(Role::Office) || caller.has(Role::Recommender) {
+                Ok(Self::Unit)
+            } else if caller.has(Role::Applicant) {
+                Err(AppError::SealedPageByRecommendingUnit)
+            } else {
+                Err(AppError::Forbidden)
+            }
+        } else if caller.has(Role::Office) && category.staff_only() {
+            Ok(Self::Staff)
+        } else {
+            caller.require(Role::Applicant)?;
+            Ok(Self::Owner)
+        }
+    }
+
+    /// Whether this uploader may add a document of `category` to `application` as it stands;
+    /// `units` are the recommending units the caller acts for.
+    fn may_declare(
+        self,
+        caller: &Caller,
+        units: &[Ulid],
+        application: &Application,
+        category: DocumentCategory,
+    ) -> Result<(), AppError> {
+        let draft = application.state() == ApplicationState::Draft;
+        match self {
+            Self::Owner => {
+                if application.owner() != caller.sub() {
+                    return Err(AppError::ApplicationNotFound);
+                }
+                // After submission nothing of the application or its evidence changes (Art.
+                // 11(2)-(3)).
+                if !draft {
+                    return Err(AppError::ApplicationNotEditable);
+                }
+                if category.staff_only() {
+                    return Err(AppError::invalid_field(
+                        format!(
+                            "category: {} documents are uploaded by staff",
+                            category.as_str()
+                        ),
+                        format!("category：{} 类材料由工作人员上传", category.as_str()),
+                    ));
+                }
+                Ok(())
+            }
+            Self::Staff if draft => Err(AppError::ApplicationNotEditable),
+            Self::Staff => Ok(()),
+            Self::Unit => {
+                // The Office files for whichever unit; a unit's account only for an application
+                // that chose its unit. Any other unit learns nothing, not even that the
+                // application exists, as when it would recommend it.
+                let chosen = caller.has(Role::Recommender)
+                    && application
+                        .recommender_id
+                        .is_some_and(|unit| units.contains(&unit));
+                if !caller.has(Role::Office) && !chosen {
+                    return Err(AppError::ApplicationNotFound);
+                }
+                // Never the draft: filing the unit's page reopens nothing of the applicant's.
+                if !application.state().files_sealed_recommendation() {
+                    return Err(AppError::SealedPageNotAccepted);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `POST /applications/{id}/documents`: declares one document and answers it with its presigned
+/// upload link (≤ 15 min, bound to the declared type, size and SHA-256); `upload-received` then
+/// checks the stored object (signature, size, SHA-256, Art. 19). Evidence is the owner's, on its
+/// draft; a staff report the Office's, past it; the sealed recommendation page (Art. 11(3)) the
+/// chosen unit's or the Office's on its behalf, from the recommendation until the Committee, a
+/// scan only (PDF, JPEG, PNG). Errors: `ApplicationNotFound` (another's, another unit's),
+/// `ApplicationNotEditable`, `SealedPageByRecommendingUnit` (403), `SealedPageNotAccepted`
+/// (409), `Forbidden`, `TooManyDocuments`, and the file's: `InvalidFileName`,
+/// `UnsupportedDocumentType`, `ExtensionMismatch`, `DocumentTooLarge`, `EmptyDocument`,
+/// `InvalidSha256`.
 pub async fn declare_document(
     app: &App,
     caller: &Caller,
@@ -52,33 +151,19 @@ pub async fn declare_document(
     input: DocumentDeclaration,
     now: DateTime<Utc>,
 ) -> Result<DeclaredDocument, AppError> {
-    // Staff evidence (the on-site panel's review report, visit reports, minutes) is the Office's
-    // to upload, on an application past its draft; everything else is the owner's, on its draft.
-    let staff_upload = caller.has(Role::Office) && input.category.staff_only();
-    if !staff_upload {
-        caller.require(Role::Applicant)?;
-    }
-    let input = &input;
+    let uploader = Uploader::of(caller, input.category)?;
+    let units = if uploader == Uploader::Unit {
+        units_of(app, caller).await?
+    } else {
+        Vec::new()
+    };
+    let (input, units) = (&input, &units);
     let document = retry_on_conflict(|| async move {
         let application =
             store::load::<Application>(app.table.as_ref(), &keys::application(application_id))
                 .await?
-                .filter(|loaded| staff_upload || loaded.record.owner() == caller.sub())
                 .ok_or(AppError::ApplicationNotFound)?;
-        // After submission nothing of the application or its evidence changes (Art. 11(2)-(3)).
-        let draft = application.record.state() == ApplicationState::Draft;
-        if draft == staff_upload {
-            return Err(AppError::ApplicationNotEditable);
-        }
-        if input.category.staff_only() && !staff_upload {
-            return Err(AppError::invalid_field(
-                format!(
-                    "category: {} documents are uploaded by staff",
-                    input.category.as_str()
-                ),
-                format!("category：{} 类材料由工作人员上传", input.category.as_str()),
-            ));
-        }
+        uploader.may_declare(caller, units, &application.record, input.category)?;
         // Each document holds one of `max_documents` numbered slots (a guard item created with
         // the document), so the limit holds under concurrency; a random free slot keeps
         // concurrent declarations from colliding on the same one (a collision is retried).
@@ -100,7 +185,12 @@ pub async fn declare_document(
             });
         };
         let file_name = validation::file_name(&input.file_name)?;
-        let content_type = validation::document_type(&input.content_type, &file_name)?;
+        // The sealed page is a scan of paper; evidence may also be an office file.
+        let content_type = if uploader == Uploader::Unit {
+            validation::scan_type(&input.content_type, &file_name)?
+        } else {
+            validation::document_type(&input.content_type, &file_name)?
+        };
         let size = validation::document_size(input.size, app.config.max_upload_bytes)?;
         let sha256 = validation::sha256(&input.sha256)?;
         let document = Document {
@@ -119,7 +209,7 @@ pub async fn declare_document(
             checked_object: None,
         };
         let mut tx = Tx::new();
-        still_the_draft_loaded(&mut tx, application_id, application.version);
+        still_as_loaded(&mut tx, application_id, application.version);
         tx.guard(
             store::create(&DocumentSlot {
                 application_id,
@@ -129,17 +219,26 @@ pub async fn declare_document(
             || AppError::from(TableError::Conflict),
         );
         tx.guard(store::create(&document)?, || AppError::ConcurrentUpdate);
+        let mut detail = vec![
+            ("document_id", document.id.to_string()),
+            ("category", document.category.as_str().to_owned()),
+            ("file_name", document.file_name.clone()),
+            ("size", document.size.to_string()),
+            ("sha256", document.sha256.clone()),
+        ];
+        // Whose page the Office filed, when it files one on a unit's behalf.
+        if let (Uploader::Unit, true, Some(unit)) = (
+            uploader,
+            caller.has(Role::Office),
+            application.record.recommender_id,
+        ) {
+            detail.push(("on_behalf_of", unit.to_string()));
+        }
         tx.push(audit(
             keys::application_partition(application_id),
             caller.sub(),
             "document_declared",
-            &[
-                ("document_id", document.id.to_string()),
-                ("category", document.category.as_str().to_owned()),
-                ("file_name", document.file_name.clone()),
-                ("size", document.size.to_string()),
-                ("sha256", document.sha256.clone()),
-            ],
+            &detail,
             now,
         )?);
         tx.commit(app.table.as_ref()).await?;
@@ -202,7 +301,7 @@ pub async fn remove_document(
         }
         let document = document.ok_or(AppError::DocumentNotFound)?;
         let mut tx = Tx::new();
-        still_the_draft_loaded(&mut tx, application_id, application.version);
+        still_as_loaded(&mut tx, application_id, application.version);
         tx.guard(
             Write::Delete {
                 key: keys::document(application_id, document_id),
@@ -239,9 +338,9 @@ pub async fn remove_document(
 }
 
 /// Guards `tx` on the application being the version loaded: a change of its evidence does not
-/// change the application, but must be decided on the draft as it still is (a form save or a
-/// submission in between is a lost race: decide again).
-fn still_the_draft_loaded(tx: &mut Tx, application_id: Ulid, version: u64) {
+/// change the application, but must be decided on the application as it still is (a form save or
+/// a submission in between, a stage change past the sealed page's, is a lost race: decide again).
+fn still_as_loaded(tx: &mut Tx, application_id: Ulid, version: u64) {
     tx.guard(
         Write::Check {
             key: keys::application(application_id),

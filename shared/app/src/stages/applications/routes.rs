@@ -4,6 +4,7 @@ use crate::api::{self, *};
 use crate::error::AppError;
 use crate::keys;
 use crate::stages::applications::{self, FormWrite, contact, documents};
+use award_domain::roles::Role;
 
 pub static ROUTES: &[RouteSpec] = &[
     route!(
@@ -117,7 +118,9 @@ pub static ROUTES: &[RouteSpec] = &[
         "DeclareDocument",
         "POST",
         "/applications/{id}/documents",
-        UPLOADERS,
+        // The applicant its evidence, the Office its reports, the recommending unit its sealed
+        // page (Art. 11(3)): `documents::declare_document` narrows each to its own.
+        Access::Roles(&[Role::Applicant, Role::Office, Role::Recommender]),
         handler!(|app, call| created(
             &documents::declare_document(
                 app,

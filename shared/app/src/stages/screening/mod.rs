@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use award_domain::china_date;
 use award_domain::eligibility::{
-    self, Condition, Outcome, Overall, RecommendationFacts, Screening,
+    self, Condition, ItemToChase, Outcome, Overall, RecommendationFacts, Screening,
 };
 use award_domain::lifecycle::{ApplicationState, Command};
 use award_ports::TableError;
@@ -112,6 +112,10 @@ pub struct ScreeningView {
     pub needs_review: Vec<Condition>,
     pub screened_at: Option<DateTime<Utc>>,
     pub screened_by: Option<String>,
+    /// What the file lacks and the Office must chase (Art. 11(3)–(4)): a notice, never a
+    /// finding, read from the application as it is now (a page filed after the screening no
+    /// longer listed); empty before the recommendation.
+    pub to_chase: Vec<ItemToChase>,
     /// The application's version (informational; settlements are guarded by the store).
     pub version: u64,
 }
@@ -253,6 +257,7 @@ pub async fn view(app: &App, caller: &Caller, id: Ulid) -> Result<ScreeningView,
             .screening
             .as_ref()
             .map(|r| r.screened_by.clone()),
+        to_chase: eligibility::items_to_chase(&applications::file_facts(application)),
         version: loaded.version,
     })
 }
@@ -476,6 +481,10 @@ pub async fn export_csv(
         let (name, article) = condition_zh(*condition);
         format!("{name}（{article}）")
     }));
+    header.push(format!(
+        "盖章推荐页（{}）",
+        Condition::Recommendation.article_zh()
+    ));
     let mut table = vec![header];
     for application in &rows {
         let screening = current(application);
@@ -506,6 +515,15 @@ pub async fn export_csv(
                 }
             }
         }));
+        // A notice, not a verdict: what the Office still chases, beside the conditions.
+        row.push(
+            match applications::SealedPageStatus::of(application) {
+                None => "",
+                Some(applications::SealedPageStatus::Received) => "已上传",
+                Some(applications::SealedPageStatus::Missing) => "未上传（待补）",
+            }
+            .to_owned(),
+        );
         table.push(row);
     }
     crate::export::csv_file(format!("screening-{cycle_id}.csv"), &table)

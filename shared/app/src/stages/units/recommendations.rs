@@ -113,6 +113,7 @@ pub async fn recommend(
                 signer_name: signer_name.clone(),
                 signed_by: caller.sub().to_owned(),
                 signed_at: now,
+                sealed_page: None,
             });
             Ok(())
         },
