@@ -30,7 +30,7 @@ import { lastStageReached } from '../src/lib/funnel'
 import { ROLE_ZH, STAGE_PATH } from '../src/lib/labels'
 import { formatYuanZh } from '../src/lib/money'
 import { noticeTitleZh } from '../src/lib/story'
-import { callAt, chinaDate, checkKeyFieldsOnPhone, launchChromium, Runner, screenshots, tokenAt } from './support'
+import { callAt, chinaDate, checkKeyFieldsOnPhone, launchChromium, Runner, screenshots, startDemo, tokenAt } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-demo-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -123,10 +123,9 @@ async function signInAs(page: Page, sub: string) {
 beforeAll(async () => {
   expect(process.env.AWARD_LOCAL_BIN ?? '', 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
   browser = await launchChromium()
-  base = await runner.start(0, { demo: true, withinMs: PLAY_MS })
-  const answer = await fetch(`${base}/local/accounts`)
-  expect(answer.status).toBe(200)
-  accounts = ((await answer.json()) as { accounts: LocalAccount[] }).accounts
+  const demo = await startDemo(runner, PLAY_MS)
+  base = demo.base
+  accounts = demo.accounts
 }, PLAY_MS + 20_000)
 
 afterEach(async (context) => {

@@ -25,7 +25,7 @@ import { chinaToday, formatChinaDate } from '../src/lib/dates'
 import { ROLE_ZH } from '../src/lib/labels'
 import { OFFICE_ISSUER, PRINTABLE_WIDTH_PX, validityZh } from '../src/lib/print'
 import { formatCenti, runningTotal } from '../src/lib/scores'
-import { callAt, CODE_PATTERNS, launchChromium, Runner, SCREENSHOT_DIR, screenshots, settled, tokenAt } from './support'
+import { callAt, CODE_PATTERNS, launchChromium, Runner, SCREENSHOT_DIR, screenshots, settled, startDemo, tokenAt } from './support'
 
 const data = mkdtempSync(join(tmpdir(), 'award-print-'))
 const runner = new Runner(process.env.AWARD_LOCAL_BIN ?? '', data)
@@ -311,10 +311,9 @@ function checkOfficialLayout(name: string, pages: PrintedPage[], title: string) 
 beforeAll(async () => {
   expect(process.env.AWARD_LOCAL_BIN ?? '', 'AWARD_LOCAL_BIN (run through scripts/e2e.sh)').not.toBe('')
   browser = await launchChromium()
-  base = await runner.start(0, { demo: true, withinMs: PLAY_MS })
-  const answer = await fetch(`${base}/local/accounts`)
-  expect(answer.status).toBe(200)
-  accounts = ((await answer.json()) as { accounts: LocalAccount[] }).accounts
+  const demo = await startDemo(runner, PLAY_MS)
+  base = demo.base
+  accounts = demo.accounts
 }, PLAY_MS + 20_000)
 
 afterEach(async (context) => {
@@ -382,10 +381,13 @@ describe('printing on A4 from the pages (the demo)', () => {
     await page.goto(`${base}/#/publicity/${CYCLE}`)
     await page.locator('[data-testid="publicity"]').waitFor({ timeout: 15_000 })
     const title = `${TITLE}拟获奖名单公示`
+    expect(publicity.document_number).toBe('武质奖办〔2026〕3号')
     const pages = await printView(page, 'publicity', {
       kind: 'official',
       expected: [
         title,
+        // The 文号 the Office gave, under the title (the demo's: 武质奖办〔2026〕3号).
+        publicity.document_number,
         ...publicity.entries.flatMap((entry) => [entry.organisation_name, entry.division_name, entry.uscc]),
         `${formatChinaDate(publicity.first_day)}至${formatChinaDate(publicity.last_day)}`,
         `电子邮箱：${publicity.office_contact}`,
@@ -406,6 +408,7 @@ describe('printing on A4 from the pages (the demo)', () => {
     await page.goto(`${base}/#/awards/${CYCLE}`)
     await expect.poll(() => page.locator('[data-testid="winners"] tbody tr').count(), { timeout: 15_000 }).toBe(awards.winners.length)
     const title = `${TITLE}获奖单位公告`
+    expect(awards.document_number).toBe('武质奖办〔2026〕5号')
     const pages = await printView(page, 'announcement', {
       kind: 'official',
       expected: [
@@ -415,8 +418,9 @@ describe('printing on A4 from the pages (the demo)', () => {
         validityZh(awards.winners[0]!.approved_on, awards.winners[0]!.last_valid_day),
         '的质量奖已被撤销',
         '特此公告',
+        awards.document_number,
         OFFICE_ISSUER,
-        formatChinaDate(awards.decided_on),
+        formatChinaDate(awards.announced_on ?? awards.decided_on),
       ],
       pages: [1, 2],
     })

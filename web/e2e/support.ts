@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, expect } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { LocalAccount } from '../src/api/local'
 import type { DocumentCategory } from '../src/api/types'
 import { CATEGORY_ZH } from '../src/lib/labels'
 import { usccCheckCharacter } from '../src/lib/uscc'
@@ -586,4 +587,13 @@ export async function pickIndustry(page: Page, path: string, name: string) {
   await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().waitFor()
   await page.keyboard.press('Enter')
   await expect.poll(() => page.locator(`[data-field="${path}"] .el-select__selection`).textContent()).toContain(name)
+}
+
+/** Plays the demo on `runner` (within `withinMs`) and reads its accounts from `/local/accounts`:
+ * the start every demo-based browser file shares. */
+export async function startDemo(runner: Runner, withinMs: number): Promise<{ base: string; accounts: LocalAccount[] }> {
+  const base = await runner.start(0, { demo: true, withinMs })
+  const answer = await fetch(`${base}/local/accounts`)
+  if (answer.status !== 200) throw new Error(`GET /local/accounts answered ${answer.status}`)
+  return { base, accounts: ((await answer.json()) as { accounts: LocalAccount[] }).accounts }
 }

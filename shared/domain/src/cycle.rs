@@ -285,6 +285,19 @@ impl Cycle {
         Ok(self)
     }
 
+    /// Whether the scheduled job has work on this cycle at `now` (UTC; days are China dates): an
+    /// open call whose application deadline day has ended (to [`Cycle::close`]), or a closed one
+    /// whose recommendation deadline day has ended (to [`Cycle::start_review`]) (Art. 11(1),
+    /// (3)–(4)). The same comparisons those two make, asked without an actor or a copy.
+    pub fn due(&self, now: DateTime<Utc>) -> bool {
+        let today = china_date(now);
+        match self.status {
+            CycleStatus::Open => today > self.application_deadline,
+            CycleStatus::Closed => today > self.recommendation_deadline,
+            _ => false,
+        }
+    }
+
     /// Art. 11(3)–(4): after the recommendation deadline day the cycle moves on to review; the
     /// applications still waiting for a recommendation are closed by the caller (see
     /// `lifecycle::Command::CloseUnrecommended`). Scheduled job (`system`) or the Office.
@@ -459,8 +472,8 @@ pub(crate) mod tests {
         Actor::new("committee-1", [Role::Committee])
     }
 
-    pub(crate) fn open_cycle() -> Cycle {
-        let now = at("2026-03-01T02:00:00Z");
+    /// A draft 2026 cycle created by the Office on 1 March 2026: deadlines 30 June and 15 July.
+    pub(crate) fn draft_cycle() -> Cycle {
         Cycle::create(
             "2026",
             "2026年度武威市人民政府质量奖",
@@ -468,13 +481,18 @@ pub(crate) mod tests {
             d(2026, 7, 15),
             &[],
             &office(),
-            now,
+            at("2026-03-01T02:00:00Z"),
         )
         .unwrap()
-        .approve_rules(&committee(), now)
-        .unwrap()
-        .open(&office(), now)
-        .unwrap()
+    }
+
+    pub(crate) fn open_cycle() -> Cycle {
+        let now = at("2026-03-01T02:00:00Z");
+        draft_cycle()
+            .approve_rules(&committee(), now)
+            .unwrap()
+            .open(&office(), now)
+            .unwrap()
     }
 
     #[test]
@@ -534,17 +552,7 @@ pub(crate) mod tests {
 
     #[test]
     fn only_the_office_cancels_and_only_a_draft() {
-        let now = at("2026-03-01T02:00:00Z");
-        let draft = Cycle::create(
-            "2026",
-            "t",
-            d(2026, 6, 30),
-            d(2026, 7, 15),
-            &[],
-            &office(),
-            now,
-        )
-        .unwrap();
+        let draft = draft_cycle();
         assert_eq!(draft.cancel(&office()), Ok(()));
         assert!(matches!(
             draft.cancel(&committee()),
@@ -586,17 +594,7 @@ pub(crate) mod tests {
 
     #[test]
     fn quota_is_one_to_three() {
-        let now = at("2026-03-01T02:00:00Z");
-        let cycle = Cycle::create(
-            "2026",
-            "t",
-            d(2026, 6, 30),
-            d(2026, 7, 15),
-            &[],
-            &office(),
-            now,
-        )
-        .unwrap();
+        let cycle = draft_cycle();
         assert_eq!(
             cycle.clone().set_quota(4, &office()),
             Err(CycleError::Quota { quota: 4 })
@@ -627,16 +625,7 @@ pub(crate) mod tests {
     #[test]
     fn rules_need_committee_approval_before_opening_and_freeze_at_the_first_score() {
         let now = at("2026-03-01T02:00:00Z");
-        let cycle = Cycle::create(
-            "2026",
-            "t",
-            d(2026, 6, 30),
-            d(2026, 7, 15),
-            &[],
-            &office(),
-            now,
-        )
-        .unwrap();
+        let cycle = draft_cycle();
         assert_eq!(
             cycle.clone().open(&office(), now),
             Err(CycleError::RulesNotApproved)
@@ -700,6 +689,10 @@ pub(crate) mod tests {
     #[test]
     fn the_call_closes_after_its_deadline_day_and_review_starts_after_the_recommendations() {
         let cycle = open_cycle();
+        // `due` says what `close` and `start_review` would do, day by day (China dates).
+        assert!(!draft_cycle().due(at("2027-01-01T00:00:00Z")));
+        assert!(!cycle.due(at("2026-06-30T15:59:59Z")));
+        assert!(cycle.due(at("2026-06-30T16:00:00Z")));
         // The deadline day is still open, in China time.
         assert_eq!(
             cycle.clone().close(&system(), at("2026-06-30T15:59:59Z")),
@@ -715,6 +708,8 @@ pub(crate) mod tests {
         ));
         let closed = cycle.close(&system(), at("2026-06-30T16:00:00Z")).unwrap();
         assert_eq!(closed.status, CycleStatus::Closed);
+        assert!(!closed.due(at("2026-07-15T15:59:59Z")));
+        assert!(closed.due(at("2026-07-15T16:00:00Z")));
         assert!(matches!(
             closed.clone().close(&system(), at("2026-07-02T00:00:00Z")),
             Err(CycleError::Status { .. })
@@ -729,6 +724,7 @@ pub(crate) mod tests {
             .start_review(&system(), at("2026-07-15T16:00:00Z"))
             .unwrap();
         assert_eq!(reviewing.status, CycleStatus::Reviewing);
+        assert!(!reviewing.due(at("2027-01-01T00:00:00Z")));
         assert!(!reviewing.accepts_recommendations(at("2026-07-01T00:00:00Z")));
     }
 

@@ -523,9 +523,7 @@ pub async fn advance_cycles(app: &App, now: DateTime<Utc>) -> Result<CycleRun, A
             let cycle = from_item::<CycleRecord>(item)?.record.cycle;
             // The index's copy may lag, but a deadline is only ever extended: when its copy has
             // nothing due, neither has the cycle, and no strongly consistent read is needed.
-            if cycle.clone().close(&system, now).is_err()
-                && cycle.clone().start_review(&system, now).is_err()
-            {
+            if !cycle.due(now) {
                 continue;
             }
             let id = cycle.id;
