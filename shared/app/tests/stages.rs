@@ -1398,6 +1398,12 @@ async fn recommending_units_are_kept_by_the_office() {
             json!({"name": "x", "scope": {"kind": "industry", "sections": ["C"]}, "mailbox": "not-mail"}),
             "invalid_email",
         ),
+        // A unit's own code with a wrong check character is a typo, refused (Art. 19 recusal
+        // matches on it).
+        (
+            json!({"name": "x", "scope": {"kind": "industry", "sections": ["C"]}, "mailbox": "a@b.cn", "uscc": mistyped_unit_code()}),
+            "invalid_uscc",
+        ),
     ] {
         refused_at(
             &h,
@@ -1544,4 +1550,12 @@ async fn the_role_matrix_of_every_route() {
             }
         }
     }
+}
+
+/// A government unit's credit code (11…) with its check character changed.
+fn mistyped_unit_code() -> String {
+    let first = "11620600013922511";
+    let right = award_domain::uscc::check_character(first).unwrap();
+    let wrong = if right == '0' { '1' } else { '0' };
+    format!("{first}{wrong}")
 }

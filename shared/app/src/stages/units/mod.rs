@@ -77,7 +77,12 @@ fn checked(input: RecommenderInput) -> Result<RecommenderInput, AppError> {
         }
     };
     let mailbox = validation::email(&input.mailbox)?;
-    let uscc = input.uscc.as_deref().map(validation::uscc).transpose()?;
+    // The Office types a unit's code from its certificate: a wrong check character is a typo to
+    // fix now (it would void the Art. 19 recusal), not a legacy code to put to screening.
+    let uscc = match input.uscc.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(award_domain::uscc::Uscc::parse(text)?.into_string()),
+    };
     let mut accounts = Vec::new();
     for account in &input.accounts {
         let account = account.trim();
