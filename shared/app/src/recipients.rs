@@ -223,6 +223,18 @@ pub struct ListedName<'a> {
     pub more: String,
 }
 
+impl<'a> ListedName<'a> {
+    /// `application` as a published list names it, with `more` after its place.
+    pub fn of(application: &'a Application, more: String) -> Self {
+        Self {
+            organisation_name: application.organisation_name(),
+            uscc: &application.uscc,
+            division_code: &application.form.organisation.division_code,
+            more,
+        }
+    }
+}
+
 /// The lines of a published list, numbered from 1 in the order given.
 pub fn numbered_names(names: &[ListedName<'_>]) -> String {
     names

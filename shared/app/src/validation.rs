@@ -69,6 +69,15 @@ pub fn nfc_strings(value: &mut serde_json::Value) {
     }
 }
 
+/// A notice's document number (文号, e.g. `武质奖办〔2026〕3号`) as the Office gives it: at most 50
+/// characters on one line; empty when none is given. Errors: `InvalidText`, `InvalidCharacters`.
+pub fn document_number(text: Option<&str>) -> Result<String, AppError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(String::new()),
+        Some(number) => self::text("document_number", number, 50, false),
+    }
+}
+
 /// A `YYYY-MM-DD` date.
 pub fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()

@@ -182,17 +182,9 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     assert_eq!(again, publicity);
     // The board carries ONE notice for the whole list (Art. 11(8)): every name with its place
     // and credit code, the period, where to object, the 文号 and the 落款 with its date.
-    let (_, board) = h
-        .request_at("GET", "/public/notices", None, None, september)
-        .await;
-    let lists: Vec<&serde_json::Value> = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|entry| entry["kind"] == "publicity_announcement")
-        .collect();
-    assert_eq!(lists.len(), 1, "{board}");
-    assert!(lists[0]["application_id"].is_null(), "{board}");
+    let lists = on_the_board(&h, "publicity_announcement", september).await;
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    assert!(lists[0]["application_id"].is_null(), "{lists:?}");
     let body = lists[0]["body"].as_str().unwrap();
     assert!(body.starts_with("武质奖办〔2026〕3号"), "{body}");
     assert!(body.contains("共3家"), "{body}");
@@ -543,16 +535,8 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         (status, other["code"].as_str()),
         (409, Some("announcement_issued"))
     );
-    let (_, board) = h
-        .request_at("GET", "/public/notices", None, None, day)
-        .await;
-    let announcements: Vec<&serde_json::Value> = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|entry| entry["kind"] == "award_announcement")
-        .collect();
-    assert_eq!(announcements.len(), 1, "{board}");
+    let announcements = on_the_board(&h, "award_announcement", day).await;
+    assert_eq!(announcements.len(), 1, "{announcements:?}");
     let body = announcements[0]["body"].as_str().unwrap();
     assert!(body.starts_with("武质奖办〔2026〕5号"), "{body}");
     for number in &numbers {
@@ -610,13 +594,7 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
     assert!(mails.iter().any(|(to, subject, _)| to == "zhangsan@example.cn" && subject.contains("异议处理结果")));
 
     // The announcement names the decision; the finance bureau finds what it has to pay.
-    let announcement = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|entry| entry["kind"] == "award_announcement")
-        .unwrap()
-        .to_string();
+    let announcement = announcements[0].to_string();
     assert!(
         announcement.contains("市政府第35次常务会议（武政常〔2026〕35号）"),
         "{announcement}"
@@ -866,28 +844,12 @@ async fn an_upheld_objection_removes_the_name_from_the_list() {
         .collect();
     assert_eq!(names, vec![apps[0].as_str()]);
     // The published list stays as it was published; a follow-up notice names the change.
-    let (_, board) = h.request_at("GET", "/public/notices", None, None, at).await;
-    let kinds: Vec<&str> = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["kind"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        kinds
-            .iter()
-            .filter(|kind| **kind == "publicity_announcement")
-            .count(),
-        1,
-        "{board}"
+        on_the_board(&h, "publicity_announcement", at).await.len(),
+        1
     );
-    let amended: Vec<&serde_json::Value> = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|entry| entry["kind"] == "publicity_amended")
-        .collect();
-    assert_eq!(amended.len(), 1, "{board}");
+    let amended = on_the_board(&h, "publicity_amended", at).await;
+    assert_eq!(amended.len(), 1, "{amended:?}");
     let body = amended[0]["body"].as_str().unwrap();
     assert!(body.contains(rejected.organisation_name()), "{body}");
     assert!(body.contains("不再列入拟获奖名单"), "{body}");
@@ -1066,16 +1028,8 @@ async fn six_concurrent_approvals_for_four_names_never_exceed_the_quota() {
         )
         .await;
     assert_eq!(status, 200, "{issued}");
-    let (_, board) = h
-        .request_at("GET", "/public/notices", None, None, day)
-        .await;
-    let announcements: Vec<&serde_json::Value> = board["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|entry| entry["kind"] == "award_announcement")
-        .collect();
-    assert_eq!(announcements.len(), 1, "{board}");
+    let announcements = on_the_board(&h, "award_announcement", day).await;
+    assert_eq!(announcements.len(), 1, "{announcements:?}");
     let body = announcements[0]["body"].as_str().unwrap();
     let mut awarded = 0;
     for id in &apps {
@@ -1623,4 +1577,17 @@ async fn a_deliberation_that_cannot_read_its_minutes_is_told_to_retry_not_that_t
         "{answer}"
     );
     assert_eq!(h.last_sequence(), before);
+}
+
+/// The public board's entries of `kind` at `at`, newest first.
+async fn on_the_board(h: &Harness, kind: &str, at: DateTime<Utc>) -> Vec<serde_json::Value> {
+    let (status, board) = h.request_at("GET", "/public/notices", None, None, at).await;
+    assert_eq!(status, 200, "{board}");
+    board["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == kind)
+        .cloned()
+        .collect()
 }

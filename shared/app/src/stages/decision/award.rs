@@ -288,10 +288,7 @@ pub async fn issue_announcement(
     now: DateTime<Utc>,
 ) -> Result<CycleAnnouncement, AppError> {
     caller.require(Role::Office)?;
-    let document_number = match input.document_number.as_deref().map(str::trim) {
-        None | Some("") => String::new(),
-        Some(number) => validation::text("document_number", number, 50, false)?,
-    };
+    let document_number = validation::document_number(input.document_number.as_deref())?;
     let document_number = &document_number;
     retry_on_conflict(|| async move {
         // The count first: an award that lands after it changes its version, and this
@@ -346,16 +343,13 @@ pub async fn issue_announcement(
         });
         let names: Vec<_> = winners
             .iter()
-            .map(|application| recipients::ListedName {
-                organisation_name: application.organisation_name(),
-                uscc: &application.uscc,
-                division_code: &application.form.organisation.division_code,
-                more: application
+            .map(|application| {
+                let number = application
                     .lifecycle
                     .award
                     .as_ref()
-                    .map(|award| format!("，证书编号：{}", award.certificate_number))
-                    .unwrap_or_default(),
+                    .map(|award| format!("，证书编号：{}", award.certificate_number));
+                recipients::ListedName::of(application, number.unwrap_or_default())
             })
             .collect();
         let announcement = CycleAnnouncement {

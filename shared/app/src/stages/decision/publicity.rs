@@ -34,10 +34,7 @@ pub async fn start_publicity(
             today: today(now),
         });
     }
-    let document_number = match input.document_number.as_deref().map(str::trim) {
-        None | Some("") => String::new(),
-        Some(number) => validation::text("document_number", number, 50, false)?,
-    };
+    let document_number = validation::document_number(input.document_number.as_deref())?;
     // One round trip for what the decision reads: the cycle, the loaded holiday notices and the
     // Office's contact details.
     let (loaded, notices, contact) = tokio::try_join!(
@@ -94,12 +91,7 @@ pub async fn start_publicity(
             listed.sort_by(|a, b| a.organisation_name().cmp(b.organisation_name()));
             let names: Vec<_> = listed
                 .iter()
-                .map(|application| recipients::ListedName {
-                    organisation_name: application.organisation_name(),
-                    uscc: &application.uscc,
-                    division_code: &application.form.organisation.division_code,
-                    more: String::new(),
-                })
+                .map(|application| recipients::ListedName::of(application, String::new()))
                 .collect();
             let mut notice = contact_data.clone();
             notice.extend([
