@@ -246,10 +246,10 @@ describe('from the on-site review to the public register', () => {
     const minutesId = ((await (await minutes).json()) as { attachment: { id: string } }).attachment.id
     await expect.poll(() => page.locator('[data-testid="minutes"] [data-testid="upload-progress"]').getAttribute('aria-valuenow'), { timeout: 15_000 }).toBe('100')
     const committee = await token('committee', 'committee-1', 'committee@wuwei.example.cn')
-    // Received once storage's event is checked: the Committee can then read its own minutes.
-    await expect
-      .poll(async () => (await fetch(`${base}/attachments/${minutesId}/download`, { headers: { authorization: `Bearer ${committee}` } })).status, { timeout: 30_000 })
-      .toBe(200)
+    // Received once storage's event is checked: the page waits on the check and says so, and the
+    // Committee can then read its own minutes.
+    await expect.poll(() => page.locator('[data-testid="minutes-check"]').textContent(), { timeout: 30_000 }).toContain('已接收，校验无误')
+    expect((await fetch(`${base}/attachments/${minutesId}/download`, { headers: { authorization: `Bearer ${committee}` } })).status).toBe(200)
 
     // Either the list loads (a runner where the Committee reads the ranking) or its refusal shows.
     const candidates = page.locator('[data-testid="candidates"]')

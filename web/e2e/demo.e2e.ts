@@ -352,6 +352,11 @@ describe('each role, signed in through the demo-account picker', () => {
     expect(await stageOf(ENTERPRISE[4])).toBe('已撤销')
     expect(await page.locator('[data-testid="publicity-period"]').textContent()).toContain('公示期：2026年9月30日 至 2026年10月12日')
     expect(await page.locator('[data-testid="executive-meeting-recorded"]').textContent()).toContain('2026年10月20日')
+    // Steps done are shown as records, never as forms to fill again.
+    expect(await page.locator('[data-testid="announcement-issued"]').textContent()).toContain('武质奖办〔2026〕5号')
+    expect(await page.locator('[data-testid="approvals-closed"]').count()).toBe(1)
+    expect(await page.locator('[data-testid="executive-meeting"] [data-field="session"]').count()).toBe(0)
+    expect(await page.locator('[data-testid="executive-meeting"] [data-field="approved_on"]').count()).toBe(0)
     const objection = page.locator('[data-testid="objection"]', { hasText: '李明' })
     await expect.poll(() => objection.count(), { timeout: 15_000 }).toBe(1)
     expect(await objection.textContent()).toContain(ENTERPRISE[5])
@@ -626,9 +631,10 @@ describe('each role, signed in through the demo-account picker', () => {
     await expect.poll(() => inbox.count(), { timeout: 15_000 }).toBeGreaterThan(0)
     const declined = page.locator('[data-testid="inbox-other"] tbody tr').filter({ hasText: ENTERPRISE[8] })
     expect(await declined.count()).toBe(1)
-    expect((await declined.locator('td').nth(2).textContent())?.trim()).toBe('未通过')
+    expect((await declined.locator('td').nth(0).textContent())?.trim()).toBe('2026')
+    expect((await declined.locator('td').nth(3).textContent())?.trim()).toBe('未通过')
     // Nothing already recommended stays under 待推荐申报.
-    for (const stage of await page.locator('[data-testid="inbox"] tbody tr td:nth-child(3)').allTextContents()) expect(stage.trim()).toBe('已提交，待推荐')
+    for (const stage of await page.locator('[data-testid="inbox"] tbody tr td:nth-child(4)').allTextContents()) expect(stage.trim()).toBe('已提交，待推荐')
     const listed = (await call('GET', '/recommendations', await tokenOf('recommender-2'))) as { applications: { organisation_name: string }[] }
     expect(await inbox.count()).toBe(listed.applications.length)
     await screenshot(page, 'recommender-2-inbox')

@@ -355,9 +355,10 @@ describe('printing on A4 from the pages (the demo)', () => {
       ],
       pages: [3, 40],
     })
-    // The last page is the recommending unit's: its opinion, signer and date, 负责人签字, 日期 and the seal's box.
+    // The last page is the recommending unit's, scanned on its own: whom it recommends, its opinion,
+    // signer and date, 负责人签字, 日期 and the seal's box.
     const last = readable(pages.at(-1)!.text)
-    for (const words of ['推荐单位意见', '推荐单位：', '负责人签字：', recommendation.signer_name, '日期：', formatChinaDate(chinaToday(new Date(recommendation.signed_at))), '盖章处']) {
+    for (const words of ['推荐单位意见', `申报单位：${view.form.organisation.name}`, view.form.organisation.uscc, '推荐单位：', '负责人签字：', recommendation.signer_name, '日期：', formatChinaDate(chinaToday(new Date(recommendation.signed_at))), '盖章处']) {
       expect(last, `the last page says ${words}`).toContain(readable(words))
     }
     expect(last).not.toContain('七、实证材料')
@@ -392,14 +393,18 @@ describe('printing on A4 from the pages (the demo)', () => {
         `${formatChinaDate(publicity.first_day)}至${formatChinaDate(publicity.last_day)}`,
         `电子邮箱：${publicity.office_contact}`,
         OFFICE_ISSUER,
-        formatChinaDate(publicity.first_day),
+        formatChinaDate(publicity.issued_on),
       ],
       pages: [1, 3],
     })
     checkOfficialLayout('publicity', pages, title)
     // 落款 and the date close the document, the date last.
     const last = readable(pages.at(-1)!.text)
-    expect(last.endsWith(`${OFFICE_ISSUER}${formatChinaDate(publicity.first_day)}`), last.slice(-60)).toBe(true)
+    // The 落款's date is the day the notice was issued, as the board's notice says it.
+    expect(last.endsWith(`${OFFICE_ISSUER}${formatChinaDate(publicity.issued_on)}`), last.slice(-60)).toBe(true)
+    const board = (await (await fetch(`${base}/public/notices`)).json()) as { notices: { kind: string; body: string }[] }
+    const notice = board.notices.find((entry) => entry.kind === 'publicity_announcement')!
+    expect(notice.body.endsWith(`${OFFICE_ISSUER}\n${formatChinaDate(publicity.issued_on)}`), notice.body.slice(-60)).toBe(true)
   })
 
   it("prints the winners' announcement as an official document", async () => {
@@ -416,7 +421,6 @@ describe('printing on A4 from the pages (the demo)', () => {
         awards.decision_reference,
         ...awards.winners.flatMap((winner) => [winner.certificate_number, winner.organisation_name, winner.division_name, winner.uscc]),
         validityZh(awards.winners[0]!.approved_on, awards.winners[0]!.last_valid_day),
-        '的质量奖已被撤销',
         '特此公告',
         awards.document_number,
         OFFICE_ISSUER,
@@ -425,6 +429,8 @@ describe('printing on A4 from the pages (the demo)', () => {
       pages: [1, 2],
     })
     checkOfficialLayout('announcement', pages, title)
+    // The announcement as issued: what happened since (a revocation) has its own notice.
+    expect(pages.map((page) => readable(page.text)).join('')).not.toContain('撤销')
   })
 
   it("prints an expert's score sheet with the line for the signature", async () => {

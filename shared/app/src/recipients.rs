@@ -272,7 +272,13 @@ pub fn publish(
         "issued_on".into(),
         award_domain::china_date(now).to_string(),
     );
-    let (title, body) = templates::render_parts(kind, &data)?;
+    let (subject, body) = templates::render_parts(kind, &data)?;
+    // On the board the notice is titled as it prints: the award's name is the board's own, not a
+    // prefix (the email's subject keeps it, for an inbox).
+    let title = subject
+        .strip_prefix(templates::SUBJECT_PREFIX)
+        .unwrap_or(&subject)
+        .to_owned();
     store::create(&BoardEntry {
         id: new_id(now),
         kind,

@@ -18,6 +18,9 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
+/// How every notice's subject begins (the award's name), so that an inbox tells them apart.
+pub const SUBJECT_PREFIX: &str = "武威市人民政府质量奖：";
+
 /// The data key every notice carries: how the letter addresses its recipient.
 pub const SALUTATION: &str = "salutation";
 
@@ -349,7 +352,7 @@ pub(crate) mod tests {
             let rendered =
                 render(kind, &all).unwrap_or_else(|error| panic!("{}: {error}", kind.as_str()));
             assert!(
-                rendered.subject.starts_with("武威市人民政府质量奖："),
+                rendered.subject.starts_with(SUBJECT_PREFIX),
                 "{}",
                 kind.as_str()
             );

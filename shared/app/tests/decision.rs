@@ -194,7 +194,7 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
         assert!(body.contains(&application.uscc), "{body}");
     }
     assert!(body.contains("所在地：甘肃省武威市"), "{body}");
-    assert!(body.contains("2026年9月30日 至 2026年10月12日"), "{body}");
+    assert!(body.contains("2026年9月30日至2026年10月12日"), "{body}");
     assert!(body.contains("联系电话：0935-2212345"), "{body}");
     assert!(
         body.contains("通信地址：甘肃省武威市凉州区东大街1号 733000"),
@@ -1367,11 +1367,31 @@ async fn the_minutes_and_an_objections_file_are_checked_like_evidence_and_read_b
         (status, refused["code"].as_str()),
         (409, Some("minutes_not_received"))
     );
+    // The page waits on the check by reading the record, which says `declared` until then; no
+    // one else reads it.
+    let path = format!("/attachments/{minutes_id}");
+    let status_of = |who| h.request_at("GET", &path, Some(who), None, at);
+    let (status, read) = status_of(COMMITTEE).await;
+    assert_eq!(
+        (status, read["status"].as_str()),
+        (200, Some("declared")),
+        "{read}"
+    );
+    let (status, hidden) = status_of(applicant(1)).await;
+    assert_eq!(status, 403, "{hidden}");
     let key = h.upload(&declared["upload"], minutes);
     assert!(key.starts_with("attachments/"), "{key}");
     award_app::events::object_created(&h.app, s3_event(&key, minutes.len()), at)
         .await
         .unwrap();
+    for reader in [COMMITTEE, OFFICE] {
+        let (status, read) = status_of(reader).await;
+        assert_eq!(
+            (status, read["status"].as_str()),
+            (200, Some("received")),
+            "{read}"
+        );
+    }
     let (status, recorded) = h
         .request_at(
             "POST",

@@ -239,6 +239,7 @@ export type ExtendCycleDeadlinesResponse = operations['ExtendCycleDeadlines']['r
 export type GetAftercarePolicyResponse = operations['GetAftercarePolicy']['responses'][200]['content']['application/json']
 export type GetAnnouncedAwardsResponse = operations['GetAnnouncedAwards']['responses'][200]['content']['application/json']
 export type GetApplicationResponse = operations['GetApplication']['responses'][200]['content']['application/json']
+export type GetAttachmentResponse = operations['GetAttachment']['responses'][200]['content']['application/json']
 export type GetCalendarYearResponse = operations['GetCalendarYear']['responses'][200]['content']['application/json']
 export type GetCycleResponse = operations['GetCycle']['responses'][200]['content']['application/json']
 export type GetExpertResponse = operations['GetExpert']['responses'][200]['content']['application/json']

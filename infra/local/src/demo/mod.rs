@@ -941,6 +941,18 @@ impl Play<'_> {
         let c = &self.client;
         let cycle = format!("/cycles/{CYCLE_ID}");
         self.set("2026-09-29", 10, 0).await;
+        // The notice prints how to reach the Office (Art. 11(8)): set before it is issued.
+        c.put(
+            "the Office's contact details",
+            &office,
+            "/settings/office-contact",
+            &json!({
+                "phone": "0935-2212345",
+                "postal_address": "甘肃省武威市凉州区东关街 武威市市场监督管理局 733000",
+                "mailbox": "office@award.wuwei.local",
+            }),
+        )
+        .await?;
         let started = c
             .post(
                 "starting the publicity",

@@ -735,6 +735,12 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::reads::attachments::DeclaredAttachment>)
     ),
     shape!(
+        "GetAttachment",
+        200,
+        Body::None,
+        Answer::Json(of::<crate::model::Attachment>)
+    ),
+    shape!(
         "DownloadAttachment",
         200,
         Body::None,

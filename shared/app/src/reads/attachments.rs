@@ -117,6 +117,30 @@ pub struct AttachmentDownload {
     pub download: Link,
 }
 
+/// Whether `caller` may read attachment `attachment`: the Office every one, the Committee its
+/// minutes and the revocation cases' files (Arts. 7(3), 19).
+fn readable_by(caller: &Caller, attachment: &Attachment) -> bool {
+    caller.has(Role::Office)
+        || (caller.has(Role::Committee)
+            && matches!(
+                attachment.owner,
+                AttachmentOwner::Minutes { .. } | AttachmentOwner::RevocationCase { .. }
+            ))
+}
+
+/// `GET /attachments/{id}`: the attachment's record — its status (`declared` until the stored
+/// object is checked, then `received` or `rejected` with the reason), name, size and when it was
+/// checked — for a page to wait on the check without a download link (nothing is audited: no
+/// content is read). The same readers as [`download`]. Errors: `AttachmentNotFound` (also to
+/// anyone else).
+pub async fn status(app: &App, caller: &Caller, id: Ulid) -> Result<Attachment, AppError> {
+    let attachment = load(app, id).await?;
+    if !readable_by(caller, &attachment) {
+        return Err(AppError::AttachmentNotFound);
+    }
+    Ok(attachment)
+}
+
 /// `GET /attachments/{id}/download`: the Office for every attachment, the Committee for its
 /// minutes; a 5-minute link, the access audited in the owner's trail. Errors: `AttachmentNotFound`
 /// (also to anyone else), `DocumentNotReceived`.
@@ -127,13 +151,7 @@ pub async fn download(
     now: DateTime<Utc>,
 ) -> Result<AttachmentDownload, AppError> {
     let attachment = load(app, id).await?;
-    let allowed = caller.has(Role::Office)
-        || (caller.has(Role::Committee)
-            && matches!(
-                attachment.owner,
-                AttachmentOwner::Minutes { .. } | AttachmentOwner::RevocationCase { .. }
-            ));
-    if !allowed {
+    if !readable_by(caller, &attachment) {
         return Err(AppError::AttachmentNotFound);
     }
     if attachment.status != DocumentStatus::Received {

@@ -55,10 +55,6 @@ pub async fn start_publicity(
     // The board's notice says how to object as the publicity page does (Art. 11(8)): where to
     // write, call and send.
     let contact_data = BTreeMap::from([
-        (
-            "objection_url".to_owned(),
-            pages::publicity(&app.config.public_base_url, cycle_id),
-        ),
         ("office_phone".to_owned(), contact.phone),
         ("office_postal_address".to_owned(), contact.postal_address),
         ("office_mailbox".to_owned(), contact.mailbox),
@@ -182,6 +178,8 @@ pub struct PublicPublicity {
     pub last_day: NaiveDate,
     /// The notice's 文号; empty when the Office gave none.
     pub document_number: String,
+    /// China date the notice was issued (its 落款 date): the day the Office started the publicity.
+    pub issued_on: NaiveDate,
     pub entries: Vec<PublicEntry>,
     pub how_to_object: String,
     /// The Office's mailbox.
@@ -229,6 +227,7 @@ pub async fn public_publicity(app: &App, cycle_id: &str) -> Result<PublicPublici
         first_day: publicity.first_day,
         last_day: publicity.last_day,
         document_number: publicity.document_number.clone(),
+        issued_on: today(publicity.started_at),
         entries,
         how_to_object: format!(
             "公示期内（{} 至 {}，以北京时间当日24时为止），任何单位和个人均可对公示名单提出异议：\

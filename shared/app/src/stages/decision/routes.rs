@@ -33,6 +33,16 @@ pub static ROUTES: &[RouteSpec] = &[
         ))
     ),
     route!(
+        "GetAttachment",
+        "GET",
+        "/attachments/{id}",
+        Access::Roles(&[Role::Committee, Role::Office]),
+        handler!(|app, call| {
+            let id = keys::parse_id(call.param(0)).ok_or(AppError::AttachmentNotFound)?;
+            ok(&attachments::status(app, call.caller()?, id).await?)
+        })
+    ),
+    route!(
         "DownloadAttachment",
         "GET",
         "/attachments/{id}/download",
