@@ -9,17 +9,20 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use award_ports::blobs::{self, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
-use award_ports::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
+use award_ports::{BlobError, BlobMeta, BlobUpload, Blobs, PresignedRequest, UploadSpec};
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::presigning::{PresignedRequest as SdkPresignedRequest, PresigningConfig};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CreateBucketConfiguration,
+    BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload,
+    CompletedPart, CreateBucketConfiguration,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use sha2::{Digest as _, Sha256};
 
 use crate::{SetupError, full_message};
 
@@ -175,6 +178,199 @@ impl Blobs for S3Blobs {
             .await
             .map_err(sdk_error)?;
         Ok(())
+    }
+
+    async fn read_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, BlobError> {
+        if len == 0 {
+            return Ok(self.head(key).await?.map(|_| Vec::new()));
+        }
+        let last = offset.saturating_add(len - 1);
+        let output = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes={offset}-{last}"))
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), GetObjectError::NoSuchKey(_)) =>
+            {
+                return Ok(None);
+            }
+            // A range starting at or past the end (416 InvalidRange): no bytes there.
+            Err(SdkError::ServiceError(context)) if context.raw().status().as_u16() == 416 => {
+                return Ok(Some(Vec::new()));
+            }
+            Err(error) => return Err(sdk_error(error)),
+        };
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| BlobError::Unavailable(full_message(&error)))?
+            .into_bytes();
+        let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
+        Ok(Some(bytes[..end].to_vec()))
+    }
+
+    async fn start_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Box<dyn BlobUpload>, BlobError> {
+        let created = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let upload_id = created
+            .upload_id()
+            .ok_or_else(|| BlobError::Backend(format!("CreateMultipartUpload {key}: no id")))?
+            .to_owned();
+        Ok(Box::new(S3Upload {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: key.to_owned(),
+            content_type: content_type.to_owned(),
+            upload_id,
+            parts: Vec::new(),
+            last_part: None,
+            digest: Sha256::new(),
+            length: 0,
+        }))
+    }
+}
+
+/// An S3 multipart upload in progress: each part is sent as it comes (`UploadPart`), so at
+/// most one part is held in memory; the SHA-256 of the whole is computed on the way, since S3's
+/// own checksum of a multipart object is a checksum of the parts' checksums.
+struct S3Upload {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    content_type: String,
+    upload_id: String,
+    parts: Vec<CompletedPart>,
+    last_part: Option<usize>,
+    digest: Sha256,
+    length: u64,
+}
+
+#[async_trait]
+impl BlobUpload for S3Upload {
+    async fn write_part(&mut self, part: Vec<u8>) -> Result<(), BlobError> {
+        let count = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
+        blobs::check_part(self.last_part, count)?;
+        let number =
+            i32::try_from(count + 1).map_err(|_| BlobError::Invalid("too many parts".into()))?;
+        self.digest.update(&part);
+        let size = part.len();
+        let output = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .part_number(number)
+            .body(ByteStream::from(part))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        self.parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .set_e_tag(output.e_tag().map(str::to_owned))
+                .build(),
+        );
+        self.length += size as u64;
+        self.last_part = Some(size);
+        Ok(())
+    }
+
+    async fn complete(self: Box<Self>) -> Result<BlobMeta, BlobError> {
+        let upload = *self;
+        if upload.parts.is_empty() {
+            // S3 completes no upload without a part: an empty object is one plain PUT.
+            upload.abort_upload().await?;
+            upload
+                .client
+                .put_object()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .content_type(&upload.content_type)
+                .body(ByteStream::from(Vec::new()))
+                .send()
+                .await
+                .map_err(sdk_error)?;
+        } else {
+            upload
+                .client
+                .complete_multipart_upload()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .upload_id(&upload.upload_id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(upload.parts.clone()))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(sdk_error)?;
+        }
+        let version_id = upload.head_version().await?;
+        Ok(BlobMeta {
+            content_length: upload.length,
+            content_type: Some(upload.content_type),
+            sha256_hex: Some(hex::encode(upload.digest.finalize())),
+            version_id,
+        })
+    }
+
+    async fn abort(self: Box<Self>) -> Result<(), BlobError> {
+        self.abort_upload().await
+    }
+}
+
+impl S3Upload {
+    async fn abort_upload(&self) -> Result<(), BlobError> {
+        self.client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
+
+    /// The version the completed object got, as [`Blobs::head`] reports it.
+    async fn head_version(&self) -> Result<Option<String>, BlobError> {
+        let output = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(output
+            .version_id()
+            .filter(|version| *version != "null")
+            .map(str::to_owned))
     }
 }
 
