@@ -126,43 +126,10 @@ impl Blobs for S3Blobs {
         }))
     }
 
+    /// The ranged GET of [`Blobs::read_range`] from byte 0: an empty object has no byte 0, so S3
+    /// refuses any range on it (416 InvalidRange), which is an empty prefix, never a missing key.
     async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
-        if len == 0 {
-            // No Range header names zero bytes: only whether the object exists is asked.
-            return Ok(self.head(key).await?.map(|_| Vec::new()));
-        }
-        let output = match self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .range(format!("bytes=0-{}", len - 1))
-            .send()
-            .await
-        {
-            Ok(output) => output,
-            Err(SdkError::ServiceError(context))
-                if matches!(context.err(), GetObjectError::NoSuchKey(_)) =>
-            {
-                return Ok(None);
-            }
-            // An empty object has no byte 0, so S3 refuses any range on it (416 InvalidRange);
-            // a missing key is 404, never 416.
-            Err(SdkError::ServiceError(context)) if context.raw().status().as_u16() == 416 => {
-                return Ok(Some(Vec::new()));
-            }
-            Err(error) => return Err(sdk_error(error)),
-        };
-        // The body broke off mid-way: a transient failure like a lost answer.
-        let bytes = output
-            .body
-            .collect()
-            .await
-            .map_err(|error| BlobError::Unavailable(full_message(&error)))?
-            .into_bytes();
-        // A store that ignores the Range header sends the whole object: keep what was asked for.
-        let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
-        Ok(Some(bytes[..end].to_vec()))
+        self.read_range(key, 0, len).await
     }
 
     async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
@@ -187,6 +154,7 @@ impl Blobs for S3Blobs {
         len: u64,
     ) -> Result<Option<Vec<u8>>, BlobError> {
         if len == 0 {
+            // No Range header names zero bytes: only whether the object exists is asked.
             return Ok(self.head(key).await?.map(|_| Vec::new()));
         }
         let last = offset.saturating_add(len - 1);
@@ -211,12 +179,14 @@ impl Blobs for S3Blobs {
             }
             Err(error) => return Err(sdk_error(error)),
         };
+        // The body broke off mid-way: a transient failure like a lost answer.
         let bytes = output
             .body
             .collect()
             .await
             .map_err(|error| BlobError::Unavailable(full_message(&error)))?
             .into_bytes();
+        // A store that ignores the Range header sends the whole object: keep what was asked for.
         let end = usize::try_from(len).unwrap_or(usize::MAX).min(bytes.len());
         Ok(Some(bytes[..end].to_vec()))
     }

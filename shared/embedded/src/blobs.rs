@@ -541,23 +541,10 @@ impl Blobs for EmbeddedBlobs {
         self.read_meta(key).map_err(backend)
     }
 
-    /// Reads at most `len` bytes from the file, however large the object is. An object exists
-    /// when its metadata does (see the module docs); bytes that vanish after the metadata was read
-    /// were deleted meanwhile, which is `None` as well.
+    /// Reads at most `len` bytes from the file, however large the object is
+    /// ([`Blobs::read_range`] from byte 0).
     async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
-        use std::io::Read as _;
-        check_key(key)?;
-        if self.read_meta(key).map_err(backend)?.is_none() {
-            return Ok(None);
-        }
-        let file = match std::fs::File::open(self.object_path(key)) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(backend(error)),
-        };
-        let mut prefix = Vec::new();
-        file.take(len).read_to_end(&mut prefix).map_err(backend)?;
-        Ok(Some(prefix))
+        self.read_range(key, 0, len).await
     }
 
     /// The store keeps one copy per key (an upload replaces it), so there is no other version
@@ -571,8 +558,9 @@ impl Blobs for EmbeddedBlobs {
         remove_if_present(&self.object_path(key)).map_err(backend)
     }
 
-    /// Seeks to `offset` and reads at most `len` bytes; see [`Blobs::read_prefix`] for when an
-    /// object exists.
+    /// Seeks to `offset` and reads at most `len` bytes. An object exists when its metadata does
+    /// (see the module docs); bytes that vanish after the metadata was read were deleted
+    /// meanwhile, which is `None` as well.
     async fn read_range(
         &self,
         key: &str,

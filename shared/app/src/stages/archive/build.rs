@@ -727,13 +727,13 @@ async fn write_application(
 
     let unit_name = match application.recommender_id {
         Some(unit) => {
-            if !named.units.contains_key(&unit) {
-                let name = app
-                    .table
-                    .get(&keys::recommender(unit))
-                    .await?
-                    .and_then(|item| string_attr(&item, "name"));
-                named.units.insert(unit, name);
+            if let std::collections::btree_map::Entry::Vacant(entry) = named.units.entry(unit) {
+                entry.insert(
+                    app.table
+                        .get(&keys::recommender(unit))
+                        .await?
+                        .and_then(|item| string_attr(&item, "name")),
+                );
             }
             named.units.get(&unit).cloned().flatten()
         }
