@@ -950,3 +950,18 @@ pub async fn table_changes<'r>(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn a_file_name_becomes_one_safe_path_segment() {
+        assert_eq!(safe_name("营业执照.pdf"), "营业执照.pdf");
+        assert_eq!(safe_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_name("a\\b:c*?\"<>|\n.pdf"), "a_b_c_______.pdf");
+        assert_eq!(safe_name(" .hidden "), "hidden");
+        assert_eq!(safe_name("..."), "file");
+        assert_eq!(safe_name(&"长".repeat(300)).chars().count(), 120);
+    }
+}
