@@ -313,6 +313,21 @@ impl EmbeddedBlobs {
         raw_query: &str,
         now: DateTime<Utc>,
     ) -> Result<(BlobMeta, Vec<u8>), LinkRejection> {
+        use std::io::Read as _;
+        let (meta, mut file) = self.open_download(key, raw_query, now)?;
+        let mut body = Vec::new();
+        file.read_to_end(&mut body).map_err(io_rejection)?;
+        Ok((meta, body))
+    }
+
+    /// Verifies a GET made to a presigned download link and opens the object's file, so that the
+    /// runner sends it a chunk at a time (an archive may be large) rather than read whole.
+    pub fn open_download(
+        &self,
+        key: &str,
+        raw_query: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(BlobMeta, std::fs::File), LinkRejection> {
         check_key(key).map_err(|_| LinkRejection::BadSignature)?;
         let params = LinkParams::parse(raw_query)?;
         let fields = SignedFields {
@@ -331,14 +346,13 @@ impl EmbeddedBlobs {
             .read_meta(key)
             .map_err(io_rejection)?
             .ok_or(LinkRejection::NotFound)?;
-        let body = match std::fs::read(self.object_path(key)) {
-            Ok(body) => body,
+        match std::fs::File::open(self.object_path(key)) {
+            Ok(file) => Ok((meta, file)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Err(LinkRejection::NotFound);
+                Err(LinkRejection::NotFound)
             }
-            Err(error) => return Err(io_rejection(error)),
-        };
-        Ok((meta, body))
+            Err(error) => Err(io_rejection(error)),
+        }
     }
 }
 
