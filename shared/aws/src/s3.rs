@@ -285,7 +285,7 @@ impl BlobUpload for S3Upload {
                 .await
                 .map_err(sdk_error)?;
         } else {
-            upload
+            let completed = upload
                 .client
                 .complete_multipart_upload()
                 .bucket(&upload.bucket)
@@ -297,8 +297,17 @@ impl BlobUpload for S3Upload {
                         .build(),
                 )
                 .send()
-                .await
-                .map_err(sdk_error)?;
+                .await;
+            match completed {
+                Ok(_) => {}
+                // The SDK retried a completion whose answer was lost: S3 no longer knows the
+                // upload (404 NoSuchUpload) because it completed it. The object at the key with
+                // exactly the bytes sent is that completion.
+                Err(SdkError::ServiceError(context))
+                    if context.raw().status().as_u16() == 404
+                        && upload.stored_length().await? == Some(upload.length) => {}
+                Err(error) => return Err(sdk_error(error)),
+            }
         }
         let version_id = upload.head_version().await?;
         Ok(BlobMeta {
@@ -325,6 +334,28 @@ impl S3Upload {
             .await
             .map_err(sdk_error)?;
         Ok(())
+    }
+
+    /// The length of the object now stored at the key, `None` when there is none.
+    async fn stored_length(&self) -> Result<Option<u64>, BlobError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .send()
+            .await
+        {
+            Ok(output) => Ok(output
+                .content_length()
+                .and_then(|length| u64::try_from(length).ok())),
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), HeadObjectError::NotFound(_)) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(sdk_error(error)),
+        }
     }
 
     /// The version the completed object got, as [`Blobs::head`] reports it.

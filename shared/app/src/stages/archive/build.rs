@@ -762,12 +762,47 @@ impl Progress for JobProgress<'_> {
         self.job.applications_done = counts.applications_done;
         self.job.files_written = counts.files_written;
         self.job.bytes_written = counts.bytes_written;
-        self.app
-            .table
-            .transact(vec![store::replace(&self.job, self.version)?])
-            .await?;
-        self.version += 1;
+        // Progress is for the Office's eyes: a write that fails does not stop the export.
+        match put_job(self.app, &self.job, self.version, Vec::new()).await {
+            Ok(version) => self.version = version,
+            Err(error) => tracing::warn!(archive = %self.job.id, %error, "progress not written"),
+        }
         Ok(())
+    }
+}
+
+/// How often a job's write is tried before it is given up.
+const JOB_WRITE_ATTEMPTS: u32 = 3;
+
+/// Writes `job` (with `extra` writes in the same transaction) over the stored job at `version`,
+/// and returns the version written. Once claimed, only this runner writes the job, so a write
+/// that failed — the table busy past the SDK's retries, or an answer lost after the write landed
+/// — is recognised (the stored job is already `job`) or tried again on the stored version, up to
+/// [`JOB_WRITE_ATTEMPTS`] times. Errors: the last failure.
+async fn put_job(
+    app: &App,
+    job: &ArchiveJob,
+    version: u64,
+    extra: Vec<award_ports::Write>,
+) -> Result<u64, AppError> {
+    let key = keys::archive_job(&job.cycle_id, job.requested_at, job.id);
+    let mut version = version;
+    let mut attempt = 1;
+    loop {
+        let mut writes = vec![store::replace(job, version)?];
+        writes.extend(extra.iter().cloned());
+        let error = match app.table.transact(writes).await {
+            Ok(()) => return Ok(version + 1),
+            Err(error) => AppError::from(error),
+        };
+        match store::load::<ArchiveJob>(app.table.as_ref(), &key).await {
+            Ok(Some(stored)) if stored.record == *job => return Ok(stored.version),
+            Ok(Some(stored)) if attempt < JOB_WRITE_ATTEMPTS => version = stored.version,
+            _ if attempt < JOB_WRITE_ATTEMPTS => {}
+            _ => return Err(error),
+        }
+        tokio::time::sleep(store::conflict_backoff(attempt)).await;
+        attempt += 1;
     }
 }
 
@@ -834,7 +869,7 @@ pub async fn run_job(
     } = progress;
     let now = clock();
     finished.finished_at = Some(now);
-    let mut writes = Vec::new();
+    let mut writes: Vec<award_ports::Write> = Vec::new();
     let run = match outcome {
         Ok(exported) => {
             finished.status = ArchiveStatus::Done;
@@ -865,8 +900,7 @@ pub async fn run_job(
             JobRun::Failed(error.to_string())
         }
     };
-    writes.insert(0, store::replace(&finished, version)?);
-    app.table.transact(writes).await?;
+    put_job(app, &finished, version, writes).await?;
     Ok(run)
 }
 
