@@ -203,7 +203,7 @@ expect(f"{name_prefix}-access-logs-123456789012-us-east-1" in existing, "access-
 
 # The functions: the runtime SAM builds for, and the environment the binaries read.
 lambda_client = client("lambda")
-for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction", "AggregateFunction", "PublicityFunction"):
+for logical in ("UploadApiFunction", "UploadReceivedFunction", "NotifyFunction", "ScreeningFunction", "AggregateFunction", "PublicityFunction", "ArchiveFunction"):
     function = lambda_client.get_function(FunctionName=physical[logical])["Configuration"]
     expect(function["Runtime"] == "provided.al2023", f"{logical} runtime {function['Runtime']}")
     expect(function["Handler"] == "bootstrap", f"{logical} handler {function['Handler']}")
@@ -236,6 +236,22 @@ for mapping in mappings:
         len(patterns) == 1 and json.loads(patterns[0])["dynamodb"]["NewImage"]["lifecycle"]["M"]["state"]["S"] == ["recommended"],
         f"screening mapping filter {patterns}",
     )
+
+# And archive, filtered to export jobs inserted queued (issue 22): one export per invocation.
+mappings = lambda_client.list_event_source_mappings(FunctionName=physical["ArchiveFunction"])["EventSourceMappings"]
+expect(len(mappings) == 1, f"archive has {len(mappings)} event source mappings")
+for mapping in mappings:
+    expect(mapping["EventSourceArn"] == table.get("LatestStreamArn"), f"archive mapping source {mapping['EventSourceArn']}")
+    patterns = [json.loads(f.get("Pattern", "{}")) for f in mapping.get("FilterCriteria", {}).get("Filters", [])]
+    expect(
+        len(patterns) == 1
+        and patterns[0]["dynamodb"]["NewImage"]["type"]["S"] == ["archive_job"]
+        and patterns[0]["dynamodb"]["NewImage"]["status"]["S"] == ["queued"],
+        f"archive mapping filter {patterns}",
+    )
+    expect(mapping.get("BatchSize") == 1, f"archive mapping batch size {mapping.get('BatchSize')}")
+archive_timeout = lambda_client.get_function(FunctionName=physical["ArchiveFunction"])["Configuration"]["Timeout"]
+expect(archive_timeout == 900, f"archive timeout {archive_timeout}")
 
 # And aggregate, filtered to submitted score sheets and received review reports (Art. 11(5)-(6)).
 mappings = lambda_client.list_event_source_mappings(FunctionName=physical["AggregateFunction"])["EventSourceMappings"]

@@ -1,5 +1,5 @@
 //! The event plumbing AWS provides around the functions: S3 → `upload-received`, the table's
-//! stream → `notify`, `screening` and `aggregate` (their partial batch responses honoured), the
+//! stream → `notify`, `screening`, `aggregate` and `archive` (their partial batch responses honoured), the
 //! schedule → `redrive_pending_notices`. Deliveries are at-least-once, as on AWS; the handlers are
 //! idempotent. Nothing owed is kept only in memory across a crash: the S3 events are found again
 //! from the stored objects at start, the change feed resumes from its persisted checkpoint, and the
@@ -392,6 +392,20 @@ pub(crate) async fn tail_changes(
             retry,
             &shutdown,
             |rest| award_app::stages::reviews::table_changes(&app, rest, clock.now()),
+        )
+        .await;
+        if let Outcome::Stopped = outcome {
+            return;
+        }
+        // The cycle's archive exports: run to their end here, so `settled` covers them (on
+        // AWS, the `archive` function's own mapping). A long export holds the feed meanwhile.
+        let now = || clock.now();
+        let outcome = deliver_batch(
+            "table change batch (archive)",
+            &records,
+            retry,
+            &shutdown,
+            |rest| award_app::stages::archive::build::table_changes(&app, rest, &now),
         )
         .await;
         if let Outcome::Stopped = outcome {

@@ -14,6 +14,7 @@
 //! [`start`] binds, starts everything and returns a [`RunningServer`]; tests start one on port 0
 //! with a [`clock::ManualClock`] and wait for [`RunningServer::settled`] instead of sleeping.
 
+pub mod archive;
 pub mod clock;
 pub mod data_dir;
 mod deliveries;

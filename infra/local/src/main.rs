@@ -15,6 +15,8 @@ usage:
                     [--expose-dev-sign-in]
   award-local demo [--data DIR] [--addr 127.0.0.1:8787|PORT]
   award-local token --role ROLE [--role ROLE]... --sub ID --email ADDRESS [--ttl-minutes N] [--data DIR]
+  award-local archive export --cycle ID --out FILE [--data DIR]
+  award-local archive verify FILE
 
 The data folder is --data, else $AWARD_DATA_DIR, else ./.local-data. The pages are served at / from
 --web, else ./web/dist when it has been built (`npm run build` in web/); the development sign-in
@@ -28,6 +30,9 @@ National Day, three awards and a revocation, every email in the outbox (its link
 where the folder is to be served). `serve --demo` does the same
 when the folder is empty (a folder the demo already filled is served as it is), then serves it; the
 development sign-in page then offers the demo's accounts.
+`archive export` writes a cycle's archive (docs/ARCHIVE.md) to FILE from a data folder no runner is
+serving; `archive verify` checks every file of an archive against its manifest and names what is
+altered, missing or unexpected (exit status 1 when anything is).
 Roles: applicant, recommender, office, expert, committee, finance.
 Environment: AWARD_CLOCK_OFFSET (the runner's clock and the tokens': a signed shift such as 60d,
 -2h, 90m, 30s or 1d12h, to act after a deadline without waiting; or an RFC 3339 instant such as
@@ -67,6 +72,12 @@ enum Command {
         ttl_minutes: i64,
         data: Option<PathBuf>,
     },
+    ArchiveExport {
+        data: Option<PathBuf>,
+        cycle: String,
+        out: PathBuf,
+    },
+    ArchiveVerify(PathBuf),
     Help,
 }
 
@@ -83,6 +94,48 @@ async fn main() -> ExitCode {
         Command::Help => {
             println!("{USAGE}");
             Ok(())
+        }
+        Command::ArchiveExport { data, cycle, out } => {
+            let data = DataDir::resolve(data);
+            match clock_offset() {
+                Err(message) => Err(message),
+                Ok(offset) => {
+                    let now =
+                        chrono::Utc::now() + offset.map_or(chrono::Duration::zero(), |(_, by)| by);
+                    award_local::archive::export_to_file(&data, &cycle, &out, "award-local", now)
+                        .await
+                        .map(|manifest| {
+                            println!(
+                                "{}: the archive of cycle {} ({} files, {})",
+                                out.display(),
+                                manifest.cycle_id,
+                                manifest.files.len(),
+                                if manifest.is_final {
+                                    "final"
+                                } else {
+                                    "not final"
+                                }
+                            );
+                        })
+                        .map_err(|error| error.to_string())
+                }
+            }
+        }
+        Command::ArchiveVerify(file) => {
+            return match award_local::archive::verify_file(&file) {
+                Ok(report) => {
+                    print!("{}", award_app::stages::archive::verify::describe(&report));
+                    if report.ok() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(error) => {
+                    eprintln!("award-local: {error}");
+                    ExitCode::from(2)
+                }
+            };
         }
         Command::Token {
             identity,
@@ -351,6 +404,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
             }
             return Ok(Command::Demo { data, addr });
         }
+        "archive" => return parse_archive(args),
         "help" | "--help" | "-h" => return Ok(Command::Help),
         other => return Err(format!("unknown command {other:?}")),
     };
@@ -400,6 +454,39 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
         ttl_minutes,
         data,
     })
+}
+
+/// `archive export --cycle ID --out FILE [--data DIR]` or `archive verify FILE`.
+fn parse_archive(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    match args.next().as_deref() {
+        Some("verify") => {
+            let file = args.next().ok_or("archive verify needs FILE")?;
+            if let Some(extra) = args.next() {
+                return Err(format!("unexpected {extra:?} after archive verify FILE"));
+            }
+            Ok(Command::ArchiveVerify(PathBuf::from(file)))
+        }
+        Some("export") => {
+            let (mut data, mut cycle, mut out) = (None, None, None);
+            while let Some(flag) = args.next() {
+                let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+                match flag.as_str() {
+                    "--data" => data = Some(PathBuf::from(value()?)),
+                    "--cycle" => cycle = Some(value()?),
+                    "--out" => out = Some(PathBuf::from(value()?)),
+                    "--help" | "-h" => return Ok(Command::Help),
+                    _ => return Err(format!("unknown option {flag:?} for archive export")),
+                }
+            }
+            Ok(Command::ArchiveExport {
+                data,
+                cycle: cycle.ok_or("archive export needs --cycle")?,
+                out: out.ok_or("archive export needs --out")?,
+            })
+        }
+        Some("--help" | "-h") => Ok(Command::Help),
+        _ => Err("archive needs export or verify".into()),
+    }
 }
 
 /// The built pages: `--web DIR` (which must hold `index.html`), else `./web/dist` if built, else none.

@@ -276,21 +276,51 @@ async fn download(
     let raw_query = request.uri().query().unwrap_or_default();
     match shared
         .blobs
-        .read_download(&key, raw_query, shared.clock.now())
+        .open_download(&key, raw_query, shared.clock.now())
     {
-        Ok((meta, bytes)) => {
+        Ok((meta, file)) => {
             let content_type = meta
                 .content_type
                 .as_deref()
                 .and_then(|value| HeaderValue::from_str(value).ok())
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            ([(header::CONTENT_TYPE, content_type)], Body::from(bytes)).into_response()
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (
+                        header::CONTENT_LENGTH,
+                        HeaderValue::from(meta.content_length),
+                    ),
+                ],
+                Body::from_stream(file_chunks(tokio::fs::File::from_std(file))),
+            )
+                .into_response()
         }
         Err(rejection) => {
             tracing::info!(%key, %rejection, "download refused");
             link_rejection(&rejection)
         }
     }
+}
+
+/// The file a chunk of 64 KiB at a time: a download (an archive of hundreds of megabytes) is sent
+/// as it is read, never held whole.
+fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send {
+    use tokio::io::AsyncReadExt as _;
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut chunk = vec![0u8; 64 * 1024];
+        match file.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(read) => {
+                chunk.truncate(read);
+                Some((Ok(chunk), Some(file)))
+            }
+            Err(error) => Some((Err(error), None)),
+        }
+    })
 }
 
 /// A blob path that does not decode to a key cannot be one a link was signed for: refused as a

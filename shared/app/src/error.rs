@@ -209,6 +209,11 @@ app_errors! {
     DocumentNotFound => 404, "document_not_found", "no such document", "材料不存在。";
     RecommenderNotFound => 404, "recommender_not_found", "no such recommending unit", "推荐单位不存在。";
     NoticeNotFound => 404, "notice_not_found", "no such notice", "通知不存在。";
+    ArchiveNotFound => 404, "archive_not_found", "no such archive export", "档案导出记录不存在。";
+    ArchiveInProgress => 409, "archive_in_progress",
+        "an export of this cycle's archive is already running", "该周期的档案正在导出，请等待完成。";
+    ArchiveNotReady => 409, "archive_not_ready",
+        "this archive export has not finished", "档案尚未导出完成。";
     NoticeNotFailed { status: String } => 409, "notice_not_failed",
         "only a failed notice can be resent; this one is {status}", "只有发送失败的通知才能重新发送。";
     ConfirmationNotFound => 404, "confirmation_not_found",

@@ -39,6 +39,7 @@ pub mod item_type {
     pub const OFFICE_CONTACT: &str = "office_contact";
     pub const VISIT: &str = "visit";
     pub const REVOCATION_CASE: &str = "revocation_case";
+    pub const ARCHIVE_JOB: &str = "archive_job";
 }
 
 /// The `type` attribute name.
@@ -425,6 +426,24 @@ pub fn rate_counter(day: NaiveDate, subject: &str) -> Key {
 /// A certificate number can be given once.
 pub fn certificate_guard(number: &str) -> Key {
     Key::new(format!("CERTIFICATE#{number}"), "CERTIFICATE")
+}
+
+// --- the cycle's archive (档案) ---
+
+pub const ARCHIVE_JOB_PREFIX: &str = "ARCHIVE#";
+
+/// One export of a cycle's archive: `CYCLE#<cycle>` / `ARCHIVE#<requested>#<id>`, so a cycle's
+/// exports are one query of its partition, oldest first.
+pub fn archive_job(cycle: &str, requested_at: DateTime<Utc>, id: Ulid) -> Key {
+    Key::new(
+        cycle_partition(cycle),
+        format!("{ARCHIVE_JOB_PREFIX}{}#{id}", instant(requested_at)),
+    )
+}
+
+/// The S3 object key of an exported archive.
+pub fn archive_object_key(cycle: &str, id: Ulid) -> String {
+    format!("archives/{cycle}/{id}.zip")
 }
 
 // --- evidence objects ---------------------------------------------------------------------------

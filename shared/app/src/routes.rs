@@ -9,7 +9,7 @@
 
 use crate::api::percent_decode;
 use crate::stages::{
-    aftercare, applications, board, cycles, decision, register, reviews, screening, units,
+    aftercare, applications, archive, board, cycles, decision, register, reviews, screening, units,
 };
 
 pub use crate::api::{API_FUNCTION, Access, Call, RouteSpec};
@@ -25,6 +25,7 @@ pub static TABLE: &[&[RouteSpec]] = &[
     decision::ROUTES,
     aftercare::ROUTES,
     board::ROUTES,
+    archive::ROUTES,
     crate::http::openapi::ROUTES,
 ];
 

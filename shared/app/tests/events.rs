@@ -152,6 +152,21 @@ impl Blobs for LyingBlobs {
     async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
         self.inner.read_prefix(key, len).await
     }
+    async fn read_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, BlobError> {
+        self.inner.read_range(key, offset, len).await
+    }
+    async fn start_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Box<dyn award_ports::BlobUpload>, BlobError> {
+        self.inner.start_upload(key, content_type).await
+    }
     async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
         if self.fail_deletes.load(Ordering::SeqCst) {
             return Err(BlobError::Backend("delete refused by the test".into()));

@@ -9,17 +9,20 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use award_ports::blobs::{self, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL};
-use award_ports::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
+use award_ports::{BlobError, BlobMeta, BlobUpload, Blobs, PresignedRequest, UploadSpec};
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::presigning::{PresignedRequest as SdkPresignedRequest, PresigningConfig};
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CreateBucketConfiguration,
+    BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload,
+    CompletedPart, CreateBucketConfiguration,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use sha2::{Digest as _, Sha256};
 
 use crate::{SetupError, full_message};
 
@@ -123,17 +126,44 @@ impl Blobs for S3Blobs {
         }))
     }
 
+    /// The ranged GET of [`Blobs::read_range`] from byte 0: an empty object has no byte 0, so S3
+    /// refuses any range on it (416 InvalidRange), which is an empty prefix, never a missing key.
     async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
+        self.read_range(key, 0, len).await
+    }
+
+    async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
+        // DeleteObject answers 204 for a missing key or version too: no special case needed.
+        // With a version id it removes that version for good (no delete marker), which needs
+        // s3:DeleteObjectVersion (see the template).
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_version_id(version_id.map(str::to_owned))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
+
+    async fn read_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, BlobError> {
         if len == 0 {
             // No Range header names zero bytes: only whether the object exists is asked.
             return Ok(self.head(key).await?.map(|_| Vec::new()));
         }
+        let last = offset.saturating_add(len - 1);
         let output = match self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
-            .range(format!("bytes=0-{}", len - 1))
+            .range(format!("bytes={offset}-{last}"))
             .send()
             .await
         {
@@ -143,8 +173,7 @@ impl Blobs for S3Blobs {
             {
                 return Ok(None);
             }
-            // An empty object has no byte 0, so S3 refuses any range on it (416 InvalidRange);
-            // a missing key is 404, never 416.
+            // A range starting at or past the end (416 InvalidRange): no bytes there.
             Err(SdkError::ServiceError(context)) if context.raw().status().as_u16() == 416 => {
                 return Ok(Some(Vec::new()));
             }
@@ -162,19 +191,187 @@ impl Blobs for S3Blobs {
         Ok(Some(bytes[..end].to_vec()))
     }
 
-    async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError> {
-        // DeleteObject answers 204 for a missing key or version too: no special case needed.
-        // With a version id it removes that version for good (no delete marker), which needs
-        // s3:DeleteObjectVersion (see the template).
-        self.client
-            .delete_object()
+    async fn start_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Box<dyn BlobUpload>, BlobError> {
+        let created = self
+            .client
+            .create_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
-            .set_version_id(version_id.map(str::to_owned))
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let upload_id = created
+            .upload_id()
+            .ok_or_else(|| BlobError::Backend(format!("CreateMultipartUpload {key}: no id")))?
+            .to_owned();
+        Ok(Box::new(S3Upload {
+            client: self.client.clone(),
+            bucket: self.bucket.clone(),
+            key: key.to_owned(),
+            content_type: content_type.to_owned(),
+            upload_id,
+            parts: Vec::new(),
+            last_part: None,
+            digest: Sha256::new(),
+            length: 0,
+        }))
+    }
+}
+
+/// An S3 multipart upload in progress: each part is sent as it comes (`UploadPart`), so at
+/// most one part is held in memory; the SHA-256 of the whole is computed on the way, since S3's
+/// own checksum of a multipart object is a checksum of the parts' checksums.
+struct S3Upload {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    content_type: String,
+    upload_id: String,
+    parts: Vec<CompletedPart>,
+    last_part: Option<usize>,
+    digest: Sha256,
+    length: u64,
+}
+
+#[async_trait]
+impl BlobUpload for S3Upload {
+    async fn write_part(&mut self, part: Vec<u8>) -> Result<(), BlobError> {
+        let count = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
+        blobs::check_part(self.last_part, count)?;
+        let number =
+            i32::try_from(count + 1).map_err(|_| BlobError::Invalid("too many parts".into()))?;
+        self.digest.update(&part);
+        let size = part.len();
+        let output = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
+            .part_number(number)
+            .body(ByteStream::from(part))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        self.parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .set_e_tag(output.e_tag().map(str::to_owned))
+                .build(),
+        );
+        self.length += size as u64;
+        self.last_part = Some(size);
+        Ok(())
+    }
+
+    async fn complete(self: Box<Self>) -> Result<BlobMeta, BlobError> {
+        let upload = *self;
+        if upload.parts.is_empty() {
+            // S3 completes no upload without a part: an empty object is one plain PUT.
+            upload.abort_upload().await?;
+            upload
+                .client
+                .put_object()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .content_type(&upload.content_type)
+                .body(ByteStream::from(Vec::new()))
+                .send()
+                .await
+                .map_err(sdk_error)?;
+        } else {
+            let completed = upload
+                .client
+                .complete_multipart_upload()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .upload_id(&upload.upload_id)
+                .multipart_upload(
+                    CompletedMultipartUpload::builder()
+                        .set_parts(Some(upload.parts.clone()))
+                        .build(),
+                )
+                .send()
+                .await;
+            match completed {
+                Ok(_) => {}
+                // The SDK retried a completion whose answer was lost: S3 no longer knows the
+                // upload (404 NoSuchUpload) because it completed it. The object at the key with
+                // exactly the bytes sent is that completion.
+                Err(SdkError::ServiceError(context))
+                    if context.raw().status().as_u16() == 404
+                        && upload.stored_length().await? == Some(upload.length) => {}
+                Err(error) => return Err(sdk_error(error)),
+            }
+        }
+        let version_id = upload.head_version().await?;
+        Ok(BlobMeta {
+            content_length: upload.length,
+            content_type: Some(upload.content_type),
+            sha256_hex: Some(hex::encode(upload.digest.finalize())),
+            version_id,
+        })
+    }
+
+    async fn abort(self: Box<Self>) -> Result<(), BlobError> {
+        self.abort_upload().await
+    }
+}
+
+impl S3Upload {
+    async fn abort_upload(&self) -> Result<(), BlobError> {
+        self.client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .upload_id(&self.upload_id)
             .send()
             .await
             .map_err(sdk_error)?;
         Ok(())
+    }
+
+    /// The length of the object now stored at the key, `None` when there is none.
+    async fn stored_length(&self) -> Result<Option<u64>, BlobError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .send()
+            .await
+        {
+            Ok(output) => Ok(output
+                .content_length()
+                .and_then(|length| u64::try_from(length).ok())),
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), HeadObjectError::NotFound(_)) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(sdk_error(error)),
+        }
+    }
+
+    /// The version the completed object got, as [`Blobs::head`] reports it.
+    async fn head_version(&self) -> Result<Option<String>, BlobError> {
+        let output = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&self.key)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(output
+            .version_id()
+            .filter(|version| *version != "null")
+            .map(str::to_owned))
     }
 }
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use award_ports::blobs::{
-    BlobError, BlobMeta, Blobs, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL, PresignedRequest, UploadSpec,
-    check_sha256_hex, check_ttl,
+    BlobError, BlobMeta, BlobUpload, Blobs, MAX_DOWNLOAD_TTL, MAX_UPLOAD_TTL, PresignedRequest,
+    UploadSpec, check_part, check_sha256_hex, check_ttl,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -313,6 +313,21 @@ impl EmbeddedBlobs {
         raw_query: &str,
         now: DateTime<Utc>,
     ) -> Result<(BlobMeta, Vec<u8>), LinkRejection> {
+        use std::io::Read as _;
+        let (meta, mut file) = self.open_download(key, raw_query, now)?;
+        let mut body = Vec::new();
+        file.read_to_end(&mut body).map_err(io_rejection)?;
+        Ok((meta, body))
+    }
+
+    /// Verifies a GET made to a presigned download link and opens the object's file, so that the
+    /// runner sends it a chunk at a time (an archive may be large) rather than read whole.
+    pub fn open_download(
+        &self,
+        key: &str,
+        raw_query: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(BlobMeta, std::fs::File), LinkRejection> {
         check_key(key).map_err(|_| LinkRejection::BadSignature)?;
         let params = LinkParams::parse(raw_query)?;
         let fields = SignedFields {
@@ -331,14 +346,13 @@ impl EmbeddedBlobs {
             .read_meta(key)
             .map_err(io_rejection)?
             .ok_or(LinkRejection::NotFound)?;
-        let body = match std::fs::read(self.object_path(key)) {
-            Ok(body) => body,
+        match std::fs::File::open(self.object_path(key)) {
+            Ok(file) => Ok((meta, file)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Err(LinkRejection::NotFound);
+                Err(LinkRejection::NotFound)
             }
-            Err(error) => return Err(io_rejection(error)),
-        };
-        Ok((meta, body))
+            Err(error) => Err(io_rejection(error)),
+        }
     }
 }
 
@@ -541,23 +555,10 @@ impl Blobs for EmbeddedBlobs {
         self.read_meta(key).map_err(backend)
     }
 
-    /// Reads at most `len` bytes from the file, however large the object is. An object exists
-    /// when its metadata does (see the module docs); bytes that vanish after the metadata was read
-    /// were deleted meanwhile, which is `None` as well.
+    /// Reads at most `len` bytes from the file, however large the object is
+    /// ([`Blobs::read_range`] from byte 0).
     async fn read_prefix(&self, key: &str, len: u64) -> Result<Option<Vec<u8>>, BlobError> {
-        use std::io::Read as _;
-        check_key(key)?;
-        if self.read_meta(key).map_err(backend)?.is_none() {
-            return Ok(None);
-        }
-        let file = match std::fs::File::open(self.object_path(key)) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(backend(error)),
-        };
-        let mut prefix = Vec::new();
-        file.take(len).read_to_end(&mut prefix).map_err(backend)?;
-        Ok(Some(prefix))
+        self.read_range(key, 0, len).await
     }
 
     /// The store keeps one copy per key (an upload replaces it), so there is no other version
@@ -569,6 +570,114 @@ impl Blobs for EmbeddedBlobs {
         // next delete removes, never an object that `head` reports without its bytes.
         remove_if_present(&self.meta_path(key)).map_err(backend)?;
         remove_if_present(&self.object_path(key)).map_err(backend)
+    }
+
+    /// Seeks to `offset` and reads at most `len` bytes. An object exists when its metadata does
+    /// (see the module docs); bytes that vanish after the metadata was read were deleted
+    /// meanwhile, which is `None` as well.
+    async fn read_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, BlobError> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        check_key(key)?;
+        if self.read_meta(key).map_err(backend)?.is_none() {
+            return Ok(None);
+        }
+        let mut file = match std::fs::File::open(self.object_path(key)) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(backend(error)),
+        };
+        file.seek(SeekFrom::Start(offset)).map_err(backend)?;
+        let mut bytes = Vec::new();
+        file.take(len).read_to_end(&mut bytes).map_err(backend)?;
+        Ok(Some(bytes))
+    }
+
+    async fn start_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Box<dyn BlobUpload>, BlobError> {
+        check_key(key)?;
+        check_content_type(content_type)?;
+        let object = self.object_path(key);
+        let folder = object
+            .parent()
+            .ok_or_else(|| BlobError::Invalid(format!("object key {key:?}: no folder")))?;
+        std::fs::create_dir_all(folder).map_err(backend)?;
+        let temp = tempfile::Builder::new()
+            .prefix(TEMPORARY_PREFIX)
+            .tempfile_in(folder)
+            .map_err(backend)?;
+        Ok(Box::new(FileUpload {
+            temp,
+            object,
+            meta: self.meta_path(key),
+            content_type: content_type.to_owned(),
+            digest: Sha256::new(),
+            length: 0,
+            last_part: None,
+            parts: 0,
+        }))
+    }
+}
+
+/// An object being written: a temporary file beside where it will live, renamed into place (then
+/// its metadata written) on completion; dropped, the temporary file is removed.
+struct FileUpload {
+    temp: tempfile::NamedTempFile,
+    object: PathBuf,
+    meta: PathBuf,
+    content_type: String,
+    digest: Sha256,
+    length: u64,
+    last_part: Option<usize>,
+    parts: u32,
+}
+
+#[async_trait]
+impl BlobUpload for FileUpload {
+    async fn write_part(&mut self, part: Vec<u8>) -> Result<(), BlobError> {
+        use std::io::Write as _;
+        check_part(self.last_part, self.parts)?;
+        self.temp.write_all(&part).map_err(backend)?;
+        self.digest.update(&part);
+        self.length += part.len() as u64;
+        self.last_part = Some(part.len());
+        self.parts += 1;
+        Ok(())
+    }
+
+    async fn complete(self: Box<Self>) -> Result<BlobMeta, BlobError> {
+        let FileUpload {
+            temp,
+            object,
+            meta,
+            content_type,
+            digest,
+            length,
+            ..
+        } = *self;
+        temp.as_file().sync_all().map_err(backend)?;
+        temp.persist(&object)
+            .map_err(|error| backend(error.error))?;
+        let stored = BlobMeta {
+            content_length: length,
+            content_type: Some(content_type),
+            sha256_hex: Some(hex::encode(digest.finalize())),
+            version_id: None,
+        };
+        let meta_json = serde_json::to_vec(&stored).map_err(backend)?;
+        write_atomically(&meta, &meta_json).map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn abort(self: Box<Self>) -> Result<(), BlobError> {
+        self.temp.close().map_err(backend)
     }
 }
 

@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 pub const MAX_UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
 /// Download links live at most this long.
 pub const MAX_DOWNLOAD_TTL: Duration = Duration::from_secs(5 * 60);
+/// The smallest part of a multipart upload other than the last, in bytes: S3's floor
+/// (`EntityTooSmall` below it). [`BlobUpload::write_part`] refuses a smaller part that is followed
+/// by another, on every adapter, so that what works locally works on S3.
+pub const MIN_PART_BYTES: usize = 5 * 1024 * 1024;
+/// The most parts one multipart upload may have (S3's limit).
+pub const MAX_PARTS: u32 = 10_000;
 
 /// What an upload link binds: the object key, its type, its exact length and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +98,59 @@ pub trait Blobs: Send + Sync {
     /// without versions removes its one copy whatever `version_id` says. Removing what is not
     /// there succeeds, as S3's DeleteObject does, so that a retried delete is harmless.
     async fn delete(&self, key: &str, version_id: Option<&str>) -> Result<(), BlobError>;
+
+    /// Bytes `offset .. offset + len` of the object at `key` (fewer at its end; none past it):
+    /// a ranged GET, so that a large object is read a chunk at a time, never whole. `Ok(None)`
+    /// when nothing is stored at the key. Not a way out of the bucket for anyone: only the
+    /// server-side code that builds an archive (the Office's export) reads objects this way.
+    async fn read_range(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, BlobError>;
+
+    /// Starts writing a new object at `key` of type `content_type`, in parts (an S3 multipart
+    /// upload; a temporary file in the embedded store). Nothing is visible at `key` until
+    /// [`BlobUpload::complete`]; an upload dropped or aborted leaves nothing behind (on S3 the
+    /// bucket's lifecycle rule removes an incomplete upload a process died in).
+    async fn start_upload(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Box<dyn BlobUpload>, BlobError>;
+}
+
+/// An object being written in parts, in order ([`Blobs::start_upload`]).
+#[async_trait]
+pub trait BlobUpload: Send {
+    /// Appends `part`. Every part but the last must be at least [`MIN_PART_BYTES`]: a part
+    /// smaller than that ends the object, and another part after it is `Invalid` (S3 would
+    /// refuse the completion); more than [`MAX_PARTS`] parts is `Invalid` too.
+    async fn write_part(&mut self, part: Vec<u8>) -> Result<(), BlobError>;
+
+    /// Makes the object visible at its key; its metadata carries the size in bytes and the
+    /// SHA-256 of the whole content (computed while the parts went by), whatever the store keeps.
+    async fn complete(self: Box<Self>) -> Result<BlobMeta, BlobError>;
+
+    /// Gives the upload up; nothing is stored.
+    async fn abort(self: Box<Self>) -> Result<(), BlobError>;
+}
+
+/// The part-size rule of [`BlobUpload::write_part`], kept once for every adapter: `previous` is
+/// the size of the part before (`None` for the first), `count` the parts written so far.
+pub fn check_part(previous: Option<usize>, count: u32) -> Result<(), BlobError> {
+    if previous.is_some_and(|size| size < MIN_PART_BYTES) {
+        return Err(BlobError::Invalid(format!(
+            "only the last part may be smaller than {MIN_PART_BYTES} bytes"
+        )));
+    }
+    if count >= MAX_PARTS {
+        return Err(BlobError::Invalid(format!(
+            "an upload has at most {MAX_PARTS} parts"
+        )));
+    }
+    Ok(())
 }
 
 /// Rejects a TTL over the port's limit, so that no adapter can issue a long-lived link.

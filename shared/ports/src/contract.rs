@@ -1410,6 +1410,117 @@ pub async fn blobs_contract(
         None,
         "a deleted object has no prefix to read"
     );
+
+    streamed_contract(blobs, client, prefix, now).await;
+}
+
+/// `start_upload` and `read_range` (the archive's way in and out of the bucket): an object of
+/// two parts (one of [`MIN_PART_BYTES`], one short) is invisible until completed, then stored
+/// whole with its size and SHA-256, readable in ranges and through a download link; a part after
+/// a short one, an aborted upload and an empty upload behave as the port says.
+async fn streamed_contract(
+    blobs: &dyn Blobs,
+    client: &dyn PresignedClient,
+    prefix: &str,
+    now: DateTime<Utc>,
+) {
+    use crate::blobs::MIN_PART_BYTES;
+    let key = format!("{prefix}/archive.zip");
+    let first: Vec<u8> = (0..MIN_PART_BYTES).map(|i| (i % 251) as u8).collect();
+    let last = b"the end of the archive".to_vec();
+    let whole: Vec<u8> = first.iter().chain(&last).copied().collect();
+
+    let mut upload = blobs
+        .start_upload(&key, "application/zip")
+        .await
+        .expect("start an upload");
+    upload.write_part(first.clone()).await.expect("first part");
+    assert_eq!(
+        blobs.head(&key).await.expect("head while uploading"),
+        None,
+        "an object being uploaded is not visible"
+    );
+    upload.write_part(last.clone()).await.expect("last part");
+    expect_blob_invalid(
+        upload.write_part(b"more".to_vec()).await,
+        "a part after a short one",
+    );
+    let meta = upload.complete().await.expect("complete");
+    assert_eq!(meta.content_length, whole.len() as u64, "completed size");
+    assert_eq!(
+        meta.sha256_hex.as_deref(),
+        Some(sha256_hex(&whole).as_str()),
+        "the completed object's SHA-256 is that of the whole content"
+    );
+    let head = blobs.head(&key).await.expect("head").expect("stored");
+    assert_eq!(head.content_length, whole.len() as u64);
+    assert_eq!(head.content_type.as_deref(), Some("application/zip"));
+
+    // Ranges: the start, across the parts' seam, the tail (shorter than asked), past the end.
+    let seam = MIN_PART_BYTES as u64 - 3;
+    for (offset, len) in [(0u64, 10u64), (seam, 10), (whole.len() as u64 - 5, 100)] {
+        let bytes = blobs
+            .read_range(&key, offset, len)
+            .await
+            .expect("read_range")
+            .expect("the object exists");
+        let start = offset as usize;
+        let end = (start + len as usize).min(whole.len());
+        assert_eq!(bytes, whole[start..end], "range {offset}+{len}");
+    }
+    assert_eq!(
+        blobs
+            .read_range(&key, whole.len() as u64 + 10, 10)
+            .await
+            .expect("read_range past the end"),
+        Some(Vec::new()),
+        "past the end there are no bytes"
+    );
+    assert_eq!(
+        blobs
+            .read_range(&format!("{prefix}/never"), 0, 10)
+            .await
+            .expect("read_range of a missing key"),
+        None
+    );
+    let download = blobs
+        .presign_download(&key, Duration::from_secs(60), now)
+        .await
+        .expect("download link");
+    let downloaded = client
+        .execute(&download, Vec::new())
+        .await
+        .expect("download the streamed object");
+    assert!(downloaded == whole, "the download is the whole content");
+
+    // Aborted: nothing stored. Empty: an empty object.
+    let aborted_key = format!("{prefix}/aborted.zip");
+    let mut aborted = blobs
+        .start_upload(&aborted_key, "application/zip")
+        .await
+        .expect("start");
+    aborted.write_part(last.clone()).await.expect("a part");
+    aborted.abort().await.expect("abort");
+    assert_eq!(blobs.head(&aborted_key).await.expect("head"), None);
+    let empty_key = format!("{prefix}/empty.zip");
+    let empty = blobs
+        .start_upload(&empty_key, "application/zip")
+        .await
+        .expect("start");
+    let meta = empty.complete().await.expect("complete an empty upload");
+    assert_eq!(meta.content_length, 0);
+    assert_eq!(meta.sha256_hex.as_deref(), Some(sha256_hex(b"").as_str()));
+    assert_eq!(
+        blobs
+            .head(&empty_key)
+            .await
+            .expect("head")
+            .map(|meta| meta.content_length),
+        Some(0)
+    );
+    for stored in [&key, &empty_key] {
+        blobs.delete(stored, None).await.expect("clean up");
+    }
 }
 
 /// `read_prefix` on `key`, which holds `body` (longer than 4 bytes), on a key never stored, and

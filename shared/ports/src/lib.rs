@@ -15,7 +15,7 @@ pub mod table;
 #[cfg(feature = "contract-tests")]
 pub mod contract;
 
-pub use blobs::{BlobError, BlobMeta, Blobs, PresignedRequest, UploadSpec};
+pub use blobs::{BlobError, BlobMeta, BlobUpload, Blobs, PresignedRequest, UploadSpec};
 pub use mail::{Email, Mail, MailError};
 pub use table::{
     ChangeKind, ChangeRecord, Condition, Index, Item, Key, Page, Query, SortCondition, Table,

@@ -2558,3 +2558,204 @@ async fn six_concurrent_approvals_for_four_names_on_dynamodb_land_exactly_three(
         "{refused}"
     );
 }
+
+/// The cycle's archive on the AWS adapters (issue 22 item 4): the Office asks for the export,
+/// the stream delivers the queued job to the archive handler, which streams the zip to the
+/// bucket in multipart parts (the evidence alone is over one part) — and the object there is the
+/// whole archive, verifying against its manifest. A second delivery of the same record does
+/// nothing; other roles are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cycle_archive_lands_in_the_bucket_on_the_aws_adapters() {
+    let (env, mut stream) = Moto::start().await;
+    let Moto {
+        suffix,
+        s3,
+        bucket,
+        app,
+        http,
+        ..
+    } = &env;
+    let now = Utc::now();
+    let office = Caller {
+        sub: format!("office-{suffix}"),
+        email: "office@wuwei.example.cn".into(),
+        groups: "[office]",
+    };
+    let committee = Caller {
+        sub: format!("committee-{suffix}"),
+        email: "committee@wuwei.example.cn".into(),
+        groups: "[committee]",
+    };
+    let applicant = Caller {
+        sub: format!("applicant-{suffix}"),
+        email: format!("contact-{suffix}@example.cn"),
+        groups: "[applicant]",
+    };
+    let cycle = new_cycle(now);
+    let cycle_id = cycle["id"].as_str().unwrap().to_owned();
+    let (status, body) = invoke_api(app, &office, Method::POST, "/cycles", Some(&cycle), now).await;
+    assert_eq!(status, 201, "{body}");
+    let path = format!("/cycles/{cycle_id}/rules/approve");
+    let (status, body) = invoke_api(app, &committee, Method::POST, &path, None, now).await;
+    assert_eq!(status, 200, "{body}");
+    let path = format!("/cycles/{cycle_id}/open");
+    let (status, body) = invoke_api(app, &office, Method::POST, &path, None, now).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, application) = invoke_api(
+        app,
+        &applicant,
+        Method::POST,
+        "/applications",
+        Some(&new_application(
+            "武威市示例质量有限公司",
+            &uscc("MA74XY8Q0"),
+            &applicant.email,
+        )),
+        now,
+    )
+    .await;
+    assert_eq!(status, 201, "{application}");
+    let application_id = application["id"].as_str().unwrap().to_owned();
+    // Evidence larger than one part (8 MiB), so the zip is sent in several.
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.extend((0..9 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    big.extend_from_slice(b"\n%%EOF\n");
+    let category = required_categories()[0];
+    env.upload_evidence(&applicant, &application_id, category, &big, 1, now)
+        .await;
+    run_stream_functions(app, &mut stream, now).await;
+
+    let archive_path = format!("/cycles/{cycle_id}/archive");
+    for stranger in [&applicant, &committee] {
+        let (status, body) =
+            invoke_api(app, stranger, Method::POST, &archive_path, None, now).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    }
+    let (status, job) = invoke_api(app, &office, Method::POST, &archive_path, None, now).await;
+    assert_eq!(status, 201, "{job}");
+    assert_eq!(
+        (job["status"].as_str(), job["final"].as_bool()),
+        (Some("queued"), Some(false))
+    );
+    let (status, body) = invoke_api(app, &office, Method::POST, &archive_path, None, now).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("archive_in_progress")),
+        "one export at a time"
+    );
+
+    // The stream delivers the job's record to the archive handler — twice, as Lambda may. With
+    // faults on, an export whose reads failed past the SDK's retries is marked failed, and the
+    // Office asks again, as it would on the page.
+    let clock = || Utc::now();
+    let mut job = job;
+    let mut asked_again = 0;
+    let (status, list) = loop {
+        let batch = stream.read_all().await;
+        for delivery in 0..2 {
+            let report = deliver(batch.clone(), "archive", |records| async move {
+                award_app::stages::archive::build::table_changes(app, &records, &clock)
+                    .await?
+                    .finish()
+            })
+            .await;
+            assert_eq!(
+                report.changed,
+                usize::from(delivery == 0),
+                "the job runs once: {report:?}"
+            );
+        }
+        let (status, list) = invoke_api(
+            app,
+            &office,
+            Method::GET,
+            &format!("/cycles/{cycle_id}/archives"),
+            None,
+            now,
+        )
+        .await;
+        if list["archives"][0]["status"] == "failed"
+            && fault_proxy_url().is_some()
+            && asked_again < HARNESS_RETRIES
+        {
+            eprintln!(
+                "archive: export failed under faults ({}), asked again",
+                list["archives"][0]["error"]
+            );
+            asked_again += 1;
+            let (status, again) =
+                invoke_api(app, &office, Method::POST, &archive_path, None, now).await;
+            assert_eq!(status, 201, "{again}");
+            job = again;
+            continue;
+        }
+        break (status, list);
+    };
+    assert_eq!(status, 200, "{list}");
+    let done = &list["archives"][0];
+    assert_eq!(done["id"], job["id"], "{list}");
+    assert_eq!(done["status"], "done", "{list}");
+    assert_eq!(done["applications_done"], 1, "{list}");
+    let key = format!("archives/{cycle_id}/{}.zip", job["id"].as_str().unwrap());
+    assert_eq!(done["object_key"], key.as_str());
+
+    // In the bucket: the whole zip, as S3 itself returns it.
+    let object = s3
+        .get_object()
+        .bucket(bucket)
+        .key(&key)
+        .send()
+        .await
+        .expect("the archive is in the bucket");
+    assert_eq!(object.content_type(), Some("application/zip"));
+    let bytes = object.body.collect().await.unwrap().into_bytes().to_vec();
+    assert!(bytes.len() > 9 * 1024 * 1024, "{} bytes", bytes.len());
+    assert_eq!(done["size"].as_u64(), Some(bytes.len() as u64));
+    assert_eq!(
+        done["sha256"].as_str(),
+        Some(award_e2e::sha256_hex(&bytes).as_str())
+    );
+    let report = award_app::stages::archive::verify::verify(std::io::Cursor::new(&bytes))
+        .expect("a readable zip");
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(
+        report.is_final,
+        Some(false),
+        "a running cycle: for reference only"
+    );
+
+    // The Office's download link reaches the same object.
+    let (status, download) = invoke_api(
+        app,
+        &office,
+        Method::GET,
+        &format!(
+            "/cycles/{cycle_id}/archives/{}/download",
+            job["id"].as_str().unwrap()
+        ),
+        None,
+        now,
+    )
+    .await;
+    assert_eq!(status, 200, "{download}");
+    let fetched = http
+        .get(download["download"]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(fetched.to_vec() == bytes, "the link serves the archive");
+    let actions = audit_actions(&env, &env.table_name, &format!("CYCLE#{cycle_id}")).await;
+    for action in [
+        "archive_exported",
+        "archive_completed",
+        "archive_downloaded",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+}

@@ -691,6 +691,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: office (a bearer token holding one of them). */
+        post: operations["ExportArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: office (a bearer token holding one of them). */
+        get: operations["ListArchives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/archives/{archive}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: office (a bearer token holding one of them). */
+        get: operations["DownloadArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/assignments": {
         parameters: {
             query?: never;
@@ -1949,6 +2000,78 @@ export interface components {
             /** Format: date */
             approved_on: string;
         };
+        /** @description A finished export and a short-lived GET link to its zip. */
+        ArchiveDownload: {
+            archive: components["schemas"]["ArchiveJob"];
+            download: components["schemas"]["Link"];
+            /** @description The name to save it under, e.g. `武威市人民政府质量奖档案-2026-20261207.zip`. */
+            file_name: string;
+        };
+        /** @description One export of a cycle's archive, with its progress. Instants are UTC; sizes in bytes. */
+        ArchiveJob: {
+            /**
+             * Format: uint32
+             * @default 0
+             */
+            applications_done: number;
+            /**
+             * Format: uint32
+             * @description The cycle's applications, and how many of them are in the zip so far.
+             * @default 0
+             */
+            applications_total: number;
+            /**
+             * Format: uint64
+             * @default 0
+             */
+            bytes_written: number;
+            cycle_id: string;
+            /**
+             * @description Once failed: why, in English (the log has the rest).
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Format: uint64
+             * @description Entries written so far, and their bytes before compression.
+             * @default 0
+             */
+            files_written: number;
+            /**
+             * @description Whether the cycle was finished when the export was asked for (the executive meeting
+             *     recorded and no application still under way); `false`: for reference only (仅供参考).
+             */
+            final: boolean;
+            /**
+             * Format: date-time
+             * @default null
+             */
+            finished_at: string | null;
+            id: string;
+            /**
+             * @description Once done: the zip's object key, its size in bytes and its SHA-256 (64 hex digits).
+             * @default null
+             */
+            object_key: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            /** @default null */
+            sha256: string | null;
+            /**
+             * Format: uint64
+             * @default null
+             */
+            size: number | null;
+            /**
+             * Format: date-time
+             * @default null
+             */
+            started_at: string | null;
+            status: components["schemas"]["ArchiveStatus"];
+        };
+        /** @description Where an export stands. */
+        ArchiveStatus: "queued" | "running" | "done" | "failed";
         /** @description Art. 18's causes (1)–(5). */
         Art18Cause: "serious_accident" | "serious_quality_problem" | "failed_sampling_inspection" | "serious_operating_losses" | "other_serious_violation";
         /**
@@ -6640,6 +6763,156 @@ export interface operations {
                     "application/json": {
                         applications: components["schemas"]["ApplicationSummary"][];
                     };
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ExportArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveJob"];
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ListArchives: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archives: components["schemas"]["ArchiveJob"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token holds none of the roles. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other refusal or failure (`code` says which). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    DownloadArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                archive: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveDownload"];
                 };
             };
             /** @description No token, or an invalid one. */

@@ -495,6 +495,24 @@ static SHAPES: &[Shape] = &[
         Answer::Json(of::<crate::model::RewardRecord>)
     ),
     shape!(
+        "ExportArchive",
+        201,
+        Body::None,
+        Answer::Json(of::<crate::stages::archive::ArchiveJob>)
+    ),
+    shape!(
+        "ListArchives",
+        200,
+        Body::None,
+        Answer::Field("archives", of::<Vec<crate::stages::archive::ArchiveJob>>)
+    ),
+    shape!(
+        "DownloadArchive",
+        200,
+        Body::None,
+        Answer::Json(of::<crate::stages::archive::ArchiveDownload>)
+    ),
+    shape!(
         "ListRegister",
         200,
         Body::None,

@@ -3,6 +3,7 @@
 
 pub mod aftercare;
 pub mod applications;
+pub mod archive;
 pub mod board;
 pub mod cycles;
 pub mod decision;

@@ -1,0 +1,326 @@
+//! The archive's print views: self-contained HTML (no script, no external file, the styles
+//! inline, A4 print rules), rendered on the server from the records, so the archive reads
+//! without the site. Rendered: each application's form (申报表, with the recommending unit's
+//! opinion and a box for its seal), the cycle's ranking and publicity list, and the public
+//! notices of the cycle. What is not rendered is in the records' JSON (docs/ARCHIVE.md).
+
+use std::fmt::Write as _;
+
+use award_domain::codes::division_full_name;
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::model::{Application, BoardEntry, CycleRecord, ReviewPhase};
+
+/// `text` with `& < > " '` escaped, safe in an element or an attribute.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:'Noto Serif CJK SC','Source Han Serif SC','SimSun',serif;\
+max-width:180mm;margin:0 auto;padding:12mm 0;color:#000;line-height:1.6}\
+h1{text-align:center;font-size:22pt;margin:0 0 8mm}h2{font-size:14pt;margin:8mm 0 3mm;\
+border-bottom:1px solid #000}table{border-collapse:collapse;width:100%;table-layout:fixed;\
+word-break:break-all}th,td{border:1px solid #000;padding:1.5mm 2mm;vertical-align:top;\
+text-align:left;font-size:10.5pt}th{width:32%;background:#f2f2f2}.seal{height:45mm}\
+.foot{margin-top:10mm;text-align:right}.note{font-size:9pt;color:#333}\
+@page{size:A4;margin:20mm 15mm}@media print{body{padding:0}h2{break-after:avoid}\
+tr{break-inside:avoid}.page{break-before:page}}";
+
+/// A whole page: `title` and `body` (already HTML).
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<title>{}</title><style>{STYLE}</style></head><body>\n{body}\n</body></html>\n",
+        escape(title)
+    )
+}
+
+/// A China date (UTC+8) of an instant, e.g. `2026年12月7日`.
+pub fn china_date(at: DateTime<Utc>) -> String {
+    (at + TimeDelta::hours(8))
+        .format("%Y年%-m月%-d日")
+        .to_string()
+}
+
+fn row(out: &mut String, label: &str, value: &str) {
+    let _ = write!(
+        out,
+        "<tr><th>{}</th><td>{}</td></tr>",
+        escape(label),
+        escape(value)
+    );
+}
+
+fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "未填写",
+    }
+}
+
+/// A JSON value (a part of the form this view has no labels for) as nested rows: field names
+/// as the form stores them, values as written.
+fn json_rows(out: &mut String, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Array(items) if items.is_empty() => row(out, "（无）", ""),
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let _ = write!(out, "<tr><th>第{}项</th><td><table>", index + 1);
+                json_rows(out, item);
+                out.push_str("</table></td></tr>");
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (name, value) in fields {
+                match value {
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        let _ = write!(out, "<tr><th>{}</th><td><table>", escape(name));
+                        json_rows(out, value);
+                        out.push_str("</table></td></tr>");
+                    }
+                    other => row(out, name, &scalar(other)),
+                }
+            }
+        }
+        other => row(out, "", &scalar(other)),
+    }
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Bool(true) => "是".into(),
+        serde_json::Value::Bool(false) => "否".into(),
+        serde_json::Value::Null => "".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The application form (申报表) as filed, with its state, the recommendation and a last page
+/// for the recommending unit's opinion, signature, date and seal (盖章处).
+pub fn application_form(
+    cycle: &CycleRecord,
+    application: &Application,
+    recommender_name: Option<&str>,
+) -> String {
+    let form = &application.form;
+    let org = &form.organisation;
+    let mut body = format!("<h1>{}<br>申报表</h1>", escape(&cycle.cycle.title));
+    body.push_str("<h2>一、单位基本情况</h2><table>");
+    row(&mut body, "单位名称", &org.name);
+    row(&mut body, "统一社会信用代码", &org.uscc);
+    row(
+        &mut body,
+        "注册日期",
+        &org.registration_date
+            .map(|date| date.format("%Y年%-m月%-d日").to_string())
+            .unwrap_or_default(),
+    );
+    row(
+        &mut body,
+        "所在地区",
+        &division_full_name(&org.division_code).unwrap_or_else(|| org.division_code.clone()),
+    );
+    row(&mut body, "注册地址", &org.registered_address);
+    row(&mut body, "法定代表人", &org.legal_representative);
+    row(&mut body, "国民经济行业代码", &org.industry_code);
+    row(
+        &mut body,
+        "职工人数",
+        &org.employee_count
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
+    row(&mut body, "建筑业企业", yes_no(org.construction_enterprise));
+    row(&mut body, "联系人", &form.contact.name);
+    row(&mut body, "联系人手机", &form.contact.mobile);
+    row(&mut body, "联系人邮箱", &form.contact.email);
+    row(&mut body, "当前状态", application.state().label_zh());
+    body.push_str("</table>");
+
+    let sections: [(&str, serde_json::Value); 6] = [
+        ("二、管理体系认证", json(&form.certificates)),
+        ("三、自我评价", json(&form.self_assessment)),
+        ("四、主要指标", json(&form.key_indicators)),
+        ("五、产品质量检验", json(&form.inspections)),
+        ("六、诚信与事故", json(&(&form.credit, &form.incidents))),
+        ("七、合规声明", json(&form.compliance)),
+    ];
+    for (title, value) in sections {
+        let _ = write!(body, "<h2>{}</h2><table>", escape(title));
+        json_rows(&mut body, &value);
+        body.push_str("</table>");
+    }
+    body.push_str("<h2>八、申报单位承诺</h2><table>");
+    row(
+        &mut body,
+        "生产经营正常",
+        yes_no(Some(form.operating_normally)),
+    );
+    row(&mut body, "诚信承诺", yes_no(Some(form.integrity_pledge)));
+    body.push_str("</table>");
+
+    body.push_str("<div class=\"page\"><h2>九、推荐单位意见</h2><table>");
+    row(
+        &mut body,
+        "推荐单位",
+        recommender_name.unwrap_or("（未选择）"),
+    );
+    match &application.recommendation {
+        Some(recommendation) => {
+            row(&mut body, "推荐意见", &recommendation.opinion);
+            row(&mut body, "签署人", &recommendation.signer_name);
+            row(&mut body, "签署日期", &china_date(recommendation.signed_at));
+        }
+        None => row(&mut body, "推荐意见", "（尚未推荐）"),
+    }
+    body.push_str(
+        "<tr><th>负责人签字</th><td></td></tr><tr><th>日期</th><td>　　年　　月　　日</td></tr>\
+<tr><th>盖章处</th><td class=\"seal\"></td></tr></table></div>",
+    );
+    page(&format!("{} 申报表", org.name), &body)
+}
+
+fn json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+fn phase_total(
+    application: &Application,
+    phase: ReviewPhase,
+) -> Option<award_domain::rules::Centi> {
+    application
+        .reviews
+        .get(&phase)
+        .and_then(|review| review.result.as_ref())
+        .map(|result| result.total)
+}
+
+/// The cycle's ranking (评审排名) and, when one was held, its publicity list (拟获奖名单公示):
+/// every application past screening with its county, scores and state, highest on-site score
+/// first (then the document review's).
+pub fn ranking(cycle: &CycleRecord, applications: &[Application]) -> String {
+    let mut ranked: Vec<&Application> = applications
+        .iter()
+        .filter(|application| phase_total(application, ReviewPhase::Document).is_some())
+        .collect();
+    ranked.sort_by(|a, b| {
+        let key = |x: &Application| {
+            (
+                phase_total(x, ReviewPhase::Onsite),
+                phase_total(x, ReviewPhase::Document),
+            )
+        };
+        key(b).cmp(&key(a))
+    });
+    let mut body = format!(
+        "<h1>{}<br>评审排名与公示名单</h1>",
+        escape(&cycle.cycle.title)
+    );
+    body.push_str(
+        "<h2>一、评审排名</h2><table><tr><th style=\"width:8%\">序号</th><th>单位名称</th>\
+<th>统一社会信用代码</th><th>所在县（区）</th><th style=\"width:11%\">资料评审</th>\
+<th style=\"width:11%\">现场评审</th><th>状态</th></tr>",
+    );
+    for (index, application) in ranked.iter().enumerate() {
+        let code = &application.form.organisation.division_code;
+        let county = award_domain::codes::division(code)
+            .map(|division| division.name.to_owned())
+            .unwrap_or_else(|| code.clone());
+        let score = |phase| {
+            phase_total(application, phase)
+                .map(|total| total.to_string())
+                .unwrap_or_else(|| "—".into())
+        };
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            index + 1,
+            escape(application.organisation_name()),
+            escape(&application.uscc),
+            escape(&county),
+            score(ReviewPhase::Document),
+            score(ReviewPhase::Onsite),
+            escape(application.state().label_zh()),
+        );
+    }
+    if ranked.is_empty() {
+        body.push_str("<tr><td colspan=\"7\">（尚无评审结果）</td></tr>");
+    }
+    body.push_str("</table>");
+    body.push_str("<h2>二、公示</h2>");
+    match &cycle.decision.publicity {
+        Some(publicity) => {
+            let _ = write!(
+                body,
+                "<p>公示期：{} 至 {}（{}个工作日）。</p>",
+                publicity.first_day.format("%Y年%-m月%-d日"),
+                publicity.last_day.format("%Y年%-m月%-d日"),
+                publicity.working_days
+            );
+        }
+        None => body.push_str("<p>（本周期尚未公示）</p>"),
+    }
+    if let Some(meeting) = &cycle.decision.executive_meeting {
+        let _ = write!(
+            body,
+            "<p>市政府常务会议：{}，{}（{}）。</p>",
+            meeting.date.format("%Y年%-m月%-d日"),
+            escape(&meeting.session),
+            escape(&meeting.minutes_reference)
+        );
+    }
+    body.push_str("<p class=\"foot\">武威市人民政府质量奖评审委员会办公室</p>");
+    page(&format!("{} 评审排名与公示名单", cycle.cycle.title), &body)
+}
+
+/// The cycle's public notices (公告栏) as published, oldest first.
+pub fn board(cycle: &CycleRecord, entries: &[BoardEntry]) -> String {
+    let mut body = format!("<h1>{}<br>公告</h1>", escape(&cycle.cycle.title));
+    if entries.is_empty() {
+        body.push_str("<p>（本周期没有公告）</p>");
+    }
+    for entry in entries {
+        let _ = write!(
+            body,
+            "<div class=\"page\"><h2>{}</h2>",
+            escape(&entry.title)
+        );
+        for paragraph in entry.body.split("\n\n") {
+            let _ = write!(
+                body,
+                "<p>{}</p>",
+                escape(paragraph.trim()).replace('\n', "<br>")
+            );
+        }
+        let _ = write!(
+            body,
+            "<p class=\"foot\">发布日期：{}</p></div>",
+            china_date(entry.published_at)
+        );
+    }
+    page(&format!("{} 公告", cycle.cycle.title), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaping_leaves_no_markup_of_the_applicant() {
+        assert_eq!(
+            super::escape("<script>alert('x')</script> & \"甲\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;甲&quot;"
+        );
+    }
+}
