@@ -177,7 +177,9 @@ describe('the public, without signing in', () => {
     const heading = await page.locator('[data-testid="public-awards"]').textContent()
     expect(heading).toContain(TITLE)
     expect(awards.decided_on).toBe('2026-10-20')
-    expect(heading).toContain(`经${awards.decision_reference}（2026年10月20日）决定`)
+    expect(heading).toContain(`经2026年10月20日${awards.decision_reference}决定`)
+    // The announcement's 文号 and 落款 on screen too, as on paper.
+    expect(await page.locator('[data-testid="announcement-issued"]').textContent()).toContain('武质奖办〔2026〕5号')
     // On a phone the rows stack: the revoked one's name, code, validity and status on screen.
     const revoked = awards.winners.find((winner) => winner.organisation_name === ENTERPRISE[4])!
     await checkKeyFieldsOnPhone(page, '[data-testid="winners-stacked"]', [ENTERPRISE[4], revoked.uscc, `${zh(revoked.approved_on)} 至 ${zh(revoked.last_valid_day)}`, '已撤销'])

@@ -237,9 +237,33 @@ async fn the_office_exports_the_demo_cycle_which_verifies_and_tampering_is_named
     }
     let form = paths
         .iter()
-        .find(|path| path.starts_with("print/applications/"))
+        .find(|path| path.starts_with("print/applications/") && path.matches('/').count() == 2)
         .unwrap();
     assert!(entry_text(&zip_bytes, form).contains("盖章处"));
+    // Each submitted score sheet as signed on paper, and each winner's certificate.
+    let sheets: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|path| path.contains("/score-sheets/"))
+        .collect();
+    assert!(sheets.len() >= 10, "{sheets:?}");
+    let sheet = entry_text(&zip_bytes, sheets[0]);
+    assert!(
+        sheet.contains("评审专家（签字）") && sheet.contains("合计"),
+        "{sheet}"
+    );
+    let certificates: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|path| path.ends_with("/certificate.html"))
+        .collect();
+    assert_eq!(certificates.len(), 3, "{certificates:?}");
+    assert!(
+        certificates
+            .iter()
+            .any(|path| entry_text(&zip_bytes, path).contains("武质奖〔2026〕第1号")),
+        "{certificates:?}"
+    );
     let ranking = entry_text(&zip_bytes, "print/ranking.html");
     let winner = demo::cast::ENTERPRISES[0].name;
     assert!(ranking.contains(winner), "{ranking}");

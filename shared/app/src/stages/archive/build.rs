@@ -23,7 +23,7 @@ use crate::audit::audit;
 use crate::error::AppError;
 use crate::keys::{self, item_type};
 use crate::model::{
-    Application, Attachment, BoardEntry, CycleRecord, Document, DocumentStatus, Notice,
+    Application, Assignment, Attachment, BoardEntry, CycleRecord, Document, DocumentStatus, Notice,
 };
 use crate::reads::{applications, cycles};
 use crate::store::{self, from_item, query_all, type_of};
@@ -606,15 +606,16 @@ async fn write_application(
     let folder = format!("applications/{}", safe_name(&application.uscc));
     let items = partition(app, keys::application_partition(application.id)).await?;
     let mut documents = Vec::new();
+    let mut assignments = Vec::new();
     for item in &items {
         match type_of(item) {
             Some(item_type::DOCUMENT) => {
                 documents.push(from_item::<Document>(item.clone())?.record);
             }
             Some(item_type::ASSIGNMENT) => {
-                named
-                    .experts
-                    .extend(string_attr(item, "expert_id").and_then(|id| keys::parse_id(&id)));
+                let assignment = from_item::<Assignment>(item.clone())?.record;
+                named.experts.insert(assignment.expert_id);
+                assignments.push(assignment);
             }
             _ => {}
         }
@@ -739,13 +740,45 @@ async fn write_application(
         }
         None => None,
     };
+    let print = format!("print/applications/{}", safe_name(&application.uscc));
     writer
         .add(
-            &format!("print/applications/{}.html", safe_name(&application.uscc)),
+            &format!("{print}.html"),
             render::application_form(cycle, application, unit_name.as_deref()).as_bytes(),
             true,
         )
-        .await
+        .await?;
+    // Each expert's sheet as it is signed on paper, named by the pool's name of the expert.
+    for assignment in assignments.iter().filter(|a| a.submitted_at.is_some()) {
+        let name = match crate::reads::experts::load(app, assignment.expert_id).await {
+            Ok(expert) => expert.record.profile.name,
+            Err(AppError::ExpertNotFound) => assignment.expert_account.clone(),
+            Err(other) => return Err(other),
+        };
+        writer
+            .add(
+                &format!(
+                    "{print}/score-sheets/{}-{}.html",
+                    assignment.phase.as_str(),
+                    assignment.expert_id
+                ),
+                render::score_sheet(cycle, application, assignment, &name).as_bytes(),
+                true,
+            )
+            .await?;
+    }
+    match render::certificate(cycle, application) {
+        Some(certificate) => {
+            writer
+                .add(
+                    &format!("{print}/certificate.html"),
+                    certificate.as_bytes(),
+                    true,
+                )
+                .await
+        }
+        None => Ok(()),
+    }
 }
 
 /// The job's progress, written to its item (version-guarded) as the export reports it.

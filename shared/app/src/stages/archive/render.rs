@@ -1,7 +1,8 @@
 //! The archive's print views: self-contained HTML (no script, no external file, the styles
 //! inline, A4 print rules), rendered on the server from the records, so the archive reads
 //! without the site. Rendered: each application's form (申报表, with the recommending unit's
-//! opinion and a box for its seal), the cycle's ranking and publicity list, and the public
+//! opinion and a box for its seal), each expert's score sheet (with the lines for its signature),
+//! each winner's certificate (荣誉证书), the cycle's ranking and publicity list, and the public
 //! notices of the cycle. What is not rendered is in the records' JSON (docs/ARCHIVE.md).
 
 use std::fmt::Write as _;
@@ -9,7 +10,7 @@ use std::fmt::Write as _;
 use award_domain::codes::division_full_name;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::model::{Application, BoardEntry, CycleRecord, ReviewPhase};
+use crate::model::{Application, Assignment, BoardEntry, CycleRecord, ReviewPhase};
 
 /// `text` with `& < > " '` escaped, safe in an element or an attribute.
 pub fn escape(text: &str) -> String {
@@ -284,6 +285,111 @@ pub fn ranking(cycle: &CycleRecord, applications: &[Application]) -> String {
     }
     body.push_str("<p class=\"foot\">武威市人民政府质量奖评审委员会办公室</p>");
     page(&format!("{} 评审排名与公示名单", cycle.cycle.title), &body)
+}
+
+/// One expert's score sheet as the expert signs it on paper (Art. 11(5)–(6)): each item of the
+/// cycle's rubric with the percentage given and its points, the total, the comments by category,
+/// when it was submitted, and the lines for the signature and the date. `expert_name` is the
+/// pool's name of the expert (its account when the pool no longer names it). A sheet never
+/// submitted prints as such.
+pub fn score_sheet(
+    cycle: &CycleRecord,
+    application: &Application,
+    assignment: &Assignment,
+    expert_name: &str,
+) -> String {
+    let phase = assignment.phase.name_zh();
+    let mut body = format!(
+        "<h1>{}<br>{}评分表</h1><table>",
+        escape(&cycle.cycle.title),
+        escape(phase)
+    );
+    row(&mut body, "申报单位", application.organisation_name());
+    row(&mut body, "统一社会信用代码", &application.uscc);
+    row(&mut body, "评审专家", expert_name);
+    row(
+        &mut body,
+        "提交时间",
+        &assignment
+            .submitted_at
+            .map(china_date)
+            .unwrap_or_else(|| "未提交".into()),
+    );
+    if !assignment.counts() {
+        row(
+            &mut body,
+            "说明",
+            "该专家已退出或被取消资格，其评分不计入结果",
+        );
+    }
+    body.push_str("</table><h2>逐项评分</h2><table><tr><th>评分项目</th><td>分值</td><td>评分（%）</td><td>得分</td></tr>");
+    let mut total = 0i64;
+    for item in cycle.cycle.rules.rubric.items() {
+        let percent = assignment.items.get(&item.id).copied();
+        let score = percent.map(|p| award_domain::scoring::item_score(p, item.points));
+        total += score.map_or(0, |score| score.0);
+        let _ = write!(
+            body,
+            "<tr><th>{} {}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&item.id),
+            escape(&item.name),
+            item.points,
+            percent.map(|p| p.to_string()).unwrap_or_default(),
+            score.map(|score| score.to_string()).unwrap_or_default()
+        );
+    }
+    let _ = write!(
+        body,
+        "<tr><th>合计</th><td></td><td></td><td>{}</td></tr></table>",
+        award_domain::rules::Centi(total)
+    );
+    if !assignment.comments.is_empty() {
+        body.push_str("<h2>评语</h2><table>");
+        for category in &cycle.cycle.rules.rubric.categories {
+            if let Some(comment) = assignment.comments.get(&category.id) {
+                row(&mut body, &category.name, comment);
+            }
+        }
+        body.push_str("</table>");
+    }
+    body.push_str(
+        "<p class=\"foot\">评审专家（签字）：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日</p>",
+    );
+    page(
+        &format!(
+            "{} {} {}",
+            application.organisation_name(),
+            phase,
+            expert_name
+        ),
+        &body,
+    )
+}
+
+/// The winner's certificate (荣誉证书, Arts. 5, 12): the award, the holder, the certificate number
+/// and the validity; `None` for an application never awarded.
+pub fn certificate(cycle: &CycleRecord, application: &Application) -> Option<String> {
+    let award = application.lifecycle.award.as_ref()?;
+    let validity = application.lifecycle.validity?;
+    let date = |day: chrono::NaiveDate| day.format("%Y年%-m月%-d日").to_string();
+    let body = format!(
+        "<h1>荣誉证书</h1><p style=\"font-size:16pt;text-indent:2em\">{}：</p>\
+<p style=\"font-size:16pt;text-indent:2em\">经评审，授予你单位“{}”。</p>\
+<table><tr><th>证书编号</th><td>{}</td></tr><tr><th>统一社会信用代码</th><td>{}</td></tr>\
+<tr><th>有效期</th><td>{} 至 {}</td></tr></table>\
+<p class=\"foot\">武威市人民政府<br>{}</p>",
+        escape(application.organisation_name()),
+        escape(&cycle.cycle.title),
+        escape(&award.certificate_number),
+        escape(&application.uscc),
+        date(validity.approved_on),
+        date(validity.last_valid_day),
+        date(validity.approved_on)
+    );
+    Some(page(
+        &format!("荣誉证书 {}", award.certificate_number),
+        &body,
+    ))
 }
 
 /// The cycle's public notices (公告栏) as published, oldest first.
