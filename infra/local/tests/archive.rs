@@ -239,7 +239,27 @@ async fn the_office_exports_the_demo_cycle_which_verifies_and_tampering_is_named
         .iter()
         .find(|path| path.starts_with("print/applications/") && path.matches('/').count() == 2)
         .unwrap();
-    assert!(entry_text(&zip_bytes, form).contains("盖章处"));
+    let printed = entry_text(&zip_bytes, form);
+    assert!(printed.contains("盖章处"));
+    // The form reads as the page does: Chinese labels, amounts in yuan, China dates.
+    for words in [
+        "认证标准",
+        "营业收入",
+        "元",
+        "质量信用记录",
+        "符合国家产业政策",
+    ] {
+        assert!(printed.contains(words), "{words} in the printed form");
+    }
+    for field in [
+        "valid_from",
+        "revenue",
+        "narrative",
+        "industry_policy",
+        "quality_sampling",
+    ] {
+        assert!(!printed.contains(field), "{field} printed as a field name");
+    }
     // Each submitted score sheet as signed on paper, and each winner's certificate.
     let sheets: Vec<&str> = paths
         .iter()
@@ -262,6 +282,15 @@ async fn the_office_exports_the_demo_cycle_which_verifies_and_tampering_is_named
         certificates
             .iter()
             .any(|path| entry_text(&zip_bytes, path).contains("武质奖〔2026〕第1号")),
+        "{certificates:?}"
+    );
+    // The revoked winner's certificate is filed as revoked.
+    assert_eq!(
+        certificates
+            .iter()
+            .filter(|path| entry_text(&zip_bytes, path).contains("本证书已于"))
+            .count(),
+        1,
         "{certificates:?}"
     );
     let ranking = entry_text(&zip_bytes, "print/ranking.html");

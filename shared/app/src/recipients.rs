@@ -125,6 +125,12 @@ impl About<'_> {
             );
             data.insert("publicity_last_day".into(), publicity.last_day.to_string());
         }
+        if let Some(award) = &application.lifecycle.award {
+            data.insert(
+                "certificate_number".into(),
+                award.certificate_number.clone(),
+            );
+        }
         if let Some(validity) = application.lifecycle.validity {
             data.insert("approved_on".into(), validity.approved_on.to_string());
             data.insert("last_valid_day".into(), validity.last_valid_day.to_string());

@@ -107,6 +107,41 @@ pub enum IncidentKind {
     Violation,
 }
 
+impl IncidentKind {
+    /// The kind as the form and the screening name it in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::QualityAccident => "质量事故",
+            Self::SafetyAccident => "安全事故",
+            Self::EnvironmentalAccident => "环保事故",
+            Self::PublicHealthAccident => "公共卫生事故",
+            Self::MajorComplaint => "重大投诉",
+            Self::Violation => "违法违规行为",
+        }
+    }
+}
+
+impl InspectionKind {
+    /// The kind as the form names it in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::QualitySampling => "质量监督抽查",
+            Self::ExportInspection => "出口商品检验",
+        }
+    }
+}
+
+impl AwardLevel {
+    /// The level as the form names it in Chinese.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::City => "市级",
+            Self::Provincial => "省级",
+            Self::National => "国家级",
+        }
+    }
+}
+
 /// Art. 10(6): an accident, a major complaint or a violation, with its China date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -710,17 +745,7 @@ pub fn screen(
         .incidents
         .iter()
         .filter(|incident| in_window(incident.date))
-        .map(|incident| {
-            let kind = match incident.kind {
-                IncidentKind::QualityAccident => "质量事故",
-                IncidentKind::SafetyAccident => "安全事故",
-                IncidentKind::EnvironmentalAccident => "环保事故",
-                IncidentKind::PublicHealthAccident => "公共卫生事故",
-                IncidentKind::MajorComplaint => "重大投诉",
-                IncidentKind::Violation => "违法违规行为",
-            };
-            format!("{} {kind}", incident.date)
-        })
+        .map(|incident| format!("{} {}", incident.date, incident.kind.label_zh()))
         .collect();
     let (outcome, reason) = if !incidents.is_empty() {
         (

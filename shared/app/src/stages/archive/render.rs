@@ -71,44 +71,6 @@ fn yes_no(value: Option<bool>) -> &'static str {
     }
 }
 
-/// A JSON value (a part of the form this view has no labels for) as nested rows: field names
-/// as the form stores them, values as written.
-fn json_rows(out: &mut String, value: &serde_json::Value) {
-    match value {
-        serde_json::Value::Array(items) if items.is_empty() => row(out, "（无）", ""),
-        serde_json::Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                let _ = write!(out, "<tr><th>第{}项</th><td><table>", index + 1);
-                json_rows(out, item);
-                out.push_str("</table></td></tr>");
-            }
-        }
-        serde_json::Value::Object(fields) => {
-            for (name, value) in fields {
-                match value {
-                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                        let _ = write!(out, "<tr><th>{}</th><td><table>", escape(name));
-                        json_rows(out, value);
-                        out.push_str("</table></td></tr>");
-                    }
-                    other => row(out, name, &scalar(other)),
-                }
-            }
-        }
-        other => row(out, "", &scalar(other)),
-    }
-}
-
-fn scalar(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text.clone(),
-        serde_json::Value::Bool(true) => "是".into(),
-        serde_json::Value::Bool(false) => "否".into(),
-        serde_json::Value::Null => "".into(),
-        other => other.to_string(),
-    }
-}
-
 /// The application form (申报表) as filed, with its state, the recommendation and a last page
 /// for the recommending unit's opinion, signature, date and seal (盖章处).
 pub fn application_form(
@@ -151,19 +113,139 @@ pub fn application_form(
     row(&mut body, "当前状态", application.state().label_zh());
     body.push_str("</table>");
 
-    let sections: [(&str, serde_json::Value); 6] = [
-        ("二、管理体系认证", json(&form.certificates)),
-        ("三、自我评价", json(&form.self_assessment)),
-        ("四、主要指标", json(&form.key_indicators)),
-        ("五、产品质量检验", json(&form.inspections)),
-        ("六、诚信与事故", json(&(&form.credit, &form.incidents))),
-        ("七、合规声明", json(&form.compliance)),
-    ];
-    for (title, value) in sections {
-        let _ = write!(body, "<h2>{}</h2><table>", escape(title));
-        json_rows(&mut body, &value);
-        body.push_str("</table>");
+    let date = |day: chrono::NaiveDate| day.format("%Y年%-m月%-d日").to_string();
+    let yuan = |amount: Option<award_domain::money::Fen>| {
+        amount.map_or_else(
+            || "未填写".to_owned(),
+            |fen| format!("{}元", fen.yuan_text()),
+        )
+    };
+
+    body.push_str("<h2>二、管理体系认证</h2><table>");
+    if form.certificates.is_empty() {
+        row(&mut body, "证书", "（未填写）");
     }
+    for (index, certificate) in form.certificates.iter().enumerate() {
+        let _ = write!(body, "<tr><th colspan=\"2\">证书{}</th></tr>", index + 1);
+        row(&mut body, "认证标准", &certificate.standard);
+        row(&mut body, "证书编号", &certificate.number);
+        row(&mut body, "发证机构", &certificate.issuer);
+        row(
+            &mut body,
+            "有效期",
+            &format!(
+                "{} 至 {}",
+                date(certificate.valid_from),
+                date(certificate.valid_until)
+            ),
+        );
+    }
+    body.push_str("</table>");
+
+    body.push_str("<h2>三、自我评价</h2><table><tr><th>评分项目</th><td>自评分 / 说明</td></tr>");
+    for item in cycle.cycle.rules.rubric.items() {
+        if let Some(assessed) = form.self_assessment.get(&item.id) {
+            let score = assessed.score.map_or_else(
+                || "未评分".to_owned(),
+                |score| format!("{score}分（满分{}分）", item.points),
+            );
+            let _ = write!(
+                body,
+                "<tr><th>{} {}</th><td>{}<br>{}</td></tr>",
+                escape(&item.id),
+                escape(&item.name),
+                escape(&score),
+                escape(&assessed.narrative)
+            );
+        }
+    }
+    body.push_str("</table>");
+
+    body.push_str("<h2>四、主要指标</h2><table>");
+    if form.key_indicators.is_empty() {
+        row(&mut body, "指标", "（未填写）");
+    }
+    for year in &form.key_indicators {
+        let _ = write!(body, "<tr><th colspan=\"2\">{}年</th></tr>", year.year);
+        row(&mut body, "营业收入", &yuan(year.revenue));
+        row(&mut body, "利润", &yuan(year.profit));
+        row(&mut body, "纳税额", &yuan(year.taxes));
+        for indicator in &year.quality_indicators {
+            row(
+                &mut body,
+                &indicator.name,
+                &format!("{}{}", indicator.value, indicator.unit),
+            );
+        }
+    }
+    body.push_str("</table>");
+
+    body.push_str("<h2>五、产品质量检验</h2><table>");
+    for inspection in &form.inspections {
+        row(
+            &mut body,
+            &format!("{} {}", date(inspection.date), inspection.kind.label_zh()),
+            if inspection.passed {
+                "合格"
+            } else {
+                "不合格"
+            },
+        );
+    }
+    row(
+        &mut body,
+        "近3年抽查和出口检验全部合格（声明）",
+        yes_no(form.declares_all_inspections_passed),
+    );
+    for award in &form.project_awards {
+        row(
+            &mut body,
+            &format!(
+                "{} {}优质工程",
+                date(award.awarded_on),
+                award.level.label_zh()
+            ),
+            &award.name,
+        );
+    }
+    body.push_str("</table>");
+
+    body.push_str("<h2>六、诚信与事故</h2><table>");
+    let credit = match &form.credit {
+        Some(award_domain::eligibility::CreditRecord::Good) => "良好".to_owned(),
+        Some(award_domain::eligibility::CreditRecord::Blemished { detail }) => {
+            format!("有不良记录：{detail}")
+        }
+        Some(award_domain::eligibility::CreditRecord::NotChecked) => "未查询".to_owned(),
+        None => "未填写".to_owned(),
+    };
+    row(&mut body, "质量信用记录", &credit);
+    for incident in &form.incidents {
+        row(
+            &mut body,
+            &format!("{} {}", date(incident.date), incident.kind.label_zh()),
+            &incident.description,
+        );
+    }
+    row(
+        &mut body,
+        "近3年无事故、重大投诉和违法违规行为（声明）",
+        yes_no(form.declares_no_incidents),
+    );
+    body.push_str("</table>");
+
+    body.push_str("<h2>七、合规声明</h2><table>");
+    let compliance = &form.compliance;
+    for (label, declared) in [
+        ("符合国家产业政策", compliance.industry_policy),
+        ("符合环境保护法律法规", compliance.environmental),
+        ("符合节能法律法规", compliance.energy),
+        ("符合安全生产法律法规", compliance.work_safety),
+        ("符合产品质量法律法规", compliance.quality),
+    ] {
+        row(&mut body, label, yes_no(Some(declared)));
+    }
+    body.push_str("</table>");
     body.push_str("<h2>八、申报单位承诺</h2><table>");
     row(
         &mut body,
@@ -192,10 +274,6 @@ pub fn application_form(
 <tr><th>盖章处</th><td class=\"seal\"></td></tr></table></div>",
     );
     page(&format!("{} 申报表", org.name), &body)
-}
-
-fn json(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 fn phase_total(
@@ -377,14 +455,25 @@ pub fn certificate(cycle: &CycleRecord, application: &Application) -> Option<Str
 <p style=\"font-size:16pt;text-indent:2em\">经评审，授予你单位“{}”。</p>\
 <table><tr><th>证书编号</th><td>{}</td></tr><tr><th>统一社会信用代码</th><td>{}</td></tr>\
 <tr><th>有效期</th><td>{} 至 {}</td></tr></table>\
-<p class=\"foot\">武威市人民政府<br>{}</p>",
+<p class=\"foot\">武威市人民政府<br>{}</p>{}",
         escape(application.organisation_name()),
         escape(&cycle.cycle.title),
         escape(&award.certificate_number),
         escape(&application.uscc),
         date(validity.approved_on),
         date(validity.last_valid_day),
-        date(validity.approved_on)
+        date(validity.approved_on),
+        // A revoked award's certificate is filed as revoked (Arts. 17, 18), never as valid.
+        application
+            .lifecycle
+            .revocation
+            .map(|revocation| format!(
+                "<p style=\"font-size:16pt;color:#c00;border:2px solid #c00;padding:3mm;text-align:center\">\
+本证书已于{}依《武威市人民政府质量奖评审管理实施办法》{}撤销</p>",
+                date(revocation.revoked_on),
+                revocation.ground.article_zh()
+            ))
+            .unwrap_or_default()
     );
     Some(page(
         &format!("荣誉证书 {}", award.certificate_number),
