@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 
 use award_domain::codes::division_full_name;
-use chrono::{DateTime, TimeDelta, Utc};
+use award_domain::time::date_zh;
+use chrono::{DateTime, Utc};
 
 use crate::model::{Application, Assignment, BoardEntry, CycleRecord, ReviewPhase};
 
@@ -49,9 +50,7 @@ fn page(title: &str, body: &str) -> String {
 
 /// A China date (UTC+8) of an instant, e.g. `2026年12月7日`.
 pub fn china_date(at: DateTime<Utc>) -> String {
-    (at + TimeDelta::hours(8))
-        .format("%Y年%-m月%-d日")
-        .to_string()
+    date_zh(award_domain::china_date(at))
 }
 
 fn row(out: &mut String, label: &str, value: &str) {
@@ -87,9 +86,7 @@ pub fn application_form(
     row(
         &mut body,
         "注册日期",
-        &org.registration_date
-            .map(|date| date.format("%Y年%-m月%-d日").to_string())
-            .unwrap_or_default(),
+        &org.registration_date.map(date_zh).unwrap_or_default(),
     );
     row(
         &mut body,
@@ -113,7 +110,7 @@ pub fn application_form(
     row(&mut body, "当前状态", application.state().label_zh());
     body.push_str("</table>");
 
-    let date = |day: chrono::NaiveDate| day.format("%Y年%-m月%-d日").to_string();
+    let date = date_zh;
     let yuan = |amount: Option<award_domain::money::Fen>| {
         amount.map_or_else(
             || "未填写".to_owned(),
@@ -345,8 +342,8 @@ pub fn ranking(cycle: &CycleRecord, applications: &[Application]) -> String {
             let _ = write!(
                 body,
                 "<p>公示期：{} 至 {}（{}个工作日）。</p>",
-                publicity.first_day.format("%Y年%-m月%-d日"),
-                publicity.last_day.format("%Y年%-m月%-d日"),
+                date_zh(publicity.first_day),
+                date_zh(publicity.last_day),
                 publicity.working_days
             );
         }
@@ -356,7 +353,7 @@ pub fn ranking(cycle: &CycleRecord, applications: &[Application]) -> String {
         let _ = write!(
             body,
             "<p>市政府常务会议：{}，{}（{}）。</p>",
-            meeting.date.format("%Y年%-m月%-d日"),
+            date_zh(meeting.date),
             escape(&meeting.session),
             escape(&meeting.minutes_reference)
         );
@@ -449,7 +446,7 @@ pub fn score_sheet(
 pub fn certificate(cycle: &CycleRecord, application: &Application) -> Option<String> {
     let award = application.lifecycle.award.as_ref()?;
     let validity = application.lifecycle.validity?;
-    let date = |day: chrono::NaiveDate| day.format("%Y年%-m月%-d日").to_string();
+    let date = date_zh;
     let body = format!(
         "<h1>荣誉证书</h1><p style=\"font-size:16pt;text-indent:2em\">{}：</p>\
 <p style=\"font-size:16pt;text-indent:2em\">经评审，授予你单位“{}”。</p>\
