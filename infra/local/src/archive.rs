@@ -25,20 +25,20 @@ pub async fn export_to_file(
     now: DateTime<Utc>,
 ) -> Result<Manifest, LocalError> {
     let data = DataDir::open(data)?;
-    let app = App {
-        table: Arc::new(EmbeddedTable::open(data.table_file())?),
-        blobs: Arc::new(EmbeddedBlobs::new(
+    let app = App::new(
+        Arc::new(EmbeddedTable::open(data.table_file())?),
+        Arc::new(EmbeddedBlobs::new(
             data.blobs(),
             format!("http://{DEFAULT_ADDR}"),
             data.blob_link_secret()?,
         )?),
-        mail: Arc::new(EmbeddedMail::new(data.outbox())?),
-        config: AppConfig::new(
+        Arc::new(EmbeddedMail::new(data.outbox())?),
+        AppConfig::new(
             DEFAULT_MAIL_FROM,
             default_mailboxes(),
             &format!("http://{DEFAULT_ADDR}"),
         ),
-    };
+    );
     let app_error = |error: award_app::AppError| LocalError::Config(error.to_string());
     let cycle = award_app::reads::cycles::load_cycle(&app, cycle_id)
         .await

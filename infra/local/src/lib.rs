@@ -195,12 +195,12 @@ pub async fn start(config: LocalConfig) -> Result<RunningServer, LocalError> {
         format!("http://{address}"),
         data.blob_link_secret()?,
     )?);
-    let app = Arc::new(App {
-        table: Arc::new(table.clone()),
-        blobs: blobs.clone(),
-        mail: Arc::new(EmbeddedMail::new(data.outbox())?),
-        config: app_config,
-    });
+    let app = Arc::new(App::new(
+        Arc::new(table.clone()),
+        blobs.clone(),
+        Arc::new(EmbeddedMail::new(data.outbox())?),
+        app_config,
+    ));
 
     let (shutdown, _) = watch::channel(false);
     let activity = deliveries::Activity::new(table.checkpoint(deliveries::NOTIFY_CONSUMER)?);

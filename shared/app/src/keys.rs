@@ -40,6 +40,8 @@ pub mod item_type {
     pub const VISIT: &str = "visit";
     pub const REVOCATION_CASE: &str = "revocation_case";
     pub const ARCHIVE_JOB: &str = "archive_job";
+    pub const PUBLIC_ROW: &str = "public_row";
+    pub const INBOX_ROW: &str = "inbox_row";
 }
 
 /// The `type` attribute name.
@@ -90,8 +92,20 @@ pub fn cycle_partition(cycle: &str) -> String {
     format!("CYCLE#{cycle}")
 }
 
+/// The cycle item's sort key; a prefix of its public rows' (see [`public_row`]).
+pub const CYCLE_SORT: &str = "CYCLE";
+
 pub fn cycle(cycle: &str) -> Key {
-    Key::new(cycle_partition(cycle), "CYCLE")
+    Key::new(cycle_partition(cycle), CYCLE_SORT)
+}
+
+/// A name of the cycle's public list (`crate::projection::PublicRow`): `CYCLE#PUBLIC#<app>`, so
+/// `begins_with CYCLE_SORT` on the cycle's partition reads the cycle and its list in one `Query`.
+pub fn public_row(cycle: &str, application: Ulid) -> Key {
+    Key::new(
+        cycle_partition(cycle),
+        format!("{CYCLE_SORT}#PUBLIC#{application}"),
+    )
 }
 
 /// GSI1 partition listing every cycle, sorted by `<status>#<cycle>` (access patterns 1 and 1c).
@@ -285,8 +299,22 @@ pub fn due_item_keys(application: Ulid, date: NaiveDate, kind: &str) -> ItemKeys
 
 // --- recommending units, confirmations, the public board ---------------------------------------
 
+pub fn recommender_partition(id: Ulid) -> String {
+    format!("REC#{id}")
+}
+
 pub fn recommender(id: Ulid) -> Key {
-    Key::new(format!("REC#{id}"), "REC")
+    Key::new(recommender_partition(id), "REC")
+}
+
+/// Sort-key prefix of a unit's inbox rows (`crate::projection::InboxRow`).
+pub const INBOX_PREFIX: &str = "INBOX#";
+
+pub fn inbox_row(unit: Ulid, application: Ulid) -> Key {
+    Key::new(
+        recommender_partition(unit),
+        format!("{INBOX_PREFIX}{application}"),
+    )
 }
 
 /// GSI1 partition listing every recommending unit (access pattern 10).

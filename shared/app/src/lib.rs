@@ -27,6 +27,7 @@ pub mod identity;
 pub mod keys;
 pub mod model;
 pub mod pages;
+pub mod projection;
 pub mod store;
 pub mod templates;
 pub mod validation;
@@ -196,13 +197,43 @@ pub fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<
         .ok_or_else(|| AppError::config(format!("environment variable {name} is not set")))
 }
 
-/// The ports and settings every handler runs over.
+/// The ports and settings every handler runs over. Built by [`App::new`] only, so that every
+/// write goes through [`projection::Projecting`].
 #[derive(Clone)]
 pub struct App {
     pub table: Arc<dyn Table>,
     pub blobs: Arc<dyn Blobs>,
     pub mail: Arc<dyn Mail>,
     pub config: AppConfig,
+    _projecting: (),
+}
+
+impl App {
+    /// The app over these ports; `table` is wrapped in [`projection::Projecting`].
+    pub fn new(
+        table: Arc<dyn Table>,
+        blobs: Arc<dyn Blobs>,
+        mail: Arc<dyn Mail>,
+        config: AppConfig,
+    ) -> Self {
+        Self {
+            table: Arc::new(projection::Projecting::new(table)),
+            blobs,
+            mail,
+            config,
+            _projecting: (),
+        }
+    }
+
+    /// This app over another table (a test's decorator), wrapped like [`App::new`]'s.
+    pub fn with_table(&self, table: Arc<dyn Table>) -> Self {
+        Self::new(
+            table,
+            self.blobs.clone(),
+            self.mail.clone(),
+            self.config.clone(),
+        )
+    }
 }
 
 #[cfg(test)]

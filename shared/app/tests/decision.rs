@@ -547,7 +547,13 @@ async fn from_three_candidates_to_three_awards_through_publicity_over_national_d
             && body.find("第2号").unwrap() < body.find("第3号").unwrap(),
         "{body}"
     );
-    // The cycle's winners in one list, with the decision: what the announcements published.
+    // The cycle's winners in one list, with the decision: what the announcements published,
+    // read from the cycle's public rows in ONE Query (issue 23).
+    let (counting, calls) = Hooked::counting(h.table.clone());
+    decision::public_awards(&h.app.with_table(std::sync::Arc::new(counting)), "2026")
+        .await
+        .unwrap();
+    assert_eq!(*calls.lock().unwrap(), [0, 1, 0]);
     let (status, winners) = h
         .request_at("GET", "/public/awards/2026", None, None, day)
         .await;
@@ -722,6 +728,39 @@ async fn in_publicity_from(h: &Harness, count: u32, at: DateTime<Utc>) -> Vec<St
     )
     .await;
     apps
+}
+
+/// Issue 23: the public list is the cycle and its public rows (one `Query`) and the Office's
+/// contact (one `GetItem`), whatever the number of applications in the cycle.
+#[tokio::test]
+async fn the_public_list_costs_one_query_and_one_get_however_many_applications_the_cycle_has() {
+    let h = Harness::new();
+    let at = china_time(2026, 9, 28, 10, 0);
+    let names = in_publicity_from(&h, 3, at).await;
+    let (counting, calls) = Hooked::counting(h.table.clone());
+    let app = h.app.with_table(std::sync::Arc::new(counting));
+    let before = decision::public_publicity(&app, "2026").await.unwrap();
+    assert_eq!(before.entries.len(), names.len());
+    assert_eq!(*calls.lock().unwrap(), [1, 1, 0]);
+    for i in 4..=43 {
+        let id = h.create_application(applicant(i), i).await;
+        set_state(&h, &id, ApplicationState::Submitted, None).await;
+    }
+    *calls.lock().unwrap() = [0; 3];
+    let after = decision::public_publicity(&app, "2026").await.unwrap();
+    assert_eq!(*calls.lock().unwrap(), [1, 1, 0]);
+    let listed = |list: &decision::PublicPublicity| -> Vec<String> {
+        list.entries
+            .iter()
+            .map(|entry| entry.application_id.to_string())
+            .collect()
+    };
+    assert_eq!(listed(&after), listed(&before));
+    let mut expected = names.clone();
+    expected.sort();
+    let mut got = listed(&after);
+    got.sort();
+    assert_eq!(got, expected);
 }
 
 #[tokio::test]

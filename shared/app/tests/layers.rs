@@ -28,6 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "keys",
             "model",
             "pages",
+            "projection",
             "store",
             "templates",
             "validation",

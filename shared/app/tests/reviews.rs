@@ -1371,18 +1371,15 @@ async fn a_batch_whose_middle_record_fails_names_it_and_is_delivered_again_from_
     let [first, middle, last] = <[_; 3]>::try_from(recommended).unwrap();
     // The table gives no answer for the middle application (past the SDK's retries).
     let unanswered = middle.key.clone();
-    let failing = award_app::App {
-        table: std::sync::Arc::new(common::hooked::Hooked::over(h.table.clone()).on_get(
-            move |key| {
-                (key == &unanswered).then(|| {
-                    Err(award_ports::TableError::Unavailable(
-                        "no answer from DynamoDB".into(),
-                    ))
-                })
-            },
-        )),
-        ..h.app.clone()
-    };
+    let failing = h.app.with_table(std::sync::Arc::new(
+        common::hooked::Hooked::over(h.table.clone()).on_get(move |key| {
+            (key == &unanswered).then(|| {
+                Err(award_ports::TableError::Unavailable(
+                    "no answer from DynamoDB".into(),
+                ))
+            })
+        }),
+    ));
     let at = china(2026, 7, 10, 11);
 
     let outcome = screening::table_changes(&failing, stream_batch(&[&first, &middle, &last]), at)

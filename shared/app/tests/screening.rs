@@ -753,37 +753,13 @@ async fn conditions_needing_review_are_settled_with_a_reason_before_confirmation
     );
 }
 
-/// Counts what screening asks of the table (each `get` is one GetItem, each `query` one Query
-/// page, each `transact` one TransactWriteItems on AWS), in that order.
-fn counting(h: &Harness) -> (Hooked, std::sync::Arc<std::sync::Mutex<[u64; 3]>>) {
-    let calls = std::sync::Arc::new(std::sync::Mutex::new([0; 3]));
-    let (gets, queries, transactions) = (calls.clone(), calls.clone(), calls.clone());
-    let table = Hooked::over(h.table.clone())
-        .on_get(move |_| {
-            gets.lock().unwrap()[0] += 1;
-            None
-        })
-        .on_query(move |_| {
-            queries.lock().unwrap()[1] += 1;
-            None
-        })
-        .on_transact(move |_| {
-            transactions.lock().unwrap()[2] += 1;
-            None
-        });
-    (table, calls)
-}
-
 #[tokio::test]
 async fn one_screening_is_three_gets_one_query_and_at_most_one_transaction() {
     let h = Harness::new();
     h.open_cycle().await;
     let (id, _) = recommended_application(&h, sample()).await;
-    let (counting, calls) = counting(&h);
-    let app = award_app::App {
-        table: std::sync::Arc::new(counting),
-        ..h.app.clone()
-    };
+    let (counting, calls) = Hooked::counting(h.table.clone());
+    let app = h.app.with_table(std::sync::Arc::new(counting));
     let id: ulid::Ulid = id.parse().unwrap();
     let at = china(2026, 7, 10, 11);
     let first = screening::run(&app, id, "system", at).await.unwrap();

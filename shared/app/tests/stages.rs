@@ -370,6 +370,30 @@ async fn an_application_is_filled_submitted_and_recommended() {
         .request("GET", "/recommendations", Some(OTHER_UNIT), None)
         .await;
     assert_eq!(other_inbox["applications"], json!([]));
+    // Issue 23: the inbox reads the unit's accounts (one Query) and the unit's inbox rows (one
+    // Query per unit), however many other applications the cycles hold.
+    for i in 50..=69 {
+        let other = h.create_application(applicant(i), i).await;
+        set_state(
+            &h,
+            &other,
+            award_domain::lifecycle::ApplicationState::Submitted,
+            None,
+        )
+        .await;
+    }
+    let (counting, calls) = common::hooked::Hooked::counting(h.table.clone());
+    let counted = award_app::stages::units::recommendations::inbox(
+        &h.app.with_table(std::sync::Arc::new(counting)),
+        &UNIT.caller(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(*calls.lock().unwrap(), [0, 2, 0]);
+    assert_eq!(
+        counted.iter().map(|a| a.id.to_string()).collect::<Vec<_>>(),
+        vec![id.clone()]
+    );
     refused_at(
         &h,
         "GET",

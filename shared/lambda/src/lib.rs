@@ -75,15 +75,15 @@ async fn build_aws_app(
     let table_name = required(&lookup, "TABLE_NAME")?;
     let bucket_name = required(&lookup, "BUCKET_NAME")?;
     let sdk = sdk_config(None).await;
-    Ok(App {
-        table: Arc::new(DynamoTable::new(
+    Ok(App::new(
+        Arc::new(DynamoTable::new(
             award_aws::dynamodb_client(&sdk),
             table_name,
         )),
-        blobs: Arc::new(S3Blobs::new(s3_client(&sdk, false), bucket_name)),
-        mail: mail(&sdk)?,
+        Arc::new(S3Blobs::new(s3_client(&sdk, false), bucket_name)),
+        mail(&sdk)?,
         config,
-    })
+    ))
 }
 
 #[cfg(test)]

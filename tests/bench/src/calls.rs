@@ -151,11 +151,11 @@ impl Scenario {
             "http://127.0.0.1:9".into(),
             b"bench-secret-bench-secret-bench!".to_vec(),
         )?);
-        let app = App {
-            table: table.clone(),
-            blobs: blobs.clone(),
-            mail: Arc::new(EmbeddedMail::new(folder.path().join("outbox"))?),
-            config: AppConfig::new(
+        let app = App::new(
+            table.clone(),
+            blobs.clone(),
+            Arc::new(EmbeddedMail::new(folder.path().join("outbox"))?),
+            AppConfig::new(
                 "award@bench.example",
                 award_app::Mailboxes {
                     office: "office@bench.example".into(),
@@ -164,7 +164,7 @@ impl Scenario {
                 },
                 "https://award.bench.example",
             ),
-        };
+        );
         Ok(Self {
             _folder: folder,
             app,

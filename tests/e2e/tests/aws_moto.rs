@@ -187,20 +187,20 @@ impl Moto {
                 policy
             }
         };
-        let app = App {
-            table: Arc::new(DynamoTable::new(
+        let app = App::new(
+            Arc::new(DynamoTable::new(
                 award_aws::dynamodb_client_with(&app_config, policy(award_aws::DYNAMODB_POLICY)),
                 &table_name,
             )),
-            blobs: Arc::new(S3Blobs::new(
+            Arc::new(S3Blobs::new(
                 award_aws::s3_client_with(&app_config, true, policy(award_aws::S3_POLICY)),
                 &bucket,
             )),
-            mail: Arc::new(SesMail::new(award_aws::ses_client_with(
+            Arc::new(SesMail::new(award_aws::ses_client_with(
                 &app_config,
                 policy(award_aws::SES_POLICY),
             ))),
-            config: AppConfig::new(
+            AppConfig::new(
                 &sender,
                 award_app::Mailboxes {
                     office: format!("office-{suffix}@wuwei.example.cn"),
@@ -209,7 +209,7 @@ impl Moto {
                 },
                 "https://award.wuwei.example.cn",
             ),
-        };
+        );
         let stream = StreamReader::new(
             aws_sdk_dynamodbstreams::Client::new(&config),
             &dynamo,

@@ -10,6 +10,9 @@ use award_ports::{Item, Key, Page, Query, Table, TableError, Transaction};
 /// answer given instead (the embedded table is not asked).
 pub type Answer<T> = Option<Result<T, TableError>>;
 
+/// The calls a [`Hooked::counting`] table saw: `[get, query, transact]`.
+pub type Counts = Arc<std::sync::Mutex<[u64; 3]>>;
+
 type Hook<A, T> = Box<dyn Fn(&A) -> Answer<T> + Send + Sync>;
 
 /// The embedded table behind one hook per operation of the `Table` port (`get`, `query`,
@@ -30,6 +33,27 @@ impl Hooked {
             query: Box::new(|_| None),
             transact: Box::new(|_| None),
         }
+    }
+
+    /// `inner` with every call counted, let through: `[get, query, transact]` (one GetItem, one
+    /// Query page, one TransactWriteItems each on AWS).
+    pub fn counting(inner: Arc<EmbeddedTable>) -> (Self, Counts) {
+        let calls = Counts::default();
+        let (gets, queries, transactions) = (calls.clone(), calls.clone(), calls.clone());
+        let table = Self::over(inner)
+            .on_get(move |_| {
+                gets.lock().unwrap()[0] += 1;
+                None
+            })
+            .on_query(move |_| {
+                queries.lock().unwrap()[1] += 1;
+                None
+            })
+            .on_transact(move |_| {
+                transactions.lock().unwrap()[2] += 1;
+                None
+            });
+        (table, calls)
     }
 
     /// Each `get` (a GetItem on AWS) asks `hook` first.

@@ -50,6 +50,17 @@ pub struct As<'a> {
     pub groups: &'a str,
 }
 
+impl As<'_> {
+    /// The caller the authorizer's claims make of this subject (for calling a use case directly).
+    pub fn caller(&self) -> award_app::Caller {
+        award_app::Caller::from_claims(&std::collections::HashMap::from([
+            ("sub".to_owned(), self.sub.to_owned()),
+            ("cognito:groups".to_owned(), self.groups.to_owned()),
+        ]))
+        .unwrap()
+    }
+}
+
 pub const OFFICE: As<'static> = As {
     sub: "office-1",
     groups: "[office]",
@@ -100,12 +111,12 @@ impl Harness {
             "https://award.example.cn",
         );
         config.max_upload_bytes = MAX_UPLOAD;
-        let app = App {
-            table: table.clone(),
-            blobs: blobs.unwrap_or_else(|| embedded_blobs.clone()),
-            mail: mail.unwrap_or(embedded_mail),
+        let app = App::new(
+            table.clone(),
+            blobs.unwrap_or_else(|| embedded_blobs.clone()),
+            mail.unwrap_or(embedded_mail),
             config,
-        };
+        );
         Self {
             app,
             table,
@@ -569,7 +580,9 @@ pub async fn set_state(
     application
         .reviews
         .insert(award_app::model::ReviewPhase::Document, Default::default());
-    h.table
+    // Through the app's table, as every write of an application is: its projections with it.
+    h.app
+        .table
         .transact(vec![
             award_app::store::replace(&application, stored.version).unwrap(),
         ])

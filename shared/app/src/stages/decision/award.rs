@@ -319,38 +319,19 @@ pub async fn issue_announcement(
                 pending: counter.record.approved - counter.record.awarded,
             });
         }
-        let mut winners: Vec<Application> = applications::in_cycle(app, cycle_id, None)
-            .await?
-            .into_iter()
-            .filter(|application| application.lifecycle.award.is_some())
+        let (_, rows) = cycle_and_public_rows(app, cycle_id).await?;
+        let mut winners: Vec<(&AwardRecord, &PublicRow)> = rows
+            .iter()
+            .filter_map(|row| Some((row.award.as_ref()?, row)))
             .collect();
-        // The cycle's list is read from an index that may lag a just-written award.
+        // The list is a `Query`, which may lag a just-written award.
         if winners.len() != counter.record.awarded as usize {
             return Err(AppError::from(TableError::Conflict));
         }
-        winners.sort_by_key(|application| {
-            application
-                .lifecycle
-                .award
-                .as_ref()
-                .map(|award| {
-                    (
-                        certificate_sequence(&award.certificate_number),
-                        award.certificate_number.clone(),
-                    )
-                })
-                .unwrap_or_default()
-        });
+        winners.sort_by_key(|(award, _)| certificate_order(award));
         let names: Vec<_> = winners
             .iter()
-            .map(|application| {
-                let number = application
-                    .lifecycle
-                    .award
-                    .as_ref()
-                    .map(|award| format!("，证书编号：{}", award.certificate_number));
-                recipients::ListedName::of(application, number.unwrap_or_default())
-            })
+            .map(|(award, row)| listed(row, format!("，证书编号：{}", award.certificate_number)))
             .collect();
         let announcement = CycleAnnouncement {
             issued_on: today(now),
@@ -433,32 +414,29 @@ pub struct PublicAwards {
 /// only what the award announcements already published. Errors: `CycleNotFound`,
 /// `NotAnnounced` (no award announced in the cycle yet).
 pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, AppError> {
-    let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+    let (cycle, rows) = cycle_and_public_rows(app, cycle_id).await?;
     let announcement = cycle.decision.announcement.clone();
     let meeting = cycle
         .decision
         .executive_meeting
         .ok_or(AppError::NotAnnounced)?;
-    let mut winners: Vec<(usize, PublicWinner)> = applications::in_cycle(app, cycle_id, None)
-        .await?
+    let mut winners: Vec<((usize, String), PublicWinner)> = rows
         .into_iter()
-        .filter_map(|application| {
-            let award = application.lifecycle.award.as_ref()?;
-            let validity = application.lifecycle.validity?;
+        .filter_map(|row| {
+            let award = row.award.as_ref()?;
+            let validity = row.validity?;
             Some((
-                certificate_sequence(&award.certificate_number),
+                certificate_order(award),
                 PublicWinner {
-                    organisation_name: application.organisation_name().to_owned(),
-                    uscc: application.uscc.clone(),
-                    division_code: application.form.organisation.division_code.clone(),
-                    division_name: award_domain::codes::division_full_name(
-                        &application.form.organisation.division_code,
-                    )
-                    .unwrap_or_default(),
+                    division_name: award_domain::codes::division_full_name(&row.division_code)
+                        .unwrap_or_default(),
                     certificate_number: award.certificate_number.clone(),
+                    organisation_name: row.organisation_name,
+                    uscc: row.uscc,
+                    division_code: row.division_code,
                     approved_on: validity.approved_on,
                     last_valid_day: validity.last_valid_day,
-                    status: application.state(),
+                    status: row.state,
                 },
             ))
         })
@@ -466,10 +444,7 @@ pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, Ap
     if winners.is_empty() {
         return Err(AppError::NotAnnounced);
     }
-    winners.sort_by(|(a, x), (b, y)| {
-        a.cmp(b)
-            .then_with(|| x.certificate_number.cmp(&y.certificate_number))
-    });
+    winners.sort_by(|(a, _), (b, _)| a.cmp(b));
     Ok(PublicAwards {
         cycle_id: cycle_id.to_owned(),
         title: cycle.cycle.title,
@@ -481,15 +456,6 @@ pub async fn public_awards(app: &App, cycle_id: &str) -> Result<PublicAwards, Ap
             .unwrap_or_default(),
         winners: winners.into_iter().map(|(_, winner)| winner).collect(),
     })
-}
-
-/// The `<n>` of 武质奖〔…〕第<n>号 (so that 第10号 follows 第9号); other formats sort last.
-fn certificate_sequence(number: &str) -> usize {
-    number
-        .rsplit_once('第')
-        .and_then(|(_, rest)| rest.strip_suffix('号'))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(usize::MAX)
 }
 
 /// `POST /applications/{id}/reward/payment` (finance): `{"paid_on": "…", "voucher": "…"}`.

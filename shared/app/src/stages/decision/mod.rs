@@ -26,10 +26,10 @@ use std::collections::BTreeMap;
 
 use award_domain::calendar::WorkingCalendar;
 use award_domain::china_date;
-use award_domain::lifecycle::{ApplicationState, Command, NoticeKind, Recipient};
+use award_domain::lifecycle::{ApplicationState, AwardRecord, Command, NoticeKind, Recipient};
 use award_domain::rules::MIN_PUBLICITY_WORKING_DAYS;
 use award_domain::time::{china_end_of_day_exclusive, china_start_of_day};
-use award_ports::{Condition, Index, Query, TableError, Write};
+use award_ports::{Condition, Index, Query, SortCondition, TableError, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -49,6 +49,7 @@ use crate::model::{
 };
 use crate::notices;
 use crate::pages;
+use crate::projection::PublicRow;
 use crate::reads::applications::load_application;
 use crate::reads::attachments::{self, AttachmentDeclaration, DeclaredAttachment};
 use crate::reads::{applications, cycles, settings};
@@ -73,6 +74,56 @@ pub const PUBLICITY_CATCH_UP_DAYS: u64 = 14;
 
 fn today(now: DateTime<Utc>) -> NaiveDate {
     china_date(now)
+}
+
+/// The cycle and the names of its public list (`projection::PublicRow`, Art. 11(8)–(9)) in ONE
+/// `Query` of the cycle's partition (`begins_with "CYCLE"`), however many applications the cycle
+/// has. Errors: `CycleNotFound`.
+async fn cycle_and_public_rows(
+    app: &App,
+    cycle_id: &str,
+) -> Result<(CycleRecord, Vec<PublicRow>), AppError> {
+    if !keys::is_valid_cycle_id(cycle_id) {
+        return Err(AppError::CycleNotFound);
+    }
+    let items = query_all(
+        app.table.as_ref(),
+        Query::partition(Index::Primary, keys::cycle_partition(cycle_id))
+            .sort(SortCondition::BeginsWith(keys::CYCLE_SORT.to_owned())),
+    )
+    .await?;
+    let mut cycle = None;
+    let mut rows = Vec::new();
+    for item in items {
+        match store::type_of(&item) {
+            Some(keys::item_type::CYCLE) => cycle = Some(from_item::<CycleRecord>(item)?.record),
+            Some(keys::item_type::PUBLIC_ROW) => rows.push(from_item::<PublicRow>(item)?.record),
+            _ => {}
+        }
+    }
+    Ok((cycle.ok_or(AppError::CycleNotFound)?, rows))
+}
+
+/// The order of the winners on every list (the announcement, the public page): by the `<n>` of
+/// the certificate number 武质奖〔…〕第<n>号 (so that 第10号 follows 第9号), then the number.
+fn certificate_order(award: &AwardRecord) -> (usize, String) {
+    let sequence = award
+        .certificate_number
+        .rsplit_once('第')
+        .and_then(|(_, rest)| rest.strip_suffix('号'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
+    (sequence, award.certificate_number.clone())
+}
+
+/// `row` as a published list names it, with `more` after its place.
+fn listed(row: &PublicRow, more: String) -> recipients::ListedName<'_> {
+    recipients::ListedName {
+        organisation_name: &row.organisation_name,
+        uscc: &row.uscc,
+        division_code: &row.division_code,
+        more,
+    }
 }
 
 async fn save_cycle(

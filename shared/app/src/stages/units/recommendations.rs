@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use award_domain::lifecycle::{ApplicationState, Command};
+use award_ports::{Index, Query, SortCondition};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use ulid::Ulid;
@@ -12,42 +13,48 @@ use ulid::Ulid;
 use crate::App;
 use crate::error::AppError;
 use crate::identity::{Caller, Role};
+use crate::keys;
 use crate::model::{Application, Recommendation};
-use crate::reads::applications::{ApplicationSummary, in_cycle, units_of, visible_to};
-use crate::reads::cycles;
+use crate::projection::InboxRow;
+use crate::reads::applications::{ApplicationSummary, units_of, visible_to};
 use crate::stage::{self, Settings, StageCommand};
+use crate::store::{from_item, query_all};
 use crate::validation;
 
 /// `GET /recommendations`: the applications sent to the caller's units (submitted and later,
-/// never drafts), newest first. Reads each cycle's application list (access pattern 5) and keeps
-/// the ones naming a unit of the caller: a cycle has tens of applications, not thousands.
+/// never drafts), newest first. Reads the caller's units (one `Query`), then each unit's inbox
+/// rows (`projection::InboxRow`, one `Query` per unit, all at once): two round trips, whatever
+/// the number of cycles and of applications sent to other units.
 pub async fn inbox(app: &App, caller: &Caller) -> Result<Vec<ApplicationSummary>, AppError> {
     caller.require(Role::Recommender)?;
     let units = units_of(app, caller).await?;
-    if units.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut found: Vec<Application> = Vec::new();
-    for cycle_id in cycles::cycle_ids(app).await? {
-        found.extend(
-            in_cycle(app, &cycle_id, None)
-                .await?
-                .into_iter()
-                .filter(|application| visible_to(caller, application, &units)),
-        );
-    }
-    found.sort_by_key(|application| std::cmp::Reverse(application.lifecycle.submitted_at));
-    // The screening is the Office's working file until it confirms the outcome (Art. 11(4)).
-    Ok(found
-        .into_iter()
-        .map(|application| {
-            let mut summary = ApplicationSummary::from(&application);
-            if application.state() == ApplicationState::Recommended {
-                summary.screening = None;
+    let pages = futures_util::future::try_join_all(units.iter().map(|unit| {
+        query_all(
+            app.table.as_ref(),
+            Query::partition(Index::Primary, keys::recommender_partition(*unit))
+                .sort(SortCondition::BeginsWith(keys::INBOX_PREFIX.to_owned())),
+        )
+    }))
+    .await?;
+    let mut found: Vec<ApplicationSummary> = Vec::new();
+    for (unit, items) in units.iter().zip(pages) {
+        for item in items {
+            let summary = from_item::<InboxRow>(item)?.record.summary;
+            // A row stays where a draft once named the unit: the application's own unit and
+            // state decide, as `visible_to` does on the application.
+            if summary.recommender_id == Some(*unit) && summary.state != ApplicationState::Draft {
+                found.push(summary);
             }
-            summary
-        })
-        .collect())
+        }
+    }
+    found.sort_by_key(|summary| std::cmp::Reverse(summary.submitted_at));
+    // The screening is the Office's working file until it confirms the outcome (Art. 11(4)).
+    for summary in &mut found {
+        if summary.state == ApplicationState::Recommended {
+            summary.screening = None;
+        }
+    }
+    Ok(found)
 }
 
 /// `POST /applications/{id}/recommend`.
