@@ -1,7 +1,8 @@
 //! What the stream handlers share (notify, screening, aggregate): a stream record as the port's
 //! [`ChangeRecord`], its new image as a typed record, what one record came to ([`Handled`]), and
-//! how a batch is handled ([`partial_batch`]): in order, up to the first record that fails, which
-//! the partial batch response names so that the stream delivers the batch again from it. Each
+//! how a batch is handled ([`partial_batch`]): the records of different items concurrently, each
+//! item's in order, and the first record that fails, in batch order, is the one the partial batch
+//! response names so that the stream delivers the batch again from it. Each
 //! handler writes only what it does with one record.
 
 use std::future::Future;
@@ -233,10 +234,16 @@ fn sequence_number(record: &serde_json::Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Handles a stream batch in order and stops at the first record that fails (it does not map to
-/// a [`ChangeRecord`], or `handle` failed on it): its sequence number is the one failure
-/// reported, and the stream delivers the batch again from it. Records before it are done and
-/// checkpointed; records after it are not tried (they would be delivered again anyway).
+/// Handles a stream batch and reports the first record that fails (it does not map to a
+/// [`ChangeRecord`], or `handle` failed on it): its sequence number is the one failure reported,
+/// and the stream delivers the batch again from it. Records before it are done and checkpointed.
+///
+/// Records of different items are handled concurrently, so a batch costs the round trips of its
+/// longest chain, not of all its records one after another (issue 23: the submission's three
+/// notices are three chains of three round trips, not nine in a row); the records of one item
+/// are handled in their order, each after the one before it succeeded. A record after the
+/// failure may have been handled already: every handler is idempotent, so its redelivery changes
+/// nothing. Only the records before the failure are counted in the report.
 ///
 /// `Err` only when a failing record carries no sequence number to report (Lambda reads an empty
 /// or missing identifier as the failure of the whole batch, so it is said plainly instead).
@@ -248,19 +255,52 @@ where
     F: Fn(ChangeRecord) -> Fut,
     Fut: Future<Output = Handled>,
 {
-    let mut outcome = StreamBatchOutcome::default();
-    for (sequence, change) in changes.into().records() {
-        let handled = match change {
-            Ok(change) => handle(change).await,
-            Err(error) => {
-                tracing::error!(%error, "handling a table change failed");
-                Handled::Failed
+    let records = changes.into().records();
+    // One chain per item (a record that does not map is a chain of its own), in batch order.
+    let mut chains: Vec<(Option<award_ports::Key>, Vec<usize>)> = Vec::new();
+    for (index, (_, change)) in records.iter().enumerate() {
+        let key = change.as_ref().ok().map(|change| change.key.clone());
+        match chains
+            .iter_mut()
+            .find(|(chain_key, _)| key.is_some() && *chain_key == key)
+        {
+            Some((_, indices)) => indices.push(index),
+            None => chains.push((key, vec![index])),
+        }
+    }
+    let records = &records;
+    let handle = &handle;
+    let outcomes = futures_util::future::join_all(chains.iter().map(|(_, indices)| async move {
+        let mut handled = Vec::with_capacity(indices.len());
+        for &index in indices {
+            let outcome = match &records[index].1 {
+                Ok(change) => handle(change.clone()).await,
+                Err(error) => {
+                    tracing::error!(%error, "handling a table change failed");
+                    Handled::Failed
+                }
+            };
+            let failed = outcome == Handled::Failed;
+            handled.push((index, outcome));
+            if failed {
+                break;
             }
-        };
+        }
+        handled
+    }))
+    .await;
+    let mut by_index: Vec<Option<Handled>> = vec![None; records.len()];
+    for (index, outcome) in outcomes.into_iter().flatten() {
+        by_index[index] = Some(outcome);
+    }
+    let mut outcome = StreamBatchOutcome::default();
+    for (index, handled) in by_index.into_iter().enumerate() {
+        // A record not tried sits after its item's failure, itself after the first failure.
+        let Some(handled) = handled else { break };
         if outcome.report.count(handled) {
             continue;
         }
-        let Some(sequence) = sequence else {
+        let Some(sequence) = records[index].0.clone() else {
             return Err(AppError::corrupt(
                 "a failed stream record has no SequenceNumber to report",
             ));

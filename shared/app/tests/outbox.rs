@@ -330,7 +330,8 @@ async fn a_record_with_a_float_or_absent_creation_time_is_handled() {
 }
 
 #[tokio::test]
-async fn an_unparseable_record_is_reported_by_its_sequence_number_and_the_batch_stops_there() {
+async fn an_unparseable_record_is_reported_by_its_sequence_number_and_the_retry_sends_nothing_twice()
+ {
     let h = Harness::new();
     h.open_cycle().await;
     h.create_application(ALICE, 1).await;
@@ -352,8 +353,16 @@ async fn an_unparseable_record_is_reported_by_its_sequence_number_and_the_batch_
         outcome.response().unwrap(),
         json!({ "batchItemFailures": [{ "itemIdentifier": "4100000000000000002" }] })
     );
-    // Lambda retries from the failed record: the one after it is left to that retry.
-    assert!(h.emails().is_empty());
+    // The records of other items are handled concurrently (issue 23), so the notice after the
+    // failure may be sent already; Lambda's retry from the failed record sends it no second time.
+    assert_eq!(h.emails().len(), 1);
+    let retried = vec![stream_record("INSERT", &image, "4100000000000000003", None)];
+    let outcome = run_stream(&h, retried).await.unwrap();
+    assert_eq!(
+        outcome.response().unwrap(),
+        json!({ "batchItemFailures": [] })
+    );
+    assert_eq!(h.emails().len(), 1);
 
     // A failing record without a sequence number cannot be reported: the whole batch fails.
     let mut anonymous = stream_record("MODIFY", &image, "", None);

@@ -1390,17 +1390,19 @@ async fn a_batch_whose_middle_record_fails_names_it_and_is_delivered_again_from_
         json!({ "batchItemFailures": [{ "itemIdentifier": middle.sequence }] })
     );
     assert_eq!((outcome.report.changed, outcome.report.failed), (1, 1));
-    // The record before the failed one is done; the one after it was not tried.
+    // The record before the failed one is done; the one after it, another item's, was handled
+    // concurrently (issue 23) but is not counted: the stream delivers it again.
     assert!(screened(&h, &first).await);
     assert!(!screened(&h, &middle).await);
-    assert!(!screened(&h, &last).await);
+    assert!(screened(&h, &last).await);
 
     // Lambda delivers the batch again from the failed record, the one before it checkpointed.
     let outcome = screening::table_changes(&h.app, stream_batch(&[&middle, &last]), at)
         .await
         .unwrap();
     assert_eq!(outcome.failed_sequence(), None);
-    assert_eq!(outcome.report.changed, 2, "{:?}", outcome.report);
+    let report = &outcome.report;
+    assert_eq!((report.changed, report.unchanged), (1, 1), "{report:?}");
     assert!(screened(&h, &middle).await && screened(&h, &last).await);
 
     // The whole batch once more (a retry after a lost answer): nothing is written again.

@@ -491,11 +491,20 @@ pub async fn submit(
     // the unit and the experts read is what was submitted (Art. 11(2)-(3)), so an upload that
     // completes later through a link issued to the draft never joins it (events::object_created).
     let mut still_declared = Vec::new();
+    let mut checked = None;
     if application.state() == ApplicationState::Draft {
-        let cycle = cycles::load_cycle(app, &application.cycle_id)
-            .await?
-            .record
-            .cycle;
+        // Everything the checks read, at once: one round trip.
+        let (cycle_record, documents, unit) = tokio::try_join!(
+            cycles::load_cycle(app, &application.cycle_id),
+            stored_documents_of(app, id),
+            async {
+                match application.recommender_id {
+                    Some(unit) => load_recommender(app, unit).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        )?;
+        let cycle = &cycle_record.record.cycle;
         if !cycle.accepts_applications(now) {
             return Err(AppError::ApplicationDeadlinePassed);
         }
@@ -507,7 +516,6 @@ pub async fn submit(
             .organisation
             .construction_enterprise
             .unwrap_or(false);
-        let documents = stored_documents_of(app, id).await?;
         for category in DocumentCategory::required_for_submission(construction) {
             let received = documents.iter().any(|doc| {
                 doc.record.category == category && doc.record.status == DocumentStatus::Received
@@ -528,9 +536,8 @@ pub async fn submit(
             .into_iter()
             .filter(|doc| doc.record.status == DocumentStatus::Declared)
             .collect();
-        let unit = match application.recommender_id {
-            Some(unit) => load_recommender(app, unit).await?.record,
-            None => return Err(AppError::RecommenderNotChosen),
+        let Some(unit) = unit.map(|stored| stored.record) else {
+            return Err(AppError::RecommenderNotChosen);
         };
         if !unit.active {
             return Err(AppError::RecommenderInactive);
@@ -539,10 +546,16 @@ pub async fn submit(
         if !unit.covers(&organisation.division_code, &organisation.industry_code) {
             return Err(AppError::RecommenderNotApplicable);
         }
+        checked = Some(stage::Loaded {
+            application: loaded.clone(),
+            cycle: cycle_record.record,
+            recommender: Some(unit),
+        });
     }
     let still_declared = &still_declared;
-    // The domain decides the rest (state, role, owner, deadline) on what is stored at save time.
-    stage::advance_with(
+    // The domain decides the rest (state, role, owner, deadline) on what is stored at save time:
+    // first on what the checks read (the save is guarded by its version), then afresh.
+    stage::advance_loaded(
         app,
         &StageCommand {
             application_id: id,
@@ -552,6 +565,7 @@ pub async fn submit(
             notice_data: BTreeMap::new(),
             settings: Settings::default(),
         },
+        checked,
         |stored| owner_only(caller, stored),
         |stored| {
             // Submitted on a form that changed after the checks above: refuse, the caller retries.

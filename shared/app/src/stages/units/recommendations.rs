@@ -18,7 +18,7 @@ use crate::model::{Application, Recommendation};
 use crate::projection::InboxRow;
 use crate::reads::applications::{ApplicationSummary, units_of, visible_to};
 use crate::stage::{self, Settings, StageCommand};
-use crate::store::{from_item, query_all};
+use crate::store::{Tx, from_item, query_all};
 use crate::validation;
 
 /// `GET /recommendations`: the applications sent to the caller's units (submitted and later,
@@ -94,9 +94,10 @@ pub async fn recommend(
     caller.require(Role::Recommender)?;
     let opinion = validation::text("opinion", &input.opinion, 2000, true)?;
     let signer_name = validation::text("signer_name", &input.signer_name, 50, false)?;
-    let units = units_of(app, caller).await?;
+    // The caller's units and the application with what it names, at once.
+    let (units, loaded) = tokio::try_join!(units_of(app, caller), stage::load(app, id))?;
     let units = &units;
-    stage::advance(
+    stage::advance_loaded(
         app,
         &StageCommand {
             application_id: id,
@@ -109,6 +110,7 @@ pub async fn recommend(
             ]),
             settings: Settings::default(),
         },
+        Some(loaded),
         |application| chosen_unit(caller, units, application),
         |application| {
             let recommender_id = application.recommender_id.ok_or_else(|| {
@@ -124,6 +126,7 @@ pub async fn recommend(
             });
             Ok(())
         },
+        |_, _| Ok(Tx::new()),
     )
     .await
 }
@@ -138,9 +141,10 @@ pub async fn decline(
 ) -> Result<Application, AppError> {
     caller.require(Role::Recommender)?;
     let reason = validation::text("reason", &input.reason, 2000, true)?;
-    let units = units_of(app, caller).await?;
+    // The caller's units and the application with what it names, at once.
+    let (units, loaded) = tokio::try_join!(units_of(app, caller), stage::load(app, id))?;
     let units = &units;
-    let application = stage::advance(
+    let application = stage::advance_loaded(
         app,
         &StageCommand {
             application_id: id,
@@ -152,8 +156,10 @@ pub async fn decline(
             notice_data: BTreeMap::from([("reason".to_owned(), reason.clone())]),
             settings: Settings::default(),
         },
+        Some(loaded),
         |application| chosen_unit(caller, units, application),
         |_| Ok(()),
+        |_, _| Ok(Tx::new()),
     )
     .await?;
     debug_assert_eq!(application.state(), ApplicationState::Rejected);
