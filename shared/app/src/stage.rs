@@ -122,34 +122,112 @@ pub struct Loaded {
     pub application: Stored<Application>,
     pub cycle: CycleRecord,
     pub recommender: Option<Recommender>,
+    /// The cycle's quota counter as read for an approval or an award (`Some(None)`: none yet);
+    /// `None` when not read (the path reads it when its command needs it).
+    pub quota: Option<Option<Stored<QuotaCounter>>>,
 }
 
-/// Reads what the stage path reads before deciding: the application, then its cycle and unit at
-/// once (two round trips), for a use case that reads something of its own beside it at the same
-/// time and hands the result to [`advance_loaded`]. Errors: `ApplicationNotFound`; a cycle that
-/// does not exist is corrupt data.
-pub async fn load(app: &App, application_id: Ulid) -> Result<Loaded, AppError> {
+/// Reads what the stage path reads before deciding on `command`: the application, then at once
+/// its cycle, its unit and (for an approval or an award, Art. 4) the cycle's quota counter — two
+/// round trips — for a use case that checks something of its own on them and hands them to
+/// [`advance_loaded`]. Errors: `ApplicationNotFound`; a cycle that does not exist is corrupt data.
+pub async fn load(app: &App, application_id: Ulid, command: &Command) -> Result<Loaded, AppError> {
+    Ok(
+        load_with(app, application_id, command, |_, _| async { Ok(()) })
+            .await?
+            .0,
+    )
+}
+
+/// [`load`], with `also` (a read the use case's checks need, given the application's cycle id
+/// and its id) made in the same round trip as the cycle's.
+pub async fn load_with<T, Fut>(
+    app: &App,
+    application_id: Ulid,
+    command: &Command,
+    also: impl FnOnce(String, Ulid) -> Fut,
+) -> Result<(Loaded, T), AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
     let application = load_application(app, application_id).await?;
-    let cycle_key = keys::cycle(&application.record.cycle_id);
-    let (cycle, recommender) = tokio::try_join!(
-        store::load::<CycleRecord>(app.table.as_ref(), &cycle_key),
-        async {
-            match application.record.recommender_id {
+    let (cycle, recommender, quota) = load_named(app, &application.record, command, None, None);
+    let (cycle, recommender, quota, also) = tokio::try_join!(
+        cycle,
+        recommender,
+        quota,
+        also(application.record.cycle_id.clone(), application.record.id)
+    )?;
+    let cycle = cycle
+        .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
+        .record;
+    Ok((
+        Loaded {
+            application,
+            cycle,
+            recommender,
+            quota,
+        },
+        also,
+    ))
+}
+
+type Named<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'a>>;
+
+/// The reads of what `application` names, each a future to join with others: its cycle, its unit
+/// and, for an approval or an award only (Art. 4), the cycle's quota counter (`None` when not
+/// read). A cycle or a unit given is not read again.
+#[allow(clippy::type_complexity)]
+fn load_named<'a>(
+    app: &'a App,
+    application: &'a Application,
+    command: &Command,
+    cycle: Option<CycleRecord>,
+    recommender: Option<Option<Recommender>>,
+) -> (
+    Named<'a, Option<Stored<CycleRecord>>>,
+    Named<'a, Option<Recommender>>,
+    Named<'a, Option<Option<Stored<QuotaCounter>>>>,
+) {
+    let counted = matches!(command, Command::Approve { .. } | Command::Award { .. });
+    (
+        Box::pin(async move {
+            match cycle {
+                // Not guarded by the transaction: its version is never used.
+                Some(record) => Ok(Some(Stored { record, version: 0 })),
+                None => {
+                    store::load::<CycleRecord>(
+                        app.table.as_ref(),
+                        &keys::cycle(&application.cycle_id),
+                    )
+                    .await
+                }
+            }
+        }),
+        Box::pin(async move {
+            if let Some(recommender) = recommender {
+                return Ok(recommender);
+            }
+            match application.recommender_id {
                 Some(id) => load_recommender(app, id)
                     .await
                     .map(|stored| Some(stored.record)),
                 None => Ok(None),
             }
-        }
-    )?;
-    let cycle = cycle
-        .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
-        .record;
-    Ok(Loaded {
-        application,
-        cycle,
-        recommender,
-    })
+        }),
+        Box::pin(async move {
+            if !counted {
+                return Ok(None);
+            }
+            store::load::<QuotaCounter>(
+                app.table.as_ref(),
+                &keys::quota_counter(&application.cycle_id),
+            )
+            .await
+            .map(Some)
+        }),
+    )
 }
 
 /// [`advance_with`], whose first attempt decides on what the use case already read (`loaded`)
@@ -168,55 +246,33 @@ pub async fn advance_loaded(
     let preloaded = &std::sync::Mutex::new(loaded);
     retry_on_conflict(|| async move {
         let first = preloaded.lock().ok().and_then(|mut taken| taken.take());
-        let (loaded, first) = match first {
+        let (loaded, cycle, recommender, quota) = match first {
             Some(Loaded {
                 application,
                 cycle,
                 recommender,
-            }) => (application, Some((cycle, recommender))),
-            None => (load_application(app, request.application_id).await?, None),
+                quota,
+            }) => (application, Some(cycle), Some(recommender), quota),
+            None => (
+                load_application(app, request.application_id).await?,
+                None,
+                None,
+                None,
+            ),
         };
         visible(&loaded.record)?;
-        // What the application names is read at once: its cycle, its unit and, for an approval
-        // only (Art. 4), the cycle's count of approvals — one round trip.
-        let cycle_key = keys::cycle(&loaded.record.cycle_id);
-        let quota_key = keys::quota_counter(&loaded.record.cycle_id);
-        let (first_cycle, first_recommender) = match first {
-            Some((cycle, recommender)) => (Some(cycle), Some(recommender)),
-            None => (None, None),
-        };
-        let (cycle, recommender, quota) = tokio::try_join!(
-            async {
-                match first_cycle {
-                    Some(cycle) => Ok(Some(Stored {
-                        record: cycle,
-                        version: 0,
-                    })),
-                    None => store::load::<CycleRecord>(app.table.as_ref(), &cycle_key).await,
-                }
-            },
-            async {
-                if let Some(recommender) = first_recommender {
-                    return Ok(recommender);
-                }
-                match loaded.record.recommender_id {
-                    Some(id) => load_recommender(app, id)
-                        .await
-                        .map(|stored| Some(stored.record)),
-                    None => Ok(None),
-                }
-            },
-            async {
-                match request.command {
-                    Command::Approve { .. } | Command::Award { .. } => {
-                        store::load::<QuotaCounter>(app.table.as_ref(), &quota_key)
-                            .await
-                            .map(Some)
-                    }
-                    _ => Ok(None),
-                }
+        // What the application names is read at once (what the use case read is not read again):
+        // its cycle, its unit and, for an approval or an award only (Art. 4), the cycle's count —
+        // one round trip.
+        let (cycle, recommender, read_quota) =
+            load_named(app, &loaded.record, &request.command, cycle, recommender);
+        let (cycle, recommender, read_quota) = tokio::try_join!(cycle, recommender, async {
+            match quota {
+                Some(quota) => Ok(Some(quota)),
+                None => read_quota.await,
             }
-        )?;
+        })?;
+        let quota = read_quota;
         let cycle = cycle
             .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
             .record

@@ -550,6 +550,7 @@ pub async fn submit(
             application: loaded.clone(),
             cycle: cycle_record.record,
             recommender: Some(unit),
+            quota: None,
         });
     }
     let still_declared = &still_declared;

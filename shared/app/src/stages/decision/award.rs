@@ -98,18 +98,28 @@ pub async fn approve(
     now: DateTime<Utc>,
 ) -> Result<Application, AppError> {
     caller.require(Role::Office)?;
-    let application = load_application(app, application_id).await?.record;
-    let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
-    let meeting = cycle
+    let command = Command::Approve {
+        approved_on: input.approved_on,
+    };
+    // The application, then at once its cycle, its unit, the quota counter and its objections.
+    let (loaded, objection_open) =
+        stage::load_with(app, application_id, &command, |cycle_id, id| async move {
+            open_objection(app, &cycle_id, id).await
+        })
+        .await?;
+    let application = &loaded.application.record;
+    let meeting = loaded
+        .cycle
         .decision
         .executive_meeting
+        .clone()
         .ok_or(AppError::ExecutiveMeetingMissing)?;
     if input.approved_on < meeting.date {
         return Err(AppError::InvalidApproval {
             detail: "the approval cannot precede the executive meeting",
         });
     }
-    if open_objection(app, &application).await? {
+    if objection_open {
         return Err(AppError::ObjectionOpen);
     }
     // Art. 11(8)–(9): only a name whose publicity closed goes to approval.
@@ -118,13 +128,11 @@ pub async fn approve(
     {
         return Err(AppError::PublicityNotClosed);
     }
-    stage::advance(
+    stage::advance_loaded(
         app,
         &StageCommand {
             application_id,
-            command: Command::Approve {
-                approved_on: input.approved_on,
-            },
+            command,
             actor: &caller.actor,
             now,
             notice_data: BTreeMap::from([
@@ -133,8 +141,10 @@ pub async fn approve(
             ]),
             settings: Settings::default(),
         },
+        Some(loaded),
         |_| Ok(()),
         |_| Ok(()),
+        |_, _| Ok(Tx::new()),
     )
     .await
 }
@@ -166,27 +176,35 @@ pub async fn award(
     now: DateTime<Utc>,
 ) -> Result<Application, AppError> {
     caller.require(Role::Office)?;
-    let application = load_application(app, application_id).await?.record;
-    let meeting = cycles::load_cycle(app, &application.cycle_id)
-        .await?
-        .record
-        .decision
-        .executive_meeting;
-    let number = match &input.certificate_number {
-        Some(number) => validation::text("certificate_number", number, 100, false)?,
+    let given = match &input.certificate_number {
+        Some(number) => Some(validation::text("certificate_number", number, 100, false)?),
+        None => None,
+    };
+    // The application, then at once its cycle, its unit, the quota counter (which counts the
+    // awards) and the Office's aftercare policy in force, by which the award schedules aftercare.
+    let placeholder = Command::Award {
+        certificate_number: String::new(),
+    };
+    let (loaded, policy) = stage::load_with(app, application_id, &placeholder, |_, _| {
+        settings::aftercare_policy(app)
+    })
+    .await?;
+    let meeting = loaded.cycle.decision.executive_meeting.clone();
+    let number = match given {
+        Some(number) => number,
         None => {
-            let awarded = applications::in_cycle(app, &application.cycle_id, None)
-                .await?
-                .iter()
-                .filter(|other| other.lifecycle.award.is_some())
-                .count();
-            certificate_number(&application.cycle_id, awarded + 1)
+            // The next number after the awards counted (a concurrent award taking it is refused
+            // by the certificate guard, `CertificateNumberTaken`).
+            let awarded = loaded
+                .quota
+                .as_ref()
+                .and_then(|counter| counter.as_ref())
+                .map_or(0, |counter| counter.record.awarded as usize);
+            certificate_number(&loaded.application.record.cycle_id, awarded + 1)
         }
     };
     let number = &number;
-    // The award schedules the aftercare by the Office's policy in force.
-    let policy = settings::aftercare_policy(app).await?;
-    stage::advance_with(
+    stage::advance_loaded(
         app,
         &StageCommand {
             application_id,
@@ -217,6 +235,7 @@ pub async fn award(
                 calendar: None,
             },
         },
+        Some(loaded),
         |_| Ok(()),
         |application| {
             application.reward = Some(RewardRecord::default());

@@ -85,7 +85,7 @@ async fn close_one(
         {
             return Ok(None);
         }
-        let waiting = open_objection(app, application).await?;
+        let waiting = open_objection(app, &application.cycle_id, application.id).await?;
         if waiting && application.objection_reminded_on == Some(day) {
             return Ok(None);
         }

@@ -248,24 +248,26 @@ async fn objections_of(app: &App, cycle_id: &str) -> Result<Vec<Stored<Objection
 }
 
 /// Whether an objection against the application is still open.
-pub(super) async fn open_objection(app: &App, application: &Application) -> Result<bool, AppError> {
-    open_objection_other_than(app, application, None).await
+pub(super) async fn open_objection(
+    app: &App,
+    cycle_id: &str,
+    application_id: Ulid,
+) -> Result<bool, AppError> {
+    open_objection_other_than(app, cycle_id, application_id, None).await
 }
 
 /// Whether an objection against the application other than `except` is still open.
 async fn open_objection_other_than(
     app: &App,
-    application: &Application,
+    cycle_id: &str,
+    application_id: Ulid,
     except: Option<Ulid>,
 ) -> Result<bool, AppError> {
-    Ok(objections_of(app, &application.cycle_id)
-        .await?
-        .iter()
-        .any(|stored| {
-            Some(stored.record.id) != except
-                && stored.record.application_id == application.id
-                && stored.record.status == ObjectionStatus::Open
-        }))
+    Ok(objections_of(app, cycle_id).await?.iter().any(|stored| {
+        Some(stored.record.id) != except
+            && stored.record.application_id == application_id
+            && stored.record.status == ObjectionStatus::Open
+    }))
 }
 
 /// `GET /cycles/{id}/objections` (office): with the objectors' identities (the Office's alone).
@@ -391,8 +393,13 @@ pub async fn decide_objection(
             // The last open objection of a period already over: the publicity closes now (the
             // daily run has passed it by), in the same transaction as the finding.
             let day = today(now);
-            let others_open =
-                open_objection_other_than(app, &application, Some(objection.id)).await?;
+            let others_open = open_objection_other_than(
+                app,
+                &application.cycle_id,
+                application.id,
+                Some(objection.id),
+            )
+            .await?;
             if let Some(publicity) = application.lifecycle.publicity
                 && application.state() == ApplicationState::InPublicity
                 && application.publicity_closed_on.is_none()

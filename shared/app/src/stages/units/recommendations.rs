@@ -95,7 +95,10 @@ pub async fn recommend(
     let opinion = validation::text("opinion", &input.opinion, 2000, true)?;
     let signer_name = validation::text("signer_name", &input.signer_name, 50, false)?;
     // The caller's units and the application with what it names, at once.
-    let (units, loaded) = tokio::try_join!(units_of(app, caller), stage::load(app, id))?;
+    let (units, loaded) = tokio::try_join!(
+        units_of(app, caller),
+        stage::load(app, id, &Command::Recommend)
+    )?;
     let units = &units;
     stage::advance_loaded(
         app,
@@ -141,16 +144,17 @@ pub async fn decline(
 ) -> Result<Application, AppError> {
     caller.require(Role::Recommender)?;
     let reason = validation::text("reason", &input.reason, 2000, true)?;
+    let command = Command::DeclineRecommendation {
+        reason: reason.clone(),
+    };
     // The caller's units and the application with what it names, at once.
-    let (units, loaded) = tokio::try_join!(units_of(app, caller), stage::load(app, id))?;
+    let (units, loaded) = tokio::try_join!(units_of(app, caller), stage::load(app, id, &command))?;
     let units = &units;
     let application = stage::advance_loaded(
         app,
         &StageCommand {
             application_id: id,
-            command: Command::DeclineRecommendation {
-                reason: reason.clone(),
-            },
+            command,
             actor: &caller.actor,
             now,
             notice_data: BTreeMap::from([("reason".to_owned(), reason.clone())]),
