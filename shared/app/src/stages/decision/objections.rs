@@ -87,7 +87,42 @@ pub async fn object(
     let (objector_name, contact, content, input, meta) =
         (&objector_name, &contact, &content, &input, &meta);
     retry_on_conflict(|| async move {
-        let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+        let day = today(now);
+        let contact_hash = hex::encode(Sha256::digest(contact.to_lowercase().as_bytes()));
+        // Everything the checks read, at once (one round trip); the counters' refusals wait
+        // for the checks before them.
+        let (cycle, application, contact_count, address_count) = tokio::try_join!(
+            cycles::load_cycle(app, cycle_id),
+            async {
+                match load_application(app, input.application_id).await {
+                    Ok(stored) => Ok(Some(stored.record)),
+                    Err(AppError::ApplicationNotFound) => Ok(None),
+                    Err(other) => Err(other),
+                }
+            },
+            async {
+                Ok::<_, AppError>(
+                    bump(
+                        app,
+                        day,
+                        format!("contact#{contact_hash}"),
+                        OBJECTIONS_PER_CONTACT_PER_DAY,
+                    )
+                    .await,
+                )
+            },
+            async {
+                Ok::<_, AppError>(match &meta.source_ip {
+                    Some(ip) => Some(
+                        bump(app, day, format!("ip#{ip}"), OBJECTIONS_PER_ADDRESS_PER_DAY)
+                            .await
+                            .map(|bumped| (ip, bumped)),
+                    ),
+                    None => None,
+                })
+            }
+        )?;
+        let cycle = cycle.record;
         let publicity = cycle
             .decision
             .publicity
@@ -105,33 +140,18 @@ pub async fn object(
         }
         // Any id that is not a name in this publicity gets the same answer: the board reveals
         // nothing about applications it does not list.
-        let application = match load_application(app, input.application_id).await {
-            Ok(stored) => stored.record,
-            Err(AppError::ApplicationNotFound) => return Err(AppError::NotOnPublicityList),
-            Err(other) => return Err(other),
+        let Some(application) = application else {
+            return Err(AppError::NotOnPublicityList);
         };
         if application.cycle_id != cycle_id || application.state() != ApplicationState::InPublicity
         {
             return Err(AppError::NotOnPublicityList);
         }
-        let day = today(now);
-        let contact_hash = hex::encode(Sha256::digest(contact.to_lowercase().as_bytes()));
         let mut tx = Tx::new();
-        tx.guard(
-            bump(
-                app,
-                day,
-                format!("contact#{contact_hash}"),
-                OBJECTIONS_PER_CONTACT_PER_DAY,
-            )
-            .await?
-            .0,
-            || AppError::from(TableError::Conflict),
-        );
+        tx.guard(contact_count?.0, || AppError::from(TableError::Conflict));
         let mut address_limit_reached = None;
-        if let Some(ip) = &meta.source_ip {
-            let (write, count) =
-                bump(app, day, format!("ip#{ip}"), OBJECTIONS_PER_ADDRESS_PER_DAY).await?;
+        if let Some(bumped) = address_count {
+            let (ip, (write, count)) = bumped?;
             tx.guard(write, || AppError::from(TableError::Conflict));
             if count == OBJECTIONS_PER_ADDRESS_PER_DAY {
                 address_limit_reached = Some(ip.clone());
