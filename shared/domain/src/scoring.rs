@@ -160,18 +160,50 @@ pub fn aggregate(method: AggregationMethod, values: &[Centi]) -> Option<Centi> {
 /// Whether the experts' percentages for one item disagree beyond the threshold (Art. 11(5)–(6)).
 /// The standard deviation test is exact: σ > t ⇔ n·Σx² − (Σx)² > n²·t².
 pub fn disagrees(measure: SpreadMeasure, threshold_percent: u32, percents: &[u8]) -> bool {
-    let values: Vec<i64> = percents.iter().map(|p| i64::from(*p)).collect();
-    let (Some(min), Some(max)) = (values.iter().min(), values.iter().max()) else {
-        return false;
-    };
-    let threshold = i64::from(threshold_percent);
-    match measure {
-        SpreadMeasure::Range => max - min > threshold,
-        SpreadMeasure::StandardDeviation => {
-            let n = values.len() as i64;
-            let sum: i64 = values.iter().sum();
-            let sum_of_squares: i64 = values.iter().map(|x| x * x).sum();
-            n * sum_of_squares - sum * sum > n * n * threshold * threshold
+    Spread::of(percents).is_some_and(|spread| spread.exceeds(measure, threshold_percent))
+}
+
+/// One item's percentages summed up in one pass: everything the disagreement test, the mean, the
+/// trimmed mean and the item's min and max need, so none of them sorts or allocates.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    count: i64,
+    min: u8,
+    max: u8,
+    sum: i64,
+    sum_of_squares: i64,
+}
+
+impl Spread {
+    /// `None` when there are no percentages.
+    fn of(percents: &[u8]) -> Option<Self> {
+        let (&first, rest) = percents.split_first()?;
+        let mut spread = Self {
+            count: 1,
+            min: first,
+            max: first,
+            sum: i64::from(first),
+            sum_of_squares: i64::from(first) * i64::from(first),
+        };
+        for &percent in rest {
+            let value = i64::from(percent);
+            spread.count += 1;
+            spread.min = spread.min.min(percent);
+            spread.max = spread.max.max(percent);
+            spread.sum += value;
+            spread.sum_of_squares += value * value;
+        }
+        Some(spread)
+    }
+
+    fn exceeds(&self, measure: SpreadMeasure, threshold_percent: u32) -> bool {
+        let threshold = i64::from(threshold_percent);
+        match measure {
+            SpreadMeasure::Range => i64::from(self.max) - i64::from(self.min) > threshold,
+            SpreadMeasure::StandardDeviation => {
+                let n = self.count;
+                n * self.sum_of_squares - self.sum * self.sum > n * n * threshold * threshold
+            }
         }
     }
 }
@@ -229,76 +261,211 @@ impl ReviewResult {
     }
 }
 
-/// Aggregates the independent sheets of one review with the cycle's method, flags disagreements,
-/// and lets consensus percentages (item → percentage agreed in a consensus round) replace the
-/// independent scores of their items.
+/// Art. 11(5)–(6): aggregates the independent sheets of one review with the cycle's method, flags
+/// disagreements, and lets consensus percentages (item id → percentage agreed in a consensus round)
+/// replace the independent scores of their items. Scores are in hundredths of a point; `items` is
+/// in rubric order. Lays the sheets out as a [`PanelScores`] and runs [`panel_result`]; a caller
+/// aggregating many panels under the same rules can build those once and call [`panel_result`].
+///
+/// Errors: `NoSheets`; else, sheet by sheet in the order given, the sheet's [`validate_sheet`]
+/// error or `DuplicateExpert`; else the consensus's first `UnknownItem` or `BadPercent` (item id
+/// order).
 pub fn review_result(
     rules: &ReviewRules,
     sheets: &[ScoreSheet],
     consensus: &BTreeMap<String, u8>,
 ) -> Result<ReviewResult, ScoringError> {
-    if sheets.is_empty() {
+    panel_result(&PanelScores::new(rules, sheets)?, consensus)
+}
+
+/// Art. 11(5)–(6): one panel's complete score sheets, validated against the rules they are kept
+/// with and laid out flat for aggregation: the percentages item-major in rubric order, one row of
+/// `experts().len()` bytes per item, the experts in the order their sheets were given. Aggregating
+/// this reads each row once, with no lookups by item id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelScores<'r> {
+    rules: &'r ReviewRules,
+    experts: Vec<String>,
+    percents: Vec<u8>,
+}
+
+impl<'r> PanelScores<'r> {
+    /// Validates and lays out `sheets` (each must score every rubric item, see
+    /// [`validate_sheet`]). Errors, the same as [`review_result`]'s for the same sheets:
+    /// `NoSheets`; else, sheet by sheet in the order given, the sheet's [`validate_sheet`] error or
+    /// `DuplicateExpert`.
+    pub fn new(rules: &'r ReviewRules, sheets: &[ScoreSheet]) -> Result<Self, ScoringError> {
+        if sheets.is_empty() {
+            return Err(ScoringError::NoSheets);
+        }
+        let rubric = &rules.rubric;
+        let item_count = rubric.items().count();
+        // A sheet's items iterate in id order; when the rubric's order is that order too (as in
+        // GB/T 19580, and its ids are then distinct), one walk of both checks and copies a sheet.
+        // Otherwise, or when the walk finds anything wrong, `validate_sheet` decides and names
+        // the error exactly as the sheet-at-a-time path always has.
+        let rubric_in_id_order = rubric
+            .items()
+            .zip(rubric.items().skip(1))
+            .all(|(a, b)| a.id < b.id);
+        let count = sheets.len();
+        let mut percents = vec![0; item_count * count];
+        let mut seen = BTreeSet::new();
+        for (column, sheet) in sheets.iter().enumerate() {
+            let mut walked = rubric_in_id_order && sheet.items.len() == item_count;
+            if walked {
+                for (row, ((id, &percent), item)) in
+                    sheet.items.iter().zip(rubric.items()).enumerate()
+                {
+                    if *id != item.id || !is_valid_percent(percent) {
+                        walked = false;
+                        break;
+                    }
+                    percents[row * count + column] = percent;
+                }
+            }
+            if !walked {
+                validate_sheet(rules, sheet)?;
+                for (row, item) in rubric.items().enumerate() {
+                    percents[row * count + column] =
+                        *sheet
+                            .items
+                            .get(&item.id)
+                            .ok_or_else(|| ScoringError::MissingItem {
+                                item: item.id.clone(),
+                            })?;
+                }
+            }
+            if !seen.insert(sheet.expert.as_str()) {
+                return Err(ScoringError::DuplicateExpert {
+                    expert: sheet.expert.clone(),
+                });
+            }
+        }
+        Ok(Self {
+            rules,
+            experts: sheets.iter().map(|sheet| sheet.expert.clone()).collect(),
+            percents,
+        })
+    }
+
+    /// The rules the sheets were validated against, which [`panel_result`] aggregates with.
+    pub fn rules(&self) -> &'r ReviewRules {
+        self.rules
+    }
+
+    /// The experts' ids, one per sheet, in the order the sheets were given.
+    pub fn experts(&self) -> &[String] {
+        &self.experts
+    }
+
+    /// The percentages (0–100 in steps of [`PERCENT_STEP`]): `experts().len()` per rubric item,
+    /// items in rubric order; expert `e`'s percentage for item `i` is at `i * experts().len() + e`.
+    pub fn percents(&self) -> &[u8] {
+        &self.percents
+    }
+}
+
+/// Art. 11(5)–(6): [`review_result`] over sheets already laid out: the same result, bit for bit,
+/// under `panel.rules()`. Allocates the result (and, for the median, one scratch row), nothing per
+/// expert or item score.
+///
+/// Errors: the consensus's first `UnknownItem` or `BadPercent` (item id order).
+pub fn panel_result(
+    panel: &PanelScores<'_>,
+    consensus: &BTreeMap<String, u8>,
+) -> Result<ReviewResult, ScoringError> {
+    let rules = panel.rules;
+    validate_draft(rules, consensus)?;
+    let experts = panel.experts.len();
+    // `PanelScores::new` refuses an empty panel; this keeps `chunks_exact` from ever getting 0.
+    if experts == 0 {
         return Err(ScoringError::NoSheets);
     }
-    let mut experts = BTreeSet::new();
-    for sheet in sheets {
-        validate_sheet(rules, sheet)?;
-        if !experts.insert(sheet.expert.as_str()) {
-            return Err(ScoringError::DuplicateExpert {
-                expert: sheet.expert.clone(),
-            });
-        }
-    }
-    for (item, percent) in consensus {
-        if rules.rubric.item(item).is_none() {
-            return Err(ScoringError::UnknownItem { item: item.clone() });
-        }
-        check_percent(item, *percent)?;
-    }
-    let mut items = Vec::new();
+    // Resolved to rubric positions once, so the per-item loop looks nothing up by id.
+    let agreed: Vec<Option<u8>> = if consensus.is_empty() {
+        Vec::new()
+    } else {
+        rules
+            .rubric
+            .items()
+            .map(|item| consensus.get(&item.id).copied())
+            .collect()
+    };
+    let mut scratch = Vec::new();
+    let mut items = Vec::with_capacity(panel.percents.len() / experts);
     let mut needs_consensus = Vec::new();
-    for item in rules.rubric.items() {
-        // Every sheet was validated to score every item.
-        let percents: Vec<u8> = sheets
-            .iter()
-            .filter_map(|sheet| sheet.items.get(&item.id).copied())
-            .collect();
-        let scores: Vec<Centi> = percents
-            .iter()
-            .map(|p| item_score(*p, item.points))
-            .collect();
-        let disagreement = disagrees(
+    let mut total = 0;
+    let rows = panel.percents.chunks_exact(experts);
+    for (index, (item, row)) in rules.rubric.items().zip(rows).enumerate() {
+        let spread = Spread::of(row).ok_or(ScoringError::NoSheets)?;
+        let disagreement = spread.exceeds(
             rules.disagreement.measure,
             rules.disagreement.threshold_percent,
-            &percents,
         );
-        let (score, source) = match consensus.get(&item.id) {
-            Some(percent) => (item_score(*percent, item.points), ScoreSource::Consensus),
+        let (score, source) = match agreed.get(index).copied().flatten() {
+            Some(percent) => (item_score(percent, item.points), ScoreSource::Consensus),
             None => {
                 if disagreement {
                     needs_consensus.push(item.id.clone());
                 }
-                let score = aggregate(rules.aggregation, &scores).ok_or(ScoringError::NoSheets)?;
+                let score =
+                    aggregate_row(rules.aggregation, item.points, row, &spread, &mut scratch);
                 (score, ScoreSource::Independent)
             }
         };
+        total += score.0;
         items.push(ItemResult {
             item: item.id.clone(),
             points: item.points,
             score,
             source,
-            min: scores.iter().copied().min().unwrap_or_default(),
-            max: scores.iter().copied().max().unwrap_or_default(),
+            min: item_score(spread.min, item.points),
+            max: item_score(spread.max, item.points),
             disagreement,
         });
     }
-    let total = Centi(items.iter().map(|item| item.score.0).sum());
     Ok(ReviewResult {
-        experts: sheets.len(),
+        experts,
         items,
-        total,
+        total: Centi(total),
         needs_consensus,
     })
+}
+
+/// [`aggregate`] of one item's scores, from its percentages: a score is percentage × points, so
+/// sums, the dropped min and max and the middle values scale by the points and the rounding is
+/// the same. `scratch` is reused across items for the median's ordering.
+fn aggregate_row(
+    method: AggregationMethod,
+    points: u32,
+    row: &[u8],
+    spread: &Spread,
+    scratch: &mut Vec<u8>,
+) -> Centi {
+    let points = i64::from(points);
+    let mean = || divide_rounding(points * spread.sum, spread.count);
+    let value = match method {
+        AggregationMethod::Mean => mean(),
+        AggregationMethod::TrimmedMean if row.len() >= TRIMMED_MEAN_MIN_EXPERTS => {
+            let middle = spread.sum - i64::from(spread.min) - i64::from(spread.max);
+            divide_rounding(points * middle, spread.count - 2)
+        }
+        AggregationMethod::TrimmedMean => mean(),
+        AggregationMethod::Median => {
+            scratch.clear();
+            scratch.extend_from_slice(row);
+            scratch.sort_unstable();
+            let half = scratch.len() / 2;
+            let upper = i64::from(scratch[half]);
+            if scratch.len() % 2 == 1 {
+                points * upper
+            } else {
+                divide_rounding(points * (i64::from(scratch[half - 1]) + upper), 2)
+            }
+        }
+    };
+    Centi(value)
 }
 
 /// A rubric total on the 0–100 scale, in hundredths.
@@ -800,6 +967,246 @@ mod tests {
         assert!(candidate_list(&rules, 3, &inputs).unwrap().is_empty());
     }
 
+    /// `review_result` as it was before the flat layout (sheet maps, a sorted copy per item), kept
+    /// as the reference the flat computation must match bit for bit.
+    fn reference_review_result(
+        rules: &ReviewRules,
+        sheets: &[ScoreSheet],
+        consensus: &BTreeMap<String, u8>,
+    ) -> Result<ReviewResult, ScoringError> {
+        if sheets.is_empty() {
+            return Err(ScoringError::NoSheets);
+        }
+        let mut experts = BTreeSet::new();
+        for sheet in sheets {
+            validate_sheet(rules, sheet)?;
+            if !experts.insert(sheet.expert.as_str()) {
+                return Err(ScoringError::DuplicateExpert {
+                    expert: sheet.expert.clone(),
+                });
+            }
+        }
+        for (item, percent) in consensus {
+            if rules.rubric.item(item).is_none() {
+                return Err(ScoringError::UnknownItem { item: item.clone() });
+            }
+            check_percent(item, *percent)?;
+        }
+        let mut items = Vec::new();
+        let mut needs_consensus = Vec::new();
+        for item in rules.rubric.items() {
+            let percents: Vec<u8> = sheets
+                .iter()
+                .filter_map(|sheet| sheet.items.get(&item.id).copied())
+                .collect();
+            let scores: Vec<Centi> = percents
+                .iter()
+                .map(|p| item_score(*p, item.points))
+                .collect();
+            let disagreement = reference_disagrees(
+                rules.disagreement.measure,
+                rules.disagreement.threshold_percent,
+                &percents,
+            );
+            let (score, source) = match consensus.get(&item.id) {
+                Some(percent) => (item_score(*percent, item.points), ScoreSource::Consensus),
+                None => {
+                    if disagreement {
+                        needs_consensus.push(item.id.clone());
+                    }
+                    let score =
+                        aggregate(rules.aggregation, &scores).ok_or(ScoringError::NoSheets)?;
+                    (score, ScoreSource::Independent)
+                }
+            };
+            items.push(ItemResult {
+                item: item.id.clone(),
+                points: item.points,
+                score,
+                source,
+                min: scores.iter().copied().min().unwrap_or_default(),
+                max: scores.iter().copied().max().unwrap_or_default(),
+                disagreement,
+            });
+        }
+        let total = Centi(items.iter().map(|item| item.score.0).sum());
+        Ok(ReviewResult {
+            experts: sheets.len(),
+            items,
+            total,
+            needs_consensus,
+        })
+    }
+
+    /// `disagrees` as it was before the one-pass summary, for the reference above.
+    fn reference_disagrees(
+        measure: SpreadMeasure,
+        threshold_percent: u32,
+        percents: &[u8],
+    ) -> bool {
+        let values: Vec<i64> = percents.iter().map(|p| i64::from(*p)).collect();
+        let (Some(min), Some(max)) = (values.iter().min(), values.iter().max()) else {
+            return false;
+        };
+        let threshold = i64::from(threshold_percent);
+        match measure {
+            SpreadMeasure::Range => max - min > threshold,
+            SpreadMeasure::StandardDeviation => {
+                let n = values.len() as i64;
+                let sum: i64 = values.iter().sum();
+                let sum_of_squares: i64 = values.iter().map(|x| x * x).sum();
+                n * sum_of_squares - sum * sum > n * n * threshold * threshold
+            }
+        }
+    }
+
+    /// What may be wrong with a generated panel, so the errors are compared too.
+    #[derive(Debug, Clone)]
+    enum Fault {
+        /// The sheet leaves out the item at this rubric position.
+        Missing { sheet: usize, item: usize },
+        /// The sheet scores an item id the rubric does not have.
+        Unknown { sheet: usize, suffix: u8 },
+        /// The sheet scores the item at this rubric position with this byte, valid or not.
+        Percent {
+            sheet: usize,
+            item: usize,
+            percent: u8,
+        },
+        /// The sheet carries the first sheet's expert.
+        Duplicate { sheet: usize },
+        /// The consensus names an item id the rubric does not have.
+        UnknownConsensus { suffix: u8 },
+        /// The consensus gives the item at this rubric position this byte, valid or not.
+        ConsensusPercent { item: usize, percent: u8 },
+    }
+
+    fn fault() -> impl Strategy<Value = Fault> {
+        let sheet = 0usize..16;
+        let item = 0usize..23;
+        prop_oneof![
+            (sheet.clone(), item.clone()).prop_map(|(sheet, item)| Fault::Missing { sheet, item }),
+            (sheet.clone(), any::<u8>())
+                .prop_map(|(sheet, suffix)| Fault::Unknown { sheet, suffix }),
+            (sheet.clone(), item.clone(), any::<u8>()).prop_map(|(sheet, item, percent)| {
+                Fault::Percent {
+                    sheet,
+                    item,
+                    percent,
+                }
+            }),
+            sheet.prop_map(|sheet| Fault::Duplicate { sheet }),
+            any::<u8>().prop_map(|suffix| Fault::UnknownConsensus { suffix }),
+            (item, any::<u8>())
+                .prop_map(|(item, percent)| Fault::ConsensusPercent { item, percent }),
+        ]
+    }
+
+    /// The rubric as configured, with each category's items in reverse (ids no longer in rubric
+    /// order), or with one id used twice: the shapes the flat layout's quick walk does not take.
+    fn rubric_variant(rules: &mut ReviewRules, variant: u8) {
+        match variant {
+            1 => rules
+                .rubric
+                .categories
+                .iter_mut()
+                .for_each(|category| category.items.reverse()),
+            2 => {
+                rules.rubric.categories[0].items[1].id =
+                    rules.rubric.categories[0].items[0].id.clone()
+            }
+            _ => {}
+        }
+    }
+
+    /// Sheets (`percents[expert][item]` in 5 % steps, rubric order), a consensus (rubric position
+    /// → step) and faults, applied to `rules`' rubric.
+    fn generated_panel(
+        rules: &ReviewRules,
+        percents: &[Vec<u8>],
+        agreed: &[(usize, u8)],
+        faults: &[Fault],
+    ) -> (Vec<ScoreSheet>, BTreeMap<String, u8>) {
+        let ids: Vec<String> = rules.rubric.items().map(|item| item.id.clone()).collect();
+        let mut sheets: Vec<ScoreSheet> = percents
+            .iter()
+            .enumerate()
+            .map(|(expert, steps)| ScoreSheet {
+                expert: format!("e{expert}"),
+                items: ids
+                    .iter()
+                    .cloned()
+                    .zip(steps.iter().map(|step| step * 5))
+                    .collect(),
+            })
+            .collect();
+        let mut consensus: BTreeMap<String, u8> = agreed
+            .iter()
+            .map(|(item, step)| (ids[item % ids.len()].clone(), step * 5))
+            .collect();
+        let count = sheets.len().max(1);
+        for fault in faults {
+            match *fault {
+                Fault::Missing { sheet, item } => {
+                    if let Some(sheet) = sheets.get_mut(sheet % count) {
+                        sheet.items.remove(&ids[item % ids.len()]);
+                    }
+                }
+                Fault::Unknown { sheet, suffix } => {
+                    if let Some(sheet) = sheets.get_mut(sheet % count) {
+                        sheet.items.insert(format!("9.{suffix}"), 50);
+                    }
+                }
+                Fault::Percent {
+                    sheet,
+                    item,
+                    percent,
+                } => {
+                    if let Some(sheet) = sheets.get_mut(sheet % count) {
+                        sheet.items.insert(ids[item % ids.len()].clone(), percent);
+                    }
+                }
+                Fault::Duplicate { sheet } => {
+                    if let Some(first) = sheets.first().map(|first| first.expert.clone())
+                        && let Some(sheet) = sheets.get_mut(sheet % count)
+                    {
+                        sheet.expert = first;
+                    }
+                }
+                Fault::UnknownConsensus { suffix } => {
+                    consensus.insert(format!("9.{suffix}"), 50);
+                }
+                Fault::ConsensusPercent { item, percent } => {
+                    consensus.insert(ids[item % ids.len()].clone(), percent);
+                }
+            }
+        }
+        (sheets, consensus)
+    }
+
+    #[test]
+    fn a_panel_is_laid_out_item_major_and_serves_every_consensus() {
+        let rules = rules();
+        let mut second = sheet("e2", 50);
+        second.items.insert("4.1.3".into(), 90);
+        let sheets = [sheet("e1", 40), second, sheet("e0", 60)];
+        let panel = PanelScores::new(&rules, &sheets).unwrap();
+        assert_eq!(panel.experts(), ["e1", "e2", "e0"]);
+        // Row 0 is 4.1.2, row 1 is 4.1.3; within a row, the experts in the order given.
+        assert_eq!(&panel.percents()[..6], &[40, 50, 60, 40, 90, 60]);
+        assert_eq!(panel.percents().len(), 23 * 3);
+        for consensus in [
+            BTreeMap::new(),
+            BTreeMap::from([("4.1.3".to_string(), 70u8)]),
+        ] {
+            assert_eq!(
+                panel_result(&panel, &consensus),
+                reference_review_result(&rules, &sheets, &consensus)
+            );
+        }
+        assert_eq!(PanelScores::new(&rules, &[]), Err(ScoringError::NoSheets));
+    }
+
     fn centis() -> impl Strategy<Value = Vec<Centi>> {
         proptest::collection::vec((0i64..=40_000).prop_map(Centi), 1..12)
     }
@@ -841,6 +1248,38 @@ mod tests {
             reversed.reverse();
             let none = BTreeMap::new();
             prop_assert_eq!(review_result(&rules, &sheets, &none).unwrap(), review_result(&rules, &reversed, &none).unwrap());
+        }
+
+        /// The flat computation gives what the sheet-at-a-time one gave, results and errors alike,
+        /// for every method and spread measure, with and without consensus, on the configured
+        /// rubric and on rubrics whose ids are out of order or repeated.
+        #[test]
+        fn flat_aggregation_equals_the_sheet_at_a_time_one(
+            percents in proptest::collection::vec(proptest::collection::vec(0u8..=20, 23), 0..=16),
+            agreed in proptest::collection::vec((0usize..23, 0u8..=20), 1..4),
+            faults in prop_oneof![
+                3 => Just(Vec::new()),
+                1 => proptest::collection::vec(fault(), 1..=2),
+            ],
+            threshold in 0u32..=100,
+            variant in 0u8..3,
+        ) {
+            let mut rules = rules();
+            rubric_variant(&mut rules, variant);
+            rules.disagreement.threshold_percent = threshold;
+            let (sheets, consensus) = generated_panel(&rules, &percents, &agreed, &faults);
+            for method in [AggregationMethod::Mean, AggregationMethod::Median, AggregationMethod::TrimmedMean] {
+                for measure in [SpreadMeasure::Range, SpreadMeasure::StandardDeviation] {
+                    rules.aggregation = method;
+                    rules.disagreement.measure = measure;
+                    for consensus in [&BTreeMap::new(), &consensus] {
+                        prop_assert_eq!(
+                            review_result(&rules, &sheets, consensus),
+                            reference_review_result(&rules, &sheets, consensus)
+                        );
+                    }
+                }
+            }
         }
 
         /// The candidate list never exceeds the quota, and all of it meets the bar.
