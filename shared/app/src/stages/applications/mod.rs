@@ -378,10 +378,20 @@ pub async fn save_form(
     if loaded.record.state() != ApplicationState::Draft {
         return Err(AppError::ApplicationNotEditable);
     }
-    let cycle = cycles::load_cycle(app, &loaded.record.cycle_id)
-        .await?
-        .record
-        .cycle;
+    // The cycle (its rubric), the unit chosen and the documents (for the view returned) at once:
+    // one round trip. A unit's refusal waits for the form's.
+    let chosen = update.recommender_id.flatten();
+    let (cycle, unit, documents) = tokio::try_join!(
+        cycles::load_cycle(app, &loaded.record.cycle_id),
+        async {
+            Ok::<_, AppError>(match chosen {
+                Some(unit) => Some(load_recommender(app, unit).await),
+                None => None,
+            })
+        },
+        documents_of(app, id)
+    )?;
+    let cycle = cycle.record.cycle;
     // A draft left when the call closed can no longer be submitted: saving it would only mislead
     // (Art. 11(2)).
     if !cycle.accepts_applications(now) {
@@ -429,8 +439,10 @@ pub async fn save_form(
     if let Some(choice) = update.recommender_id {
         application.recommender_id = match choice {
             None => None,
-            Some(unit) => {
-                let unit = load_recommender(app, unit).await?.record;
+            Some(_) => {
+                let unit = unit
+                    .ok_or_else(|| AppError::corrupt("a chosen unit that was not read"))??
+                    .record;
                 if !unit.active {
                     return Err(AppError::RecommenderInactive);
                 }
@@ -462,7 +474,6 @@ pub async fn save_form(
         now,
     )?);
     tx.commit(app.table.as_ref()).await?;
-    let documents = documents_of(app, id).await?;
     Ok(ApplicationView {
         application,
         version: update.version + 1,

@@ -343,9 +343,19 @@ pub async fn decide_objection(
         objection.reply = Some(reply.clone());
         objection.decided_by = Some(caller.sub().to_owned());
         objection.decided_at = Some(now);
-        let loaded_application = load_application(app, objection.application_id).await?;
+        // The application, its cycle and whether another objection against it is open: at once.
+        let (loaded_application, cycle, others_open) = tokio::try_join!(
+            load_application(app, objection.application_id),
+            cycles::load_cycle(app, &objection.cycle_id),
+            open_objection_other_than(
+                app,
+                &objection.cycle_id,
+                objection.application_id,
+                Some(objection.id),
+            )
+        )?;
         let application = loaded_application.record.clone();
-        let cycle = cycles::load_cycle(app, &objection.cycle_id).await?.record;
+        let cycle = cycle.record;
         let answer = |objection: &Objection| -> Result<Tx, AppError> {
             let mut tx = Tx::new();
             tx.guard(store::replace(objection, stored.version)?, || {
@@ -413,13 +423,6 @@ pub async fn decide_objection(
             // The last open objection of a period already over: the publicity closes now (the
             // daily run has passed it by), in the same transaction as the finding.
             let day = today(now);
-            let others_open = open_objection_other_than(
-                app,
-                &application.cycle_id,
-                application.id,
-                Some(objection.id),
-            )
-            .await?;
             if let Some(publicity) = application.lifecycle.publicity
                 && application.state() == ApplicationState::InPublicity
                 && application.publicity_closed_on.is_none()

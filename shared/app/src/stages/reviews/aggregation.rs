@@ -56,8 +56,8 @@ pub(super) async fn load_partition(
 
 /// Aggregates one phase of one application (see the module docs). `actor` is the Office's
 /// subject or [`SYSTEM_ACTOR`]. Table calls: 1 get and 1 query (2 on site) at once, then 1 get
-/// (the cycle), then nothing (waiting, unchanged), 1 transaction (recorded), or the stage path
-/// (completed).
+/// (the cycle; with the unit), then nothing (waiting, unchanged), 1 transaction (recorded), or
+/// the stage path's one transaction (completed: it decides on what was read here).
 pub async fn aggregate(
     app: &App,
     application_id: Ulid,
@@ -79,7 +79,17 @@ pub async fn aggregate(
                 counted: counted.len(),
             });
         }
-        let cycle = cycles::load_cycle(app, &application.cycle_id).await?.record;
+        // The cycle (its rules) and the unit (the completion's notices) at once.
+        let (cycle, recommender) =
+            tokio::try_join!(cycles::load_cycle(app, &application.cycle_id), async {
+                match application.recommender_id {
+                    Some(unit) => crate::reads::units::load_recommender(app, unit)
+                        .await
+                        .map(|stored| Some(stored.record)),
+                    None => Ok(None),
+                }
+            })?;
+        let cycle = cycle.record;
         let sheets: Vec<ScoreSheet> = counted
             .iter()
             .map(|assignment| ScoreSheet {
@@ -129,9 +139,17 @@ pub async fn aggregate(
                 settings: Settings::default(),
             };
             let result = &result;
-            let outcome = stage::advance(
+            // Decided first on what was read above (the save is guarded by its version).
+            let loaded = stage::Loaded {
+                application: partition.application.clone(),
+                cycle: cycle.clone(),
+                recommender,
+                quota: None,
+            };
+            let outcome = stage::advance_loaded(
                 app,
                 &request,
+                Some(loaded),
                 |_| Ok(()),
                 |application| {
                     let review = application.reviews.entry(phase).or_default();
@@ -139,6 +157,7 @@ pub async fn aggregate(
                     review.aggregated_at = Some(now);
                     Ok(())
                 },
+                |_, _| Ok(Tx::new()),
             )
             .await;
             return match outcome {

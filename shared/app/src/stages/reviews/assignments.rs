@@ -700,7 +700,6 @@ pub async fn declare(
     input: DeclarationInput,
     now: DateTime<Utc>,
 ) -> Result<DeclarationOutcome, AppError> {
-    let expert_id = experts::id_of_caller(app, caller).await?;
     let declared_reason = match (input.conflict, input.reason.as_deref()) {
         (true, Some(text)) => Some(reason(text, "declare a conflict")?),
         (true, None) => {
@@ -714,7 +713,7 @@ pub async fn declare(
     let declared_reason = &declared_reason;
     let (assignment, cycle) = retry_on_conflict(|| async move {
         let (expert, stored, application) =
-            super::sheets::expert_command_reads(app, expert_id, application_id, phase).await?;
+            super::sheets::expert_command_reads(app, caller, application_id, phase).await?;
         let expert = &expert;
         match stored.record.status {
             AssignmentStatus::Withdrawn => return Err(AppError::AssignmentWithdrawn),
@@ -723,9 +722,9 @@ pub async fn declare(
                 return Err(AppError::AlreadyDeclared);
             }
         }
-        let application = application?.record;
+        let (application, cycle) = application?;
+        let application = application.record;
         require_scoring(&application, phase)?;
-        let cycle = cycles::load_cycle(app, &application.cycle_id).await?;
         let mut assignment = stored.record.clone();
         assignment.declaration = Some(Declaration {
             conflict: input.conflict,

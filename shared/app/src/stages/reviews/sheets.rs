@@ -39,31 +39,50 @@ pub(super) async fn own_assignment(
     assignment
 }
 
-/// What an expert's command on its assignment reads, in one round trip: the expert
-/// (`ExpertInactive` when it left the pool), its assignment (`AssignmentNotFound`) and the
-/// application, whose read is handed back as it came (the command decides whether it needs it).
-pub(super) async fn expert_command_reads(
-    app: &App,
-    expert_id: Ulid,
-    application_id: Ulid,
-    phase: ReviewPhase,
-) -> Result<
+/// The application an expert's command is about, with its cycle (the rules it is scored by).
+pub(super) type ApplicationRead = Result<
     (
-        crate::model::Expert,
-        Stored<Assignment>,
-        Result<Stored<crate::model::Application>, AppError>,
+        Stored<crate::model::Application>,
+        Stored<crate::model::CycleRecord>,
     ),
     AppError,
-> {
-    let (expert, assignment, application) = tokio::join!(
+>;
+
+/// What an expert's command on its assignment reads, in two round trips: the caller's expert
+/// record's id (`EXPERTACCOUNT#<sub>`) and the application at once, then the expert
+/// (`ExpertInactive` when it left the pool), its assignment (`AssignmentNotFound`) and the
+/// application's cycle at once. The application's read is handed back as it came (the command
+/// decides whether it needs it).
+pub(super) async fn expert_command_reads(
+    app: &App,
+    caller: &Caller,
+    application_id: Ulid,
+    phase: ReviewPhase,
+) -> Result<(crate::model::Expert, Stored<Assignment>, ApplicationRead), AppError> {
+    let (expert_id, application) = tokio::join!(
+        crate::reads::experts::id_of_caller(app, caller),
+        applications::load_application(app, application_id)
+    );
+    let expert_id = expert_id?;
+    let (expert, assignment, cycle) = tokio::join!(
         crate::reads::experts::load(app, expert_id),
         crate::reads::assignments::load(app, application_id, phase, expert_id),
-        applications::load_application(app, application_id)
+        async {
+            match &application {
+                Ok(stored) => Some(cycles::load_cycle(app, &stored.record.cycle_id).await),
+                Err(_) => None,
+            }
+        }
     );
     let expert = expert?.record;
     if !expert.is_active() {
         return Err(AppError::ExpertInactive);
     }
+    let application = match (application, cycle) {
+        (Ok(application), Some(cycle)) => cycle.map(|cycle| (application, cycle)),
+        (Err(error), _) => Err(error),
+        (Ok(_), None) => Err(AppError::corrupt("an application read without its cycle")),
+    };
     Ok((expert, assignment?, application))
 }
 
@@ -169,11 +188,10 @@ pub async fn save_sheet(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<MyReview, AppError> {
-    let expert_id = crate::reads::experts::id_of_caller(app, caller).await?;
     let input = &input;
     retry_on_conflict(|| async move {
         let (expert, stored, application) =
-            expert_command_reads(app, expert_id, application_id, phase).await?;
+            expert_command_reads(app, caller, application_id, phase).await?;
         match stored.record.status {
             AssignmentStatus::Assigned => return Err(AppError::DeclarationRequired),
             AssignmentStatus::Submitted => return Err(AppError::SheetSubmitted),
@@ -185,9 +203,9 @@ pub async fn save_sheet(
                 current: stored.version,
             });
         }
-        let application = application?.record;
+        let (application, cycle) = application?;
+        let application = application.record;
         require_scoring(&application, phase)?;
-        let cycle = cycles::load_cycle(app, &application.cycle_id).await?;
         let rules = &cycle.record.cycle.rules;
         let mut assignment = stored.record.clone();
         if let Some(items) = &input.items {
