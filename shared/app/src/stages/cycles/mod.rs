@@ -582,6 +582,33 @@ async fn close_call(
     .await
 }
 
+/// Closes one application no unit recommended by the deadline (Art. 11(3)).
+async fn close_unrecommended(
+    app: &App,
+    system: &Actor,
+    application_id: ulid::Ulid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    stage::advance(
+        app,
+        &StageCommand {
+            application_id,
+            command: Command::CloseUnrecommended,
+            actor: system,
+            now,
+            notice_data: BTreeMap::from([(
+                "reason".to_owned(),
+                "推荐单位未在推荐截止日期前签署推荐意见".to_owned(),
+            )]),
+            settings: Settings::default(),
+        },
+        |_| Ok(()),
+        |_| Ok(()),
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Moves cycle `id` on to review if its recommendation deadline day has ended, after closing
 /// each application still waiting; `None` when there is nothing to do.
 async fn start_review(
@@ -600,27 +627,15 @@ async fn start_review(
     {
         return Ok(None);
     }
-    let mut closed = 0;
-    for waiting in applications::in_cycle(app, id, Some(ApplicationState::Submitted)).await? {
-        stage::advance(
-            app,
-            &StageCommand {
-                application_id: waiting.id,
-                command: Command::CloseUnrecommended,
-                actor: system,
-                now,
-                notice_data: BTreeMap::from([(
-                    "reason".to_owned(),
-                    "推荐单位未在推荐截止日期前签署推荐意见".to_owned(),
-                )]),
-                settings: Settings::default(),
-            },
-            |_| Ok(()),
-            |_| Ok(()),
-        )
-        .await?;
-        closed += 1;
-    }
+    let waiting = applications::in_cycle(app, id, Some(ApplicationState::Submitted)).await?;
+    // Each application is closed in its own transaction, many at once: a failure leaves the
+    // others closed or waiting, and the next day's run finds what is left.
+    // Collected first: a lazy iterator held across the awaits is not provably `Send`.
+    let runs: Vec<_> = waiting
+        .iter()
+        .map(|application| close_unrecommended(app, system, application.id, now))
+        .collect();
+    let closed = stage::each_at_once(runs).await?;
     retry_on_conflict(|| async move {
         let loaded = load_cycle(app, id).await?;
         let mut record = loaded.record;

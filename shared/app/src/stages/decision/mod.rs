@@ -170,6 +170,32 @@ async fn save_cycle_with(
 
 /// Runs `command` on every application of `ids` still in `from` (a repeated call finishes what an
 /// interrupted one left); the others are left as they are.
+/// One name of a list decision.
+struct StageRequest {
+    application_id: Ulid,
+    command: Command,
+    notice_data: BTreeMap<String, String>,
+}
+
+async fn advance_one(
+    app: &App,
+    caller: &Caller,
+    request: StageRequest,
+    from: ApplicationState,
+    settings: Settings<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let request = StageCommand {
+        application_id: request.application_id,
+        command: request.command,
+        actor: &caller.actor,
+        now,
+        notice_data: request.notice_data,
+        settings,
+    };
+    stage::advance_if_in(app, &request, from).await
+}
+
 async fn advance_all(
     app: &App,
     caller: &Caller,
@@ -178,16 +204,20 @@ async fn advance_all(
     settings: Settings<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    for (application_id, command, notice_data) in commands {
-        let request = StageCommand {
-            application_id: *application_id,
-            command: command.clone(),
-            actor: &caller.actor,
-            now,
-            notice_data: notice_data.clone(),
-            settings,
-        };
-        stage::advance_if_in(app, &request, from).await?;
-    }
+    // Each name is its own transaction: moved together, not one after another.
+    // Collected first: a lazy iterator held across the awaits is not provably `Send`.
+    let runs: Vec<_> = commands
+        .iter()
+        .cloned()
+        .map(|(application_id, command, notice_data)| {
+            let request = StageRequest {
+                application_id,
+                command,
+                notice_data,
+            };
+            advance_one(app, caller, request, from, settings, now)
+        })
+        .collect();
+    stage::each_at_once(runs).await?;
     Ok(())
 }
