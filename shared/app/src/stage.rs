@@ -97,10 +97,21 @@ pub async fn advance_if_in(
     request: &StageCommand<'_>,
     from: award_domain::lifecycle::ApplicationState,
 ) -> Result<(), AppError> {
+    advance_loaded_if_in(app, request, None, from).await
+}
+
+/// [`advance_if_in`], deciding first on what the list's own reads hold (see [`advance_loaded`]).
+pub async fn advance_loaded_if_in(
+    app: &App,
+    request: &StageCommand<'_>,
+    loaded: Option<Loaded>,
+    from: award_domain::lifecycle::ApplicationState,
+) -> Result<(), AppError> {
     let skip = |state| AppError::illegal(state, request.command.name());
-    let outcome = advance(
+    let outcome = advance_loaded(
         app,
         request,
+        loaded,
         |application| {
             if application.state() == from {
                 Ok(())
@@ -109,6 +120,7 @@ pub async fn advance_if_in(
             }
         },
         |_| Ok(()),
+        |_, _| Ok(Tx::new()),
     )
     .await;
     match outcome {
@@ -139,6 +151,8 @@ pub async fn advance_with(
 
 /// What a use case already read for its own checks: the application as loaded (with its
 /// version), its cycle and its unit.
+///
+/// [`Loaded::from_list`] makes one from a list's reads.
 pub struct Loaded {
     pub application: Stored<Application>,
     pub cycle: CycleRecord,
@@ -146,6 +160,28 @@ pub struct Loaded {
     /// The cycle's quota counter as read for an approval or an award (`Some(None)`: none yet);
     /// `None` when not read (the path reads it when its command needs it).
     pub quota: Option<Option<Stored<QuotaCounter>>>,
+}
+
+impl Loaded {
+    /// An application of a list read (its version as the list read it: a stale one loses its
+    /// transaction and is read afresh), with its cycle and its unit found among `units`; `None`
+    /// when its unit is not among them (the stage path reads it).
+    pub fn from_list(
+        application: Stored<Application>,
+        cycle: &CycleRecord,
+        units: &[Recommender],
+    ) -> Option<Self> {
+        let recommender = match application.record.recommender_id {
+            Some(id) => Some(units.iter().find(|unit| unit.id == id)?.clone()),
+            None => None,
+        };
+        Some(Self {
+            application,
+            cycle: cycle.clone(),
+            recommender,
+            quota: None,
+        })
+    }
 }
 
 /// Reads what the stage path reads before deciding on `command`: the application, then at once

@@ -77,29 +77,31 @@ pub async fn deliberate(
         });
     }
     decisions.sort_by_key(|decision| decision.application_id);
+    // One round trip for what the decision reads: the minutes, the cycle, its candidates and the
+    // units (each name's notices). The minutes' refusal comes first.
+    let (minutes, loaded, candidates, units) = tokio::try_join!(
+        async { Ok::<_, AppError>(attachments::load(app, input.minutes_attachment_id).await) },
+        async { Ok::<_, AppError>(cycles::load_cycle(app, cycle_id).await) },
+        applications::in_cycle_stored(app, cycle_id, Some(ApplicationState::Candidate)),
+        crate::reads::units::all(app)
+    )?;
     // Only an absent file is the caller's mistake: a busy table is a 503 to retry, not a 409.
-    let minutes = attachments::load(app, input.minutes_attachment_id)
-        .await
-        .map_err(|error| match error {
-            AppError::AttachmentNotFound => AppError::MinutesNotReceived,
-            other => other,
-        })?;
+    let minutes = minutes.map_err(|error| match error {
+        AppError::AttachmentNotFound => AppError::MinutesNotReceived,
+        other => other,
+    })?;
     let ours =
         matches!(&minutes.owner, AttachmentOwner::Minutes { cycle_id: owner } if owner == cycle_id);
     if !ours || minutes.status != crate::model::DocumentStatus::Received {
         return Err(AppError::MinutesNotReceived);
     }
-    let loaded = cycles::load_cycle(app, cycle_id).await?;
+    let loaded = loaded?;
     let deliberation = match &loaded.record.decision.deliberation {
         Some(existing) if existing.decisions == decisions => existing.clone(),
         Some(_) => return Err(AppError::DeliberationRecorded),
         None => {
             let mut candidates: Vec<Ulid> =
-                applications::in_cycle(app, cycle_id, Some(ApplicationState::Candidate))
-                    .await?
-                    .iter()
-                    .map(|application| application.id)
-                    .collect();
+                candidates.iter().map(|stored| stored.record.id).collect();
             candidates.sort();
             let given: Vec<Ulid> = decisions.iter().map(|d| d.application_id).collect();
             if candidates.is_empty() || given != candidates {
@@ -168,7 +170,8 @@ pub async fn deliberate(
     advance_all(
         app,
         caller,
-        &commands,
+        commands,
+        list_reads(candidates, &loaded.record, &units),
         ApplicationState::Candidate,
         Settings::default(),
         now,

@@ -168,13 +168,29 @@ async fn save_cycle_with(
     tx.commit(app.table.as_ref()).await
 }
 
-/// Runs `command` on every application of `ids` still in `from` (a repeated call finishes what an
-/// interrupted one left); the others are left as they are.
+/// What a list decision's reads hold of each of its names: the application as the cycle's list
+/// read it, the cycle, its unit among `units`.
+fn list_reads(
+    applications: Vec<Stored<Application>>,
+    cycle: &CycleRecord,
+    units: &[crate::model::Recommender],
+) -> BTreeMap<Ulid, stage::Loaded> {
+    applications
+        .into_iter()
+        .filter_map(|stored| {
+            let id = stored.record.id;
+            stage::Loaded::from_list(stored, cycle, units).map(|loaded| (id, loaded))
+        })
+        .collect()
+}
+
 /// One name of a list decision.
 struct StageRequest {
     application_id: Ulid,
     command: Command,
     notice_data: BTreeMap<String, String>,
+    /// What the list's reads hold of it, decided on first.
+    loaded: Option<stage::Loaded>,
 }
 
 async fn advance_one(
@@ -185,35 +201,44 @@ async fn advance_one(
     settings: Settings<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let StageRequest {
+        application_id,
+        command,
+        notice_data,
+        loaded,
+    } = request;
     let request = StageCommand {
-        application_id: request.application_id,
-        command: request.command,
+        application_id,
+        command,
         actor: &caller.actor,
         now,
-        notice_data: request.notice_data,
+        notice_data,
         settings,
     };
-    stage::advance_if_in(app, &request, from).await
+    stage::advance_loaded_if_in(app, &request, loaded, from).await
 }
 
+/// Moves every name of a list decision still in `from` by its command, all at once, each in its
+/// own transaction (`stage::each_at_once`); `loaded` holds what the list's reads hold of a name.
+/// A repeated call finishes what an interrupted one left; the others are left as they are.
 async fn advance_all(
     app: &App,
     caller: &Caller,
-    commands: &[(Ulid, Command, BTreeMap<String, String>)],
+    commands: Vec<(Ulid, Command, BTreeMap<String, String>)>,
+    mut loaded: BTreeMap<Ulid, stage::Loaded>,
     from: ApplicationState,
     settings: Settings<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    // Each name is its own transaction: moved together, not one after another.
     // Collected first: a lazy iterator held across the awaits is not provably `Send`.
     let runs: Vec<_> = commands
-        .iter()
-        .cloned()
+        .into_iter()
         .map(|(application_id, command, notice_data)| {
             let request = StageRequest {
                 application_id,
                 command,
                 notice_data,
+                loaded: loaded.remove(&application_id),
             };
             advance_one(app, caller, request, from, settings, now)
         })

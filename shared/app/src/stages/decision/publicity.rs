@@ -35,12 +35,14 @@ pub async fn start_publicity(
         });
     }
     let document_number = validation::document_number(input.document_number.as_deref())?;
-    // One round trip for what the decision reads: the cycle, the loaded holiday notices and the
-    // Office's contact details.
-    let (loaded, notices, contact) = tokio::try_join!(
+    // One round trip for what the decision reads: the cycle, the loaded holiday notices, the
+    // Office's contact details, the proposed names and the units (each name's notices).
+    let (loaded, notices, contact, proposed, units) = tokio::try_join!(
         cycles::load_cycle(app, cycle_id),
         settings::loaded(app),
-        settings::office_contact(app)
+        settings::office_contact(app),
+        applications::in_cycle_stored(app, cycle_id, Some(ApplicationState::Proposed)),
+        crate::reads::units::all(app)
     )?;
     if loaded.record.decision.consultation.is_none() {
         return Err(AppError::ConsultationMissing);
@@ -68,8 +70,6 @@ pub async fn start_publicity(
         Some(existing) if existing.first_day == input.first_day => existing.clone(),
         Some(_) => return Err(AppError::PublicityStarted),
         None => {
-            let proposed =
-                applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)).await?;
             if proposed.is_empty() {
                 return Err(AppError::NothingToPublish);
             }
@@ -83,7 +83,8 @@ pub async fn start_publicity(
             };
             let mut record = loaded.record.clone();
             record.decision.publicity = Some(publicity.clone());
-            let mut listed: Vec<&Application> = proposed.iter().collect();
+            let mut listed: Vec<&Application> =
+                proposed.iter().map(|stored| &stored.record).collect();
             listed.sort_by(|a, b| a.organisation_name().cmp(b.organisation_name()));
             let names: Vec<_> = listed
                 .iter()
@@ -128,12 +129,11 @@ pub async fn start_publicity(
             publicity
         }
     };
-    let proposed = applications::in_cycle(app, cycle_id, Some(ApplicationState::Proposed)).await?;
     let commands: Vec<_> = proposed
         .iter()
-        .map(|application| {
+        .map(|stored| {
             (
-                application.id,
+                stored.record.id,
                 Command::StartPublicity {
                     first_day: publicity.first_day,
                 },
@@ -144,7 +144,8 @@ pub async fn start_publicity(
     advance_all(
         app,
         caller,
-        &commands,
+        commands,
+        list_reads(proposed, &loaded.record, &units),
         ApplicationState::Proposed,
         Settings {
             aftercare: None,
