@@ -109,11 +109,14 @@ pub async fn draw(
     now: DateTime<Utc>,
 ) -> Result<DrawReport, AppError> {
     caller.require(Role::Office)?;
-    let cycle = cycles::load_cycle(app, cycle_id).await?.record;
+    // The cycle is read with everything else the draw reads (one round trip).
+    if !keys::is_valid_cycle_id(cycle_id) {
+        return Err(AppError::CycleNotFound);
+    }
     draw_for(
         app,
         caller.sub(),
-        &cycle,
+        DrawCycle::Read(cycle_id),
         input.phase,
         None,
         input.seed.unwrap_or_else(fresh_seed),
@@ -122,49 +125,72 @@ pub async fn draw(
     .await
 }
 
+/// The cycle a draw is for: read with the draw's other reads, or already read by the caller.
+enum DrawCycle<'a> {
+    Read(&'a str),
+    Loaded(&'a CycleRecord),
+}
+
 /// The draw itself; `only` limits it to one application (a replacement after a declared conflict).
+/// Round trips: what it reads, at once (the cycle unless given, the applications to score, the
+/// pool, the units, both phases' assignments); each application's transaction, all at once;
+/// the cycle's audit record.
 async fn draw_for(
     app: &App,
     actor: &str,
-    cycle: &CycleRecord,
+    cycle: DrawCycle<'_>,
     phase: ReviewPhase,
     only: Option<Ulid>,
     seed: u64,
     now: DateTime<Utc>,
 ) -> Result<DrawReport, AppError> {
+    let cycle_id = match &cycle {
+        DrawCycle::Read(id) => *id,
+        DrawCycle::Loaded(record) => record.cycle.id.as_str(),
+    };
+    let (read_cycle, applications, pool, units, document_panels, onsite_panels) = tokio::try_join!(
+        async {
+            match cycle {
+                DrawCycle::Read(id) => cycles::load_cycle(app, id)
+                    .await
+                    .map(|stored| Some(stored.record)),
+                DrawCycle::Loaded(_) => Ok(None),
+            }
+        },
+        applications::in_cycle_stored(app, cycle_id, Some(phase.scoring_state())),
+        experts::all(app),
+        recommenders::all(app),
+        of_cycle(app, cycle_id, ReviewPhase::Document),
+        of_cycle(app, cycle_id, ReviewPhase::Onsite)
+    )?;
+    let cycle = match (&read_cycle, cycle) {
+        (Some(record), _) => record,
+        (None, DrawCycle::Loaded(record)) => record,
+        (None, DrawCycle::Read(_)) => return Err(AppError::corrupt("a cycle read as none")),
+    };
     if cycle.cycle.status != CycleStatus::Reviewing {
         return Err(AppError::CycleStatusConflict {
             action: "draw experts for".into(),
             status: cycle.cycle.status.as_str().into(),
         });
     }
-    let cycle_id = cycle.cycle.id.as_str();
     let size = panel_size(&cycle.cycle.rules, phase);
-    let applications: Vec<Stored<Application>> =
-        applications::in_cycle_stored(app, cycle_id, Some(phase.scoring_state()))
-            .await?
-            .into_iter()
-            .filter(|stored| only.is_none_or(|id| stored.record.id == id))
-            .collect();
-    let pool = experts::all(app).await?;
-    let units = recommenders::all(app).await?;
-    let existing = of_cycle(app, cycle_id, phase).await?;
+    let applications: Vec<Stored<Application>> = applications
+        .into_iter()
+        .filter(|stored| only.is_none_or(|id| stored.record.id == id))
+        .collect();
+    let existing = match phase {
+        ReviewPhase::Document => document_panels.clone(),
+        ReviewPhase::Onsite => onsite_panels.clone(),
+    };
     // Art. 19: a conflict an expert declared in one phase bars it from the applicant in every
     // phase.
-    let mut declared = Vec::new();
-    for other in ReviewPhase::ALL {
-        let assignments = if other == phase {
-            existing.clone()
-        } else {
-            of_cycle(app, cycle_id, other).await?
-        };
-        declared.extend(
-            assignments
-                .into_iter()
-                .filter(|assignment| assignment.declaration.as_ref().is_some_and(|d| d.conflict))
-                .map(|assignment| (assignment.application_id, assignment.expert_id)),
-        );
-    }
+    let declared: Vec<(Ulid, Ulid)> = document_panels
+        .into_iter()
+        .chain(onsite_panels)
+        .filter(|assignment| assignment.declaration.as_ref().is_some_and(|d| d.conflict))
+        .map(|assignment| (assignment.application_id, assignment.expert_id))
+        .collect();
     let mut needs = Vec::new();
     for stored in &applications {
         let application = &stored.record;
@@ -236,6 +262,7 @@ async fn draw_for(
             AppError::corrupt(format!("the draw was given {id} twice"))
         }
     })?;
+    let mut transactions = Vec::new();
     for stored in &applications {
         let Some(drawn) = plan.panels.get(&stored.record.id.to_string()) else {
             continue;
@@ -287,8 +314,10 @@ async fn draw_for(
             ],
             now,
         )?);
-        tx.commit(app.table.as_ref()).await?;
+        transactions.push(tx.commit(app.table.as_ref()));
     }
+    // Each application's panel is its own transaction: written together.
+    crate::stage::each_at_once(transactions).await?;
     let mut cycle_audit = Tx::new();
     cycle_audit.push(audit(
         keys::cycle_partition(cycle_id),
@@ -792,7 +821,7 @@ pub async fn declare(
         match draw_for(
             app,
             caller.sub(),
-            &cycle,
+            DrawCycle::Loaded(&cycle),
             phase,
             Some(application_id),
             fresh_seed(),
