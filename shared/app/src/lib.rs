@@ -200,12 +200,12 @@ pub fn required(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<
 /// The ports and settings every handler runs over. Built by [`App::new`] only, so that every
 /// write goes through [`projection::Projecting`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct App {
     pub table: Arc<dyn Table>,
     pub blobs: Arc<dyn Blobs>,
     pub mail: Arc<dyn Mail>,
     pub config: AppConfig,
-    _projecting: (),
 }
 
 impl App {
@@ -221,7 +221,6 @@ impl App {
             blobs,
             mail,
             config,
-            _projecting: (),
         }
     }
 
