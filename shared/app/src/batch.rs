@@ -1,7 +1,7 @@
 //! What the stream handlers share (notify, screening, aggregate): a stream record as the port's
 //! [`ChangeRecord`], its new image as a typed record, what one record came to ([`Handled`]), and
-//! how a batch is handled ([`partial_batch`]): the records of different items concurrently, each
-//! item's in order, and the first record that fails, in batch order, is the one the partial batch
+//! how a batch is handled ([`partial_batch`]): the records of different partitions concurrently,
+//! each partition's in order, and the first record that fails, in batch order, is the one the partial batch
 //! response names so that the stream delivers the batch again from it. Each
 //! handler writes only what it does with one record.
 
@@ -238,10 +238,11 @@ fn sequence_number(record: &serde_json::Value) -> Option<String> {
 /// [`ChangeRecord`], or `handle` failed on it): its sequence number is the one failure reported,
 /// and the stream delivers the batch again from it. Records before it are done and checkpointed.
 ///
-/// Records of different items are handled concurrently, so a batch costs the round trips of its
-/// longest chain, not of all its records one after another (issue 23: the submission's three
-/// notices are three chains of three round trips, not nine in a row); the records of one item
-/// are handled in their order, each after the one before it succeeded. A record after the
+/// Records of different partitions are handled concurrently, so a batch costs the round trips of
+/// its longest chain, not of all its records one after another (issue 23: the submission's three
+/// notices are three chains of three round trips, not nine in a row); the records of one
+/// partition (an application's items, a notice) are handled in their order, each after the one
+/// before it succeeded. A record after the
 /// failure may have been handled already: every handler is idempotent, so its redelivery changes
 /// nothing. Only the records before the failure are counted in the report.
 ///
@@ -256,10 +257,12 @@ where
     Fut: Future<Output = Handled>,
 {
     let records = changes.into().records();
-    // One chain per item (a record that does not map is a chain of its own), in batch order.
-    let mut chains: Vec<(Option<award_ports::Key>, Vec<usize>)> = Vec::new();
+    // One chain per partition (a record that does not map is a chain of its own), in batch
+    // order: the records of one application (its panel's sheets, say) all lead to that one
+    // application item, and would only race each other for it.
+    let mut chains: Vec<(Option<String>, Vec<usize>)> = Vec::new();
     for (index, (_, change)) in records.iter().enumerate() {
-        let key = change.as_ref().ok().map(|change| change.key.clone());
+        let key = change.as_ref().ok().map(|change| change.key.pk.clone());
         match chains
             .iter_mut()
             .find(|(chain_key, _)| key.is_some() && *chain_key == key)

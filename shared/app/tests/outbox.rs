@@ -353,7 +353,7 @@ async fn an_unparseable_record_is_reported_by_its_sequence_number_and_the_retry_
         outcome.response().unwrap(),
         json!({ "batchItemFailures": [{ "itemIdentifier": "4100000000000000002" }] })
     );
-    // The records of other items are handled concurrently (issue 23), so the notice after the
+    // The records of other partitions are handled concurrently (issue 23), so the notice after the
     // failure may be sent already; Lambda's retry from the failed record sends it no second time.
     assert_eq!(h.emails().len(), 1);
     let retried = vec![stream_record("INSERT", &image, "4100000000000000003", None)];

@@ -1390,7 +1390,7 @@ async fn a_batch_whose_middle_record_fails_names_it_and_is_delivered_again_from_
         json!({ "batchItemFailures": [{ "itemIdentifier": middle.sequence }] })
     );
     assert_eq!((outcome.report.changed, outcome.report.failed), (1, 1));
-    // The record before the failed one is done; the one after it, another item's, was handled
+    // The record before the failed one is done; the one after it, another application's, was handled
     // concurrently (issue 23) but is not counted: the stream delivers it again.
     assert!(screened(&h, &first).await);
     assert!(!screened(&h, &middle).await);
