@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""moto's server for the test harness (scripts/test.sh), with two changes from `moto_server`.
+"""moto's server for the test harness (scripts/test.sh), with these changes from `moto_server`.
 
 1. One request at a time. moto applies a DynamoDB conditional write as a check followed by a write,
    without a lock, so two concurrent TransactWriteItems on one item can both pass their
@@ -9,6 +9,11 @@
    adapter that dropped its condition would still lose updates between requests.
 2. It binds port 0 and writes the port the OS chose to --port-file, so parallel runs never race
    for a "free" port.
+4. A TransactWriteItems that repeats the ClientRequestToken of one that succeeded gets that one's
+   answer without being applied again, as DynamoDB does for ten minutes. moto ignores the token,
+   so when the SDK re-sent a transaction whose first attempt moto applied after the client's
+   attempt timeout (requests wait their turn under the lock above on a loaded machine), the copy
+   failed its own conditions and the caller read a refusal for a write that had happened.
 3. `/moto-api/data.json` (where the SES tests read the mail moto "sent") leaves out an attribute
    that raises anything, not only the TypeError, AttributeError and ValueError moto 5.2.5 expects:
    once a multipart upload has run (the cycle's archive), the part objects moto keeps have no
@@ -59,19 +64,59 @@ def tolerant_model_data():
     responses.MotoAPIResponse.model_data = model_data
 
 
+def transaction_token(environ):
+    """The ClientRequestToken and the body of a DynamoDB TransactWriteItems, else None; the body is
+    put back for moto to read."""
+    import io
+    import json
+
+    if not environ.get("HTTP_X_AMZ_TARGET", "").endswith(".TransactWriteItems"):
+        return None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        token = json.loads(body).get("ClientRequestToken")
+    except ValueError:
+        return None
+    return (token, body) if token else None
+
+
 def serialised(app):
     lock = threading.Lock()
+    # token -> (body, status, headers, response): the successful transactions (point 4 above).
+    answered = {}
 
     def application(environ, start_response):
         with lock:
-            result = app(environ, start_response)
+            idempotent = transaction_token(environ)
+            if idempotent is not None and idempotent[0] in answered:
+                body, status, headers, response = answered[idempotent[0]]
+                if body == idempotent[1]:
+                    start_response(status, headers)
+                    return [response]
+            captured = {}
+
+            def capture(status, headers, exc_info=None):
+                captured["status"], captured["headers"] = status, headers
+                return start_response(status, headers, exc_info)
+
+            result = app(environ, capture)
             try:
                 # The whole response is produced under the lock: moto may build it lazily.
-                return [b"".join(result)]
+                response = b"".join(result)
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
+            if idempotent is not None and captured.get("status", "").startswith("200"):
+                answered[idempotent[0]] = (
+                    idempotent[1],
+                    captured["status"],
+                    captured["headers"],
+                    response,
+                )
+            return [response]
 
     return application
 

@@ -238,8 +238,8 @@ fn sequence_number(record: &serde_json::Value) -> Option<String> {
 /// [`ChangeRecord`], or `handle` failed on it): its sequence number is the one failure reported,
 /// and the stream delivers the batch again from it. Records before it are done and checkpointed.
 ///
-/// Records of different partitions are handled concurrently, so a batch costs the round trips of
-/// its longest chain, not of all its records one after another (issue 23: the submission's three
+/// Records of different partitions are handled concurrently (up to [`store::AT_ONCE`] chains at
+/// once), so a batch costs the round trips of its longest chain, not of all its records one after another (issue 23: the submission's three
 /// notices are three chains of three round trips, not nine in a row); the records of one
 /// partition (an application's items, a notice) are handled in their order, each after the one
 /// before it succeeded. A record after the
@@ -273,25 +273,29 @@ where
     }
     let records = &records;
     let handle = &handle;
-    let outcomes = futures_util::future::join_all(chains.iter().map(|(_, indices)| async move {
-        let mut handled = Vec::with_capacity(indices.len());
-        for &index in indices {
-            let outcome = match &records[index].1 {
-                Ok(change) => handle(change.clone()).await,
-                Err(error) => {
-                    tracing::error!(%error, "handling a table change failed");
-                    Handled::Failed
+    // Collected first: a lazy iterator held across the awaits is not provably `Send`.
+    let runs: Vec<_> = chains
+        .iter()
+        .map(|(_, indices)| async move {
+            let mut handled = Vec::with_capacity(indices.len());
+            for &index in indices {
+                let outcome = match &records[index].1 {
+                    Ok(change) => handle(change.clone()).await,
+                    Err(error) => {
+                        tracing::error!(%error, "handling a table change failed");
+                        Handled::Failed
+                    }
+                };
+                let failed = outcome == Handled::Failed;
+                handled.push((index, outcome));
+                if failed {
+                    break;
                 }
-            };
-            let failed = outcome == Handled::Failed;
-            handled.push((index, outcome));
-            if failed {
-                break;
             }
-        }
-        handled
-    }))
-    .await;
+            handled
+        })
+        .collect();
+    let outcomes = store::at_once(runs).await;
     let mut by_index: Vec<Option<Handled>> = vec![None; records.len()];
     for (index, outcome) in outcomes.into_iter().flatten() {
         by_index[index] = Some(outcome);

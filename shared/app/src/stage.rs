@@ -52,27 +52,6 @@ pub struct Settings<'a> {
     pub calendar: Option<&'a WorkingCalendar>,
 }
 
-/// How many applications a list decision (the deliberation, the publicity, the close of those no
-/// unit recommended) moves at once: each is its own transaction, so a list of N costs the round
-/// trips of one application times N / this, not times N.
-pub const LIST_CONCURRENCY: usize = 16;
-
-/// Runs `runs`, up to [`LIST_CONCURRENCY`] at once, and answers the first error in their order
-/// (after every started run has finished), else how many ran.
-pub async fn each_at_once<Fut>(runs: impl IntoIterator<Item = Fut>) -> Result<usize, AppError>
-where
-    Fut: std::future::Future<Output = Result<(), AppError>>,
-{
-    use futures_util::StreamExt;
-    let outcomes: Vec<Result<(), AppError>> = futures_util::stream::iter(runs)
-        .buffered(LIST_CONCURRENCY)
-        .collect()
-        .await;
-    let count = outcomes.len();
-    outcomes.into_iter().collect::<Result<Vec<()>, _>>()?;
-    Ok(count)
-}
-
 /// Runs `request` through the domain and saves the outcome (see the module docs).
 ///
 /// `visible` refuses callers who may not see the application (answer `ApplicationNotFound`, so

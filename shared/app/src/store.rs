@@ -212,6 +212,37 @@ impl Tx {
     }
 }
 
+/// How many independent runs that call the table one invocation keeps in flight at once (the
+/// records of a stream batch's partitions, the names of a list decision): enough that a batch or
+/// a list costs the round trips of its longest run, not of all of them in a row, and few enough
+/// that a table (or a test's local stand-in) is never sent a burst of hundreds of calls.
+pub const AT_ONCE: usize = 16;
+
+/// Runs `runs`, up to [`AT_ONCE`] at once, and answers their outcomes in their order.
+pub async fn at_once<Fut, T>(runs: impl IntoIterator<Item = Fut>) -> Vec<T>
+where
+    Fut: Future<Output = T>,
+{
+    use futures_util::StreamExt;
+    futures_util::stream::iter(runs)
+        .buffered(AT_ONCE)
+        .collect()
+        .await
+}
+
+/// Runs `runs`, up to [`AT_ONCE`] at once (each its own transaction: the names of a list decision,
+/// the applications closed by a daily run), and answers the first error in their order (after
+/// every started run has finished), else how many ran.
+pub async fn each_at_once<Fut>(runs: impl IntoIterator<Item = Fut>) -> Result<usize, AppError>
+where
+    Fut: Future<Output = Result<(), AppError>>,
+{
+    let outcomes = at_once(runs).await;
+    let count = outcomes.len();
+    outcomes.into_iter().collect::<Result<Vec<()>, _>>()?;
+    Ok(count)
+}
+
 /// How often a use case is run (load → decide → save) when the table reports that another
 /// transaction touched the same items at the same time.
 pub const CONFLICT_ATTEMPTS: u32 = 4;

@@ -635,7 +635,7 @@ async fn start_review(
         .iter()
         .map(|application| close_unrecommended(app, system, application.id, now))
         .collect();
-    let closed = stage::each_at_once(runs).await?;
+    let closed = crate::store::each_at_once(runs).await?;
     retry_on_conflict(|| async move {
         let loaded = load_cycle(app, id).await?;
         let mut record = loaded.record;

@@ -219,7 +219,7 @@ async fn advance_one(
 }
 
 /// Moves every name of a list decision still in `from` by its command, all at once, each in its
-/// own transaction (`stage::each_at_once`); `loaded` holds what the list's reads hold of a name.
+/// own transaction (`store::each_at_once`); `loaded` holds what the list's reads hold of a name.
 /// A repeated call finishes what an interrupted one left; the others are left as they are.
 async fn advance_all(
     app: &App,
@@ -243,6 +243,6 @@ async fn advance_all(
             advance_one(app, caller, request, from, settings, now)
         })
         .collect();
-    stage::each_at_once(runs).await?;
+    crate::store::each_at_once(runs).await?;
     Ok(())
 }

@@ -317,7 +317,7 @@ async fn draw_for(
         transactions.push(tx.commit(app.table.as_ref()));
     }
     // Each application's panel is its own transaction: written together.
-    crate::stage::each_at_once(transactions).await?;
+    crate::store::each_at_once(transactions).await?;
     let mut cycle_audit = Tx::new();
     cycle_audit.push(audit(
         keys::cycle_partition(cycle_id),
