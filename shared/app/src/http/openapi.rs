@@ -7,7 +7,7 @@
 //!
 //! What `GET /openapi.json` serves is that committed file ([`served`]), read on its first request
 //! and kept, not the document built here ([`document`]): building it links the schema code of
-//! every request and response type (schemars), ~0.6 MiB of the API function's binary for one route
+//! every request and response type (schemars), ~0.5 MiB of the API function's binary for one route
 //! (docs/PERFORMANCE.md, "Sizes"). The function never calls [`document`], so the linker drops it;
 //! the tests compare the two, so the file served is the document the code builds.
 
@@ -1163,10 +1163,14 @@ mod tests {
         }
     }
 
-    /// What the route serves is the document the code builds (the file compiled in, so this
-    /// fails on a stale file even when the test below has just rewritten it: build again).
+    /// What the route serves is the document the code builds. The file is compiled in, so under
+    /// `UPDATE_OPENAPI` (the test below rewriting it) this build still holds the old one: the
+    /// check is left to the next build.
     #[test]
     fn the_served_document_is_the_built_one() {
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            return;
+        }
         assert!(
             served().unwrap() == document(),
             "the compiled-in docs/openapi.json is stale: run `make openapi`, then build again"
