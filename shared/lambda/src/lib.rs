@@ -6,18 +6,31 @@ use std::sync::Arc;
 use award_app::{App, AppConfig, AppError, required};
 use award_aws::{DynamoTable, S3Blobs, SesMail, s3_client, sdk_config};
 use award_ports::Mail;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// JSON lines on stdout (CloudWatch keeps the timestamp); level from `RUST_LOG`, default `info`.
+/// `RUST_LOG` is read as targets and levels (`info`, `warn,award_app=debug`), not `EnvFilter`'s
+/// span and field directives: those bring a regex engine into every function's binary.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter)
         .with_ansi(false)
         .with_current_span(false)
         .without_time()
+        .finish()
+        .with(log_filter(std::env::var("RUST_LOG").ok().as_deref()))
         .init();
+}
+
+/// The filter `RUST_LOG` asks for; `info` when it is unset, empty or does not parse.
+fn log_filter(setting: Option<&str>) -> Targets {
+    setting
+        .map(str::trim)
+        .filter(|setting| !setting.is_empty())
+        .and_then(|setting| setting.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
 }
 
 /// Which adapter of the Mail port sends the notices (`MAIL_TRANSPORT`).
@@ -97,6 +110,23 @@ mod tests {
                 .find(|(key, _)| *key == name)
                 .map(|(_, value)| (*value).to_owned())
         }
+    }
+
+    #[test]
+    fn rust_log_sets_targets_and_levels() {
+        use tracing::Level;
+        let default = log_filter(None);
+        assert!(default.would_enable("award_app", &Level::INFO));
+        assert!(!default.would_enable("award_app", &Level::DEBUG));
+        assert!(!log_filter(Some("")).would_enable("award_app", &Level::DEBUG));
+        let warn = log_filter(Some("warn"));
+        assert!(!warn.would_enable("award_app", &Level::INFO));
+        assert!(warn.would_enable("award_app", &Level::WARN));
+        let mixed = log_filter(Some("warn,award_app=debug"));
+        assert!(mixed.would_enable("award_app::http", &Level::DEBUG));
+        assert!(!mixed.would_enable("aws_config", &Level::INFO));
+        // EnvFilter's span directive does not parse as targets: the default, not silence.
+        assert!(log_filter(Some("[span{id=1}]=trace")).would_enable("award_app", &Level::INFO));
     }
 
     #[test]

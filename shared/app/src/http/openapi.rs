@@ -5,8 +5,11 @@
 //! `docs/openapi.json` (the pages' types are generated from that file; a test fails when it is
 //! stale: `UPDATE_OPENAPI=1 cargo test -p award-app --lib openapi` rewrites it).
 //!
-//! The document is built on its first request and kept ([`document`]), so a cold start does not
-//! build it.
+//! What `GET /openapi.json` serves is that committed file ([`served`]), read on its first request
+//! and kept, not the document built here ([`document`]): building it links the schema code of
+//! every request and response type (schemars), ~0.5 MiB of the API function's binary for one route
+//! (docs/PERFORMANCE.md, "Sizes"). The function never calls [`document`], so the linker drops it;
+//! the tests compare the two, so the file served is the document the code builds.
 
 use std::sync::OnceLock;
 
@@ -15,6 +18,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use crate::api::*;
+use crate::error::AppError;
 use crate::routes::routes;
 
 /// This module's slice of the route table: the document itself, public.
@@ -23,8 +27,24 @@ pub static ROUTES: &[RouteSpec] = &[route!(
     "GET",
     "/openapi.json",
     Access::Public,
-    handler!(|_app, _call| ok(document()))
+    handler!(|_app, _call| ok(served()?))
 )];
+
+/// `docs/openapi.json`, compiled in: the document [`document`] builds, as of the last
+/// `make openapi` (a test fails while the two differ).
+const COMMITTED: &str = include_str!("../../../../docs/openapi.json");
+
+/// The document `GET /openapi.json` answers: the committed file, parsed on first use and kept.
+pub fn served() -> Result<&'static Value, AppError> {
+    static SERVED: OnceLock<Value> = OnceLock::new();
+    if let Some(document) = SERVED.get() {
+        return Ok(document);
+    }
+    // Cannot fail while the tests pass (they parse it); an error rather than a panic all the same.
+    let document = serde_json::from_str(COMMITTED)
+        .map_err(|error| AppError::config(format!("the compiled-in docs/openapi.json: {error}")))?;
+    Ok(SERVED.get_or_init(|| document))
+}
 
 type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
@@ -1141,6 +1161,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What the route serves is the document the code builds. The file is compiled in, so under
+    /// `UPDATE_OPENAPI` (the test below rewriting it) this build still holds the old one: the
+    /// check is left to the next build.
+    #[test]
+    fn the_served_document_is_the_built_one() {
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            return;
+        }
+        assert!(
+            served().unwrap() == document(),
+            "the compiled-in docs/openapi.json is stale: run `make openapi`, then build again"
+        );
     }
 
     /// `docs/openapi.json` is the document the code builds; `UPDATE_OPENAPI=1` rewrites it.
