@@ -156,9 +156,10 @@ impl Table for Projecting {
         if added.is_empty() {
             return self.inner.transact_items(transaction).await;
         }
-        let (mut writes, _) = transaction.into_parts();
-        writes.extend(added);
-        self.inner.transact_items(Transaction::new(writes)?).await
+        // Still the caller's transaction (its identity kept): a retry of it stays a retry.
+        self.inner
+            .transact_items(transaction.extended(added)?)
+            .await
     }
 }
 

@@ -128,6 +128,7 @@ impl Table for DynamoTable {
     }
 
     async fn transact_items(&self, transaction: Transaction) -> Result<(), TableError> {
+        let id = transaction.id();
         let (writes, keys) = transaction.into_parts();
         let items = writes
             .iter()
@@ -136,11 +137,12 @@ impl Table for DynamoTable {
         match self
             .client
             .transact_write_items()
-            // From the content, not at random: a retry of this very transaction (the SDK's, or
-            // `Table::commit`'s) is the same request to DynamoDB, which applies it at most once
-            // within 10 minutes. Items carry the ids and instants of the command that built them,
-            // so two different commands never share a token.
-            .client_request_token(client_request_token(&writes))
+            // From the transaction's identity and content: a retry of this very transaction (the
+            // SDK's, or `Table::commit`'s, which sends a clone) is the same request to DynamoDB,
+            // which applies it at most once within 10 minutes; any other transaction, even one
+            // with the same writes (two increments of one counter from the same version), has
+            // its own token, or DynamoDB would answer it with the first one's success.
+            .client_request_token(client_request_token(id, &writes))
             .set_transact_items(Some(items))
             .send()
             .await
@@ -349,12 +351,14 @@ const THROTTLING_CODES: [&str; 3] = [
     "RequestLimitExceeded",
 ];
 
-/// A `TransactWriteItems` idempotency token for exactly these writes: 32 hex digits of the
-/// SHA-256 of their canonical form (every map in name order, so clones and re-conversions of the
-/// same items give the same token), within DynamoDB's 1–36 characters.
-fn client_request_token(writes: &[Write]) -> String {
+/// A `TransactWriteItems` idempotency token for transaction `id` with exactly these writes: 32 hex
+/// digits of the SHA-256 of the id and the writes' canonical form (every map in name order, so
+/// clones and re-conversions of the same items give the same token), within DynamoDB's 1–36
+/// characters.
+fn client_request_token(id: u64, writes: &[Write]) -> String {
     use sha2::{Digest, Sha256};
     let mut digest = Sha256::new();
+    digest.update(id.to_be_bytes());
     for write in writes {
         let (kind, key, attributes, condition) = match write {
             Write::Put { item, condition } => ("put", None, Some(item), condition),
@@ -601,12 +605,14 @@ mod tests {
                 condition: Condition::VersionEquals(3),
             }]
         };
-        let token = client_request_token(&writes("submitted"));
+        let token = client_request_token(7, &writes("submitted"));
         assert_eq!(token.len(), 32);
         for _ in 0..20 {
-            assert_eq!(client_request_token(&writes("submitted")), token);
+            assert_eq!(client_request_token(7, &writes("submitted")), token);
         }
-        assert_ne!(client_request_token(&writes("withdrawn")), token);
+        assert_ne!(client_request_token(7, &writes("withdrawn")), token);
+        // Another transaction with the same writes is another request.
+        assert_ne!(client_request_token(8, &writes("submitted")), token);
     }
 
     #[test]

@@ -270,6 +270,26 @@ pub const MAX_TRANSACT_WRITES: usize = 100;
 pub struct Transaction {
     writes: Vec<Write>,
     keys: Vec<Key>,
+    /// Which transaction this is: kept by its clones (a retry of this very transaction), new for
+    /// every other, even one with the same writes (two callers incrementing one counter from the
+    /// same version build the same writes, and must not be taken for one another).
+    id: u64,
+}
+
+/// A transaction identity no other transaction of this process has, and unlikely in any other
+/// process (a per-process random start).
+fn fresh_transaction_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(|| {
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    });
+    start.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 impl Transaction {
@@ -284,7 +304,30 @@ impl Transaction {
             });
         }
         let keys = distinct_keys(&writes)?;
-        Ok(Self { writes, keys })
+        Ok(Self {
+            writes,
+            keys,
+            id: fresh_transaction_id(),
+        })
+    }
+
+    /// This transaction with `more` writes after its own, still the same transaction (its
+    /// [`Transaction::id`] kept): for a decorator that adds writes to every transaction it passes
+    /// on, so that a retry of the caller's transaction stays a retry. Errors as
+    /// [`Transaction::new`].
+    pub fn extended(self, more: Vec<Write>) -> Result<Self, TableError> {
+        let id = self.id;
+        let mut writes = self.writes;
+        writes.extend(more);
+        let mut extended = Self::new(writes)?;
+        extended.id = id;
+        Ok(extended)
+    }
+
+    /// Which transaction this is (see the field): the same for its clones, different for any
+    /// other. The AWS adapter derives the idempotency token from it and the writes.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Bulk writes that need not be atomic together, as transactions of at most
@@ -302,6 +345,7 @@ impl Transaction {
             transactions.push(Self {
                 writes: writes.by_ref().take(chunk.len()).collect(),
                 keys: chunk.to_vec(),
+                id: fresh_transaction_id(),
             });
         }
         Ok(transactions)
