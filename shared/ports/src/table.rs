@@ -435,7 +435,8 @@ pub trait Table: Send + Sync {
     ///   under a condition is read back; all stored exactly as written (their versions, the ids
     ///   and instants of the command) means it was applied and the answer is `Ok`. Otherwise the
     ///   same transaction is sent again like a throttled one — the AWS adapter's
-    ///   `ClientRequestToken` (derived from its content) lets DynamoDB absorb it if it had landed
+    ///   `ClientRequestToken` (derived from the transaction's identity, kept by the clone sent
+    ///   again, and its content) lets DynamoDB absorb it if it had landed
     ///   after all, and a store without tokens answers `ConditionFailed`, which after such an
     ///   unknown outcome is read back the same way before it is believed.
     ///
