@@ -187,7 +187,8 @@ where
     Fut: std::future::Future<Output = Result<T, AppError>>,
 {
     let application = load_application(app, application_id).await?;
-    let (cycle, recommender, quota) = load_named(app, &application.record, command, None, None);
+    let (cycle, recommender, quota) =
+        load_named(app, &application.record, command, None, None, None);
     let (cycle, recommender, quota, also) = tokio::try_join!(
         cycle,
         recommender,
@@ -213,7 +214,7 @@ type Named<'a, T> =
 
 /// The reads of what `application` names, each a future to join with others: its cycle, its unit
 /// and, for an approval or an award only (Art. 4), the cycle's quota counter (`None` when not
-/// read). A cycle or a unit given is not read again.
+/// read). A cycle, a unit or a counter given is not read again.
 #[allow(clippy::type_complexity)]
 fn load_named<'a>(
     app: &'a App,
@@ -221,6 +222,7 @@ fn load_named<'a>(
     command: &Command,
     cycle: Option<CycleRecord>,
     recommender: Option<Option<Recommender>>,
+    quota: Option<Option<Stored<QuotaCounter>>>,
 ) -> (
     Named<'a, Option<Stored<CycleRecord>>>,
     Named<'a, Option<Recommender>>,
@@ -253,6 +255,9 @@ fn load_named<'a>(
             }
         }),
         Box::pin(async move {
+            if let Some(quota) = quota {
+                return Ok(Some(quota));
+            }
             if !counted {
                 return Ok(None);
             }
@@ -300,15 +305,15 @@ pub async fn advance_loaded(
         // What the application names is read at once (what the use case read is not read again):
         // its cycle, its unit and, for an approval or an award only (Art. 4), the cycle's count —
         // one round trip.
-        let (cycle, recommender, read_quota) =
-            load_named(app, &loaded.record, &request.command, cycle, recommender);
-        let (cycle, recommender, read_quota) = tokio::try_join!(cycle, recommender, async {
-            match quota {
-                Some(quota) => Ok(Some(quota)),
-                None => read_quota.await,
-            }
-        })?;
-        let quota = read_quota;
+        let (cycle, recommender, quota) = load_named(
+            app,
+            &loaded.record,
+            &request.command,
+            cycle,
+            recommender,
+            quota,
+        );
+        let (cycle, recommender, quota) = tokio::try_join!(cycle, recommender, quota)?;
         let cycle = cycle
             .ok_or_else(|| AppError::corrupt("an application whose cycle does not exist"))?
             .record
