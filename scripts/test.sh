@@ -166,13 +166,16 @@ export SMTP_URL="$smtp_url" SMTP_SINK_DIR="$work/smtp-sink"
 # ── end of the SMTP server block ───────────────────────────────────────────────────────────────
 
 failed=()
+failed_logs=()
 passed=0
 failed_tests=0
+step_number=0
 run_step() {
   local name="$1"
   shift
   echo "test: ── $name: $*"
-  local log="$work/step.log" status=0
+  step_number=$((step_number + 1))
+  local log="$work/step-$step_number.log" status=0
   # The output goes to the terminal and to a log, from which the test counts are summed.
   "$@" 2>&1 | tee "$log" || status=$?
   local counts
@@ -181,7 +184,8 @@ run_step() {
   passed=$((passed + ${counts% *}))
   failed_tests=$((failed_tests + ${counts#* }))
   if [[ $status -ne 0 ]]; then
-    failed+=("$name")
+    failed+=("$name (exit $status)")
+    failed_logs+=("$log")
   fi
 }
 
@@ -205,6 +209,15 @@ fi
 
 echo
 if [[ ${#failed[@]} -gt 0 ]]; then
+  # A CI log is often read from its end: each failed step's last lines are repeated here, with
+  # the room left on disk and in memory (a full disk fails unrelated steps at once).
+  for index in "${!failed[@]}"; do
+    echo "test: ── ${failed[$index]}, its last lines:"
+    tail -n 12 "${failed_logs[$index]}" | sed 's/^/    /'
+  done
+  echo "test: disk and memory now:"
+  df -h "$root" "${CARGO_TARGET_DIR:-$root/target}" "${TMPDIR:-/tmp}" 2>/dev/null | sed 's/^/    /' || true
+  free -m 2>/dev/null | sed 's/^/    /' || true
   echo "test: FAILED steps: ${failed[*]}"
 else
   echo "test: every step passed"
