@@ -5,6 +5,9 @@
 #   scripts/bench.sh                  opt-levels "s 3 z", 10 runs each
 #   OPT_LEVELS="s" RUNS=20 scripts/bench.sh
 #
+# An opt-level here is the project's crates' (CARGO_PROFILE_RELEASE_OPT_LEVEL); the dependencies
+# stay at the profile's "z" ([profile.release.package."*"] in Cargo.toml). Each level's binaries
+# run beside the floor (tests/floor) on a moto table seeded with the demo's cycle.
 # Writes target/bench/report.md (and prints it). Slow: one LTO release build per opt-level.
 #
 #   CALLS_ONLY=1 scripts/bench.sh     the table calls only (no release build, no moto)
@@ -44,9 +47,9 @@ fi
 } >>"$report"
 for level in $levels; do
   CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --release -p fn-upload -p fn-notify \
-    -p fn-screening -p fn-aggregate -p fn-reminders -p fn-publicity
+    -p fn-screening -p fn-aggregate -p fn-reminders -p fn-publicity -p fn-archive -p award-floor
   mkdir -p "$out/opt-$level"
-  for binary in upload-api upload-received notify screening aggregate reminders publicity; do
+  for binary in floor upload-api upload-received notify screening aggregate reminders publicity archive; do
     cp "$target/release/$binary" "$out/opt-$level/"
   done
   {
@@ -55,7 +58,7 @@ for level in $levels; do
     echo
     # scripts/test.sh starts moto, runs the command under it and stops moto.
     scripts/test.sh cargo run -q -p award-bench -- cold-start --bin-dir "$out/opt-$level" --runs "$runs" |
-      sed -n '/^|/p;/runs per binary/p'
+      sed -n '/^|/p;/runs per binary/p;/^Table:/p'
   } >>"$report"
 done
 cat "$report"

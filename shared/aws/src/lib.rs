@@ -16,14 +16,65 @@ pub use dynamo::{DynamoTable, create_table};
 pub use s3::{S3Blobs, create_bucket};
 pub use ses::{SesMail, verify_sender};
 
-/// The SDK configuration from the environment (region, credentials: on Lambda, the function's role),
-/// with every service pointed at `endpoint_url` when given (moto's server in tests).
+/// The SDK configuration from the environment as Lambda sets it: the region from `AWS_REGION`
+/// (else `AWS_DEFAULT_REGION`), the function role's credentials from `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, and every service pointed at `endpoint_url`
+/// when given, else at `AWS_ENDPOINT_URL` when set (moto's server in the tests and the bench).
+///
+/// Not `aws_config::defaults(..).load()`: its provider chains (profile files, SSO, STS web
+/// identity, ECS, IMDS) are chosen at run time, so every binary linked all of them, a third of a
+/// megabyte zipped (docs/PERFORMANCE.md, "Sizes"), for sources a Lambda function never has; on
+/// Lambda the chain's first link, the environment, is the one that answers. The HTTP client,
+/// sleep, time source, retry and timeout defaults are the service clients' own, as before. A
+/// missing region is not an error here: the first call fails with the SDK's "no region".
+///
+/// The HTTP client is [`https_client`].
 pub async fn sdk_config(endpoint_url: Option<&str>) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(url) = endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    loader.load().await
+    sdk_config_from(endpoint_url, |name| std::env::var(name).ok())
+}
+
+fn sdk_config_from(endpoint_url: Option<&str>, env: impl Fn(&str) -> Option<String>) -> SdkConfig {
+    use aws_config::environment::EnvironmentVariableCredentialsProvider;
+    use aws_sdk_dynamodb::config::{Region, SharedCredentialsProvider};
+
+    let present = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+    let region = present("AWS_REGION")
+        .or_else(|| present("AWS_DEFAULT_REGION"))
+        .map(Region::new);
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(SharedCredentialsProvider::new(
+            EnvironmentVariableCredentialsProvider::new(),
+        ))
+        .http_client(https_client());
+    builder.set_endpoint_url(
+        endpoint_url
+            .map(str::to_owned)
+            .or_else(|| present("AWS_ENDPOINT_URL")),
+    );
+    builder.build()
+}
+
+/// The SDK's hyper 1.x HTTPS client as its `default-https-client` builds it (the connector
+/// settings and sleep of the calling client, proxies from `HTTPS_PROXY` / `NO_PROXY`), with
+/// rustls on ring instead of aws-lc-rs: the same TLS 1.2/1.3 to AWS's endpoints for several
+/// hundred KiB less in every binary (docs/PERFORMANCE.md, "Sizes"). Plain `http://` endpoints
+/// (moto) go through it unencrypted as before.
+pub fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(Provider::Rustls(CryptoMode::Ring));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
 }
 
 /// How long a client waits and how often it tries, chosen per service for the functions' own
@@ -312,6 +363,48 @@ mod tests {
             1,
             "{message}"
         );
+    }
+
+    /// Lambda's variables, read as the default chain read them: `AWS_REGION` before
+    /// `AWS_DEFAULT_REGION`, a given endpoint before `AWS_ENDPOINT_URL`, blank as unset.
+    #[test]
+    fn the_config_takes_region_and_endpoint_from_lambdas_variables() {
+        let lambda = super::sdk_config_from(None, |name| {
+            match name {
+                "AWS_REGION" => Some("cn-northwest-1"),
+                "AWS_DEFAULT_REGION" => Some("us-east-1"),
+                "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:5000"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        });
+        assert_eq!(
+            lambda.region().map(|region| region.as_ref()),
+            Some("cn-northwest-1")
+        );
+        assert_eq!(lambda.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert!(lambda.credentials_provider().is_some());
+        assert!(lambda.http_client().is_some());
+        assert!(lambda.behavior_version().is_some());
+
+        let given = super::sdk_config_from(Some("http://127.0.0.1:9"), |name| {
+            match name {
+                "AWS_REGION" => Some(" "),
+                "AWS_DEFAULT_REGION" => Some("us-east-1"),
+                "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:5000"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        });
+        assert_eq!(
+            given.region().map(|region| region.as_ref()),
+            Some("us-east-1")
+        );
+        assert_eq!(given.endpoint_url(), Some("http://127.0.0.1:9"));
+
+        let bare = super::sdk_config_from(None, |_| None);
+        assert_eq!(bare.region(), None);
+        assert_eq!(bare.endpoint_url(), None);
     }
 
     /// The functions keep the SDK's shared retry quota; only a policy without one gets a

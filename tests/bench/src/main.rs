@@ -2,8 +2,9 @@
 //!
 //! * `award-bench calls` — table calls per operation (no AWS needed).
 //! * `award-bench cold-start --bin-dir DIR [--runs N]` — cold start, warm invocation and peak
-//!   memory of the seven function binaries (release for the figures; the debug ones in CI's quick
-//!   run), against the local AWS at `MOTO_URL`.
+//!   memory, size and zipped size of the eight function binaries beside the floor's (`DIR/floor`,
+//!   `tests/floor`), runs alternating, on a table seeded with the demo's played cycle (release for
+//!   the figures; the debug ones in CI's quick run), against the local AWS at `MOTO_URL`.
 //! * `award-bench aftercare` — the `reminders` function's daily aftercare run with 10 items due,
 //!   in a table of ~40 items and in one with 100 000 more dated items of other days.
 //! * `award-bench review` — the review's pure work at scale: aggregation of 10 000 applications ×
@@ -14,6 +15,7 @@
 mod calls;
 mod cold_start;
 mod review;
+mod seed;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -119,46 +121,137 @@ async fn print_cold_start(bin_dir: &std::path::Path, runs: usize) -> Result<(), 
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
 
+    let seeded = seed::demo_into(&award_aws::DynamoTable::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        table.as_str(),
+    ))
+    .await?;
     println!(
-        "| binary | size (KiB) | init median / max (ms) | first event median / max (ms) | warm event median (ms) | peak RSS max (MiB) | event |"
+        "Table: the demo's played cycle ({seeded} items). Each row's runs alternate with the \
+         floor's (floor, function, floor, …); its ratios are to the floor's runs paired with it. \
+         Zipped: `bootstrap` alone, deflate level 9."
     );
-    println!("|---|---:|---:|---:|---:|---:|---|");
+    println!();
+    println!(
+        "| binary | size (KiB) | zipped (bytes) | init median / max (ms) | first event median / max (ms) | warm event median (ms) | peak RSS max (MiB) | init, first, warm ÷ floor | event |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    let floor = bin_dir.join("floor");
+    let mut every_floor_run = Vec::new();
+    let mut rows = Vec::new();
     for (binary, event, what) in events()? {
         let path = bin_dir.join(binary);
-        let size_kib = std::fs::metadata(&path)
-            .map_err(|error| format!("{}: {error}", path.display()))?
-            .len()
-            / 1024;
-        let mut measured = Vec::with_capacity(runs);
+        let (mut mine, mut paired) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
         for _ in 0..runs {
-            measured.push(cold_start::run_once(&path, &env, &event).await?);
+            paired.push(cold_start::run_once(&floor, &env, &event).await?);
+            mine.push(cold_start::run_once(&path, &env, &event).await?);
         }
-        let median = |pick: fn(&cold_start::Run) -> Duration| {
-            let mut values: Vec<Duration> = measured.iter().map(pick).collect();
-            values.sort();
-            values[values.len() / 2]
-        };
-        let max = |pick: fn(&cold_start::Run) -> Duration| {
-            measured.iter().map(pick).max().unwrap_or_default()
-        };
-        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
-        let peak = measured
-            .iter()
-            .map(|r| r.peak_rss_kib)
-            .max()
-            .unwrap_or_default();
-        println!(
-            "| {binary} | {size_kib} | {} / {} | {} / {} | {} | {:.1} | {what} |",
-            ms(median(|r| r.init)),
-            ms(max(|r| r.init)),
-            ms(median(|r| r.cold)),
-            ms(max(|r| r.cold)),
-            ms(median(|r| r.warm)),
-            peak as f64 / 1024.0,
-        );
+        let (mine, paired_figures) = (Figures::of(&mine), Figures::of(&paired));
+        every_floor_run.extend(paired);
+        rows.push((path, mine, paired_figures, what));
     }
-    println!("\n{runs} runs per binary.");
+    let floor_figures = Figures::of(&every_floor_run);
+    println!(
+        "{}",
+        floor_figures.row(&floor, None, "any event: one `GetItem`")?
+    );
+    for (path, mine, paired, what) in rows {
+        println!("{}", mine.row(&path, Some(&paired), what)?);
+    }
+    println!("\n{runs} runs per binary and as many of the floor beside each.");
     Ok(())
+}
+
+/// The medians and maxima of a binary's runs.
+struct Figures {
+    init: (Duration, Duration),
+    cold: (Duration, Duration),
+    warm: Duration,
+    peak_rss_kib: u64,
+}
+
+impl Figures {
+    fn of(runs: &[cold_start::Run]) -> Self {
+        let spread = |pick: fn(&cold_start::Run) -> Duration| {
+            let mut values: Vec<Duration> = runs.iter().map(pick).collect();
+            values.sort();
+            let median = values.get(values.len() / 2).copied().unwrap_or_default();
+            (median, values.last().copied().unwrap_or_default())
+        };
+        Self {
+            init: spread(|r| r.init),
+            cold: spread(|r| r.cold),
+            warm: spread(|r| r.warm).0,
+            peak_rss_kib: runs
+                .iter()
+                .map(|r| r.peak_rss_kib)
+                .max()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// One line of the table; `floor`: the floor's runs paired with these, for the ratios.
+    fn row(
+        &self,
+        binary: &std::path::Path,
+        floor: Option<&Figures>,
+        what: &str,
+    ) -> Result<String, BenchError> {
+        let size = std::fs::metadata(binary)
+            .map_err(|error| format!("{}: {error}", binary.display()))?
+            .len();
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+        let ratio = |mine: Duration, floor: Duration| {
+            if floor.is_zero() {
+                "–".to_owned()
+            } else {
+                format!("{:.1}", mine.as_secs_f64() / floor.as_secs_f64())
+            }
+        };
+        let ratios = floor.map_or_else(
+            || "1 (the floor)".to_owned(),
+            |floor| {
+                format!(
+                    "{} / {} / {}",
+                    ratio(self.init.0, floor.init.0),
+                    ratio(self.cold.0, floor.cold.0),
+                    ratio(self.warm, floor.warm)
+                )
+            },
+        );
+        let name = binary
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(format!(
+            "| {name} | {} | {} | {} / {} | {} / {} | {} | {:.1} | {ratios} | {what} |",
+            size / 1024,
+            zipped_bytes(binary)?,
+            ms(self.init.0),
+            ms(self.init.1),
+            ms(self.cold.0),
+            ms(self.cold.1),
+            ms(self.warm),
+            self.peak_rss_kib as f64 / 1024.0,
+        ))
+    }
+}
+
+/// The size of the deployment package Lambda would get for `binary`: a zip holding it alone as
+/// `bootstrap`, deflated at level 9 (as `zip -9` does; `sam build` zips at its own level).
+fn zipped_bytes(binary: &std::path::Path) -> Result<usize, BenchError> {
+    use std::io::Write as _;
+    let bytes = std::fs::read(binary)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .unix_permissions(0o755);
+    zip.start_file("bootstrap", options)?;
+    zip.write_all(&bytes)?;
+    zip.finish()?;
+    Ok(out.into_inner().len())
 }
 
 /// One representative event per binary, shaped as AWS sends it.
@@ -166,7 +259,7 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
     let now = chrono::Utc::now();
     let api = to_event(GatewayRequest {
         method: axum::http::Method::GET,
-        uri: "/cycles/open".parse()?,
+        uri: format!("/public/awards/{}", award_local::demo::CYCLE_ID).parse()?,
         headers: axum::http::HeaderMap::new(),
         body: Vec::new(),
         source: None,
@@ -193,7 +286,7 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
         (
             "upload-api",
             serde_json::to_string(&api)?,
-            "GET /cycles/open (public)",
+            "GET /public/awards/2026 (the demo's winners, public)",
         ),
         (
             "upload-received",
@@ -217,8 +310,13 @@ fn events() -> Result<Vec<(&'static str, String, &'static str)>, BenchError> {
         ),
         (
             "aggregate",
-            stream,
+            stream.clone(),
             "stream: one audit record's INSERT (no sheet)",
+        ),
+        (
+            "archive",
+            stream,
+            "stream: one audit record's INSERT (no export job)",
         ),
         ("reminders", scheduled.to_string(), "daily run, nothing due"),
         (
