@@ -83,15 +83,23 @@ def transaction_token(environ):
 
 
 def serialised(app):
+    import time
+
     lock = threading.Lock()
-    # token -> (body, status, headers, response): the successful transactions (point 4 above).
+    # token -> (body, status, headers, response, when): the successful transactions (point 4
+    # above), kept for DynamoDB's ten minutes and no longer, so that a whole test suite's
+    # transactions do not pile up in the server's memory.
     answered = {}
+    window = 600.0
 
     def application(environ, start_response):
         with lock:
             idempotent = transaction_token(environ)
+            now = time.monotonic()
+            for token in [t for t, kept in answered.items() if now - kept[4] > window]:
+                del answered[token]
             if idempotent is not None and idempotent[0] in answered:
-                body, status, headers, response = answered[idempotent[0]]
+                body, status, headers, response, _ = answered[idempotent[0]]
                 if body == idempotent[1]:
                     start_response(status, headers)
                     return [response]
@@ -115,6 +123,7 @@ def serialised(app):
                     captured["status"],
                     captured["headers"],
                     response,
+                    now,
                 )
             return [response]
 

@@ -11,8 +11,9 @@
 #
 # Installs moto's server in a project-local venv (.venv-moto, pinned in scripts/requirements/moto.txt;
 # rebuilt only when that list changes), starts it on a free loopback port, exports MOTO_URL and
-# dummy AWS credentials for the tests that talk to it, runs the steps, and stops moto whatever
-# happens. Every step runs even when an earlier one failed, so one run shows every failure; the
+# dummy AWS credentials for the tests that talk to it, runs the steps (the steps after `aws faults`
+# on a new, empty moto), and stops moto whatever happens. A failed run ends with each failed step's
+# last lines and the disk and memory left. Every step runs even when an earlier one failed, so one run shows every failure; the
 # exit status is non-zero if any step failed.
 set -euo pipefail
 
@@ -39,11 +40,14 @@ ensure_venv .venv-moto scripts/requirements/moto.txt
 
 work="$(mktemp -d)"
 moto_pid=""
-stop_moto() {
+kill_moto() {
   if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
     kill "$moto_pid" 2>/dev/null || true
     wait "$moto_pid" 2>/dev/null || true
   fi
+}
+stop_moto() {
+  kill_moto
   rm -rf "$work"
 }
 trap stop_moto EXIT
@@ -51,33 +55,38 @@ trap stop_moto EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# scripts/moto-server.py binds port 0 and reports the port the OS chose: no race for a free port.
-.venv-moto/bin/python scripts/moto-server.py --host 127.0.0.1 --port-file "$work/moto.port" \
-  >"$work/moto.log" 2>&1 &
-moto_pid=$!
-
-# Readiness: poll moto's API for at most 30 s (it is usually up in well under a second).
-moto_url=""
-for _ in $(seq 300); do
-  if ! kill -0 "$moto_pid" 2>/dev/null; then
-    echo "test: moto's server exited before it was ready:" >&2
+# Starts moto's server and waits until it answers; sets moto_pid and moto_url. scripts/moto-server.py
+# binds port 0 and reports the port the OS chose: no race for a free port.
+start_moto() {
+  rm -f "$work/moto.port"
+  .venv-moto/bin/python scripts/moto-server.py --host 127.0.0.1 --port-file "$work/moto.port" \
+    >"$work/moto.log" 2>&1 &
+  moto_pid=$!
+  # Readiness: poll moto's API for at most 30 s (it is usually up in well under a second).
+  moto_url=""
+  local candidate
+  for _ in $(seq 300); do
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+      echo "test: moto's server exited before it was ready:" >&2
+      cat "$work/moto.log" >&2
+      exit 1
+    fi
+    if [[ -s "$work/moto.port" ]]; then
+      candidate="http://127.0.0.1:$(tr -d '[:space:]' <"$work/moto.port")"
+      if curl -sf -o /dev/null --max-time 2 "$candidate/moto-api/"; then
+        moto_url="$candidate"
+        break
+      fi
+    fi
+    sleep 0.1
+  done
+  if [[ -z "$moto_url" ]]; then
+    echo "test: moto's server did not answer within 30 s:" >&2
     cat "$work/moto.log" >&2
     exit 1
   fi
-  if [[ -s "$work/moto.port" ]]; then
-    candidate="http://127.0.0.1:$(tr -d '[:space:]' <"$work/moto.port")"
-    if curl -sf -o /dev/null --max-time 2 "$candidate/moto-api/"; then
-      moto_url="$candidate"
-      break
-    fi
-  fi
-  sleep 0.1
-done
-if [[ -z "$moto_url" ]]; then
-  echo "test: moto's server did not answer within 30 s:" >&2
-  cat "$work/moto.log" >&2
-  exit 1
-fi
+}
+start_moto
 echo "test: moto's server is up at $moto_url"
 
 export MOTO_URL="$moto_url"
@@ -202,6 +211,16 @@ else
   if curl -sf -o "$work/fault-stats.json" "$fault_url/__fault-proxy/stats"; then
     echo "test: what the fault-injection proxy did: $(head -c 3000 "$work/fault-stats.json")"
   fi
+  # The steps after this get a new, empty moto: moto keeps every table and object of the suites
+  # above in memory and never frees them, and the bench's seeding (a transaction copies moto's
+  # whole DynamoDB state) grew that one to 24 GB until the kernel killed it. Nothing after this
+  # goes through the fault proxy, which is stopped with its upstream.
+  stop_faults
+  unset FAULT_PROXY_AT
+  kill_moto
+  start_moto
+  export MOTO_URL="$moto_url"
+  echo "test: a new moto's server for the steps below, at $moto_url"
   for script in "${steps[@]}"; do
     run_step "$script" bash "$script"
   done

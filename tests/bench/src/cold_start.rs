@@ -8,6 +8,9 @@
 //! is the kernel's `VmHWM` after both. What Lambda adds (fetching the code, starting the micro-VM)
 //! is not here, and moto answers faster or slower than DynamoDB would: compare these figures with
 //! each other (binaries, opt-levels, changes), not with CloudWatch's.
+//!
+//! A run fails, rather than measure, when the function refuses its event: an invocation error, an
+//! API answer of 4xx or 5xx, or a stream batch with records to retry ([`refusal`]).
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -33,7 +36,7 @@ pub struct Run {
 }
 
 enum Outcome {
-    Response,
+    Response(String),
     Error(String),
 }
 
@@ -87,9 +90,27 @@ async fn next_invocation(State(api): State<Arc<RuntimeApi>>) -> (StatusCode, Hea
 async fn invocation_response(
     State(api): State<Arc<RuntimeApi>>,
     UrlPath(id): UrlPath<usize>,
+    body: String,
 ) -> StatusCode {
-    let _ = api.answered.send((id, Instant::now(), Outcome::Response));
+    let _ = api
+        .answered
+        .send((id, Instant::now(), Outcome::Response(body)));
     StatusCode::ACCEPTED
+}
+
+/// Why a function's answer is a refusal though the invocation succeeded: an API answer with a
+/// 4xx or 5xx `statusCode`, or a stream batch that reports records to retry
+/// (`batchItemFailures`). `None`: an answer the bench accepts.
+fn refusal(body: &str) -> Option<String> {
+    let answer: serde_json::Value = serde_json::from_str(body).ok()?;
+    if let Some(status) = answer["statusCode"]
+        .as_u64()
+        .filter(|status| *status >= 400)
+    {
+        return Some(format!("answered {status}: {body}"));
+    }
+    let failures = answer["batchItemFailures"].as_array()?;
+    (!failures.is_empty()).then(|| format!("reported records to retry: {body}"))
 }
 
 async fn invocation_error(
@@ -157,7 +178,12 @@ pub async fn run_once(
         tokio::select! {
             Some((_, at)) = served_rx.recv() => served_at.push(at),
             Some((id, at, outcome)) = answered_rx.recv() => match outcome {
-                Outcome::Response => answered_at.push(at),
+                Outcome::Response(body) => {
+                    if let Some(refusal) = refusal(&body) {
+                        return Err(format!("{} on invocation {id} {refusal}", binary.display()).into());
+                    }
+                    answered_at.push(at);
+                }
                 Outcome::Error(body) => {
                     return Err(format!("{} failed on invocation {id}: {body}", binary.display()).into());
                 }
@@ -197,4 +223,23 @@ fn peak_rss_kib(pid: u32) -> Result<u64, BenchError> {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
         .ok_or_else(|| "no VmHWM in /proc status".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    #[test]
+    fn an_error_status_or_a_record_to_retry_is_a_refusal() {
+        assert!(refusal(r#"{"statusCode":200,"body":"[]"}"#).is_none());
+        assert!(refusal(r#"{"batchItemFailures":[]}"#).is_none());
+        assert!(refusal(r#"{"cycles":[],"aftercare":{}}"#).is_none());
+        assert!(refusal("null").is_none());
+        assert!(refusal(r#"{"statusCode":500,"body":"{}"}"#).is_some());
+        assert!(refusal(r#"{"statusCode":404,"body":"{}"}"#).is_some());
+        assert!(
+            refusal(r#"{"batchItemFailures":[{"itemIdentifier":"100000000000000000001"}]}"#)
+                .is_some()
+        );
+    }
 }
